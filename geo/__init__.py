@@ -1,0 +1,1 @@
+"""geo: news articles to a map of places, actors and claims."""

