@@ -22,7 +22,8 @@ PlaceKind = Literal[
 # A place mention names a location, a government that acts ("Moscow denied"),
 # or a people/state by its demonym ("Turkish forces").
 MentionRole = Literal["location", "actor", "demonym"]
-ActorType = Literal["person", "organisation", "armed group", "state", "media"]
+# "armed force": a regular or national army; "armed group": militia, paramilitary, rebels.
+ActorType = Literal["person", "organisation", "armed force", "armed group", "state", "media"]
 Stance = Literal["asserts", "denies"]
 
 
@@ -91,6 +92,8 @@ class Mention:
     text: str
     label: str  # the spaCy entity label, or "GAZ" for a gazetteer phrase match
     candidates: tuple[Candidate, ...] = ()
+    dep: str = ""  # dependency relation of the span's root ("nsubj", "poss", "amod", ...)
+    head: str = ""  # lemma of the word the span's root attaches to ("forces", "deny", ...)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,28 @@
+# Two entry points for a fresh machine with Python 3.11: `make run` and `make test`.
+# Both create .venv/ in the checkout when it is missing and install the project into it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint setup
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/python -m geo static static
+	$(BIN)/python -m geo gazetteer build --if-missing
+
+run: setup
+	$(BIN)/streamlit run app.py
+
+test: setup
+	$(BIN)/python -m pytest -ra
+
+lint: $(STAMP)
+	$(BIN)/ruff check geo tests app.py bench
+	$(BIN)/mypy

@@ -1,0 +1,165 @@
+"""The page: paste or upload an article, see its places on a map, click one to read what is said there.
+
+UI only: parsing lives in geo.pipeline, SQL in geo.store, HTML in geo.render,
+the URL contract in geo.view.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo import render, settings, view
+from geo.basemap import country_outlines
+from geo.errors import GeoError
+from geo.ingest import read_bytes
+from geo.pipeline import Pipeline
+from geo.store import Store
+
+DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
+DEFAULT_ARTICLES = 20  # shown when the link names none
+
+st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
+config = settings.load()
+
+
+@st.cache_resource(show_spinner="Loading the language model and gazetteer…")
+def pipeline() -> Pipeline:
+    return Pipeline.load(config)
+
+
+@st.cache_resource
+def store() -> Store:
+    return Store(config.database)
+
+
+@st.cache_resource
+def basemap() -> dict:
+    return country_outlines()
+
+
+def set_view(**changes: object) -> None:
+    """Write the changed parts of the view into the URL."""
+    state, _ = view.from_query(st.query_params.get_all)
+    fields = {"articles": state.articles, "actors": state.actors, "place": state.place, **changes}
+    st.query_params.from_dict(view.ViewState(**fields).to_query())  # type: ignore[arg-type]
+
+
+def add_article(data: bytes, filename: str) -> None:
+    try:
+        with st.spinner("Reading the article…"):
+            article_id = store().save(pipeline().analyze(read_bytes(data, filename, limits=config)))
+    except GeoError as error:
+        st.session_state["add_error"] = str(error)
+        return
+    st.session_state.pop("add_error", None)
+    set_view(articles=(article_id,), actors=(), place=None)
+
+
+# -- the article being read -------------------------------------------------------------------
+st.title("News map")
+st.caption("Places, actors and passages of news articles, resolved offline. Click a marker to read what is said there.")
+
+with st.sidebar:
+    st.header("Add an article")
+    pasted = st.text_area("Paste the text", height=180, placeholder="Paste a news article…")
+    if st.button("Analyse the text", type="primary", disabled=not pasted.strip()):
+        add_article(pasted.encode("utf-8"), "pasted.txt")
+    upload = st.file_uploader("…or upload a file", type=["txt", "md", "html", "htm"])
+    if upload is not None and st.button("Analyse the file"):
+        add_article(upload.getvalue(), upload.name)
+    if st.button("Try the demo article"):
+        add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
+    if error := st.session_state.get("add_error"):
+        st.error(error)
+
+state, warnings = view.from_query(st.query_params.get_all)
+for warning in warnings:
+    st.warning(warning)
+
+stored = store().articles(limit=200)
+titles = dict(zip(stored["id"], stored["title"], strict=True))
+missing = [a for a in state.articles if a not in titles]
+if missing:
+    st.warning(f"No stored article has the id {', '.join(missing)}; it may live on another server.")
+articles = [a for a in state.articles if a in titles] or list(stored["id"][:DEFAULT_ARTICLES])
+if not articles:
+    st.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
+    st.stop()
+if not state.articles and len(stored) > DEFAULT_ARTICLES:
+    st.caption(f"Showing the {DEFAULT_ARTICLES} newest of {len(stored)} stored articles.")
+
+with st.sidebar:
+    st.header("Stored articles")
+    chosen = st.multiselect("Show", options=list(titles), default=articles, format_func=titles.get, key="articles")
+    if sorted(chosen) != sorted(articles) and chosen:
+        set_view(articles=tuple(chosen), place=None)
+        st.rerun()
+
+# -- filters --------------------------------------------------------------------------------
+actors = store().actors(articles)
+actor_names = dict(zip(actors["id"], actors["name"], strict=True))
+actor_types = dict(zip(actors["id"], actors["type"], strict=True))
+selected_actors, unknown = view.match_actors(state.actors, actor_names)
+if unknown:
+    st.warning(f"No actor called {', '.join(unknown)} in these articles.")
+picked = st.multiselect(
+    "Only places in passages that mention",
+    options=list(actor_names),
+    default=selected_actors,
+    format_func=lambda a: f"{actor_names[a]} ({actor_types[a]})",
+    placeholder="Any actor",
+)
+if picked != selected_actors:
+    set_view(actors=tuple(actor_names[a] for a in picked))
+    st.rerun()
+
+places = store().places(articles, picked)
+place = state.place if state.place in set(places["id"]) else None
+
+# -- map and passages -------------------------------------------------------------------------
+map_column, panel = st.columns([3, 2], gap="medium")
+with map_column:
+    if places.empty:
+        st.info("No places found for this view." + (" Try removing the actor filter." if picked else ""))
+    fmap = render.build_map(places, selected=place, basemap=basemap(), tiles=config.tiles)
+    clicked = st_folium(fmap, key="map", height=560, use_container_width=True, returned_objects=["last_object_clicked"])
+    point = (clicked or {}).get("last_object_clicked")
+    if point and point != st.session_state.get("handled_click"):
+        st.session_state["handled_click"] = point
+        clicked_place = render.place_at(places, point["lat"], point["lng"])
+        if clicked_place and clicked_place != place:
+            set_view(place=clicked_place)
+            st.rerun()
+
+with panel:
+    if place is None:
+        st.subheader("Places")
+        st.caption("Click a marker to read the passages that name the place.")
+        st.dataframe(places[["name", "kind", "country", "mentions"]], hide_index=True, use_container_width=True)
+    else:
+        details = store().place(place) or {}
+        st.subheader(str(details.get("name", place)))
+        st.caption(f"{details.get('kind')} · {details.get('country') or '—'} · "
+                   f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}")
+        how = store().resolutions_for_place(articles, place)
+        if not how.empty:
+            first = how.iloc[0]
+            st.caption(f"Why here: {first['reason']}")
+        passages = store().passages_for_place(articles, place)
+        marks = store().highlights(list(passages["passage_id"]))
+        for row in passages.itertuples(index=False):
+            highlights = [
+                render.Highlight(
+                    m.start, m.end,
+                    "selected" if m.kind == "place" and m.target == place else m.kind,
+                    actor_names.get(m.target, "") if m.kind == "actor" else "place",
+                )
+                for m in marks[marks["passage_id"] == row.passage_id].itertuples(index=False)
+            ]
+            with st.container(border=True):
+                if len(articles) > 1:
+                    st.caption(row.title)
+                st.html(render.HIGHLIGHT_CSS + render.passage_html(row.text, row.start, highlights))

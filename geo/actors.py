@@ -1,0 +1,223 @@
+"""Actors: people, organisations, armed forces and groups, states and outlets.
+
+Built from the named entities and resolved place mentions of one article:
+- people (PERSON entities): "Haftar" merges into "Khalifa Haftar", titles dropped;
+- organisations (ORG): an acronym merges into the name it abbreviates
+  ("LNA" = "Libyan National Army"); names with Army/Forces/Navy are armed
+  forces, a name followed by "paramilitaries", "militia", "fighters"... an armed group;
+- outlets: any entity in ``data/outlets.csv``, or named on a "Source:" line;
+- states: a country becomes an actor when one of its mentions acts (subject,
+  possessor: "Russia was seeking", "Türkiye's military") or its name or demonym
+  qualifies an actor noun ("US forces", "Russian President", "British forces").
+Finally every actor's names are swept over the whole text (headline included),
+so each mention of an actor is found, not only the ones the model labelled.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from geo.types import Actor, ActorType, Mention, Passage, Resolution, Span
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+_TITLES = re.compile(
+    r"^((President|Prime Minister|Minister|General|Gen\.|Field Marshal|Marshal|Colonel|Col\.|Commander|"
+    r"Admiral|Adm\.|Lieutenant|Lt\.|Major|Maj\.|Captain|Capt\.|Sergeant|Sheikh|King|Queen|Prince|Princess|"
+    r"Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Sir|Senator|Sen\.|Rep\.|Governor|Gov\.|Mayor|Chancellor|Ambassador|"
+    r"Envoy|Secretary|Pope|Emir|Crown Prince|Marshal)\s+)+"
+)
+_ARMED_FORCE_WORDS = re.compile(r"\b(Army|Armed Forces|Forces|Navy|Air Force|Military|Guard|Marines|Coast Guard)\b")
+_ARMED_GROUP_WORDS = re.compile(r"\b(Militia|Brigades?|Battalion|Front|Group|Legion|Jihad|Mujahideen)\b")
+# Nouns that, right after a name, make it an armed group ("Wagner paramilitaries").
+_ARMED_GROUP_NOUNS = frozenset(
+    {"paramilitary", "paramilitaries", "militia", "militias", "mercenary", "mercenaries", "fighter",
+     "fighters", "rebel", "rebels", "militant", "militants", "insurgent", "insurgents", "gunmen"}
+)
+# Nouns that make the state behind a name or demonym an actor ("US forces", "Russian President").
+ACTOR_NOUNS = frozenset(
+    {"force", "forces", "troop", "troops", "army", "military", "navy", "warship", "warships", "government",
+     "president", "minister", "official", "officials", "envoy", "diplomat", "ambassador", "leader",
+     "authority", "authorities", "embassy", "ministry", "soldier", "soldiers", "jet", "jets", "drone",
+     "drones", "intelligence", "administration", "delegation", "spokesman", "spokeswoman", "parliament",
+     "commander", "backing", "support", "mercenary", "mercenaries", "company", "companies", "paramilitary"}
+)
+_ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
+_STATE_KINDS = frozenset({"country"})
+
+
+@dataclass(slots=True)
+class _Draft:
+    name: str
+    type: ActorType
+    aliases: set[str] = field(default_factory=set)
+    spans: set[tuple[int, int]] = field(default_factory=set)
+    place_id: str | None = None
+
+
+@lru_cache(maxsize=1)
+def outlets() -> dict[str, str]:
+    """Normalised outlet name or alias -> canonical outlet name, from data/outlets.csv."""
+    table: dict[str, str] = {}
+    with (DATA / "outlets.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            for name in [row["name"], *filter(None, row["aliases"].split("|"))]:
+                table[_key(name)] = row["name"]
+    return table
+
+
+def find_actors(
+    text: str,
+    passages: tuple[Passage, ...],
+    entities: tuple[Mention, ...],
+    resolutions: tuple[Resolution, ...],
+    source: str | None = None,
+) -> tuple[Actor, ...]:
+    """The actors of one article, aliases merged, with all their mentions."""
+    drafts: dict[str, _Draft] = {}
+    place_spans = {(r.mention.start, r.mention.end) for r in resolutions}
+    _add_states(drafts, text, resolutions)
+    people = [e for e in entities if e.label == "PERSON" and (e.start, e.end) not in place_spans]
+    organisations = [e for e in entities if e.label in ("ORG", "NORP") and (e.start, e.end) not in place_spans]
+    outlet_names = outlets()
+    for entity in entities:
+        if (outlet := outlet_names.get(_key(entity.text))) is not None:
+            _draft(drafts, outlet, "media").spans.add((entity.start, entity.end))
+    if source and (outlet := outlet_names.get(_key(source), source)):
+        _draft(drafts, outlet, "media").aliases.add(source)
+    media_keys = {_key(alias) for d in drafts.values() if d.type == "media" for alias in (d.name, *d.aliases)}
+    _add_people(drafts, [p for p in people if _key(p.text) not in media_keys], text)
+    _add_organisations(drafts, [o for o in organisations if _key(o.text) not in media_keys], text)
+    _sweep_aliases(drafts, text, passages)
+    return tuple(
+        Actor(
+            id=slug(d.name),
+            name=d.name,
+            type=d.type,
+            mentions=tuple(Span(s, e, text[s:e]) for s, e in sorted(d.spans)),
+            place_id=d.place_id,
+        )
+        for d in sorted(drafts.values(), key=lambda d: (-len(d.spans), d.name))
+        if d.spans
+    )
+
+
+def slug(name: str) -> str:
+    """A stable id for an actor name: "Khalifa Haftar" -> "khalifa-haftar"."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "actor"
+
+
+def _add_states(drafts: dict[str, _Draft], text: str, resolutions: tuple[Resolution, ...]) -> None:
+    by_country: dict[str, list[Resolution]] = defaultdict(list)
+    for r in resolutions:
+        if r.place.kind in _STATE_KINDS:
+            by_country[r.place.id].append(r)
+    for place_id, mentions in by_country.items():
+        acts = any(_acts(r, text) for r in mentions)
+        if not acts:
+            continue
+        place = mentions[0].place
+        draft = _draft(drafts, place.name, "state")
+        draft.place_id = place_id
+        for r in mentions:
+            draft.spans.add((r.mention.start, r.mention.end))
+            draft.aliases.add(r.mention.text)
+
+
+def _acts(resolution: Resolution, text: str) -> bool:
+    mention = resolution.mention
+    if mention.dep in _ACTOR_DEPS or text[mention.end : mention.end + 2] in ("'s", "’s"):
+        return True
+    following = re.match(r"[\s\w-]{0,30}?\b([a-z]+)\b", text[mention.end : mention.end + 40])
+    qualifies = mention.dep in ("amod", "compound", "nmod", "npadvmod") and mention.head.lower() in ACTOR_NOUNS
+    return qualifies or bool(following and resolution.role == "demonym" and following.group(1) in ACTOR_NOUNS)
+
+
+def _add_people(drafts: dict[str, _Draft], people: list[Mention], text: str) -> None:
+    names = [(p, _TITLES.sub("", p.text).strip()) for p in people]
+    full_names = {name for _p, name in names if len(name.split()) > 1}
+    for person, name in names:
+        if not name:
+            continue
+        canonical = next(
+            (full for full in sorted(full_names, key=len, reverse=True) if full.split()[-1] == name),
+            name,
+        )
+        draft = _draft(drafts, canonical, "person")
+        draft.spans.add((person.start + person.text.index(name), person.start + person.text.index(name) + len(name)))
+        draft.aliases.update({name, canonical.split()[-1]})
+
+
+def _add_organisations(drafts: dict[str, _Draft], organisations: list[Mention], text: str) -> None:
+    names = [o.text for o in organisations]
+    long_names = [n for n in names if len(n.split()) > 1]
+    for org in organisations:
+        canonical = next((full for full in long_names if _is_acronym_of(org.text, full)), org.text)
+        following = re.match(r"\s+([A-Za-z]+)", text[org.end : org.end + 30])
+        if org.label == "NORP" and not following:
+            continue
+        draft = _draft(drafts, canonical, _organisation_type(canonical, following.group(1) if following else ""))
+        if org.label == "NORP" and draft.type == "organisation":
+            del drafts[_key(canonical)]  # a people or a creed, not an organisation
+            continue
+        draft.spans.add((org.start, org.end))
+        draft.aliases.add(org.text)
+
+
+def _organisation_type(name: str, next_word: str) -> ActorType:
+    if next_word.lower() in _ARMED_GROUP_NOUNS or _ARMED_GROUP_WORDS.search(name):
+        return "armed group"
+    if _ARMED_FORCE_WORDS.search(name):
+        return "armed force"
+    return "organisation"
+
+
+def _is_acronym_of(short: str, full: str) -> bool:
+    letters = re.sub(r"[^A-Z]", "", short)
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", full) if w[0].isupper())
+    return short.isupper() and len(letters) >= 2 and letters == initials
+
+
+def _sweep_aliases(drafts: dict[str, _Draft], text: str, passages: tuple[Passage, ...]) -> None:
+    """Add every occurrence of every actor's names, outside metadata lines."""
+    readable = [(p.start, p.end) for p in passages if p.kind != "metadata"]
+    taken = {span for d in drafts.values() for span in d.spans}
+    for draft in drafts.values():
+        names = {draft.name, *draft.aliases}
+        for name in sorted(names, key=len, reverse=True):
+            if len(name) < 2:
+                continue
+            for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                span = match.span()
+                overlaps = any(span[0] < e and s < span[1] for s, e in taken)
+                if not overlaps and any(s <= span[0] and span[1] <= e for s, e in readable):
+                    draft.spans.add(span)
+                    taken.add(span)
+
+
+def _draft(drafts: dict[str, _Draft], name: str, kind: ActorType) -> _Draft:
+    key = _key(name)
+    if key not in drafts:
+        drafts[key] = _Draft(name=name, type=kind, aliases={name})
+    elif _TYPE_RANK[kind] > _TYPE_RANK[drafts[key].type]:
+        drafts[key].type = kind
+    return drafts[key]
+
+
+_TYPE_RANK: dict[str, int] = {"organisation": 0, "person": 1, "armed force": 2, "armed group": 2, "state": 3, "media": 4}
+
+
+def _key(name: str) -> str:
+    return slug(re.sub(r"^(the|The)\s+", "", name))
+
+
+def mentions_in(actors: Iterable[Actor], start: int, end: int) -> list[Actor]:
+    """The actors mentioned between ``start`` and ``end``."""
+    return [a for a in actors if any(start <= m.start and m.end <= end for m in a.mentions)]

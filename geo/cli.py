@@ -1,0 +1,110 @@
+"""Command line: ``python -m geo analyze|ingest|gazetteer|static``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from geo import settings as settings_module
+from geo.errors import GeoError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geo", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    analyze = commands.add_parser("analyze", help="analyse one article file and print its places and actors")
+    analyze.add_argument("file", type=Path)
+    analyze.add_argument("--format", choices=("json", "text"), default="text")
+
+    ingest = commands.add_parser("ingest", help="analyse and store articles; prints one article id per line")
+    ingest.add_argument("files", type=Path, nargs="+")
+
+    gazetteer = commands.add_parser("gazetteer", help="manage the offline gazetteer index")
+    gazetteer.add_argument("action", choices=("build",))
+    gazetteer.add_argument("--path", type=Path, default=None, help="index file (default: GEO_GAZETTEER)")
+    gazetteer.add_argument("--if-missing", action="store_true", help="build only when the index does not exist")
+
+    static = commands.add_parser("static", help="copy Leaflet and jQuery into the app's static folder")
+    static.add_argument("target", type=Path, nargs="?", default=Path("static"))
+
+    args = parser.parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except GeoError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from geo.export import to_dict
+    from geo.ingest import read_bytes
+    from geo.pipeline import Pipeline
+
+    document = read_bytes(_read(args.file), args.file.name)
+    analysis = Pipeline.load().analyze(document)
+    result = to_dict(analysis)
+    if args.format == "json":
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    print(f"{result['article']['title']}  [{result['article']['id']}]")
+    for place in result["places"]:
+        print(f"  place  {place['name']:<28} {place['kind']:<10} {place['country'] or '':<3}"
+              f" {place['lat']:9.4f} {place['lon']:9.4f}  x{len(place['mentions'])}")
+    for actor in result["actors"]:
+        print(f"  actor  {actor['name']:<28} {actor['type']:<12} x{len(actor['mentions'])}")
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from geo.ingest import read_bytes
+    from geo.pipeline import Pipeline
+    from geo.store import Store
+
+    config = settings_module.load()
+    pipeline = Pipeline.load(config)
+    store = Store(config.database)
+    failures = 0
+    for path in args.files:
+        try:
+            print(store.save(pipeline.analyze(read_bytes(_read(path), path.name))), flush=True)
+        except GeoError as error:
+            failures += 1
+            print(f"error: {path}: {error}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _gazetteer(args: argparse.Namespace) -> int:
+    from geo.gazetteer import build
+
+    path = args.path or settings_module.load().gazetteer
+    if args.if_missing and path.exists():
+        print(path)
+        return 0
+    print(build(path, progress=True))
+    return 0
+
+
+def _static(args: argparse.Namespace) -> int:
+    from geo.static import install_static
+
+    print(install_static(args.target))
+    return 0
+
+
+def _read(path: Path) -> bytes:
+    from geo.errors import InputError
+
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"Cannot read {path}: {error.strerror}.") from error
+
+
+_COMMANDS = {"analyze": _analyze, "ingest": _ingest, "gazetteer": _gazetteer, "static": _static}
+
+if __name__ == "__main__":
+    sys.exit(main())

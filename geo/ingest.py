@@ -1,0 +1,267 @@
+"""Turn uploaded bytes or pasted text into clean article text.
+
+Plain text is kept as it is apart from newlines (CRLF -> LF), control
+characters and Unicode NFC, so offsets into an already clean file stay valid.
+HTML goes through trafilatura (main text only, no navigation or comments) and
+Markdown loses the markup that would pollute entity recognition. Later stages
+take offsets into the text returned here; splitting it into passages is not
+done here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import trafilatura
+from trafilatura.settings import Document
+
+from geo import settings
+from geo.errors import BinaryInput, EmptyInput, InputTooLarge, UnsupportedFormat
+
+TEXT_SUFFIXES = (".txt", ".text")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")
+ACCEPTED = ", ".join(TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """Clean article text and whatever metadata the source carried."""
+
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+
+
+def read_bytes(data: bytes, filename: str = "", *, limits: settings.Settings | None = None) -> RawDocument:
+    """Read an uploaded file; the suffix of ``filename`` picks text, Markdown or HTML."""
+    limits = settings.load() if limits is None else limits
+    name = f"'{filename}'" if filename else "The file"
+    suffix = Path(filename).suffix.lower()
+    if suffix and suffix not in TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES:
+        raise UnsupportedFormat(
+            f"{name} is a {suffix} file, which cannot be read. Accepted: {ACCEPTED} "
+            "(or paste the text). Save a PDF or Word document as plain text first."
+        )
+    if len(data) > limits.max_upload_bytes:
+        raise InputTooLarge(
+            f"{name} is {len(data):,} bytes; the limit is {limits.max_upload_bytes:,} bytes "
+            "(GEO_MAX_UPLOAD_BYTES). Upload a single article or raise the limit."
+        )
+    text = _normalise(_decode(data, name))
+    if suffix in HTML_SUFFIXES or (not suffix and _looks_like_html(text)):
+        return _finish(_from_html(text), limits, name)
+    if suffix in MARKDOWN_SUFFIXES:
+        return _finish(_from_markdown(text), limits, name)
+    return _finish(RawDocument(text), limits, name)
+
+
+def read_text(text: str, *, limits: settings.Settings | None = None) -> RawDocument:
+    """Read pasted text; pasted HTML source is recognised and extracted."""
+    limits = settings.load() if limits is None else limits
+    name = "The pasted text"
+    # Raw HTML is often many times longer than its article, so the byte limit
+    # guards extraction and the character limit applies to the clean text.
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > limits.max_upload_bytes:
+        raise InputTooLarge(
+            f"{name} is {size:,} bytes; the limit is {limits.max_upload_bytes:,} bytes "
+            "(GEO_MAX_UPLOAD_BYTES). Paste a single article or raise the limit."
+        )
+    text = _normalise(text)
+    if _looks_like_html(text):
+        return _finish(_from_html(text), limits, name)
+    return _finish(RawDocument(text), limits, name)
+
+
+def article_id(text: str) -> str:
+    """Stable content hash: the same words give the same id whatever the white space."""
+    canonical = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+# -- decoding and normalising -------------------------------------------------
+
+# Bytes that never occur in text files (tab, LF, FF and CR do).
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# C0 controls except tab and LF; U+FEFF (a BOM inside the text is an artefact);
+# lone surrogates, which no encoder (nor SQLite) accepts.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufeff\ud800-\udfff]")
+# C1 controls in decoded text are nearly always cp1252 punctuation decoded as
+# Latin-1 (LGL has "order\x97a" for an em dash): map them one for one, which
+# keeps offsets, and drop the five that cp1252 leaves undefined.
+_C1_AS_CP1252 = {
+    code: bytes([code]).decode("cp1252", errors="ignore") or None for code in range(0x80, 0xA0)
+}
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise BinaryInput(
+                f"{name} starts like UTF-16 text but does not decode as UTF-16. "
+                "Save it as UTF-8 text and upload it again."
+            ) from None
+    if b"\x00" in data:
+        raise BinaryInput(
+            f"{name} contains NUL bytes, so it is not a text file (an image, a PDF, a Word file?). "
+            f"Upload the article as {ACCEPTED}, or paste its text."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # Older Windows exports are cp1252; a cp1252 guess is only safe for bytes
+    # that look like text, since any byte string "decodes" as something.
+    if not _CONTROL_BYTES.search(data):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+    raise BinaryInput(
+        f"{name} is not UTF-8, UTF-16 or Windows-1252 text and looks binary. "
+        "If it is text, save it as UTF-8 and upload it again."
+    )
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_CHARS.sub("", text).translate(_C1_AS_CP1252)
+    return unicodedata.normalize("NFC", text)
+
+
+def _finish(doc: RawDocument, limits: settings.Settings, name: str) -> RawDocument:
+    if not doc.text.strip():
+        raise EmptyInput(f"{name} contains no article text. Paste or upload an article with some text.")
+    if len(doc.text) > limits.max_article_chars:
+        raise InputTooLarge(
+            f"{name} holds {len(doc.text):,} characters of text; the limit is "
+            f"{limits.max_article_chars:,} (GEO_MAX_ARTICLE_CHARS). Split the article or raise the limit."
+        )
+    return doc
+
+
+# -- HTML ------------------------------------------------------------------------
+
+_HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|article|main|div|p|br|h[1-6])[\s/>]", re.IGNORECASE)
+
+
+def _looks_like_html(text: str) -> bool:
+    if re.search(r"<html[\s>]", text, re.IGNORECASE):
+        return True
+    return text.lstrip().startswith("<") and _HTML_TAG.search(text) is not None
+
+
+def _from_html(html: str) -> RawDocument:
+    # favor_precision: news pages surround the article with section menus,
+    # "most read" lists and footers full of place names ("Africa", "Middle
+    # East", "Offices in London"); each one that slips through becomes a false
+    # marker on the map, while a dropped side paragraph costs little.
+    extracted = trafilatura.bare_extraction(
+        html, include_comments=False, favor_precision=True, with_metadata=True
+    )
+    if not isinstance(extracted, Document) or not extracted.text or not extracted.text.strip():
+        # Too small for trafilatura (a pasted fragment): keep all visible text.
+        fallback = _VisibleText()
+        fallback.feed(html)
+        fallback.close()
+        return RawDocument(fallback.text(), title=fallback.title())
+    # trafilatura puts one block per line; a blank line between paragraphs
+    # matches how plain-text articles are laid out.
+    lines = (line.strip() for line in extracted.text.split("\n"))
+    return RawDocument(
+        text=_normalise("\n\n".join(line for line in lines if line)),
+        title=_clean_line(extracted.title),
+        source=_clean_line(extracted.sitename) or _clean_line(extracted.hostname),
+        url=_clean_line(extracted.url),
+        published=_clean_line(extracted.date),
+    )
+
+
+def _clean_line(value: str | None) -> str | None:
+    return (" ".join(value.split()) or None) if value else None
+
+
+class _VisibleText(HTMLParser):
+    """Visible text of an HTML fragment, one paragraph per block element."""
+
+    _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg"})
+    _BLOCKS = frozenset({
+        "p", "div", "br", "li", "tr", "article", "section", "main", "header", "footer",
+        "blockquote", "pre", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+    })
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self._hidden = 0
+        self._in_title = False
+        self._title: list[str] = []
+        self._blocks: list[list[str]] = [[]]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._BLOCKS:
+            self._blocks.append([])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self._BLOCKS:
+            self._blocks.append([])
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self._title.append(data)
+        elif not self._hidden:
+            self._blocks[-1].append(data)
+
+    def text(self) -> str:
+        paragraphs = (" ".join("".join(block).split()) for block in self._blocks)
+        return _normalise("\n\n".join(p for p in paragraphs if p))
+
+    def title(self) -> str | None:
+        return _clean_line("".join(self._title))
+
+
+# -- Markdown --------------------------------------------------------------------
+
+_MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^ {0,3}(?:```|~~~).*$", re.MULTILINE), ""),  # code fences
+    (re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.MULTILINE), ""),  # link reference definitions
+    (re.compile(r"^ {0,3}(?:[-*_=] *){3,}$", re.MULTILINE), ""),  # rules and setext underlines
+    (re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"), ""),  # images
+    (re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),  # links keep their text
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolinks
+    (re.compile(r"^ {0,3}>+ ?", re.MULTILINE), ""),  # block quotes
+    (re.compile(r"^( *)[-*+] +", re.MULTILINE), r"\1"),  # bullets
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(r"\*(?=\S)(.+?)(?<=\S)\*"), r"\1"),  # emphasis
+    # "_" only as emphasis at word edges, so snake_case names survive.
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"`([^`]+)`"), r"\1"),  # inline code
+)
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+
+
+def _from_markdown(text: str) -> RawDocument:
+    for pattern, replacement in _MD_RULES:
+        text = pattern.sub(replacement, text)
+    first = _HEADING.search(text)
+    text = _HEADING.sub(r"\1", text)
+    return RawDocument(
+        re.sub(r"\n{3,}", "\n\n", text).strip("\n"), title=_clean_line(first.group(1)) if first else None
+    )

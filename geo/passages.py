@@ -1,0 +1,143 @@
+"""Split article text into passages (title, paragraphs, metadata lines) and sentences.
+
+Offsets are Python str offsets into the article text, [start, end). Pasted news
+text carries page furniture around the prose: a breadcrumb ("Home » ..."), a
+line of category tags, a "Source: ..." line. Those become ``metadata``
+passages so that later stages neither read them as prose nor map the places
+they name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.types import Passage
+
+_LINE = re.compile(r"[^\n]+")
+_BREADCRUMB = re.compile(r"^\s*(home|start|main)\s*(»|>|/|›|\|)", re.IGNORECASE)
+_SEPARATOR_LINE = re.compile(r"\s(»|›)\s")
+_LABEL_LINE = re.compile(
+    r"^\s*(source|sources|photo|photos|image|images|credit|credits|tags|filed under|read more|"
+    r"share|share this|related|related articles|advertisement|subscribe)\s*[:|]",
+    re.IGNORECASE,
+)
+_TERMINAL = re.compile(r"[.!?:;\"”’)\]…]\s*$")
+# Lower-case words that real headlines contain and tag lists do not.
+_FUNCTION_WORDS = frozenset(
+    "a an the of in on at to for from by with and or but as is are was were be been "
+    "after before over under into about against amid says said will would may could".split()
+)
+# Where a sentence may end: terminal punctuation, optional closing quote/bracket,
+# white space, then something that can start a sentence.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_ABBREVIATION = re.compile(
+    r"(\b(Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Rep|Sen|Gov|Pres|St|Mt|Ft|No|Nos|Jan|Feb|Mar|"
+    r"Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Inc|Ltd|Co|Corp|vs|etc|approx|Jr|Sr)\.|\b[A-Z]\.|\b[A-Z]\.[A-Z]\.)$"
+)
+HEADER_LINES = 6  # furniture and the headline sit in the first few lines
+
+
+def split(text: str) -> tuple[Passage, ...]:
+    """Return the passages of ``text`` in order, each with its sentences."""
+    lines = _paragraph_lines(text)
+    passages: list[Passage] = []
+    seen_prose = False
+    for start, end in lines:
+        line = text[start:end]
+        if _is_metadata(line, in_header=not seen_prose and len(passages) < HEADER_LINES):
+            kind = "metadata"
+        elif not seen_prose and _is_headline(line) and not any(p.kind == "title" for p in passages):
+            kind = "title"
+        else:
+            kind = "paragraph"
+            seen_prose = True
+        sentences = _sentences(text, start, end) if kind != "metadata" else ((start, end),)
+        passages.append(Passage(len(passages), start, end, kind, sentences))  # type: ignore[arg-type]
+    return tuple(passages)
+
+
+def title_of(text: str, passages: tuple[Passage, ...]) -> str | None:
+    """The headline, when the text starts with one."""
+    for passage in passages:
+        if passage.kind == "title":
+            return text[passage.start : passage.end].strip()
+    return None
+
+
+def source_of(text: str, passages: tuple[Passage, ...]) -> str | None:
+    """The outlet named on a "Source: X" line, if any."""
+    for passage in passages:
+        match = re.match(r"\s*sources?\s*:\s*(.+?)\s*$", text[passage.start : passage.end], re.IGNORECASE)
+        if passage.kind == "metadata" and match:
+            return match.group(1)
+    return None
+
+
+def _paragraph_lines(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: one per line, except that hard-wrapped lines are joined.
+
+    A line continues the previous one when the previous does not end a
+    sentence and this one starts in lower case (text wrapped at a fixed width).
+    """
+    spans: list[tuple[int, int]] = []
+    previous_blank = True
+    last_end = 0
+    for match in _LINE.finditer(text):
+        start, end = match.span()
+        stripped = match.group().strip()
+        if not stripped:
+            previous_blank = True
+            continue
+        start += len(match.group()) - len(match.group().lstrip())
+        end -= len(match.group()) - len(match.group().rstrip())
+        gap_is_single_newline = text[last_end:start].count("\n") == 1
+        if (
+            spans
+            and not previous_blank
+            and gap_is_single_newline
+            and not _TERMINAL.search(text[spans[-1][0] : spans[-1][1]])
+            and stripped[0].islower()
+        ):
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        previous_blank = False
+        last_end = end
+    return spans
+
+
+def _is_metadata(line: str, *, in_header: bool) -> bool:
+    if _LABEL_LINE.match(line) and len(line) < 200:
+        return True
+    if not in_header:
+        return False
+    if _BREADCRUMB.match(line) or _SEPARATOR_LINE.search(line):
+        return True
+    # A tag list: several capitalised words, no sentence punctuation, no function words.
+    words = re.findall(r"[^\W\d_][\w'’-]*", line)
+    return (
+        len(words) >= 3
+        and not _TERMINAL.search(line)
+        and all(word[0].isupper() for word in words)
+        and not any(word.lower() in _FUNCTION_WORDS for word in words)
+    )
+
+
+def _is_headline(line: str) -> bool:
+    words = line.split()
+    return 2 <= len(words) <= 30 and not re.search(r"[.!?]\s*$", line)
+
+
+def _sentences(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        before = text[sentence_start : match.start() + 1]
+        if _ABBREVIATION.search(before.rstrip()):
+            continue
+        stop = match.end() - (len(match.group()) - len(match.group().rstrip()))
+        spans.append((sentence_start, stop))
+        sentence_start = match.end()
+    if sentence_start < end:
+        spans.append((sentence_start, end))
+    return tuple(spans)

@@ -1,0 +1,154 @@
+"""Recognise place and actor names: spaCy entities plus gazetteer phrase matches.
+
+The small spaCy model finds most names but often labels them wrongly
+(a city as PERSON, an air base as ORG), so every entity span of any label is
+checked against the gazetteer, and a phrase matcher finds gazetteer names the
+model missed ("Misrata air base"). Spans are cleaned of a leading "the" and a
+trailing possessive. Metadata lines are skipped; in a title-case headline only
+gazetteer matches count, because the model's entities there are unreliable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from geo.gazetteer import Gazetteer
+from geo.types import Mention, Passage
+
+# Entity labels that never name a place or an actor.
+_NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
+# A place name inside a longer entity of these labels is part of another name
+# ("Libyan" in "Libyan National Army", "Langley" in "Michael Langley").
+_NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
+# Arabic and Romance articles that start a name in lower case: al-Watiya, el-Fasher, de la Rosa.
+_NAME_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "es", "de", "du", "la"})
+_LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
+_TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
+_EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
+# Parts of speech a one-word place name can have; rules out "Such", "It", "Speaking".
+_NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "X"})
+
+
+@dataclass(frozen=True, slots=True)
+class Recognition:
+    """Place mentions (with gazetteer candidates) and every named entity."""
+
+    places: tuple[Mention, ...]
+    entities: tuple[Mention, ...]
+
+
+def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> Recognition:
+    """Find the place mentions and named entities of ``doc``'s text."""
+    prose = [p for p in passages if p.kind != "metadata"]
+    titles = [p for p in prose if p.kind == "title"]
+    entities = tuple(
+        mention
+        for ent in doc.ents
+        if ent.label_ not in _NUMERIC_LABELS
+        and _inside(ent.start_char, ent.end_char, prose)
+        and not _inside(ent.start_char, ent.end_char, titles)
+        and (mention := _clean_entity(doc, ent)) is not None
+    )
+    by_span: dict[tuple[int, int], Mention] = {}
+    for entity in entities:
+        candidates = tuple(gazetteer.lookup(entity.text))
+        if candidates:
+            by_span[(entity.start, entity.end)] = _with(entity, candidates)
+    for mention in _phrase_matches(doc, prose, gazetteer):
+        if _within_other_name(mention, entities):
+            continue
+        by_span.setdefault((mention.start, mention.end), mention)
+    return Recognition(places=_longest_first(by_span.values()), entities=entities)
+
+
+def _clean_entity(doc: Doc, ent: Span) -> Mention | None:
+    start, end = ent.start_char, ent.end_char
+    text = doc.text[start:end]
+    # Strip edge punctuation, then a leading article and a trailing possessive.
+    while text and text[0] in _EDGE_PUNCTUATION:
+        start, text = start + 1, text[1:]
+    while text and text[-1] in _EDGE_PUNCTUATION and not text.endswith("."):
+        end, text = end - 1, text[:-1]
+    if article := _LEADING_ARTICLE.match(text):
+        start, text = start + article.end(), text[article.end() :]
+    if possessive := _TRAILING_POSSESSIVE.search(text):
+        end, text = end - len(possessive.group()), text[: possessive.start()]
+    if not text or not any(ch.isalpha() for ch in text) or "\n" in text:
+        return None
+    root = ent.root
+    return Mention(start, end, text, ent.label_, dep=root.dep_, head=root.head.lemma_)
+
+
+def _phrase_matches(doc: Doc, prose: list[Passage], gazetteer: Gazetteer) -> Iterable[Mention]:
+    """Longest gazetteer names starting at each capitalised token, left to right."""
+    longest = gazetteer.max_name_tokens
+    for passage in prose:
+        tokens = [t for t in doc if passage.start <= t.idx and t.idx + len(t) <= passage.end]
+        i = 0
+        while i < len(tokens):
+            match = _match_at(doc, tokens, i, longest, gazetteer) if _can_start_name(tokens, i) else None
+            if match is None:
+                i += 1
+                continue
+            mention, width = match
+            yield mention
+            i += width
+
+
+def _match_at(
+    doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Gazetteer
+) -> tuple[Mention, int] | None:
+    for width in range(min(longest, len(tokens) - i), 0, -1):
+        first, last = tokens[i], tokens[i + width - 1]
+        if not last.is_alpha or last.is_stop or _TRAILING_POSSESSIVE.fullmatch(last.text):
+            continue
+        if width == 1 and first.pos_ not in _NAME_POS:
+            continue
+        start, end = first.idx, last.idx + len(last)
+        text = doc.text[start:end]
+        if "\n" in text:
+            continue
+        candidates = tuple(gazetteer.lookup(text))
+        if candidates:
+            root = doc[first.i : last.i + 1].root
+            return Mention(start, end, text, "GAZ", candidates, root.dep_, root.head.lemma_), width
+    return None
+
+
+def _can_start_name(tokens: list[Token], i: int) -> bool:
+    token = tokens[i]
+    if token.text[:1].isupper():
+        return True
+    followed_by_hyphen = i + 1 < len(tokens) and tokens[i + 1].text == "-"
+    return token.lower_ in _NAME_PARTICLES and followed_by_hyphen
+
+
+def _within_other_name(mention: Mention, entities: tuple[Mention, ...]) -> bool:
+    return any(
+        e.label in _NAME_LABELS
+        and e.start <= mention.start
+        and mention.end <= e.end
+        and (e.end - e.start) > (mention.end - mention.start)
+        for e in entities
+    )
+
+
+def _longest_first(mentions: Iterable[Mention]) -> tuple[Mention, ...]:
+    """Drop mentions that overlap a longer one; return the rest in text order."""
+    kept: list[Mention] = []
+    for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(mention.end <= k.start or k.end <= mention.start for k in kept):
+            kept.append(mention)
+    return tuple(sorted(kept, key=lambda m: m.start))
+
+
+def _inside(start: int, end: int, passages: list[Passage]) -> bool:
+    return any(p.start <= start and end <= p.end for p in passages)
+
+
+def _with(mention: Mention, candidates: tuple) -> Mention:
+    return Mention(mention.start, mention.end, mention.text, mention.label, candidates, mention.dep, mention.head)

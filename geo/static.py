@@ -1,0 +1,68 @@
+"""Serve Leaflet and jQuery from the app itself, so the map works offline.
+
+Stock folium loads them from CDNs; without network st_folium then shows no map.
+``install_static`` copies the files shipped in the xstatic packages into the
+folder Streamlit serves as ``/app/static/`` (``server.enableStaticServing``).
+Run ``python -m geo.static [TARGET]`` before ``streamlit run``.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import sys
+from pathlib import Path
+
+import xstatic.pkg.jquery
+import xstatic.pkg.leaflet
+
+LEAFLET_JS = "/app/static/leaflet/leaflet.js"
+LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
+LEAFLET_IMAGES = "/app/static/leaflet/images/"
+JQUERY_JS = "/app/static/jquery/jquery.min.js"
+
+DEFAULT_TARGET = Path("static")
+
+
+def install_static(target: Path) -> Path:
+    """Copy Leaflet (js, css, images) and jQuery into ``target``; unchanged files are left alone."""
+    leaflet = Path(xstatic.pkg.leaflet.BASE_DIR)
+    jquery = Path(xstatic.pkg.jquery.BASE_DIR)
+    copies = [
+        (leaflet / "leaflet.js", target / "leaflet" / "leaflet.js"),
+        (leaflet / "leaflet.css", target / "leaflet" / "leaflet.css"),
+        (jquery / "jquery.min.js", target / "jquery" / "jquery.min.js"),
+    ]
+    copies += [
+        (image, target / "leaflet" / "images" / image.name)
+        for image in sorted((leaflet / "images").iterdir())
+    ]
+    for source, dest in copies:
+        _copy_if_changed(source, dest)
+    return target
+
+
+def _copy_if_changed(source: Path, dest: Path) -> None:
+    # Skipping identical files keeps mtimes stable, so a running Streamlit
+    # server and browser caches see no change on a repeated install.
+    if dest.is_file() and filecmp.cmp(source, dest, shallow=False):
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    shutil.copyfile(source, tmp)
+    tmp.replace(dest)  # never serve a half-copied file
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: ``python -m geo.static [TARGET]`` (default ``./static``)."""
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) > 1:
+        print("usage: python -m geo.static [TARGET]", file=sys.stderr)
+        return 2
+    target = install_static(Path(args[0]) if args else DEFAULT_TARGET)
+    print(f"Leaflet and jQuery installed in {target.resolve()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

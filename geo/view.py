@@ -1,0 +1,71 @@
+"""The view a link shares: which articles, which actors, which place.
+
+The URL contract (documented in the README)::
+
+    ?article=ID      repeatable; a 16-hex-digit article id (default: the newest stored articles)
+    &actor=NAME      repeatable; an actor's name as shown on the page, or its id
+    &place=PLACE_ID  the selected place, e.g. gn:81302
+
+Malformed values are dropped with a warning the page shows; they never raise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
+PLACE_ID = re.compile(r"^[a-z]{2,5}:[A-Za-z0-9._-]{1,80}$")
+MAX_VALUES = 50  # per parameter; a link with more is cut, with a warning
+MAX_VALUE_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ViewState:
+    articles: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()  # actor names as they appear in the URL
+    place: str | None = None
+
+    def to_query(self) -> dict[str, list[str] | str]:
+        query: dict[str, list[str] | str] = {}
+        if self.articles:
+            query["article"] = list(self.articles)
+        if self.actors:
+            query["actor"] = list(self.actors)
+        if self.place:
+            query["place"] = self.place
+        return query
+
+
+def from_query(get_all: Callable[[str], Sequence[str]]) -> tuple[ViewState, list[str]]:
+    """Read the view from query parameters (``get_all(name)`` lists a parameter's values)."""
+    warnings: list[str] = []
+    articles = _valid(get_all("article"), "article", lambda v: bool(ARTICLE_ID.match(v)), warnings)
+    actors = _valid(get_all("actor"), "actor", lambda v: bool(v.strip()) and len(v) <= MAX_VALUE_CHARS, warnings)
+    places = _valid(get_all("place"), "place", lambda v: bool(PLACE_ID.match(v)), warnings)
+    if len(places) > 1:
+        warnings.append("The link names more than one place; the first is selected.")
+    return ViewState(tuple(dict.fromkeys(articles)), tuple(dict.fromkeys(actors)), places[0] if places else None), warnings
+
+
+def _valid(values: Sequence[str], name: str, ok: Callable[[str], bool], warnings: list[str]) -> list[str]:
+    values = list(values)
+    if len(values) > MAX_VALUES:
+        warnings.append(f"The link has {len(values)} '{name}' values; only the first {MAX_VALUES} are used.")
+        values = values[:MAX_VALUES]
+    kept = [v for v in values if ok(v)]
+    for bad in (v for v in values if not ok(v)):
+        shown = bad if len(bad) <= 40 else bad[:40] + "…"
+        warnings.append(f"Ignored the malformed '{name}' value {shown!r} in the link.")
+    return kept
+
+
+def match_actors(requested: Sequence[str], actors: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """Map URL actor names (or ids) onto actor ids; ``actors`` maps id -> name. Returns (ids, unknown)."""
+    by_name = {name.casefold(): actor_id for actor_id, name in actors.items()}
+    ids, unknown = [], []
+    for value in requested:
+        actor_id = value if value in actors else by_name.get(value.casefold())
+        (ids if actor_id else unknown).append(actor_id or value)
+    return list(dict.fromkeys(ids)), unknown

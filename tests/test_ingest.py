@@ -1,0 +1,193 @@
+"""The ingest stage: bytes and pasted text in, clean article text out."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import settings
+from geo.errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UnsupportedFormat
+from geo.ingest import RawDocument, article_id, read_bytes, read_text
+
+NEWS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>LNA Denies Russian Base in Libya | Asharq Al-Awsat</title>
+<meta property="og:title" content="LNA Denies Russian Base in Libya">
+<meta property="og:site_name" content="Asharq Al-Awsat">
+<link rel="canonical" href="https://english.aawsat.com/arab-world/4601234-lna-denies">
+<meta property="article:published_time" content="2023-10-05T10:00:00+00:00">
+<style>.nav { display: flex }</style>
+<script>window.dataLayer = [{"section": "Benghazi"}];</script>
+</head>
+<body>
+<header><nav class="nav"><ul>
+<li><a href="/africa">Africa</a></li><li><a href="/europe">Europe</a></li><li><a href="/asia">Asia</a></li>
+</ul></nav></header>
+<main><article>
+<h1>LNA Denies Russian Base in Libya</h1>
+<p>An informed source in the Libyan National Army denied that the military was planning to let
+Russia set up a military base in the country.</p>
+<p>Bloomberg had reported that Haftar visited Moscow in September to discuss a defense agreement
+with the Russian president.</p>
+<script>console.log("Sirte");</script>
+<p>Russian warships may also get docking rights at Tobruk, a few hundred kilometers across the
+Mediterranean from Greece and Italy.</p>
+</article></main>
+<aside><h3>Most read</h3><ul><li><a href="/x">Sudan talks collapse in Jeddah</a></li></ul></aside>
+<footer><p>© 2023 Asharq Al-Awsat. Offices in London, Riyadh and Dubai.</p></footer>
+</body>
+</html>
+"""
+
+
+@pytest.fixture
+def limits() -> settings.Settings:
+    return settings.load({"GEO_MAX_ARTICLE_CHARS": "1000", "GEO_MAX_UPLOAD_BYTES": "5000"})
+
+
+def test_plain_text_is_kept_as_is() -> None:
+    text = "Clashes in Tripoli.\n\nThe UN called for calm.\n"
+    assert read_bytes(text.encode(), "article.txt") == RawDocument(text)
+    assert read_text(text) == RawDocument(text)
+
+
+def test_utf8_bom_is_dropped() -> None:
+    assert read_bytes(b"\xef\xbb\xbfTripoli", "a.txt").text == "Tripoli"
+
+
+def test_utf16_with_bom_is_read() -> None:
+    assert read_bytes("Türkiye and Libya".encode("utf-16"), "a.txt").text == "Türkiye and Libya"
+
+
+def test_cp1252_is_read_when_not_utf8() -> None:
+    data = "Café “quoted” in Tripoli – said.".encode("cp1252")
+    assert read_bytes(data, "a.txt").text == "Café “quoted” in Tripoli – said."
+
+
+def test_crlf_and_lone_cr_become_lf() -> None:
+    assert read_bytes(b"one\r\ntwo\rthree", "a.txt").text == "one\ntwo\nthree"
+    assert read_text("one\r\ntwo").text == "one\ntwo"
+
+
+def test_control_characters_are_stripped() -> None:
+    assert read_text("a\x00b\x01c\x1bd\te\nf\x7fg\ufeffh").text == "abcd\te\nfgh"
+
+
+def test_c1_controls_are_read_as_cp1252_punctuation() -> None:
+    # Text decoded as Latin-1 upstream carries cp1252 dashes as C1 controls.
+    assert read_text("an order\x97a painful one \x96 said").text == "an order—a painful one – said"
+
+
+def test_text_is_nfc() -> None:
+    assert read_text("Tu\u0308rkiye").text == "Türkiye"
+
+
+def test_html_page_gives_main_text_title_and_metadata() -> None:
+    doc = read_bytes(NEWS_PAGE.encode(), "page.html")
+    assert doc.title == "LNA Denies Russian Base in Libya"
+    assert doc.source == "Asharq Al-Awsat"
+    assert doc.url == "https://english.aawsat.com/arab-world/4601234-lna-denies"
+    assert doc.published == "2023-10-05"
+    assert "Russian warships may also get docking rights at Tobruk" in doc.text
+    for boilerplate in ("Europe", "Asia", "Jeddah", "London", "Sirte", "Benghazi", "display"):
+        assert boilerplate not in doc.text
+    assert "<" not in doc.text and ">" not in doc.text
+    assert "\n\n" in doc.text  # paragraphs are separated by blank lines
+
+
+def test_html_is_sniffed_without_suffix_and_in_pasted_text() -> None:
+    assert read_bytes(NEWS_PAGE.encode()).title == "LNA Denies Russian Base in Libya"
+    assert read_text(NEWS_PAGE).title == "LNA Denies Russian Base in Libya"
+
+
+def test_html_fragment_falls_back_to_visible_text() -> None:
+    doc = read_text("<p>Fighting in <b>Tripoli</b> &amp; Zawiya.</p><script>x = 'Sirte'</script><p>More.</p>")
+    assert doc.text == "Fighting in Tripoli & Zawiya.\n\nMore."
+
+
+def test_text_starting_with_angle_bracket_is_not_html() -> None:
+    assert read_text("<Reuters> Clashes in Tripoli.").text == "<Reuters> Clashes in Tripoli."
+
+
+def test_markdown_markup_is_stripped() -> None:
+    markdown = (
+        "# Clashes in *Tripoli*\n\n"
+        "Fighting broke out in **Zawiya** and _Misrata_, see [the report](https://example.org/r).\n\n"
+        "![A map of Libya](map.png)\n\n"
+        "- Sirte\n* Derna\n\n"
+        "> quoted from the [UN][1]\n\n"
+        "---\n\n"
+        "[1]: https://un.org\n\n"
+        "## Reaction\n"
+        "The snake_case_name stays.\n"
+    )
+    doc = read_bytes(markdown.encode(), "article.md")
+    assert doc.title == "Clashes in Tripoli"
+    assert doc.text == (
+        "Clashes in Tripoli\n\n"
+        "Fighting broke out in Zawiya and Misrata, see the report.\n\n"
+        "Sirte\nDerna\n\n"
+        "quoted from the UN\n\n"
+        "Reaction\n"
+        "The snake_case_name stays."
+    )
+
+
+def test_markdown_without_heading_has_no_title() -> None:
+    assert read_bytes(b"Just *text*.", "a.markdown") == RawDocument("Just text.")
+
+
+@pytest.mark.parametrize("filename", ["report.pdf", "report.docx", "photo.JPG", "data.csv"])
+def test_unsupported_suffix_lists_what_is_accepted(filename: str) -> None:
+    with pytest.raises(UnsupportedFormat, match=r"Accepted: \.txt, \.text, \.md, \.markdown, \.html, \.htm"):
+        read_bytes(b"whatever", filename)
+
+
+def test_nul_bytes_are_binary() -> None:
+    with pytest.raises(BinaryInput, match="NUL bytes"):
+        read_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.txt")
+
+
+def test_undecodable_bytes_with_control_bytes_are_binary() -> None:
+    with pytest.raises(BinaryInput, match="save it as UTF-8"):
+        read_bytes(b"\x81\x01\x02 abc \xff", "a.txt")
+
+
+@pytest.mark.parametrize("data", [b"", b"  \n\t \r\n", b"<html><body><script>x=1</script></body></html>"])
+def test_empty_input(data: bytes) -> None:
+    with pytest.raises(EmptyInput, match="no article text"):
+        read_bytes(data, "a.html" if data.startswith(b"<") else "a.txt")
+    with pytest.raises(EmptyInput):
+        read_text(data.decode())
+
+
+def test_upload_over_the_byte_limit(limits: settings.Settings) -> None:
+    with pytest.raises(InputTooLarge, match=r"6,000 bytes; the limit is 5,000 bytes"):
+        read_bytes(b"x" * 6000, "big.txt", limits=limits)
+
+
+def test_text_over_the_character_limit(limits: settings.Settings) -> None:
+    with pytest.raises(InputTooLarge, match=r"1,200 characters .* the limit is 1,000"):
+        read_text("Tripoli " * 150, limits=limits)
+    with pytest.raises(InputTooLarge):
+        read_bytes(b"Tripoli " * 150, "a.txt", limits=limits)
+
+
+def test_default_limits_come_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEO_MAX_ARTICLE_CHARS", "10")
+    with pytest.raises(InputTooLarge):
+        read_text("more than ten characters")
+
+
+def test_every_error_is_an_input_error() -> None:
+    for error in (EmptyInput, InputTooLarge, BinaryInput, UnsupportedFormat):
+        assert issubclass(error, InputError)
+
+
+def test_article_id_is_stable_under_white_space_and_normalisation() -> None:
+    ident = article_id("Clashes in Tripoli.\n\nThe UN called for calm.")
+    assert len(ident) == 16 and int(ident, 16) >= 0
+    assert article_id("  Clashes in  Tripoli.\r\nThe UN\tcalled for calm.\n") == ident
+    assert article_id("Tu\u0308rkiye") == article_id("Türkiye")
+    assert article_id("Clashes in Misrata.\n\nThe UN called for calm.") != ident

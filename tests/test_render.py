@@ -1,0 +1,49 @@
+import pandas as pd
+
+from geo import render
+from geo.static import JQUERY_JS, LEAFLET_JS
+
+PLACES = pd.DataFrame(
+    [
+        {"id": "gn:1", "name": "Tobruk", "lat": 32.08, "lon": 23.95, "kind": "city", "mentions": 1},
+        {"id": "gn:2", "name": "<img src=x onerror=alert(1)>", "lat": 30.0, "lon": 20.0, "kind": "city",
+         "mentions": 2},
+    ]
+)
+
+
+def test_map_is_offline_and_markers_carry_ids():
+    page = render.build_map(PLACES, selected="gn:1").get_root().render()
+    assert LEAFLET_JS in page and JQUERY_JS in page
+    assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+    assert '"alt": "gn:1"' in page and '"title": "Tobruk"' in page
+
+
+def test_marker_text_is_escaped():
+    page = render.build_map(PLACES).get_root().render()
+    assert "<img src=x onerror" not in page
+
+
+def test_place_at_matches_a_marker_point_only():
+    assert render.place_at(PLACES, 32.08, 23.95) == "gn:1"
+    assert render.place_at(PLACES, 10.0, 10.0) is None
+    assert render.place_at(PLACES.iloc[0:0], 32.08, 23.95) is None
+
+
+def test_passage_html_escapes_and_highlights():
+    text = "Ships <b>may</b> dock at Tobruk, said Russia."
+    offset = 100
+    marks = [
+        render.Highlight(100 + text.index("Tobruk"), 100 + text.index("Tobruk") + 6, "selected", "place"),
+        render.Highlight(100 + text.index("Russia"), 100 + text.index("Russia") + 6, "actor", "Russia"),
+    ]
+    out = render.passage_html(text, offset, marks)
+    assert "&lt;b&gt;may&lt;/b&gt;" in out
+    assert '<mark class="geo-selected" title="place">Tobruk</mark>' in out
+    assert '<mark class="geo-actor" title="Russia">Russia</mark>' in out
+
+
+def test_overlapping_highlights_do_not_break_markup():
+    out = render.passage_html("New York City", 0, [render.Highlight(0, 13, "place", "p"),
+                                                   render.Highlight(4, 8, "actor", "a")])
+    assert out.count("<mark") == 1

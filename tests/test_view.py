@@ -1,0 +1,36 @@
+from geo import view
+
+
+def params(**values):
+    return lambda name: values.get(name, [])
+
+
+def test_round_trip():
+    state = view.ViewState(articles=("0123456789abcdef",), actors=("Russia", "Khalifa Haftar"), place="gn:81302")
+    query = state.to_query()
+    parsed, warnings = view.from_query(lambda name: [query[name]] if isinstance(query.get(name), str)
+                                       else query.get(name, []))
+    assert parsed == state and warnings == []
+
+
+def test_malformed_values_are_dropped_with_a_warning():
+    state, warnings = view.from_query(
+        params(article=["../../etc/passwd", "0123456789abcdef"], place=["<script>"], actor=["", "Russia"])
+    )
+    assert state.articles == ("0123456789abcdef",)
+    assert state.place is None
+    assert state.actors == ("Russia",)
+    assert len(warnings) == 3
+
+
+def test_too_many_values_are_cut():
+    state, warnings = view.from_query(params(actor=[f"a{i}" for i in range(200)]))
+    assert len(state.actors) == view.MAX_VALUES
+    assert any("only the first" in w for w in warnings)
+
+
+def test_match_actors_by_name_or_id():
+    ids, unknown = view.match_actors(["russia", "khalifa-haftar", "Nobody"], {"russia": "Russia",
+                                                                           "khalifa-haftar": "Khalifa Haftar"})
+    assert ids == ["russia", "khalifa-haftar"]
+    assert unknown == ["Nobody"]
