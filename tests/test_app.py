@@ -1,0 +1,86 @@
+"""The page under streamlit.testing: URL parameters in, filter and selection out."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.browser_support import ROOT
+
+APP = str(ROOT / "app.py")
+TOBRUK = "gn:81302"
+
+
+@pytest.fixture()
+def seeded(tmp_path, monkeypatch, seed_analysis):
+    from geo.store import Store
+
+    path = tmp_path / "app.sqlite"
+    Store(path).save(seed_analysis)
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    return seed_analysis.article.id
+
+
+def run(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for name, value in params.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def query_values(at: AppTest, name: str) -> list[str]:
+    value = at.query_params[name]
+    return [value] if isinstance(value, str) else list(value)
+
+
+def places_listed(at: AppTest) -> set[str]:
+    return set(at.dataframe[0].value["name"])
+
+
+def html_text(at: AppTest) -> str:
+    return " ".join(str(element.proto.body) for element in at.get("html"))
+
+
+def test_article_parameter_shows_its_places(seeded):
+    at = run(article=seeded)
+    assert not at.exception
+    assert {"Tobruk", "Benghazi", "Moscow", "Tripoli"} <= places_listed(at)
+
+
+def test_actor_parameter_filters_places(seeded):
+    at = run(article=seeded, actor="Russia")
+    assert not at.exception
+    assert at.multiselect(key="actor_filter").value == ["russia"]
+    listed = places_listed(at)
+    assert {"Tobruk", "Moscow"} <= listed
+    assert "Benghazi" not in listed
+
+
+def test_place_parameter_opens_the_passages(seeded):
+    at = run(article=seeded, place=TOBRUK)
+    assert not at.exception
+    assert any(h.value == "Tobruk" for h in at.subheader)
+    assert "docking rights" in html_text(at)
+    assert 'class="geo-selected"' in html_text(at)
+
+
+def test_changing_the_filter_updates_the_url(seeded):
+    at = run(article=seeded)
+    at.multiselect(key="actor_filter").select("russia").run()
+    assert query_values(at, "actor") == ["Russia"]
+    assert "Benghazi" not in places_listed(at)
+
+
+def test_malformed_parameters_warn_and_lose_nothing(seeded):
+    at = run(article=[seeded, "not-an-id"], place="<script>alert(1)</script>", actor="Nobody")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "not-an-id" in warnings and "Nobody" in warnings
+    assert "Tobruk" in places_listed(at)
+
+
+def test_empty_store_explains_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "empty.sqlite"))
+    at = run()
+    assert not at.exception
+    assert any("No articles yet" in i.value for i in at.info)

