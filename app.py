@@ -152,8 +152,10 @@ with panel:
     else:
         details = store().place(place) or {}
         st.subheader(str(details.get("name", place)))
-        st.caption(f"{details.get('kind')} · {details.get('country') or '—'} · "
-                   f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}")
+        st.caption(
+            f"{details.get('kind')} · {details.get('country') or '—'} · "
+            f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
+        )
         how = store().resolutions_for_place(articles, place)
         if not how.empty:
             first = how.iloc[0]
@@ -163,7 +165,8 @@ with panel:
         for row in passages.itertuples(index=False):
             highlights = [
                 render.Highlight(
-                    m.start, m.end,
+                    m.start,
+                    m.end,
                     "selected" if m.kind == "place" and m.target == place else m.kind,
                     actor_names.get(m.target, "") if m.kind == "actor" else "place",
                 )

@@ -37,16 +37,70 @@ _ARMED_FORCE_WORDS = re.compile(r"\b(Army|Armed Forces|Forces|Navy|Air Force|Mil
 _ARMED_GROUP_WORDS = re.compile(r"\b(Militia|Brigades?|Battalion|Front|Group|Legion|Jihad|Mujahideen)\b")
 # Nouns that, right after a name, make it an armed group ("Wagner paramilitaries").
 _ARMED_GROUP_NOUNS = frozenset(
-    {"paramilitary", "paramilitaries", "militia", "militias", "mercenary", "mercenaries", "fighter",
-     "fighters", "rebel", "rebels", "militant", "militants", "insurgent", "insurgents", "gunmen"}
+    {
+        "paramilitary",
+        "paramilitaries",
+        "militia",
+        "militias",
+        "mercenary",
+        "mercenaries",
+        "fighter",
+        "fighters",
+        "rebel",
+        "rebels",
+        "militant",
+        "militants",
+        "insurgent",
+        "insurgents",
+        "gunmen",
+    }
 )
 # Nouns that make the state behind a name or demonym an actor ("US forces", "Russian President").
 ACTOR_NOUNS = frozenset(
-    {"force", "forces", "troop", "troops", "army", "military", "navy", "warship", "warships", "government",
-     "president", "minister", "official", "officials", "envoy", "diplomat", "ambassador", "leader",
-     "authority", "authorities", "embassy", "ministry", "soldier", "soldiers", "jet", "jets", "drone",
-     "drones", "intelligence", "administration", "delegation", "spokesman", "spokeswoman", "parliament",
-     "commander", "backing", "support", "mercenary", "mercenaries", "company", "companies", "paramilitary"}
+    {
+        "force",
+        "forces",
+        "troop",
+        "troops",
+        "army",
+        "military",
+        "navy",
+        "warship",
+        "warships",
+        "government",
+        "president",
+        "minister",
+        "official",
+        "officials",
+        "envoy",
+        "diplomat",
+        "ambassador",
+        "leader",
+        "authority",
+        "authorities",
+        "embassy",
+        "ministry",
+        "soldier",
+        "soldiers",
+        "jet",
+        "jets",
+        "drone",
+        "drones",
+        "intelligence",
+        "administration",
+        "delegation",
+        "spokesman",
+        "spokeswoman",
+        "parliament",
+        "commander",
+        "backing",
+        "support",
+        "mercenary",
+        "mercenaries",
+        "company",
+        "companies",
+        "paramilitary",
+    }
 )
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
 _STATE_KINDS = frozenset({"country"})
@@ -212,7 +266,14 @@ def _draft(drafts: dict[str, _Draft], name: str, kind: ActorType) -> _Draft:
     return drafts[key]
 
 
-_TYPE_RANK: dict[str, int] = {"organisation": 0, "person": 1, "armed force": 2, "armed group": 2, "state": 3, "media": 4}
+_TYPE_RANK: dict[str, int] = {
+    "organisation": 0,
+    "person": 1,
+    "armed force": 2,
+    "armed group": 2,
+    "state": 3,
+    "media": 4,
+}
 
 
 def _key(name: str) -> str:

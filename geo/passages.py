@@ -24,7 +24,44 @@ _LABEL_LINE = re.compile(
 _TERMINAL = re.compile(r"[.!?:;\"”’)\]…]\s*$")
 # Lower-case words that real headlines contain and tag lists do not.
 _FUNCTION_WORDS = frozenset(
-    ["a", "an", "the", "of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or", "but", "as", "is", "are", "was", "were", "be", "been", "after", "before", "over", "under", "into", "about", "against", "amid", "says", "said", "will", "would", "may", "could"]
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "after",
+        "before",
+        "over",
+        "under",
+        "into",
+        "about",
+        "against",
+        "amid",
+        "says",
+        "said",
+        "will",
+        "would",
+        "may",
+        "could",
+    ]
 )
 # Where a sentence may end: terminal punctuation, optional closing quote/bracket,
 # white space, then something that can start a sentence.

@@ -62,12 +62,7 @@ class Pipeline:
         recognition = recognise(doc, passages, self.gazetteer)
         resolutions = resolve(recognition.places, text, self.gazetteer.lookup)
         source = metadata.get("source") or document.source or passages_stage.source_of(text, passages)
-        title = (
-            metadata.get("title")
-            or document.title
-            or passages_stage.title_of(text, passages)
-            or _first_words(text)
-        )
+        title = metadata.get("title") or document.title or passages_stage.title_of(text, passages) or _first_words(text)
         actors = find_actors(text, passages, recognition.entities, resolutions, source=source)
         article = Article(
             id=article_id(text),

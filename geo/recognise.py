@@ -114,9 +114,7 @@ def _phrase_matches(doc: Doc, prose: list[Passage], gazetteer: Gazetteer) -> Ite
             i += width
 
 
-def _match_at(
-    doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Gazetteer
-) -> tuple[Mention, int] | None:
+def _match_at(doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Gazetteer) -> tuple[Mention, int] | None:
     for width in range(min(longest, len(tokens) - i), 0, -1):
         first, last = tokens[i], tokens[i + width - 1]
         if not last.is_alpha or last.is_stop or _TRAILING_POSSESSIVE.fullmatch(last.text):
@@ -163,5 +161,3 @@ def _longest_first(mentions: Iterable[Mention]) -> tuple[Mention, ...]:
 
 def _inside(start: int, end: int, passages: list[Passage]) -> bool:
     return any(p.start <= start and end <= p.end for p in passages)
-
-

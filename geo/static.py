@@ -33,10 +33,7 @@ def install_static(target: Path) -> Path:
         (leaflet / "leaflet.css", target / "leaflet" / "leaflet.css"),
         (jquery / "jquery.min.js", target / "jquery" / "jquery.min.js"),
     ]
-    copies += [
-        (image, target / "leaflet" / "images" / image.name)
-        for image in sorted((leaflet / "images").iterdir())
-    ]
+    copies += [(image, target / "leaflet" / "images" / image.name) for image in sorted((leaflet / "images").iterdir())]
     for source, dest in copies:
         _copy_if_changed(source, dest)
     return target

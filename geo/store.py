@@ -73,7 +73,9 @@ class Store:
             self._db.execute("PRAGMA journal_mode = WAL")
             self._migrate()
         except (sqlite3.Error, OSError) as error:
-            raise StoreError(f"Cannot open the database at {path}: {error}. Set GEO_DATABASE to a writable file.") from error
+            raise StoreError(
+                f"Cannot open the database at {path}: {error}. Set GEO_DATABASE to a writable file."
+            ) from error
         self._lock = threading.Lock()
 
     def _migrate(self) -> None:
@@ -113,8 +115,15 @@ class Store:
             db.execute(
                 "INSERT INTO articles (id, title, url, source, published, text, ingested_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (article.id, article.title, article.url, article.source, article.published, article.text,
-                 datetime.now(UTC).isoformat(timespec="seconds")),
+                (
+                    article.id,
+                    article.title,
+                    article.url,
+                    article.source,
+                    article.published,
+                    article.text,
+                    datetime.now(UTC).isoformat(timespec="seconds"),
+                ),
             )
             passage_ids = {}
             for passage in analysis.passages:
@@ -145,15 +154,24 @@ class Store:
                     'INSERT INTO mentions (article_id, passage_id, start, "end", surface, place_id, role, score,'
                     " runner_up, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        (article.id, passage_of(r.mention.start), r.mention.start, r.mention.end, r.mention.text,
-                         place.id, r.role, r.score, r.runner_up.id if r.runner_up else None, r.reason)
+                        (
+                            article.id,
+                            passage_of(r.mention.start),
+                            r.mention.start,
+                            r.mention.end,
+                            r.mention.text,
+                            place.id,
+                            r.role,
+                            r.score,
+                            r.runner_up.id if r.runner_up else None,
+                            r.reason,
+                        )
                         for r in resolutions
                     ],
                 )
             for actor in analysis.actors:
                 db.execute(
-                    "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT(id) DO NOTHING",
+                    "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
                     (actor.id, actor.name, actor.type, actor.place_id),
                 )
                 db.executemany(
@@ -229,9 +247,9 @@ class Store:
         """Place and actor mentions inside the passages, for highlighting: kind, target id, offsets."""
         ids = _placeholders(passage_ids)
         return self._frame(
-            'SELECT passage_id, \'place\' AS kind, place_id AS target, start, "end" FROM mentions'
+            "SELECT passage_id, 'place' AS kind, place_id AS target, start, \"end\" FROM mentions"
             f" WHERE passage_id IN ({ids})"
-            ' UNION ALL SELECT passage_id, \'actor\' AS kind, actor_id AS target, start, "end"'
+            " UNION ALL SELECT passage_id, 'actor' AS kind, actor_id AS target, start, \"end\""
             f" FROM actor_mentions WHERE passage_id IN ({ids}) ORDER BY passage_id, start",
             [*passage_ids, *passage_ids],
         )

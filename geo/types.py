@@ -16,8 +16,18 @@ PassageKind = Literal["title", "paragraph", "metadata"]
 # facility's name without its generic word ("Mitiga" for "Mitiga Airport").
 NameKind = Literal["name", "alternate", "abbreviation", "demonym", "short"]
 PlaceKind = Literal[
-    "continent", "region", "country", "admin1", "admin2", "city",
-    "airport", "air base", "naval base", "port", "sea", "feature",
+    "continent",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "city",
+    "airport",
+    "air base",
+    "naval base",
+    "port",
+    "sea",
+    "feature",
 ]
 # A place mention names a location, a government that acts ("Moscow denied"),
 # or a people/state by its demonym ("Turkish forces").

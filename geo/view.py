@@ -46,7 +46,9 @@ def from_query(get_all: Callable[[str], Sequence[str]]) -> tuple[ViewState, list
     places = _valid(get_all("place"), "place", lambda v: bool(PLACE_ID.match(v)), warnings)
     if len(places) > 1:
         warnings.append("The link names more than one place; the first is selected.")
-    return ViewState(tuple(dict.fromkeys(articles)), tuple(dict.fromkeys(actors)), places[0] if places else None), warnings
+    return ViewState(
+        tuple(dict.fromkeys(articles)), tuple(dict.fromkeys(actors)), places[0] if places else None
+    ), warnings
 
 
 def _valid(values: Sequence[str], name: str, ok: Callable[[str], bool], warnings: list[str]) -> list[str]:
@@ -64,7 +66,8 @@ def _valid(values: Sequence[str], name: str, ok: Callable[[str], bool], warnings
 def match_actors(requested: Sequence[str], actors: Mapping[str, str]) -> tuple[list[str], list[str]]:
     """Map URL actor names (or ids) onto actor ids; ``actors`` maps id -> name. Returns (ids, unknown)."""
     by_name = {name.casefold(): actor_id for actor_id, name in actors.items()}
-    ids, unknown = [], []
+    ids: list[str] = []
+    unknown: list[str] = []
     for value in requested:
         actor_id = value if value in actors else by_name.get(value.casefold())
         (ids if actor_id else unknown).append(actor_id or value)

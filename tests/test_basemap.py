@@ -53,9 +53,7 @@ def test_cache_file_is_small(built: tuple[Path, dict[str, Any]]) -> None:
     assert json.loads(path.read_text(encoding="utf-8")) == outlines
 
 
-def test_second_call_reads_the_cache(
-    built: tuple[Path, dict[str, Any]], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_second_call_reads_the_cache(built: tuple[Path, dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
     path, outlines = built
 
     def fail() -> dict[str, Any]:

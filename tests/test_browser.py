@@ -27,8 +27,12 @@ def served_seed(tmp_path_factory):
     database = tmp_path_factory.mktemp("browser") / "articles.sqlite"
     env = {"GEO_DATABASE": str(database)}
     ingested = subprocess.run(
-        [sys.executable, "-m", "geo", "ingest", str(SEED_TEXT)], cwd=ROOT, env={**os.environ, **env},
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-m", "geo", "ingest", str(SEED_TEXT)],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     article_id = ingested.stdout.split()[0]
     with app_server(env) as url:
@@ -80,4 +84,3 @@ def test_click_filter_and_share(served_seed):
             other.screenshot(path=str(ARTIFACTS / "shared.png"), full_page=True)
         finally:
             browser.close()
-

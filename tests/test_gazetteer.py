@@ -34,27 +34,33 @@ def gaz(index_path: Path) -> Iterator[Gazetteer]:
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p = math.pi / 180
-    a = math.sin((lat2 - lat1) * p / 2) ** 2 + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin(
-        (lon2 - lon1) * p / 2) ** 2
+    a = (
+        math.sin((lat2 - lat1) * p / 2) ** 2
+        + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
+    )
     return 6371 * 2 * math.asin(math.sqrt(a))
 
 
 # -- normalize -------------------------------------------------------------
 
-@pytest.mark.parametrize(("a", "b"), [
-    ("al-Watiya", "Al Watiya"),
-    ("AL-WATIYA", "al watiya"),
-    ("U.S.", "US"),
-    ("us", "US"),
-    ("Türkiye", "turkiye"),
-    ("Libya's", "Libya"),
-    ("Russia’s", "russia"),
-    ("Sana’a", "Sanaa"),
-    ("  New   York ", "new york"),
-    ("Bosnia–Herzegovina", "bosnia herzegovina"),
-    ("Łódź", "lodz"),
-    ("Gaza_Strip", "gaza strip"),
-])
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("al-Watiya", "Al Watiya"),
+        ("AL-WATIYA", "al watiya"),
+        ("U.S.", "US"),
+        ("us", "US"),
+        ("Türkiye", "turkiye"),
+        ("Libya's", "Libya"),
+        ("Russia’s", "russia"),
+        ("Sana’a", "Sanaa"),
+        ("  New   York ", "new york"),
+        ("Bosnia–Herzegovina", "bosnia herzegovina"),
+        ("Łódź", "lodz"),
+        ("Gaza_Strip", "gaza strip"),
+    ],
+)
 def test_normalize_equal(a: str, b: str) -> None:
     assert normalize(a) == normalize(b)
 
@@ -73,6 +79,7 @@ def test_normalize_is_idempotent() -> None:
 
 
 # -- the built index ---------------------------------------------------------
+
 
 def test_meta(gaz: Gazetteer) -> None:
     meta = gaz.meta
@@ -142,9 +149,18 @@ def test_africa_is_the_continent_not_mahdia(gaz: Gazetteer) -> None:
 
 
 def test_demonyms(gaz: Gazetteer) -> None:
-    for name, iso in [("Russian", "RU"), ("Russians", "RU"), ("Libyan", "LY"), ("Libyans", "LY"),
-                      ("Turkish", "TR"), ("American", "US"), ("British", "GB"), ("Italian", "IT"),
-                      ("French", "FR"), ("Chinese", "CN")]:
+    for name, iso in [
+        ("Russian", "RU"),
+        ("Russians", "RU"),
+        ("Libyan", "LY"),
+        ("Libyans", "LY"),
+        ("Turkish", "TR"),
+        ("American", "US"),
+        ("British", "GB"),
+        ("Italian", "IT"),
+        ("French", "FR"),
+        ("Chinese", "CN"),
+    ]:
         first = gaz.lookup(name)[0]
         assert (first.place.country, first.place.kind, first.name_kind) == (iso, "country", "demonym"), name
 
@@ -207,6 +223,7 @@ def test_every_kind_has_importance_in_range(index_path: Path) -> None:
 
 # -- geopy compatibility -----------------------------------------------------
 
+
 def test_geocode_returns_geopy_location(gaz: Gazetteer) -> None:
     loc = gaz.geocode("Tripoli")
     assert isinstance(loc, Location)
@@ -224,6 +241,7 @@ def test_geocode_many_filter_and_miss(gaz: Gazetteer) -> None:
 
 
 # -- opening, corruption, reproducibility -------------------------------------
+
 
 def test_missing_index_without_build(tmp_path: Path) -> None:
     with pytest.raises(GazetteerError, match="gazetteer build"):
@@ -270,8 +288,10 @@ def test_default_path_comes_from_settings(monkeypatch: pytest.MonkeyPatch, index
 
 def _content(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     with sqlite3.connect(path) as db:
-        return (db.execute("SELECT * FROM places ORDER BY id").fetchall(),
-                db.execute("SELECT * FROM names ORDER BY norm, place_id").fetchall())
+        return (
+            db.execute("SELECT * FROM places ORDER BY id").fetchall(),
+            db.execute("SELECT * FROM names ORDER BY norm, place_id").fetchall(),
+        )
 
 
 def test_build_is_reproducible(tmp_path: Path, index_path: Path) -> None:

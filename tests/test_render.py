@@ -6,8 +6,7 @@ from geo.static import JQUERY_JS, LEAFLET_JS
 PLACES = pd.DataFrame(
     [
         {"id": "gn:1", "name": "Tobruk", "lat": 32.08, "lon": 23.95, "kind": "city", "mentions": 1},
-        {"id": "gn:2", "name": "<img src=x onerror=alert(1)>", "lat": 30.0, "lon": 20.0, "kind": "city",
-         "mentions": 2},
+        {"id": "gn:2", "name": "<img src=x onerror=alert(1)>", "lat": 30.0, "lon": 20.0, "kind": "city", "mentions": 2},
     ]
 )
 
@@ -44,6 +43,7 @@ def test_passage_html_escapes_and_highlights():
 
 
 def test_overlapping_highlights_do_not_break_markup():
-    out = render.passage_html("New York City", 0, [render.Highlight(0, 13, "place", "p"),
-                                                   render.Highlight(4, 8, "actor", "a")])
+    out = render.passage_html(
+        "New York City", 0, [render.Highlight(0, 13, "place", "p"), render.Highlight(4, 8, "actor", "a")]
+    )
     assert out.count("<mark") == 1

@@ -70,7 +70,10 @@ def test_gold_actors_found(seed_analysis, gold):
         if gold_actor["id"] in OPTIONAL_ACTORS:
             continue
         hit = any(
-            overlaps((m["start"], m["end"]), tuple(g)) for a in actors for m in a["mentions"] for g in gold_actor["mentions"]
+            overlaps((m["start"], m["end"]), tuple(g))
+            for a in actors
+            for m in a["mentions"]
+            for g in gold_actor["mentions"]
         )
         if not hit:
             missing.append(gold_actor["id"])
@@ -82,7 +85,8 @@ def test_gold_actor_types(seed_analysis, gold):
     right = 0
     for gold_actor in gold["actors"]:
         matching = [
-            a for a in actors
+            a
+            for a in actors
             if any(overlaps((m["start"], m["end"]), tuple(g)) for m in a["mentions"] for g in gold_actor["mentions"])
         ]
         right += any(a["type"] == gold_actor["type"] for a in matching)
@@ -98,7 +102,10 @@ def test_no_demonym_or_person_becomes_a_place(seed_analysis):
 def test_cli_analyze_json(gold):
     completed = subprocess.run(
         [sys.executable, "-m", "geo", "analyze", str(SEED_TEXT), "--format", "json"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result = json.loads(completed.stdout)
     assert set(result) == {"article", "places", "actors", "claims"}

@@ -8,8 +8,9 @@ def params(**values):
 def test_round_trip():
     state = view.ViewState(articles=("0123456789abcdef",), actors=("Russia", "Khalifa Haftar"), place="gn:81302")
     query = state.to_query()
-    parsed, warnings = view.from_query(lambda name: [query[name]] if isinstance(query.get(name), str)
-                                       else query.get(name, []))
+    parsed, warnings = view.from_query(
+        lambda name: [query[name]] if isinstance(query.get(name), str) else query.get(name, [])
+    )
     assert parsed == state and warnings == []
 
 
@@ -30,7 +31,8 @@ def test_too_many_values_are_cut():
 
 
 def test_match_actors_by_name_or_id():
-    ids, unknown = view.match_actors(["russia", "khalifa-haftar", "Nobody"], {"russia": "Russia",
-                                                                           "khalifa-haftar": "Khalifa Haftar"})
+    ids, unknown = view.match_actors(
+        ["russia", "khalifa-haftar", "Nobody"], {"russia": "Russia", "khalifa-haftar": "Khalifa Haftar"}
+    )
     assert ids == ["russia", "khalifa-haftar"]
     assert unknown == ["Nobody"]
