@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -55,9 +56,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+
+
 @contextmanager
-def app_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` on 127.0.0.1 until the context exits; yields its base URL."""
+def app_server(env: dict[str, str], port: int | None = None) -> Iterator[Server]:
+    """Run ``streamlit run app.py`` on 127.0.0.1 until the context exits; yields its URL and pid."""
     port = port or free_port()
     command = [
         sys.executable,
@@ -91,7 +98,7 @@ def app_server(env: dict[str, str], port: int | None = None) -> Iterator[str]:
                 output = process.stdout.read().decode(errors="replace") if process.stdout else ""
                 raise RuntimeError(f"streamlit did not start:\n{output[-3000:]}")
             time.sleep(0.3)
-        yield url
+        yield Server(url, process.pid)
     finally:
         process.terminate()
         try:

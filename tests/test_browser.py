@@ -35,8 +35,8 @@ def served_seed(tmp_path_factory):
         check=True,
     )
     article_id = ingested.stdout.split()[0]
-    with app_server(env) as url:
-        yield url, article_id
+    with app_server(env) as server:
+        yield server.url, article_id
 
 
 def marker(frame, name: str):
