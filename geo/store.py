@@ -4,14 +4,18 @@ Datasette's style: a ``Store`` with small named methods, each one
 parameterised SQL statement; DataFrames only at the edge, for the page.
 The schema is versioned with ``PRAGMA user_version``; ``MIGRATIONS[i]`` takes
 a database from version i to i + 1. Each article is saved in one transaction,
-keyed by its content hash, so saving the same text twice stores nothing new.
+keyed by its content hash, so saving the same text twice stores nothing new
+(``INSERT ... ON CONFLICT DO NOTHING`` inside ``BEGIN IMMEDIATE``, so two
+processes ingesting the same files at once neither lose nor duplicate one).
+Never edit a migration others have run: append a new one.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -56,21 +60,53 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE claim_places (article_id TEXT, claim_id TEXT, place_id TEXT);
     CREATE TABLE claim_actors (article_id TEXT, claim_id TEXT, actor_id TEXT);
     """,
+    # 2: indexes for the aggregated map query and the claim tables; claim text;
+    # corrections, so a person's fix of a mention survives re-analysis.
+    """
+    CREATE INDEX mentions_article_place ON mentions(article_id, place_id, passage_id);
+    CREATE INDEX passages_article ON passages(article_id, start);
+    CREATE INDEX articles_ingested ON articles(ingested_at);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX actor_mentions_article ON actor_mentions(article_id, actor_id);
+    CREATE INDEX claims_speaker ON claims(speaker);
+    CREATE UNIQUE INDEX claim_places_key ON claim_places(article_id, claim_id, place_id);
+    CREATE INDEX claim_places_place ON claim_places(place_id, article_id);
+    CREATE UNIQUE INDEX claim_actors_key ON claim_actors(article_id, claim_id, actor_id);
+    CREATE INDEX claim_actors_actor ON claim_actors(actor_id, article_id);
+    ALTER TABLE claims ADD COLUMN text TEXT;
+    CREATE TABLE corrections (
+        id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        place_id TEXT, by TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (article_id, start, "end"));
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+DEFAULT_ARTICLE_LIMIT = 200  # articles(): rows returned when the caller names no limit
+MAX_ARTICLE_LIMIT = 10_000  # articles(): larger limits are cut to this
+BUSY_TIMEOUT_S = 60  # how long a writer waits for another process's transaction
+
+# (south, west, north, east) in degrees; west > east crosses the antimeridian.
+Bounds = tuple[float, float, float, float]
 
 
 class Store:
-    """One SQLite file; safe to share between Streamlit sessions (one lock, one connection)."""
+    """One SQLite file; safe to share between Streamlit sessions (one lock, one connection).
+
+    Several processes may write the same file at once: each article is one
+    ``BEGIN IMMEDIATE`` transaction, waiting up to ``BUSY_TIMEOUT_S`` for the others.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+            # isolation_level=None: no implicit transactions; every write is an explicit BEGIN IMMEDIATE.
+            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA journal_mode = WAL")
+            # WAL + NORMAL: a crash or kill never corrupts the file; a power cut may lose the last article.
+            self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except (sqlite3.Error, OSError) as error:
             raise StoreError(
@@ -79,18 +115,31 @@ class Store:
         self._lock = threading.Lock()
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} was written by a newer version (schema {version} > {SCHEMA_VERSION}).")
-        for number in range(version, SCHEMA_VERSION):
-            with self._db:
-                self._db.executescript(f"BEGIN; {MIGRATIONS[number]} PRAGMA user_version = {number + 1}; COMMIT;")
+        if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return
+        # Another process may be migrating the same file: take the write lock, then look again.
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"{self.path} was written by a newer version (schema {version} > {SCHEMA_VERSION}).")
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[number]):
+                    self._db.execute(statement)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise StoreError(f"Cannot write to {self.path}: {error}.") from error
+            try:
                 yield self._db
                 self._db.execute("COMMIT")
             except BaseException:
@@ -104,17 +153,21 @@ class Store:
     def close(self) -> None:
         self._db.close()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- writing -----------------------------------------------------------
 
     def save(self, analysis: Analysis) -> str:
         """Store one analysed article in one transaction; a known article is left as it is."""
         article = analysis.article
         with self._transaction() as db:
-            if db.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
-                return article.id
-            db.execute(
+            inserted = db.execute(
                 "INSERT INTO articles (id, title, url, source, published, text, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
                 (
                     article.id,
                     article.title,
@@ -122,9 +175,11 @@ class Store:
                     article.source,
                     article.published,
                     article.text,
-                    datetime.now(UTC).isoformat(timespec="seconds"),
+                    datetime.now(UTC).isoformat(timespec="microseconds"),
                 ),
-            )
+            ).rowcount
+            if not inserted:
+                return article.id
             passage_ids = {}
             for passage in analysis.passages:
                 cursor = db.execute(
@@ -132,9 +187,13 @@ class Store:
                     (article.id, passage.index, passage.start, passage.end, passage.kind),
                 )
                 passage_ids[passage.index] = cursor.lastrowid
+            starts = [p.start for p in analysis.passages]
 
             def passage_of(start: int) -> int | None:
-                for passage in analysis.passages:
+                i = bisect_right(starts, start) - 1
+                if i >= 0 and analysis.passages[i].start <= start < analysis.passages[i].end:
+                    return passage_ids[analysis.passages[i].index]
+                for passage in analysis.passages:  # passages out of order: look at every one
                     if passage.start <= start < passage.end:
                         return passage_ids[passage.index]
                 return None
@@ -179,13 +238,52 @@ class Store:
                     " VALUES (?, ?, ?, ?, ?)",
                     [(actor.id, article.id, passage_of(m.start), m.start, m.end) for m in actor.mentions],
                 )
+            for claim in analysis.claims:
+                db.execute(
+                    'INSERT INTO claims (id, article_id, passage_id, start, "end", speaker, via, cue, stance, hedged,'
+                    " text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(article_id, id) DO NOTHING",
+                    (
+                        claim.id,
+                        article.id,
+                        passage_of(claim.start),
+                        claim.start,
+                        claim.end,
+                        claim.speaker,
+                        claim.via,
+                        claim.cue,
+                        claim.stance,
+                        int(claim.hedged),
+                        claim.text,
+                    ),
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO claim_places (article_id, claim_id, place_id) VALUES (?, ?, ?)",
+                    [(article.id, claim.id, place_id) for place_id in claim.places],
+                )
+                db.executemany(
+                    "INSERT OR IGNORE INTO claim_actors (article_id, claim_id, actor_id) VALUES (?, ?, ?)",
+                    [(article.id, claim.id, actor_id) for actor_id in claim.actors],
+                )
         return article.id
 
-    # -- reading -----------------------------------------------------------
+    # -- reading: articles ----------------------------------------------------
 
     def has_article(self, article_id: str) -> bool:
         with self._lock:
             return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def known(self, article_ids: Iterable[str]) -> set[str]:
+        """The ids among ``article_ids`` that are stored (one query per 500 ids)."""
+        ids = list(article_ids)
+        found: set[str] = set()
+        with self._lock:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                found.update(
+                    row[0]
+                    for row in self._db.execute(f"SELECT id FROM articles WHERE id IN ({_placeholders(chunk)})", chunk)
+                )
+        return found
 
     def article(self, article_id: str) -> dict[str, str]:
         with self._lock:
@@ -198,39 +296,157 @@ class Store:
         keys = ("id", "title", "url", "source", "published", "text", "ingested_at")
         return dict(zip(keys, row, strict=True))
 
-    def articles(self, limit: int = 200) -> pd.DataFrame:
-        """Stored articles, newest first."""
+    def articles(
+        self,
+        limit: int = DEFAULT_ARTICLE_LIMIT,
+        *,
+        sources: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        title: str | None = None,
+    ) -> pd.DataFrame:
+        """Stored articles, newest ingested first: id, title, url, source, published, ingested_at, places.
+
+        At most ``limit`` rows (cut to ``MAX_ARTICLE_LIMIT``); compare with
+        ``article_count()`` to tell the reader the list was cut. ``since`` and
+        ``until`` are ISO dates compared with the publication date (inclusive);
+        ``title`` keeps titles containing it (case-insensitive).
+        """
+        where, params = _article_filter("a", sources=sources, since=since, until=until, title=title)
         return self._frame(
-            "SELECT id, title, source, published, ingested_at FROM articles"
-            " ORDER BY ingested_at DESC, rowid DESC LIMIT ?",
-            (limit,),
+            "SELECT a.id, a.title, a.url, a.source, a.published, a.ingested_at,"
+            " (SELECT COUNT(DISTINCT m.place_id) FROM mentions m WHERE m.article_id = a.id) AS places"
+            f" FROM articles a WHERE {where} ORDER BY a.ingested_at DESC, a.rowid DESC LIMIT ?",
+            [*params, max(0, min(limit, MAX_ARTICLE_LIMIT))],
         )
 
-    def places(self, article_ids: Sequence[str], actor_ids: Sequence[str] = ()) -> pd.DataFrame:
-        """Places named in the articles; with actors, only places in passages that mention one of them."""
-        articles = _placeholders(article_ids)
+    def article_count(
+        self,
+        *,
+        sources: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        title: str | None = None,
+    ) -> int:
+        """How many stored articles pass the same filters as ``articles()``."""
+        where, params = _article_filter("a", sources=sources, since=since, until=until, title=title)
+        with self._lock:
+            return int(self._db.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0])
+
+    def sources(self) -> pd.DataFrame:
+        """Outlets of the stored articles with their article counts: source, articles."""
+        return self._frame(
+            "SELECT source, COUNT(*) AS articles FROM articles WHERE source IS NOT NULL"
+            " GROUP BY source ORDER BY articles DESC, source"
+        )
+
+    # -- reading: the map -------------------------------------------------------
+
+    def places(
+        self,
+        article_ids: Sequence[str] | None,
+        actor_ids: Sequence[str] = (),
+        *,
+        speakers: Sequence[str] = (),
+        stances: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+        bounds: Bounds | None = None,
+    ) -> pd.DataFrame:
+        """Places named in the articles, one row per place aggregated over the articles.
+
+        Columns: id, name, lat, lon, kind, country, mentions, articles (how many
+        articles name it), article_ids (list of str). ``article_ids=None`` means
+        every stored article. Filters narrow the mentions counted:
+        ``actor_ids`` keeps mentions in passages that name one of the actors;
+        ``speakers`` (actor id or name) and ``stances`` keep places that a
+        matching claim of the same article is about; ``since``/``until`` (ISO
+        dates, inclusive) keep articles published in the range; ``bounds``
+        keeps places inside (south, west, north, east).
+        """
+        where, params = self._mention_filter(
+            article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until
+        )
         sql = (
-            "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, COUNT(DISTINCT m.id) AS mentions,"
-            " COUNT(DISTINCT m.article_id) AS articles FROM mentions m JOIN places p ON p.id = m.place_id"
-            f" WHERE m.article_id IN ({articles})"
+            "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, COUNT(*) AS mentions,"
+            " COUNT(DISTINCT m.article_id) AS articles, GROUP_CONCAT(DISTINCT m.article_id) AS article_ids"
+            f" FROM mentions m JOIN places p ON p.id = m.place_id WHERE {where}"
         )
-        params: list[object] = list(article_ids)
-        if actor_ids:
-            sql += (
-                " AND m.passage_id IN (SELECT am.passage_id FROM actor_mentions am"
-                f" WHERE am.actor_id IN ({_placeholders(actor_ids)}) AND am.article_id IN ({articles}))"
+        if bounds is not None:
+            south, west, north, east = bounds
+            sql += " AND p.lat BETWEEN ? AND ?" + (
+                " AND p.lon BETWEEN ? AND ?" if west <= east else " AND (p.lon >= ? OR p.lon <= ?)"
             )
-            params += [*actor_ids, *article_ids]
-        return self._frame(sql + " GROUP BY p.id ORDER BY mentions DESC, p.name", params)
+            params += [south, north, west, east]
+        frame = self._frame(sql + " GROUP BY p.id ORDER BY mentions DESC, p.name", params)
+        frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
+        return frame
 
-    def actors(self, article_ids: Sequence[str]) -> pd.DataFrame:
-        """Actors mentioned in the articles, most mentioned first."""
+    def _mention_filter(
+        self,
+        article_ids: Sequence[str] | None,
+        actor_ids: Sequence[str] = (),
+        *,
+        speakers: Sequence[str] = (),
+        stances: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+    ) -> tuple[str, list[object]]:
+        """A WHERE clause over ``mentions m`` shared by the map and its exports."""
+        clauses = ["1"]
+        params: list[object] = []
+        if article_ids is not None:
+            clauses.append(f"m.article_id IN ({_placeholders(article_ids)})")
+            params += list(article_ids)
+        if actor_ids:
+            clauses.append(
+                "m.passage_id IN (SELECT am.passage_id FROM actor_mentions am"
+                f" WHERE am.actor_id IN ({_placeholders(actor_ids)}) AND am.article_id = m.article_id)"
+            )
+            params += list(actor_ids)
+        if speakers or stances:
+            claim = ["cp.place_id = m.place_id", "cp.article_id = m.article_id"]
+            if speakers:
+                names = _placeholders(speakers)
+                claim.append(
+                    f"(c.speaker IN ({names}) OR c.speaker IN (SELECT id FROM actors WHERE name IN ({names})))"
+                )
+                params += [*speakers, *speakers]
+            if stances:
+                claim.append(f"c.stance IN ({_placeholders(stances)})")
+                params += list(stances)
+            clauses.append(
+                "EXISTS (SELECT 1 FROM claim_places cp JOIN claims c ON c.article_id = cp.article_id"
+                f" AND c.id = cp.claim_id WHERE {' AND '.join(claim)})"
+            )
+        if since is not None or until is not None:
+            where, dates = _article_filter("a", since=since, until=until)
+            clauses.append(f"m.article_id IN (SELECT a.id FROM articles a WHERE {where})")
+            params += dates
+        return " AND ".join(clauses), params
+
+    def actors(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
+        """Actors mentioned in the articles, most mentioned first: id, name, type, mentions, articles."""
+        where = "1" if article_ids is None else f"am.article_id IN ({_placeholders(article_ids)})"
         return self._frame(
-            "SELECT a.id, a.name, a.type, COUNT(*) AS mentions FROM actor_mentions am"
-            f" JOIN actors a ON a.id = am.actor_id WHERE am.article_id IN ({_placeholders(article_ids)})"
+            "SELECT a.id, a.name, a.type, COUNT(*) AS mentions, COUNT(DISTINCT am.article_id) AS articles"
+            f" FROM actor_mentions am JOIN actors a ON a.id = am.actor_id WHERE {where}"
             " GROUP BY a.id ORDER BY mentions DESC, a.name",
-            article_ids,
+            article_ids or (),
         )
+
+    def speakers(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
+        """Who makes the claims in the articles: speaker (as stored), name, claims, asserts, denies."""
+        where = "1" if article_ids is None else f"c.article_id IN ({_placeholders(article_ids)})"
+        return self._frame(
+            "SELECT c.speaker, COALESCE(s.name, c.speaker) AS name, COUNT(*) AS claims,"
+            " SUM(c.stance = 'asserts') AS asserts, SUM(c.stance = 'denies') AS denies"
+            f" FROM claims c LEFT JOIN actors s ON s.id = c.speaker WHERE {where}"
+            " GROUP BY c.speaker ORDER BY claims DESC, name",
+            article_ids or (),
+        )
+
+    # -- reading: one place -------------------------------------------------------
 
     def passages_for_place(self, article_ids: Sequence[str], place_id: str) -> pd.DataFrame:
         """Passages that name the place: article, offsets and text, in reading order."""
@@ -242,6 +458,10 @@ class Store:
             " ORDER BY a.ingested_at DESC, ps.article_id, ps.start",
             [place_id, *article_ids],
         )
+
+    def claims_for_place(self, article_ids: Sequence[str], place_id: str) -> pd.DataFrame:
+        """Claims about the place, in reading order (the columns of ``claims()``)."""
+        return self.claims(article_ids, place_id=place_id)
 
     def highlights(self, passage_ids: Sequence[int]) -> pd.DataFrame:
         """Place and actor mentions inside the passages, for highlighting: kind, target id, offsets."""
@@ -270,6 +490,126 @@ class Store:
             f" WHERE m.place_id = ? AND m.article_id IN ({_placeholders(article_ids)}) ORDER BY m.start",
             [place_id, *article_ids],
         )
+
+    # -- reading: provenance for the exports ---------------------------------------
+
+    def mentions(
+        self,
+        article_ids: Sequence[str] | None,
+        actor_ids: Sequence[str] = (),
+        *,
+        speakers: Sequence[str] = (),
+        stances: Sequence[str] = (),
+        since: str | None = None,
+        until: str | None = None,
+    ) -> pd.DataFrame:
+        """Every place mention under the map's filters, with its passage: place_id, article_id, start, end,
+        surface, role, score, reason, passage_id, passage_start, passage_end."""
+        where, params = self._mention_filter(
+            article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until
+        )
+        return self._frame(
+            'SELECT m.place_id, m.article_id, m.start, m."end", m.surface, m.role, m.score, m.reason,'
+            ' m.passage_id, ps.start AS passage_start, ps."end" AS passage_end'
+            f" FROM mentions m LEFT JOIN passages ps ON ps.id = m.passage_id WHERE {where}"
+            " ORDER BY m.place_id, m.article_id, m.start",
+            params,
+        )
+
+    def actors_near_places(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
+        """Actor mentions in passages that name a place: place_id, actor_id, name, type, article_id, start, end."""
+        where = "1" if article_ids is None else f"m.article_id IN ({_placeholders(article_ids)})"
+        return self._frame(
+            'SELECT DISTINCT m.place_id, am.actor_id, a.name, a.type, am.article_id, am.start, am."end"'
+            " FROM mentions m JOIN actor_mentions am ON am.passage_id = m.passage_id"
+            f" JOIN actors a ON a.id = am.actor_id WHERE {where}"
+            " ORDER BY m.place_id, am.actor_id, am.article_id, am.start",
+            article_ids or (),
+        )
+
+    def claims(
+        self,
+        article_ids: Sequence[str] | None,
+        *,
+        place_id: str | None = None,
+        speakers: Sequence[str] = (),
+        stances: Sequence[str] = (),
+    ) -> pd.DataFrame:
+        """Claims, one row per claim and place it is about (place columns empty for a claim about none).
+
+        Columns: article_id, title, claim_id, start, end, text, speaker, speaker_id, via, cue, stance,
+        hedged, place_id, place, passage_id, passage_start, passage_end, passage.
+        """
+        clauses = ["1"]
+        params: list[object] = []
+        if article_ids is not None:
+            clauses.append(f"c.article_id IN ({_placeholders(article_ids)})")
+            params += list(article_ids)
+        if place_id is not None:
+            clauses.append("cp.place_id = ?")
+            params.append(place_id)
+        if speakers:
+            names = _placeholders(speakers)
+            clauses.append(f"(c.speaker IN ({names}) OR s.name IN ({names}))")
+            params += [*speakers, *speakers]
+        if stances:
+            clauses.append(f"c.stance IN ({_placeholders(stances)})")
+            params += list(stances)
+        return self._frame(
+            'SELECT c.article_id, a.title, c.id AS claim_id, c.start, c."end",'
+            ' COALESCE(c.text, substr(a.text, c.start + 1, c."end" - c.start)) AS text,'
+            " COALESCE(s.name, c.speaker) AS speaker, c.speaker AS speaker_id, COALESCE(v.name, c.via) AS via,"
+            " c.cue, c.stance, c.hedged, cp.place_id, p.name AS place, c.passage_id,"
+            ' ps.start AS passage_start, ps."end" AS passage_end,'
+            ' substr(a.text, ps.start + 1, ps."end" - ps.start) AS passage'
+            " FROM claims c JOIN articles a ON a.id = c.article_id"
+            " LEFT JOIN claim_places cp ON cp.article_id = c.article_id AND cp.claim_id = c.id"
+            " LEFT JOIN places p ON p.id = cp.place_id"
+            " LEFT JOIN actors s ON s.id = c.speaker LEFT JOIN actors v ON v.id = c.via"
+            " LEFT JOIN passages ps ON ps.id = c.passage_id"
+            f" WHERE {' AND '.join(clauses)} ORDER BY a.ingested_at DESC, c.article_id, c.start, cp.place_id",
+            params,
+        )
+
+
+def _article_filter(
+    alias: str,
+    *,
+    sources: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    title: str | None = None,
+) -> tuple[str, list[object]]:
+    clauses = ["1"]
+    params: list[object] = []
+    if sources:
+        clauses.append(f"{alias}.source IN ({_placeholders(sources)})")
+        params += list(sources)
+    # Dates compare as ISO text on their first ten characters (YYYY-MM-DD).
+    if since is not None:
+        clauses.append(f"substr({alias}.published, 1, 10) >= ?")
+        params.append(since[:10])
+    if until is not None:
+        clauses.append(f"substr({alias}.published, 1, 10) <= ?")
+        params.append(until[:10])
+    if title:
+        clauses.append(f"{alias}.title LIKE ? ESCAPE '\\'")
+        escaped = title.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params.append(f"%{escaped}%")
+    return " AND ".join(clauses), params
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (executescript would commit our transaction)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer.strip()
+            buffer = ""
+    if buffer.strip():
+        yield buffer.strip()
 
 
 def _placeholders(values: Sequence[object]) -> str:

@@ -1,9 +1,10 @@
 import sqlite3
 
+import pandas as pd
 import pytest
 
 from geo.errors import ArticleNotFound, StoreError
-from geo.types import Actor, Analysis, Article, Candidate, Mention, Passage, Place, Resolution, Span
+from geo.types import Actor, Analysis, Article, Candidate, Claim, Mention, Passage, Place, Resolution, Span
 
 TEXT = "Ships dock at Tobruk, Russia said.\nHaftar stayed in Benghazi."
 TOBRUK = Place("gn:81302", "Tobruk", 32.08963, 23.95385, "city", "LY", 120000, "81302")
@@ -74,3 +75,219 @@ def test_unwritable_path_is_a_store_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(StoreError, match="GEO_DATABASE"):
         Store(blocker / "db.sqlite")
+
+
+# -- many articles, claims, filters ----------------------------------------------------------
+
+TRIPOLI = Place("gn:2210247", "Tripoli", 32.88743, 13.18733, "city", "LY", 1150000, "2210247")
+
+
+def other_article(article_id: str, published: str | None, source: str = "Reuters") -> Analysis:
+    text = "Russia denied a base at Tobruk.\nTripoli said nothing."
+    first_end = text.index("\n")
+
+    def res(place: Place, word: str) -> Resolution:
+        start = text.index(word)
+        return Resolution(Mention(start, start + len(word), word, "GPE"), place, 0.8, "location", "why")
+
+    return Analysis(
+        article=Article(article_id, f"Article {article_id}", text, source=source, published=published),
+        passages=(Passage(0, 0, first_end, "paragraph"), Passage(1, first_end + 1, len(text), "paragraph")),
+        resolutions=(res(TOBRUK, "Tobruk"), res(TRIPOLI, "Tripoli")),
+        actors=(Actor("russia", "Russia", "state", (Span(0, 6, "Russia"),)),),
+        claims=(
+            Claim("c1", 0, first_end, text[:first_end], "russia", None, "denied", "denies", False, ("gn:81302",)),
+            Claim("c2", first_end + 1, len(text), text[first_end + 1 :], "Tripoli", None, "said", "asserts", True),
+        ),
+    )
+
+
+def test_claims_are_saved_with_places_and_text(store):
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    claims = store.claims(["aaaaaaaaaaaaaaaa"])
+    assert list(claims["claim_id"]) == ["c1", "c2"]
+    first = claims.iloc[0]
+    assert (first["speaker"], first["speaker_id"], first["stance"], first["place"]) == (
+        "Russia",
+        "russia",
+        "denies",
+        "Tobruk",
+    )
+    assert first["text"] == "Russia denied a base at Tobruk."
+    assert first["passage"] == first["text"]
+    assert pd.isna(claims.iloc[1]["place_id"]) and claims.iloc[1]["hedged"] == 1
+    assert list(store.claims_for_place(["aaaaaaaaaaaaaaaa"], "gn:81302")["claim_id"]) == ["c1"]
+    speakers = store.speakers(None)
+    assert set(speakers["name"]) == {"Russia", "Tripoli"}
+
+
+def test_places_aggregate_across_articles(store):
+    store.save(analysis())
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05", source="AP"))
+    ids = ["0123456789abcdef", "aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"]
+    places = store.places(ids).set_index("id")
+    assert places.loc["gn:81302", "articles"] == 3
+    assert places.loc["gn:81302", "mentions"] == 3
+    assert sorted(places.loc["gn:81302", "article_ids"]) == sorted(ids)
+    assert places.loc["gn:88319", "articles"] == 1
+    assert len(store.places(None)) == 3
+    assert len(store.places(ids[:1])) == 2
+
+
+def test_place_filters(store):
+    store.save(analysis())
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05", source="AP"))
+    everything = None
+    assert set(store.places(everything, speakers=["Russia"])["id"]) == {"gn:81302"}
+    assert set(store.places(everything, speakers=["russia"])["id"]) == {"gn:81302"}
+    assert set(store.places(everything, stances=["asserts"])["id"]) == set()
+    assert set(store.places(everything, stances=["denies"])["id"]) == {"gn:81302"}
+    by_date = store.places(everything, since="2024-02-01")
+    assert set(by_date["id"]) == {"gn:81302", "gn:2210247"}
+    assert set(by_date["articles"]) == {1}
+    assert set(store.places(everything, until="2024-01-31")["article_ids"].explode()) == {"aaaaaaaaaaaaaaaa"}
+    # Tripoli (lon 13.2) is west of Tobruk and Benghazi (lon 20-24).
+    assert set(store.places(everything, bounds=(30.0, 10.0, 35.0, 15.0))["id"]) == {"gn:2210247"}
+    assert set(store.places(everything, bounds=(30.0, 15.0, 35.0, -170.0))["id"]) == {"gn:81302", "gn:88319"}
+
+
+def test_articles_list_filters_and_count(store):
+    store.save(analysis())
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05", source="AP"))
+    listed = store.articles()
+    assert list(listed["id"]) == ["bbbbbbbbbbbbbbbb", "aaaaaaaaaaaaaaaa", "0123456789abcdef"]  # newest first
+    assert {"title", "source", "published", "url", "places"} <= set(listed.columns)
+    assert list(store.articles(limit=1)["id"]) == ["bbbbbbbbbbbbbbbb"]
+    assert store.article_count() == 3
+    assert list(store.articles(sources=["AP"])["id"]) == ["bbbbbbbbbbbbbbbb"]
+    assert list(store.articles(since="2024-01-01", until="2024-02-01")["id"]) == ["aaaaaaaaaaaaaaaa"]
+    assert list(store.articles(title="aaaa")["id"]) == ["aaaaaaaaaaaaaaaa"]
+    assert store.article_count(title="50%_") == 0
+    assert store.known(["aaaaaaaaaaaaaaaa", "ffffffffffffffff"]) == {"aaaaaaaaaaaaaaaa"}
+    assert dict(zip(store.sources()["source"], store.sources()["articles"], strict=True)) == {"Reuters": 1, "AP": 1}
+
+
+def test_export_queries_keep_offsets(store):
+    store.save(analysis())
+    mentions = store.mentions(["0123456789abcdef"])
+    tobruk = mentions[mentions["place_id"] == "gn:81302"].iloc[0]
+    assert TEXT[tobruk["start"] : tobruk["end"]] == "Tobruk"
+    assert (tobruk["passage_start"], tobruk["passage_end"]) == (0, TEXT.index("\n"))
+    near = store.actors_near_places(["0123456789abcdef"])
+    assert set(zip(near["place_id"], near["actor_id"], strict=True)) == {
+        ("gn:81302", "russia"),
+        ("gn:88319", "haftar"),
+    }
+
+
+def test_migrates_a_version_1_database(tmp_path):
+    from geo.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+    path = tmp_path / "old.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    db.execute(
+        "INSERT INTO articles (id, title, text, ingested_at) VALUES ('0123456789abcdef', 'Old', 'x', '2020-01-01')"
+    )
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.has_article("0123456789abcdef")
+        store.save(other_article("aaaaaaaaaaaaaaaa", None))
+        assert len(store.claims(None)) == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(tmp_path):
+    from geo.store import Store
+
+    path = tmp_path / "new.sqlite"
+    sqlite3.connect(path).execute("PRAGMA user_version = 999").connection.close()
+    with pytest.raises(StoreError, match="newer version"):
+        Store(path)
+
+
+def test_a_failed_save_leaves_nothing(store):
+    broken = analysis()
+    bad = Resolution(broken.resolutions[0].mention, None, 0.5, "location", "x")  # type: ignore[arg-type]
+    with pytest.raises(AttributeError):
+        store.save(Analysis(broken.article, broken.passages, (bad,), broken.actors))
+    assert not store.has_article("0123456789abcdef")
+    with store._lock:
+        assert store._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0] == 0
+
+
+# -- several processes on one file ---------------------------------------------------------------
+
+WRITER = r"""
+import sys
+sys.path.insert(0, {tests!r})
+from test_store import other_article
+from geo.store import Store
+
+store = Store(sys.argv[1])
+for i in range(int(sys.argv[2])):
+    print(store.save(other_article(f"{{i:016x}}", "2024-01-01")), flush=True)
+"""
+
+
+def writer(path, count: int) -> list[str]:
+    import sys
+    from pathlib import Path
+
+    code = WRITER.format(tests=str(Path(__file__).parent))
+    return [sys.executable, "-c", code, str(path), str(count)]
+
+
+def whole_articles(path) -> tuple[str, int, set[int]]:
+    db = sqlite3.connect(path)
+    integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    # Each saved article has exactly 2 passages, 2 mentions, 1 actor mention, 2 claims, 1 claim place.
+    shapes = {
+        row[0]
+        for row in db.execute(
+            "SELECT (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id) * 10000"
+            " + (SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id) * 1000"
+            " + (SELECT COUNT(*) FROM actor_mentions m WHERE m.article_id = a.id) * 100"
+            " + (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) * 10"
+            " + (SELECT COUNT(*) FROM claim_places c WHERE c.article_id = a.id) FROM articles a"
+        )
+    }
+    db.close()
+    return integrity, articles, shapes
+
+
+def test_two_writers_at_once_lose_and_duplicate_nothing(tmp_path):
+    import subprocess
+
+    path = tmp_path / "shared.sqlite"
+    procs = [subprocess.Popen(writer(path, 150), stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [p.communicate(timeout=120)[0].split() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 150
+    integrity, articles, shapes = whole_articles(path)
+    assert (integrity, articles, shapes) == ("ok", 150, {22121})
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT COUNT(*) FROM places").fetchone()[0] == 2
+    assert db.execute("SELECT COUNT(*) FROM actors").fetchone()[0] == 1
+
+
+def test_sigkill_mid_ingest_leaves_only_whole_articles(tmp_path):
+    import signal
+    import subprocess
+
+    path = tmp_path / "killed.sqlite"
+    proc = subprocess.Popen(writer(path, 100_000), stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for _ in range(200):  # let it commit some articles, then kill it mid-stream
+        assert proc.stdout.readline(), "the writer stopped early"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    integrity, articles, shapes = whole_articles(path)
+    assert integrity == "ok"
+    assert articles >= 200
+    assert shapes == {22121}
