@@ -8,7 +8,8 @@ service) is a ``GeoError`` with a message that says what to do next::
     │   ├── EmptyInput          nothing but white space
     │   ├── InputTooLarge       over settings.max_article_chars / max_upload_bytes
     │   ├── BinaryInput         bytes that are not text (an image, a PDF, ...)
-    │   └── UnsupportedFormat   a file type the ingest stage does not read
+    │   ├── UnsupportedFormat   a file type the ingest stage does not read
+    │   └── FetchError          a URL cannot be fetched (network, HTTP status, timeout)
     ├── GazetteerError          the offline index is missing, stale or corrupt
     ├── ModelError              the spaCy model cannot be loaded
     ├── StoreError              the database cannot be opened or written
@@ -41,6 +42,10 @@ class BinaryInput(InputError):
 
 class UnsupportedFormat(InputError):
     """A file type the ingest stage does not read."""
+
+
+class FetchError(InputError):
+    """A web page or feed cannot be fetched: no connection, an HTTP error status or a timeout."""
 
 
 class GazetteerError(GeoError):
