@@ -15,6 +15,7 @@ from spacy.language import Language
 from geo import passages as passages_stage
 from geo import settings as settings_module
 from geo.actors import find_actors
+from geo.claims import extract_claims
 from geo.errors import ModelError
 from geo.gazetteer import Gazetteer
 from geo.ingest import RawDocument, article_id, read_text
@@ -64,6 +65,7 @@ class Pipeline:
         source = metadata.get("source") or document.source or passages_stage.source_of(text, passages)
         title = metadata.get("title") or document.title or passages_stage.title_of(text, passages) or _first_words(text)
         actors = find_actors(text, passages, recognition.entities, resolutions, source=source)
+        claims = extract_claims(doc, text, passages, actors, resolutions, source)
         article = Article(
             id=article_id(text),
             title=title,
@@ -72,7 +74,7 @@ class Pipeline:
             url=metadata.get("url") or document.url,
             published=metadata.get("published") or document.published,
         )
-        return Analysis(article=article, passages=passages, resolutions=resolutions, actors=actors)
+        return Analysis(article=article, passages=passages, resolutions=resolutions, actors=actors, claims=claims)
 
 
 def _first_words(text: str) -> str:

@@ -132,7 +132,17 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """Who says what, asserting or denying, about which places."""
+    """Who says what, asserting or denying, about which places.
+
+    ``start``/``end``/``text`` are the content of the claim (not its cue or
+    speaker). ``speaker`` is an actor id when the speaker is a known actor
+    ("bloomberg"), else the phrase as written ("an informed source in the LNA"),
+    or the narrator for narration (the source outlet's id, else "the article");
+    ``speaker_text`` is the speaker's words in this sentence ("it" for a pronoun
+    resolved to an earlier speaker, "" for narration) and ``speaker_actor`` the
+    actor id when there is one. ``via`` is the relaying outlet (an actor id when
+    known). ``passage`` is the index of the passage holding the claim.
+    """
 
     id: str
     start: int
@@ -146,6 +156,11 @@ class Claim:
     places: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()
     contradicts: tuple[str, ...] = ()
+    speaker_text: str = ""
+    speaker_actor: str | None = None
+    narrated: bool = False
+    passage: int = -1
+    hedges: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
