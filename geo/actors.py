@@ -10,7 +10,11 @@ Built from the named entities and resolved place mentions of one article:
   possessor: "Russia was seeking", "Türkiye's military") or its name or demonym
   qualifies an actor noun ("US forces", "Russian President", "British forces").
 Finally every actor's names are swept over the whole text (headline included),
-so each mention of an actor is found, not only the ones the model labelled.
+so each mention of an actor is found, not only the ones the model labelled, and
+two references are resolved: "the latter"/"the former" to the last/second-last
+actor named before it in the paragraph, and a lower-case "the army", "the
+military", "the armed forces" to the article's army when it names exactly one
+(an armed force called "... Army" or "... Armed Forces", named earlier).
 """
 
 from __future__ import annotations
@@ -150,6 +154,7 @@ def find_actors(
     _add_people(drafts, [p for p in people if _key(p.text) not in media_keys], text)
     _add_organisations(drafts, [o for o in organisations if _key(o.text) not in media_keys], text)
     _sweep_aliases(drafts, text, passages)
+    _resolve_references(drafts, text, passages)
     return tuple(
         Actor(
             id=slug(d.name),
@@ -255,6 +260,39 @@ def _sweep_aliases(drafts: dict[str, _Draft], text: str, passages: tuple[Passage
                 if not overlaps and any(s <= span[0] and span[1] <= e for s, e in readable):
                     draft.spans.add(span)
                     taken.add(span)
+
+
+_LATTER = re.compile(r"\b[Tt]he (latter|former)\b")
+_ARMY_REFERENCE = re.compile(r"\bthe (army|military|armed forces)\b")
+_ARMY_NAME = re.compile(r"\b(Army|Armed Forces)\b")
+
+
+def _resolve_references(drafts: dict[str, _Draft], text: str, passages: tuple[Passage, ...]) -> None:
+    """ "the latter" -> the last actor named before it in its paragraph; "the army" -> the one army."""
+    readable = [p for p in passages if p.kind == "paragraph"]
+    taken = {span for d in drafts.values() for span in d.spans}
+    named = sorted((s, e, key) for key, d in drafts.items() for s, e in d.spans)
+    for match in _LATTER.finditer(text):
+        paragraph = next((p for p in readable if p.start <= match.start() < p.end), None)
+        if paragraph is None:
+            continue
+        recent: list[str] = []
+        for s, _e, key in reversed(named):
+            if paragraph.start <= s < match.start() and key not in recent:
+                recent.append(key)
+        index = 0 if match.group(1) == "latter" else 1
+        if len(recent) >= 2:
+            drafts[recent[index]].spans.add(match.span())
+    armies = [d for d in drafts.values() if d.type == "armed force" and _ARMY_NAME.search(d.name)]
+    if len(armies) != 1 or not armies[0].spans:
+        return
+    army = armies[0]
+    first = min(army.spans)[0]
+    for match in _ARMY_REFERENCE.finditer(text):
+        span = match.span()
+        inside = any(p.start <= span[0] < p.end for p in readable)
+        if span[0] > first and inside and not any(span[0] < e and s < span[1] for s, e in taken):
+            army.spans.add(span)
 
 
 def _draft(drafts: dict[str, _Draft], name: str, kind: ActorType) -> _Draft:
