@@ -6,7 +6,9 @@ the URL contract in geo.view.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit_folium import st_folium
@@ -52,8 +54,7 @@ def basemap() -> dict:
 def set_view(**changes: object) -> None:
     """Write the changed parts of the view into the URL."""
     state, _ = view.from_query(st.query_params.get_all)
-    fields = {"articles": state.articles, "actors": state.actors, "place": state.place, **changes}
-    st.query_params.from_dict(view.ViewState(**fields).to_query())  # type: ignore[arg-type]
+    st.query_params.from_dict(dataclasses.replace(state, **changes).to_query())  # type: ignore[arg-type]
 
 
 def add_article(data: bytes, filename: str) -> None:
@@ -130,19 +131,46 @@ places = store().places(articles, picked)
 place = state.place if state.place in set(places["id"]) else None
 
 # -- map and passages -------------------------------------------------------------------------
+# The map's own HTML keeps the view the session opened with; later pans and zooms travel as
+# st_folium's center/zoom arguments, so moving the map does not rebuild it.
+if "map_origin" not in st.session_state:
+    st.session_state["map_origin"] = (state.center, state.zoom)
+origin_center, origin_zoom = st.session_state["map_origin"]
 map_column, panel = st.columns([3, 2], gap="medium")
 with map_column:
     if places.empty:
         st.info("No places found for this view." + (" Try removing the actor filter." if picked else ""))
-    fmap = render.build_map(places, selected=place, basemap=basemap(), tiles=config.tiles)
-    clicked = st_folium(fmap, key="map", height=560, use_container_width=True, returned_objects=["last_object_clicked"])
-    point = (clicked or {}).get("last_object_clicked")
+    fmap = render.build_map(
+        places, selected=place, basemap=basemap(), tiles=config.tiles, center=origin_center, zoom=origin_zoom
+    )
+    returned = st_folium(
+        fmap,
+        key="map",
+        height=560,
+        use_container_width=True,
+        center=state.center,
+        zoom=state.zoom,
+        returned_objects=["last_object_clicked", "center", "zoom"],
+    ) or {}
+    st.html(render.legend_html())
+    point = returned.get("last_object_clicked")
     if point and point != st.session_state.get("handled_click"):
         st.session_state["handled_click"] = point
         clicked_place = render.place_at(places, point["lat"], point["lng"])
         if clicked_place and clicked_place != place:
             set_view(place=clicked_place)
             st.rerun()
+    moved = returned.get("center")
+    if moved and returned.get("zoom") is not None:
+        new_center = (round(moved["lat"], 4), round(moved["lng"], 4))
+        if (new_center, returned["zoom"]) != (state.center, state.zoom) and st.session_state.get("map_moved"):
+            set_view(center=new_center, zoom=int(returned["zoom"]))
+        st.session_state["map_moved"] = True  # the first report is the initial fit, not a move
+    with st.expander("Share this view"):
+        current, _ = view.from_query(st.query_params.get_all)
+        base = str(st.context.url or "").split("?")[0]
+        st.code(f"{base}?{urlencode(current.to_query(), doseq=True)}", language=None)
+        st.caption("Anyone using this server opens the same articles, filter, selected place and map view.")
 
 with panel:
     if place is None:

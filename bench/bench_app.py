@@ -45,7 +45,7 @@ def one_run(article_id: str, env: dict[str, str]) -> dict[str, float]:
         page.set_default_timeout(60_000)
         page.goto(f"{server.url}/?article={article_id}")
         frame = page.frame_locator(MAP_FRAME)
-        tobruk = frame.locator('img.leaflet-marker-icon[title="Tobruk"]')
+        tobruk = frame.locator('.leaflet-marker-icon[title="Tobruk"]')
         expect(tobruk).to_be_visible()
         first_marker = time.perf_counter() - started
         clicked = time.perf_counter()

@@ -8,19 +8,45 @@ page adds no markup of its own around article text.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import folium
 import pandas as pd
 from branca.element import MacroElement
+from folium.plugins import MarkerCluster
 from jinja2 import Template
 
-from geo.static import JQUERY_JS, LEAFLET_CSS, LEAFLET_IMAGES, LEAFLET_JS
+from geo.static import (
+    JQUERY_JS,
+    LEAFLET_CSS,
+    LEAFLET_IMAGES,
+    LEAFLET_JS,
+    MARKERCLUSTER_CSS,
+    MARKERCLUSTER_DEFAULT_CSS,
+    MARKERCLUSTER_JS,
+)
 
 DEFAULT_CENTER = (20.0, 10.0)
-SELECTED_COLOR = "#d7301f"
 BASEMAP_STYLE = {"fillColor": "#eef0f2", "color": "#9aa3ad", "weight": 0.6, "fillOpacity": 1.0}
+# One colour per stance, used by markers, shaded areas and the legend alike.
+STANCE_COLORS = {
+    "asserted": "#2c7fb8",
+    "denied": "#d95f0e",
+    "contested": "#8856a7",
+    None: "#636363",
+}
+STANCE_LABELS = {
+    "asserted": "claims assert something here",
+    "denied": "claims deny something here",
+    "contested": "contested: claims here contradict each other",
+    None: "named, no claim about it",
+}
+AREA_KINDS = frozenset({"country", "continent", "sea", "region", "admin1"})
+CLUSTER_RADIUS_PX = 35  # markers closer than this on screen merge into a counted cluster
+MAX_FIT_ZOOM = 7
+MAX_ZOOM = 18
 
 
 class _OfflineIcons(MacroElement):
@@ -49,46 +75,122 @@ def build_map(
     selected: str | None = None,
     basemap: dict | None = None,
     tiles: str = "",
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
 ) -> folium.Map:
-    """One marker per place (frame columns id, name, lat, lon, kind, mentions), offline by default."""
+    """The map of ``places`` (columns id, name, lat, lon, kind, country, mentions; optional stance).
+
+    Towns and facilities are pins sized by mentions and coloured by stance,
+    clustered when crowded; countries are shaded shapes with a clickable
+    label, seas, continents and regions an outlined label. Offline by default.
+    """
+    # maxZoom on the map itself: with no tile layer Leaflet has none, and the cluster layer needs one.
     fmap = folium.Map(
-        location=DEFAULT_CENTER, zoom_start=2, tiles=tiles or None, control_scale=True, prefer_canvas=False
+        location=center or DEFAULT_CENTER, zoom_start=zoom or 2, tiles=None, control_scale=True, maxZoom=MAX_ZOOM,
+        minZoom=1,
     )
     fmap.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     _OfflineIcons(LEAFLET_IMAGES).add_to(fmap)
-    if basemap is not None and not tiles:
-        folium.GeoJson(
-            basemap,
-            name="Countries",
-            style_function=lambda _feature: BASEMAP_STYLE,
-            interactive=False,
-            control=False,
-        ).add_to(fmap)
-    for row in places.itertuples(index=False):
-        label = f"{row.name} ({row.kind}, {row.mentions} mention{'s' if row.mentions != 1 else ''})"
-        folium.Marker(
-            location=(row.lat, row.lon),
-            tooltip=html.escape(label),
-            # Leaflet writes these onto the marker's <img>: a stable handle for people and tests.
-            title=str(row.name),
-            alt=str(row.id),
-        ).add_to(fmap)
-    if selected is not None and selected in set(places["id"]):
-        row = places.loc[places["id"] == selected].iloc[0]
-        folium.CircleMarker(
-            location=(row.lat, row.lon),
-            radius=22,
-            color=SELECTED_COLOR,
-            weight=3,
-            fill=False,
-            interactive=False,
-        ).add_to(fmap)
-    if len(places):
-        south, west = places["lat"].min(), places["lon"].min()
-        north, east = places["lat"].max(), places["lon"].max()
-        fmap.fit_bounds([(south, west), (north, east)], padding=(30, 30), max_zoom=7)
+    if tiles:
+        folium.TileLayer(tiles, name="Tiles", control=False).add_to(fmap)
+    elif basemap is not None:
+        folium.GeoJson(basemap, name="Country basemap", style_function=lambda _f: BASEMAP_STYLE, interactive=False,
+                       control=False).add_to(fmap)
+    stance = dict(zip(places["id"], places["stance"], strict=True)) if "stance" in places else {}
+    areas = places[places["kind"].isin(AREA_KINDS)]
+    points = places[~places["kind"].isin(AREA_KINDS)]
+    if basemap is not None and not areas.empty:
+        _shade_countries(fmap, areas, stance, basemap)
+    labels = folium.FeatureGroup(name="Areas (countries, seas, regions)")
+    for row in areas.itertuples(index=False):
+        _marker(row, stance.get(row.id), row.id == selected, area=True).add_to(labels)
+    labels.add_to(fmap)
+    cluster = MarkerCluster(name="Places", options={"maxClusterRadius": CLUSTER_RADIUS_PX, "spiderfyOnMaxZoom": True,
+                                                    "showCoverageOnHover": False})
+    cluster.default_js = [("markerclusterjs", MARKERCLUSTER_JS)]
+    cluster.default_css = [("markerclustercss", MARKERCLUSTER_CSS), ("markerclusterdefault", MARKERCLUSTER_DEFAULT_CSS)]
+    for row in points.itertuples(index=False):
+        _marker(row, stance.get(row.id), row.id == selected, area=False).add_to(cluster)
+    cluster.add_to(fmap)
+    if center is None:
+        framed = points if not points.empty else places
+        if len(framed):
+            fmap.fit_bounds(
+                [(framed["lat"].min(), framed["lon"].min()), (framed["lat"].max(), framed["lon"].max())],
+                padding=(40, 40),
+                max_zoom=MAX_FIT_ZOOM,
+            )
     return fmap
+
+
+def _marker(row, stance: str | None, selected: bool, *, area: bool) -> folium.Marker:
+    """A div marker: a pin sized by mentions, or an outlined label for an area.
+
+    Leaflet copies ``title`` onto the marker element: a stable handle for
+    people (hover) and browser tests; the place id rides in a data attribute.
+    """
+    color = STANCE_COLORS.get(stance, STANCE_COLORS[None])
+    name = html.escape(str(row.name))
+    place_id = html.escape(str(row.id))
+    ring = "0 0 0 3px #fff, 0 0 0 6px #222" if selected else "0 1px 3px rgba(0,0,0,.45)"
+    if area:
+        size = (max(60, 8 * len(str(row.name)) + 16), 22)
+        body = (
+            f'<div data-place-id="{place_id}" style="display:inline-block;padding:1px 6px;border-radius:4px;'
+            f"background:rgba(255,255,255,.85);border:2px solid {color};color:#222;font:italic 600 12px sans-serif;"
+            f'white-space:nowrap;box-shadow:{ring}">{name}</div>'
+        )
+        anchor = (size[0] // 2, size[1] // 2)
+    else:
+        diameter = int(14 + 6 * math.log2(1 + int(row.mentions)))
+        size = (diameter, diameter)
+        count = int(row.mentions)
+        body = (
+            f'<div data-place-id="{place_id}" style="width:{diameter}px;height:{diameter}px;border-radius:50%;'
+            f"background:{color};border:2px solid #fff;box-shadow:{ring};color:#fff;font:600 11px/{diameter}px "
+            f'sans-serif;text-align:center">{count if count > 1 else ""}</div>'
+        )
+        anchor = (diameter // 2, diameter // 2)
+    label = f"{row.name} ({row.kind}, {row.mentions} mention{'s' if row.mentions != 1 else ''})"
+    return folium.Marker(
+        location=(row.lat, row.lon),
+        tooltip=html.escape(label),
+        title=str(row.name),
+        icon=folium.DivIcon(html=body, icon_size=size, icon_anchor=anchor, class_name="geo-marker"),
+    )
+
+
+def _shade_countries(fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, str | None], basemap: dict) -> None:
+    colors = {
+        row.country: STANCE_COLORS.get(stance.get(row.id), STANCE_COLORS[None])
+        for row in areas[areas["kind"] == "country"].itertuples(index=False)
+    }
+    features = [f for f in basemap.get("features", []) if f["properties"].get("iso_a2") in colors]
+    if not features:
+        return
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="Countries named",
+        style_function=lambda feature: {
+            "fillColor": colors.get(feature["properties"]["iso_a2"], STANCE_COLORS[None]),
+            "color": colors.get(feature["properties"]["iso_a2"], STANCE_COLORS[None]),
+            "weight": 1,
+            "fillOpacity": 0.18,
+        },
+        interactive=False,
+    ).add_to(fmap)
+
+
+def legend_html() -> str:
+    """The legend shown under the map: one swatch per stance."""
+    items = "".join(
+        f'<span style="display:inline-flex;align-items:center;margin-right:14px">'
+        f'<span style="width:12px;height:12px;border-radius:50%;background:{color};display:inline-block;'
+        f'margin-right:5px"></span>{html.escape(STANCE_LABELS[stance])}</span>'
+        for stance, color in STANCE_COLORS.items()
+    )
+    return f'<div style="font-size:0.85rem;color:#444">{items} · pin size: mentions · shaded: countries named</div>'
 
 
 def place_at(places: pd.DataFrame, lat: float, lon: float) -> str | None:

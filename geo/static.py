@@ -15,23 +15,33 @@ from pathlib import Path
 
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 
 LEAFLET_JS = "/app/static/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/leaflet/leaflet.css"
 LEAFLET_IMAGES = "/app/static/leaflet/images/"
 JQUERY_JS = "/app/static/jquery/jquery.min.js"
+MARKERCLUSTER_JS = "/app/static/markercluster/leaflet.markercluster.js"
+MARKERCLUSTER_CSS = "/app/static/markercluster/MarkerCluster.css"
+MARKERCLUSTER_DEFAULT_CSS = "/app/static/markercluster/MarkerCluster.Default.css"
 
 DEFAULT_TARGET = Path("static")
 
 
 def install_static(target: Path) -> Path:
-    """Copy Leaflet (js, css, images) and jQuery into ``target``; unchanged files are left alone."""
+    """Copy Leaflet (js, css, images), Leaflet.markercluster and jQuery into ``target``.
+
+    Unchanged files are left alone.
+    """
     leaflet = Path(xstatic.pkg.leaflet.BASE_DIR)
     jquery = Path(xstatic.pkg.jquery.BASE_DIR)
+    cluster = Path(xstatic.pkg.leaflet_markercluster.BASE_DIR)
     copies = [
         (leaflet / "leaflet.js", target / "leaflet" / "leaflet.js"),
         (leaflet / "leaflet.css", target / "leaflet" / "leaflet.css"),
         (jquery / "jquery.min.js", target / "jquery" / "jquery.min.js"),
+        *[(cluster / name, target / "markercluster" / name)
+          for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")],
     ]
     copies += [(image, target / "leaflet" / "images" / image.name) for image in sorted((leaflet / "images").iterdir())]
     for source, dest in copies:

@@ -5,6 +5,8 @@ The URL contract (documented in the README)::
     ?article=ID      repeatable; a 16-hex-digit article id (default: the newest stored articles)
     &actor=NAME      repeatable; an actor's name as shown on the page, or its id
     &place=PLACE_ID  the selected place, e.g. gn:81302
+    &center=LAT,LON  the map's centre, degrees
+    &zoom=Z          the map's zoom level, 0-18
 
 Malformed values are dropped with a warning the page shows; they never raise.
 """
@@ -19,6 +21,7 @@ ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
 PLACE_ID = re.compile(r"^[a-z]{2,5}:[A-Za-z0-9._-]{1,80}$")
 MAX_VALUES = 50  # per parameter; a link with more is cut, with a warning
 MAX_VALUE_CHARS = 120
+MAX_ZOOM = 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +29,8 @@ class ViewState:
     articles: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()  # actor names as they appear in the URL
     place: str | None = None
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
 
     def to_query(self) -> dict[str, list[str] | str]:
         query: dict[str, list[str] | str] = {}
@@ -35,6 +40,10 @@ class ViewState:
             query["actor"] = list(self.actors)
         if self.place:
             query["place"] = self.place
+        if self.center is not None:
+            query["center"] = f"{self.center[0]:.4f},{self.center[1]:.4f}"
+        if self.zoom is not None:
+            query["zoom"] = str(self.zoom)
         return query
 
 
@@ -46,9 +55,24 @@ def from_query(get_all: Callable[[str], Sequence[str]]) -> tuple[ViewState, list
     places = _valid(get_all("place"), "place", lambda v: bool(PLACE_ID.match(v)), warnings)
     if len(places) > 1:
         warnings.append("The link names more than one place; the first is selected.")
-    return ViewState(
-        tuple(dict.fromkeys(articles)), tuple(dict.fromkeys(actors)), places[0] if places else None
-    ), warnings
+    centers = _valid(get_all("center"), "center", lambda v: _center(v) is not None, warnings)
+    zooms = _valid(get_all("zoom"), "zoom", lambda v: v.isdigit() and 0 <= int(v) <= MAX_ZOOM, warnings)
+    state = ViewState(
+        articles=tuple(dict.fromkeys(articles)),
+        actors=tuple(dict.fromkeys(actors)),
+        place=places[0] if places else None,
+        center=_center(centers[0]) if centers else None,
+        zoom=int(zooms[0]) if zooms else None,
+    )
+    return state, warnings
+
+
+def _center(value: str) -> tuple[float, float] | None:
+    try:
+        lat, lon = (float(part) for part in value.split(","))
+    except ValueError:
+        return None
+    return (lat, lon) if -90 <= lat <= 90 and -360 <= lon <= 360 else None
 
 
 def _valid(values: Sequence[str], name: str, ok: Callable[[str], bool], warnings: list[str]) -> list[str]:

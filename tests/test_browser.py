@@ -40,13 +40,14 @@ def served_seed(tmp_path_factory):
 
 
 def marker(frame, name: str):
-    return frame.locator(f'img.leaflet-marker-icon[title="{name}"]')
+    return frame.locator(f'.leaflet-marker-icon[title="{name}"]')
 
 
 def test_click_filter_and_share(served_seed):
     from playwright.sync_api import expect, sync_playwright
 
     url, article_id = served_seed
+    expect.set_options(timeout=TIMEOUT_MS)
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)

@@ -15,7 +15,9 @@ def test_map_is_offline_and_markers_carry_ids():
     page = render.build_map(PLACES, selected="gn:1").get_root().render()
     assert LEAFLET_JS in page and JQUERY_JS in page
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
-    assert '"alt": "gn:1"' in page and '"title": "Tobruk"' in page
+    assert 'data-place-id=\\"gn:1\\"' in page or 'data-place-id="gn:1"' in page
+    assert '"title": "Tobruk"' in page
+    assert "/app/static/markercluster/leaflet.markercluster.js" in page
 
 
 def test_marker_text_is_escaped():

@@ -6,7 +6,13 @@ def params(**values):
 
 
 def test_round_trip():
-    state = view.ViewState(articles=("0123456789abcdef",), actors=("Russia", "Khalifa Haftar"), place="gn:81302")
+    state = view.ViewState(
+        articles=("0123456789abcdef",),
+        actors=("Russia", "Khalifa Haftar"),
+        place="gn:81302",
+        center=(32.1, 20.05),
+        zoom=6,
+    )
     query = state.to_query()
     parsed, warnings = view.from_query(
         lambda name: [query[name]] if isinstance(query.get(name), str) else query.get(name, [])
@@ -36,3 +42,11 @@ def test_match_actors_by_name_or_id():
     )
     assert ids == ["russia", "khalifa-haftar"]
     assert unknown == ["Nobody"]
+
+
+def test_center_and_zoom_are_checked():
+    state, warnings = view.from_query(params(center=["91,0", "x,y"], zoom=["99"]))
+    assert state.center is None and state.zoom is None
+    assert len(warnings) == 3
+    state, warnings = view.from_query(params(center=["32.5,13.25"], zoom=["5"]))
+    assert state.center == (32.5, 13.25) and state.zoom == 5 and warnings == []
