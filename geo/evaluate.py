@@ -1,0 +1,356 @@
+"""Evaluate geoparsing against corpora in the shared JSONL format.
+
+Corpus lines: ``{"id", "text", "toponyms": [{"start", "end", "name", "lat", "lon", ...}]}``;
+prediction lines: ``{"id", "toponyms": [{"start", "end", "lat", "lon", "geonameid"?}]}``.
+
+Two ways to score (see ../shared/eval/README.md):
+
+- end to end: the pipeline recognises its own spans; geotagging precision,
+  recall and F1 count exact span matches; geocoding is scored over the gold
+  toponyms with coordinates whose exact span was recognised;
+- gold spans (``gold_spans=True``): the corpus' own spans are resolved, and
+  geocoding is scored over every gold toponym with coordinates (a span left
+  unresolved counts as the largest possible error, 20,039 km).
+
+Geocoding metrics: Acc@161 (share of errors < 161 km), AUC after Gritta et
+al. 2018 (trapezoid area under the sorted ln(1 + error) curve, divided by
+ln(20039) * (n - 1); 0 is perfect), mean and median error in km. Beside the
+system, the same toponyms are scored for a population baseline (the most
+important candidate of the name) and the gazetteer's ceiling (share with any
+candidate within 161 km).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import statistics
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geo.errors import InputError
+from geo.gazetteer import Gazetteer
+from geo.resolve import resolve
+from geo.types import Candidate, Mention
+
+__all__ = [
+    "MAX_ERROR_KM",
+    "GeocodeScores",
+    "Report",
+    "auc",
+    "evaluate",
+    "haversine_km",
+    "load_corpus",
+    "parse_corpus",
+    "score",
+]
+
+MAX_ERROR_KM = 20039.0  # half the Earth's circumference: the worst possible error
+ACC_KM = 161.0
+GOLD_LABEL = "GOLD"
+
+Article = dict[str, Any]
+Prediction = dict[str, Any]
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km on a sphere of radius 6371 km."""
+    p = math.pi / 180
+    a = (
+        math.sin((lat2 - lat1) * p / 2) ** 2
+        + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def auc(errors_km: Sequence[float]) -> float:
+    """Gritta et al.'s area under the curve of sorted ln(1 + error); 0 is perfect, 1 worst."""
+    if not errors_km:
+        return float("nan")
+    if len(errors_km) == 1:
+        return math.log1p(min(errors_km[0], MAX_ERROR_KM)) / math.log(MAX_ERROR_KM)
+    ys = sorted(math.log1p(min(e, MAX_ERROR_KM)) for e in errors_km)
+    area = sum((a + b) / 2 for a, b in itertools.pairwise(ys))
+    return area / (math.log(MAX_ERROR_KM) * (len(ys) - 1))
+
+
+@dataclass(frozen=True)
+class GeocodeScores:
+    n: int
+    acc161: float
+    auc: float
+    mean_km: float
+    median_km: float
+
+    @classmethod
+    def of(cls, errors_km: Sequence[float]) -> GeocodeScores:
+        if not errors_km:
+            nan = float("nan")
+            return cls(0, nan, nan, nan, nan)
+        return cls(
+            len(errors_km),
+            sum(e < ACC_KM for e in errors_km) / len(errors_km),
+            auc(errors_km),
+            statistics.fmean(errors_km),
+            statistics.median(errors_km),
+        )
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything ``python -m geo eval`` prints."""
+
+    mode: str  # "gold spans" or "end to end"
+    articles: int
+    gold_toponyms: int
+    precision: float
+    recall: float
+    f1: float
+    system: GeocodeScores
+    population: GeocodeScores
+    ceiling: float  # share of scored gold toponyms with any candidate within 161 km
+    details: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("details")
+        return out
+
+    def format(self) -> str:
+        s, p = self.system, self.population
+        lines = [
+            f"{self.mode}: {self.articles} articles, {self.gold_toponyms} gold toponyms",
+            f"  geotagging  P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}",
+            f"  system      n {s.n}  Acc@161 {s.acc161:.3f}  AUC {s.auc:.3f}"
+            f"  mean {s.mean_km:.0f} km  median {s.median_km:.1f} km",
+            f"  population  n {p.n}  Acc@161 {p.acc161:.3f}  AUC {p.auc:.3f}"
+            f"  mean {p.mean_km:.0f} km  median {p.median_km:.1f} km",
+            f"  ceiling     any candidate within 161 km: {self.ceiling:.3f}",
+        ]
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------
+
+
+def load_corpus(path: Path, limit: int | None = None, *, offset: int = 0) -> list[Article]:
+    """Articles of a JSONL corpus, checked: every toponym's span must match its name."""
+    articles: list[Article] = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").split("\n")
+    except OSError as exc:
+        raise InputError(f"Cannot read corpus {path}: {exc.strerror}.") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            article = json.loads(line)
+            text = article["text"]
+            for t in article.get("toponyms", []):
+                if text[t["start"] : t["end"]] != t.get("name", text[t["start"] : t["end"]]):
+                    raise ValueError(f"span {t['start']}-{t['end']} is not {t.get('name')!r}")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path} line {number}: not a corpus article ({exc}).") from exc
+        articles.append(article)
+    articles = articles[offset:]
+    return articles[:limit] if limit is not None else articles
+
+
+def load_predictions(path: Path) -> dict[str, list[Prediction]]:
+    out: dict[str, list[Prediction]] = {}
+    try:
+        with Path(path).open(encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    row = json.loads(line)
+                    out[str(row["id"])] = list(row.get("toponyms", []))
+    except (OSError, ValueError, KeyError) as exc:
+        raise InputError(f"Cannot read predictions {path}: {exc}.") from exc
+    return out
+
+
+# --------------------------------------------------------------------------
+# Predicting
+# --------------------------------------------------------------------------
+
+
+def _prediction(start: int, end: int, lat: float, lon: float, geonameid: str | None, place_id: str) -> Prediction:
+    return {"start": start, "end": end, "lat": lat, "lon": lon, "geonameid": geonameid, "place_id": place_id}
+
+
+def resolve_gold_spans(article: Article, gazetteer: Gazetteer) -> list[Prediction]:
+    """Resolve the article's own toponym spans (resolution alone)."""
+    text = article["text"]
+    mentions = []
+    seen = set()
+    for t in article.get("toponyms", []):
+        key = (t["start"], t["end"])
+        if key in seen:
+            continue
+        seen.add(key)
+        surface = text[t["start"] : t["end"]]
+        mentions.append(Mention(t["start"], t["end"], surface, GOLD_LABEL, tuple(gazetteer.lookup(surface))))
+    mentions.sort(key=lambda m: m.start)
+    return [
+        _prediction(r.mention.start, r.mention.end, r.place.lat, r.place.lon, r.place.geonameid, r.place.id)
+        for r in resolve(mentions, text, gazetteer.lookup)
+    ]
+
+
+class _EndToEnd:
+    """Recognise and resolve with spaCy over batches (``n_process`` workers)."""
+
+    def __init__(self, gazetteer: Gazetteer, model: str | None = None) -> None:
+        from geo import settings
+        from geo.pipeline import load_model
+
+        self.gazetteer = gazetteer
+        self.nlp = load_model(model or settings.load().spacy_model)
+
+    def predict(
+        self, articles: Sequence[Article], n_process: int = 1, batch_size: int = 16
+    ) -> Iterator[list[Prediction]]:
+        from geo import passages as passages_stage
+        from geo.recognise import recognise
+
+        texts = (a["text"] for a in articles)
+        for article, doc in zip(
+            articles, self.nlp.pipe(texts, n_process=n_process, batch_size=batch_size), strict=True
+        ):
+            text = article["text"]
+            passages = passages_stage.split(text)
+            recognition = recognise(doc, passages, self.gazetteer)
+            yield [
+                _prediction(r.mention.start, r.mention.end, r.place.lat, r.place.lon, r.place.geonameid, r.place.id)
+                for r in resolve(recognition.places, text, self.gazetteer.lookup)
+            ]
+
+
+def parse_corpus(
+    articles: Sequence[Article],
+    gazetteer: Gazetteer,
+    *,
+    gold_spans: bool = False,
+    model: str | None = None,
+    n_process: int = 1,
+) -> Iterator[tuple[Article, list[Prediction]]]:
+    """Predictions for each article, in corpus order."""
+    if gold_spans:
+        for article in articles:
+            yield article, resolve_gold_spans(article, gazetteer)
+        return
+    e2e = _EndToEnd(gazetteer, model)
+    yield from zip(articles, e2e.predict(articles, n_process=n_process), strict=True)
+
+
+def write_predictions(rows: Iterable[tuple[Article, list[Prediction]]], path: Path) -> int:
+    """Write one prediction line per article; returns the number of articles."""
+    n = 0
+    with Path(path).open("w", encoding="utf-8") as f:
+        for article, predictions in rows:
+            f.write(json.dumps({"id": article["id"], "toponyms": predictions}, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+# --------------------------------------------------------------------------
+# Scoring
+# --------------------------------------------------------------------------
+
+
+def _population_choice(candidates: Sequence[Candidate]) -> tuple[float, float] | None:
+    # lookup() sorts by importance first: the population baseline is its head.
+    usable = [c for c in candidates if c.name_kind != "short"]
+    if not usable:
+        return None
+    return usable[0].place.lat, usable[0].place.lon
+
+
+def score(
+    articles: Sequence[Article],
+    predictions: dict[str, list[Prediction]],
+    lookup: Callable[[str], Sequence[Candidate]],
+    *,
+    gold_spans: bool,
+) -> Report:
+    """Score predictions against the corpus (see the module docstring)."""
+    tp = n_pred = n_gold = 0
+    sys_err: list[float] = []
+    pop_err: list[float] = []
+    within = 0
+    details: list[dict[str, Any]] = []
+    for article in articles:
+        text = article["text"]
+        preds = {(p["start"], p["end"]): p for p in predictions.get(str(article["id"]), [])}
+        gold = article.get("toponyms", [])
+        gold_keys = {(t["start"], t["end"]) for t in gold}
+        n_gold += len(gold_keys)
+        n_pred += len(preds)
+        tp += len(gold_keys & set(preds))
+        for t in gold:
+            if t.get("lat") is None or t.get("lon") is None:
+                continue
+            key = (t["start"], t["end"])
+            pred = preds.get(key)
+            if not gold_spans and pred is None:
+                continue  # end to end: scored over the toponyms recognised
+            err = MAX_ERROR_KM if pred is None else haversine_km(t["lat"], t["lon"], pred["lat"], pred["lon"])
+            candidates = lookup(text[key[0] : key[1]])
+            choice = _population_choice(candidates)
+            perr = MAX_ERROR_KM if choice is None else haversine_km(t["lat"], t["lon"], *choice)
+            near = [haversine_km(t["lat"], t["lon"], c.place.lat, c.place.lon) for c in candidates]
+            reachable = any(d < ACC_KM for d in near)
+            within += reachable
+            sys_err.append(err)
+            pop_err.append(perr)
+            details.append(
+                {
+                    "id": article["id"],
+                    "name": text[key[0] : key[1]],
+                    "start": key[0],
+                    "end": key[1],
+                    "gold": [t["lat"], t["lon"]],
+                    "feature_code": t.get("feature_code"),
+                    "predicted": None if pred is None else pred.get("place_id"),
+                    "error_km": round(err, 1),
+                    "population_km": round(perr, 1),
+                    "candidates": len(candidates),
+                    "reachable": reachable,
+                }
+            )
+    precision = tp / n_pred if n_pred else 0.0
+    recall = tp / n_gold if n_gold else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return Report(
+        mode="gold spans" if gold_spans else "end to end",
+        articles=len(articles),
+        gold_toponyms=n_gold,
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        system=GeocodeScores.of(sys_err),
+        population=GeocodeScores.of(pop_err),
+        ceiling=within / len(sys_err) if sys_err else float("nan"),
+        details=details,
+    )
+
+
+def evaluate(
+    articles: Sequence[Article],
+    gazetteer: Gazetteer,
+    *,
+    gold_spans: bool = False,
+    model: str | None = None,
+    n_process: int = 1,
+) -> Report:
+    """Parse ``articles`` and score the result."""
+    predictions = {
+        str(a["id"]): p
+        for a, p in parse_corpus(articles, gazetteer, gold_spans=gold_spans, model=model, n_process=n_process)
+    }
+    return score(articles, predictions, gazetteer.lookup, gold_spans=gold_spans)
