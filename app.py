@@ -115,7 +115,8 @@ actor_types = dict(zip(actors["id"], actors["type"], strict=True))
 selected_actors, unknown = view.match_actors(state.actors, actor_names)
 if unknown:
     st.warning(f"No actor called {', '.join(unknown)} in these articles.")
-picked = st.multiselect(
+actor_column, speaker_column, stance_column = st.columns([3, 2, 1])
+picked = actor_column.multiselect(
     "Only places in passages that mention",
     options=list(actor_names),
     default=selected_actors,
@@ -123,11 +124,32 @@ picked = st.multiselect(
     placeholder="Any actor",
     key="actor_filter",
 )
-if picked != selected_actors:
-    set_view(actors=tuple(actor_names[a] for a in picked))
+speakers = store().speakers(articles)
+speaker_names = list(dict.fromkeys(speakers["name"]))
+chosen_speakers = [s for s in state.speakers if s in speaker_names]
+picked_speakers = speaker_column.multiselect(
+    "…about which these speakers make claims",
+    options=speaker_names,
+    default=chosen_speakers,
+    placeholder="Any speaker",
+    key="speaker_filter",
+)
+picked_stances = stance_column.multiselect(
+    "…that",
+    options=list(view.STANCES),
+    default=list(state.stances),
+    placeholder="assert or deny",
+    key="stance_filter",
+)
+if (picked, picked_speakers, picked_stances) != (selected_actors, chosen_speakers, list(state.stances)):
+    set_view(
+        actors=tuple(actor_names[a] for a in picked), speakers=tuple(picked_speakers), stances=tuple(picked_stances)
+    )
     st.rerun()
 
-places = store().places(articles, picked)
+places = store().places(articles, picked, speakers=picked_speakers, stances=picked_stances)
+claims = store().claims(articles)
+places["stance"] = places["id"].map(render.place_stances(claims))
 place = state.place if state.place in set(places["id"]) else None
 
 # -- map and passages -------------------------------------------------------------------------
@@ -143,15 +165,18 @@ with map_column:
     fmap = render.build_map(
         places, selected=place, basemap=basemap(), tiles=config.tiles, center=origin_center, zoom=origin_zoom
     )
-    returned = st_folium(
-        fmap,
-        key="map",
-        height=560,
-        use_container_width=True,
-        center=state.center,
-        zoom=state.zoom,
-        returned_objects=["last_object_clicked", "center", "zoom"],
-    ) or {}
+    returned = (
+        st_folium(
+            fmap,
+            key="map",
+            height=560,
+            use_container_width=True,
+            center=state.center,
+            zoom=state.zoom,
+            returned_objects=["last_object_clicked", "center", "zoom"],
+        )
+        or {}
+    )
     st.html(render.legend_html())
     point = returned.get("last_object_clicked")
     if point and point != st.session_state.get("handled_click"):
@@ -188,6 +213,9 @@ with panel:
         if not how.empty:
             first = how.iloc[0]
             st.caption(f"Why here: {first['reason']}")
+        stance = render.place_stances(claims).get(place)
+        if stance:
+            st.caption(f"Claims: {render.STANCE_LABELS[stance]}.")
         passages = store().passages_for_place(articles, place)
         marks = store().highlights(list(passages["passage_id"]))
         for row in passages.itertuples(index=False):
@@ -200,7 +228,12 @@ with panel:
                 )
                 for m in marks[marks["passage_id"] == row.passage_id].itertuples(index=False)
             ]
+            in_passage = claims[(claims["article_id"] == row.article_id) & (claims["passage_id"] == row.passage_id)]
+            claim_lines = "".join(
+                render.claim_html(c.speaker, c.via, c.cue, c.stance, bool(c.hedged), c.text)
+                for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)
+            )
             with st.container(border=True):
                 if len(articles) > 1:
                     st.caption(row.title)
-                st.html(render.HIGHLIGHT_CSS + render.passage_html(row.text, row.start, highlights))
+                st.html(render.HIGHLIGHT_CSS + render.passage_html(row.text, row.start, highlights) + claim_lines)

@@ -86,7 +86,11 @@ def build_map(
     """
     # maxZoom on the map itself: with no tile layer Leaflet has none, and the cluster layer needs one.
     fmap = folium.Map(
-        location=center or DEFAULT_CENTER, zoom_start=zoom or 2, tiles=None, control_scale=True, maxZoom=MAX_ZOOM,
+        location=center or DEFAULT_CENTER,
+        zoom_start=zoom or 2,
+        tiles=None,
+        control_scale=True,
+        maxZoom=MAX_ZOOM,
         minZoom=1,
     )
     fmap.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
@@ -95,8 +99,9 @@ def build_map(
     if tiles:
         folium.TileLayer(tiles, name="Tiles", control=False).add_to(fmap)
     elif basemap is not None:
-        folium.GeoJson(basemap, name="Country basemap", style_function=lambda _f: BASEMAP_STYLE, interactive=False,
-                       control=False).add_to(fmap)
+        folium.GeoJson(
+            basemap, name="Country basemap", style_function=lambda _f: BASEMAP_STYLE, interactive=False, control=False
+        ).add_to(fmap)
     stance = dict(zip(places["id"], places["stance"], strict=True)) if "stance" in places else {}
     areas = places[places["kind"].isin(AREA_KINDS)]
     points = places[~places["kind"].isin(AREA_KINDS)]
@@ -106,8 +111,10 @@ def build_map(
     for row in areas.itertuples(index=False):
         _marker(row, stance.get(row.id), row.id == selected, area=True).add_to(labels)
     labels.add_to(fmap)
-    cluster = MarkerCluster(name="Places", options={"maxClusterRadius": CLUSTER_RADIUS_PX, "spiderfyOnMaxZoom": True,
-                                                    "showCoverageOnHover": False})
+    cluster = MarkerCluster(
+        name="Places",
+        options={"maxClusterRadius": CLUSTER_RADIUS_PX, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
+    )
     cluster.default_js = [("markerclusterjs", MARKERCLUSTER_JS)]
     cluster.default_css = [("markerclustercss", MARKERCLUSTER_CSS), ("markerclusterdefault", MARKERCLUSTER_DEFAULT_CSS)]
     for row in points.itertuples(index=False):
@@ -235,3 +242,53 @@ mark.geo-actor { background: #e5f5e0; color: inherit; padding: 0 2px; border-rad
                  border-bottom: 2px solid #41ab5d; }
 </style>
 """
+
+
+STANCE_BADGES = {"asserts": ("asserts", "#2c7fb8"), "denies": ("denies", "#d95f0e")}
+
+
+def place_stances(claims: pd.DataFrame) -> dict[str, str]:
+    """How the claims about each place stand: ``asserted``, ``denied`` or ``contested``.
+
+    A place is contested when claims about it take both stances, or when a claim
+    about it contradicts another claim (the ``contradicts`` column, when present).
+    """
+    stances: dict[str, str] = {}
+    if claims.empty:
+        return stances
+    with_place = claims[claims["place_id"].notna()]
+    for place_id, group in with_place.groupby("place_id"):
+        kinds = set(group["stance"])
+        linked = "contradicts" in group and any(bool(value) for value in group["contradicts"])
+        if linked or kinds >= {"asserts", "denies"}:
+            stances[str(place_id)] = "contested"
+        else:
+            stances[str(place_id)] = "denied" if kinds == {"denies"} else "asserted"
+    return stances
+
+
+def claim_html(speaker: str, via: str | None, cue: str, stance: str, hedged: bool, text: str) -> str:
+    """One claim as a line of badges (speaker, stance, hedge) and its escaped content."""
+    label, color = STANCE_BADGES.get(stance, (stance, STANCE_COLORS[None]))
+    relay = f" <span style='color:#666'>via {html.escape(via)}</span>" if via else ""
+    hedge = (
+        " <span class='geo-badge' style='background:#fff3cd;color:#7a5d00' title='hedged: may, could, likely…'>"
+        "hedged</span>"
+        if hedged
+        else ""
+    )
+    return (
+        "<div class='geo-claim' style='margin:6px 0;font-size:0.92rem'>"
+        f"<strong>{html.escape(speaker)}</strong>{relay} "
+        f"<span class='geo-badge' style='background:{color};color:#fff;border-radius:8px;padding:0 7px'>"
+        f"{html.escape(label)}</span>{hedge} <span style='color:#666'>({html.escape(cue)})</span>"
+        f"<div style='color:#555;margin-top:2px;font-style:italic'>“{html.escape(_excerpt(text))}”</div></div>"
+    )
+
+
+CLAIM_EXCERPT_CHARS = 110  # the passage above shows the whole text; the claim line names it briefly
+
+
+def _excerpt(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= CLAIM_EXCERPT_CHARS else text[: CLAIM_EXCERPT_CHARS - 1].rstrip() + "…"

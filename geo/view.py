@@ -5,6 +5,8 @@ The URL contract (documented in the README)::
     ?article=ID      repeatable; a 16-hex-digit article id (default: the newest stored articles)
     &actor=NAME      repeatable; an actor's name as shown on the page, or its id
     &place=PLACE_ID  the selected place, e.g. gn:81302
+    &speaker=NAME    repeatable; keep places that claims by these speakers are about
+    &stance=S        repeatable; asserts or denies: keep places that such claims are about
     &center=LAT,LON  the map's centre, degrees
     &zoom=Z          the map's zoom level, 0-18
 
@@ -22,6 +24,7 @@ PLACE_ID = re.compile(r"^[a-z]{2,5}:[A-Za-z0-9._-]{1,80}$")
 MAX_VALUES = 50  # per parameter; a link with more is cut, with a warning
 MAX_VALUE_CHARS = 120
 MAX_ZOOM = 18
+STANCES = ("asserts", "denies")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,8 @@ class ViewState:
     articles: tuple[str, ...] = ()
     actors: tuple[str, ...] = ()  # actor names as they appear in the URL
     place: str | None = None
+    speakers: tuple[str, ...] = ()
+    stances: tuple[str, ...] = ()
     center: tuple[float, float] | None = None
     zoom: int | None = None
 
@@ -40,6 +45,10 @@ class ViewState:
             query["actor"] = list(self.actors)
         if self.place:
             query["place"] = self.place
+        if self.speakers:
+            query["speaker"] = list(self.speakers)
+        if self.stances:
+            query["stance"] = list(self.stances)
         if self.center is not None:
             query["center"] = f"{self.center[0]:.4f},{self.center[1]:.4f}"
         if self.zoom is not None:
@@ -55,12 +64,16 @@ def from_query(get_all: Callable[[str], Sequence[str]]) -> tuple[ViewState, list
     places = _valid(get_all("place"), "place", lambda v: bool(PLACE_ID.match(v)), warnings)
     if len(places) > 1:
         warnings.append("The link names more than one place; the first is selected.")
+    speakers = _valid(get_all("speaker"), "speaker", lambda v: bool(v.strip()) and len(v) <= MAX_VALUE_CHARS, warnings)
+    stances = _valid(get_all("stance"), "stance", lambda v: v in STANCES, warnings)
     centers = _valid(get_all("center"), "center", lambda v: _center(v) is not None, warnings)
     zooms = _valid(get_all("zoom"), "zoom", lambda v: v.isdigit() and 0 <= int(v) <= MAX_ZOOM, warnings)
     state = ViewState(
         articles=tuple(dict.fromkeys(articles)),
         actors=tuple(dict.fromkeys(actors)),
         place=places[0] if places else None,
+        speakers=tuple(dict.fromkeys(speakers)),
+        stances=tuple(dict.fromkeys(stances)),
         center=_center(centers[0]) if centers else None,
         zoom=int(zooms[0]) if zooms else None,
     )

@@ -49,3 +49,24 @@ def test_overlapping_highlights_do_not_break_markup():
         "New York City", 0, [render.Highlight(0, 13, "place", "p"), render.Highlight(4, 8, "actor", "a")]
     )
     assert out.count("<mark") == 1
+
+
+def test_place_stances():
+    claims = pd.DataFrame(
+        [
+            {"place_id": "a", "stance": "asserts"},
+            {"place_id": "b", "stance": "denies"},
+            {"place_id": "c", "stance": "asserts"},
+            {"place_id": "c", "stance": "denies"},
+            {"place_id": None, "stance": "denies"},
+        ]
+    )
+    assert render.place_stances(claims) == {"a": "asserted", "b": "denied", "c": "contested"}
+    linked = claims.assign(contradicts=[["x"], [], [], [], []])
+    assert render.place_stances(linked)["a"] == "contested"
+
+
+def test_claim_html_escapes_everything():
+    out = render.claim_html("<b>src</b>", "<i>via</i>", "said", "denies", True, "<script>x</script>")
+    assert "<script>" not in out and "<b>src" not in out and "<i>via" not in out
+    assert "denies" in out and "hedged" in out

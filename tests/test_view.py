@@ -10,6 +10,8 @@ def test_round_trip():
         articles=("0123456789abcdef",),
         actors=("Russia", "Khalifa Haftar"),
         place="gn:81302",
+        speakers=("Bloomberg",),
+        stances=("denies",),
         center=(32.1, 20.05),
         zoom=6,
     )
@@ -45,8 +47,8 @@ def test_match_actors_by_name_or_id():
 
 
 def test_center_and_zoom_are_checked():
-    state, warnings = view.from_query(params(center=["91,0", "x,y"], zoom=["99"]))
-    assert state.center is None and state.zoom is None
-    assert len(warnings) == 3
+    state, warnings = view.from_query(params(center=["91,0", "x,y"], zoom=["99"], stance=["maybe"]))
+    assert state.center is None and state.zoom is None and state.stances == ()
+    assert len(warnings) == 4
     state, warnings = view.from_query(params(center=["32.5,13.25"], zoom=["5"]))
     assert state.center == (32.5, 13.25) and state.zoom == 5 and warnings == []
