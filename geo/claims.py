@@ -56,6 +56,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Token
 
+from geo.actors import outlets, slug
 from geo.types import Actor, Claim, Passage, Resolution, Span, Stance
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -85,6 +86,7 @@ HEDGE_WORDS = frozenset(
     }
 )
 HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears to be"
+COMMITMENT_AUX = frozenset({"will", "wo", "shall", "would", "'ll"})
 SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she"})
 # Dependents left out of a speaker phrase: "An informed source in the LNA(, commanded by ...)".
 _SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis"})
@@ -258,7 +260,7 @@ def _cue_verb(
         source_token, content = quoted
         speaker_token, via_token = source_token, speaker_token
     else:
-        head = _complement(cue, entry)
+        head = _complement(cue, entry, lo, hi)
         if head is not None:
             content = _clip(head.subtree, lo, hi)
         elif cue.dep_ == "parataxis" and lo <= cue.head.idx < hi:
@@ -277,8 +279,8 @@ def _cue_verb(
     start, end = content[0].idx, _end(content[-1])
     end = _gloss_end(cue, end, lo, hi)
     passive = any(c.dep_ == "auxpass" for c in cue.children)
-    speaker = _who(speaker_token, lo, hi) if speaker_token is not None and not passive else None
-    via = _who(via_token, lo, hi) if via_token is not None else _via(cue, media, start, end, speaker)
+    speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and not passive else None
+    via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
     negated = entry.stance == "asserts" and _negated(content, start, end)
     hedges = [(c.idx, _end(c)) for c in cue.children if c.dep_ == "advmod" and c.lower_ in HEDGE_WORDS]
     return _Draft(
@@ -300,10 +302,16 @@ def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
     """ "..., according to X": X speaks; the clause the phrase hangs on is the content."""
     to = according.nbor()
     source = next((c for c in (*to.children, *according.children) if c.dep_ == "pobj"), None)
-    anchor = according.head
-    if source is None or anchor == according or not lo <= anchor.idx < hi:
+    if source is None:
         return None
     phrase = {t.i for t in according.subtree} | {to.i} | {t.i for t in source.subtree}
+    anchor: Token | None = according.head
+    if anchor == according or not lo <= according.head.idx < hi:  # the parse ran into the line before
+        rest = [t for t in _clip(according.sent, lo, hi) if t.i not in phrase]
+        roots = [t for t in rest if t.pos_ in ("VERB", "AUX") and not lo <= t.head.idx < hi]
+        anchor = next(iter(roots), None) or next((t for t in rest if t.pos_ == "VERB"), None)
+    if anchor is None:
+        return None
     content = _strip([t for t in _clip(anchor.subtree, lo, hi) if t.i not in phrase])
     if not content:
         return None
@@ -323,25 +331,30 @@ def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
 
 
 def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple[Token, list[Token]] | None:
-    """ "X quoted Y as saying Z" -> (Y, Z)."""
-    source = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    """ "X quoted Y as saying Z" -> (Y, Z), read off the words when the parse went astray."""
+    doc = cue.doc
+    after = [t for t in doc[cue.i + 1 :] if t.idx < hi]
+    at = next(
+        (k for k, t in enumerate(after[:-1]) if t.lower_ == "as" and after[k + 1].lemma_ in ("say", "tell")), None
+    )
+    if at is None:
+        return None
+    saying = after[at + 1]
+    source = next((c for c in cue.children if c.dep_ == "dobj" and c.i < saying.i), None)
+    if source is None:
+        source = next((t for t in reversed(after[:at]) if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
     if source is None:
         return None
-    for prep in cue.children:
-        if prep.dep_ == "prep" and prep.lower_ == "as":
-            for saying in prep.children:
-                head = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp", "dobj")), None)
-                if head is not None:
-                    consumed.add(saying.i)
-                    return source, _clip(head.subtree, lo, hi)
-    return None
+    consumed.add(saying.i)
+    head = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp", "dobj") and lo <= c.idx < hi), None)
+    return source, _clip(head.subtree, lo, hi) if head is not None else after[at + 2 :]
 
 
-def _complement(cue: Token, entry: Cue) -> Token | None:
+def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
     deps = ("ccomp", "xcomp", "dobj") if "object" in entry.takes else ("ccomp",)
     for dep in deps:
         for child in cue.children:
-            if child.dep_ == dep:
+            if child.dep_ == dep and lo <= child.idx < hi:
                 return child
     return None
 
@@ -371,7 +384,7 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
             if child.dep_ == "agent":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         verb = verb.head if verb.dep_ in ("conj", "xcomp") and verb.head != verb else None
-    return None
+    return _sentence_opening_subject(cue, lo)
 
 
 def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
@@ -494,13 +507,15 @@ def _narration(tokens: list[Token], lo: int, hi: int, text: str) -> list[_Draft]
 
 
 def _narrator(source: str | None, actors: tuple[Actor, ...]) -> tuple[str, str | None]:
+    """The outlet's actor id when the source is a known outlet, else the source, else "the article"."""
     if not source:
         return NARRATOR, None
     for actor in actors:
         names = {actor.name.casefold(), *(m.text.casefold() for m in actor.mentions)}
         if actor.type == "media" and source.casefold() in names:
             return actor.id, actor.id
-    return source, None
+    outlet = outlets().get(slug(re.sub(r"^the\s+", "", source, flags=re.IGNORECASE)))
+    return (slug(outlet), slug(outlet)) if outlet else (source, None)
 
 
 class _Resolver:
@@ -514,6 +529,7 @@ class _Resolver:
     def resolve(self, draft: _Draft, drafts: list[_Draft]) -> tuple[str, str, str | None, str | None]:
         if draft.resolved is not None:
             return draft.resolved
+        draft.resolved = ("unnamed", "", None, None)  # stands in should a chain of references loop
         if draft.kind == "narration":
             draft.resolved = (self.narrator[0], "", self.narrator[1], None)
         elif draft.kind == "quoted" and draft.source is not None:
@@ -521,7 +537,7 @@ class _Resolver:
             draft.resolved = (speaker, speaker_text, actor, via)
         else:
             previous = self._previous(draft, drafts)
-            via = self._name(draft.via, previous, speaker_role=False)
+            via = self._name(draft.via, previous)
             if draft.speaker is None:
                 speaker, actor = "unnamed", None
                 speaker_text = ""
@@ -539,13 +555,11 @@ class _Resolver:
         return draft.resolved
 
     def _previous(self, draft: _Draft, drafts: list[_Draft]) -> tuple[str, str, str | None, str | None] | None:
-        earlier = [d for d in drafts if d.kind != "narration" and d.cue_at < draft.cue_at and d is not draft]
+        earlier = [d for d in drafts if d.kind == "attributed" and d.cue_at < draft.cue_at and d is not draft]
         earlier = [d for d in earlier if d.start < draft.start or d.cue_at < draft.start]
         return self.resolve(earlier[-1], drafts) if earlier else None
 
-    def _name(
-        self, who: _Who | None, previous: tuple[str, str, str | None, str | None] | None, speaker_role: bool
-    ) -> str | None:
+    def _name(self, who: _Who | None, previous: tuple[str, str, str | None, str | None] | None) -> str | None:
         if who is None:
             return None
         if who.pronoun:
@@ -562,11 +576,12 @@ class _Resolver:
         return None
 
 
-def _who(token: Token, lo: int, hi: int) -> _Who:
-    """The phrase a speaker token heads, without appositions and clauses."""
+def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
+    """The phrase a speaker token heads, without appositions and clauses (nor the cue,
+    when a stray parse hung the cue under the speaker)."""
     dropped: set[int] = set()
     for t in token.subtree:
-        if t != token and t.dep_ in _SPEAKER_DROP:
+        if t != token and (t.dep_ in _SPEAKER_DROP or t == cue):
             dropped.update(d.i for d in t.subtree)
     kept = {t.i for t in _clip(token.subtree, lo, hi) if t.i not in dropped}
     first = last = token.i
@@ -588,9 +603,19 @@ def _who(token: Token, lo: int, hi: int) -> _Who:
 
 
 def _negated(content: list[Token], start: int, end: int) -> bool:
-    """Is the content's main verb negated ("don't include", "never had")?"""
+    """Is the content's main verb negated ("don't include", "never had")? A first-person
+    or future commitment ("we will not leave") is a pledge, not a denial."""
     heads = [t for t in content if not start <= t.head.idx < end or t.head == t]
-    return any(c.dep_ == "neg" for head in heads for c in head.children)
+    for head in heads:
+        children = list(head.children)
+        if not any(c.dep_ == "neg" for c in children):
+            continue
+        pledge = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children) or any(
+            c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children
+        )
+        if not pledge:
+            return True
+    return False
 
 
 def _hedges(doc: Doc, draft: _Draft) -> list[tuple[int, int]]:
