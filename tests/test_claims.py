@@ -1,0 +1,162 @@
+"""Claims: unit tests on small texts written here, and the seed article against gold.json."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo.claims import cue_lexicon, singular
+from geo.export import to_dict
+from geo.score_claims import content_words, score_actors, score_claims, speaker_matches
+
+
+@pytest.fixture(scope="module")
+def claims_of(pipeline):
+    def analyse(body: str, title: str = "A headline for the test"):
+        return pipeline.analyze_text(f"{title}\n\n{body}\n").claims
+
+    return analyse
+
+
+def only(claims):
+    assert len(claims) == 1, claims
+    return claims[0]
+
+
+def test_assertion_has_speaker_cue_and_content(claims_of):
+    claim = only(claims_of("Officials said that the army had captured the town on Tuesday."))
+    assert claim.speaker == "Officials"
+    assert claim.cue == "said"
+    assert claim.stance == "asserts"
+    assert claim.text == "the army had captured the town on Tuesday"
+    assert not claim.hedged and not claim.narrated
+
+
+def test_denial_cue(claims_of):
+    claim = only(claims_of("The ministry denied that Russian troops had entered Odesa."))
+    assert claim.stance == "denies"
+    assert claim.speaker == "The ministry"
+    assert claim.text == "Russian troops had entered Odesa"
+    assert "russia" in claim.actors
+    assert claim.places  # Odesa
+
+
+def test_negated_content_is_a_denial_but_a_pledge_is_not(claims_of):
+    denial = only(claims_of("The spokesman stressed that the agreement does not include any base."))
+    assert denial.stance == "denies"
+    pledge = only(claims_of("The commander said that his men will not leave the city."))
+    assert pledge.stance == "asserts"
+
+
+def test_hedge(claims_of):
+    claim = only(claims_of("Police said the fire may have been set deliberately."))
+    assert claim.hedged
+    assert [h.text for h in claim.hedges] == ["may"]
+    assert not only(claims_of("Police said the fire was set deliberately.")).hedged
+
+
+def test_via_outlet(claims_of):
+    claim = only(claims_of("A senior official told Reuters that the talks in Geneva had collapsed."))
+    assert claim.speaker == "A senior official"
+    assert claim.via == "reuters"
+
+
+def test_quoted_as_saying_and_according_to(claims_of):
+    quoted = only(claims_of("Bloomberg quoted sources as saying that the deal was signed in Cairo."))
+    assert (quoted.speaker, quoted.via) == ("sources", "bloomberg")
+    according = only(claims_of("According to police, the man was arrested in Dallas on Friday."))
+    assert according.speaker == "police"
+    assert according.text == "the man was arrested in Dallas on Friday"
+
+
+def test_quote_over_sentences_and_paragraphs_keeps_its_speaker(claims_of):
+    claims = claims_of(
+        "“We will not leave the city,” the commander said. “Our forces are ready.”\n\n"
+        "“The airport is open.”\n\n"
+        "The airport reopened on Friday."
+    )
+    assert [c.speaker for c in claims[:3]] == ["the commander"] * 3
+    assert claims[0].text == "We will not leave the city"
+    assert claims[3].narrated
+
+
+def test_quote_before_its_attribution(claims_of):
+    claims = claims_of("“The road is closed. Nobody can pass,” the mayor said.")
+    assert [c.speaker for c in claims] == ["the mayor", "the mayor"]
+
+
+def test_pronoun_speaker_resolves_to_previous_speaker(claims_of):
+    claims = claims_of(
+        "The Interior Ministry said on Monday that the border was closed. It added that flights would resume next week."
+    )
+    assert len(claims) == 2
+    assert claims[1].speaker == claims[0].speaker
+    assert claims[1].speaker_text == "It"
+    assert claims[1].cue == "added"
+
+
+def test_narration_speaker_is_the_outlet(pipeline):
+    analysis = pipeline.analyze_text("Troops move\n\nTroops entered the town on Monday.\n\nSource: Reuters\n")
+    claim = only(analysis.claims)
+    assert claim.narrated and claim.speaker == "reuters" and claim.stance == "asserts"
+    unsourced = only(pipeline.analyze_text("Troops move\n\nTroops did not enter the town on Monday.\n").claims)
+    assert unsourced.speaker == "the article"
+    assert unsourced.cue == "did not enter"
+
+
+def test_cue_without_content_is_narration(claims_of):
+    claim = only(claims_of("The general did not comment on the reports during his visit."))
+    assert claim.narrated and claim.cue == "did not comment" and claim.stance == "asserts"
+
+
+def test_contradiction_links_opposite_stances_about_the_same_thing(claims_of):
+    claims = claims_of(
+        "Western officials said Russian forces had built a base near Tobruk.\n\n"
+        "The Russian defence ministry denied that Russia had any base in Libya.\n\n"
+        "The minister said that Russia wants better trade ties."
+    )
+    assert claims[0].contradicts == ("c2",)
+    assert claims[1].contradicts == ("c1",)
+    assert claims[2].contradicts == ()  # same actor, nothing in common to contradict
+
+
+def test_claim_ids_in_text_order_with_passages(claims_of):
+    claims = claims_of("Officials said the road was open.\n\nThe police said the road was closed.")
+    assert [c.id for c in claims] == ["c1", "c2"]
+    assert claims[0].passage < claims[1].passage
+
+
+def test_cue_lexicon_is_well_formed():
+    lexicon = cue_lexicon()
+    assert {"say", "tell", "report", "deny", "according to"} <= set(lexicon)
+    assert {c.stance for c in lexicon.values()} == {"asserts", "denies"}
+    assert all(c.takes <= {"clause", "object", "quote", "phrase"} for c in lexicon.values())
+
+
+def test_helpers():
+    assert singular("bases") == "base" and singular("facilities") == "facility" and singular("press") == "press"
+    assert content_words("sources (quoted by Bloomberg)") == {"source"}
+    claim = {"speaker": "An informed source in the Libyan National Army", "narrated": False}
+    assert speaker_matches("an informed source in the LNA", claim, {})
+    assert not speaker_matches("sources", {"speaker": "A military source close to Haftar"}, {})
+
+
+# --- the seed article against gold.json ---------------------------------------------------
+
+
+def test_seed_actors(seed_analysis, gold):
+    score = score_actors(to_dict(seed_analysis), gold)
+    assert score.right_type >= 12, (score.missing, score.wrong_type)
+
+
+def test_seed_claims(seed_analysis, gold):
+    result = to_dict(seed_analysis)
+    score = score_claims(result, gold)
+    rows = {r.gold: r for r in score.rows}
+    assert score.right_speaker_and_stance >= 9, [vars(r) for r in score.rows]
+    for denial in ("c1", "c9"):
+        assert rows[denial].speaker and rows[denial].stance
+    assert rows["c6"].hedged and rows["c6"].predicted is not None
+    predicted = {c["id"]: c for c in result["claims"]}
+    assert predicted[rows["c6"].predicted]["hedged"]
+    assert all(linked for _a, _b, linked in score.contradictions), score.contradictions
+    assert len(score.contradictions) == 4
