@@ -1,0 +1,84 @@
+"""Time the claims pass against the spaCy pass it reads (target: claims add at most 20 %).
+
+    .venv/bin/python bench/bench_claims.py [--articles 50] [--repeat 5]
+
+Both passes are timed warm (one untimed run first) and repeated; the best of the
+repeats is kept for each article. The seed article comes from ../shared/seed and
+the corpus articles from ../shared/eval/lgl.jsonl, read at run time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from geo import passages as passages_stage  # noqa: E402
+from geo.actors import find_actors  # noqa: E402
+from geo.claims import extract_claims  # noqa: E402
+from geo.pipeline import Pipeline  # noqa: E402
+from geo.recognise import recognise  # noqa: E402
+from geo.resolve import resolve  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+
+
+def best_of(repeat: int, run: Callable[[], object]) -> float:
+    run()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def measure(pipeline: Pipeline, text: str, repeat: int) -> tuple[float, float, int]:
+    passages = passages_stage.split(text)
+    doc = pipeline.nlp(text)
+    recognition = recognise(doc, passages, pipeline.gazetteer)
+    resolutions = resolve(recognition.places, text, pipeline.gazetteer.lookup)
+    source = passages_stage.source_of(text, passages)
+    actors = find_actors(text, passages, recognition.entities, resolutions, source=source)
+    spacy_time = best_of(repeat, lambda: pipeline.nlp(text))
+    claims_time = best_of(repeat, lambda: extract_claims(doc, text, passages, actors, resolutions, source))
+    claims = extract_claims(doc, text, passages, actors, resolutions, source)
+    return spacy_time, claims_time, len(claims)
+
+
+def report(name: str, rows: list[tuple[float, float, int]]) -> None:
+    spacy_total = sum(r[0] for r in rows)
+    claims_total = sum(r[1] for r in rows)
+    print(
+        f"{name}: {len(rows)} article(s), {sum(r[2] for r in rows)} claims; "
+        f"spaCy {spacy_total * 1000:.1f} ms, claims {claims_total * 1000:.1f} ms "
+        f"(+{100 * claims_total / spacy_total:.1f} % of the spaCy pass)"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=50)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    pipeline = Pipeline.load()
+    seed = (SHARED / "seed" / "000_cb1eed41c2725daf.txt").read_text(encoding="utf-8")
+    report("seed", [measure(pipeline, seed, args.repeat * 4)])
+    rows = []
+    with (SHARED / "eval" / "lgl.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            if len(rows) >= args.articles:
+                break
+            rows.append(measure(pipeline, json.loads(line)["text"], args.repeat))
+    report("lgl.jsonl", rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
