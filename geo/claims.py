@@ -17,8 +17,9 @@ Each rule is one small function below:
      Asharq Al-Awsat", "denied to Reuters", "said in an interview with CNN");
    - "X quoted/cited Y as saying Z", "X, citing Y, reported Z": Y speaks, X relays;
    - "..., according to Y": Y speaks; the clause the phrase hangs on is the content.
-   A cue verb with no content ("did not comment on the reports") is no
-   attribution; its sentence is narration (rule 3).
+   A cue verb with no content ("did not comment on the reports"), or one not yet
+   spoken ("is expected to announce"), is no attribution; its sentence is
+   narration (rule 3).
    Nesting: an attribution inside another's content ("“Z, according to Y,”
    reported X"; "X reported that officials said Z") is the claim, and the outer
    speaker becomes its relay.
@@ -29,7 +30,8 @@ Each rule is one small function below:
 3. Narration (``_narration``). Any other sentence with a verb is a claim of the
    article's narrator: the source outlet when known, else "the article". Its cue
    is the main verb with its auxiliaries and negation ("did not comment").
-4. Speakers (``_Resolver``). A pronoun speaker (it, they, he, she) is the
+4. Speakers (``_Resolver``). A pronoun speaker (it, they, he, she; I and we, which
+   speak inside a quotation) is the
    speaker of the previous attributed claim, relay included. A speaker whose head
    word lies in an actor's mention is that actor (its id); otherwise it is the
    phrase as written, without appositions, relative and participial clauses
@@ -87,7 +89,8 @@ HEDGE_WORDS = frozenset(
 )
 HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears to be"
 COMMITMENT_AUX = frozenset({"will", "wo", "shall", "would", "'ll"})
-SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she"})
+# Pronoun speakers resolve to the previous speaker; "I think ..." inside a quote is its speaker's.
+SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "i", "we"})
 # Dependents left out of a speaker phrase: "An informed source in the LNA(, commanded by ...)".
 _SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis"})
 # A participle after the cue that says what the content is about: "..., it added, referring to X".
@@ -231,7 +234,7 @@ def _attributions(
             continue
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
             draft = _according_to(token, lo, hi)
-        elif token.lemma_.lower() in lexicon and token.pos_ in ("VERB", "AUX"):
+        elif token.lemma_.lower() in lexicon and token.pos_ in ("VERB", "AUX") and not _infinitive(token):
             draft = _cue_verb(token, lexicon[token.lemma_.lower()], lo, hi, text, quotes, media, consumed)
         else:
             continue
@@ -348,6 +351,11 @@ def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple
     consumed.add(saying.i)
     head = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp", "dobj") and lo <= c.idx < hi), None)
     return source, _clip(head.subtree, lo, hi) if head is not None else after[at + 2 :]
+
+
+def _infinitive(cue: Token) -> bool:
+    """ "is expected to announce changes": a cue yet to be spoken is no attribution."""
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children) and cue.dep_ != "ROOT"
 
 
 def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
