@@ -20,7 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     analyze.add_argument("--format", choices=("json", "text"), default="text")
 
     ingest = commands.add_parser("ingest", help="analyse and store articles; prints one article id per line")
-    ingest.add_argument("files", type=Path, nargs="+")
+    ingest.add_argument(
+        "targets", nargs="+", metavar="PATH|URL", help="files, folders, JSONL corpora, web pages or RSS/Atom feeds"
+    )
+    ingest.add_argument("--workers", type=int, default=None, help="analysis processes (default: 2, or 1 core)")
+    ingest.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    export = commands.add_parser("export", help="write the stored map as GeoJSON, a CSV of claims or an HTML map")
+    export.add_argument("--format", choices=("geojson", "csv", "html"), required=True)
+    export.add_argument("--output", type=Path, required=True, help="file to write ('-' for stdout)")
+    export.add_argument("--article", action="append", default=[], help="article id (repeatable; default: all)")
+    export.add_argument("--actor", action="append", default=[], help="actor id (repeatable): places near them")
 
     gazetteer = commands.add_parser("gazetteer", help="manage the offline gazetteer index")
     gazetteer.add_argument("action", choices=("build",))
@@ -79,21 +89,53 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from geo.ingest import read_bytes
-    from geo.pipeline import Pipeline
+    from tqdm import tqdm
+
+    from geo.batch import DEFAULT_WORKERS, Outcome, ingest_batch
     from geo.store import Store
 
     config = settings_module.load()
-    pipeline = Pipeline.load(config)
-    store = Store(config.database)
-    failures = 0
-    for path in args.files:
-        try:
-            print(store.save(pipeline.analyze(read_bytes(_read(path), path.name))), flush=True)
-        except GeoError as error:
-            failures += 1
-            print(f"error: {path}: {error}", file=sys.stderr)
-    return 1 if failures else 0
+
+    def report(outcome: Outcome) -> None:
+        if outcome.error is None:
+            print(outcome.article_id, flush=True)  # a duplicate prints the stored id again
+        else:
+            tqdm.write(f"error: {outcome.name}: {outcome.error}", file=sys.stderr)
+
+    with Store(config.database) as store:
+        outcomes = ingest_batch(
+            args.targets,
+            store,
+            config=config,
+            workers=DEFAULT_WORKERS if args.workers is None else args.workers,
+            progress=not args.no_progress,
+            report=report,
+        )
+    return 1 if any(o.error for o in outcomes) else 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from geo import export
+    from geo.store import Store
+
+    with Store(settings_module.load().database) as store:
+        articles = args.article or None
+        if args.format == "geojson":
+            text = export.geojson(store, articles, args.actor)
+        elif args.format == "csv":
+            text = export.claims_csv(store, articles, args.actor)
+        else:
+            text = export.html_map(store, articles, args.actor)
+    if str(args.output) == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        raise GeoError(f"Cannot write {args.output}: {error.strerror}.") from error
+    print(args.output)
+    return 0
 
 
 def _gazetteer(args: argparse.Namespace) -> int:
@@ -161,6 +203,7 @@ _COMMANDS = {
     "ingest": _ingest,
     "gazetteer": _gazetteer,
     "static": _static,
+    "export": _export,
     "parse": _parse,
     "eval": _eval,
 }

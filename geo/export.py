@@ -1,4 +1,6 @@
-"""Serialise an analysis: the JSON contract of ``python -m geo analyze --format json``.
+"""Serialise analyses: the JSON of one analysis, and exports of the stored map.
+
+``to_dict`` is the JSON contract of ``python -m geo analyze --format json``::
 
     {"article": {"id", "title", "source", "url", "published"},
      "places": [{"id", "name", "lat", "lon", "kind", "country", "geonameid",
@@ -9,15 +11,60 @@
 
 Demonym mentions ("Libyan port") are not place mentions: they name a people
 or a state and appear under the state's actor.
+
+The store exports take the map's filters (``Store.places``) and return text,
+for ``python -m geo export`` and the page's download buttons:
+
+- ``geojson``: an RFC 7946 FeatureCollection, one Point feature per place
+  with its mentions, nearby actors and claims, each with its article id and
+  [start, end) character offsets into the article text;
+- ``claims_csv``: one row per claim and place (speaker, via, cue, stance,
+  place, article, offsets, passage text);
+- ``html_map``: a standalone HTML page with the folium map, Leaflet, jQuery
+  and their CSS and images inlined, so it opens offline.
 """
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
+import json
+import math
+import re
+import tempfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from geo.types import Analysis, Place, Resolution
+
+if TYPE_CHECKING:
+    from geo.store import Bounds, Store
+
+CSV_COLUMNS = (
+    "speaker",
+    "via",
+    "cue",
+    "stance",
+    "hedged",
+    "place",
+    "place_id",
+    "article_id",
+    "article_title",
+    "claim_id",
+    "start",
+    "end",
+    "claim_text",
+    "passage_start",
+    "passage_end",
+    "passage_text",
+)
 
 
 def place_mentions(analysis: Analysis) -> dict[str, list[Resolution]]:
@@ -92,3 +139,263 @@ def _place_fields(place: Place) -> dict[str, Any]:
         "country": place.country,
         "geonameid": place.geonameid,
     }
+
+
+# -- exports of the stored map -----------------------------------------------------------------
+
+
+def geojson(
+    store: Store,
+    article_ids: Sequence[str] | None,
+    actor_ids: Sequence[str] = (),
+    *,
+    speakers: Sequence[str] = (),
+    stances: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    bounds: Bounds | None = None,
+) -> str:
+    """The map as an RFC 7946 FeatureCollection; ``article_ids=None`` exports every stored article."""
+    filters: dict[str, Any] = {"speakers": speakers, "stances": stances, "since": since, "until": until}
+    places = store.places(article_ids, actor_ids, bounds=bounds, **filters)
+    ids = set(places["id"])
+    mentions = _grouped(store.mentions(article_ids, actor_ids, **filters), ids)
+    near = _grouped(store.actors_near_places(article_ids), ids)
+    claims = _grouped(store.claims(article_ids, speakers=speakers, stances=stances), ids)
+    used = sorted({a for row in places["article_ids"] for a in row})
+    articles = store.articles_by_id(used)
+    features = []
+    for place in places.itertuples(index=False):
+        place_actors: dict[str, dict[str, Any]] = {}
+        for m in near.get(place.id, ()):
+            actor = place_actors.setdefault(
+                m["actor_id"], {"id": m["actor_id"], "name": m["name"], "type": m["type"], "mentions": []}
+            )
+            actor["mentions"].append({"article_id": m["article_id"], "start": m["start"], "end": m["end"]})
+        features.append(
+            {
+                "type": "Feature",
+                "id": place.id,
+                "geometry": {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]},
+                "properties": {
+                    "id": place.id,
+                    "name": place.name,
+                    "kind": place.kind,
+                    "country": _value(place.country),
+                    "stance": _value(place.stance),
+                    "mention_count": int(place.mentions),
+                    "article_ids": list(place.article_ids),
+                    "mentions": [
+                        {
+                            "article_id": m["article_id"],
+                            "start": m["start"],
+                            "end": m["end"],
+                            "text": m["surface"],
+                            "role": m["role"],
+                            "score": _value(m["score"]),
+                            "reason": _value(m["reason"]),
+                            "passage": _span(m["passage_start"], m["passage_end"]),
+                        }
+                        for m in mentions.get(place.id, ())
+                    ],
+                    "actors": list(place_actors.values()),
+                    "claims": [
+                        {
+                            "article_id": c["article_id"],
+                            "id": c["claim_id"],
+                            "start": c["start"],
+                            "end": c["end"],
+                            "text": c["text"],
+                            "speaker": _value(c["speaker"]),
+                            "via": _value(c["via"]),
+                            "cue": _value(c["cue"]),
+                            "stance": _value(c["stance"]),
+                            "hedged": bool(c["hedged"]),
+                        }
+                        for c in claims.get(place.id, ())
+                    ],
+                },
+            }
+        )
+    collection = {
+        "type": "FeatureCollection",
+        "features": features,
+        # A foreign member (RFC 7946 section 6.1): where the offsets point.
+        "articles": [{k: _value(v) for k, v in row.items()} for row in articles.to_dict("records")],
+    }
+    return json.dumps(collection, ensure_ascii=False, indent=1)
+
+
+def claims_csv(
+    store: Store,
+    article_ids: Sequence[str] | None,
+    actor_ids: Sequence[str] = (),
+    *,
+    speakers: Sequence[str] = (),
+    stances: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    bounds: Bounds | None = None,
+) -> str:
+    """Claims as CSV (``CSV_COLUMNS``), one row per claim and place on the map.
+
+    A claim about no place is listed once with an empty place, unless an
+    actor, date or bounds filter narrows the map to some places.
+    """
+    claims = store.claims(article_ids, speakers=speakers, stances=stances)
+    narrowed = bool(actor_ids) or since is not None or until is not None or bounds is not None
+    if narrowed:
+        on_map = set(
+            store.places(
+                article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until, bounds=bounds
+            )["id"]
+        )
+        claims = claims[claims["place_id"].isin(on_map)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in claims.to_dict("records"):
+        writer.writerow(
+            [
+                _cell(c["speaker"]),
+                _cell(c["via"]),
+                _cell(c["cue"]),
+                _cell(c["stance"]),
+                "yes" if c["hedged"] else "no",
+                _cell(c["place"]),
+                _cell(c["place_id"]),
+                c["article_id"],
+                _cell(c["title"]),
+                c["claim_id"],
+                c["start"],
+                c["end"],
+                _cell(c["text"]),
+                _cell(c["passage_start"]),
+                _cell(c["passage_end"]),
+                _cell(c["passage"]),
+            ]
+        )
+    return out.getvalue()
+
+
+def html_map(
+    store: Store,
+    article_ids: Sequence[str] | None,
+    actor_ids: Sequence[str] = (),
+    *,
+    speakers: Sequence[str] = (),
+    stances: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+    bounds: Bounds | None = None,
+    basemap: dict | None = None,
+    title: str = "News map",
+) -> str:
+    """A standalone HTML page of the map that opens offline: every script, style sheet and image inlined."""
+    from geo import render
+
+    places = store.places(
+        article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until, bounds=bounds
+    )
+    if basemap is None:
+        from geo.basemap import country_outlines
+
+        basemap = country_outlines()
+    page = render.build_map(places, basemap=basemap).get_root().render()
+    page = page.replace("<head>", f"<head>\n<title>{_escape(title)}</title>", 1)
+    return inline_static(page)
+
+
+_STATIC_URL = "/app/static/"
+_SCRIPT_SRC = re.compile(r'<script\s+src="/app/static/([^"]+)"\s*>\s*</script>')
+_STYLESHEET = re.compile(r'<link\s+[^>]*href="/app/static/([^"]+)"[^>]*>')
+_CSS_URL = re.compile(r"url\((['\"]?)(?!data:)([^'\")]+)\1\)")
+_MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif", ".jpg": "image/jpeg"}
+
+
+def inline_static(page: str) -> str:
+    """Replace the app's /app/static/ scripts, style sheets and icon images with inline copies."""
+    root = _static_root()
+
+    def script(match: re.Match[str]) -> str:
+        code = (root / match.group(1)).read_text(encoding="utf-8").replace("</script", "<\\/script")
+        extra = _DEFAULT_ICON_JS.format(**_icon_urls(root)) if match.group(1).endswith("leaflet/leaflet.js") else ""
+        return f"<script>\n{code}\n{extra}</script>"
+
+    def stylesheet(match: re.Match[str]) -> str:
+        path = root / match.group(1)
+        css = _CSS_URL.sub(lambda m: f"url({_data_uri(path.parent / m.group(2))})", path.read_text(encoding="utf-8"))
+        return "<style>\n" + css.replace("</style", "<\\/style") + "\n</style>"
+
+    page = _SCRIPT_SRC.sub(script, page)
+    page = _STYLESHEET.sub(stylesheet, page)
+    # Marker icons come from data: URLs set above; an image path would prefix them.
+    return page.replace(json.dumps(_STATIC_URL + "leaflet/images/"), '""')
+
+
+_DEFAULT_ICON_JS = (
+    'L.Icon.Default.imagePath = "";\n'
+    'L.Icon.Default.mergeOptions({{iconUrl: "{icon}", iconRetinaUrl: "{retina}", shadowUrl: "{shadow}"}});\n'
+)
+
+
+@cache
+def _static_root() -> Path:
+    """The static files of the app (from the xstatic packages), copied once per process."""
+    from geo.static import install_static
+
+    return install_static(Path(tempfile.mkdtemp(prefix="geo-static-")))
+
+
+def _icon_urls(root: Path) -> dict[str, str]:
+    images = root / "leaflet" / "images"
+    return {
+        "icon": _data_uri(images / "marker-icon.png"),
+        "retina": _data_uri(images / "marker-icon-2x.png"),
+        "shadow": _data_uri(images / "marker-shadow.png"),
+    }
+
+
+def _data_uri(path: Path) -> str:
+    path = path.resolve()
+    if not path.is_file():
+        return "data:,"
+    mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _grouped(frame: pd.DataFrame, place_ids: set[str]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in frame.to_dict("records"):
+        if row.get("place_id") in place_ids:
+            grouped[row["place_id"]].append(row)
+    return grouped
+
+
+def _value(value: Any) -> Any:
+    """A JSON-ready scalar: NaN and None become None, numpy numbers plain Python ones."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _span(start: Any, end: Any) -> dict[str, int] | None:
+    start, end = _value(start), _value(end)
+    return None if start is None or end is None else {"start": int(start), "end": int(end)}
+
+
+def _cell(value: Any) -> str:
+    value = _value(value)
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -6,22 +6,32 @@ HTML goes through trafilatura (main text only, no navigation or comments) and
 Markdown loses the markup that would pollute entity recognition. Later stages
 take offsets into the text returned here; splitting it into passages is not
 done here.
+
+For batches, ``expand`` turns command-line targets (files, folders, JSONL
+corpora in the shared evaluation format, page and feed URLs) into ``Item``s
+and ``load`` reads one into a ``RawDocument``; ``geo.batch`` runs them.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import trafilatura
 from trafilatura.settings import Document
 
 from geo import settings
-from geo.errors import BinaryInput, EmptyInput, InputTooLarge, UnsupportedFormat
+from geo.errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UnsupportedFormat
+
+if TYPE_CHECKING:
+    from geo.fetch import Fetcher
 
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -282,3 +292,185 @@ def _from_markdown(text: str) -> RawDocument:
     return RawDocument(
         re.sub(r"\n{3,}", "\n\n", text).strip("\n"), title=_clean_line(first.group(1)) if first else None
     )
+
+
+# -- batches: files, folders, JSONL corpora, web pages and feeds ---------------------------------
+
+JSONL_SUFFIXES = (".jsonl",)
+FOLDER_SUFFIXES = TEXT_SUFFIXES + MARKDOWN_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One article to read: a file, one record of a JSONL corpus, or a web page.
+
+    ``name`` says where it came from in messages (a path, ``path:line`` or a
+    URL). Exactly one of ``document`` (already read), ``data`` (fetched bytes)
+    or ``path``/``url`` (still to read) carries the content; ``title`` and
+    ``published`` come from a feed entry and fill what the page itself lacks.
+    """
+
+    name: str
+    path: Path | None = None
+    url: str | None = None
+    data: bytes | None = None
+    filename: str = ""
+    document: RawDocument | None = None
+    title: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A target that could not be read, and why."""
+
+    name: str
+    reason: str
+
+
+def is_url(target: str | Path) -> bool:
+    return isinstance(target, str) and target.split(":", 1)[0].lower() in ("http", "https")
+
+
+def expand(
+    targets: Iterable[str | Path],
+    *,
+    fetcher: Fetcher | None = None,
+    limits: settings.Settings | None = None,
+) -> Iterator[Item | Failure]:
+    """Turn command-line targets into articles to read, in order.
+
+    Folders are walked recursively (files ending in .txt, .text, .md,
+    .markdown, .html, .htm or .jsonl, sorted by path); a JSONL corpus gives
+    one item per line; a URL is fetched at once, and a feed gives one item
+    per entry (fetched later by ``load``). A target that cannot be read
+    yields a ``Failure`` and the batch goes on.
+    """
+    limits = settings.load() if limits is None else limits
+    for target in targets:
+        if is_url(target):
+            yield from _expand_url(str(target), fetcher, limits)
+            continue
+        path = Path(target)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
+            if not files:
+                yield Failure(str(path), f"the folder holds no {', '.join(FOLDER_SUFFIXES)} files")
+            for file in files:
+                yield from _expand_file(file, limits)
+        elif path.exists():
+            yield from _expand_file(path, limits)
+        else:
+            yield Failure(str(path), "no such file, folder or http(s) URL")
+
+
+def load(item: Item, *, fetcher: Fetcher | None = None, limits: settings.Settings | None = None) -> RawDocument:
+    """Read one item into a clean document; raises an ``InputError`` (or ``FetchError``) saying why not."""
+    limits = settings.load() if limits is None else limits
+    if item.document is not None:
+        document = item.document
+    elif item.data is not None:
+        document = read_bytes(item.data, item.filename, limits=limits)
+    elif item.path is not None:
+        document = read_bytes(_read_file(item.path, limits), item.path.name, limits=limits)
+    elif item.url is not None:
+        if fetcher is None:
+            raise InputError(f"{item.url}: fetching URLs needs a Fetcher.")
+        fetched = fetcher.get(item.url)
+        if fetched.is_feed:
+            raise UnsupportedFormat(f"{item.url} is a feed, not an article page.")
+        document = read_bytes(fetched.data, fetched.filename, limits=limits)
+        document = replace(document, url=document.url or fetched.url)
+    else:
+        raise InputError(f"{item.name}: nothing to read.")
+    return replace(
+        document,
+        title=document.title or item.title,
+        published=document.published or item.published,
+        url=document.url or item.url,
+    )
+
+
+def read_record(record: object, *, limits: settings.Settings | None = None, name: str = "The record") -> RawDocument:
+    """One line of a corpus in the shared evaluation format: its text (as plain text), title and url."""
+    limits = settings.load() if limits is None else limits
+    if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        raise InputError(f'{name} is not an object with a "text" string (the shared JSONL format).')
+    text = record["text"]
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > limits.max_upload_bytes:
+        raise InputTooLarge(
+            f"{name} is {size:,} bytes; the limit is {limits.max_upload_bytes:,} bytes (GEO_MAX_UPLOAD_BYTES)."
+        )
+
+    def field(key: str) -> str | None:
+        value = record.get(key)
+        return _clean_line(value) if isinstance(value, str) else None
+
+    return _finish(
+        RawDocument(
+            _normalise(text),
+            title=field("title"),
+            source=field("source") or field("corpus"),
+            url=field("url"),
+            published=field("published") or field("date"),
+        ),
+        limits,
+        name,
+    )
+
+
+def _expand_file(path: Path, limits: settings.Settings) -> Iterator[Item | Failure]:
+    if path.suffix.lower() not in JSONL_SUFFIXES:
+        yield Item(str(path), path=path)
+        return
+    try:
+        lines = _read_file(path, limits, kind="corpus").decode("utf-8-sig").splitlines()
+    except (InputError, UnicodeDecodeError) as error:
+        yield Failure(str(path), str(error))
+        return
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        name = f"{path}:{number}"
+        try:
+            yield Item(name, document=read_record(json.loads(line), limits=limits, name=f"Line {number}"))
+        except json.JSONDecodeError as error:
+            yield Failure(name, f"not JSON ({error.msg} at column {error.colno})")
+        except InputError as error:
+            yield Failure(name, str(error))
+
+
+def _expand_url(url: str, fetcher: Fetcher | None, limits: settings.Settings) -> Iterator[Item | Failure]:
+    if fetcher is None:
+        yield Failure(url, "fetching URLs needs a Fetcher")
+        return
+    try:
+        fetched = fetcher.get(url)
+        if not fetched.is_feed:
+            yield Item(url, url=fetched.url, data=fetched.data, filename=fetched.filename)
+            return
+        from geo.fetch import parse_feed
+
+        entries = parse_feed(fetched.data, fetched.url)
+    except InputError as error:
+        yield Failure(url, str(error))
+        return
+    if not entries:
+        yield Failure(url, "the feed lists no entries with links")
+    for entry in entries:
+        yield Item(entry.url, url=entry.url, title=entry.title, published=entry.published)
+
+
+def _read_file(path: Path, limits: settings.Settings, kind: str = "file") -> bytes:
+    # A corpus holds many articles, so it may be up to 1,000 single-article limits.
+    limit = limits.max_upload_bytes * (1000 if kind == "corpus" else 1)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputTooLarge(
+                f"'{path.name}' is {size:,} bytes; the limit is {limit:,} bytes (GEO_MAX_UPLOAD_BYTES)."
+            )
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"Cannot read {path}: {error.strerror}.") from error

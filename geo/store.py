@@ -78,6 +78,13 @@ MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
         place_id TEXT, by TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (article_id, start, "end"));
     """,
+    # 3: a claim's speaker as written, the actor it resolved to, and the claims it contradicts (geo.claims).
+    """
+    ALTER TABLE claims ADD COLUMN speaker_text TEXT;
+    ALTER TABLE claims ADD COLUMN speaker_actor TEXT;
+    ALTER TABLE claims ADD COLUMN contradicts TEXT;
+    CREATE INDEX claims_speaker_actor ON claims(speaker_actor);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 DEFAULT_ARTICLE_LIMIT = 200  # articles(): rows returned when the caller names no limit
@@ -241,7 +248,8 @@ class Store:
             for claim in analysis.claims:
                 db.execute(
                     'INSERT INTO claims (id, article_id, passage_id, start, "end", speaker, via, cue, stance, hedged,'
-                    " text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(article_id, id) DO NOTHING",
+                    " text, speaker_text, speaker_actor, contradicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT(article_id, id) DO NOTHING",
                     (
                         claim.id,
                         article.id,
@@ -254,6 +262,10 @@ class Store:
                         claim.stance,
                         int(claim.hedged),
                         claim.text,
+                        # Fields geo.claims adds to Claim; absent from older Claim values.
+                        getattr(claim, "speaker_text", None),
+                        getattr(claim, "speaker_actor", None),
+                        ",".join(claim.contradicts) or None,
                     ),
                 )
                 db.executemany(
@@ -320,6 +332,14 @@ class Store:
             [*params, max(0, min(limit, MAX_ARTICLE_LIMIT))],
         )
 
+    def articles_by_id(self, article_ids: Sequence[str]) -> pd.DataFrame:
+        """The named articles (any order of ids; unknown ids are left out): id, title, url, source, published."""
+        return self._frame(
+            "SELECT id, title, url, source, published, ingested_at FROM articles"
+            f" WHERE id IN ({_placeholders(article_ids)}) ORDER BY ingested_at DESC, rowid DESC",
+            article_ids,
+        )
+
     def article_count(
         self,
         *,
@@ -356,7 +376,8 @@ class Store:
         """Places named in the articles, one row per place aggregated over the articles.
 
         Columns: id, name, lat, lon, kind, country, mentions, articles (how many
-        articles name it), article_ids (list of str). ``article_ids=None`` means
+        articles name it), article_ids (list of str), stance (what the claims
+        about it do: asserted, denied, contested, or None). ``article_ids=None`` means
         every stored article. Filters narrow the mentions counted:
         ``actor_ids`` keeps mentions in passages that name one of the actors;
         ``speakers`` (actor id or name) and ``stances`` keep places that a
@@ -378,7 +399,17 @@ class Store:
                 " AND p.lon BETWEEN ? AND ?" if west <= east else " AND (p.lon >= ? OR p.lon <= ?)"
             )
             params += [south, north, west, east]
-        frame = self._frame(sql + " GROUP BY p.id ORDER BY mentions DESC, p.name", params)
+        # A place's stance: what the claims about it in these articles do (geo.render colours by it).
+        claim_articles = "1" if article_ids is None else f"cp.article_id IN ({_placeholders(article_ids)})"
+        sql = (
+            "SELECT agg.*, CASE WHEN s.asserts AND s.denies THEN 'contested' WHEN s.asserts THEN 'asserted'"
+            f" WHEN s.denies THEN 'denied' END AS stance FROM ({sql} GROUP BY p.id) agg LEFT JOIN"
+            " (SELECT cp.place_id, MAX(c.stance = 'asserts') AS asserts, MAX(c.stance = 'denies') AS denies"
+            " FROM claim_places cp JOIN claims c ON c.article_id = cp.article_id AND c.id = cp.claim_id"
+            f" WHERE {claim_articles} GROUP BY cp.place_id) s ON s.place_id = agg.id"
+            " ORDER BY agg.mentions DESC, agg.name"
+        )
+        frame = self._frame(sql, [*params, *(article_ids or ())])
         frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
         return frame
 
@@ -408,10 +439,8 @@ class Store:
             claim = ["cp.place_id = m.place_id", "cp.article_id = m.article_id"]
             if speakers:
                 names = _placeholders(speakers)
-                claim.append(
-                    f"(c.speaker IN ({names}) OR c.speaker IN (SELECT id FROM actors WHERE name IN ({names})))"
-                )
-                params += [*speakers, *speakers]
+                claim.append(_speaker_clause("c", names))
+                params += [*speakers, *speakers, *speakers]
             if stances:
                 claim.append(f"c.stance IN ({_placeholders(stances)})")
                 params += list(stances)
@@ -436,10 +465,11 @@ class Store:
         )
 
     def speakers(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
-        """Who makes the claims in the articles: speaker (as stored), name, claims, asserts, denies."""
+        """Who makes the claims in the articles: speaker (as stored), name, actor_id, claims, asserts, denies."""
         where = "1" if article_ids is None else f"c.article_id IN ({_placeholders(article_ids)})"
         return self._frame(
-            "SELECT c.speaker, COALESCE(s.name, c.speaker) AS name, COUNT(*) AS claims,"
+            "SELECT c.speaker, COALESCE(s.name, c.speaker) AS name, COALESCE(c.speaker_actor, s.id) AS actor_id,"
+            " COUNT(*) AS claims,"
             " SUM(c.stance = 'asserts') AS asserts, SUM(c.stance = 'denies') AS denies"
             f" FROM claims c LEFT JOIN actors s ON s.id = c.speaker WHERE {where}"
             " GROUP BY c.speaker ORDER BY claims DESC, name",
@@ -537,8 +567,9 @@ class Store:
     ) -> pd.DataFrame:
         """Claims, one row per claim and place it is about (place columns empty for a claim about none).
 
-        Columns: article_id, title, claim_id, start, end, text, speaker, speaker_id, via, cue, stance,
-        hedged, place_id, place, passage_id, passage_start, passage_end, passage.
+        Columns: article_id, title, claim_id, start, end, text, speaker (a name), speaker_id (its actor
+        id, if any), via, cue, stance, hedged, contradicts (comma-separated claim ids of the same
+        article, or None), place_id, place, passage_id, passage_start, passage_end, passage.
         """
         clauses = ["1"]
         params: list[object] = []
@@ -550,16 +581,17 @@ class Store:
             params.append(place_id)
         if speakers:
             names = _placeholders(speakers)
-            clauses.append(f"(c.speaker IN ({names}) OR s.name IN ({names}))")
-            params += [*speakers, *speakers]
+            clauses.append(_speaker_clause("c", names))
+            params += [*speakers, *speakers, *speakers]
         if stances:
             clauses.append(f"c.stance IN ({_placeholders(stances)})")
             params += list(stances)
         return self._frame(
             'SELECT c.article_id, a.title, c.id AS claim_id, c.start, c."end",'
             ' COALESCE(c.text, substr(a.text, c.start + 1, c."end" - c.start)) AS text,'
-            " COALESCE(s.name, c.speaker) AS speaker, c.speaker AS speaker_id, COALESCE(v.name, c.via) AS via,"
-            " c.cue, c.stance, c.hedged, cp.place_id, p.name AS place, c.passage_id,"
+            " COALESCE(s.name, c.speaker) AS speaker, COALESCE(c.speaker_actor, s.id) AS speaker_id,"
+            " COALESCE(v.name, c.via) AS via,"
+            " c.cue, c.stance, c.hedged, c.contradicts, cp.place_id, p.name AS place, c.passage_id,"
             ' ps.start AS passage_start, ps."end" AS passage_end,'
             ' substr(a.text, ps.start + 1, ps."end" - ps.start) AS passage'
             " FROM claims c JOIN articles a ON a.id = c.article_id"
@@ -597,6 +629,14 @@ def _article_filter(
         escaped = title.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
     return " AND ".join(clauses), params
+
+
+def _speaker_clause(alias: str, names: str) -> str:
+    """A claim whose speaker is one of the values, given as stored, as an actor id or as an actor's name."""
+    return (
+        f"({alias}.speaker IN ({names}) OR {alias}.speaker_actor IN ({names})"
+        f" OR {alias}.speaker IN (SELECT id FROM actors WHERE name IN ({names})))"
+    )
 
 
 def _statements(script: str) -> Iterator[str]:

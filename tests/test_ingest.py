@@ -191,3 +191,161 @@ def test_article_id_is_stable_under_white_space_and_normalisation() -> None:
     assert article_id("  Clashes in  Tripoli.\r\nThe UN\tcalled for calm.\n") == ident
     assert article_id("Tu\u0308rkiye") == article_id("Türkiye")
     assert article_id("Clashes in Misrata.\n\nThe UN called for calm.") != ident
+
+
+# -- batches: folders, corpora, the command line ---------------------------------------------------
+
+CORPUS_LINES = [
+    {
+        "id": "x-1",
+        "corpus": "TEST",
+        "title": "Clashes in Tripoli",
+        "url": "http://example.org/1",
+        "text": "Fighting broke out in Tripoli on Thursday.\n\nThe UN called for calm.",
+        "toponyms": [],
+    },
+    {"id": "x-2", "corpus": "TEST", "text": "Ships docked at Tobruk and Benghazi.", "toponyms": []},
+]
+
+
+def write_tree(root):
+    import json
+
+    (root / "a" / "b").mkdir(parents=True)
+    (root / "a" / "one.txt").write_text("Clashes in Misrata.\n\nThe UN called for calm.", encoding="utf-8")
+    (root / "a" / "b" / "two.md").write_text("# Derna floods\n\nRescuers reached Derna.", encoding="utf-8")
+    (root / "a" / "b" / "three.html").write_text(NEWS_PAGE, encoding="utf-8")
+    (root / "a" / "skip.pdf").write_bytes(b"%PDF-1.4")
+    lines = [json.dumps(line) for line in CORPUS_LINES] + ["", "{not json", json.dumps({"id": "no text"})]
+    (root / "a" / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_expand_walks_folders_and_reads_corpora(tmp_path) -> None:
+    from geo.ingest import Failure, Item, expand, load
+
+    write_tree(tmp_path)
+    items = list(expand([tmp_path, tmp_path / "missing.txt"]))
+    names = [i.name.replace(str(tmp_path), "") for i in items]
+    assert names == [
+        "/a/b/three.html",
+        "/a/b/two.md",
+        "/a/corpus.jsonl:1",
+        "/a/corpus.jsonl:2",
+        "/a/corpus.jsonl:4",
+        "/a/corpus.jsonl:5",
+        "/a/one.txt",
+        "/missing.txt",
+    ]
+    failures = {i.name.replace(str(tmp_path), ""): i.reason for i in items if isinstance(i, Failure)}
+    assert "not JSON" in failures["/a/corpus.jsonl:4"]
+    assert '"text"' in failures["/a/corpus.jsonl:5"]
+    assert "no such file" in failures["/missing.txt"]
+    docs = [load(i) for i in items if isinstance(i, Item)]
+    record = docs[2]
+    assert (record.title, record.url, record.text) == (
+        "Clashes in Tripoli",
+        "http://example.org/1",
+        CORPUS_LINES[0]["text"],
+    )
+    assert docs[1].title == "Derna floods" and docs[0].title == "LNA Denies Russian Base in Libya"
+
+
+def test_corpus_offsets_are_kept(tmp_path) -> None:
+    from geo.ingest import read_record
+
+    text = "An order\x97a painful one.\r\nIn Tripoli."
+    doc = read_record({"text": text})
+    assert len(doc.text) == len(text) - 1  # CRLF -> LF only; the C1 dash maps one for one
+    assert doc.text.index("Tripoli") == text.index("Tripoli") - 1
+
+
+def test_file_size_limit_is_checked_before_reading(tmp_path, limits) -> None:
+    from geo.ingest import Item, expand, load
+
+    (tmp_path / "big.txt").write_bytes(b"Tripoli " * 1000)
+    [item] = list(expand([tmp_path / "big.txt"], limits=limits))
+    assert isinstance(item, Item)
+    with pytest.raises(InputTooLarge, match="8,000 bytes; the limit is 5,000"):
+        load(item, limits=limits)
+
+
+def test_empty_folder_is_a_failure(tmp_path) -> None:
+    from geo.ingest import Failure, expand
+
+    [failure] = list(expand([tmp_path]))
+    assert isinstance(failure, Failure) and "holds no" in failure.reason
+
+
+def test_batch_stores_once_and_reports_failures(tmp_path, pipeline, store) -> None:
+    from geo.batch import ingest_batch
+
+    write_tree(tmp_path)
+    (tmp_path / "a" / "copy.txt").write_text("Clashes  in Misrata.\nThe UN called for calm.\n", encoding="utf-8")
+    (tmp_path / "a" / "empty.txt").write_text("   \n", encoding="utf-8")
+    seen = []
+    outcomes = ingest_batch([tmp_path], store, workers=1, pipeline=pipeline, progress=False, report=seen.append)
+    assert seen == outcomes
+    stored = [o for o in outcomes if o.error is None]
+    failed = {o.name.replace(str(tmp_path), ""): o.error for o in outcomes if o.error}
+    assert set(failed) == {"/a/corpus.jsonl:4", "/a/corpus.jsonl:5", "/a/empty.txt"}
+    assert "no article text" in failed["/a/empty.txt"]
+    by_name = {o.name.replace(str(tmp_path), ""): o for o in stored}
+    # The same words with other white space are the same article: stored once, its id printed twice.
+    assert by_name["/a/copy.txt"].article_id == by_name["/a/one.txt"].article_id
+    assert by_name["/a/one.txt"].duplicate and not by_name["/a/copy.txt"].duplicate
+    assert store.article_count() == 5
+    assert store.article(by_name["/a/corpus.jsonl:1"].article_id)["title"] == "Clashes in Tripoli"
+    again = ingest_batch([tmp_path], store, workers=1, pipeline=pipeline, progress=False)
+    assert [o.article_id for o in again] == [o.article_id for o in outcomes]
+    assert all(o.duplicate for o in again if o.error is None)
+    assert store.article_count() == 5
+
+
+def test_cli_ingests_a_folder_and_a_feed_with_two_workers(tmp_path) -> None:
+    import os
+    import subprocess
+    import sys
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    write_tree(tmp_path / "docs")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "page.html").write_text(NEWS_PAGE, encoding="utf-8")
+    (site / "other.html").write_text(NEWS_PAGE.replace("Tobruk", "Derna"), encoding="utf-8")
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(site), **kwargs)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    (site / "feed.rss").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>One</title><link>{base}/other.html</link></item>"
+        f"<item><title>Two</title><link>{base}/nothing.html</link></item></channel></rss>",
+        encoding="utf-8",
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = {**os.environ, "GEO_DATABASE": str(tmp_path / "db.sqlite")}
+    command = [sys.executable, "-m", "geo", "ingest", str(tmp_path / "docs"), f"{base}/feed.rss"]
+    try:
+        first = subprocess.run([*command, "--workers", "2"], env=env, capture_output=True, text=True, timeout=300)
+        second = subprocess.run([*command, "--no-progress"], env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert first.returncode == 1, first.stderr  # some items fail, the rest are stored
+    ids = first.stdout.split()
+    assert len(ids) == 6 and all(len(i) == 16 for i in ids)  # 5 from the folder, 1 from the feed
+    assert "nothing.html: " in first.stderr and "HTTP 404" in first.stderr
+    assert "corpus.jsonl:4: not JSON" in first.stderr
+    assert "%|" in first.stderr  # the progress bar
+    assert second.stdout.split() == ids  # re-ingesting prints the same ids and stores nothing new
+    assert "%|" not in second.stderr
+    import sqlite3
+
+    assert sqlite3.connect(tmp_path / "db.sqlite").execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 6

@@ -96,7 +96,20 @@ def other_article(article_id: str, published: str | None, source: str = "Reuters
         resolutions=(res(TOBRUK, "Tobruk"), res(TRIPOLI, "Tripoli")),
         actors=(Actor("russia", "Russia", "state", (Span(0, 6, "Russia"),)),),
         claims=(
-            Claim("c1", 0, first_end, text[:first_end], "russia", None, "denied", "denies", False, ("gn:81302",)),
+            Claim(
+                "c1",
+                0,
+                first_end,
+                text[:first_end],
+                "russia",
+                None,
+                "denied",
+                "denies",
+                False,
+                ("gn:81302",),
+                (),
+                ("c2",),
+            ),
             Claim("c2", first_end + 1, len(text), text[first_end + 1 :], "Tripoli", None, "said", "asserts", True),
         ),
     )
@@ -115,6 +128,7 @@ def test_claims_are_saved_with_places_and_text(store):
     )
     assert first["text"] == "Russia denied a base at Tobruk."
     assert first["passage"] == first["text"]
+    assert first["contradicts"] == "c2"
     assert pd.isna(claims.iloc[1]["place_id"]) and claims.iloc[1]["hedged"] == 1
     assert list(store.claims_for_place(["aaaaaaaaaaaaaaaa"], "gn:81302")["claim_id"]) == ["c1"]
     speakers = store.speakers(None)

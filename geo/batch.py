@@ -1,0 +1,182 @@
+"""Ingest many articles: read in the parent, analyse in a pool of worker processes, write in the parent.
+
+``ingest_batch`` expands the targets (``geo.ingest.expand``), reads each item
+(files, corpus records, fetched pages), skips text that is already stored or
+already seen in the batch (the content hash is the article id, so a duplicate
+costs no analysis), sends the rest to ``workers`` processes that each load the
+pipeline once, and saves each analysis in one transaction as it comes back.
+Results are reported in input order, one ``Outcome`` per item; a failure is
+reported with its reason and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tqdm import tqdm
+
+from geo import settings as settings_module
+from geo.errors import GeoError
+from geo.ingest import Failure, RawDocument, article_id, expand, load
+from geo.store import Store
+
+if TYPE_CHECKING:
+    from geo.fetch import Fetcher
+    from geo.pipeline import Pipeline
+    from geo.types import Analysis
+
+DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+IN_FLIGHT_PER_WORKER = 4  # articles queued per worker: keeps both busy without holding the whole batch
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one item: its article id (new or already stored), or the reason it failed."""
+
+    name: str
+    article_id: str | None = None
+    duplicate: bool = False
+    error: str | None = None
+
+
+def ingest_batch(
+    targets: Iterable[str | Path],
+    store: Store,
+    *,
+    config: settings_module.Settings | None = None,
+    workers: int = DEFAULT_WORKERS,
+    fetcher: Fetcher | None = None,
+    progress: bool = True,
+    report: Callable[[Outcome], None] | None = None,
+    pipeline: Pipeline | None = None,
+) -> list[Outcome]:
+    """Read, analyse and store every article the targets name; ``report`` sees each outcome in input order.
+
+    ``workers`` > 1 analyses in that many processes; otherwise the parent
+    analyses, with ``pipeline`` if given (else it loads one).
+    """
+    config = config or settings_module.load()
+    own_fetcher = fetcher is None and any(_is_url(t) for t in targets if isinstance(t, str))
+    if own_fetcher:
+        from geo.fetch import Fetcher
+
+        fetcher = Fetcher(config)
+    try:
+        items = list(expand(targets, fetcher=fetcher, limits=config))
+        outcomes: list[Outcome] = []
+        bar = tqdm(total=len(items), unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+        analyse = _Analyser(config, workers, pipeline)
+
+        def finish(outcome: Outcome) -> None:
+            outcomes.append(outcome)
+            bar.update(1)
+            if report is not None:
+                report(outcome)
+
+        pending: deque[tuple[str, str | None, Future[Analysis] | Outcome]] = deque()
+        seen: set[str] = set()
+        try:
+            for item in items:
+                if isinstance(item, Failure):
+                    pending.append((item.name, None, Outcome(item.name, error=item.reason)))
+                else:
+                    try:
+                        document = load(item, fetcher=fetcher, limits=config)
+                    except GeoError as error:
+                        pending.append((item.name, None, Outcome(item.name, error=str(error))))
+                    else:
+                        ident = article_id(document.text)
+                        if ident in seen or store.has_article(ident):
+                            pending.append((item.name, ident, Outcome(item.name, ident, duplicate=True)))
+                        else:
+                            seen.add(ident)
+                            pending.append((item.name, ident, analyse.submit(document)))
+                while pending and (not isinstance(pending[0][2], Future) or len(pending) > analyse.capacity):
+                    finish(_settle(pending.popleft(), store))
+            while pending:
+                finish(_settle(pending.popleft(), store))
+        finally:
+            analyse.close()
+            bar.close()
+        return outcomes
+    finally:
+        if own_fetcher and fetcher is not None:
+            fetcher.close()
+
+
+def _settle(entry: tuple[str, str | None, Future[Analysis] | Outcome], store: Store) -> Outcome:
+    name, ident, work = entry
+    if isinstance(work, Outcome):
+        return work
+    try:
+        analysis = work.result()
+        return Outcome(name, store.save(analysis))
+    except GeoError as error:
+        return Outcome(name, ident, error=str(error))
+    except Exception as error:  # a bug in one article must not stop the batch
+        return Outcome(name, ident, error=f"{type(error).__name__}: {error}")
+
+
+def _is_url(target: str) -> bool:
+    return target.split(":", 1)[0].lower() in ("http", "https")
+
+
+# -- the worker side ---------------------------------------------------------------------------
+
+_PIPELINE: Pipeline | None = None
+
+
+def _load_pipeline(config: settings_module.Settings) -> None:
+    global _PIPELINE
+    from geo.pipeline import Pipeline
+
+    _PIPELINE = Pipeline.load(config)
+
+
+def _analyse(document: RawDocument) -> Analysis:
+    assert _PIPELINE is not None, "the worker's pipeline is not loaded"
+    return _PIPELINE.analyze(document)
+
+
+class _Analyser:
+    """A process pool whose workers each load the pipeline once; with ``workers <= 1``, the parent analyses."""
+
+    def __init__(self, config: settings_module.Settings, workers: int, pipeline: Pipeline | None = None) -> None:
+        self._config = config
+        self._pipeline = pipeline
+        self._pool: ProcessPoolExecutor | None = None
+        self._workers = max(1, workers)
+        self.capacity = self._workers * IN_FLIGHT_PER_WORKER if workers > 1 else 0
+
+    def submit(self, document: RawDocument) -> Future[Analysis]:
+        if self._workers <= 1:
+            future: Future[Analysis] = Future()
+            try:
+                if self._pipeline is None:
+                    if _PIPELINE is None:
+                        _load_pipeline(self._config)
+                    self._pipeline = _PIPELINE
+                assert self._pipeline is not None
+                future.set_result(self._pipeline.analyze(document))
+            except Exception as error:
+                future.set_exception(error)
+            return future
+        if self._pool is None:
+            # fork: workers start in milliseconds and share the parent's imported modules.
+            context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+            self._pool = ProcessPoolExecutor(
+                self._workers, mp_context=context, initializer=_load_pipeline, initargs=(self._config,)
+            )
+        return self._pool.submit(_analyse, document)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)

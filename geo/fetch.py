@@ -1,0 +1,170 @@
+"""Fetch web pages and RSS/Atom feeds for the ingest stage, within limits.
+
+``Fetcher`` wraps one ``httpx.Client``; its transport can be injected
+(``httpx.MockTransport`` in tests) and every request honours
+``settings.timeout`` (per network step and for the whole body) and
+``settings.max_upload_bytes`` (checked on Content-Length and while the body
+streams in). Only http(s) URLs and text content types are read: HTML,
+plain text, Markdown and feeds. Feeds are parsed with feedparser into
+``FeedEntry`` values whose links the ingest stage then fetches as pages.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+import httpx
+
+from geo import settings as settings_module
+from geo.errors import FetchError, InputTooLarge, UnsupportedFormat
+
+PAGE_TYPES = {
+    "text/html": ".html",
+    "application/xhtml+xml": ".html",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "text/x-markdown": ".md",
+}
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/x-rss+xml"})
+XML_TYPES = frozenset({"application/xml", "text/xml"})
+ACCEPT = "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, text/xml;q=0.9, text/*;q=0.8"
+MAX_REDIRECTS = 5
+MAX_FEED_ENTRIES = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A fetched body: the final URL (after redirects), its media type and bytes decoded to UTF-8 if declared."""
+
+    url: str
+    content_type: str
+    data: bytes
+
+    @property
+    def is_feed(self) -> bool:
+        if self.content_type in FEED_TYPES:
+            return True
+        if self.content_type in XML_TYPES or self.content_type == "text/plain" or not self.content_type:
+            head = self.data[:1024].lstrip().lower()
+            return any(marker in head for marker in (b"<rss", b"<feed", b"<rdf:rdf"))
+        return False
+
+    @property
+    def filename(self) -> str:
+        """A file name whose suffix tells ``ingest.read_bytes`` how to read the body."""
+        return "page" + PAGE_TYPES.get(self.content_type, ".html")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    url: str
+    title: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+
+
+class Fetcher:
+    """Fetch URLs with one connection pool; use as a context manager or call ``close()``."""
+
+    def __init__(
+        self, config: settings_module.Settings | None = None, *, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        self.config = config or settings_module.load()
+        self._client = httpx.Client(
+            transport=transport,
+            timeout=httpx.Timeout(self.config.timeout),
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            headers={"User-Agent": self.config.user_agent, "Accept": ACCEPT},
+        )
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._client.close()
+
+    def get(self, url: str) -> Fetched:
+        """Fetch one page or feed; raise a ``FetchError``, ``InputTooLarge`` or ``UnsupportedFormat``."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise UnsupportedFormat(f"{url} is not an http(s) URL.")
+        limit = self.config.max_upload_bytes
+        deadline = time.monotonic() + self.config.timeout
+        try:
+            with self._client.stream("GET", url) as response:
+                if response.status_code >= 400:
+                    raise FetchError(
+                        f"{url} answered HTTP {response.status_code} {response.reason_phrase}."
+                        " Check the address, or save the page and ingest the file."
+                    )
+                content_type, charset = _media_type(response.headers.get("content-type", ""))
+                if content_type and content_type not in PAGE_TYPES and content_type not in FEED_TYPES | XML_TYPES:
+                    raise UnsupportedFormat(
+                        f"{url} is {content_type}, not a web page or a feed. Accepted: HTML, plain text,"
+                        " Markdown, RSS and Atom."
+                    )
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    raise InputTooLarge(
+                        f"{url} is {int(declared):,} bytes; the limit is {limit:,} bytes (GEO_MAX_UPLOAD_BYTES)."
+                    )
+                body = bytearray()
+                for chunk in response.iter_bytes():
+                    body += chunk
+                    if len(body) > limit:
+                        raise InputTooLarge(f"{url} sent more than {limit:,} bytes, the limit (GEO_MAX_UPLOAD_BYTES).")
+                    if time.monotonic() > deadline:
+                        raise FetchError(f"{url} took more than {self.config.timeout:g} s to send (GEO_TIMEOUT).")
+                final_url = str(response.url)
+        except httpx.TimeoutException as error:
+            raise FetchError(f"{url} did not answer within {self.config.timeout:g} s (GEO_TIMEOUT).") from error
+        except httpx.TooManyRedirects as error:
+            raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times.") from error
+        except httpx.HTTPError as error:
+            raise FetchError(f"Cannot fetch {url}: {error or type(error).__name__}.") from error
+        return Fetched(final_url, content_type, _to_utf8(bytes(body), charset))
+
+
+def parse_feed(data: bytes, base_url: str = "") -> list[FeedEntry]:
+    """The entries of an RSS or Atom feed that link to an article, in feed order (at most MAX_FEED_ENTRIES)."""
+    parsed = feedparser.parse(data)
+    if not parsed.entries and parsed.get("bozo"):
+        raise UnsupportedFormat(f"{base_url or 'The feed'} is not a readable RSS or Atom feed.")
+    entries: list[FeedEntry] = []
+    for entry in parsed.entries[:MAX_FEED_ENTRIES]:
+        link = entry.get("link") or next((str(ln.get("href")) for ln in entry.get("links", []) if ln.get("href")), None)
+        if not link:
+            continue
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        title = " ".join(str(entry.get("title", "")).split()) or None
+        entries.append(FeedEntry(urljoin(base_url, str(link)), title, published))
+    return entries
+
+
+def _media_type(header: str) -> tuple[str, str | None]:
+    media, _, params = header.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.strip().partition("=")
+        if key.lower() == "charset" and value:
+            charset = value.strip().strip('"').lower()
+    return media.strip().lower(), charset
+
+
+def _to_utf8(data: bytes, charset: str | None) -> bytes:
+    """Re-encode a body whose header declares a charset other than UTF-8 (ingest reads UTF-8 and cp1252)."""
+    if not charset or charset.replace("-", "").replace("_", "") in ("utf8", "usascii", "ascii"):
+        return data
+    try:
+        return data.decode(charset).encode("utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return data

@@ -1,0 +1,85 @@
+"""Exports of the stored map: GeoJSON, a CSV of claims and a standalone HTML map."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from geo import export
+from tests.test_store import TEXT, analysis, other_article
+
+ALL = ["0123456789abcdef", "aaaaaaaaaaaaaaaa"]
+
+
+@pytest.fixture
+def filled(store):
+    store.save(analysis())
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    return store
+
+
+def test_geojson_is_rfc7946_with_provenance(filled):
+    data = json.loads(export.geojson(filled, ALL))
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    features = {f["id"]: f for f in data["features"]}
+    assert set(features) == {"gn:81302", "gn:88319", "gn:2210247"}
+    tobruk = features["gn:81302"]
+    assert tobruk["type"] == "Feature"
+    assert tobruk["geometry"] == {"type": "Point", "coordinates": [23.95385, 32.08963]}  # lon, lat
+    props = tobruk["properties"]
+    assert props["name"] == "Tobruk" and props["mention_count"] == 2
+    assert sorted(props["article_ids"]) == sorted(ALL)
+    first = next(m for m in props["mentions"] if m["article_id"] == "0123456789abcdef")
+    assert TEXT[first["start"] : first["end"]] == "Tobruk" == first["text"]
+    assert first["passage"] == {"start": 0, "end": TEXT.index("\n")}
+    assert {a["id"] for a in props["actors"]} == {"russia"}
+    assert all({"article_id", "start", "end"} <= set(m) for a in props["actors"] for m in a["mentions"])
+    [claim] = props["claims"]
+    assert (claim["article_id"], claim["id"], claim["speaker"], claim["stance"]) == (
+        "aaaaaaaaaaaaaaaa",
+        "c1",
+        "Russia",
+        "denies",
+    )
+    assert claim["start"] == 0 and claim["text"] == "Russia denied a base at Tobruk."
+    assert props["stance"] == "denied"
+    assert {a["id"] for a in data["articles"]} == set(ALL)
+
+
+def test_geojson_follows_the_map_filters(filled):
+    data = json.loads(export.geojson(filled, ALL, ["haftar"]))
+    assert [f["id"] for f in data["features"]] == ["gn:88319"]
+    assert json.loads(export.geojson(filled, None, bounds=(30, 10, 35, 15)))["features"][0]["id"] == "gn:2210247"
+    assert json.loads(export.geojson(filled, []))["features"] == []
+
+
+def test_claims_csv(filled):
+    rows = list(csv.DictReader(io.StringIO(export.claims_csv(filled, ALL))))
+    assert list(rows[0]) == list(export.CSV_COLUMNS)
+    assert [(r["claim_id"], r["place"], r["stance"], r["speaker"]) for r in rows] == [
+        ("c1", "Tobruk", "denies", "Russia"),
+        ("c2", "", "asserts", "Tripoli"),
+    ]
+    first = rows[0]
+    assert (first["article_id"], first["start"], first["end"]) == ("aaaaaaaaaaaaaaaa", "0", "31")
+    assert first["passage_text"] == "Russia denied a base at Tobruk." and first["hedged"] == "no"
+    # Under a place filter only claims about places on the map remain.
+    narrowed = list(csv.DictReader(io.StringIO(export.claims_csv(filled, ALL, bounds=(30, 10, 35, 15)))))
+    assert narrowed == []
+    assert len(list(csv.DictReader(io.StringIO(export.claims_csv(filled, ALL, stances=["denies"]))))) == 1
+
+
+def test_html_map_is_standalone(filled):
+    page = export.html_map(filled, ALL, basemap={"type": "FeatureCollection", "features": []}, title="Libya <map>")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>Libya &lt;map&gt;</title>" in page
+    # Nothing is loaded from anywhere: no script or style sheet by URL.
+    assert not re.search(r"<script[^>]+src=", page)
+    assert not re.search(r"<link[^>]+stylesheet", page)
+    assert "/app/static/" not in page
+    assert "L.Icon.Default.mergeOptions" in page and "data:image/png;base64," in page
+    assert "jQuery" in page and "Tobruk" in page
