@@ -20,10 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, app_server  # noqa: E402
+from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, app_server, map_frame  # noqa: E402
 from tests.conftest import SEED_TEXT  # noqa: E402
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
 def rss_mib(pid: int) -> float:
@@ -44,7 +43,7 @@ def one_run(article_id: str, env: dict[str, str]) -> dict[str, float]:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(60_000)
         page.goto(f"{server.url}/?article={article_id}")
-        frame = page.frame_locator(MAP_FRAME)
+        frame = map_frame(page)
         tobruk = frame.locator('.leaflet-marker-icon[title="Tobruk"]')
         expect(tobruk).to_be_visible()
         first_marker = time.perf_counter() - started

@@ -32,6 +32,13 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 STARTUP_SECONDS = 60
+# While Streamlit reruns, a second, not yet sized map iframe can exist beside the live one.
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]:not([height="0"])'
+
+
+def map_frame(page):
+    """The live map's frame (re-resolved on every use, so it follows re-renders)."""
+    return page.frame_locator(MAP_FRAME).last
 
 
 def require_browser() -> None:

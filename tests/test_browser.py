@@ -9,12 +9,11 @@ import sys
 
 import pytest
 
-from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, ROOT, app_server, require_browser
+from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, ROOT, app_server, map_frame, require_browser
 from tests.conftest import SEED_TEXT
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 TIMEOUT_MS = 30_000
 
 
@@ -55,7 +54,7 @@ def test_click_filter_and_share(served_seed):
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.set_default_timeout(TIMEOUT_MS)
             page.goto(f"{url}/?article={article_id}")
-            frame = page.frame_locator(MAP_FRAME)
+            frame = map_frame(page)
             expect(marker(frame, "Tobruk")).to_be_visible()
             expect(marker(frame, "Benghazi")).to_have_count(1)
 
@@ -77,7 +76,7 @@ def test_click_filter_and_share(served_seed):
             other = fresh.new_page()
             other.set_default_timeout(TIMEOUT_MS)
             other.goto(shared)
-            other_frame = other.frame_locator(MAP_FRAME)
+            other_frame = map_frame(other)
             expect(marker(other_frame, "Tobruk")).to_be_visible()
             expect(marker(other_frame, "Moscow")).to_be_visible()
             expect(marker(other_frame, "Benghazi")).to_have_count(0)
