@@ -10,18 +10,21 @@ import dataclasses
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import render, settings, view
 from geo.basemap import country_outlines
 from geo.errors import GeoError
+from geo.gazetteer import Gazetteer
 from geo.ingest import read_bytes
 from geo.pipeline import Pipeline
 from geo.store import Store
 
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
 DEFAULT_ARTICLES = 20  # shown when the link names none
+CORRECTION_CHOICES = 25  # other gazetteer entries offered for a mention
 
 st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
 config = settings.load()
@@ -66,6 +69,32 @@ def add_article(data: bytes, filename: str) -> None:
         return
     st.session_state.pop("add_error", None)
     set_view(articles=(article_id,), actors=(), place=None)
+
+
+@st.cache_resource(show_spinner="Opening the gazetteer…")
+def open_gazetteer(path: str) -> Gazetteer:
+    return Gazetteer.open(Path(path))
+
+
+def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
+    """Let a person pick another gazetteer entry for the mentions of this place; the fix is stored."""
+    with st.expander("Not this place? Choose another"):
+        surfaces = sorted(set(how["surface"]))
+        surface = surfaces[0] if len(surfaces) == 1 else st.selectbox("Name in the text", surfaces)
+        candidates = [c.place for c in open_gazetteer(str(config.gazetteer)).lookup(surface)]
+        others = [c for c in candidates if c.id != place_id][:CORRECTION_CHOICES]
+        if not others:
+            st.caption("The gazetteer has no other entry for this name.")
+            return
+        choice = st.selectbox(
+            "Other entries", others, format_func=render.candidate_label, key=f"correct-{place_id}-{surface}"
+        )
+        if st.button("Use this place", key=f"apply-{place_id}-{surface}"):
+            mentions = how[how["surface"] == surface]
+            for row in mentions.itertuples(index=False):
+                store().correct(row.article_id, int(row.start), int(row.end), choice, by="page")
+            set_view(place=choice.id)
+            st.rerun()
 
 
 # -- the article being read -------------------------------------------------------------------
@@ -212,7 +241,8 @@ with panel:
         how = store().resolutions_for_place(articles, place)
         if not how.empty:
             first = how.iloc[0]
-            st.caption(f"Why here: {first['reason']}")
+            st.caption(f"{render.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
+            correct_place_ui(how, place)
         stance = render.place_stances(claims).get(place)
         if stance:
             st.caption(f"Claims: {render.STANCE_LABELS[stance]}.")

@@ -27,6 +27,7 @@ from geo.static import (
     MARKERCLUSTER_DEFAULT_CSS,
     MARKERCLUSTER_JS,
 )
+from geo.types import Place
 
 DEFAULT_CENTER = (20.0, 10.0)
 BASEMAP_STYLE = {"fillColor": "#eef0f2", "color": "#9aa3ad", "weight": 0.6, "fillOpacity": 1.0}
@@ -292,3 +293,25 @@ CLAIM_EXCERPT_CHARS = 110  # the passage above shows the whole text; the claim l
 def _excerpt(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= CLAIM_EXCERPT_CHARS else text[: CLAIM_EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+_PRECISION = {
+    "country": "An area: the pin marks a point inside the country.",
+    "admin1": "An area: the pin marks a point inside the province or state.",
+    "admin2": "An area: the pin marks a point inside the district or county.",
+    "continent": "An area: the label marks a point inside the continent.",
+    "sea": "An area: the label marks a point on the sea.",
+    "region": "An area: the label marks a point inside the region.",
+}
+
+
+def precision_note(kind: str) -> str:
+    """What the point on the map stands for, in one sentence."""
+    return _PRECISION.get(kind, f"A point ({kind}): the place itself.")
+
+
+def candidate_label(place: Place) -> str:
+    """How a gazetteer entry is offered to a person choosing between readings."""
+    population = f", pop. {place.population:,}" if place.population else ""
+    country = f", {place.country}" if place.country else ""
+    return f"{place.name}{country} ({place.kind}{population}) · {place.id}"

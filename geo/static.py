@@ -40,8 +40,10 @@ def install_static(target: Path) -> Path:
         (leaflet / "leaflet.js", target / "leaflet" / "leaflet.js"),
         (leaflet / "leaflet.css", target / "leaflet" / "leaflet.css"),
         (jquery / "jquery.min.js", target / "jquery" / "jquery.min.js"),
-        *[(cluster / name, target / "markercluster" / name)
-          for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")],
+        *[
+            (cluster / name, target / "markercluster" / name)
+            for name in ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css")
+        ],
     ]
     copies += [(image, target / "leaflet" / "images" / image.name) for image in sorted((leaflet / "images").iterdir())]
     for source, dest in copies:
