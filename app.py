@@ -55,9 +55,17 @@ def basemap() -> dict:
 
 
 def set_view(**changes: object) -> None:
-    """Write the changed parts of the view into the URL."""
+    """Write the changed parts of the view into the URL, and remember it as this session's own."""
     state, _ = view.from_query(st.query_params.get_all)
-    st.query_params.from_dict(dataclasses.replace(state, **changes).to_query())  # type: ignore[arg-type]
+    new = dataclasses.replace(state, **changes)  # type: ignore[arg-type]
+    st.query_params.from_dict(new.to_query())
+    st.session_state["view_seen"] = new
+
+
+def widget_value(key: str, from_url: list[str], url_changed: bool) -> None:
+    """Seed a widget from the URL when the URL changed outside the page (a link, back, forward)."""
+    if url_changed or key not in st.session_state:
+        st.session_state[key] = from_url
 
 
 def add_article(data: bytes, filename: str) -> None:
@@ -115,6 +123,10 @@ with st.sidebar:
         st.error(error)
 
 state, warnings = view.from_query(st.query_params.get_all)
+# The URL is the source of truth: when it differs from what this session last wrote, it was
+# opened from a link or stepped through with back/forward, and the widgets follow it.
+url_changed = st.session_state.get("view_seen") != state
+st.session_state["view_seen"] = state
 for warning in warnings:
     st.warning(warning)
 
@@ -132,7 +144,8 @@ if not state.articles and len(stored) > DEFAULT_ARTICLES:
 
 with st.sidebar:
     st.header("Stored articles")
-    chosen = st.multiselect("Show", options=list(titles), default=articles, format_func=titles.get, key="articles")
+    widget_value("articles", articles, url_changed)
+    chosen = st.multiselect("Show", options=list(titles), format_func=titles.get, key="articles")
     if sorted(chosen) != sorted(articles) and chosen:
         set_view(articles=tuple(chosen), place=None)
         st.rerun()
@@ -145,10 +158,10 @@ selected_actors, unknown = view.match_actors(state.actors, actor_names)
 if unknown:
     st.warning(f"No actor called {', '.join(unknown)} in these articles.")
 actor_column, speaker_column, stance_column = st.columns([3, 2, 1])
+widget_value("actor_filter", selected_actors, url_changed)
 picked = actor_column.multiselect(
     "Only places in passages that mention",
     options=list(actor_names),
-    default=selected_actors,
     format_func=lambda a: f"{actor_names[a]} ({actor_types[a]})",
     placeholder="Any actor",
     key="actor_filter",
@@ -156,17 +169,17 @@ picked = actor_column.multiselect(
 speakers = store().speakers(articles)
 speaker_names = list(dict.fromkeys(speakers["name"]))
 chosen_speakers = [s for s in state.speakers if s in speaker_names]
+widget_value("speaker_filter", chosen_speakers, url_changed)
 picked_speakers = speaker_column.multiselect(
     "…about which these speakers make claims",
     options=speaker_names,
-    default=chosen_speakers,
     placeholder="Any speaker",
     key="speaker_filter",
 )
+widget_value("stance_filter", list(state.stances), url_changed)
 picked_stances = stance_column.multiselect(
     "…that",
     options=list(view.STANCES),
-    default=list(state.stances),
     placeholder="assert or deny",
     key="stance_filter",
 )
