@@ -34,7 +34,8 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence: a headline without a full stop must not run into the
     first paragraph, where the parser would then misread the lead sentence."""
     for token in doc[1:]:
-        if "\n" in doc[token.i - 1].whitespace_ or doc[token.i - 1].is_space and "\n" in doc[token.i - 1].text:
+        previous = doc[token.i - 1]  # spaCy keeps line breaks as white-space tokens of their own
+        if previous.is_space and "\n" in previous.text:
             token.is_sent_start = True
     return doc
 
