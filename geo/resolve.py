@@ -5,12 +5,15 @@ One scoring function ranks every candidate of a mention (see ``score``)::
     score = 0.30 * prominence      how large or important the place is (kind, population)
           + 0.15 * name_fit        its own name > abbreviation > other name > short facility name
           + 0.35 * country_focus   share of the article's country evidence that points at its country
+          + 0.30 * division_focus  share of the article's state/province evidence that points at its division
           + 0.10 * nearness        close to the places the article names without ambiguity
           + 0.25 * containment     the text says "X, Y" or "X in Y" and Y contains the candidate
           + 0.20 * facility_cue    "X base" / "X airport" and the candidate is that kind of facility
 
 Country evidence comes from mentions that can only mean one country (a country
-name, a demonym, a city with candidates in one country). The score a winner
+name, a demonym, a city with candidates in one country). Division evidence
+likewise comes from mentions whose readings all lie in one first-level
+division, or whose most important reading is that division itself ("Texas"). The score a winner
 gets and the runner-up it beat are kept, with a sentence that says why it won.
 """
 
@@ -30,6 +33,7 @@ WEIGHTS = {
     "prominence": 0.30,
     "name_fit": 0.15,
     "country_focus": 0.35,
+    "division_focus": 0.30,
     "nearness": 0.10,
     "containment": 0.25,
     "facility_cue": 0.20,
@@ -85,12 +89,13 @@ def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution,
     usable = [(m, _usable_candidates(m, text)) for m in mentions]
     usable = [(m, cands) for m, cands in usable if cands]
     focus = _country_focus(usable)
+    divisions = _division_focus(usable)
     anchors = _anchor_points(usable)
     resolutions = []
     for mention, candidates in usable:
         containers = _containers(mention, text, lookup)
         scored = sorted(
-            (_score(c, mention, text, focus, anchors, containers) for c in candidates),
+            (_score(c, mention, text, focus, divisions, anchors, containers) for c in candidates),
             key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
         )
         best = scored[0]
@@ -186,6 +191,25 @@ def _country_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, f
     return {country: n / total for country, n in votes.items()} if total else {}
 
 
+def _division_key(place: Place) -> str | None:
+    return f"{place.country}.{place.admin1}" if place.country and place.admin1 else None
+
+
+def _division_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
+    """Share of first-level-division evidence per "CC.admin1" key."""
+    votes: dict[str, float] = defaultdict(float)
+    for _mention, candidates in usable:
+        top = max(candidates, key=lambda c: prominence(c.place))
+        if top.place.kind == "admin1" and top.name_kind != "demonym" and (key := _division_key(top.place)):
+            votes[key] += 1.0
+            continue
+        keys = {_division_key(c.place) for c in candidates}
+        if len(keys) == 1 and None not in keys:
+            votes[next(iter(keys)) or ""] += 0.5
+    total = sum(votes.values())
+    return {key: n / total for key, n in votes.items()} if total else {}
+
+
 def _anchor_points(usable: list[tuple[Mention, list[Candidate]]]) -> list[tuple[float, float]]:
     """Points of mentions that have exactly one point-like reading."""
     anchors = []
@@ -216,6 +240,7 @@ def _score(
     mention: Mention,
     text: str,
     focus: dict[str, float],
+    divisions: dict[str, float],
     anchors: list[tuple[float, float]],
     containers: set[str],
 ) -> _Scored:
@@ -228,6 +253,7 @@ def _score(
         "prominence": prominence(place),
         "name_fit": _NAME_FIT[candidate.name_kind],
         "country_focus": focus.get(place.country or "", 0.0),
+        "division_focus": divisions.get(_division_key(place) or "", 0.0),
         "nearness": 0.0 if nearest is None else max(0.0, 1.0 - nearest / 2000.0),
         "containment": float(
             bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
@@ -248,6 +274,7 @@ def _role(mention: Mention, candidate: Candidate) -> MentionRole:
 
 _PART_REASONS = {
     "country_focus": "the article is about {country}",
+    "division_focus": "the article is about that state or province",
     "containment": "the text places it in {country}",
     "facility_cue": "the text calls it a base or airport",
     "nearness": "it lies near the other places named",

@@ -1,0 +1,96 @@
+"""The evaluation code on tiny corpora the tests write themselves."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from geo.cli import main
+from geo.errors import InputError
+from geo.evaluate import MAX_ERROR_KM, GeocodeScores, auc, haversine_km, load_corpus, load_predictions, score
+from geo.types import Candidate, Place
+
+TEXT = "Floods hit Paris and Lyon. Springfield was spared."
+ARTICLE = {
+    "id": "a1",
+    "text": TEXT,
+    "toponyms": [
+        {"start": 11, "end": 16, "name": "Paris", "lat": 48.85, "lon": 2.35},
+        {"start": 21, "end": 25, "name": "Lyon", "lat": 45.75, "lon": 4.85},
+        {"start": 27, "end": 38, "name": "Springfield", "lat": None, "lon": None},
+    ],
+}
+
+
+def _lookup(name: str) -> list[Candidate]:
+    places = {
+        "Paris": [
+            Place("gn:1", "Paris", 33.66, -95.55, "city", "US", 25_000),
+            Place("gn:2", "Paris", 48.85, 2.35, "city", "FR", 2_000_000),
+        ],
+        "Lyon": [Place("gn:3", "Lyon", 45.75, 4.85, "city", "FR", 500_000)],
+    }.get(name, [])
+    return [Candidate(p, "name") for p in places]
+
+
+def _write(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_auc_bounds() -> None:
+    assert auc([0.0, 0.0, 0.0]) == 0.0
+    assert auc([MAX_ERROR_KM, MAX_ERROR_KM]) == pytest.approx(1.0, abs=1e-4)
+    assert 0 < auc([0.0, 100.0, 1000.0]) < 1
+
+
+def test_haversine() -> None:
+    assert haversine_km(0, 0, 0, 1) == pytest.approx(111.19, abs=0.1)
+
+
+def test_scores_of_errors() -> None:
+    s = GeocodeScores.of([0.0, 10.0, 200.0, 5000.0])
+    assert s.n == 4 and s.acc161 == 0.5 and s.median_km == 105.0
+    assert math.isnan(GeocodeScores.of([]).acc161)
+
+
+def test_score_end_to_end_and_gold_spans() -> None:
+    predictions = {
+        "a1": [
+            {"start": 11, "end": 16, "lat": 33.66, "lon": -95.55},  # wrong Paris
+            {"start": 0, "end": 6, "lat": 0.0, "lon": 0.0},  # not a gold span
+        ]
+    }
+    e2e = score([ARTICLE], predictions, _lookup, gold_spans=False)
+    assert (e2e.precision, e2e.recall) == (0.5, pytest.approx(1 / 3))
+    assert e2e.system.n == 1 and e2e.system.acc161 == 0.0  # only the recognised Paris is scored
+    assert e2e.population.acc161 == 0.0  # lookup order puts the Texan Paris first
+    assert e2e.ceiling == 1.0
+    gold = score([ARTICLE], predictions, _lookup, gold_spans=True)
+    assert gold.system.n == 2  # Springfield has no coordinates
+    assert gold.system.mean_km > MAX_ERROR_KM / 2  # Lyon unresolved counts as the worst error
+
+
+def test_load_corpus_checks_spans(tmp_path: Path) -> None:
+    good = _write(tmp_path / "c.jsonl", [ARTICLE, {**ARTICLE, "id": "a2"}])
+    assert [a["id"] for a in load_corpus(good, limit=1)] == ["a1"]
+    assert [a["id"] for a in load_corpus(good, offset=1)] == ["a2"]
+    bad = _write(tmp_path / "bad.jsonl", [{**ARTICLE, "toponyms": [{"start": 0, "end": 3, "name": "Lyon"}]}])
+    with pytest.raises(InputError):
+        load_corpus(bad)
+
+
+def test_cli_parse_and_eval_gold_spans(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = _write(tmp_path / "c.jsonl", [ARTICLE])
+    out = tmp_path / "pred.jsonl"
+    assert main(["parse", "--input", str(corpus), "--output", str(out), "--gold-spans"]) == 0
+    preds = load_predictions(out)
+    assert {(p["start"], p["end"]) for p in preds["a1"]} >= {(11, 16), (21, 25)}
+    assert main(["eval", "--corpus", str(corpus), "--predictions", str(out), "--gold-spans", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["system"]["acc161"] == 1.0  # France's cities win together
+    assert main(["eval", "--corpus", str(corpus), "--gold-spans"]) == 0
+    assert "Acc@161" in capsys.readouterr().out

@@ -1,0 +1,50 @@
+"""The scoring function on hand-made candidates (no index needed)."""
+
+from __future__ import annotations
+
+from geo.resolve import resolve
+from geo.types import Candidate, Mention, Place
+
+TEXAS = Place("gn:4736286", "Texas", 31.97, -99.90, "admin1", "US", 25_000_000, "4736286", "TX")
+PARIS_TX = Place("gn:4717560", "Paris", 33.66, -95.55, "city", "US", 25_000, "4717560", "TX")
+PARIS_TN = Place("gn:4655777", "Paris", 36.30, -88.33, "city", "US", 10_000, "4655777", "TN")
+TRIPOLI = Place("gn:2210247", "Tripoli", 32.89, 13.19, "city", "LY", 1_150_000, "2210247", "77")
+TRIPOLI_DISTRICT = Place("adm1:LY.77", "Tripoli", 32.7, 13.1, "admin1", "LY", 1_200_000, None, "77")
+NEW_YORK_CITY = Place("gn:5128581", "New York City", 40.71, -74.0, "city", "US", 8_800_000, "5128581", "NY")
+NEW_YORK_STATE = Place("gn:5128638", "New York", 42.9, -75.5, "admin1", "US", 20_000_000, "5128638", "NY")
+
+
+def _mention(text: str, start: int, *places: Place) -> Mention:
+    end = start + len(text.split(" ")[0]) if " " not in text else start + len(text)
+    return Mention(start, end, text, "GPE", tuple(Candidate(p, "name") for p in places))
+
+
+def _resolve(text: str, *spans: tuple[str, tuple[Place, ...]]) -> dict[str, str]:
+    mentions = [_mention(name, text.index(name), *places) for name, places in spans]
+    return {r.mention.text: r.place.id for r in resolve(mentions, text, lambda name: [])}
+
+
+def test_division_focus_picks_the_namesake_in_the_state_named() -> None:
+    text = "A storm crossed Texas overnight. In Paris the school closed."
+    got = _resolve(text, ("Texas", (TEXAS,)), ("Paris", (PARIS_TN, PARIS_TX)))
+    assert got["Paris"] == PARIS_TX.id
+
+
+def test_a_division_named_after_its_seat_reads_as_the_town() -> None:
+    got = _resolve("Fighting in Tripoli went on.", ("Tripoli", (TRIPOLI_DISTRICT, TRIPOLI)))
+    assert got["Tripoli"] == TRIPOLI.id
+
+
+def test_a_division_much_larger_than_its_namesake_town_stays() -> None:
+    text = "Farms across New York suffered."
+    # In the index "New York" is the state's own name and another name of the city.
+    cands = (Candidate(NEW_YORK_STATE, "name"), Candidate(NEW_YORK_CITY, "alternate"))
+    (got,) = resolve([Mention(13, 21, "New York", "GPE", cands)], text, lambda name: [])
+    assert got.place == NEW_YORK_STATE
+
+
+def test_every_resolution_keeps_runner_up_and_reason() -> None:
+    text = "A storm crossed Texas overnight. In Paris the school closed."
+    mentions = [_mention("Texas", 16, TEXAS), _mention("Paris", text.index("Paris"), PARIS_TN, PARIS_TX)]
+    (_, paris) = resolve(mentions, text, lambda name: [])
+    assert paris.runner_up == PARIS_TN and paris.reason
