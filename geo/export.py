@@ -157,7 +157,9 @@ def geojson(
 ) -> str:
     """The map as an RFC 7946 FeatureCollection; ``article_ids=None`` exports every stored article."""
     filters: dict[str, Any] = {"speakers": speakers, "stances": stances, "since": since, "until": until}
-    places = store.places(article_ids, actor_ids, bounds=bounds, **filters)
+    places = _with_stance(
+        store, article_ids, store.places(article_ids, actor_ids, bounds=bounds, with_article_ids=True, **filters)
+    )
     ids = set(places["id"])
     mentions = _grouped(store.mentions(article_ids, actor_ids, **filters), ids)
     near = _grouped(store.actors_near_places(article_ids), ids)
@@ -297,6 +299,7 @@ def html_map(
     places = store.places(
         article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until, bounds=bounds
     )
+    places = _with_stance(store, article_ids, places)
     if basemap is None:
         from geo.basemap import country_outlines
 
@@ -362,6 +365,14 @@ def _data_uri(path: Path) -> str:
         return "data:,"
     mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _with_stance(store: Store, article_ids: Sequence[str] | None, places: pd.DataFrame) -> pd.DataFrame:
+    """Add the stance column the page colours markers by (``render.place_stances`` over the articles' claims)."""
+    from geo.render import place_stances
+
+    stances = place_stances(store.claims(article_ids))
+    return places.assign(stance=[stances.get(place_id) for place_id in places["id"]])
 
 
 def _grouped(frame: pd.DataFrame, place_ids: set[str]) -> dict[str, list[dict[str, Any]]]:

@@ -425,7 +425,8 @@ def _expand_file(path: Path, limits: settings.Settings) -> Iterator[Item | Failu
         yield Item(str(path), path=path)
         return
     try:
-        lines = _read_file(path, limits, kind="corpus").decode("utf-8-sig").splitlines()
+        # Split on LF only: str.splitlines() would also split inside a record at U+2028, U+0085, ...
+        lines = _read_file(path, limits, kind="corpus").decode("utf-8-sig").split("\n")
     except (InputError, UnicodeDecodeError) as error:
         yield Failure(str(path), str(error))
         return

@@ -157,6 +157,13 @@ class Store:
         with self._lock:
             return pd.read_sql_query(sql, self._db, params=list(params))
 
+    def _records(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        """Like ``_frame`` without pandas' SQL layer: faster for the large frames of the map."""
+        with self._lock:
+            cursor = self._db.execute(sql, list(params))
+            columns = [d[0] for d in cursor.description]
+            return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
     def close(self) -> None:
         self._db.close()
 
@@ -372,45 +379,40 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         bounds: Bounds | None = None,
+        with_article_ids: bool = False,
     ) -> pd.DataFrame:
-        """Places named in the articles, one row per place aggregated over the articles.
+        """Places named in the articles, one row per place aggregated over the articles, most mentioned first.
 
         Columns: id, name, lat, lon, kind, country, mentions, articles (how many
-        articles name it), article_ids (list of str), stance (what the claims
-        about it do: asserted, denied, contested, or None). ``article_ids=None`` means
+        articles name it), and with ``with_article_ids`` also article_ids (a
+        list of str; it costs time on large stores). ``article_ids=None`` means
         every stored article. Filters narrow the mentions counted:
         ``actor_ids`` keeps mentions in passages that name one of the actors;
-        ``speakers`` (actor id or name) and ``stances`` keep places that a
-        matching claim of the same article is about; ``since``/``until`` (ISO
-        dates, inclusive) keep articles published in the range; ``bounds``
-        keeps places inside (south, west, north, east).
+        ``speakers`` (as stored, an actor id or an actor's name) and
+        ``stances`` keep places that a matching claim of the same article is
+        about; ``since``/``until`` (ISO dates, inclusive) keep articles
+        published in the range; ``bounds`` keeps places inside (south, west,
+        north, east), west > east crossing the antimeridian.
         """
         where, params = self._mention_filter(
             article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until
         )
+        listed = ", GROUP_CONCAT(DISTINCT m.article_id) AS article_ids" if with_article_ids else ""
         sql = (
-            "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, COUNT(*) AS mentions,"
-            " COUNT(DISTINCT m.article_id) AS articles, GROUP_CONCAT(DISTINCT m.article_id) AS article_ids"
-            f" FROM mentions m JOIN places p ON p.id = m.place_id WHERE {where}"
+            "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, agg.mentions, agg.articles"
+            + (", agg.article_ids" if with_article_ids else "")
+            + " FROM (SELECT m.place_id, COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles"
+            + f"{listed} FROM mentions m WHERE {where} GROUP BY m.place_id) agg JOIN places p ON p.id = agg.place_id"
         )
         if bounds is not None:
             south, west, north, east = bounds
-            sql += " AND p.lat BETWEEN ? AND ?" + (
+            sql += " WHERE p.lat BETWEEN ? AND ?" + (
                 " AND p.lon BETWEEN ? AND ?" if west <= east else " AND (p.lon >= ? OR p.lon <= ?)"
             )
             params += [south, north, west, east]
-        # A place's stance: what the claims about it in these articles do (geo.render colours by it).
-        claim_articles = "1" if article_ids is None else f"cp.article_id IN ({_placeholders(article_ids)})"
-        sql = (
-            "SELECT agg.*, CASE WHEN s.asserts AND s.denies THEN 'contested' WHEN s.asserts THEN 'asserted'"
-            f" WHEN s.denies THEN 'denied' END AS stance FROM ({sql} GROUP BY p.id) agg LEFT JOIN"
-            " (SELECT cp.place_id, MAX(c.stance = 'asserts') AS asserts, MAX(c.stance = 'denies') AS denies"
-            " FROM claim_places cp JOIN claims c ON c.article_id = cp.article_id AND c.id = cp.claim_id"
-            f" WHERE {claim_articles} GROUP BY cp.place_id) s ON s.place_id = agg.id"
-            " ORDER BY agg.mentions DESC, agg.name"
-        )
-        frame = self._frame(sql, [*params, *(article_ids or ())])
-        frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
+        frame = self._records(sql + " ORDER BY agg.mentions DESC, p.name", params)
+        if with_article_ids:
+            frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
         return frame
 
     def _mention_filter(

@@ -46,7 +46,7 @@ def test_geojson_is_rfc7946_with_provenance(filled):
         "denies",
     )
     assert claim["start"] == 0 and claim["text"] == "Russia denied a base at Tobruk."
-    assert props["stance"] == "denied"
+    assert props["stance"] == "contested"  # c1 denies, and contradicts c2 (render.place_stances)
     assert {a["id"] for a in data["articles"]} == set(ALL)
 
 

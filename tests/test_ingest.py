@@ -250,6 +250,18 @@ def test_expand_walks_folders_and_reads_corpora(tmp_path) -> None:
     assert docs[1].title == "Derna floods" and docs[0].title == "LNA Denies Russian Base in Libya"
 
 
+def test_corpus_lines_split_on_newline_only(tmp_path) -> None:
+    import json
+
+    from geo.ingest import Item, expand
+
+    record = {"text": "Tripoli\u2028Misrata\x85Derna\x1cSirte", "title": "t"}
+    (tmp_path / "c.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\r\n", encoding="utf-8")
+    [item] = list(expand([tmp_path / "c.jsonl"]))
+    assert isinstance(item, Item) and item.document is not None
+    assert item.document.text.startswith("Tripoli\u2028Misrata")
+
+
 def test_corpus_offsets_are_kept(tmp_path) -> None:
     from geo.ingest import read_record
 

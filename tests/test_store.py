@@ -140,7 +140,7 @@ def test_places_aggregate_across_articles(store):
     store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
     store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05", source="AP"))
     ids = ["0123456789abcdef", "aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"]
-    places = store.places(ids).set_index("id")
+    places = store.places(ids, with_article_ids=True).set_index("id")
     assert places.loc["gn:81302", "articles"] == 3
     assert places.loc["gn:81302", "mentions"] == 3
     assert sorted(places.loc["gn:81302", "article_ids"]) == sorted(ids)
@@ -161,7 +161,9 @@ def test_place_filters(store):
     by_date = store.places(everything, since="2024-02-01")
     assert set(by_date["id"]) == {"gn:81302", "gn:2210247"}
     assert set(by_date["articles"]) == {1}
-    assert set(store.places(everything, until="2024-01-31")["article_ids"].explode()) == {"aaaaaaaaaaaaaaaa"}
+    assert set(store.places(everything, until="2024-01-31", with_article_ids=True)["article_ids"].explode()) == {
+        "aaaaaaaaaaaaaaaa"
+    }
     # Tripoli (lon 13.2) is west of Tobruk and Benghazi (lon 20-24).
     assert set(store.places(everything, bounds=(30.0, 10.0, 35.0, 15.0))["id"]) == {"gn:2210247"}
     assert set(store.places(everything, bounds=(30.0, 15.0, 35.0, -170.0))["id"]) == {"gn:81302", "gn:88319"}
