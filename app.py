@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import render, settings, view
+from geo import passages, render, settings, view
 from geo.basemap import country_outlines
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
@@ -105,9 +105,35 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
             st.rerun()
 
 
+def empty_map_reason(article_ids: list[str], *, filtered: bool) -> str:
+    """Why the map is empty, in words a reader can act on."""
+    if filtered:
+        return "No places match these filters. Remove an actor, speaker or stance to see more."
+    if len(article_ids) == 1:
+        text = store().article(article_ids[0])["text"]
+        if not passages.looks_english(text):
+            return (
+                "No places found in this text: it does not look like English, and the language model "
+                "and gazetteer names used here are English."
+            )
+        return "No places found in this text: it names no place the offline gazetteer knows."
+    return "No places found in these articles."
+
+
 # -- the article being read -------------------------------------------------------------------
 st.title("News map")
 st.caption("Places, actors and passages of news articles, resolved offline. Click a marker to read what is said there.")
+with st.expander("How to read this map"):
+    st.markdown(
+        "- **Pins** are towns, ports and bases; their size counts the mentions, their colour the stance of the "
+        "claims made about them (legend under the map). Crowded pins merge into a numbered cluster: click it to "
+        "zoom in.\n"
+        "- **Shaded countries** and **outlined labels** (seas, regions, continents) are areas, not points.\n"
+        "- **Click** a pin or label to read every passage that names the place, with the place and the actors "
+        "highlighted, the claims made there, and why the gazetteer chose that entry.\n"
+        "- **Filter** by actor (places in passages that mention them), by speaker and by stance.\n"
+        "- The **link** in the address bar always reproduces this view; *Share this view* under the map copies it."
+    )
 
 with st.sidebar:
     st.header("Add an article")
@@ -203,7 +229,7 @@ origin_center, origin_zoom = st.session_state["map_origin"]
 map_column, panel = st.columns([3, 2], gap="medium")
 with map_column:
     if places.empty:
-        st.info("No places found for this view." + (" Try removing the actor filter." if picked else ""))
+        st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
     fmap = render.build_map(
         places, selected=place, basemap=basemap(), tiles=config.tiles, center=origin_center, zoom=origin_zoom
     )

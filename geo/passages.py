@@ -177,3 +177,25 @@ def _sentences(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     if sentence_start < end:
         spans.append((sentence_start, end))
     return tuple(spans)
+
+
+# The commonest English words; news prose in English has roughly one in four words among them.
+_ENGLISH_WORDS = frozenset(
+    "the of and to a in that is was he for it with as his on be at by i this had not are but from or have an "
+    "they which one you were her all she there would their we him been has when who will more no if out so "
+    "said what up its about than into them can only other new some could time these two may then do first any "
+    "my now such like our over man me even most made after also did many before must through back years where "
+    "much your way well down should because each just those people how too little state good very make world "
+    "still own see men work long get here between both life being under never day same another know while "
+    "last might us great old year off come since against go came right used take three".split()
+)
+MIN_ENGLISH_SHARE = 0.08
+MIN_WORDS_TO_JUDGE = 25
+
+
+def looks_english(text: str) -> bool:
+    """Whether ``text`` reads as English prose (the language model and gazetteer names are English)."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if len(words) < MIN_WORDS_TO_JUDGE:
+        return True  # too short to judge; give it the benefit of the doubt
+    return sum(word in _ENGLISH_WORDS for word in words) / len(words) >= MIN_ENGLISH_SHARE

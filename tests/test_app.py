@@ -84,3 +84,15 @@ def test_empty_store_explains_what_to_do(tmp_path, monkeypatch):
     at = run()
     assert not at.exception
     assert any("No articles yet" in i.value for i in at.info)
+
+
+def test_text_in_another_language_explains_the_empty_map(tmp_path, monkeypatch, pipeline):
+    from geo.store import Store
+
+    german = "Der Minister sagte am Dienstag, dass die Gespräche ins Stocken geraten seien, nachdem " * 4
+    path = tmp_path / "de.sqlite"
+    article_id = Store(path).save(pipeline.analyze_text(german))
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    at = run(article=article_id)
+    assert not at.exception
+    assert any("does not look like English" in i.value for i in at.info)

@@ -46,3 +46,13 @@ def test_plain_prose_has_no_title_or_metadata():
     found = passages.split(text)
     assert [p.kind for p in found] == ["paragraph"]
     assert found[0].sentences == ((0, 19), (20, 31))
+
+
+def test_looks_english():
+    english = "The minister said on Tuesday that the talks in Athens had stalled after the coast guard reported " * 2
+    german = "Der Minister sagte am Dienstag, dass die Gespräche in Athen ins Stocken geraten seien, nachdem " * 3
+    arabic = "قال الوزير يوم الثلاثاء إن المحادثات في أثينا توقفت بعد أن أفاد خفر السواحل بدخول سفينتين " * 3
+    assert passages.looks_english(english)
+    assert not passages.looks_english(german)
+    assert not passages.looks_english(arabic)
+    assert passages.looks_english("Paris")  # too short to judge
