@@ -105,17 +105,17 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
             st.rerun()
 
 
+NOT_ENGLISH = (
+    "This text does not look like English. The language model and the gazetteer's names are English, "
+    "so places may be missed or misread."
+)
+
+
 def empty_map_reason(article_ids: list[str], *, filtered: bool) -> str:
     """Why the map is empty, in words a reader can act on."""
     if filtered:
         return "No places match these filters. Remove an actor, speaker or stance to see more."
     if len(article_ids) == 1:
-        text = store().article(article_ids[0])["text"]
-        if not passages.looks_english(text):
-            return (
-                "No places found in this text: it does not look like English, and the language model "
-                "and gazetteer names used here are English."
-            )
         return "No places found in this text: it names no place the offline gazetteer knows."
     return "No places found in these articles."
 
@@ -165,6 +165,8 @@ articles = [a for a in state.articles if a in titles] or list(stored["id"][:DEFA
 if not articles:
     st.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
     st.stop()
+if len(articles) == 1 and not passages.looks_english(store().article(articles[0])["text"]):
+    st.warning(NOT_ENGLISH)
 if not state.articles and len(stored) > DEFAULT_ARTICLES:
     st.caption(f"Showing the {DEFAULT_ARTICLES} newest of {len(stored)} stored articles.")
 

@@ -95,4 +95,4 @@ def test_text_in_another_language_explains_the_empty_map(tmp_path, monkeypatch, 
     monkeypatch.setenv("GEO_DATABASE", str(path))
     at = run(article=article_id)
     assert not at.exception
-    assert any("does not look like English" in i.value for i in at.info)
+    assert any("does not look like English" in w.value for w in at.warning)
