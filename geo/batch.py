@@ -73,7 +73,8 @@ def ingest_batch(
         items = list(expand(targets, fetcher=fetcher, limits=config))
         outcomes: list[Outcome] = []
         bar = tqdm(total=len(items), unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True)
-        analyse = _Analyser(config, workers, pipeline)
+        # A pool costs a model load per worker: not worth it for a single article.
+        analyse = _Analyser(config, min(workers, len(items)), pipeline)
 
         def finish(outcome: Outcome) -> None:
             outcomes.append(outcome)

@@ -83,3 +83,27 @@ def test_html_map_is_standalone(filled):
     assert "/app/static/" not in page
     assert "L.Icon.Default.mergeOptions" in page and "data:image/png;base64," in page
     assert "jQuery" in page and "Tobruk" in page
+
+
+@pytest.mark.browser
+def test_html_map_opens_offline_in_chromium(filled, tmp_path):
+    from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, require_browser
+
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "map.html"
+    path.write_text(export.html_map(filled, ALL), encoding="utf-8")
+    outside: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(path.as_uri())
+        page.wait_for_selector(".leaflet-marker-icon", timeout=15_000)
+        markers = page.locator(".leaflet-marker-icon").count()
+        browser.close()
+    assert errors == [] and outside == []
+    assert markers >= 1
