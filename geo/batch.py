@@ -17,6 +17,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -170,12 +171,17 @@ class _Analyser:
             except Exception as error:
                 future.set_exception(error)
             return future
-        if self._pool is None:
-            # fork: workers start in milliseconds and share the parent's imported modules.
-            context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-            self._pool = ProcessPoolExecutor(
-                self._workers, mp_context=context, initializer=_load_pipeline, initargs=(self._config,)
-            )
+        if self._pool is not None:
+            try:
+                return self._pool.submit(_analyse, document)
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): its articles fail with that reason; start afresh.
+                self._pool.shutdown(wait=False, cancel_futures=True)
+        # fork: workers start in milliseconds and share the parent's imported modules.
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        self._pool = ProcessPoolExecutor(
+            self._workers, mp_context=context, initializer=_load_pipeline, initargs=(self._config,)
+        )
         return self._pool.submit(_analyse, document)
 
     def close(self) -> None:

@@ -411,7 +411,7 @@ def read_record(record: object, *, limits: settings.Settings | None = None, name
         RawDocument(
             _normalise(text),
             title=field("title"),
-            source=field("source") or field("corpus"),
+            source=field("source"),
             url=field("url"),
             published=field("published") or field("date"),
         ),
