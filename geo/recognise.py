@@ -26,12 +26,21 @@ _NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "OR
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
 # Arabic and Romance articles that start a name in lower case: al-Watiya, el-Fasher, de la Rosa.
 _NAME_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "es", "de", "du", "la"})
+# "in Greer", "near Clinton": the article uses the word as a place.
+_LOCATIVE_CUE = re.compile(r"\b(?:in|near|outside|around|throughout)\s+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
 # Parts of speech a one-word place name can have; rules out "Such", "It", "Speaking".
 _NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "X"})
 _AREA_KINDS = frozenset({"continent", "country", "sea", "region", "admin1"})
+# Generic words that make a place name part of a street's or a building's name.
+_STREET_AFTER = re.compile(
+    r"[ \t]+(Street|St\b\.?|Road|Rd\b\.?|Avenue|Ave\b\.?|Drive|Dr\b\.?|Boulevard|Blvd\b\.?|Lane|Ln\b\.?"
+    r"|Parkway|Pkwy\b\.?|Highway|Hwy\b\.?|Pike|Turnpike|Freeway|Expressway|Place|Court|Circle|Terrace|Trail"
+    r"|Way|Square|Plaza|Stadium|Arena|Mall|Hospital|Cemetery|School|Elementary|High\s+School|Middle\s+School"
+    r"|University|College|Church)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +72,50 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> 
         if _within_other_name(mention, entities):
             continue
         by_span.setdefault((mention.start, mention.end), mention)
-    places = _longest_first(by_span.values())
+    evidence = _Evidence.of(doc)
+    places = tuple(m for m in _longest_first(by_span.values()) if _reads_as_place(m, doc, evidence))
     return Recognition(places=_trust_headlines(places, titles), entities=entities)
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What the whole article says about its words, for telling names from common words."""
+
+    lower_words: frozenset[str]  # words the article also writes in lower case ("police")
+    person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
+    numeric: tuple[tuple[int, int], ...]  # character spans of dates, times, numbers
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Evidence:
+        return cls(
+            lower_words=frozenset(t.text for t in doc if t.is_lower and t.is_alpha),
+            person_words=frozenset(
+                t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title
+            )
+            - {m.group(1) for m in _LOCATIVE_CUE.finditer(doc.text)},
+            numeric=tuple((e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC_LABELS),
+        )
+
+
+def _reads_as_place(mention: Mention, doc: Doc, evidence: _Evidence) -> bool:
+    """General reasons a name that the gazetteer knows is not a place here.
+
+    - it lies inside a date or number ("March", "Thursday");
+    - it is one word of a person's name used elsewhere in the article
+      ("Ripley" after "Kristina Ripley"), and not a country or state;
+    - a gazetteer-only match of one word the article also writes in lower case ("Police");
+    - it begins a street or building name ("Shamrock Street", "Cairo Stadium").
+    """
+    one_word = " " not in mention.text
+    if one_word and any(s <= mention.start and mention.end <= e for s, e in evidence.numeric):
+        return False
+    areas = any(c.place.kind in _AREA_KINDS for c in mention.candidates)
+    if one_word and mention.text in evidence.person_words and not areas:
+        return False
+    if one_word and mention.label == "GAZ" and mention.text.lower() in evidence.lower_words:
+        return False
+    towns_only = all(c.place.kind == "city" for c in mention.candidates)
+    return not (towns_only and _STREET_AFTER.match(doc.text, mention.end))
 
 
 def _trust_headlines(places: tuple[Mention, ...], titles: list[Passage]) -> tuple[Mention, ...]:
