@@ -28,6 +28,19 @@ _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW"
 _NAME_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "es", "de", "du", "la"})
 # "in Greer", "near Clinton": the article uses the word as a place.
 _LOCATIVE_CUE = re.compile(r"\b(?:in|near|outside|around|throughout)\s+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
+# "Mr. Welch", "President Obama", "coach Ripley": a title makes the next word a person's name.
+_TITLE_BEFORE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sen|Rep|Gov|Lt|Sgt|Capt|Cpl|Det|Col|Gen|Maj|Rev|Prof|Judge|Justice|President"
+    r"|Senator|Governor|Mayor|Officer|Deputy|Sheriff|Chief|Commissioner|Councilman|Councilwoman|Trooper"
+    r"|Coach|coach|Father|Sister|Brother|Pastor|Bishop|Principal|Superintendent|Director|Secretary)\.?"
+    r"[ \t]+(?:[A-Z]\.[ \t]+)?([A-Z][a-z]+)\b"
+)
+# A capitalised word right after: the name goes on ("Commissioner Gary", "North Cooper").
+# A town's name before one of these words names the town's own institution ("Newark Police").
+_NAME_GOES_ON = re.compile(
+    r"[ \t]+(?!(?:Police|Fire|Sheriff|Mayor|City|Town|Township|Village|County|Council|Chamber|Public|Regional"
+    r"|Metropolitan|Area|District|Volunteer|High|Middle|Airport|Municipal|Community|Memorial|Recreation)\b)[A-Z][a-z]"
+)
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
@@ -90,7 +103,8 @@ class _Evidence:
         return cls(
             lower_words=frozenset(t.text for t in doc if t.is_lower and t.is_alpha),
             person_words=frozenset(
-                t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title
+                {t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title}
+                | {m.group(1) for m in _TITLE_BEFORE.finditer(doc.text)}
             )
             - {m.group(1) for m in _LOCATIVE_CUE.finditer(doc.text)},
             numeric=tuple((e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC_LABELS),
@@ -113,6 +127,9 @@ def _reads_as_place(mention: Mention, doc: Doc, evidence: _Evidence) -> bool:
     if one_word and mention.text in evidence.person_words and not areas:
         return False
     if one_word and mention.label == "GAZ" and mention.text.lower() in evidence.lower_words:
+        return False
+    demonym = any(c.name_kind == "demonym" for c in mention.candidates)
+    if one_word and mention.label == "GAZ" and not (areas or demonym) and _NAME_GOES_ON.match(doc.text, mention.end):
         return False
     towns_only = all(c.place.kind == "city" for c in mention.candidates)
     return not (towns_only and _STREET_AFTER.match(doc.text, mention.end))
@@ -168,7 +185,7 @@ def _phrase_matches(doc: Doc, prose: list[Passage], gazetteer: Gazetteer) -> Ite
 def _match_at(doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Gazetteer) -> tuple[Mention, int] | None:
     for width in range(min(longest, len(tokens) - i), 0, -1):
         first, last = tokens[i], tokens[i + width - 1]
-        if not last.is_alpha or last.is_stop or _TRAILING_POSSESSIVE.fullmatch(last.text):
+        if not last.is_alpha or not last.text[:1].isupper() or _TRAILING_POSSESSIVE.fullmatch(last.text):
             continue
         if width == 1 and first.pos_ not in _NAME_POS:
             continue
