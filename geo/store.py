@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.errors import ArticleNotFound, StoreError
 from geo.export import place_mentions
-from geo.types import Analysis
+from geo.types import Analysis, Place
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -89,6 +89,7 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 DEFAULT_ARTICLE_LIMIT = 200  # articles(): rows returned when the caller names no limit
 MAX_ARTICLE_LIMIT = 10_000  # articles(): larger limits are cut to this
+CORRECTED_REASON = "Chosen by a person, over the gazetteer's first reading."
 BUSY_TIMEOUT_S = 60  # how long a writer waits for another process's transaction
 
 # (south, west, north, east) in degrees; west > east crosses the antimeridian.
@@ -175,10 +176,16 @@ class Store:
 
     # -- writing -----------------------------------------------------------
 
-    def save(self, analysis: Analysis) -> str:
-        """Store one analysed article in one transaction; a known article is left as it is."""
+    def save(self, analysis: Analysis, *, replace: bool = False) -> str:
+        """Store one analysed article in one transaction; a known article is left as it is.
+
+        With ``replace`` a known article's analysis is swapped for this one (re-analysis);
+        a person's corrections of its mentions are applied again either way.
+        """
         article = analysis.article
         with self._transaction() as db:
+            if replace:
+                _delete_article(db, article.id)
             inserted = db.execute(
                 "INSERT INTO articles (id, title, url, source, published, text, ingested_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
@@ -283,7 +290,45 @@ class Store:
                     "INSERT OR IGNORE INTO claim_actors (article_id, claim_id, actor_id) VALUES (?, ?, ?)",
                     [(article.id, claim.id, actor_id) for actor_id in claim.actors],
                 )
+            for start, end, place_id in db.execute(
+                'SELECT start, "end", place_id FROM corrections WHERE article_id = ?', (article.id,)
+            ).fetchall():
+                _apply_correction(db, article.id, start, end, place_id)
         return article.id
+
+    def correct(self, article_id: str, start: int, end: int, place: Place, *, by: str) -> None:
+        """A person's choice of gazetteer entry for the mention at [start, end); kept across re-analysis."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO places (id, name, lat, lon, kind, country, geonameid, population, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    place.id,
+                    place.name,
+                    place.lat,
+                    place.lon,
+                    place.kind,
+                    place.country,
+                    place.geonameid,
+                    place.population,
+                    place.source,
+                ),
+            )
+            db.execute(
+                'INSERT INTO corrections (article_id, start, "end", place_id, by, at) VALUES (?, ?, ?, ?, ?, ?)'
+                ' ON CONFLICT(article_id, start, "end") DO UPDATE SET place_id = excluded.place_id,'
+                " by = excluded.by, at = excluded.at",
+                (article_id, start, end, place.id, by, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            _apply_correction(db, article_id, start, end, place.id)
+
+    def corrections(self, article_ids: Sequence[str]) -> pd.DataFrame:
+        """Corrections made by people: article_id, start, end, place_id, by, at."""
+        return self._frame(
+            'SELECT article_id, start, "end", place_id, by, at FROM corrections'
+            f" WHERE article_id IN ({_placeholders(article_ids)}) ORDER BY at",
+            article_ids,
+        )
 
     # -- reading: articles ----------------------------------------------------
 
@@ -652,6 +697,51 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip():
         yield buffer.strip()
+
+
+def _apply_correction(db: sqlite3.Connection, article_id: str, start: int, end: int, place_id: str) -> None:
+    """Point the mention at the corrected place (the former choice becomes its runner-up), and move
+    the claims whose content holds that mention along with it."""
+    row = db.execute(
+        'SELECT place_id FROM mentions WHERE article_id = ? AND start = ? AND "end" = ?', (article_id, start, end)
+    ).fetchone()
+    if row is None or row[0] == place_id:
+        return
+    former = row[0]
+    db.execute(
+        'UPDATE mentions SET place_id = ?, runner_up = ?, reason = ? WHERE article_id = ? AND start = ? AND "end" = ?',
+        (place_id, former, CORRECTED_REASON, article_id, start, end),
+    )
+    claim_ids = [
+        claim_id
+        for (claim_id,) in db.execute(
+            'SELECT id FROM claims WHERE article_id = ? AND start <= ? AND ? <= "end"', (article_id, start, end)
+        )
+    ]
+    for claim_id in claim_ids:
+        db.execute(
+            "INSERT OR IGNORE INTO claim_places (article_id, claim_id, place_id) VALUES (?, ?, ?)",
+            (article_id, claim_id, place_id),
+        )
+        still_named = db.execute(
+            "SELECT 1 FROM mentions m JOIN claims c ON c.article_id = m.article_id AND c.id = ?"
+            ' WHERE m.article_id = ? AND m.place_id = ? AND m.start >= c.start AND m."end" <= c."end"',
+            (claim_id, article_id, former),
+        ).fetchone()
+        if not still_named:
+            db.execute(
+                "DELETE FROM claim_places WHERE article_id = ? AND claim_id = ? AND place_id = ?",
+                (article_id, claim_id, former),
+            )
+
+
+def _delete_article(db: sqlite3.Connection, article_id: str) -> None:
+    """Remove an article's analysis (not the person's corrections, which outlive it)."""
+    for table in ("claim_places", "claim_actors"):
+        db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+    for table in ("claims", "actor_mentions", "mentions", "passages"):
+        db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+    db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
 
 def _placeholders(values: Sequence[object]) -> str:

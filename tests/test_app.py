@@ -96,3 +96,23 @@ def test_text_in_another_language_explains_the_empty_map(tmp_path, monkeypatch, 
     at = run(article=article_id)
     assert not at.exception
     assert any("does not look like English" in w.value for w in at.warning)
+
+
+def test_choosing_another_entry_is_stored(seeded):
+    import os
+
+    from geo.store import Store
+
+    tripoli = "gn:2210247"
+    at = run(article=seeded, place=tripoli)
+    assert not at.exception
+    choice = at.selectbox(key=f"correct-{tripoli}-Tripoli")
+    lebanon = next(option for option in choice.options if ", LB (" in option)
+    choice.select_index(choice.options.index(lebanon))
+    at.button(key=f"apply-{tripoli}-Tripoli").click().run()
+    assert not at.exception
+    corrected = query_values(at, "place")[0]
+    assert corrected != tripoli
+    stored = Store(os.environ["GEO_DATABASE"])
+    assert list(stored.corrections([seeded])["place_id"]) == [corrected, corrected]
+    assert "LB" in set(stored.places([seeded])["country"])

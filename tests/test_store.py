@@ -307,3 +307,34 @@ def test_sigkill_mid_ingest_leaves_only_whole_articles(tmp_path):
     assert integrity == "ok"
     assert articles >= 200
     assert shapes == {22121}
+
+
+DERNA = Place("gn:87205", "Darnah", 32.76704, 22.63669, "city", "LY", 100000, "87205")
+
+
+def test_a_correction_moves_the_mention_and_survives_reanalysis(store):
+    ids = ["0123456789abcdef"]
+    store.save(analysis())
+    start = TEXT.index("Tobruk")
+    store.correct(ids[0], start, start + len("Tobruk"), DERNA, by="test")
+    assert set(store.places(ids)["id"]) == {"gn:87205", "gn:88319"}
+    how = store.resolutions_for_place(ids, "gn:87205")
+    assert list(how["runner_up"]) == ["Tobruk"]
+    # Re-analysis replaces the article's rows; the person's choice is applied again.
+    store.save(analysis(), replace=True)
+    assert set(store.places(ids)["id"]) == {"gn:87205", "gn:88319"}
+    assert len(store.corrections(ids)) == 1
+
+
+def test_a_correction_survives_a_restart(tmp_path):
+    from geo.store import Store
+
+    path = tmp_path / "restart.sqlite"
+    first = Store(path)
+    first.save(analysis())
+    start = TEXT.index("Tobruk")
+    first.correct("0123456789abcdef", start, start + 6, DERNA, by="test")
+    first.close()
+    again = Store(path)
+    assert "gn:87205" in set(again.places(["0123456789abcdef"])["id"])
+    again.close()
