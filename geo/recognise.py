@@ -41,6 +41,10 @@ _NAME_GOES_ON = re.compile(
     r"[ \t]+(?!(?:Police|Fire|Sheriff|Mayor|City|Town|Township|Village|County|Council|Chamber|Public|Regional"
     r"|Metropolitan|Area|District|Volunteer|High|Middle|Airport|Municipal|Community|Memorial|Recreation)\b)[A-Z][a-z]"
 )
+# A capitalised word (not a sentence's first, nor a compass word) right before: "Lake Vermont".
+_NAME_CAME_BEFORE = re.compile(
+    r"[a-z,;][ \t]+(?!(?:North|South|East|West|Central|Downtown|Historic|Greater|Old|New)\b)[A-Z][a-z]+[ \t]+$"
+)
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
@@ -129,7 +133,8 @@ def _reads_as_place(mention: Mention, doc: Doc, evidence: _Evidence) -> bool:
     if one_word and mention.label == "GAZ" and mention.text.lower() in evidence.lower_words:
         return False
     demonym = any(c.name_kind == "demonym" for c in mention.candidates)
-    if one_word and mention.label == "GAZ" and not (areas or demonym) and _NAME_GOES_ON.match(doc.text, mention.end):
+    runs_on = _NAME_GOES_ON.match(doc.text, mention.end) or _NAME_CAME_BEFORE.search(doc.text, 0, mention.start)
+    if one_word and mention.label == "GAZ" and not (areas or demonym) and runs_on:
         return False
     towns_only = all(c.place.kind == "city" for c in mention.candidates)
     return not (towns_only and _STREET_AFTER.match(doc.text, mention.end))
@@ -185,7 +190,9 @@ def _phrase_matches(doc: Doc, prose: list[Passage], gazetteer: Gazetteer) -> Ite
 def _match_at(doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Gazetteer) -> tuple[Mention, int] | None:
     for width in range(min(longest, len(tokens) - i), 0, -1):
         first, last = tokens[i], tokens[i + width - 1]
-        if not last.is_alpha or not last.text[:1].isupper() or _TRAILING_POSSESSIVE.fullmatch(last.text):
+        if not last.is_alpha or last.is_stop or not last.text[:1].isupper():
+            continue
+        if _TRAILING_POSSESSIVE.fullmatch(last.text):
             continue
         if width == 1 and first.pos_ not in _NAME_POS:
             continue
