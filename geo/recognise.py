@@ -216,11 +216,11 @@ def _can_start_name(tokens: list[Token], i: int) -> bool:
 
 
 def _within_other_name(mention: Mention, entities: tuple[Mention, ...]) -> bool:
-    """Inside a longer name, except a place that opens an organisation's name ("Texas Department of ...")."""
-    opens_org = not any(c.name_kind == "demonym" for c in mention.candidates)
+    """Inside a longer name, except a place or demonym that opens an organisation's name
+    ("Texas Department of ...", "Georgian Interior Ministry")."""
     return any(
         e.label in _NAME_LABELS
-        and not (opens_org and e.label == "ORG" and e.start == mention.start)
+        and not (e.label == "ORG" and e.start == mention.start)
         and e.start <= mention.start
         and mention.end <= e.end
         and (e.end - e.start) > (mention.end - mention.start)
