@@ -51,6 +51,9 @@ _EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
 # Parts of speech a one-word place name can have; rules out "Such", "It", "Speaking".
 _NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "X"})
 _AREA_KINDS = frozenset({"continent", "country", "sea", "region", "admin1"})
+# Dotted abbreviations: "U.S.", "S.C.", "Kan.", "W.Va".
+_ABBREVIATION = re.compile(r"(?:[A-Za-z]{1,4}\.)+[A-Za-z]{0,4}")
+_DATELINE_PUNCT = frozenset({":", "-", "--", "—", "–", ","})
 # Generic words that make a place name part of a street's or a building's name.
 _STREET_AFTER = re.compile(
     r"[ \t]+(Street|St\b\.?|Road|Rd\b\.?|Avenue|Ave\b\.?|Drive|Dr\b\.?|Boulevard|Blvd\b\.?|Lane|Ln\b\.?"
@@ -71,7 +74,7 @@ class Recognition:
 def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> Recognition:
     """Find the place mentions and named entities of ``doc``'s text."""
     prose = [p for p in passages if p.kind != "metadata"]
-    titles = [p for p in prose if p.kind == "title"]
+    titles = [p for p in prose if p.kind == "title" and _title_case(doc.text[p.start : p.end])]
     entities = tuple(
         mention
         for ent in doc.ents
@@ -140,6 +143,12 @@ def _reads_as_place(mention: Mention, doc: Doc, evidence: _Evidence) -> bool:
     return not (towns_only and _STREET_AFTER.match(doc.text, mention.end))
 
 
+def _title_case(line: str) -> bool:
+    """Most longer words capitalised: "Military Base Seized Near Tripoli" but not "Tripoli base seized"."""
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", line)]
+    return bool(words) and sum(w[0].isupper() for w in words) * 2 > len(words)
+
+
 def _trust_headlines(places: tuple[Mention, ...], titles: list[Passage]) -> tuple[Mention, ...]:
     """In a title-case headline every word is capitalised ("Military Base"), so keep only
     names the body also uses as places, and country or region names."""
@@ -190,11 +199,13 @@ def _phrase_matches(doc: Doc, prose: list[Passage], gazetteer: Gazetteer) -> Ite
 def _match_at(doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Gazetteer) -> tuple[Mention, int] | None:
     for width in range(min(longest, len(tokens) - i), 0, -1):
         first, last = tokens[i], tokens[i + width - 1]
-        if not last.is_alpha or last.is_stop or not last.text[:1].isupper():
+        if not (last.is_alpha or _ABBREVIATION.fullmatch(last.text)) or last.is_stop or not last.text[:1].isupper():
             continue
         if _TRAILING_POSSESSIVE.fullmatch(last.text):
             continue
-        if width == 1 and first.pos_ not in _NAME_POS:
+        if any(t.text == "," for t in tokens[i + 1 : i + width]):
+            continue  # "Washington, D.C." is two names, a place and its container
+        if width == 1 and first.pos_ not in _NAME_POS and not _dateline(doc, first):
             continue
         start, end = first.idx, last.idx + len(last)
         text = doc.text[start:end]
@@ -207,6 +218,12 @@ def _match_at(doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Ga
     return None
 
 
+def _dateline(doc: Doc, token: Token) -> bool:
+    """An upper-case word opening a sentence before a colon or dash: "BEIRUT: ...", "HAMILTON — ..."."""
+    following = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
+    return token.is_upper and len(token) > 2 and token.is_sent_start and following in _DATELINE_PUNCT
+
+
 def _can_start_name(tokens: list[Token], i: int) -> bool:
     token = tokens[i]
     if token.text[:1].isupper():
@@ -216,8 +233,8 @@ def _can_start_name(tokens: list[Token], i: int) -> bool:
 
 
 def _within_other_name(mention: Mention, entities: tuple[Mention, ...]) -> bool:
-    """Inside a longer name, except a place or demonym that opens an organisation's name
-    ("Texas Department of ...", "Georgian Interior Ministry")."""
+    """Inside a longer name other than an organisation's: places that name an organisation
+    ("Texas Department of ...", "University of Georgia", "Georgian Interior Ministry") count."""
     return any(
         e.label in _NAME_LABELS
         and not (e.label == "ORG" and e.start == mention.start)
