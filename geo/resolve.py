@@ -1,20 +1,29 @@
 """Resolve place mentions to gazetteer entries, reading the article as a whole.
 
-One scoring function ranks every candidate of a mention (see ``score``)::
+One scoring function ranks every candidate of a mention (see ``_score``)::
 
     score = 0.30 * prominence      how large or important the place is (kind, population)
           + 0.15 * name_fit        its own name > abbreviation > other name > short facility name
           + 0.35 * country_focus   share of the article's country evidence that points at its country
           + 0.30 * division_focus  share of the article's state/province evidence that points at its division
-          + 0.10 * nearness        close to the places the article names without ambiguity
           + 0.25 * containment     the text says "X, Y" or "X in Y" and Y contains the candidate
           + 0.20 * facility_cue    "X base" / "X airport" and the candidate is that kind of facility
+          + 0.20 * coherence       fits the places the other names resolved to in a first pass
+          + 0.20 * home_region     share of those first-pass places in the candidate's state/province
 
 Country evidence comes from mentions that can only mean one country (a country
 name, a demonym, a city with candidates in one country). Division evidence
 likewise comes from mentions whose readings all lie in one first-level
-division, or whose most important reading is that division itself ("Texas"). The score a winner
-gets and the runner-up it beat are kept, with a sentence that says why it won.
+division, or whose most important reading is that division itself ("Texas").
+The last two parts come from a second pass: every mention is first scored
+without them, and each first-pass winner, weighted by its margin over its
+runner-up (its confidence), then tells the others where the article is:
+``coherence`` is the weighted mean closeness (points within 300 km, a point in
+a state) of the other names' winners, ``home_region`` the weighted share of
+winners in the candidate's first-level division, so that "Paris" in an article
+whose other towns are in Texas reads as Paris, Texas even if Texas is never named.
+The score a winner gets and the runner-up it beat are kept, with a sentence
+that says why it won.
 """
 
 from __future__ import annotations
@@ -32,9 +41,10 @@ WEIGHTS = {
     "name_fit": 0.15,
     "country_focus": 0.35,
     "division_focus": 0.30,
-    "nearness": 0.10,
     "containment": 0.25,
     "facility_cue": 0.20,
+    "coherence": 0.20,
+    "home_region": 0.20,
 }
 _NAME_FIT = {"name": 1.0, "abbreviation": 0.9, "alternate": 0.7, "short": 0.5, "demonym": 0.0}
 _KIND_PROMINENCE = {
@@ -83,19 +93,31 @@ def prominence(place: Place) -> float:
 
 
 def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution, ...]:
-    """Resolve every mention; ``lookup(name)`` returns gazetteer candidates for a container name."""
+    """Resolve every mention; ``lookup(name)`` returns gazetteer candidates for a container name.
+
+    Two passes: the first scores each mention against the article's unambiguous
+    evidence; the second adds what the first pass's winners say about each other
+    (``coherence``: how near the other resolved places lie, weighted by how sure
+    each was, and the article's home region, the division most winners share).
+    """
     usable = [(m, _usable_candidates(m, text)) for m in mentions]
     usable = [(m, cands) for m, cands in usable if cands]
-    focus = _country_focus(usable)
-    divisions = _division_focus(usable)
-    anchors = _anchor_points(usable)
+    context = _Context(
+        focus=_country_focus(usable),
+        divisions=_division_focus(usable),
+        winners=(),
+        home={},
+    )
+    containers = [_containers(m, text, lookup) for m, _ in usable]
+    first = [_rank(m, cands, text, context, box) for (m, cands), box in zip(usable, containers, strict=True)]
+    winners = tuple(
+        _Winner(normalized_surface(m.text), scored[0].candidate.place, _confidence(scored))
+        for (m, _), scored in zip(usable, first, strict=True)
+    )
+    context = _Context(context.focus, context.divisions, winners, _home_region(winners))
     resolutions = []
-    for mention, candidates in usable:
-        containers = _containers(mention, text, lookup)
-        scored = sorted(
-            (_score(c, mention, text, focus, divisions, anchors, containers) for c in candidates),
-            key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
-        )
+    for (mention, candidates), box in zip(usable, containers, strict=True):
+        scored = _rank(mention, candidates, text, context, box)
         best = scored[0]
         if not _plausible(mention, best):
             continue
@@ -106,12 +128,98 @@ def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution,
                 place=best.candidate.place,
                 score=round(best.score, 4),
                 role=_role(mention, best.candidate),
-                reason=_reason(best, runner_up, focus),
+                reason=_reason(best, runner_up, context.focus),
                 runner_up=runner_up.candidate.place if runner_up else None,
                 runner_up_score=round(runner_up.score, 4) if runner_up else None,
             )
         )
     return tuple(resolutions)
+
+
+@dataclass(frozen=True, slots=True)
+class _Winner:
+    surface: str
+    place: Place
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the article as a whole says, for scoring each candidate."""
+
+    focus: dict[str, float]
+    divisions: dict[str, float]
+    winners: tuple[_Winner, ...]  # first-pass choices, empty during the first pass
+    home: dict[str, float]  # division key -> confidence-weighted share of first-pass winners
+
+
+def normalized_surface(text: str) -> str:
+    return " ".join(text.casefold().replace(".", "").split())
+
+
+def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Context, box: set[str]) -> list[_Scored]:
+    return sorted(
+        (_score(c, mention, text, context, box) for c in candidates),
+        key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
+    )
+
+
+CONFIDENT_MARGIN = 0.15  # a first-pass winner this far ahead of its runner-up counts fully
+
+
+def _confidence(scored: list[_Scored]) -> float:
+    rivals = [s for s in scored[1:] if s.candidate.place.id != scored[0].candidate.place.id]
+    if not rivals:
+        return 1.0
+    return min(1.0, max(0.0, scored[0].score - rivals[0].score) / CONFIDENT_MARGIN)
+
+
+_POINT_KINDS = frozenset({"city", "admin2", "airport", "air base", "naval base", "port", "feature"})
+
+
+def _home_region(winners: tuple[_Winner, ...]) -> dict[str, float]:
+    """Confidence-weighted share of the first-pass winners per first-level division (each name once)."""
+    votes: dict[str, float] = defaultdict(float)
+    seen: set[str] = set()
+    for w in winners:
+        key = _division_key(w.place)
+        if key is None or w.surface in seen or w.place.kind not in _POINT_KINDS | {"admin1"}:
+            continue
+        seen.add(w.surface)
+        votes[key] += w.confidence
+    total = sum(votes.values())
+    return {k: v / total for k, v in votes.items()} if total else {}
+
+
+COHERENCE_KM = 300.0
+
+
+def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...]) -> float:
+    """0..1: confidence-weighted mean of how well the other names' first-pass places fit this one:
+    closeness (1 at the same point, 0 from ``COHERENCE_KM`` on) between points, containment
+    (1 when the point lies in it) between a point and a state or province, or a state and a
+    point; other winners and other candidates (countries, seas) do not count."""
+    weight = total = 0.0
+    seen: set[str] = {surface}
+    for w in winners:
+        if w.surface in seen:
+            continue
+        fit = _fit(place, w.place)
+        if fit is None:
+            continue
+        seen.add(w.surface)
+        total += w.confidence * fit
+        weight += w.confidence
+    return total / weight if weight else 0.0
+
+
+def _fit(place: Place, other: Place) -> float | None:
+    if place.kind in _POINT_KINDS and other.kind in _POINT_KINDS:
+        d = _km((place.lat, place.lon), (other.lat, other.lon))
+        return max(0.0, 1.0 - d / COHERENCE_KM)
+    if {place.kind, other.kind} <= _POINT_KINDS | {"admin1"} and "admin1" in (place.kind, other.kind):
+        return float(_division_key(place) is not None and _division_key(place) == _division_key(other))
+    return None
 
 
 def _plausible(mention: Mention, best: _Scored) -> bool:
@@ -208,16 +316,6 @@ def _division_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, 
     return {key: n / total for key, n in votes.items()} if total else {}
 
 
-def _anchor_points(usable: list[tuple[Mention, list[Candidate]]]) -> list[tuple[float, float]]:
-    """Points of mentions that have exactly one point-like reading."""
-    anchors = []
-    for _mention, candidates in usable:
-        points = [c.place for c in candidates if c.place.kind not in ("country", "continent", "sea", "region")]
-        if len({p.id for p in points}) == 1:
-            anchors.append((points[0].lat, points[0].lon))
-    return anchors
-
-
 def _containers(mention: Mention, text: str, lookup) -> set[str]:
     """Countries and divisions the text places this mention in: "Alexandria, Louisiana"."""
     match = _CONTAINER_AFTER.match(text[mention.end : mention.end + 60])
@@ -233,30 +331,21 @@ def _containers(mention: Mention, text: str, lookup) -> set[str]:
     return set()
 
 
-def _score(
-    candidate: Candidate,
-    mention: Mention,
-    text: str,
-    focus: dict[str, float],
-    divisions: dict[str, float],
-    anchors: list[tuple[float, float]],
-    containers: set[str],
-) -> _Scored:
+def _score(candidate: Candidate, mention: Mention, text: str, context: _Context, containers: set[str]) -> _Scored:
     place = candidate.place
     facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
-    own_point = (place.lat, place.lon)
-    distances = [_km(own_point, a) for a in anchors if a != own_point]
-    nearest = min(distances, default=None)
+    key = _division_key(place) or ""
     parts = {
         "prominence": prominence(place),
         "name_fit": _NAME_FIT[candidate.name_kind],
-        "country_focus": focus.get(place.country or "", 0.0),
-        "division_focus": divisions.get(_division_key(place) or "", 0.0),
-        "nearness": 0.0 if nearest is None else max(0.0, 1.0 - nearest / 2000.0),
+        "country_focus": context.focus.get(place.country or "", 0.0),
+        "division_focus": context.divisions.get(key, 0.0),
         "containment": float(
             bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
         ),
         "facility_cue": float(facility_next and place.kind in _FACILITY_KINDS),
+        "coherence": _coherence(place, normalized_surface(mention.text), context.winners),
+        "home_region": context.home.get(key, 0.0),
     }
     score = sum(WEIGHTS[name] * value for name, value in parts.items())
     return _Scored(candidate, score, parts)
@@ -285,9 +374,10 @@ _PART_REASONS = {
     "division_focus": "the article is about that state or province",
     "containment": "the text places it in {country}",
     "facility_cue": "the text calls it a base or airport",
-    "nearness": "it lies near the other places named",
     "prominence": "it is the most prominent place of that name",
     "name_fit": "it is the place's own name",
+    "coherence": "it lies near the places the rest of the article resolves to",
+    "home_region": "the article's other places are in that state or province",
 }
 
 

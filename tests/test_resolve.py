@@ -48,3 +48,38 @@ def test_every_resolution_keeps_runner_up_and_reason() -> None:
     mentions = [_mention("Texas", 16, TEXAS), _mention("Paris", text.index("Paris"), PARIS_TN, PARIS_TX)]
     (_, paris) = resolve(mentions, text, lambda name: [])
     assert paris.runner_up == PARIS_TN and paris.reason
+
+
+TYLER_TX = Place("gn:4738214", "Tyler", 32.35, -95.30, "city", "US", 100_000, "4738214", "TX")
+TYLER_MN = Place("gn:5053358", "Tyler", 44.28, -96.13, "city", "US", 1_100, "5053358", "MN")
+SULPHUR_SPRINGS_TX = Place("gn:4734909", "Sulphur Springs", 33.14, -95.60, "city", "US", 16_000, "4734909", "TX")
+SULPHUR_SPRINGS_AR = Place("gn:4132093", "Sulphur Springs", 36.48, -94.46, "city", "US", 500, "4132093", "AR")
+PARIS_FR = Place("gn:2988507", "Paris", 48.85, 2.35, "city", "FR", 2_100_000, "2988507", "11")
+
+
+def test_home_region_reads_a_namesake_where_the_other_towns_are_without_the_state_named() -> None:
+    text = "Crews from Tyler and Sulphur Springs helped. In Paris the school closed."
+    got = _resolve(
+        text,
+        ("Tyler", (TYLER_TX, TYLER_MN)),
+        ("Sulphur Springs", (SULPHUR_SPRINGS_TX, SULPHUR_SPRINGS_AR)),
+        ("Paris", (PARIS_FR, PARIS_TN, PARIS_TX)),
+    )
+    assert got["Paris"] == PARIS_TX.id
+    assert got["Tyler"] == TYLER_TX.id
+
+
+def test_a_lone_namesake_keeps_its_most_prominent_reading() -> None:
+    got = _resolve("In Paris the school closed.", ("Paris", (PARIS_FR, PARIS_TN, PARIS_TX)))
+    assert got["Paris"] == PARIS_FR.id
+
+
+def test_the_reason_names_the_second_pass_when_it_decides() -> None:
+    text = "Crews from Tyler and Sulphur Springs helped. In Paris the school closed."
+    mentions = [
+        _mention("Tyler", text.index("Tyler"), TYLER_TX, TYLER_MN),
+        _mention("Sulphur Springs", text.index("Sulphur Springs"), SULPHUR_SPRINGS_TX, SULPHUR_SPRINGS_AR),
+        _mention("Paris", text.index("Paris"), PARIS_FR, PARIS_TN, PARIS_TX),
+    ]
+    paris = {r.mention.text: r for r in resolve(mentions, text, lambda name: [])}["Paris"]
+    assert paris.place == PARIS_TX and ("near the places" in paris.reason or "state or province" in paris.reason)
