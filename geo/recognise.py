@@ -221,7 +221,7 @@ def _match_at(doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Ga
 def _dateline(doc: Doc, token: Token) -> bool:
     """An upper-case word opening a sentence before a colon or dash: "BEIRUT: ...", "HAMILTON — ..."."""
     following = doc[token.i + 1].text if token.i + 1 < len(doc) else ""
-    return token.is_upper and len(token) > 2 and token.is_sent_start and following in _DATELINE_PUNCT
+    return bool(token.is_upper and len(token) > 2 and token.is_sent_start and following in _DATELINE_PUNCT)
 
 
 def _can_start_name(tokens: list[Token], i: int) -> bool:
