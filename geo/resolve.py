@@ -8,20 +8,22 @@ One scoring function ranks every candidate of a mention (see ``_score``)::
           + 0.30 * division_focus  share of the article's state/province evidence that points at its division
           + 0.25 * containment     the text says "X, Y" or "X in Y" and Y contains the candidate
           + 0.20 * facility_cue    "X base" / "X airport" and the candidate is that kind of facility
-          + 0.20 * coherence       fits the places the other names resolved to in a first pass
-          + 0.20 * home_region     share of those first-pass places in the candidate's state/province
+          + 0.20 * coherence       fits the likely readings of the article's other names
+          + 0.10 * home_region     share of the other names with a likely reading in its state/province
 
 Country evidence comes from mentions that can only mean one country (a country
 name, a demonym, a city with candidates in one country). Division evidence
 likewise comes from mentions whose readings all lie in one first-level
 division, or whose most important reading is that division itself ("Texas").
-The last two parts come from a second pass: every mention is first scored
-without them, and each first-pass winner, weighted by its margin over its
-runner-up (its confidence), then tells the others where the article is:
-``coherence`` is the weighted mean closeness (points within 300 km, a point in
-a state) of the other names' winners, ``home_region`` the weighted share of
-winners in the candidate's first-level division, so that "Paris" in an article
-whose other towns are in Texas reads as Paris, Texas even if Texas is never named.
+The last two parts come from a second pass. Every mention is first scored
+without them; each name's best five first-pass readings are then weighted by
+how close they came to winning (e^((score - best) / 0.05)). ``coherence`` is
+the mean, over the other names, of their best weighted fit with the candidate
+(closeness between points, 1 at the same point and 0 from 300 km; a point in a
+state or province); ``home_region`` the share of names with a weighted reading
+in the candidate's first-level division. So "Paris" beside "Henry County"
+reads as Paris, Tennessee, the pair that fits, even where Tennessee is never
+named and neither name wins alone.
 The score a winner gets and the runner-up it beat are kept, with a sentence
 that says why it won.
 """
@@ -44,7 +46,7 @@ WEIGHTS = {
     "containment": 0.25,
     "facility_cue": 0.20,
     "coherence": 0.20,
-    "home_region": 0.20,
+    "home_region": 0.10,
 }
 _NAME_FIT = {"name": 1.0, "abbreviation": 0.9, "alternate": 0.7, "short": 0.5, "demonym": 0.0}
 _KIND_PROMINENCE = {
@@ -111,8 +113,9 @@ def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution,
     containers = [_containers(m, text, lookup) for m, _ in usable]
     first = [_rank(m, cands, text, context, box) for (m, cands), box in zip(usable, containers, strict=True)]
     winners = tuple(
-        _Winner(normalized_surface(m.text), scored[0].candidate.place, _confidence(scored))
+        _Winner(normalized_surface(m.text), reading.candidate.place, weight)
         for (m, _), scored in zip(usable, first, strict=True)
+        for reading, weight in _readings(scored)
     )
     context = _Context(context.focus, context.divisions, winners, _home_region(winners))
     resolutions = []
@@ -140,7 +143,7 @@ def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution,
 class _Winner:
     surface: str
     place: Place
-    confidence: float
+    confidence: float  # how close this reading came to winning its name (1 = the winner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,53 +167,54 @@ def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Co
     )
 
 
-CONFIDENT_MARGIN = 0.15  # a first-pass winner this far ahead of its runner-up counts fully
+READINGS = 5  # first-pass readings of each name that the second pass weighs
+READING_SPREAD = 0.05  # a reading this far below the best counts e^-1 as much
 
 
-def _confidence(scored: list[_Scored]) -> float:
-    rivals = [s for s in scored[1:] if s.candidate.place.id != scored[0].candidate.place.id]
-    if not rivals:
-        return 1.0
-    return min(1.0, max(0.0, scored[0].score - rivals[0].score) / CONFIDENT_MARGIN)
+def _readings(scored: list[_Scored]) -> list[tuple[_Scored, float]]:
+    """The best first-pass readings of a name, each weighted by how close it came to winning."""
+    best = scored[0].score
+    return [(s, math.exp((s.score - best) / READING_SPREAD)) for s in scored[:READINGS]]
 
 
 _POINT_KINDS = frozenset({"city", "admin2", "airport", "air base", "naval base", "port", "feature"})
 
 
 def _home_region(winners: tuple[_Winner, ...]) -> dict[str, float]:
-    """Confidence-weighted share of the first-pass winners per first-level division (each name once)."""
-    votes: dict[str, float] = defaultdict(float)
-    seen: set[str] = set()
+    """Per first-level division, the share of the article's names that have a likely reading there
+    (each name counts once, with its likeliest reading in that division)."""
+    best: dict[tuple[str, str], float] = {}
+    names: set[str] = set()
     for w in winners:
         key = _division_key(w.place)
-        if key is None or w.surface in seen or w.place.kind not in _POINT_KINDS | {"admin1"}:
+        names.add(w.surface)
+        if key is None or w.place.kind not in _POINT_KINDS | {"admin1"}:
             continue
-        seen.add(w.surface)
-        votes[key] += w.confidence
-    total = sum(votes.values())
-    return {k: v / total for k, v in votes.items()} if total else {}
+        best[(w.surface, key)] = max(best.get((w.surface, key), 0.0), w.confidence)
+    votes: dict[str, float] = defaultdict(float)
+    for (_surface, key), weight in best.items():
+        votes[key] += weight
+    return {k: v / len(names) for k, v in votes.items()} if names else {}
 
 
 COHERENCE_KM = 300.0
 
 
 def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...]) -> float:
-    """0..1: confidence-weighted mean of how well the other names' first-pass places fit this one:
-    closeness (1 at the same point, 0 from ``COHERENCE_KM`` on) between points, containment
-    (1 when the point lies in it) between a point and a state or province, or a state and a
-    point; other winners and other candidates (countries, seas) do not count."""
-    weight = total = 0.0
-    seen: set[str] = {surface}
+    """0..1: over the article's other names, the mean of how well their likely readings fit this
+    place (each name's best fit, weighted by that reading's first-pass likelihood): closeness
+    between points (1 at the same point, 0 from ``COHERENCE_KM`` on), containment between a
+    point and a state or province; countries and seas do not count."""
+    best: dict[str, float] = {}
     for w in winners:
-        if w.surface in seen:
+        if w.surface == surface:
             continue
         fit = _fit(place, w.place)
         if fit is None:
+            best.setdefault(w.surface, 0.0)
             continue
-        seen.add(w.surface)
-        total += w.confidence * fit
-        weight += w.confidence
-    return total / weight if weight else 0.0
+        best[w.surface] = max(best.get(w.surface, 0.0), w.confidence * fit)
+    return sum(best.values()) / len(best) if best else 0.0
 
 
 def _fit(place: Place, other: Place) -> float | None:
