@@ -1,4 +1,4 @@
-"""The real-browser tier: the seed article in Chromium, clicked, filtered and shared."""
+"""The real-browser tier: the seed article in Chromium, clicked, filtered, corrected and shared."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,72 +16,179 @@ from tests.conftest import SEED_TEXT
 pytestmark = pytest.mark.browser
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TIMEOUT_MS = 30_000
+TRIPOLI_LY = "gn:2210247"
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def ingest_seed(database: Path) -> str:
+    ingested = subprocess.run(
+        [sys.executable, "-m", "geo", "ingest", "--no-progress", str(SEED_TEXT)],
+        cwd=ROOT,
+        env={**os.environ, "GEO_DATABASE": str(database)},
+        capture_output=True,
+        text=True,
+    )
+    assert ingested.returncode == 0, ingested.stderr[-3000:]
+    return ingested.stdout.split()[0]
 
 
 @pytest.fixture(scope="module")
-def served_seed(tmp_path_factory):
+def browser():
     require_browser()
+    from playwright.sync_api import expect, sync_playwright
+
     from geo.static import install_static
 
     install_static(ROOT / "static")
+    expect.set_options(timeout=TIMEOUT_MS)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def served_seed(browser, tmp_path_factory):
     database = tmp_path_factory.mktemp("browser") / "articles.sqlite"
-    env = {"GEO_DATABASE": str(database)}
-    ingested = subprocess.run(
-        [sys.executable, "-m", "geo", "ingest", str(SEED_TEXT)],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    article_id = ingested.stdout.split()[0]
-    with app_server(env) as server:
+    article_id = ingest_seed(database)
+    with app_server({"GEO_DATABASE": str(database)}) as server:
         yield server.url, article_id
+
+
+def new_page(browser):
+    page = browser.new_context(viewport=VIEWPORT).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
 
 
 def marker(frame, name: str):
     return frame.locator(f'.leaflet-marker-icon[title="{name}"]')
 
 
-def test_click_filter_and_share(served_seed):
-    from playwright.sync_api import expect, sync_playwright
+def choose(page, widget_key: str, option: re.Pattern[str]) -> None:
+    """Pick an option of a Streamlit multiselect by typing it, so a rerun cannot close the list under us."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    field = page.locator(f".st-key-{widget_key} input")
+    for _attempt in range(3):
+        try:
+            field.click()
+            page.get_by_role("option", name=option).first.click(timeout=5_000)
+            page.keyboard.press("Escape")
+            expect(page.locator(f".st-key-{widget_key}").get_by_text(option)).to_have_count(1, timeout=5_000)
+            return
+        except (AssertionError, PlaywrightTimeout):
+            continue
+    raise AssertionError(f"could not choose {option.pattern} in {widget_key}")
+
+
+def settle(page) -> None:
+    """Wait until the map is drawn and has reported its first view (which reruns the script)."""
+    from playwright.sync_api import expect
+
+    expect(map_frame(page).locator(".leaflet-marker-icon").first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"zoom="))
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+
+
+def map_view(page) -> tuple[float, float, int]:
+    """The live Leaflet map's centre and zoom, read inside the map's iframe."""
+    frame = next(f for f in page.frames if "streamlit_folium" in f.url and f.evaluate("() => !!window.L"))
+    return tuple(
+        frame.evaluate(
+            "() => { const m = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
+            ".find(v => v && v.getZoom); const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+        )
+    )
+
+
+def test_click_filter_and_share(browser, served_seed):
+    from playwright.sync_api import expect
 
     url, article_id = served_seed
-    expect.set_options(timeout=TIMEOUT_MS)
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(TIMEOUT_MS)
-            page.goto(f"{url}/?article={article_id}")
-            frame = map_frame(page)
-            expect(marker(frame, "Tobruk")).to_be_visible()
-            expect(marker(frame, "Benghazi")).to_have_count(1)
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    frame = map_frame(page)
+    expect(marker(frame, "Tobruk")).to_be_visible()
+    expect(marker(frame, "Benghazi")).to_have_count(1)
 
-            marker(frame, "Tobruk").click()
-            expect(page.get_by_text("docking rights", exact=False).first).to_be_visible()
-            expect(page).to_have_url(re.compile(r"place=gn%3A81302|place=gn:81302"))
-            page.screenshot(path=str(ARTIFACTS / "tobruk.png"), full_page=True)
+    marker(frame, "Tobruk").click()
+    expect(page.get_by_text("docking rights", exact=False).first).to_be_visible()
+    expect(page).to_have_url(re.compile(r"place=gn(%3A|:)81302"))
+    page.screenshot(path=str(ARTIFACTS / "tobruk.png"), full_page=True)
 
-            actor_filter = page.locator(".st-key-actor_filter input")
-            actor_filter.click()
-            page.get_by_role("option", name=re.compile(r"^Russia\b")).first.click()
-            page.keyboard.press("Escape")
-            expect(marker(frame, "Benghazi")).to_have_count(0)
-            expect(marker(frame, "Tobruk")).to_be_visible()
-            expect(page).to_have_url(re.compile(r"actor=Russia"))
-            shared = page.url
+    choose(page, "actor_filter", re.compile(r"^Russia\b"))
+    expect(marker(frame, "Benghazi")).to_have_count(0)
+    expect(marker(frame, "Tobruk")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"actor=Russia"))
+    shared = page.url
 
-            fresh = browser.new_context(viewport={"width": 1280, "height": 900})
-            other = fresh.new_page()
-            other.set_default_timeout(TIMEOUT_MS)
-            other.goto(shared)
-            other_frame = map_frame(other)
-            expect(marker(other_frame, "Tobruk")).to_be_visible()
-            expect(marker(other_frame, "Moscow")).to_be_visible()
-            expect(marker(other_frame, "Benghazi")).to_have_count(0)
-            expect(other.get_by_text("docking rights", exact=False).first).to_be_visible()
-            other.screenshot(path=str(ARTIFACTS / "shared.png"), full_page=True)
-        finally:
-            browser.close()
+    other = new_page(browser)
+    other.goto(shared)
+    other_frame = map_frame(other)
+    expect(marker(other_frame, "Tobruk")).to_be_visible()
+    expect(marker(other_frame, "Moscow")).to_be_visible()
+    expect(marker(other_frame, "Benghazi")).to_have_count(0)
+    expect(other.get_by_text("docking rights", exact=False).first).to_be_visible()
+    other.screenshot(path=str(ARTIFACTS / "shared.png"), full_page=True)
+
+
+def test_cluster_click_zooms_to_its_places(browser, served_seed):
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}&center=30.0,18.0&zoom=4")
+    frame = map_frame(page)
+    cluster = frame.locator(".marker-cluster").first
+    expect(cluster).to_be_visible()
+    expect(marker(frame, "Tripoli")).to_have_count(0)  # inside the cluster at this zoom
+    for _level in range(4):  # Tripoli and Mitiga airport are 8 km apart: a cluster may hold a cluster
+        frame.locator(".marker-cluster").first.click()
+        page.wait_for_timeout(800)  # the zoom animation
+        if marker(frame, "Tripoli").count():
+            break
+    expect(marker(frame, "Tripoli")).to_be_visible()
+    _lat, _lon, zoom = map_view(page)
+    assert zoom > 4
+
+
+def test_shared_link_restores_the_map_view(browser, served_seed):
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}&center=32.5,15.0&zoom=6")
+    expect(marker(map_frame(page), "Tobruk")).to_have_count(1)
+    lat, lon, zoom = map_view(page)
+    assert zoom == 6
+    assert abs(lat - 32.5) < 0.5 and abs(lon - 15.0) < 0.5
+
+
+def test_correction_persists_after_a_server_restart(browser, tmp_path):
+    from playwright.sync_api import expect
+
+    database = tmp_path / "corrections.sqlite"
+    article_id = ingest_seed(database)
+    env = {"GEO_DATABASE": str(database)}
+    with app_server(env) as server:
+        page = new_page(browser)
+        page.goto(f"{server.url}/?article={article_id}&place={TRIPOLI_LY}")
+        settle(page)
+        page.get_by_text("Not this place? Choose another").click()
+        entries = page.get_by_label("Other entries")
+        expect(entries).to_be_visible()
+        page.wait_for_timeout(500)  # the expander's opening animation
+        entries.click()
+        page.get_by_role("option", name=re.compile(r"Tripoli, LB \(")).first.click()
+        page.get_by_role("button", name="Use this place").click()
+        expect(page).not_to_have_url(re.compile(f"place={TRIPOLI_LY.replace(':', '(%3A|:)')}"))
+        corrected = page.url
+    with app_server(env) as restarted:
+        page = new_page(browser)
+        page.goto(corrected.replace(corrected.split("/?")[0], restarted.url))
+        expect(page.get_by_text("Chosen by a person", exact=False).first).to_be_visible()
+        expect(page.get_by_text("· LB ·", exact=False).first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "corrected.png"), full_page=True)
