@@ -15,7 +15,9 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import passages, render, settings, view
+from geo import export
 from geo.basemap import country_outlines
+from geo.batch import ingest_batch
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.ingest import read_bytes
@@ -24,6 +26,7 @@ from geo.store import Store
 
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
 DEFAULT_ARTICLES = 20  # shown when the link names none
+MAX_CHOOSABLE_ARTICLES = 500  # newest stored articles offered in the chooser
 CORRECTION_CHOICES = 25  # other gazetteer entries offered for a mention
 
 st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
@@ -111,6 +114,20 @@ NOT_ENGLISH = (
 )
 
 
+def add_from_url(address: str) -> None:
+    """Fetch a page (or every entry of a feed), analyse and store it; show what failed and why."""
+    with st.spinner("Fetching…"):
+        outcomes = ingest_batch([address], store(), config=config, workers=1, pipeline=pipeline(), progress=False)
+    failures = [f"{o.name}: {o.error}" for o in outcomes if o.error]
+    ids = tuple(dict.fromkeys(o.article_id for o in outcomes if o.article_id))
+    if failures:
+        st.session_state["add_error"] = "Not added: " + "; ".join(failures[:5])
+    else:
+        st.session_state.pop("add_error", None)
+    if ids:
+        set_view(articles=ids, actors=(), speakers=(), stances=(), place=None)
+
+
 def empty_map_reason(article_ids: list[str], *, filtered: bool) -> str:
     """Why the map is empty, in words a reader can act on."""
     if filtered:
@@ -143,6 +160,9 @@ with st.sidebar:
     upload = st.file_uploader("…or upload a file", type=["txt", "md", "html", "htm"])
     if upload is not None and st.button("Analyse the file"):
         add_article(upload.getvalue(), upload.name)
+    address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
+    if address.strip() and st.button("Fetch and analyse", key="fetch"):
+        add_from_url(address.strip())
     if st.button("Try the demo article"):
         add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
     if error := st.session_state.get("add_error"):
@@ -156,8 +176,11 @@ st.session_state["view_seen"] = state
 for warning in warnings:
     st.warning(warning)
 
-stored = store().articles(limit=200)
-titles = dict(zip(stored["id"], stored["title"], strict=True))
+stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
+titles = {
+    row.id: " · ".join(str(part) for part in (row.title, row.source, (row.published or row.ingested_at)[:10]) if part)
+    for row in stored.itertuples(index=False)
+}
 missing = [a for a in state.articles if a not in titles]
 if missing:
     st.warning(f"No stored article has the id {', '.join(missing)}; it may live on another server.")
@@ -168,7 +191,8 @@ if not articles:
 if len(articles) == 1 and not passages.looks_english(store().article(articles[0])["text"]):
     st.warning(NOT_ENGLISH)
 if not state.articles and len(stored) > DEFAULT_ARTICLES:
-    st.caption(f"Showing the {DEFAULT_ARTICLES} newest of {len(stored)} stored articles.")
+    total = store().article_count()
+    st.caption(f"Showing the {DEFAULT_ARTICLES} newest of {total} stored articles; choose others in the sidebar.")
 
 with st.sidebar:
     st.header("Stored articles")
@@ -261,6 +285,32 @@ with map_column:
         if (new_center, returned["zoom"]) != (state.center, state.zoom) and st.session_state.get("map_moved"):
             set_view(center=new_center, zoom=int(returned["zoom"]))
         st.session_state["map_moved"] = True  # the first report is the initial fit, not a move
+    filters = {"speakers": picked_speakers, "stances": picked_stances}
+    downloads = st.columns(3)
+    downloads[0].download_button(
+        "GeoJSON",
+        lambda: export.geojson(store(), articles, picked, **filters),
+        file_name="news-map.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        help="Places with their mentions, actors and claims",
+    )
+    downloads[1].download_button(
+        "Claims CSV",
+        lambda: export.claims_csv(store(), articles, picked, **filters),
+        file_name="claims.csv",
+        mime="text/csv",
+        on_click="ignore",
+        help="One row per claim and place, with offsets and passage text",
+    )
+    downloads[2].download_button(
+        "Offline HTML map",
+        lambda: export.html_map(store(), articles, picked, basemap=basemap(), **filters),
+        file_name="news-map.html",
+        mime="text/html",
+        on_click="ignore",
+        help="A map that opens with no network",
+    )
     with st.expander("Share this view"):
         current, _ = view.from_query(st.query_params.get_all)
         base = str(st.context.url or "").split("?")[0]

@@ -116,3 +116,31 @@ def test_choosing_another_entry_is_stored(seeded):
     stored = Store(os.environ["GEO_DATABASE"])
     assert list(stored.corrections([seeded])["place_id"]) == [corrected, corrected]
     assert "LB" in set(stored.places([seeded])["country"])
+
+
+def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    page = (
+        "<html><head><title>Port talks in Piraeus</title></head><body><nav>Home | World</nav><article>"
+        "<h1>Port talks in Piraeus</h1><p>Greek officials said on Tuesday that talks in Athens over a shared "
+        "rescue centre at the port of Piraeus had stalled, after the coast guard reported two vessels near "
+        "Lesbos.</p><p>The ministry denied that any agreement had been signed in Brussels.</p></article>"
+        "<footer>Contact</footer></body></html>"
+    )
+    (tmp_path / "story.html").write_text(page, encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "web.sqlite"))
+    try:
+        at = run()
+        at.text_input(key="url_input").input(f"http://127.0.0.1:{server.server_port}/story.html").run()
+        at.button(key="fetch").click().run()
+    finally:
+        server.shutdown()
+    assert not at.exception
+    assert not [e.value for e in at.error]
+    assert len(query_values(at, "article")) == 1
+    assert {"Piraeus", "Athens"} <= places_listed(at)
