@@ -14,8 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import passages, render, settings, view
-from geo import export
+from geo import export, passages, render, settings, view
 from geo.basemap import country_outlines
 from geo.batch import ingest_batch
 from geo.errors import GeoError
