@@ -1066,6 +1066,7 @@ class Gazetteer:
         # Per instance, so a closed gazetteer's cache dies with it.
         self._lookup = lru_cache(maxsize=65_536)(self._lookup_uncached)
         self._has = lru_cache(maxsize=262_144)(self._has_uncached)
+        self._starts = lru_cache(maxsize=262_144)(self._starts_uncached)
         self._importance = lru_cache(maxsize=65_536)(self._importance_uncached)
 
     # -- opening ----------------------------------------------------------
@@ -1165,6 +1166,20 @@ class Gazetteer:
 
     def _has_uncached(self, norm: str) -> bool:
         return bool(self._query("SELECT 1 FROM names WHERE norm = ? LIMIT 1", (norm,)))
+
+    def starts_name(self, words: str) -> bool:
+        """Whether some place's name is ``words`` or begins with them as whole words
+        ("new" and "new york" begin "New York City"; "new yo" does not): a phrase
+        matcher grows a span only while this holds. One indexed probe, cached."""
+        return self._starts(normalize(words))
+
+    def _starts_uncached(self, norm: str) -> bool:
+        if not norm:
+            return False
+        # Names that begin with "norm " sort between "norm " and "norm!" (" " is 0x20, "!" 0x21).
+        return self._has(norm) or bool(
+            self._query("SELECT 1 FROM names WHERE norm >= ? AND norm < ? LIMIT 1", (norm + " ", norm + "!"))
+        )
 
     def get(self, place_id: str) -> Place | None:
         """The place with this id, or None."""

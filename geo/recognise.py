@@ -73,27 +73,28 @@ class Recognition:
 
 def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> Recognition:
     """Find the place mentions and named entities of ``doc``'s text."""
+    text = doc.text  # built anew on every access: read it once
     prose = [p for p in passages if p.kind != "metadata"]
-    titles = [p for p in prose if p.kind == "title" and _title_case(doc.text[p.start : p.end])]
+    titles = [p for p in prose if p.kind == "title" and _title_case(text[p.start : p.end])]
     entities = tuple(
         mention
         for ent in doc.ents
         if ent.label_ not in _NUMERIC_LABELS
         and _inside(ent.start_char, ent.end_char, prose)
         and not _inside(ent.start_char, ent.end_char, titles)
-        and (mention := _clean_entity(doc, ent)) is not None
+        and (mention := _clean_entity(text, ent)) is not None
     )
     by_span: dict[tuple[int, int], Mention] = {}
     for entity in entities:
         candidates = tuple(gazetteer.lookup(entity.text))
         if candidates:
             by_span[(entity.start, entity.end)] = replace(entity, candidates=candidates)
-    for mention in _phrase_matches(doc, prose, gazetteer):
+    for mention in _phrase_matches(doc, text, prose, gazetteer):
         if _within_other_name(mention, entities):
             continue
         by_span.setdefault((mention.start, mention.end), mention)
-    evidence = _Evidence.of(doc)
-    places = tuple(m for m in _longest_first(by_span.values()) if _reads_as_place(m, doc, evidence))
+    evidence = _Evidence.of(doc, text)
+    places = tuple(m for m in _longest_first(by_span.values()) if _reads_as_place(m, text, evidence))
     return Recognition(places=_trust_headlines(places, titles), entities=entities)
 
 
@@ -106,19 +107,19 @@ class _Evidence:
     numeric: tuple[tuple[int, int], ...]  # character spans of dates, times, numbers
 
     @classmethod
-    def of(cls, doc: Doc) -> _Evidence:
+    def of(cls, doc: Doc, text: str) -> _Evidence:
         return cls(
             lower_words=frozenset(t.text for t in doc if t.is_lower and t.is_alpha),
             person_words=frozenset(
                 {t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title}
-                | {m.group(1) for m in _TITLE_BEFORE.finditer(doc.text)}
+                | {m.group(1) for m in _TITLE_BEFORE.finditer(text)}
             )
-            - {m.group(1) for m in _LOCATIVE_CUE.finditer(doc.text)},
+            - {m.group(1) for m in _LOCATIVE_CUE.finditer(text)},
             numeric=tuple((e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC_LABELS),
         )
 
 
-def _reads_as_place(mention: Mention, doc: Doc, evidence: _Evidence) -> bool:
+def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     """General reasons a name that the gazetteer knows is not a place here.
 
     - it lies inside a date or number ("March", "Thursday");
@@ -136,11 +137,13 @@ def _reads_as_place(mention: Mention, doc: Doc, evidence: _Evidence) -> bool:
     if one_word and mention.label == "GAZ" and mention.text.lower() in evidence.lower_words:
         return False
     demonym = any(c.name_kind == "demonym" for c in mention.candidates)
-    runs_on = _NAME_GOES_ON.match(doc.text, mention.end) or _NAME_CAME_BEFORE.search(doc.text, 0, mention.start)
+    runs_on = _NAME_GOES_ON.match(text, mention.end) or _NAME_CAME_BEFORE.search(
+        text, max(0, mention.start - 40), mention.start
+    )
     if one_word and mention.label == "GAZ" and not (areas or demonym) and runs_on:
         return False
     towns_only = all(c.place.kind == "city" for c in mention.candidates)
-    return not (towns_only and _STREET_AFTER.match(doc.text, mention.end))
+    return not (towns_only and _STREET_AFTER.match(text, mention.end))
 
 
 def _title_case(line: str) -> bool:
@@ -162,9 +165,9 @@ def _trust_headlines(places: tuple[Mention, ...], titles: list[Passage]) -> tupl
     )
 
 
-def _clean_entity(doc: Doc, ent: Span) -> Mention | None:
+def _clean_entity(full_text: str, ent: Span) -> Mention | None:
     start, end = ent.start_char, ent.end_char
-    text = doc.text[start:end]
+    text = full_text[start:end]
     # Strip edge punctuation, then a leading article and a trailing possessive.
     while text and text[0] in _EDGE_PUNCTUATION:
         start, text = start + 1, text[1:]
@@ -180,14 +183,22 @@ def _clean_entity(doc: Doc, ent: Span) -> Mention | None:
     return Mention(start, end, text, ent.label_, dep=root.dep_, head=root.head.lemma_)
 
 
-def _phrase_matches(doc: Doc, prose: list[Passage], gazetteer: Gazetteer) -> Iterable[Mention]:
+def _phrase_matches(doc: Doc, text: str, prose: list[Passage], gazetteer: Gazetteer) -> Iterable[Mention]:
     """Longest gazetteer names starting at each capitalised token, left to right."""
     longest = gazetteer.max_name_tokens
-    for passage in prose:
-        tokens = [t for t in doc if passage.start <= t.idx and t.idx + len(t) <= passage.end]
+    by_passage: list[list[Token]] = [[] for _ in prose]
+    p = 0
+    for token in doc:  # passages are in text order: one walk buckets the tokens
+        while p < len(prose) and token.idx >= prose[p].end:
+            p += 1
+        if p == len(prose):
+            break
+        if prose[p].start <= token.idx and token.idx + len(token) <= prose[p].end:
+            by_passage[p].append(token)
+    for tokens in by_passage:
         i = 0
         while i < len(tokens):
-            match = _match_at(doc, tokens, i, longest, gazetteer) if _can_start_name(tokens, i) else None
+            match = _match_at(doc, text, tokens, i, longest, gazetteer) if _can_start_name(tokens, i) else None
             if match is None:
                 i += 1
                 continue
@@ -196,8 +207,21 @@ def _phrase_matches(doc: Doc, prose: list[Passage], gazetteer: Gazetteer) -> Ite
             i += width
 
 
-def _match_at(doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Gazetteer) -> tuple[Mention, int] | None:
-    for width in range(min(longest, len(tokens) - i), 0, -1):
+def _match_at(
+    doc: Doc, text: str, tokens: list[Token], i: int, longest: int, gazetteer: Gazetteer
+) -> tuple[Mention, int] | None:
+    # Grow the span while its words still begin some gazetteer name (one indexed probe a
+    # word, cached), then look names up from the longest such span down.
+    reach = 0
+    words: list[str] = []
+    for token in tokens[i : i + longest]:
+        if token.is_space or "\n" in token.text:
+            break
+        words.append(token.text)
+        if not gazetteer.starts_name(" ".join(words)):
+            break
+        reach += 1
+    for width in range(reach, 0, -1):
         first, last = tokens[i], tokens[i + width - 1]
         if not (last.is_alpha or _ABBREVIATION.fullmatch(last.text)) or last.is_stop or not last.text[:1].isupper():
             continue
@@ -208,13 +232,11 @@ def _match_at(doc: Doc, tokens: list[Token], i: int, longest: int, gazetteer: Ga
         if width == 1 and first.pos_ not in _NAME_POS and not _dateline(doc, first):
             continue
         start, end = first.idx, last.idx + len(last)
-        text = doc.text[start:end]
-        if "\n" in text:
-            continue
-        candidates = tuple(gazetteer.lookup(text))
+        surface = text[start:end]
+        candidates = tuple(gazetteer.lookup(surface))
         if candidates:
             root = doc[first.i : last.i + 1].root
-            return Mention(start, end, text, "GAZ", candidates, root.dep_, root.head.lemma_), width
+            return Mention(start, end, surface, "GAZ", candidates, root.dep_, root.head.lemma_), width
     return None
 
 

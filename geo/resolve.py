@@ -34,7 +34,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from geo.types import Candidate, Mention, MentionRole, Place, Resolution
 
@@ -111,16 +111,32 @@ def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution,
         home={},
     )
     containers = [_containers(m, text, lookup) for m, _ in usable]
-    first = [_rank(m, cands, text, context, box) for (m, cands), box in zip(usable, containers, strict=True)]
-    winners = tuple(
-        _Winner(normalized_surface(m.text), reading.candidate.place, weight)
-        for (m, _), scored in zip(usable, first, strict=True)
-        for reading, weight in _readings(scored)
-    )
+    ranked: dict[tuple[str, frozenset[str], bool], list[_Scored]] = {}  # repeated names score once
+    first = []
+    for (m, cands), box in zip(usable, containers, strict=True):
+        same = (m.text, frozenset(box), bool(_FACILITY_WORDS.match(text[m.end : m.end + 30])))
+        if same not in ranked:
+            ranked[same] = _rank(m, cands, text, context, box)
+        first.append(ranked[same])
+    readings: dict[tuple[str, str], _Winner] = {}  # a name said five times counts once
+    for (m, _), scored in zip(usable, first, strict=True):
+        surface = normalized_surface(m.text)
+        for reading, weight in _readings(scored):
+            key = (surface, reading.candidate.place.id)
+            if key not in readings or readings[key].confidence < weight:
+                readings[key] = _Winner(surface, reading.candidate.place, weight)
+    winners = tuple(readings.values())
     context = _Context(context.focus, context.divisions, winners, _home_region(winners))
     resolutions = []
-    for (mention, candidates), box in zip(usable, containers, strict=True):
-        scored = _rank(mention, candidates, text, context, box)
+    second: dict[int, list[_Scored]] = {}  # by the identity of the (shared) first-pass ranking
+    for (mention, _), scored_first in zip(usable, first, strict=True):
+        scored = second.get(id(scored_first)) or []
+        if not scored:
+            surface = normalized_surface(mention.text)
+            scored = second[id(scored_first)] = sorted(
+                (_second_pass(s, surface, context) for s in scored_first),
+                key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
+            )
         best = scored[0]
         if not _plausible(mention, best):
             continue
@@ -154,6 +170,7 @@ class _Context:
     divisions: dict[str, float]
     winners: tuple[_Winner, ...]  # first-pass choices, empty during the first pass
     home: dict[str, float]  # division key -> confidence-weighted share of first-pass winners
+    memo: dict[tuple[str, str], float] = field(default_factory=dict)  # (place id, name) -> coherence
 
 
 def normalized_surface(text: str) -> str:
@@ -200,30 +217,36 @@ def _home_region(winners: tuple[_Winner, ...]) -> dict[str, float]:
 COHERENCE_KM = 300.0
 
 
+_DEGREE_KM = 111.2  # km per degree of latitude: a cheap bound before the great circle
+
+
 def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...]) -> float:
     """0..1: over the article's other names, the mean of how well their likely readings fit this
     place (each name's best fit, weighted by that reading's first-pass likelihood): closeness
     between points (1 at the same point, 0 from ``COHERENCE_KM`` on), containment between a
     point and a state or province; countries and seas do not count."""
     best: dict[str, float] = {}
+    point = place.kind in _POINT_KINDS
+    division = _division_key(place)
     for w in winners:
         if w.surface == surface:
             continue
-        fit = _fit(place, w.place)
-        if fit is None:
-            best.setdefault(w.surface, 0.0)
+        seen = best.get(w.surface)
+        if seen is None:
+            best[w.surface] = seen = 0.0
+        if w.confidence <= seen:
             continue
-        best[w.surface] = max(best.get(w.surface, 0.0), w.confidence * fit)
+        other = w.place
+        if point and other.kind in _POINT_KINDS:
+            if abs(place.lat - other.lat) * _DEGREE_KM >= COHERENCE_KM:
+                continue
+            fit = max(0.0, 1.0 - _km((place.lat, place.lon), (other.lat, other.lon)) / COHERENCE_KM)
+        elif (point and other.kind == "admin1") or (place.kind == "admin1" and other.kind in _POINT_KINDS):
+            fit = float(division is not None and division == _division_key(other))
+        else:
+            continue
+        best[w.surface] = max(seen, w.confidence * fit)
     return sum(best.values()) / len(best) if best else 0.0
-
-
-def _fit(place: Place, other: Place) -> float | None:
-    if place.kind in _POINT_KINDS and other.kind in _POINT_KINDS:
-        d = _km((place.lat, place.lon), (other.lat, other.lon))
-        return max(0.0, 1.0 - d / COHERENCE_KM)
-    if {place.kind, other.kind} <= _POINT_KINDS | {"admin1"} and "admin1" in (place.kind, other.kind):
-        return float(_division_key(place) is not None and _division_key(place) == _division_key(other))
-    return None
 
 
 def _plausible(mention: Mention, best: _Scored) -> bool:
@@ -348,11 +371,24 @@ def _score(candidate: Candidate, mention: Mention, text: str, context: _Context,
             bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
         ),
         "facility_cue": float(facility_next and place.kind in _FACILITY_KINDS),
-        "coherence": _coherence(place, normalized_surface(mention.text), context.winners),
-        "home_region": context.home.get(key, 0.0),
+        "coherence": 0.0,  # second pass (``_second_pass``)
+        "home_region": 0.0,
     }
     score = sum(WEIGHTS[name] * value for name, value in parts.items())
     return _Scored(candidate, score, parts)
+
+
+def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
+    """The first-pass score plus what the other names' first-pass readings say."""
+    place = first.candidate.place
+    memo_key = (place.id, surface)
+    coherence = context.memo.get(memo_key)
+    if coherence is None:
+        coherence = context.memo[memo_key] = _coherence(place, surface, context.winners)
+    home = context.home.get(_division_key(place) or "", 0.0)
+    parts = {**first.parts, "coherence": coherence, "home_region": home}
+    score = first.score + WEIGHTS["coherence"] * coherence + WEIGHTS["home_region"] * home
+    return _Scored(first.candidate, score, parts)
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -205,6 +205,13 @@ def test_has_name(gaz: Gazetteer) -> None:
     assert not gaz.has_name("no such place anywhere")
 
 
+def test_starts_name_on_whole_words(gaz: Gazetteer) -> None:
+    assert gaz.starts_name("New") and gaz.starts_name("New York") and gaz.starts_name("new york city")
+    assert gaz.starts_name("U.S.")  # normalised like lookups
+    assert not gaz.starts_name("New Yo")  # a prefix of a word is not a start
+    assert not gaz.starts_name("Qzxv") and not gaz.starts_name("")
+
+
 def test_get_round_trip(gaz: Gazetteer) -> None:
     place = gaz.lookup("Benghazi")[0].place
     assert gaz.get(place.id) == place

@@ -1,0 +1,63 @@
+"""Recognition rules on short texts: what the gazetteer knows but the article does not mean as a place."""
+
+from __future__ import annotations
+
+import pytest
+
+from geo import passages as passages_stage
+from geo.recognise import recognise
+
+
+@pytest.fixture(scope="module")
+def places(pipeline):
+    def run(text: str) -> list[str]:
+        doc = pipeline.nlp(text)
+        recognition = recognise(doc, passages_stage.split(text), pipeline.gazetteer)
+        return [m.text for m in recognition.places]
+
+    return run
+
+
+def test_a_month_or_weekday_inside_a_date_is_not_a_place(places) -> None:
+    got = places("The council met on Thursday, March 16, in Dublin, Ohio, to vote on the budget.")
+    assert "March" not in got and "Thursday" not in got
+    assert "Dublin" in got and "Ohio" in got
+
+
+def test_one_word_of_a_persons_name_is_not_a_place(places) -> None:
+    text = 'Coach Darren Ripley was pleased. "We wrestled well," said Ripley after the meet in Belle Plaine.'
+    assert "Ripley" not in places(text)
+
+
+def test_a_titled_surname_is_not_a_place(places) -> None:
+    assert "Welch" not in places("Police Chief Tom Welch said the road was closed. Mr. Welch added it would reopen.")
+
+
+def test_a_common_word_the_article_also_writes_in_lower_case_is_not_a_place(places) -> None:
+    text = "Police said the car left the road. The police found the driver in Fargo."
+    got = places(text)
+    assert "Police" not in got and "Fargo" in got
+
+
+def test_a_town_that_starts_a_street_name_is_not_a_place(places) -> None:
+    got = places("The fire broke out on Shamrock Street near the school in Fargo.")
+    assert "Shamrock" not in got and "Street" not in got
+
+
+def test_a_place_that_opens_an_organisations_name_is_a_toponym(places) -> None:
+    got = places("The numbers come from the Texas Department of State Health Services in Austin.")
+    assert "Texas" in got
+
+
+def test_upper_case_dateline_and_dotted_abbreviations(places) -> None:
+    got = places("BEIRUT: The body was found on Monday.\n\nRep. James Clyburn, D-S.C., spoke in the U.S. House.")
+    assert {"BEIRUT", "S.C.", "U.S."} <= set(got)
+
+
+def test_a_place_and_its_container_are_two_names(places) -> None:
+    got = places("She works for a group based in Washington, D.C. on health policy.")
+    assert "Washington" in got and "D.C." in got
+
+
+def test_a_sentence_case_headline_is_read_like_prose(places) -> None:
+    assert "Alexandria" in places("Alexandria woman charged in connection with fire\n\nThe fire started at night.")
