@@ -54,6 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--errors", type=Path, default=None, help="write per-toponym details (JSONL)")
     evaluate.add_argument("--processes", type=int, default=2, help="spaCy worker processes")
 
+    geocode = commands.add_parser(
+        "geocode", help="look a name up in the offline gazetteer (and the online geocoder, if configured)"
+    )
+    geocode.add_argument("query")
+    geocode.add_argument("--all", action="store_true", help="every match, not only the best")
+
     static = commands.add_parser("static", help="copy Leaflet and jQuery into the app's static folder")
     static.add_argument("target", type=Path, nargs="?", default=Path("static"))
 
@@ -182,6 +188,20 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _geocode(args: argparse.Namespace) -> int:
+    from geo.gazetteer import Gazetteer
+    from geo.geocoders import from_settings
+
+    with Gazetteer.open() as gaz, from_settings(gaz) as geocoder:
+        found = geocoder.geocode(args.query, exactly_one=not args.all)
+        if geocoder.last_message:
+            print(f"warning: {geocoder.last_message}", file=sys.stderr)
+    locations = found if isinstance(found, list) else [found] if found else []
+    for location in locations:
+        print(f"{location.latitude:9.4f} {location.longitude:9.4f}  {location.address}")
+    return 0 if locations else 1
+
+
 def _static(args: argparse.Namespace) -> int:
     from geo.static import install_static
 
@@ -206,6 +226,7 @@ _COMMANDS = {
     "export": _export,
     "parse": _parse,
     "eval": _eval,
+    "geocode": _geocode,
 }
 
 if __name__ == "__main__":
