@@ -271,6 +271,20 @@ def _population_choice(candidates: Sequence[Candidate]) -> tuple[float, float] |
     return usable[0].place.lat, usable[0].place.lon
 
 
+def _span_row(article: Article, key: tuple[int, int], span: str, pred: Prediction | None) -> dict[str, Any]:
+    """A geotagging error for the errors file: a false positive or a missed span, with context."""
+    text = article["text"]
+    return {
+        "id": article["id"],
+        "name": text[key[0] : key[1]],
+        "start": key[0],
+        "end": key[1],
+        "span": span,
+        "predicted": None if pred is None else pred.get("place_id"),
+        "context": text[max(0, key[0] - 60) : key[1] + 60].replace("\n", " "),
+    }
+
+
 def score(
     articles: Sequence[Article],
     predictions: dict[str, list[Prediction]],
@@ -292,6 +306,11 @@ def score(
         n_gold += len(gold_keys)
         n_pred += len(preds)
         tp += len(gold_keys & set(preds))
+        if not gold_spans:  # geotagging errors: predicted spans not in gold, gold spans not predicted
+            for key in sorted(set(preds) - gold_keys):
+                details.append(_span_row(article, key, "false positive", preds[key]))
+            for key in sorted(gold_keys - set(preds)):
+                details.append(_span_row(article, key, "missed", None))
         for t in gold:
             if t.get("lat") is None or t.get("lon") is None:
                 continue
@@ -314,6 +333,7 @@ def score(
                     "name": text[key[0] : key[1]],
                     "start": key[0],
                     "end": key[1],
+                    "span": "found" if pred is not None else "missed",
                     "gold": [t["lat"], t["lon"]],
                     "feature_code": t.get("feature_code"),
                     "predicted": None if pred is None else pred.get("place_id"),

@@ -69,6 +69,9 @@ def test_score_end_to_end_and_gold_spans() -> None:
     assert e2e.system.n == 1 and e2e.system.acc161 == 0.0  # only the recognised Paris is scored
     assert e2e.population.acc161 == 0.0  # lookup order puts the Texan Paris first
     assert e2e.ceiling == 1.0
+    spans = {(d["name"], d["span"]) for d in e2e.details}
+    assert (ARTICLE["text"][0:6], "false positive") in spans  # the errors file lists geotagging errors too
+    assert ("Paris", "found") in spans and ("Lyon", "missed") in spans
     gold = score([ARTICLE], predictions, _lookup, gold_spans=True)
     assert gold.system.n == 2  # Springfield has no coordinates
     assert gold.system.mean_km > MAX_ERROR_KM / 2  # Lyon unresolved counts as the worst error
