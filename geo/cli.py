@@ -33,7 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--actor", action="append", default=[], help="actor id (repeatable): places near them")
 
     gazetteer = commands.add_parser("gazetteer", help="manage the offline gazetteer index")
-    gazetteer.add_argument("action", choices=("build",))
+    gazetteer.add_argument("action", choices=("build", "download"), help="download: extend it with GeoNames dumps")
+    gazetteer.add_argument("--url", default=None, help="base URL of the GeoNames dump files (download)")
     gazetteer.add_argument("--path", type=Path, default=None, help="index file (default: GEO_GAZETTEER)")
     gazetteer.add_argument("--if-missing", action="store_true", help="build only when the index does not exist")
 
@@ -148,6 +149,12 @@ def _gazetteer(args: argparse.Namespace) -> int:
     from geo.gazetteer import build
 
     path = args.path or settings_module.load().gazetteer
+    if args.action == "download":
+        from geo.gazetteer import GEONAMES_URL, download
+
+        counts = download(path, args.url or GEONAMES_URL, progress=True)
+        print(f"{path}: {json.dumps(counts)}")
+        return 0
     if args.if_missing and path.exists():
         print(path)
         return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import shutil
 import sqlite3
@@ -305,3 +306,90 @@ def test_build_is_reproducible(tmp_path: Path, index_path: Path) -> None:
     again = build(tmp_path / "again.sqlite", progress=False)
     assert _content(again) == _content(index_path)
     assert not list(tmp_path.glob("*.tmp"))  # the temporary file was renamed away
+
+
+# -- GeoNames download (against a local HTTP server) ------------------------------
+
+
+def _gn_row(gid: str, name: str, alts: str, lat: float, lon: float, fclass: str, code: str, cc: str, a1: str) -> str:
+    """A line of allCountries.txt (19 columns)."""
+    admin = [cc, "", a1, "", "", ""]  # country, cc2, admin1..admin4
+    rest = ["1200", "", "300", "UTC", "2024-01-01"]  # population, elevation, dem, timezone, modified
+    return "\t".join([gid, name, name, alts, str(lat), str(lon), fclass, code, *admin, *rest])
+
+
+@pytest.fixture()
+def geonames_server(tmp_path: Path) -> Iterator[str]:
+    import functools
+    import threading
+    import zipfile
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    served = tmp_path / "dump"
+    served.mkdir()
+    rows = [
+        _gn_row("9999001", "Qzxville", "Qzx Ville,qzxvil", 40.5, -80.1, "P", "PPL", "US", "PA"),
+        _gn_row("2210247", "Tripoli", "Tarabulus Qzq", 32.89, 13.19, "P", "PPLC", "LY", "77"),
+        _gn_row("9999002", "Qzx River", "", 41.0, -80.0, "H", "STM", "US", "PA"),
+        _gn_row("9999003", "Qzx Farm", "", 41.0, -80.0, "S", "FRM", "US", "PA"),
+        _gn_row("9999004", "Qq Province", "", 30.0, 20.0, "A", "ADM1", "LY", "99"),
+    ]
+    with zipfile.ZipFile(served / "allCountries.zip", "w") as z:
+        z.writestr("allCountries.txt", "\n".join(rows) + "\n")
+    (served / "admin1CodesASCII.txt").write_text("LY.99\tQq Province Proper\tQq Province Proper\t9999004\n")
+    alternates = [
+        "1\t9999001\ten\tQzx Town\t\t\t\t\t\t",
+        "2\t9999001\tabbr\tQZV\t\t\t\t\t\t",
+        "3\t9999001\tru\tКзх\t\t\t\t\t\t",
+        "4\t2210247\ten\tTripoli Qzq Historic\t\t\t\t1\t\t",
+    ]
+    with zipfile.ZipFile(served / "alternateNamesV2.zip", "w") as z:
+        z.writestr("alternateNamesV2.txt", "\n".join(alternates) + "\n")
+        z.writestr("iso-languagecodes.txt", "ignored\n")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None  # type: ignore[attr-defined]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_download_extends_the_index_with_geonames_dumps(tmp_path: Path, index_path: Path, geonames_server: str) -> None:
+    path = tmp_path / "extended.sqlite"
+    shutil.copyfile(index_path, path)
+    counts = gz.download(path, geonames_server, progress=False, timeout=5)
+    assert counts["places_added"] == 3  # the town, the river, the province; not the farm; Tripoli was there
+    assert counts["places_named"] == 1 and counts["alternate_names_added"] == 2
+    with Gazetteer.open(path, build_if_missing=False) as g:
+        (town,) = [c for c in g.lookup("Qzxville") if c.place.id == "gn:9999001"]
+        assert (town.place.kind, town.place.country, town.place.admin1, town.place.source) == (
+            "city",
+            "US",
+            "PA",
+            "geonames",
+        )
+        assert any(c.place.id == "gn:9999001" for c in g.lookup("Qzx Ville"))
+        assert any(c.place.id == "gn:9999001" and c.name_kind == "alternate" for c in g.lookup("Qzx Town"))
+        assert any(c.place.id == "gn:9999001" and c.name_kind == "abbreviation" for c in g.lookup("QZV"))
+        assert not g.lookup("qzxvil")  # an all-lower-case alternate is a machine transliteration
+        assert [c.place.id for c in g.lookup("Tarabulus Qzq")] == ["gn:2210247"]
+        assert g.lookup("Qzx River")[0].place.kind == "feature"
+        assert not g.lookup("Qzx Farm") and not g.lookup("Tripoli Qzq Historic") and not g.lookup("Кзх")
+        province = g.lookup("Qq Province Proper")[0].place
+        assert (province.id, province.kind) == ("adm1:LY.99", "admin1")
+        meta = json.loads(g.meta["geonames"])
+        assert meta["url"] == geonames_server.rstrip("/") and meta["places_added"] == 3
+        assert int(g.meta["places"]) == int(Gazetteer.open(index_path, build_if_missing=False).meta["places"]) + 3
+        assert g.lookup("Tripoli")[0].place.country == "LY"  # the rest of the index is intact
+
+
+def test_download_failure_leaves_the_index_alone(tmp_path: Path, index_path: Path, geonames_server: str) -> None:
+    path = tmp_path / "kept.sqlite"
+    shutil.copyfile(index_path, path)
+    before = path.read_bytes()
+    with pytest.raises(GazetteerError, match="Cannot download"):
+        gz.download(path, geonames_server + "missing/", progress=False, timeout=5)
+    assert path.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("geonames-")]  # no leftovers
