@@ -45,6 +45,8 @@ _NAME_GOES_ON = re.compile(
 _NAME_CAME_BEFORE = re.compile(
     r"[a-z,;][ \t]+(?!(?:North|South|East|West|Central|Downtown|Historic|Greater|Old|New)\b)[A-Z][a-z]+[ \t]+$"
 )
+# Weaker place cues, enough to keep a name spaCy calls an organisation or person: "of Roswell", "to Bluefield".
+_PLACE_CUE = re.compile(r"\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+([A-Z][a-z]+)\b")
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
@@ -105,6 +107,7 @@ class _Evidence:
     lower_words: frozenset[str]  # words the article also writes in lower case ("police")
     person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
     numeric: tuple[tuple[int, int], ...]  # character spans of dates, times, numbers
+    place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
 
     @classmethod
     def of(cls, doc: Doc, text: str) -> _Evidence:
@@ -116,6 +119,10 @@ class _Evidence:
             )
             - {m.group(1) for m in _LOCATIVE_CUE.finditer(text)},
             numeric=tuple((e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC_LABELS),
+            place_words=frozenset(
+                {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
+                | {m.group(1) for m in _PLACE_CUE.finditer(text)}
+            ),
         )
 
 
@@ -126,7 +133,9 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     - it is one word of a person's name used elsewhere in the article
       ("Ripley" after "Kristina Ripley"), and not a country or state;
     - a gazetteer-only match of one word the article also writes in lower case ("Police");
-    - it begins a street or building name ("Shamrock Street", "Cairo Stadium").
+    - it begins a street or building name ("Shamrock Street", "Cairo Stadium");
+    - spaCy calls it an organisation or person ("Toyota", "Bell"), it can only be a town, and the
+      article never uses it as a place (a GPE/LOC entity, "in/of/from/to X", an upper-case dateline).
     """
     one_word = " " not in mention.text
     if one_word and any(s <= mention.start and mention.end <= e for s, e in evidence.numeric):
@@ -143,6 +152,9 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     if one_word and mention.label == "GAZ" and not (areas or demonym) and runs_on:
         return False
     towns_only = all(c.place.kind == "city" for c in mention.candidates)
+    unattested = mention.text not in evidence.place_words and not mention.text.isupper()  # "MAKHACHKALA --"
+    if one_word and towns_only and mention.label in _NAME_LABELS and unattested:
+        return False  # an organisation or person spaCy names, never used as a place in the article
     return not (towns_only and _STREET_AFTER.match(text, mention.end))
 
 

@@ -61,3 +61,9 @@ def test_a_place_and_its_container_are_two_names(places) -> None:
 
 def test_a_sentence_case_headline_is_read_like_prose(places) -> None:
     assert "Alexandria" in places("Alexandria woman charged in connection with fire\n\nThe fire started at night.")
+
+
+def test_an_organisation_named_like_a_town_is_not_a_place_unless_used_as_one(places) -> None:
+    text = "The driver of the Toyota was hurt. Bell said the IRS would appeal. Shoppers came from Roswell."
+    got = places(text)
+    assert "Toyota" not in got and "Bell" not in got and "IRS" not in got
