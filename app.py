@@ -255,9 +255,7 @@ map_column, panel = st.columns([3, 2], gap="medium")
 with map_column:
     if places.empty:
         st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
-    fmap = render.build_map(
-        places, selected=place, basemap=basemap(), tiles=config.tiles, center=origin_center, zoom=origin_zoom
-    )
+    fmap = render.build_map(places, basemap=basemap(), tiles=config.tiles, center=origin_center, zoom=origin_zoom)
     returned = (
         st_folium(
             fmap,
@@ -267,6 +265,8 @@ with map_column:
             center=state.center,
             zoom=state.zoom,
             returned_objects=["last_object_clicked", "center", "zoom"],
+            # The selection travels as its own layer: a click re-sends this, not the whole map.
+            feature_group_to_add=render.selection_layer(places, place),
         )
         or {}
     )

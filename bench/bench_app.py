@@ -24,7 +24,6 @@ from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, app_server, map_fram
 from tests.conftest import SEED_TEXT  # noqa: E402
 
 
-
 def rss_mib(pid: int) -> float:
     """Resident memory of the process and its children, from /proc."""
     total = 0

@@ -169,20 +169,20 @@ def bench_sigkill(corpus: Path, tmp: Path, after: int = 40) -> None:
     )
 
 
-def bench_map_query(tmp: Path, n_places: int = 10_000, n_articles: int = 1_000, per_article: int = 30) -> None:
+def synthetic_store(db: Path, n_places: int, n_articles: int, per_article: int) -> tuple[Store, float]:
+    """A store of made-up articles naming ``n_places`` places (no spaCy): returns it and its build time."""
     rng = random.Random(5)
     places = [
         Place(f"gn:{i}", f"Place {i}", rng.uniform(-60, 70), rng.uniform(-180, 180), "city", "US", i)
         for i in range(n_places)
     ]
-    db = tmp / "map.sqlite"
     store = Store(db)
     start = time.perf_counter()
     order = list(range(n_places))
     rng.shuffle(order)
     for a in range(n_articles):
         # Every place appears at least once; the rest are drawn at random (a place in several articles).
-        chosen = [places[order[(a * per_article + k) % n_places]] for k in range(per_article // 2)]
+        chosen = [places[order[(a * (per_article // 2) + k) % n_places]] for k in range(per_article // 2)]
         chosen += rng.sample(places, per_article - len(chosen))
         words = [f"{p.name}." for p in chosen]
         text = " ".join(words)
@@ -206,7 +206,12 @@ def bench_map_query(tmp: Path, n_places: int = 10_000, n_articles: int = 1_000, 
             f"{a:016x}", f"Article {a}", text, source=f"Outlet {a % 7}", published=f"2024-01-{a % 28 + 1:02d}"
         )
         store.save(Analysis(article, passages, resolutions, (actor,), (claim,)))
-    build = time.perf_counter() - start
+    return store, time.perf_counter() - start
+
+
+def bench_map_query(tmp: Path, n_places: int = 10_000, n_articles: int = 1_000, per_article: int = 30) -> None:
+    db = tmp / "map.sqlite"
+    store, build = synthetic_store(db, n_places, n_articles, per_article)
     ids = list(store.articles(limit=n_articles)["id"])
     stored_places = count(db, "places")
     mentions = count(db, "mentions")

@@ -8,14 +8,14 @@ page adds no markup of its own around article text.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 import folium
 import pandas as pd
 from branca.element import MacroElement
-from folium.plugins import MarkerCluster
+from folium.elements import JSCSSMixin
 from jinja2 import Template
 
 from geo.static import (
@@ -73,7 +73,6 @@ class _OfflineIcons(MacroElement):
 def build_map(
     places: pd.DataFrame,
     *,
-    selected: str | None = None,
     basemap: dict | None = None,
     tiles: str = "",
     center: tuple[float, float] | None = None,
@@ -84,6 +83,8 @@ def build_map(
     Towns and facilities are pins sized by mentions and coloured by stance,
     clustered when crowded; countries are shaded shapes with a clickable
     label, seas, continents and regions an outlined label. Offline by default.
+    The selected place is drawn by ``selection_layer``, sent apart so that a
+    click does not rebuild the map.
     """
     # maxZoom on the map itself: with no tile layer Leaflet has none, and the cluster layer needs one.
     fmap = folium.Map(
@@ -108,19 +109,8 @@ def build_map(
     points = places[~places["kind"].isin(AREA_KINDS)]
     if basemap is not None and not areas.empty:
         _shade_countries(fmap, areas, stance, basemap)
-    labels = folium.FeatureGroup(name="Areas (countries, seas, regions)")
-    for row in areas.itertuples(index=False):
-        _marker(row, stance.get(row.id), row.id == selected, area=True).add_to(labels)
-    labels.add_to(fmap)
-    cluster = MarkerCluster(
-        name="Places",
-        options={"maxClusterRadius": CLUSTER_RADIUS_PX, "spiderfyOnMaxZoom": True, "showCoverageOnHover": False},
-    )
-    cluster.default_js = [("markerclusterjs", MARKERCLUSTER_JS)]
-    cluster.default_css = [("markerclustercss", MARKERCLUSTER_CSS), ("markerclusterdefault", MARKERCLUSTER_DEFAULT_CSS)]
-    for row in points.itertuples(index=False):
-        _marker(row, stance.get(row.id), row.id == selected, area=False).add_to(cluster)
-    cluster.add_to(fmap)
+    _PlaceLayer(_rows(areas, stance), clustered=False).add_to(fmap)
+    _PlaceLayer(_rows(points, stance), clustered=True).add_to(fmap)
     if center is None:
         framed = points if not points.empty else places
         if len(framed):
@@ -132,41 +122,98 @@ def build_map(
     return fmap
 
 
-def _marker(row, stance: str | None, selected: bool, *, area: bool) -> folium.Marker:
-    """A div marker: a pin sized by mentions, or an outlined label for an area.
+def selection_layer(places: pd.DataFrame, selected: str | None) -> folium.FeatureGroup:
+    """A ring around the selected place, as a layer of its own (st_folium adds it without a rebuild)."""
+    layer = folium.FeatureGroup(name="Selected place", control=False)
+    if selected is not None and selected in set(places["id"]):
+        row = places.loc[places["id"] == selected].iloc[0]
+        folium.CircleMarker(
+            location=(row["lat"], row["lon"]), radius=16, color="#222", weight=3, fill=False, interactive=False
+        ).add_to(layer)
+    return layer
 
-    Leaflet copies ``title`` onto the marker element: a stable handle for
-    people (hover) and browser tests; the place id rides in a data attribute.
+
+def _rows(places: pd.DataFrame, stance: dict[str, str | None]) -> list[list[object]]:
+    """Compact marker data: [lat, lon, id, name, tooltip, mentions, colour]."""
+    return [
+        [
+            round(float(row.lat), 5),
+            round(float(row.lon), 5),
+            str(row.id),
+            str(row.name),
+            f"{row.name} ({row.kind}, {row.mentions} mention{'s' if row.mentions != 1 else ''})",
+            int(row.mentions),
+            STANCE_COLORS.get(stance.get(row.id), STANCE_COLORS[None]),
+        ]
+        for row in places.itertuples(index=False)
+    ]
+
+
+class _PlaceLayer(JSCSSMixin, MacroElement):
+    """Markers built in the browser from one JSON array: a few dozen bytes a place instead of a
+    folium object each, which keeps thousands of places quick to send and draw.
+
+    Pins sit in a marker cluster (offline Leaflet.markercluster); area labels in a plain group.
+    Every string reaches the page as text (``textContent``, ``title``), never as markup.
+    Leaflet copies ``title`` onto the marker element: a handle for people (hover) and tests.
     """
-    color = STANCE_COLORS.get(stance, STANCE_COLORS[None])
-    name = html.escape(str(row.name))
-    place_id = html.escape(str(row.id))
-    ring = "0 0 0 3px #fff, 0 0 0 6px #222" if selected else "0 1px 3px rgba(0,0,0,.45)"
-    if area:
-        size = (max(60, 8 * len(str(row.name)) + 16), 22)
-        body = (
-            f'<div data-place-id="{place_id}" style="display:inline-block;padding:1px 6px;border-radius:4px;'
-            f"background:rgba(255,255,255,.85);border:2px solid {color};color:#222;font:italic 600 12px sans-serif;"
-            f'white-space:nowrap;box-shadow:{ring}">{name}</div>'
-        )
-        anchor = (size[0] // 2, size[1] // 2)
-    else:
-        diameter = int(14 + 6 * math.log2(1 + int(row.mentions)))
-        size = (diameter, diameter)
-        count = int(row.mentions)
-        body = (
-            f'<div data-place-id="{place_id}" style="width:{diameter}px;height:{diameter}px;border-radius:50%;'
-            f"background:{color};border:2px solid #fff;box-shadow:{ring};color:#fff;font:600 11px/{diameter}px "
-            f'sans-serif;text-align:center">{count if count > 1 else ""}</div>'
-        )
-        anchor = (diameter // 2, diameter // 2)
-    label = f"{row.name} ({row.kind}, {row.mentions} mention{'s' if row.mentions != 1 else ''})"
-    return folium.Marker(
-        location=(row.lat, row.lon),
-        tooltip=html.escape(label),
-        title=str(row.name),
-        icon=folium.DivIcon(html=body, icon_size=size, icon_anchor=anchor, class_name="geo-marker"),
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var rows = {{ this.rows|tojson }};
+  var layer = {% if this.clustered %}L.markerClusterGroup({{ this.cluster_options|tojson }})
+              {% else %}L.featureGroup(){% endif %};
+  function text(value) { var span = document.createElement("span"); span.textContent = value; return span; }
+  var markers = rows.map(function (r) {
+    var body = document.createElement("div");
+    body.setAttribute("data-place-id", r[2]);
+    var size;
+    {% if this.clustered %}
+    var d = Math.round(14 + 6 * Math.log2(1 + r[5]));
+    body.style.cssText = "width:" + d + "px;height:" + d + "px;border-radius:50%;background:" + r[6] +
+      ";border:2px solid #fff;box-shadow:0 1px 3px rgba(0,0,0,.45);color:#fff;font:600 11px/" + d +
+      "px sans-serif;text-align:center";
+    if (r[5] > 1) { body.textContent = String(r[5]); }
+    size = [d, d];
+    {% else %}
+    body.style.cssText = "display:inline-block;padding:1px 6px;border-radius:4px;background:rgba(255,255,255,.85);" +
+      "border:2px solid " + r[6] + ";color:#222;font:italic 600 12px sans-serif;white-space:nowrap";
+    body.textContent = r[3];
+    size = [Math.max(60, 8 * r[3].length + 16), 22];
+    {% endif %}
+    var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
+                          iconAnchor: [Math.round(size[0] / 2), Math.round(size[1] / 2)]});
+    return L.marker([r[0], r[1]], {title: r[3], icon: icon}).bindTooltip(text(r[4]));
+  });
+  {% if this.clustered %}layer.addLayers(markers);{% else %}markers.forEach(function (m) { layer.addLayer(m); });
+  {% endif %}
+  layer.addTo(map);
+})();
+{% endmacro %}
+"""
     )
+
+    # Loaded by folium into the page head, and by st_folium from these lists.
+    default_js: ClassVar[list[tuple[str, str]]] = [("markerclusterjs", MARKERCLUSTER_JS)]
+    default_css: ClassVar[list[tuple[str, str]]] = [
+        ("markerclustercss", MARKERCLUSTER_CSS),
+        ("markerclusterdefault", MARKERCLUSTER_DEFAULT_CSS),
+    ]
+
+    def __init__(self, rows: list[list[object]], *, clustered: bool) -> None:
+        super().__init__()
+        self._name = "PlaceLayer"
+        self.rows = rows
+        self.clustered = clustered
+        self.cluster_options = {
+            "maxClusterRadius": CLUSTER_RADIUS_PX,
+            "spiderfyOnMaxZoom": True,
+            "showCoverageOnHover": False,
+            "chunkedLoading": True,
+        }
 
 
 def _shade_countries(fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, str | None], basemap: dict) -> None:

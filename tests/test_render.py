@@ -11,18 +11,24 @@ PLACES = pd.DataFrame(
 )
 
 
-def test_map_is_offline_and_markers_carry_ids():
-    page = render.build_map(PLACES, selected="gn:1").get_root().render()
-    assert LEAFLET_JS in page and JQUERY_JS in page
-    assert "cdn" not in page.lower() and "unpkg" not in page.lower()
-    assert 'data-place-id=\\"gn:1\\"' in page or 'data-place-id="gn:1"' in page
-    assert '"title": "Tobruk"' in page
-    assert "/app/static/markercluster/leaflet.markercluster.js" in page
-
-
-def test_marker_text_is_escaped():
+def test_map_is_offline_and_carries_place_data():
     page = render.build_map(PLACES).get_root().render()
-    assert "<img src=x onerror" not in page
+    assert LEAFLET_JS in page and JQUERY_JS in page
+    assert "/app/static/markercluster/leaflet.markercluster.js" in page
+    assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+    assert '"gn:1", "Tobruk"' in page
+
+
+def test_marker_text_never_becomes_markup():
+    page = render.build_map(PLACES).get_root().render()
+    assert "<img src=x onerror" not in page  # tojson escapes < and > inside the script
+    assert "innerHTML" not in page
+
+
+def test_selection_is_a_layer_of_its_own():
+    ring = render.selection_layer(PLACES, "gn:1")
+    assert len(ring._children) == 1
+    assert not render.selection_layer(PLACES, "gn:404")._children
 
 
 def test_place_at_matches_a_marker_point_only():

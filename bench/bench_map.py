@@ -1,0 +1,112 @@
+"""The page with many places, in Chromium: first render, filter change, click to panel.
+
+    .venv/bin/python bench/bench_map.py [--places 5000] [--articles 250] [--runs 3]
+
+Builds a store of made-up articles naming that many places (bench_store.synthetic_store),
+starts the app on it and drives /usr/bin/chromium through Playwright. Targets (issue 6):
+first render with markers <= 4 s after navigation, filter change to updated map <= 1.5 s,
+click to panel <= 1 s. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from bench_store import synthetic_store  # noqa: E402
+
+from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, app_server, map_frame  # noqa: E402
+
+MARKERS = ".leaflet-marker-icon"
+
+
+def cluster_total(frame) -> int:
+    """What the map shows: single markers plus the counts on the clusters."""
+    return int(
+        frame.locator("body").evaluate(
+            "() => [...document.querySelectorAll('.leaflet-marker-icon')].reduce((n, el) =>"
+            " n + (el.classList.contains('marker-cluster') ? parseInt(el.innerText) || 0 : 1), 0)"
+        )
+    )
+
+
+def one_run(browser, url: str) -> dict[str, float]:
+    from playwright.sync_api import expect
+
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(120_000)
+    expect.set_options(timeout=120_000)
+    started = time.perf_counter()
+    page.goto(url)
+    frame = map_frame(page)
+    expect(frame.locator(MARKERS).first).to_be_visible()
+    first_render = time.perf_counter() - started
+    print(f"  markers after {first_render:.1f} s; page {page.url[-40:]}", flush=True)
+    expect(page).to_have_url(re.compile("zoom="))  # the map's first report has been handled
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    before = cluster_total(frame)
+
+    field = page.locator(".st-key-actor_filter input")
+    field.click()
+    option = page.get_by_role("option", name=re.compile(r"^Actor 3 ")).first
+    option.wait_for()
+    started = time.perf_counter()
+    option.click()
+    page.wait_for_function(
+        "([selector, before]) => { const f = [...document.querySelectorAll(selector)].pop();"
+        " if (!f || !f.contentDocument) return false; const d = f.contentDocument;"
+        " const n = [...d.querySelectorAll('.leaflet-marker-icon')].reduce((n, el) =>"
+        " n + (el.classList.contains('marker-cluster') ? parseInt(el.innerText) || 0 : 1), 0);"
+        " return n > 0 && n !== before; }",
+        arg=['iframe[title="streamlit_folium.st_folium"]:not([height="0"])', before],
+    )
+    filter_change = time.perf_counter() - started
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+
+    single = frame.locator(f"{MARKERS}:not(.marker-cluster)").first
+    name = single.get_attribute("title")
+    started = time.perf_counter()
+    single.click()
+    expect(page.get_by_role("heading", name=name).first).to_be_visible()
+    click_to_panel = time.perf_counter() - started
+    page.context.close()
+    return {"first_render_s": first_render, "filter_change_s": filter_change, "click_to_panel_s": click_to_panel}
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--places", type=int, default=5000)
+    parser.add_argument("--articles", type=int, default=250)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    per_article = 2 * -(-args.places // args.articles)  # every place named at least once
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "many.sqlite"
+        store, build = synthetic_store(db, args.places, args.articles, per_article)
+        ids = list(store.articles(limit=args.articles)["id"])
+        shown = len(store.places(ids))
+        store.close()
+        print(f"store: {shown} places on the map from {len(ids)} articles (built in {build:.1f} s)")
+        query = "&".join(f"article={i}" for i in ids)
+        with app_server({"GEO_DATABASE": str(db)}) as server, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            runs = [one_run(browser, f"{server.url}/?{query}") for _ in range(args.runs)]
+            browser.close()
+    for key in runs[0]:
+        values = [run[key] for run in runs]
+        print(f"{key:<18} median {statistics.median(values):6.2f}   runs {', '.join(f'{v:.2f}' for v in values)}")
+
+
+if __name__ == "__main__":
+    main()
