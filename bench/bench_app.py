@@ -39,7 +39,7 @@ def one_run(article_id: str, env: dict[str, str]) -> dict[str, float]:
     started = time.perf_counter()
     with app_server(env) as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport={"width": 1280, "height": 1200})
         page.set_default_timeout(60_000)
         page.goto(f"{server.url}/?article={article_id}")
         frame = map_frame(page)
@@ -63,7 +63,11 @@ def main() -> None:
         env = {"GEO_DATABASE": str(Path(tmp) / "bench.sqlite")}
         ingested = subprocess.run(
             [sys.executable, "-m", "geo", "ingest", str(SEED_TEXT)],
-            cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, check=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=True,
         )
         article_id = ingested.stdout.split()[0]
         runs = [one_run(article_id, env) for _ in range(args.runs)]

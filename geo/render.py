@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
 
 import folium
 import pandas as pd
@@ -48,6 +47,8 @@ AREA_KINDS = frozenset({"country", "continent", "sea", "region", "admin1"})
 CLUSTER_RADIUS_PX = 35  # markers closer than this on screen merge into a counted cluster
 MAX_FIT_ZOOM = 7
 MAX_ZOOM = 18
+COORDINATE_DECIMALS = 5  # sent to the browser: about a metre
+CLICK_TOLERANCE_DEG = 1e-4  # a click reports the marker's rounded point; match it to the place within ~10 m
 
 
 class _OfflineIcons(MacroElement):
@@ -137,8 +138,8 @@ def _rows(places: pd.DataFrame, stance: dict[str, str | None]) -> list[list[obje
     """Compact marker data: [lat, lon, id, name, tooltip, mentions, colour]."""
     return [
         [
-            round(float(row.lat), 5),
-            round(float(row.lon), 5),
+            round(float(row.lat), COORDINATE_DECIMALS),
+            round(float(row.lon), COORDINATE_DECIMALS),
             str(row.id),
             str(row.name),
             f"{row.name} ({row.kind}, {row.mentions} mention{'s' if row.mentions != 1 else ''})",
@@ -154,7 +155,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     folium object each, which keeps thousands of places quick to send and draw.
 
     Pins sit in a marker cluster (offline Leaflet.markercluster); area labels in a plain group.
-    Every string reaches the page as text (``textContent``, ``title``), never as markup.
+    Every string is escaped before it reaches the page (``esc``, ``textContent``, ``title``).
     Leaflet copies ``title`` onto the marker element: a handle for people (hover) and tests.
     """
 
@@ -167,21 +168,24 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
   var layer = {% if this.clustered %}L.markerClusterGroup({{ this.cluster_options|tojson }})
               {% else %}L.featureGroup(){% endif %};
   function text(value) { var span = document.createElement("span"); span.textContent = value; return span; }
+  function esc(value) {
+    return String(value).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
   var markers = rows.map(function (r) {
-    var body = document.createElement("div");
-    body.setAttribute("data-place-id", r[2]);
-    var size;
+    var size, body;
     {% if this.clustered %}
     var d = Math.round(14 + 6 * Math.log2(1 + r[5]));
-    body.style.cssText = "width:" + d + "px;height:" + d + "px;border-radius:50%;background:" + r[6] +
-      ";border:2px solid #fff;box-shadow:0 1px 3px rgba(0,0,0,.45);color:#fff;font:600 11px/" + d +
-      "px sans-serif;text-align:center";
-    if (r[5] > 1) { body.textContent = String(r[5]); }
+    body = '<div data-place-id="' + esc(r[2]) + '" style="width:' + d + "px;height:" + d +
+      "px;border-radius:50%;background:" + esc(r[6]) + ";border:2px solid #fff;box-shadow:0 1px 3px " +
+      "rgba(0,0,0,.45);color:#fff;font:600 11px/" + d + 'px sans-serif;text-align:center">' +
+      (r[5] > 1 ? String(r[5]) : "") + "</div>";
     size = [d, d];
     {% else %}
-    body.style.cssText = "display:inline-block;padding:1px 6px;border-radius:4px;background:rgba(255,255,255,.85);" +
-      "border:2px solid " + r[6] + ";color:#222;font:italic 600 12px sans-serif;white-space:nowrap";
-    body.textContent = r[3];
+    body = '<div data-place-id="' + esc(r[2]) + '" style="display:inline-block;padding:1px 6px;border-radius:4px;' +
+      "background:rgba(255,255,255,.85);border:2px solid " + esc(r[6]) + ";color:#222;" +
+      'font:italic 600 12px sans-serif;white-space:nowrap">' + esc(r[3]) + "</div>";
     size = [Math.max(60, 8 * r[3].length + 16), 22];
     {% endif %}
     var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
@@ -197,8 +201,8 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     )
 
     # Loaded by folium into the page head, and by st_folium from these lists.
-    default_js: ClassVar[list[tuple[str, str]]] = [("markerclusterjs", MARKERCLUSTER_JS)]
-    default_css: ClassVar[list[tuple[str, str]]] = [
+    default_js: list[tuple[str, str]] = [("markerclusterjs", MARKERCLUSTER_JS)]  # noqa: RUF012
+    default_css: list[tuple[str, str]] = [  # noqa: RUF012
         ("markerclustercss", MARKERCLUSTER_CSS),
         ("markerclusterdefault", MARKERCLUSTER_DEFAULT_CSS),
     ]
@@ -254,7 +258,7 @@ def place_at(places: pd.DataFrame, lat: float, lon: float) -> str | None:
         return None
     distance = (places["lat"] - lat).abs() + (places["lon"] - lon).abs()
     nearest = distance.idxmin()
-    return str(places.loc[nearest, "id"]) if distance[nearest] < 1e-6 else None
+    return str(places.loc[nearest, "id"]) if distance[nearest] < CLICK_TOLERANCE_DEG else None
 
 
 @dataclass(frozen=True, slots=True)
