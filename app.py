@@ -127,6 +127,23 @@ def add_from_url(address: str) -> None:
         set_view(articles=ids, actors=(), speakers=(), stances=(), place=None)
 
 
+def on_map_event() -> None:
+    """A click or a move on the map, handled before the script reruns, so one run shows its result."""
+    value = st.session_state.get("map") or {}
+    point = value.get("last_object_clicked")
+    if point and point != st.session_state.get("handled_click"):
+        st.session_state["handled_click"] = point
+        clicked = render.place_at(st.session_state["shown_places"], point["lat"], point["lng"])
+        if clicked:
+            set_view(place=clicked)
+    moved, zoom = value.get("center"), value.get("zoom")
+    if moved and zoom is not None:
+        state, _ = view.from_query(st.query_params.get_all)
+        center = (round(moved["lat"], 4), round(moved["lng"], 4))
+        if (center, int(zoom)) != (state.center, state.zoom):
+            set_view(center=center, zoom=int(zoom))
+
+
 def empty_map_reason(article_ids: list[str], *, filtered: bool) -> str:
     """Why the map is empty, in words a reader can act on."""
     if filtered:
@@ -256,34 +273,21 @@ with map_column:
     if places.empty:
         st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
     fmap = render.build_map(places, basemap=basemap(), tiles=config.tiles, center=origin_center, zoom=origin_zoom)
-    returned = (
-        st_folium(
-            fmap,
-            key="map",
-            height=560,
-            use_container_width=True,
-            center=state.center,
-            zoom=state.zoom,
-            returned_objects=["last_object_clicked", "center", "zoom"],
-            # The selection travels as its own layer: a click re-sends this, not the whole map.
-            feature_group_to_add=render.selection_layer(places, place),
-        )
-        or {}
+    st.session_state["shown_places"] = places[["id", "lat", "lon"]]
+    st_folium(
+        fmap,
+        key="map",
+        height=560,
+        use_container_width=True,
+        # Move the map only when the URL was changed from outside; its own moves are already shown.
+        center=state.center if url_changed else None,
+        zoom=state.zoom if url_changed else None,
+        returned_objects=["last_object_clicked", "center", "zoom"],
+        # The selection travels as its own layer: a click re-sends this, not the whole map.
+        feature_group_to_add=render.selection_layer(places, place),
+        on_change=on_map_event,
     )
     st.html(render.legend_html())
-    point = returned.get("last_object_clicked")
-    if point and point != st.session_state.get("handled_click"):
-        st.session_state["handled_click"] = point
-        clicked_place = render.place_at(places, point["lat"], point["lng"])
-        if clicked_place and clicked_place != place:
-            set_view(place=clicked_place)
-            st.rerun()
-    moved = returned.get("center")
-    if moved and returned.get("zoom") is not None:
-        new_center = (round(moved["lat"], 4), round(moved["lng"], 4))
-        if (new_center, returned["zoom"]) != (state.center, state.zoom) and st.session_state.get("map_moved"):
-            set_view(center=new_center, zoom=int(returned["zoom"]))
-        st.session_state["map_moved"] = True  # the first report is the initial fit, not a move
     filters = {"speakers": picked_speakers, "stances": picked_stances}
     downloads = st.columns(3)
     downloads[0].download_button(
