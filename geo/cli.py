@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo analyze|ingest|gazetteer|static``."""
+"""Command line: ``python -m geo analyze|ingest|export|gazetteer|parse|eval|geocode|static``."""
 
 from __future__ import annotations
 
