@@ -99,19 +99,24 @@ def build_map(
     fmap.default_js = [("leaflet", LEAFLET_JS), ("jquery", JQUERY_JS)]
     fmap.default_css = [("leaflet_css", LEAFLET_CSS)]
     _OfflineIcons(LEAFLET_IMAGES).add_to(fmap)
+    switchable: list[tuple[str, str]] = []  # (label, the layer's JavaScript name) for the layer control
     if tiles:
         folium.TileLayer(tiles, name="Tiles", control=False).add_to(fmap)
     elif basemap is not None:
-        folium.GeoJson(
+        outlines = folium.GeoJson(
             basemap, name="Country basemap", style_function=lambda _f: BASEMAP_STYLE, interactive=False, control=False
         ).add_to(fmap)
+        switchable.append(("Country basemap", outlines.get_name()))
     stance = dict(zip(places["id"], places["stance"], strict=True)) if "stance" in places else {}
     areas = places[places["kind"].isin(AREA_KINDS)]
     points = places[~places["kind"].isin(AREA_KINDS)]
     if basemap is not None and not areas.empty:
-        _shade_countries(fmap, areas, stance, basemap)
-    _PlaceLayer(_rows(areas, stance), clustered=False).add_to(fmap)
-    _PlaceLayer(_rows(points, stance), clustered=True).add_to(fmap)
+        shaded = _shade_countries(fmap, areas, stance, basemap)
+        if shaded is not None:
+            switchable.append(("Countries named (shaded)", shaded.get_name()))
+    _PlaceLayer(_rows(areas, stance), clustered=False, label="Areas (labels)").add_to(fmap)
+    _PlaceLayer(_rows(points, stance), clustered=True, label="Places (pins)").add_to(fmap)
+    _LayerSwitch(switchable).add_to(fmap)
     if center is None:
         framed = points if not points.empty else places
         if len(framed):
@@ -195,6 +200,8 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
   {% if this.clustered %}layer.addLayers(markers);{% else %}markers.forEach(function (m) { layer.addLayer(m); });
   {% endif %}
   layer.addTo(map);
+  map.geoOverlays = map.geoOverlays || {};
+  map.geoOverlays[{{ this.label|tojson }}] = layer;
 })();
 {% endmacro %}
 """
@@ -207,11 +214,12 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
         ("markerclusterdefault", MARKERCLUSTER_DEFAULT_CSS),
     ]
 
-    def __init__(self, rows: list[list[object]], *, clustered: bool) -> None:
+    def __init__(self, rows: list[list[object]], *, clustered: bool, label: str) -> None:
         super().__init__()
         self._name = "PlaceLayer"
         self.rows = rows
         self.clustered = clustered
+        self.label = label
         self.cluster_options = {
             "maxClusterRadius": CLUSTER_RADIUS_PX,
             "spiderfyOnMaxZoom": True,
@@ -220,15 +228,40 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
         }
 
 
-def _shade_countries(fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, str | None], basemap: dict) -> None:
+class _LayerSwitch(MacroElement):
+    """Leaflet's layer control over the place layers (made in the browser) and the folium layers named."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var overlays = Object.assign({}, map.geoOverlays || {});
+  {% for label, name in this.layers %}overlays[{{ label|tojson }}] = {{ name }};
+  {% endfor %}
+  L.control.layers(null, overlays, {collapsed: true}).addTo(map);
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, layers: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "LayerSwitch"
+        self.layers = layers
+
+
+def _shade_countries(
+    fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, str | None], basemap: dict
+) -> folium.GeoJson | None:
     colors = {
         row.country: STANCE_COLORS.get(stance.get(row.id), STANCE_COLORS[None])
         for row in areas[areas["kind"] == "country"].itertuples(index=False)
     }
     features = [f for f in basemap.get("features", []) if f["properties"].get("iso_a2") in colors]
     if not features:
-        return
-    folium.GeoJson(
+        return None
+    shaded = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name="Countries named",
         style_function=lambda feature: {
@@ -238,7 +271,9 @@ def _shade_countries(fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, st
             "fillOpacity": 0.18,
         },
         interactive=False,
-    ).add_to(fmap)
+    )
+    shaded.add_to(fmap)
+    return shaded
 
 
 def legend_html() -> str:

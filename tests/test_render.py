@@ -76,3 +76,10 @@ def test_claim_html_escapes_everything():
     out = render.claim_html("<b>src</b>", "<i>via</i>", "said", "denies", True, "<script>x</script>")
     assert "<script>" not in out and "<b>src" not in out and "<i>via" not in out
     assert "denies" in out and "hedged" in out
+
+
+def test_layer_control_lists_places_areas_and_basemap():
+    basemap = {"type": "FeatureCollection", "features": []}
+    page = render.build_map(PLACES, basemap=basemap).get_root().render()
+    assert "L.control.layers(" in page
+    assert '"Places (pins)"' in page and '"Areas (labels)"' in page and '"Country basemap"' in page
