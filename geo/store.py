@@ -276,9 +276,8 @@ class Store:
                         claim.stance,
                         int(claim.hedged),
                         claim.text,
-                        # Fields geo.claims adds to Claim; absent from older Claim values.
-                        getattr(claim, "speaker_text", None),
-                        getattr(claim, "speaker_actor", None),
+                        claim.speaker_text,
+                        claim.speaker_actor,
                         ",".join(claim.contradicts) or None,
                     ),
                 )
