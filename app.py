@@ -259,7 +259,8 @@ if (picked, picked_speakers, picked_stances) != (selected_actors, chosen_speaker
 
 places = store().places(articles, picked, speakers=picked_speakers, stances=picked_stances)
 claims = store().claims(articles)
-places["stance"] = places["id"].map(render.place_stances(claims))
+stance_of_place = render.place_stances(claims)
+places["stance"] = places["id"].map(stance_of_place)
 place = state.place if state.place in set(places["id"]) else None
 
 # -- map and passages -------------------------------------------------------------------------
@@ -289,31 +290,32 @@ with map_column:
     )
     st.html(render.legend_html())
     filters = {"speakers": picked_speakers, "stances": picked_stances}
-    downloads = st.columns(3)
-    downloads[0].download_button(
-        "GeoJSON",
-        lambda: export.geojson(store(), articles, picked, **filters),
-        file_name="news-map.geojson",
-        mime="application/geo+json",
-        on_click="ignore",
-        help="Places with their mentions, actors and claims",
+    # (label, file, MIME type, what it holds, how to make it): built only when clicked.
+    exports = (
+        (
+            "GeoJSON",
+            "news-map.geojson",
+            "application/geo+json",
+            "Places with their mentions, actors and claims",
+            lambda: export.geojson(store(), articles, picked, **filters),
+        ),
+        (
+            "Claims CSV",
+            "claims.csv",
+            "text/csv",
+            "One row per claim and place, with offsets and passage text",
+            lambda: export.claims_csv(store(), articles, picked, **filters),
+        ),
+        (
+            "Offline HTML map",
+            "news-map.html",
+            "text/html",
+            "A map that opens with no network",
+            lambda: export.html_map(store(), articles, picked, basemap=basemap(), **filters),
+        ),
     )
-    downloads[1].download_button(
-        "Claims CSV",
-        lambda: export.claims_csv(store(), articles, picked, **filters),
-        file_name="claims.csv",
-        mime="text/csv",
-        on_click="ignore",
-        help="One row per claim and place, with offsets and passage text",
-    )
-    downloads[2].download_button(
-        "Offline HTML map",
-        lambda: export.html_map(store(), articles, picked, basemap=basemap(), **filters),
-        file_name="news-map.html",
-        mime="text/html",
-        on_click="ignore",
-        help="A map that opens with no network",
-    )
+    for column, (label, file_name, mime, hint, make) in zip(st.columns(len(exports)), exports, strict=True):
+        column.download_button(label, make, file_name=file_name, mime=mime, on_click="ignore", help=hint)
     with st.expander("Share this view"):
         current, _ = view.from_query(st.query_params.get_all)
         base = str(st.context.url or "").split("?")[0]
@@ -337,7 +339,7 @@ with panel:
             first = how.iloc[0]
             st.caption(f"{render.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
             correct_place_ui(how, place)
-        stance = render.place_stances(claims).get(place)
+        stance = stance_of_place.get(place)
         if stance:
             st.caption(f"Claims: {render.STANCE_LABELS[stance]}.")
         passages = store().passages_for_place(articles, place)
