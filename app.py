@@ -164,6 +164,8 @@ with st.expander("How to read this map"):
         "- **Shaded countries** and **outlined labels** (seas, regions, continents) are areas, not points.\n"
         "- **Click** a pin or label to read every passage that names the place, with the place and the actors "
         "highlighted, the claims made there, and why the gazetteer chose that entry.\n"
+        "- **Layers** (the stacked squares, top right of the map) switch pins, labels, shaded countries and the "
+        "basemap, and show the claims of each speaker as rings round the places they speak about.\n"
         "- **Filter** by actor (places in passages that mention them), by speaker and by stance.\n"
         "- The **link** in the address bar always reproduces this view; *Share this view* under the map copies it."
     )
@@ -273,7 +275,20 @@ map_column, panel = st.columns([3, 2], gap="medium")
 with map_column:
     if places.empty:
         st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
-    fmap = render.build_map(places, basemap=basemap(), tiles=config.tiles, center=origin_center, zoom=origin_zoom)
+    # The claims layers follow the speaker and stance filters, as the places do.
+    filtered_claims = (
+        store().claims(articles, speakers=picked_speakers, stances=picked_stances)
+        if picked_speakers or picked_stances
+        else claims
+    )
+    fmap = render.build_map(
+        places,
+        claims=filtered_claims,
+        basemap=basemap(),
+        tiles=config.tiles,
+        center=origin_center,
+        zoom=origin_zoom,
+    )
     st.session_state["shown_places"] = places[["id", "lat", "lon"]]
     st_folium(
         fmap,

@@ -49,6 +49,7 @@ MAX_FIT_ZOOM = 7
 MAX_ZOOM = 18
 COORDINATE_DECIMALS = 5  # sent to the browser: about a metre
 CLICK_TOLERANCE_DEG = 1e-4  # a click reports the marker's rounded point; match it to the place within ~10 m
+MAX_CLAIM_LAYERS = 12  # speakers with the most claims get a layer each; more would crowd the layer control
 
 
 class _OfflineIcons(MacroElement):
@@ -74,6 +75,7 @@ class _OfflineIcons(MacroElement):
 def build_map(
     places: pd.DataFrame,
     *,
+    claims: pd.DataFrame | None = None,
     basemap: dict | None = None,
     tiles: str = "",
     center: tuple[float, float] | None = None,
@@ -83,7 +85,9 @@ def build_map(
 
     Towns and facilities are pins sized by mentions and coloured by stance,
     clustered when crowded; countries are shaded shapes with a clickable
-    label, seas, continents and regions an outlined label. Offline by default.
+    label, seas, continents and regions an outlined label. ``claims`` (rows of
+    ``Store.claims``) adds one switchable layer per speaker: a ring round each
+    shown place that speaker makes claims about. Offline by default.
     The selected place is drawn by ``selection_layer``, sent apart so that a
     click does not rebuild the map.
     """
@@ -114,8 +118,10 @@ def build_map(
         shaded = _shade_countries(fmap, areas, stance, basemap)
         if shaded is not None:
             switchable.append(("Countries named (shaded)", shaded.get_name()))
-    _PlaceLayer(_rows(areas, stance), clustered=False, label="Areas (labels)").add_to(fmap)
     _PlaceLayer(_rows(points, stance), clustered=True, label="Places (pins)").add_to(fmap)
+    _PlaceLayer(_rows(areas, stance), clustered=False, label="Areas (labels)").add_to(fmap)
+    if claims is not None and not claims.empty:
+        _ClaimLayers(claim_layers(claims, places)).add_to(fmap)
     _LayerSwitch(switchable).add_to(fmap)
     if center is None:
         framed = points if not points.empty else places
@@ -228,8 +234,88 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
         }
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimLayer:
+    """What one speaker claims about the places on the map, ready for the browser."""
+
+    speaker: str
+    claims: int
+    rows: tuple[tuple[float, float, str, str], ...]  # lat, lon, colour, tooltip
+
+    @property
+    def label(self) -> str:
+        # Leaflet's layer control inserts labels as HTML: the speaker's name is article text.
+        return f"Claims by {html.escape(self.speaker)} ({self.claims})"
+
+
+_STANCE_VERBS = {"asserted": "asserts", "denied": "denies", "contested": "asserts and denies"}
+
+
+def claim_layers(claims: pd.DataFrame, places: pd.DataFrame, limit: int = MAX_CLAIM_LAYERS) -> list[ClaimLayer]:
+    """One layer per speaker (most claims first, at most ``limit``): the shown places they make claims about.
+
+    A place's ring takes the colour of the speaker's stance there: asserted, denied, or
+    contested when the same speaker does both.
+    """
+    points = places.set_index("id")[["lat", "lon", "name"]]
+    about = claims[claims["place_id"].isin(points.index) & claims["speaker"].notna()]
+    if about.empty:
+        return []
+    counts = about.drop_duplicates(["article_id", "claim_id"]).groupby("speaker").size()
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))[:limit]
+    layers = []
+    for speaker, count in ranked:
+        rows = []
+        for place_id, group in about[about["speaker"] == speaker].groupby("place_id", sort=True):
+            stance = _stance(set(group["stance"]))
+            lat, lon, name = points.loc[place_id]
+            n = len(group.drop_duplicates(["article_id", "claim_id"]))
+            tooltip = (
+                f"{name}: {speaker} {_STANCE_VERBS[stance]} ({n} claim{'s' if n != 1 else ''})"
+                f" — “{_excerpt(group['text'].iloc[0])}”"
+            )
+            point = (round(float(lat), COORDINATE_DECIMALS), round(float(lon), COORDINATE_DECIMALS))
+            rows.append((*point, STANCE_COLORS[stance], tooltip))
+        layers.append(ClaimLayer(str(speaker), int(count), tuple(rows)))
+    return layers
+
+
+class _ClaimLayers(MacroElement):
+    """One Leaflet layer per speaker, off until switched on in the layer control.
+
+    Rings, not filled discs: a click inside a ring still reaches the pin beneath it.
+    Tooltips are text nodes, so article text never becomes markup.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  map.geoClaimOverlays = map.geoClaimOverlays || {};
+  {{ this.layers|tojson }}.forEach(function (spec) {
+    var group = L.featureGroup();
+    spec.rows.forEach(function (r) {
+      var tip = document.createElement("span");
+      tip.textContent = r[3];
+      L.circleMarker([r[0], r[1]], {radius: 15, color: r[2], weight: 3, opacity: 0.9, fill: false})
+        .bindTooltip(tip).addTo(group);
+    });
+    map.geoClaimOverlays[spec.label] = group;
+  });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, layers: list[ClaimLayer]) -> None:
+        super().__init__()
+        self._name = "ClaimLayers"
+        self.layers = [{"label": layer.label, "rows": [list(row) for row in layer.rows]} for layer in layers]
+
+
 class _LayerSwitch(MacroElement):
-    """Leaflet's layer control over the place layers (made in the browser) and the folium layers named."""
+    """Leaflet's layer control: place layers, then the folium layers named, then a layer per speaker."""
 
     _template = Template(
         """
@@ -239,6 +325,7 @@ class _LayerSwitch(MacroElement):
   var overlays = Object.assign({}, map.geoOverlays || {});
   {% for label, name in this.layers %}overlays[{{ label|tojson }}] = {{ name }};
   {% endfor %}
+  Object.assign(overlays, map.geoClaimOverlays || {});  // listed last: a layer per speaker
   L.control.layers(null, overlays, {collapsed: true}).addTo(map);
 })();
 {% endmacro %}
@@ -345,13 +432,16 @@ def place_stances(claims: pd.DataFrame) -> dict[str, str]:
         return stances
     with_place = claims[claims["place_id"].notna()]
     for place_id, group in with_place.groupby("place_id"):
-        kinds = set(group["stance"])
         linked = "contradicts" in group and any(bool(value) for value in group["contradicts"])
-        if linked or kinds >= {"asserts", "denies"}:
-            stances[str(place_id)] = "contested"
-        else:
-            stances[str(place_id)] = "denied" if kinds == {"denies"} else "asserted"
+        stances[str(place_id)] = "contested" if linked else _stance(set(group["stance"]))
     return stances
+
+
+def _stance(kinds: set[str]) -> str:
+    """How a set of claim stances reads on the map."""
+    if kinds >= {"asserts", "denies"}:
+        return "contested"
+    return "denied" if kinds == {"denies"} else "asserted"
 
 
 def claim_html(speaker: str, via: str | None, cue: str, stance: str, hedged: bool, text: str) -> str:

@@ -156,6 +156,28 @@ def test_cluster_click_zooms_to_its_places(browser, served_seed):
     assert zoom > 4
 
 
+def test_claims_layer_of_a_speaker_rings_the_places_they_speak_about(browser, served_seed):
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    frame = map_frame(page)
+    rings = frame.locator("path.leaflet-interactive[fill='none']")
+    expect(rings).to_have_count(0)  # claims layers start switched off
+    frame.locator(".leaflet-control-layers").hover()
+    entry = frame.locator(".leaflet-control-layers-overlays label").filter(
+        has_text=re.compile(r"^\s*Claims by Bloomberg")
+    )
+    expect(entry).to_have_count(1)
+    entry.locator("input").check()
+    expect(rings).to_have_count(1)  # Bloomberg's one claim is about Moscow
+    box = rings.first.bounding_box()
+    rings.first.hover(position={"x": 2, "y": box["height"] / 2})  # on the ring itself: its middle is the pin
+    expect(frame.locator(".leaflet-tooltip").filter(has_text="Moscow: Bloomberg asserts")).to_be_visible()
+
+
 def test_shared_link_restores_the_map_view(browser, served_seed):
     from playwright.sync_api import expect
 

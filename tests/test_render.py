@@ -83,3 +83,41 @@ def test_layer_control_lists_places_areas_and_basemap():
     page = render.build_map(PLACES, basemap=basemap).get_root().render()
     assert "L.control.layers(" in page
     assert '"Places (pins)"' in page and '"Areas (labels)"' in page and '"Country basemap"' in page
+
+
+CLAIMS = pd.DataFrame(
+    [
+        ("a1", "c1", "LNA", "denies", "gn:1", "No"),
+        ("a1", "c2", "LNA", "asserts", "gn:1", "Yes"),
+        ("a1", "c2", "LNA", "asserts", "gn:2", "Yes"),
+        ("a2", "c1", "<b>Bloomberg</b>", "asserts", "gn:1", "<script>x</script>"),
+        ("a2", "c2", "Nobody", "asserts", "gn:404", "a place filtered off the map"),
+        ("a2", "c3", "Nowhere", "asserts", None, "about no place"),
+    ],
+    columns=["article_id", "claim_id", "speaker", "stance", "place_id", "text"],
+)
+
+
+def test_claim_layers_one_per_speaker_about_shown_places():
+    layers = render.claim_layers(CLAIMS, PLACES)
+    assert [layer.speaker for layer in layers] == ["LNA", "<b>Bloomberg</b>"]  # most claims first
+    lna = layers[0]
+    assert lna.claims == 2
+    colours = {row[3].split(":")[0]: row[2] for row in lna.rows}
+    assert colours["Tobruk"] == render.STANCE_COLORS["contested"]  # the LNA both asserts and denies there
+    assert render.STANCE_COLORS["asserted"] in colours.values()
+    assert render.claim_layers(CLAIMS, PLACES, limit=1) == layers[:1]
+
+
+def test_claim_layer_labels_and_tooltips_stay_text():
+    layers = render.claim_layers(CLAIMS, PLACES)
+    assert layers[1].label == "Claims by &lt;b&gt;Bloomberg&lt;/b&gt; (1)"  # the layer control inserts labels as HTML
+    page = render.build_map(PLACES, claims=CLAIMS).get_root().render()
+    assert "Claims by \\u0026lt;b\\u0026gt;Bloomberg" in page  # tojson writes & as \u0026 inside the script
+    assert "<script>x" not in page and "<b>Bloomberg" not in page
+    assert "textContent" in page and "innerHTML" not in page
+
+
+def test_no_claims_no_claim_layers():
+    page = render.build_map(PLACES, claims=CLAIMS.iloc[0:0]).get_root().render()
+    assert "Claims by" not in page
