@@ -176,8 +176,29 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
 (function () {
   var map = {{ this._parent.get_name() }};
   var rows = {{ this.rows|tojson }};
-  var layer = {% if this.clustered %}L.markerClusterGroup({{ this.cluster_options|tojson }})
-              {% else %}L.featureGroup(){% endif %};
+  {% if this.clustered %}
+  // A cluster takes the stance colour its places share; places that disagree make it "contested".
+  var stanceColors = {{ this.stance_colors|tojson }};
+  function clusterIcon(cluster) {
+    var seen = {};
+    cluster.getAllChildMarkers().forEach(function (m) { seen[m.options.stance] = true; });
+    var color = seen[stanceColors.contested] || (seen[stanceColors.asserted] && seen[stanceColors.denied])
+      ? stanceColors.contested : seen[stanceColors.denied] ? stanceColors.denied
+      : seen[stanceColors.asserted] ? stanceColors.asserted : stanceColors.none;
+    var count = cluster.getChildCount();
+    var d = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 48;
+    return L.divIcon({
+      html: '<div style="width:' + d + "px;height:" + d + "px;border-radius:50%;background:" + color +
+        ";opacity:.85;border:3px solid rgba(255,255,255,.9);box-shadow:0 0 0 2px " + color + ";color:#fff;" +
+        "font:700 12px/" + d + 'px sans-serif;text-align:center">' + count + "</div>",
+      className: "marker-cluster geo-cluster", iconSize: [d, d]});
+  }
+  var options = {{ this.cluster_options|tojson }};
+  options.iconCreateFunction = clusterIcon;
+  var layer = L.markerClusterGroup(options);
+  {% else %}
+  var layer = L.featureGroup();
+  {% endif %}
   function text(value) { var span = document.createElement("span"); span.textContent = value; return span; }
   function esc(value) {
     return String(value).replace(/[&<>"']/g, function (c) {
@@ -201,7 +222,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     {% endif %}
     var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
                           iconAnchor: [Math.round(size[0] / 2), Math.round(size[1] / 2)]});
-    return L.marker([r[0], r[1]], {title: r[3], icon: icon}).bindTooltip(text(r[4]));
+    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: r[6]}).bindTooltip(text(r[4]));
   });
   {% if this.clustered %}layer.addLayers(markers);{% else %}markers.forEach(function (m) { layer.addLayer(m); });
   {% endif %}
@@ -226,6 +247,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
         self.rows = rows
         self.clustered = clustered
         self.label = label
+        self.stance_colors = {str(stance or "none"): color for stance, color in STANCE_COLORS.items()}
         self.cluster_options = {
             "maxClusterRadius": CLUSTER_RADIUS_PX,
             "spiderfyOnMaxZoom": True,
@@ -371,7 +393,8 @@ def legend_html() -> str:
         f'margin-right:5px"></span>{html.escape(STANCE_LABELS[stance])}</span>'
         for stance, color in STANCE_COLORS.items()
     )
-    return f'<div style="font-size:0.85rem;color:#444">{items} · pin size: mentions · shaded: countries named</div>'
+    notes = "pin size: mentions · a cluster takes the colour its places share · shaded: countries named"
+    return f'<div style="font-size:0.85rem;color:#444">{items}<div style="color:#666">{notes}</div></div>'
 
 
 def place_at(places: pd.DataFrame, lat: float, lon: float) -> str | None:

@@ -178,6 +178,25 @@ def test_claims_layer_of_a_speaker_rings_the_places_they_speak_about(browser, se
     expect(frame.locator(".leaflet-tooltip").filter(has_text="Moscow: Bloomberg asserts")).to_be_visible()
 
 
+def test_narrow_window_stacks_map_and_panel_without_sideways_scrolling(browser, served_seed):
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = browser.new_context(viewport={"width": 420, "height": 1400}).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    map_box = page.locator('iframe[title="streamlit_folium.st_folium"]').last.bounding_box()
+    assert map_box["width"] > 300  # the map takes the window's width, the sidebar folds away
+    marker(map_frame(page), "Tobruk").click()
+    heading = page.get_by_role("heading", name="Tobruk")
+    expect(heading).to_be_visible()
+    map_box = page.locator('iframe[title="streamlit_folium.st_folium"]').last.bounding_box()  # after any scroll
+    assert heading.bounding_box()["y"] > map_box["y"] + map_box["height"]  # the panel comes below the map
+    page.screenshot(path=str(ARTIFACTS / "narrow.png"), full_page=True)
+
+
 def test_shared_link_restores_the_map_view(browser, served_seed):
     from playwright.sync_api import expect
 
