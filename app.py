@@ -140,6 +140,9 @@ def on_map_event() -> None:
     if moved and zoom is not None:
         state, _ = view.from_query(st.query_params.get_all)
         center = (round(moved["lat"], 4), round(moved["lng"], 4))
+        opened_to_fit = st.session_state["map_origin"][0] is None
+        if opened_to_fit and (center, int(zoom)) == (render.DEFAULT_CENTER, render.DEFAULT_ZOOM):
+            return  # the view the map opens with before it fits its places: no view to keep
         if (center, int(zoom)) != (state.center, state.zoom):
             set_view(center=center, zoom=int(zoom))
 

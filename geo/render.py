@@ -29,6 +29,7 @@ from geo.static import (
 from geo.types import Place
 
 DEFAULT_CENTER = (20.0, 10.0)
+DEFAULT_ZOOM = 2  # the map opens here, then fits its places when the link names no view
 BASEMAP_STYLE = {"fillColor": "#eef0f2", "color": "#9aa3ad", "weight": 0.6, "fillOpacity": 1.0}
 # One colour per stance, used by markers, shaded areas and the legend alike.
 STANCE_COLORS = {
@@ -94,7 +95,7 @@ def build_map(
     # maxZoom on the map itself: with no tile layer Leaflet has none, and the cluster layer needs one.
     fmap = folium.Map(
         location=center or DEFAULT_CENTER,
-        zoom_start=zoom or 2,
+        zoom_start=zoom or DEFAULT_ZOOM,
         tiles=None,
         control_scale=True,
         maxZoom=MAX_ZOOM,

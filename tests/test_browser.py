@@ -197,6 +197,26 @@ def test_narrow_window_stacks_map_and_panel_without_sideways_scrolling(browser, 
     page.screenshot(path=str(ARTIFACTS / "narrow.png"), full_page=True)
 
 
+def test_back_button_steps_through_earlier_views(browser, served_seed):
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    for name, place_id in (("Tobruk", "81302"), ("Benghazi", "88319")):
+        marker(map_frame(page), name).click()
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+        expect(page).to_have_url(re.compile(rf"place=gn(%3A|:){place_id}"))
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"place=gn(%3A|:)81302"))
+    expect(page.get_by_role("heading", name="Tobruk")).to_be_visible()
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"place="))
+    expect(page.get_by_role("heading", name="Places", exact=True)).to_be_visible()
+
+
 def test_shared_link_restores_the_map_view(browser, served_seed):
     from playwright.sync_api import expect
 
