@@ -22,6 +22,8 @@ from dataclasses import dataclass
 ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
 PLACE_ID = re.compile(r"^[a-z]{2,5}:[A-Za-z0-9._-]{1,80}$")
 MAX_VALUES = 50  # per parameter; a link with more is cut, with a warning
+# Articles: as many as the page offers to choose (16-hex ids keep such a link near 13 KB).
+MAX_ARTICLES = 500
 MAX_VALUE_CHARS = 120
 MAX_ZOOM = 18
 STANCES = ("asserts", "denies")
@@ -59,7 +61,7 @@ class ViewState:
 def from_query(get_all: Callable[[str], Sequence[str]]) -> tuple[ViewState, list[str]]:
     """Read the view from query parameters (``get_all(name)`` lists a parameter's values)."""
     warnings: list[str] = []
-    articles = _valid(get_all("article"), "article", lambda v: bool(ARTICLE_ID.match(v)), warnings)
+    articles = _valid(get_all("article"), "article", lambda v: bool(ARTICLE_ID.match(v)), warnings, MAX_ARTICLES)
     actors = _valid(get_all("actor"), "actor", lambda v: bool(v.strip()) and len(v) <= MAX_VALUE_CHARS, warnings)
     places = _valid(get_all("place"), "place", lambda v: bool(PLACE_ID.match(v)), warnings)
     if len(places) > 1:
@@ -88,11 +90,13 @@ def _center(value: str) -> tuple[float, float] | None:
     return (lat, lon) if -90 <= lat <= 90 and -360 <= lon <= 360 else None
 
 
-def _valid(values: Sequence[str], name: str, ok: Callable[[str], bool], warnings: list[str]) -> list[str]:
+def _valid(
+    values: Sequence[str], name: str, ok: Callable[[str], bool], warnings: list[str], most: int = MAX_VALUES
+) -> list[str]:
     values = list(values)
-    if len(values) > MAX_VALUES:
-        warnings.append(f"The link has {len(values)} '{name}' values; only the first {MAX_VALUES} are used.")
-        values = values[:MAX_VALUES]
+    if len(values) > most:
+        warnings.append(f"The link has {len(values)} '{name}' values; only the first {most} are used.")
+        values = values[:most]
     kept = [v for v in values if ok(v)]
     for bad in (v for v in values if not ok(v)):
         shown = bad if len(bad) <= 40 else bad[:40] + "…"

@@ -36,6 +36,10 @@ def test_too_many_values_are_cut():
     state, warnings = view.from_query(params(actor=[f"a{i}" for i in range(200)]))
     assert len(state.actors) == view.MAX_VALUES
     assert any("only the first" in w for w in warnings)
+    many = [f"{i:016x}" for i in range(view.MAX_ARTICLES + 5)]
+    state, warnings = view.from_query(params(article=many))
+    assert state.articles == tuple(many[: view.MAX_ARTICLES])  # a map of hundreds of articles is a link too
+    assert len(warnings) == 1
 
 
 def test_match_actors_by_name_or_id():
