@@ -7,7 +7,9 @@ page adds no markup of its own around article text.
 
 from __future__ import annotations
 
+import functools
 import html
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,6 +18,8 @@ import pandas as pd
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from geo.static import (
     JQUERY_JS,
@@ -31,6 +35,7 @@ from geo.types import Place
 DEFAULT_CENTER = (20.0, 10.0)
 DEFAULT_ZOOM = 2  # the map opens here, then fits its places when the link names no view
 BASEMAP_STYLE = {"fillColor": "#eef0f2", "color": "#9aa3ad", "weight": 0.6, "fillOpacity": 1.0}
+BASEMAP_PANE = "geo-basemap"  # below Leaflet's overlay pane (z-index 400): the shaded countries stay on top
 # One colour per stance, used by markers, shaded areas and the legend alike.
 STANCE_COLORS = {
     "asserted": "#2c7fb8",
@@ -78,6 +83,7 @@ def build_map(
     *,
     claims: pd.DataFrame | None = None,
     basemap: dict | None = None,
+    basemap_url: str | None = None,
     tiles: str = "",
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
@@ -86,9 +92,12 @@ def build_map(
 
     Towns and facilities are pins sized by mentions and coloured by stance,
     clustered when crowded; countries are shaded shapes with a clickable
-    label, seas, continents and regions an outlined label. ``claims`` (rows of
-    ``Store.claims``) adds one switchable layer per speaker: a ring round each
-    shown place that speaker makes claims about. Offline by default.
+    label, seas, continents and regions an outlined label. The country basemap
+    is ``basemap`` itself, or fetched by the browser from ``basemap_url`` when
+    given (the page serves it as a static file; ``basemap`` still gives the
+    shapes of the countries named). ``claims`` (rows of ``Store.claims``) adds
+    one switchable layer per speaker: a ring round each shown place that
+    speaker makes claims about. Offline by default.
     The selected place is drawn by ``selection_layer``, sent apart so that a
     click does not rebuild the map.
     """
@@ -107,10 +116,11 @@ def build_map(
     switchable: list[tuple[str, str]] = []  # (label, the layer's JavaScript name) for the layer control
     if tiles:
         folium.TileLayer(tiles, name="Tiles", control=False).add_to(fmap)
+    elif basemap_url is not None:
+        outlines = _Outlines(url=basemap_url, styles={"": BASEMAP_STYLE}, pane=BASEMAP_PANE).add_to(fmap)
+        switchable.append(("Country basemap", outlines.get_name()))
     elif basemap is not None:
-        outlines = folium.GeoJson(
-            basemap, name="Country basemap", style_function=lambda _f: BASEMAP_STYLE, interactive=False, control=False
-        ).add_to(fmap)
+        outlines = _Outlines(data=_basemap_json(basemap), styles={"": BASEMAP_STYLE}, pane=BASEMAP_PANE).add_to(fmap)
         switchable.append(("Country basemap", outlines.get_name()))
     stance = dict(zip(places["id"], places["stance"], strict=True)) if "stance" in places else {}
     areas = places[places["kind"].isin(AREA_KINDS)]
@@ -146,17 +156,21 @@ def selection_layer(places: pd.DataFrame, selected: str | None) -> folium.Featur
     return layer
 
 
+_STANCE_ORDER = (None, "asserted", "denied", "contested")  # a row names its stance by position here
+
+
 def _rows(places: pd.DataFrame, stance: dict[str, str | None]) -> list[list[object]]:
-    """Compact marker data: [lat, lon, id, name, tooltip, mentions, colour]."""
+    """Compact marker data: [lat, lon, id, name, kind, mentions, stance index]; the browser builds the rest."""
+    order = {value: index for index, value in enumerate(_STANCE_ORDER)}
     return [
         [
             round(float(row.lat), COORDINATE_DECIMALS),
             round(float(row.lon), COORDINATE_DECIMALS),
             str(row.id),
             str(row.name),
-            f"{row.name} ({row.kind}, {row.mentions} mention{'s' if row.mentions != 1 else ''})",
+            str(row.kind),
             int(row.mentions),
-            STANCE_COLORS.get(stance.get(row.id), STANCE_COLORS[None]),
+            order.get(stance.get(row.id), 0),
         ]
         for row in places.itertuples(index=False)
     ]
@@ -176,7 +190,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var rows = {{ this.rows|tojson }};
+  var rows = {{ this.rows }};
   {% if this.clustered %}
   // A cluster takes the stance colour its places share; places that disagree make it "contested".
   var stanceColors = {{ this.stance_colors|tojson }};
@@ -206,24 +220,26 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
   }
+  var palette = {{ this.palette|tojson }};
   var markers = rows.map(function (r) {
-    var size, body;
+    var size, body, color = palette[r[6]];
+    var tip = r[3] + " (" + r[4] + ", " + r[5] + " mention" + (r[5] === 1 ? "" : "s") + ")";
     {% if this.clustered %}
     var d = Math.round(14 + 6 * Math.log2(1 + r[5]));
     body = '<div data-place-id="' + esc(r[2]) + '" style="width:' + d + "px;height:" + d +
-      "px;border-radius:50%;background:" + esc(r[6]) + ";border:2px solid #fff;box-shadow:0 1px 3px " +
+      "px;border-radius:50%;background:" + esc(color) + ";border:2px solid #fff;box-shadow:0 1px 3px " +
       "rgba(0,0,0,.45);color:#fff;font:600 11px/" + d + 'px sans-serif;text-align:center">' +
       (r[5] > 1 ? String(r[5]) : "") + "</div>";
     size = [d, d];
     {% else %}
     body = '<div data-place-id="' + esc(r[2]) + '" style="display:inline-block;padding:1px 6px;border-radius:4px;' +
-      "background:rgba(255,255,255,.85);border:2px solid " + esc(r[6]) + ";color:#222;" +
+      "background:rgba(255,255,255,.85);border:2px solid " + esc(color) + ";color:#222;" +
       'font:italic 600 12px sans-serif;white-space:nowrap">' + esc(r[3]) + "</div>";
     size = [Math.max(60, 8 * r[3].length + 16), 22];
     {% endif %}
     var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
                           iconAnchor: [Math.round(size[0] / 2), Math.round(size[1] / 2)]});
-    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: r[6]}).bindTooltip(text(r[4]));
+    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: color}).bindTooltip(text(tip));
   });
   {% if this.clustered %}layer.addLayers(markers);{% else %}markers.forEach(function (m) { layer.addLayer(m); });
   {% endif %}
@@ -245,10 +261,11 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     def __init__(self, rows: list[list[object]], *, clustered: bool, label: str) -> None:
         super().__init__()
         self._name = "PlaceLayer"
-        self.rows = rows
+        self.rows = _script_json(rows)  # serialised once: st_folium renders the script more than once
         self.clustered = clustered
         self.label = label
         self.stance_colors = {str(stance or "none"): color for stance, color in STANCE_COLORS.items()}
+        self.palette = [STANCE_COLORS[stance] for stance in _STANCE_ORDER]
         self.cluster_options = {
             "maxClusterRadius": CLUSTER_RADIUS_PX,
             "spiderfyOnMaxZoom": True,
@@ -280,27 +297,31 @@ def claim_layers(claims: pd.DataFrame, places: pd.DataFrame, limit: int = MAX_CL
     A place's ring takes the colour of the speaker's stance there: asserted, denied, or
     contested when the same speaker does both.
     """
-    points = places.set_index("id")[["lat", "lon", "name"]]
-    about = claims[claims["place_id"].isin(points.index) & claims["speaker"].notna()]
+    about = claims.loc[
+        claims["place_id"].isin(places["id"]) & claims["speaker"].notna(),
+        ["article_id", "claim_id", "speaker", "place_id", "stance", "text"],
+    ]
     if about.empty:
         return []
-    counts = about.drop_duplicates(["article_id", "claim_id"]).groupby("speaker").size()
+    about = about.assign(claim=about["article_id"] + "/" + about["claim_id"])
+    counts = about.groupby("speaker")["claim"].nunique()
     ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))[:limit]
-    layers = []
-    for speaker, count in ranked:
-        rows = []
-        for place_id, group in about[about["speaker"] == speaker].groupby("place_id", sort=True):
-            stance = _stance(set(group["stance"]))
-            lat, lon, name = points.loc[place_id]
-            n = len(group.drop_duplicates(["article_id", "claim_id"]))
-            tooltip = (
-                f"{name}: {speaker} {_STANCE_VERBS[stance]} ({n} claim{'s' if n != 1 else ''})"
-                f" — “{_excerpt(group['text'].iloc[0])}”"
-            )
-            point = (round(float(lat), COORDINATE_DECIMALS), round(float(lon), COORDINATE_DECIMALS))
-            rows.append((*point, STANCE_COLORS[stance], tooltip))
-        layers.append(ClaimLayer(str(speaker), int(count), tuple(rows)))
-    return layers
+    about = about[about["speaker"].isin([speaker for speaker, _count in ranked])]
+    rings = (
+        about.assign(asserts=about["stance"] == "asserts", denies=about["stance"] == "denies")
+        .groupby(["speaker", "place_id"], sort=True)
+        .agg(asserts=("asserts", "any"), denies=("denies", "any"), claims=("claim", "nunique"), text=("text", "first"))
+        .reset_index()
+        .merge(places[["id", "lat", "lon", "name"]], left_on="place_id", right_on="id")
+    )
+    rows: dict[str, list[tuple[float, float, str, str]]] = {}
+    for ring in rings.itertuples(index=False):
+        stance = _stance({kind for kind, said in (("asserts", ring.asserts), ("denies", ring.denies)) if said})
+        count = f"{ring.claims} claim{'s' if ring.claims != 1 else ''}"
+        tooltip = f"{ring.name}: {ring.speaker} {_STANCE_VERBS[stance]} ({count}) — “{_excerpt(ring.text)}”"
+        point = (round(float(ring.lat), COORDINATE_DECIMALS), round(float(ring.lon), COORDINATE_DECIMALS))
+        rows.setdefault(ring.speaker, []).append((*point, STANCE_COLORS[stance], tooltip))
+    return [ClaimLayer(str(speaker), int(count), tuple(rows.get(speaker, ()))) for speaker, count in ranked]
 
 
 class _ClaimLayers(MacroElement):
@@ -363,7 +384,7 @@ class _LayerSwitch(MacroElement):
 
 def _shade_countries(
     fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, str | None], basemap: dict
-) -> folium.GeoJson | None:
+) -> _Outlines | None:
     colors = {
         row.country: STANCE_COLORS.get(stance.get(row.id), STANCE_COLORS[None])
         for row in areas[areas["kind"] == "country"].itertuples(index=False)
@@ -371,19 +392,74 @@ def _shade_countries(
     features = [f for f in basemap.get("features", []) if f["properties"].get("iso_a2") in colors]
     if not features:
         return None
-    shaded = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name="Countries named",
-        style_function=lambda feature: {
-            "fillColor": colors.get(feature["properties"]["iso_a2"], STANCE_COLORS[None]),
-            "color": colors.get(feature["properties"]["iso_a2"], STANCE_COLORS[None]),
-            "weight": 1,
-            "fillOpacity": 0.18,
-        },
-        interactive=False,
+    styles = {iso: {"fillColor": c, "color": c, "weight": 1, "fillOpacity": 0.18} for iso, c in colors.items()}
+    return _Outlines(data=_script_json({"type": "FeatureCollection", "features": features}), styles=styles).add_to(fmap)
+
+
+class _Outlines(MacroElement):
+    """Country shapes from GeoJSON (``data``, or fetched from ``url``), styled by ISO code
+    (``""``: every shape), not clickable.
+
+    Leaner than ``folium.GeoJson``, which styles every feature in Python and walks every
+    coordinate for the map's bounds on each script run: the basemap is large and constant.
+    A fetched basemap arrives after the other layers, so it draws in a pane of its own below them.
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = (function () {
+  var map = {{ this._parent.get_name() }};
+  var styles = {{ this.styles|tojson }};
+  var options = {interactive: false, style: function (feature) {
+    return styles[feature.properties.iso_a2] || styles[""];
+  }};
+  {% if this.pane %}
+  if (!map.getPane({{ this.pane|tojson }})) { map.createPane({{ this.pane|tojson }}).style.zIndex = 350; }
+  options.pane = {{ this.pane|tojson }};
+  {% endif %}
+  {% if this.url %}
+  var layer = L.geoJSON(null, options).addTo(map);
+  fetch({{ this.url|tojson }}).then(function (response) { return response.json(); })
+    .then(function (data) { layer.addData(data); });
+  return layer;
+  {% else %}
+  return L.geoJSON({{ this.data }}, options).addTo(map);
+  {% endif %}
+})();
+{% endmacro %}
+"""
     )
-    shaded.add_to(fmap)
-    return shaded
+
+    def __init__(
+        self,
+        *,
+        styles: dict[str, dict[str, object]],
+        data: Markup | None = None,
+        url: str | None = None,
+        pane: str | None = None,
+    ) -> None:
+        super().__init__()
+        self._name = "Outlines"
+        self.data = data
+        self.url = url
+        self.styles = styles
+        self.pane = pane
+
+
+_basemap_cache: list[tuple[dict, Markup]] = []  # the last basemap serialised, held so its id stays its own
+
+
+def _basemap_json(basemap: dict) -> Markup:
+    """The basemap as script-safe JSON, serialised once for the same object (the page passes one per process)."""
+    if not _basemap_cache or _basemap_cache[0][0] is not basemap:
+        _basemap_cache[:] = [(basemap, _script_json(basemap))]
+    return _basemap_cache[0][1]
+
+
+def _script_json(value: object) -> Markup:
+    """JSON that is safe inside a <script> element (what Jinja's ``tojson`` writes), compact."""
+    return htmlsafe_json_dumps(value, dumps=functools.partial(json.dumps, separators=(",", ":")))
 
 
 def legend_html() -> str:

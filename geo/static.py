@@ -9,6 +9,7 @@ Run ``python -m geo.static [TARGET]`` before ``streamlit run``.
 from __future__ import annotations
 
 import filecmp
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -24,6 +25,10 @@ JQUERY_JS = "/app/static/jquery/jquery.min.js"
 MARKERCLUSTER_JS = "/app/static/markercluster/leaflet.markercluster.js"
 MARKERCLUSTER_CSS = "/app/static/markercluster/MarkerCluster.css"
 MARKERCLUSTER_DEFAULT_CSS = "/app/static/markercluster/MarkerCluster.Default.css"
+# The country outlines as a file the browser fetches once and caches, instead of ~400 KB inside
+# every map the page sends (each click or filter change sends the map again).
+BASEMAP_JSON = "/app/static/basemap/countries.json"
+_URL_PREFIX = "/app/static/"
 
 DEFAULT_TARGET = Path("static")
 
@@ -48,7 +53,25 @@ def install_static(target: Path) -> Path:
     copies += [(image, target / "leaflet" / "images" / image.name) for image in sorted((leaflet / "images").iterdir())]
     for source, dest in copies:
         _copy_if_changed(source, dest)
+    _write_basemap(served_file(BASEMAP_JSON, target))
     return target
+
+
+def served_file(url: str, target: Path) -> Path:
+    """The file in the static folder ``target`` that Streamlit serves at ``url``."""
+    return target / url.removeprefix(_URL_PREFIX)
+
+
+def _write_basemap(dest: Path) -> None:
+    from geo.basemap import country_outlines  # shapely and the shapefile reader: only when installing
+
+    text = json.dumps(country_outlines(), separators=(",", ":"), ensure_ascii=False)
+    if dest.is_file() and dest.read_text(encoding="utf-8") == text:
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(dest)
 
 
 def _copy_if_changed(source: Path, dest: Path) -> None:
@@ -69,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m geo.static [TARGET]", file=sys.stderr)
         return 2
     target = install_static(Path(args[0]) if args else DEFAULT_TARGET)
-    print(f"Leaflet and jQuery installed in {target.resolve()}")
+    print(f"Leaflet, jQuery and the country basemap installed in {target.resolve()}")
     return 0
 
 

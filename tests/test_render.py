@@ -16,7 +16,7 @@ def test_map_is_offline_and_carries_place_data():
     assert LEAFLET_JS in page and JQUERY_JS in page
     assert "/app/static/markercluster/leaflet.markercluster.js" in page
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
-    assert '"gn:1", "Tobruk"' in page
+    assert '"gn:1","Tobruk"' in page
 
 
 def test_marker_text_never_becomes_markup():
@@ -121,3 +121,38 @@ def test_claim_layer_labels_and_tooltips_stay_text():
 def test_no_claims_no_claim_layers():
     page = render.build_map(PLACES, claims=CLAIMS.iloc[0:0]).get_root().render()
     assert "Claims by" not in page
+
+
+def test_st_folium_sends_the_same_map_without_its_page_render(monkeypatch):
+    """The page passes render=False to st_folium (a render less per run): the map sent must not change."""
+    import re
+
+    import streamlit_folium
+
+    sent: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
+    basemap = {"type": "FeatureCollection", "features": []}
+    for page_render in (True, False):
+        streamlit_folium.st_folium(
+            render.build_map(PLACES, claims=CLAIMS, basemap=basemap),
+            key="map",
+            feature_group_to_add=render.selection_layer(PLACES, "gn:1"),
+            render=page_render,
+        )
+    with_render, without = (
+        {k: re.sub(r"[0-9a-f]{32}", "", str(v)) for k, v in s.items() if k != "on_change"} for s in sent
+    )
+    assert with_render == without
+    assert "Tobruk" in without["script"]
+
+
+def test_basemap_from_a_url_is_fetched_not_embedded():
+    shape = {"type": "Feature", "properties": {"iso_a2": "LY"}, "geometry": {"type": "Point", "coordinates": [1, 2]}}
+    basemap = {"type": "FeatureCollection", "features": [shape]}
+    places = PLACES.assign(kind=["city", "country"], country=["LY", "LY"])
+    fetched = render.build_map(places, basemap=basemap, basemap_url="/app/static/basemap/countries.json")
+    page = fetched.get_root().render()
+    assert 'fetch("/app/static/basemap/countries.json")' in page
+    assert page.count('"iso_a2":"LY"') == 1  # once, for the shaded country; the basemap comes by URL
+    embedded = render.build_map(places, basemap=basemap).get_root().render()
+    assert "fetch(" not in embedded and embedded.count('"iso_a2":"LY"') == 2

@@ -1,7 +1,8 @@
-"""Leaflet and jQuery copied into the folder Streamlit serves."""
+"""Leaflet, jQuery and the country basemap put into the folder Streamlit serves."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ FILES = (
     "leaflet/images/marker-icon-2x.png",
     "leaflet/images/marker-shadow.png",
     "jquery/jquery.min.js",
+    "basemap/countries.json",
 )
 
 
@@ -24,12 +26,14 @@ def test_install_copies_leaflet_and_jquery(tmp_path: Path) -> None:
         assert (tmp_path / name).is_file(), name
     leaflet_js = (tmp_path / "leaflet/leaflet.js").read_text(encoding="utf-8")
     assert len(leaflet_js) > 100_000 and "Leaflet 1.9.3" in leaflet_js
+    basemap = json.loads((tmp_path / "basemap/countries.json").read_text(encoding="utf-8"))
+    assert basemap["type"] == "FeatureCollection" and len(basemap["features"]) > 150
 
 
 def test_url_constants_match_the_installed_files(tmp_path: Path) -> None:
     static.install_static(tmp_path)
-    for url in (static.LEAFLET_JS, static.LEAFLET_CSS, static.JQUERY_JS):
-        assert (tmp_path / url.removeprefix("/app/static/")).is_file(), url
+    for url in (static.LEAFLET_JS, static.LEAFLET_CSS, static.JQUERY_JS, static.BASEMAP_JSON):
+        assert static.served_file(url, tmp_path).is_file(), url
     assert (tmp_path / static.LEAFLET_IMAGES.removeprefix("/app/static/") / "marker-icon.png").is_file()
 
 
