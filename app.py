@@ -7,7 +7,9 @@ the URL contract in geo.view.
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -20,13 +22,19 @@ from geo.batch import ingest_batch
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.ingest import read_bytes
-from geo.pipeline import Pipeline
+from geo.static import BASEMAP_JSON, served_file
 from geo.store import Store
 
+if TYPE_CHECKING:
+    from geo.pipeline import Pipeline
+
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
+STATIC = Path(__file__).parent / "static"  # served at /app/static/ (python -m geo static fills it)
 DEFAULT_ARTICLES = 20  # shown when the link names none
-MAX_CHOOSABLE_ARTICLES = 500  # newest stored articles offered in the chooser
+MAX_CHOOSABLE_ARTICLES = view.MAX_ARTICLES  # newest stored articles offered in the chooser, and a link's most
 CORRECTION_CHOICES = 25  # other gazetteer entries offered for a mention
+ARTICLE_CHIPS = 12  # more articles than this: their chooser opens on request
+PLACE_LIST_ROWS = 300  # the list beside the map shows the most mentioned places
 
 st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
 config = settings.load()
@@ -34,6 +42,8 @@ config = settings.load()
 
 @st.cache_resource(show_spinner="Loading the language model and gazetteer…")
 def load_pipeline(model: str, gazetteer: str) -> Pipeline:
+    from geo.pipeline import Pipeline  # spaCy takes half a second to import: only when a text is analysed
+
     return Pipeline.load(config)
 
 
@@ -56,12 +66,27 @@ def basemap() -> dict:
     return country_outlines()
 
 
+# The widget that shows each part of the view, where one does.
+VIEW_WIDGETS = {
+    "articles": "articles",
+    "actors": "actor_filter",
+    "speakers": "speaker_filter",
+    "stances": "stance_filter",
+}
+
+
 def set_view(**changes: object) -> None:
-    """Write the changed parts of the view into the URL, and remember it as this session's own."""
+    """Write the changed parts of the view into the URL, and remember it as this session's own.
+
+    The widgets showing those parts forget their value, so the next run seeds them from the URL
+    (a button or a click may change what a widget shows).
+    """
     state, _ = view.from_query(st.query_params.get_all)
     new = dataclasses.replace(state, **changes)  # type: ignore[arg-type]
     st.query_params.from_dict(new.to_query())
     st.session_state["view_seen"] = new
+    for part in changes.keys() & VIEW_WIDGETS.keys():
+        st.session_state.pop(VIEW_WIDGETS[part], None)
 
 
 def widget_value(key: str, from_url: list[str], url_changed: bool) -> None:
@@ -127,6 +152,13 @@ def add_from_url(address: str) -> None:
         set_view(articles=ids, actors=(), speakers=(), stances=(), place=None)
 
 
+def on_place_row() -> None:
+    """A row picked in the list of places selects that place, as a click on its marker does."""
+    rows = st.session_state["place_table"].selection.rows
+    if rows:
+        set_view(place=st.session_state["listed_places"][rows[0]])
+
+
 def on_map_event() -> None:
     """A click or a move on the map, handled before the script reruns, so one run shows its result."""
     value = st.session_state.get("map") or {}
@@ -189,39 +221,54 @@ with st.sidebar:
     if error := st.session_state.get("add_error"):
         st.error(error)
 
+# One slot for every notice above the map: however many there are, the map keeps its place in the
+# page, and Streamlit keeps its frame instead of loading it again.
+notices = st.container()
 state, warnings = view.from_query(st.query_params.get_all)
 # The URL is the source of truth: when it differs from what this session last wrote, it was
 # opened from a link or stepped through with back/forward, and the widgets follow it.
 url_changed = st.session_state.get("view_seen") != state
 st.session_state["view_seen"] = state
 for warning in warnings:
-    st.warning(warning)
+    notices.warning(warning)
 
 stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
 titles = {
     row.id: " · ".join(str(part) for part in (row.title, row.source, (row.published or row.ingested_at)[:10]) if part)
     for row in stored.itertuples(index=False)
 }
+# The chooser tells options apart by their label: two articles with the same title, source and date
+# would swap places in it, so repeated labels carry the article's id.
+repeated = {label for label, count in Counter(titles.values()).items() if count > 1}
+titles = {a: f"{label} · {a}" if label in repeated else label for a, label in titles.items()}
 missing = [a for a in state.articles if a not in titles]
 if missing:
-    st.warning(f"No stored article has the id {', '.join(missing)}; it may live on another server.")
+    notices.warning(f"No stored article has the id {', '.join(missing)}; it may live on another server.")
 articles = [a for a in state.articles if a in titles] or list(stored["id"][:DEFAULT_ARTICLES])
 if not articles:
-    st.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
+    notices.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
     st.stop()
 if len(articles) == 1 and not passages.looks_english(store().article(articles[0])["text"]):
-    st.warning(NOT_ENGLISH)
+    notices.warning(NOT_ENGLISH)
+total = store().article_count()
 if not state.articles and len(stored) > DEFAULT_ARTICLES:
-    total = store().article_count()
-    st.caption(f"Showing the {DEFAULT_ARTICLES} newest of {total} stored articles; choose others in the sidebar.")
+    notices.caption(f"Showing the {DEFAULT_ARTICLES} newest of {total} stored articles; choose others in the sidebar.")
 
 with st.sidebar:
     st.header("Stored articles")
-    widget_value("articles", articles, url_changed)
-    chosen = st.multiselect("Show", options=list(titles), format_func=titles.get, key="articles")
-    if sorted(chosen) != sorted(articles) and chosen:
-        set_view(articles=tuple(chosen), place=None)
-        st.rerun()
+    # Hundreds of chips would fill the sidebar and slow every page load: a long list opens on request.
+    long_list = len(articles) > ARTICLE_CHIPS
+    if not long_list or st.toggle(f"Change the {len(articles)} articles shown", key="edit_articles"):
+        widget_value("articles", articles, url_changed)
+        chosen = st.multiselect("Show", options=list(titles), format_func=titles.get, key="articles")
+        if sorted(chosen) != sorted(articles) and chosen:
+            set_view(articles=tuple(chosen), place=None)
+            st.rerun()
+    if len(articles) < len(titles):
+        everything = f"all {total}" if total <= len(titles) else f"the {len(titles)} newest"
+        if st.button(f"Show {everything} stored articles", key="show_all"):
+            set_view(articles=tuple(titles), place=None)
+            st.rerun()
 
 # -- filters --------------------------------------------------------------------------------
 actors = store().actors(articles)
@@ -229,7 +276,7 @@ actor_names = dict(zip(actors["id"], actors["name"], strict=True))
 actor_types = dict(zip(actors["id"], actors["type"], strict=True))
 selected_actors, unknown = view.match_actors(state.actors, actor_names)
 if unknown:
-    st.warning(f"No actor called {', '.join(unknown)} in these articles.")
+    notices.warning(f"No actor called {', '.join(unknown)} in these articles.")
 actor_column, speaker_column, stance_column = st.columns([3, 2, 1])
 widget_value("actor_filter", selected_actors, url_changed)
 picked = actor_column.multiselect(
@@ -288,6 +335,7 @@ with map_column:
         places,
         claims=filtered_claims,
         basemap=basemap(),
+        basemap_url=BASEMAP_JSON if served_file(BASEMAP_JSON, STATIC).is_file() else None,
         tiles=config.tiles,
         center=origin_center,
         zoom=origin_zoom,
@@ -305,6 +353,8 @@ with map_column:
         # The selection travels as its own layer: a click re-sends this, not the whole map.
         feature_group_to_add=render.selection_layer(places, place),
         on_change=on_map_event,
+        # st_folium renders the map's own script anyway; its extra whole-page render only costs time.
+        render=False,
     )
     st.html(render.legend_html())
     filters = {"speakers": picked_speakers, "stances": picked_stances}
@@ -343,8 +393,18 @@ with map_column:
 with panel:
     if place is None:
         st.subheader("Places")
-        st.caption("Click a marker to read the passages that name the place.")
-        st.dataframe(places[["name", "kind", "country", "mentions"]], hide_index=True, width="stretch")
+        listed = places.sort_values(["mentions", "name"], ascending=[False, True]).head(PLACE_LIST_ROWS)
+        more = f" The {len(listed)} most mentioned of {len(places):,} are listed." if len(listed) < len(places) else ""
+        st.caption(f"Click a marker, or a row below, to read the passages that name the place.{more}")
+        st.session_state["listed_places"] = list(listed["id"])
+        st.dataframe(
+            listed[["name", "kind", "country", "mentions"]],
+            hide_index=True,
+            width="stretch",
+            key="place_table",
+            on_select=on_place_row,
+            selection_mode="single-row",
+        )
     else:
         details = store().place(place) or {}
         st.subheader(str(details.get("name", place)))

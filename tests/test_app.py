@@ -144,3 +144,29 @@ def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):
     assert not [e.value for e in at.error]
     assert len(query_values(at, "article")) == 1
     assert {"Piraeus", "Athens"} <= places_listed(at)
+
+
+def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, monkeypatch, seed_analysis):
+    """23 copies of one article: same title, source and date, told apart in the chooser all the same."""
+    import dataclasses
+
+    from geo.store import Store
+
+    path = tmp_path / "many.sqlite"
+    store = Store(path)
+    for n in range(23):
+        article = dataclasses.replace(
+            seed_analysis.article, id=f"{n:016x}", text=seed_analysis.article.text + f" ({n})"
+        )
+        store.save(dataclasses.replace(seed_analysis, article=article))
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    at = run()
+    assert not at.exception
+    assert any("20 newest of 23" in caption.value for caption in at.caption)
+    assert not [m for m in at.multiselect if m.key == "articles"]  # a long list opens on request
+    at.toggle(key="edit_articles").set_value(True).run()
+    assert len(at.multiselect(key="articles").value) == 20
+    at.button(key="show_all").click().run()
+    assert len(query_values(at, "article")) == 23
+    assert len(at.multiselect(key="articles").value) == 23
+    assert not [b for b in at.button if b.key == "show_all"]  # nothing more to show
