@@ -156,14 +156,14 @@ class Store:
 
     def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
         with self._lock:
-            return pd.read_sql_query(sql, self._db, params=list(params))
+            return _nulls_as_none(pd.read_sql_query(sql, self._db, params=list(params)))
 
     def _records(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
         """Like ``_frame`` without pandas' SQL layer: faster for the large frames of the map."""
         with self._lock:
             cursor = self._db.execute(sql, list(params))
             columns = [d[0] for d in cursor.description]
-            return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+            return _nulls_as_none(pd.DataFrame.from_records(cursor.fetchall(), columns=columns))
 
     def close(self) -> None:
         self._db.close()
@@ -648,6 +648,18 @@ class Store:
             f" WHERE {' AND '.join(clauses)} ORDER BY a.ingested_at DESC, c.article_id, c.start, cp.place_id",
             params,
         )
+
+
+def _nulls_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with SQL NULLs hold None, as the stored row does.
+
+    pandas 3 reads text as its string type, where a missing value is NaN: a float, and truthy,
+    so ``row.via or …`` and ``html.escape(row.via)`` would go wrong on it.
+    """
+    text = frame.select_dtypes(include=["string", "object"]).columns
+    if len(text):
+        frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
+    return frame
 
 
 def _article_filter(

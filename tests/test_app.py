@@ -170,3 +170,11 @@ def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, mon
     assert len(query_values(at, "article")) == 23
     assert len(at.multiselect(key="articles").value) == 23
     assert not [b for b in at.button if b.key == "show_all"]  # nothing more to show
+
+
+def test_every_place_of_the_seed_opens_its_panel(seeded, seed_analysis):
+    """Each place's panel renders: passages, claims (with and without a relaying outlet), reason."""
+    for place_id in sorted({resolution.place.id for resolution in seed_analysis.resolutions}):
+        at = run(article=seeded, place=place_id)
+        assert not at.exception, (place_id, [e.message for e in at.exception])
+        assert at.get("html"), place_id

@@ -1,6 +1,5 @@
 import sqlite3
 
-import pandas as pd
 import pytest
 
 from geo.errors import ArticleNotFound, StoreError
@@ -129,7 +128,9 @@ def test_claims_are_saved_with_places_and_text(store):
     assert first["text"] == "Russia denied a base at Tobruk."
     assert first["passage"] == first["text"]
     assert first["contradicts"] == "c2"
-    assert pd.isna(claims.iloc[1]["place_id"]) and claims.iloc[1]["hedged"] == 1
+    assert claims.iloc[1]["place_id"] is None and claims.iloc[1]["hedged"] == 1
+    # A missing text value is None even where other rows have one (pandas 3 would read NaN: truthy).
+    assert claims.iloc[0]["contradicts"] == "c2" and claims.iloc[1]["contradicts"] is None
     assert list(store.claims_for_place(["aaaaaaaaaaaaaaaa"], "gn:81302")["claim_id"]) == ["c1"]
     speakers = store.speakers(None)
     assert set(speakers["name"]) == {"Russia", "Tripoli"}
