@@ -217,6 +217,19 @@ def test_back_button_steps_through_earlier_views(browser, served_seed):
     expect(page.get_by_role("heading", name="Places", exact=True)).to_be_visible()
 
 
+def test_a_row_of_the_place_list_selects_its_place(browser, served_seed):
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    # The list is a canvas grid: click the first row's selection cell (rows and header are 35 px tall).
+    page.get_by_test_id("stDataFrame").click(position={"x": 12, "y": 35 + 17})
+    expect(page).to_have_url(re.compile(r"place=gn(%3A|:)2215636"))  # Libya, the most mentioned
+    expect(page.get_by_role("heading", name="Libya")).to_be_visible()
+
+
 def test_shared_link_restores_the_map_view(browser, served_seed):
     from playwright.sync_api import expect
 
