@@ -316,7 +316,7 @@ def claim_layers(claims: pd.DataFrame, places: pd.DataFrame, limit: int = MAX_CL
     )
     rows: dict[str, list[tuple[float, float, str, str]]] = {}
     for ring in rings.itertuples(index=False):
-        stance = _stance({kind for kind, said in (("asserts", ring.asserts), ("denies", ring.denies)) if said})
+        stance = _stance(_said(ring.asserts, ring.denies))
         count = f"{ring.claims} claim{'s' if ring.claims != 1 else ''}"
         tooltip = f"{ring.name}: {ring.speaker} {_STANCE_VERBS[stance]} ({count}) — “{_excerpt(ring.text)}”"
         point = (round(float(ring.lat), COORDINATE_DECIMALS), round(float(ring.lon), COORDINATE_DECIMALS))
@@ -527,14 +527,25 @@ def place_stances(claims: pd.DataFrame) -> dict[str, str]:
     A place is contested when claims about it take both stances, or when a claim
     about it contradicts another claim (the ``contradicts`` column, when present).
     """
-    stances: dict[str, str] = {}
-    if claims.empty:
-        return stances
-    with_place = claims[claims["place_id"].notna()]
-    for place_id, group in with_place.groupby("place_id"):
-        linked = "contradicts" in group and any(bool(value) for value in group["contradicts"])
-        stances[str(place_id)] = "contested" if linked else _stance(set(group["stance"]))
-    return stances
+    with_place = claims[claims["place_id"].notna()] if not claims.empty else claims
+    if with_place.empty:
+        return {}
+    linked = with_place["contradicts"].map(bool) if "contradicts" in with_place else False
+    said = (
+        with_place.assign(
+            asserts=with_place["stance"] == "asserts", denies=with_place["stance"] == "denies", linked=linked
+        )
+        .groupby("place_id")
+        .agg(asserts=("asserts", "any"), denies=("denies", "any"), linked=("linked", "any"))
+    )
+    return {
+        str(place_id): "contested" if row.linked else _stance(_said(row.asserts, row.denies))
+        for place_id, row in zip(said.index, said.itertuples(index=False), strict=True)
+    }
+
+
+def _said(asserts: bool, denies: bool) -> set[str]:
+    return {kind for kind, said in (("asserts", asserts), ("denies", denies)) if said}
 
 
 def _stance(kinds: set[str]) -> str:
