@@ -24,6 +24,7 @@ from geo.gazetteer import Gazetteer
 from geo.ingest import read_bytes
 from geo.static import BASEMAP_JSON, served_file
 from geo.store import Store
+from geo.types import MapFilter
 
 if TYPE_CHECKING:
     from geo.pipeline import Pipeline
@@ -309,7 +310,8 @@ if (picked, picked_speakers, picked_stances) != (selected_actors, chosen_speaker
     )
     st.rerun()
 
-places = store().places(articles, picked, speakers=picked_speakers, stances=picked_stances)
+shown = MapFilter(article_ids=articles, actor_ids=picked, speakers=picked_speakers, stances=picked_stances)
+places = store().places(shown)
 claims = store().claims(articles)
 stance_of_place = render.place_stances(claims)
 places["stance"] = places["id"].map(stance_of_place)
@@ -357,7 +359,6 @@ with map_column:
         render=False,
     )
     st.html(render.legend_html())
-    filters = {"speakers": picked_speakers, "stances": picked_stances}
     # (label, file, MIME type, what it holds, how to make it): built only when clicked.
     exports = (
         (
@@ -365,21 +366,21 @@ with map_column:
             "news-map.geojson",
             "application/geo+json",
             "Places with their mentions, actors and claims",
-            lambda: export.geojson(store(), articles, picked, **filters),
+            lambda: export.geojson(store(), shown),
         ),
         (
             "Claims CSV",
             "claims.csv",
             "text/csv",
             "One row per claim and place, with offsets and passage text",
-            lambda: export.claims_csv(store(), articles, picked, **filters),
+            lambda: export.claims_csv(store(), shown),
         ),
         (
             "Offline HTML map",
             "news-map.html",
             "text/html",
             "A map that opens with no network",
-            lambda: export.html_map(store(), articles, picked, basemap=basemap(), **filters),
+            lambda: export.html_map(store(), shown, basemap=basemap()),
         ),
     )
     for column, (label, file_name, mime, hint, make) in zip(st.columns(len(exports)), exports, strict=True):

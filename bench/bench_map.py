@@ -24,6 +24,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from bench_store import synthetic_store  # noqa: E402
 
+from geo.types import MapFilter  # noqa: E402
 from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, app_server, map_frame  # noqa: E402
 
 MARKERS = ".leaflet-marker-icon"
@@ -113,7 +114,7 @@ def main() -> None:
         db = Path(tmp) / "many.sqlite"
         store, build = synthetic_store(db, args.places, args.articles, per_article)
         ids = list(store.articles(limit=args.articles)["id"])
-        shown = len(store.places(ids))
+        shown = len(store.places(MapFilter(article_ids=ids)))
         store.close()
         print(f"store: {shown} places on the map from {len(ids)} articles (built in {build:.1f} s)")
         query = "&".join(f"article={i}" for i in ids)

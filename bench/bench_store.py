@@ -31,7 +31,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from geo.store import Store  # noqa: E402
-from geo.types import Actor, Analysis, Article, Claim, Mention, Passage, Place, Resolution, Span  # noqa: E402
+from geo.types import (  # noqa: E402
+    Actor,
+    Analysis,
+    Article,
+    Claim,
+    MapFilter,
+    Mention,
+    Passage,
+    Place,
+    Resolution,
+    Span,
+)
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "eval" / "lgl.jsonl"
 
@@ -233,13 +244,17 @@ def bench_map_query(tmp: Path, n_places: int = 10_000, n_articles: int = 1_000, 
         f"map query: {stored_places} places, {mentions} mentions, {n_articles} articles"
         f" (built in {build:.1f} s); target <= 50 ms"
     )
-    timed("places(all ids) - the page's default view", lambda: store.places(ids))
-    timed("places(all ids, with_article_ids)", lambda: store.places(ids, with_article_ids=True))
-    timed("places(None) - every stored article", lambda: store.places(None))
-    timed("places(200 newest ids)", lambda: store.places(ids[:200]))
-    timed("places(all ids, one actor)", lambda: store.places(ids, ["actor-3"]))
-    timed("places(all ids, speaker + stance)", lambda: store.places(ids, speakers=["actor-3"], stances=["asserts"]))
-    timed("places(None, bounds=Europe)", lambda: store.places(None, bounds=(35, -10, 60, 30)))
+    every = MapFilter(article_ids=ids)
+    timed("places(all ids) - the page's default view", lambda: store.places(every))
+    timed("places(all ids, with_article_ids)", lambda: store.places(every, with_article_ids=True))
+    timed("places(None) - every stored article", lambda: store.places(MapFilter()))
+    timed("places(200 newest ids)", lambda: store.places(MapFilter(article_ids=ids[:200])))
+    timed("places(all ids, one actor)", lambda: store.places(MapFilter(article_ids=ids, actor_ids=["actor-3"])))
+    timed(
+        "places(all ids, speaker + stance)",
+        lambda: store.places(MapFilter(article_ids=ids, speakers=["actor-3"], stances=["asserts"])),
+    )
+    timed("places(None, bounds=Europe)", lambda: store.places(MapFilter(bounds=(35, -10, 60, 30))))
     timed("articles(200)", lambda: store.articles(200))
     store.close()
 

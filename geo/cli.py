@@ -124,15 +124,16 @@ def _ingest(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from geo import export
     from geo.store import Store
+    from geo.types import MapFilter
 
+    shown = MapFilter(article_ids=args.article or None, actor_ids=args.actor)
     with Store(settings_module.load().database) as store:
-        articles = args.article or None
         if args.format == "geojson":
-            text = export.geojson(store, articles, args.actor)
+            text = export.geojson(store, shown)
         elif args.format == "csv":
-            text = export.claims_csv(store, articles, args.actor)
+            text = export.claims_csv(store, shown)
         else:
-            text = export.html_map(store, articles, args.actor)
+            text = export.html_map(store, shown)
     if str(args.output) == "-":
         sys.stdout.write(text)
         return 0

@@ -12,8 +12,8 @@
 Demonym mentions ("Libyan port") are not place mentions: they name a people
 or a state and appear under the state's actor.
 
-The store exports take the map's filters (``Store.places``) and return text,
-for ``python -m geo export`` and the page's download buttons:
+The store exports take the map's filters (a ``MapFilter``, as ``Store.places``
+does) and return text, for ``python -m geo export`` and the page's download buttons:
 
 - ``geojson``: an RFC 7946 FeatureCollection, one Point feature per place
   with its mentions, nearby actors and claims, each with its article id and
@@ -42,10 +42,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo.types import Analysis, Place, Resolution
+from geo.types import Analysis, MapFilter, Place, Resolution
 
 if TYPE_CHECKING:
-    from geo.store import Bounds, Store
+    from geo.store import Store
 
 CSV_COLUMNS = (
     "speaker",
@@ -144,26 +144,13 @@ def _place_fields(place: Place) -> dict[str, Any]:
 # -- exports of the stored map -----------------------------------------------------------------
 
 
-def geojson(
-    store: Store,
-    article_ids: Sequence[str] | None,
-    actor_ids: Sequence[str] = (),
-    *,
-    speakers: Sequence[str] = (),
-    stances: Sequence[str] = (),
-    since: str | None = None,
-    until: str | None = None,
-    bounds: Bounds | None = None,
-) -> str:
-    """The map as an RFC 7946 FeatureCollection; ``article_ids=None`` exports every stored article."""
-    filters: dict[str, Any] = {"speakers": speakers, "stances": stances, "since": since, "until": until}
-    places = _with_stance(
-        store, article_ids, store.places(article_ids, actor_ids, bounds=bounds, with_article_ids=True, **filters)
-    )
+def geojson(store: Store, shown: MapFilter) -> str:
+    """The places ``shown`` puts on the map as an RFC 7946 FeatureCollection."""
+    places = _with_stance(store, shown.article_ids, store.places(shown, with_article_ids=True))
     ids = set(places["id"])
-    mentions = _grouped(store.mentions(article_ids, actor_ids, **filters), ids)
-    near = _grouped(store.actors_near_places(article_ids), ids)
-    claims = _grouped(store.claims(article_ids, speakers=speakers, stances=stances), ids)
+    mentions = _grouped(store.mentions(shown), ids)
+    near = _grouped(store.actors_near_places(shown.article_ids), ids)
+    claims = _grouped(store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances), ids)
     used = sorted({a for row in places["article_ids"] for a in row})
     articles = store.articles_by_id(used)
     features = []
@@ -228,30 +215,16 @@ def geojson(
     return json.dumps(collection, ensure_ascii=False, indent=1)
 
 
-def claims_csv(
-    store: Store,
-    article_ids: Sequence[str] | None,
-    actor_ids: Sequence[str] = (),
-    *,
-    speakers: Sequence[str] = (),
-    stances: Sequence[str] = (),
-    since: str | None = None,
-    until: str | None = None,
-    bounds: Bounds | None = None,
-) -> str:
-    """Claims as CSV (``CSV_COLUMNS``), one row per claim and place on the map.
+def claims_csv(store: Store, shown: MapFilter) -> str:
+    """Claims as CSV (``CSV_COLUMNS``), one row per claim and place ``shown`` puts on the map.
 
     A claim about no place is listed once with an empty place, unless an
     actor, date or bounds filter narrows the map to some places.
     """
-    claims = store.claims(article_ids, speakers=speakers, stances=stances)
-    narrowed = bool(actor_ids) or since is not None or until is not None or bounds is not None
+    claims = store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances)
+    narrowed = bool(shown.actor_ids) or shown.since is not None or shown.until is not None or shown.bounds is not None
     if narrowed:
-        on_map = set(
-            store.places(
-                article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until, bounds=bounds
-            )["id"]
-        )
+        on_map = set(store.places(shown)["id"])
         claims = claims[claims["place_id"].isin(on_map)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -280,26 +253,11 @@ def claims_csv(
     return out.getvalue()
 
 
-def html_map(
-    store: Store,
-    article_ids: Sequence[str] | None,
-    actor_ids: Sequence[str] = (),
-    *,
-    speakers: Sequence[str] = (),
-    stances: Sequence[str] = (),
-    since: str | None = None,
-    until: str | None = None,
-    bounds: Bounds | None = None,
-    basemap: dict | None = None,
-    title: str = "News map",
-) -> str:
-    """A standalone HTML page of the map that opens offline: every script, style sheet and image inlined."""
+def html_map(store: Store, shown: MapFilter, *, basemap: dict | None = None, title: str = "News map") -> str:
+    """A standalone HTML page of the map ``shown`` that opens offline: every script, style sheet and image inlined."""
     from geo import render
 
-    places = store.places(
-        article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until, bounds=bounds
-    )
-    places = _with_stance(store, article_ids, places)
+    places = _with_stance(store, shown.article_ids, store.places(shown))
     if basemap is None:
         from geo.basemap import country_outlines
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from geo.errors import ArticleNotFound, StoreError
 from geo.export import place_mentions
-from geo.types import Analysis, Place
+from geo.types import Analysis, Bounds, MapFilter, Place
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -91,9 +91,6 @@ DEFAULT_ARTICLE_LIMIT = 200  # articles(): rows returned when the caller names n
 MAX_ARTICLE_LIMIT = 10_000  # articles(): larger limits are cut to this
 CORRECTED_REASON = "Chosen by a person, over the gazetteer's first reading."
 BUSY_TIMEOUT_S = 60  # how long a writer waits for another process's transaction
-
-# (south, west, north, east) in degrees; west > east crosses the antimeridian.
-Bounds = tuple[float, float, float, float]
 
 
 class Store:
@@ -413,34 +410,14 @@ class Store:
 
     # -- reading: the map -------------------------------------------------------
 
-    def places(
-        self,
-        article_ids: Sequence[str] | None,
-        actor_ids: Sequence[str] = (),
-        *,
-        speakers: Sequence[str] = (),
-        stances: Sequence[str] = (),
-        since: str | None = None,
-        until: str | None = None,
-        bounds: Bounds | None = None,
-        with_article_ids: bool = False,
-    ) -> pd.DataFrame:
-        """Places named in the articles, one row per place aggregated over the articles, most mentioned first.
+    def places(self, shown: MapFilter, *, with_article_ids: bool = False) -> pd.DataFrame:
+        """The places ``shown`` puts on the map, one row per place aggregated over its articles, most mentioned first.
 
-        Columns: id, name, lat, lon, kind, country, mentions, articles (how many
-        articles name it), and with ``with_article_ids`` also article_ids (a
-        list of str; it costs time on large stores). ``article_ids=None`` means
-        every stored article. Filters narrow the mentions counted:
-        ``actor_ids`` keeps mentions in passages that name one of the actors;
-        ``speakers`` (as stored, an actor id or an actor's name) and
-        ``stances`` keep places that a matching claim of the same article is
-        about; ``since``/``until`` (ISO dates, inclusive) keep articles
-        published in the range; ``bounds`` keeps places inside (south, west,
-        north, east), west > east crossing the antimeridian.
+        Columns: id, name, lat, lon, kind, country, mentions (under the filters),
+        articles (how many articles name it), and with ``with_article_ids`` also
+        article_ids (a list of str; it costs time on large stores).
         """
-        where, params = self._mention_filter(
-            article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until
-        )
+        where, params = self._mention_filter(shown)
         listed = ", GROUP_CONCAT(DISTINCT m.article_id) AS article_ids" if with_article_ids else ""
         sql = (
             "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, agg.mentions, agg.articles"
@@ -448,54 +425,46 @@ class Store:
             + " FROM (SELECT m.place_id, COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles"
             + f"{listed} FROM mentions m WHERE {where} GROUP BY m.place_id) agg JOIN places p ON p.id = agg.place_id"
         )
-        if bounds is not None:
-            south, west, north, east = bounds
-            sql += " WHERE p.lat BETWEEN ? AND ?" + (
-                " AND p.lon BETWEEN ? AND ?" if west <= east else " AND (p.lon >= ? OR p.lon <= ?)"
-            )
-            params += [south, north, west, east]
+        if shown.bounds is not None:
+            inside, corners = _inside("p", shown.bounds)
+            sql += f" WHERE {inside}"
+            params += corners
         frame = self._records(sql + " ORDER BY agg.mentions DESC, p.name", params)
         if with_article_ids:
             frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
         return frame
 
-    def _mention_filter(
-        self,
-        article_ids: Sequence[str] | None,
-        actor_ids: Sequence[str] = (),
-        *,
-        speakers: Sequence[str] = (),
-        stances: Sequence[str] = (),
-        since: str | None = None,
-        until: str | None = None,
-    ) -> tuple[str, list[object]]:
-        """A WHERE clause over ``mentions m`` shared by the map and its exports."""
+    def _mention_filter(self, shown: MapFilter) -> tuple[str, list[object]]:
+        """A WHERE clause over ``mentions m`` shared by the map and its exports.
+
+        All of ``shown`` but its bounds, which the caller applies to the places.
+        """
         clauses = ["1"]
         params: list[object] = []
-        if article_ids is not None:
-            clauses.append(f"m.article_id IN ({_placeholders(article_ids)})")
-            params += list(article_ids)
-        if actor_ids:
+        if shown.article_ids is not None:
+            clauses.append(f"m.article_id IN ({_placeholders(shown.article_ids)})")
+            params += list(shown.article_ids)
+        if shown.actor_ids:
             clauses.append(
                 "m.passage_id IN (SELECT am.passage_id FROM actor_mentions am"
-                f" WHERE am.actor_id IN ({_placeholders(actor_ids)}) AND am.article_id = m.article_id)"
+                f" WHERE am.actor_id IN ({_placeholders(shown.actor_ids)}) AND am.article_id = m.article_id)"
             )
-            params += list(actor_ids)
-        if speakers or stances:
+            params += list(shown.actor_ids)
+        if shown.speakers or shown.stances:
             claim = ["cp.place_id = m.place_id", "cp.article_id = m.article_id"]
-            if speakers:
-                names = _placeholders(speakers)
+            if shown.speakers:
+                names = _placeholders(shown.speakers)
                 claim.append(_speaker_clause("c", names))
-                params += [*speakers, *speakers, *speakers]
-            if stances:
-                claim.append(f"c.stance IN ({_placeholders(stances)})")
-                params += list(stances)
+                params += [*shown.speakers, *shown.speakers, *shown.speakers]
+            if shown.stances:
+                claim.append(f"c.stance IN ({_placeholders(shown.stances)})")
+                params += list(shown.stances)
             clauses.append(
                 "EXISTS (SELECT 1 FROM claim_places cp JOIN claims c ON c.article_id = cp.article_id"
                 f" AND c.id = cp.claim_id WHERE {' AND '.join(claim)})"
             )
-        if since is not None or until is not None:
-            where, dates = _article_filter("a", since=since, until=until)
+        if shown.since is not None or shown.until is not None:
+            where, dates = _article_filter("a", since=shown.since, until=shown.until)
             clauses.append(f"m.article_id IN (SELECT a.id FROM articles a WHERE {where})")
             params += dates
         return " AND ".join(clauses), params
@@ -569,21 +538,14 @@ class Store:
 
     # -- reading: provenance for the exports ---------------------------------------
 
-    def mentions(
-        self,
-        article_ids: Sequence[str] | None,
-        actor_ids: Sequence[str] = (),
-        *,
-        speakers: Sequence[str] = (),
-        stances: Sequence[str] = (),
-        since: str | None = None,
-        until: str | None = None,
-    ) -> pd.DataFrame:
-        """Every place mention under the map's filters, with its passage: place_id, article_id, start, end,
-        surface, role, score, reason, passage_id, passage_start, passage_end."""
-        where, params = self._mention_filter(
-            article_ids, actor_ids, speakers=speakers, stances=stances, since=since, until=until
-        )
+    def mentions(self, shown: MapFilter) -> pd.DataFrame:
+        """Every mention of the places ``shown`` puts on the map, with its passage: place_id, article_id,
+        start, end, surface, role, score, reason, passage_id, passage_start, passage_end."""
+        where, params = self._mention_filter(shown)
+        if shown.bounds is not None:
+            inside, corners = _inside("p", shown.bounds)
+            where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
+            params += corners
         return self._frame(
             'SELECT m.place_id, m.article_id, m.start, m."end", m.surface, m.role, m.score, m.reason,'
             ' m.passage_id, ps.start AS passage_start, ps."end" AS passage_end'
@@ -687,6 +649,13 @@ def _article_filter(
         escaped = title.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
     return " AND ".join(clauses), params
+
+
+def _inside(alias: str, bounds: Bounds) -> tuple[str, list[object]]:
+    """A clause keeping the places (table ``alias``) inside the bounds, and its parameters."""
+    south, west, north, east = bounds
+    lon = f"{alias}.lon BETWEEN ? AND ?" if west <= east else f"({alias}.lon >= ? OR {alias}.lon <= ?)"
+    return f"{alias}.lat BETWEEN ? AND ? AND {lon}", [south, north, west, east]
 
 
 def _speaker_clause(alias: str, names: str) -> str:

@@ -3,11 +3,13 @@
 ingest -> Article, Passage; recognise -> Mention (with Candidates from the
 gazetteer); resolve -> Resolution (a chosen Place, its runner-up and why);
 attribute -> Actor, Claim; the pipeline bundles them into an Analysis.
+The map's query side reads a MapFilter: which part of the store to show.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Literal
 
 PassageKind = Literal["title", "paragraph", "metadata"]
@@ -35,6 +37,8 @@ MentionRole = Literal["location", "actor", "demonym"]
 # "armed force": a regular or national army; "armed group": militia, paramilitary, rebels.
 ActorType = Literal["person", "organisation", "armed force", "armed group", "state", "media"]
 Stance = Literal["asserts", "denies"]
+# (south, west, north, east) in degrees; west > east crosses the antimeridian.
+Bounds = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,3 +176,40 @@ class Analysis:
     resolutions: tuple[Resolution, ...]
     actors: tuple[Actor, ...]
     claims: tuple[Claim, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class MapFilter:
+    """Which part of the store the map shows: the page's places and every export read the same one.
+
+    ``article_ids``: the articles whose mentions count; None means every stored article.
+    The other fields, given by keyword, narrow the mentions counted; an empty one narrows nothing:
+    ``actor_ids`` keeps mentions in passages that name one of the actors;
+    ``speakers`` (as stored, an actor id or an actor's name) and ``stances`` keep
+    places that a matching claim of the same article is about; ``since``/``until``
+    (ISO dates, inclusive) keep articles published in the range; ``bounds`` keeps
+    places inside (south, west, north, east), west > east crossing the antimeridian.
+    Lists are accepted and kept as tuples, so a filter is hashable and cannot change.
+    """
+
+    article_ids: tuple[str, ...] | None = None
+    _: KW_ONLY
+    actor_ids: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
+    stances: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    bounds: Bounds | None = None
+
+    def __post_init__(self) -> None:
+        # Callers hold lists (widget values, argparse); a frozen value sets its fields this way.
+        if self.article_ids is not None:
+            object.__setattr__(self, "article_ids", _strings(self.article_ids))
+        for name in ("actor_ids", "speakers", "stances"):
+            object.__setattr__(self, name, _strings(getattr(self, name)))
+
+
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):  # a lone id would otherwise become a tuple of its characters
+        raise TypeError(f"Expected a sequence of strings, not the string {values!r}.")
+    return tuple(values)

@@ -102,6 +102,7 @@ def test_choosing_another_entry_is_stored(seeded):
     import os
 
     from geo.store import Store
+    from geo.types import MapFilter
 
     tripoli = "gn:2210247"
     at = run(article=seeded, place=tripoli)
@@ -115,7 +116,7 @@ def test_choosing_another_entry_is_stored(seeded):
     assert corrected != tripoli
     stored = Store(os.environ["GEO_DATABASE"])
     assert list(stored.corrections([seeded])["place_id"]) == [corrected, corrected]
-    assert "LB" in set(stored.places([seeded])["country"])
+    assert "LB" in set(stored.places(MapFilter([seeded]))["country"])
 
 
 def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):

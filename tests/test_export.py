@@ -10,6 +10,7 @@ import re
 import pytest
 
 from geo import export
+from geo.types import MapFilter
 from tests.test_store import TEXT, analysis, other_article
 
 ALL = ["0123456789abcdef", "aaaaaaaaaaaaaaaa"]
@@ -23,7 +24,7 @@ def filled(store):
 
 
 def test_geojson_is_rfc7946_with_provenance(filled):
-    data = json.loads(export.geojson(filled, ALL))
+    data = json.loads(export.geojson(filled, MapFilter(ALL)))
     assert data["type"] == "FeatureCollection" and "crs" not in data
     features = {f["id"]: f for f in data["features"]}
     assert set(features) == {"gn:81302", "gn:88319", "gn:2210247"}
@@ -51,14 +52,14 @@ def test_geojson_is_rfc7946_with_provenance(filled):
 
 
 def test_geojson_follows_the_map_filters(filled):
-    data = json.loads(export.geojson(filled, ALL, ["haftar"]))
+    data = json.loads(export.geojson(filled, MapFilter(ALL, actor_ids=["haftar"])))
     assert [f["id"] for f in data["features"]] == ["gn:88319"]
-    assert json.loads(export.geojson(filled, None, bounds=(30, 10, 35, 15)))["features"][0]["id"] == "gn:2210247"
-    assert json.loads(export.geojson(filled, []))["features"] == []
+    assert json.loads(export.geojson(filled, MapFilter(bounds=(30, 10, 35, 15))))["features"][0]["id"] == "gn:2210247"
+    assert json.loads(export.geojson(filled, MapFilter([])))["features"] == []
 
 
 def test_claims_csv(filled):
-    rows = list(csv.DictReader(io.StringIO(export.claims_csv(filled, ALL))))
+    rows = list(csv.DictReader(io.StringIO(export.claims_csv(filled, MapFilter(ALL)))))
     assert list(rows[0]) == list(export.CSV_COLUMNS)
     assert [(r["claim_id"], r["place"], r["stance"], r["speaker"]) for r in rows] == [
         ("c1", "Tobruk", "denies", "Russia"),
@@ -68,13 +69,15 @@ def test_claims_csv(filled):
     assert (first["article_id"], first["start"], first["end"]) == ("aaaaaaaaaaaaaaaa", "0", "31")
     assert first["passage_text"] == "Russia denied a base at Tobruk." and first["hedged"] == "no"
     # Under a place filter only claims about places on the map remain.
-    narrowed = list(csv.DictReader(io.StringIO(export.claims_csv(filled, ALL, bounds=(30, 10, 35, 15)))))
+    narrowed = list(csv.DictReader(io.StringIO(export.claims_csv(filled, MapFilter(ALL, bounds=(30, 10, 35, 15))))))
     assert narrowed == []
-    assert len(list(csv.DictReader(io.StringIO(export.claims_csv(filled, ALL, stances=["denies"]))))) == 1
+    assert len(list(csv.DictReader(io.StringIO(export.claims_csv(filled, MapFilter(ALL, stances=["denies"])))))) == 1
 
 
 def test_html_map_is_standalone(filled):
-    page = export.html_map(filled, ALL, basemap={"type": "FeatureCollection", "features": []}, title="Libya <map>")
+    page = export.html_map(
+        filled, MapFilter(ALL), basemap={"type": "FeatureCollection", "features": []}, title="Libya <map>"
+    )
     assert page.startswith("<!DOCTYPE html>")
     assert "<title>Libya &lt;map&gt;</title>" in page
     # Nothing is loaded from anywhere: no script or style sheet by URL.
@@ -93,7 +96,7 @@ def test_html_map_opens_offline_in_chromium(filled, tmp_path):
     from playwright.sync_api import sync_playwright
 
     path = tmp_path / "map.html"
-    path.write_text(export.html_map(filled, ALL), encoding="utf-8")
+    path.write_text(export.html_map(filled, MapFilter(ALL)), encoding="utf-8")
     outside: list[str] = []
     errors: list[str] = []
     with sync_playwright() as playwright:

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from geo.errors import ArticleNotFound, StoreError
-from geo.types import Actor, Analysis, Article, Candidate, Claim, Mention, Passage, Place, Resolution, Span
+from geo.types import Actor, Analysis, Article, Candidate, Claim, MapFilter, Mention, Passage, Place, Resolution, Span
 
 TEXT = "Ships dock at Tobruk, Russia said.\nHaftar stayed in Benghazi."
 TOBRUK = Place("gn:81302", "Tobruk", 32.08963, 23.95385, "city", "LY", 120000, "81302")
@@ -33,15 +33,15 @@ def test_save_is_idempotent(store):
     assert store.save(analysis()) == "0123456789abcdef"
     assert store.save(analysis()) == "0123456789abcdef"
     assert len(store.articles()) == 1
-    assert len(store.places(["0123456789abcdef"])) == 2
+    assert len(store.places(MapFilter(["0123456789abcdef"]))) == 2
 
 
 def test_actor_filter_keeps_places_in_passages_naming_the_actor(store):
     store.save(analysis())
     ids = ["0123456789abcdef"]
-    assert set(store.places(ids, ["russia"])["id"]) == {"gn:81302"}
-    assert set(store.places(ids, ["haftar"])["id"]) == {"gn:88319"}
-    assert set(store.places(ids, ["russia", "haftar"])["id"]) == {"gn:81302", "gn:88319"}
+    assert set(store.places(MapFilter(ids, actor_ids=["russia"]))["id"]) == {"gn:81302"}
+    assert set(store.places(MapFilter(ids, actor_ids=["haftar"]))["id"]) == {"gn:88319"}
+    assert set(store.places(MapFilter(ids, actor_ids=["russia", "haftar"]))["id"]) == {"gn:81302", "gn:88319"}
 
 
 def test_passages_and_highlights_for_a_place(store):
@@ -141,33 +141,54 @@ def test_places_aggregate_across_articles(store):
     store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
     store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05", source="AP"))
     ids = ["0123456789abcdef", "aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"]
-    places = store.places(ids, with_article_ids=True).set_index("id")
+    places = store.places(MapFilter(ids), with_article_ids=True).set_index("id")
     assert places.loc["gn:81302", "articles"] == 3
     assert places.loc["gn:81302", "mentions"] == 3
     assert sorted(places.loc["gn:81302", "article_ids"]) == sorted(ids)
     assert places.loc["gn:88319", "articles"] == 1
-    assert len(store.places(None)) == 3
-    assert len(store.places(ids[:1])) == 2
+    assert len(store.places(MapFilter())) == 3
+    assert len(store.places(MapFilter(ids[:1]))) == 2
 
 
 def test_place_filters(store):
     store.save(analysis())
     store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
     store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05", source="AP"))
-    everything = None
-    assert set(store.places(everything, speakers=["Russia"])["id"]) == {"gn:81302"}
-    assert set(store.places(everything, speakers=["russia"])["id"]) == {"gn:81302"}
-    assert set(store.places(everything, stances=["asserts"])["id"]) == set()
-    assert set(store.places(everything, stances=["denies"])["id"]) == {"gn:81302"}
-    by_date = store.places(everything, since="2024-02-01")
+    assert set(store.places(MapFilter(speakers=["Russia"]))["id"]) == {"gn:81302"}
+    assert set(store.places(MapFilter(speakers=["russia"]))["id"]) == {"gn:81302"}
+    assert set(store.places(MapFilter(stances=["asserts"]))["id"]) == set()
+    assert set(store.places(MapFilter(stances=["denies"]))["id"]) == {"gn:81302"}
+    by_date = store.places(MapFilter(since="2024-02-01"))
     assert set(by_date["id"]) == {"gn:81302", "gn:2210247"}
     assert set(by_date["articles"]) == {1}
-    assert set(store.places(everything, until="2024-01-31", with_article_ids=True)["article_ids"].explode()) == {
+    assert set(store.places(MapFilter(until="2024-01-31"), with_article_ids=True)["article_ids"].explode()) == {
         "aaaaaaaaaaaaaaaa"
     }
     # Tripoli (lon 13.2) is west of Tobruk and Benghazi (lon 20-24).
-    assert set(store.places(everything, bounds=(30.0, 10.0, 35.0, 15.0))["id"]) == {"gn:2210247"}
-    assert set(store.places(everything, bounds=(30.0, 15.0, 35.0, -170.0))["id"]) == {"gn:81302", "gn:88319"}
+    assert set(store.places(MapFilter(bounds=(30.0, 10.0, 35.0, 15.0)))["id"]) == {"gn:2210247"}
+    assert set(store.places(MapFilter(bounds=(30.0, 15.0, 35.0, -170.0)))["id"]) == {"gn:81302", "gn:88319"}
+
+
+def test_map_filter_keeps_lists_as_tuples():
+    shown = MapFilter(["a", "b"], actor_ids=["russia"], speakers=["Russia"], stances=["denies"])
+    assert (shown.article_ids, shown.actor_ids, shown.speakers, shown.stances) == (
+        ("a", "b"),
+        ("russia",),
+        ("Russia",),
+        ("denies",),
+    )
+    assert MapFilter().article_ids is None  # every stored article
+    assert hash(shown) == hash(MapFilter(("a", "b"), actor_ids=("russia",), speakers=("Russia",), stances=("denies",)))
+    with pytest.raises(TypeError):
+        MapFilter("0123456789abcdef")  # one id, not a sequence of ids
+
+
+def test_mentions_follow_the_map_bounds(store):
+    store.save(analysis())
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    west_of_15 = store.mentions(MapFilter(bounds=(30.0, 10.0, 35.0, 15.0)))
+    assert set(west_of_15["place_id"]) == {"gn:2210247"}
+    assert set(store.mentions(MapFilter())["place_id"]) == {"gn:81302", "gn:88319", "gn:2210247"}
 
 
 def test_articles_list_filters_and_count(store):
@@ -189,7 +210,7 @@ def test_articles_list_filters_and_count(store):
 
 def test_export_queries_keep_offsets(store):
     store.save(analysis())
-    mentions = store.mentions(["0123456789abcdef"])
+    mentions = store.mentions(MapFilter(["0123456789abcdef"]))
     tobruk = mentions[mentions["place_id"] == "gn:81302"].iloc[0]
     assert TEXT[tobruk["start"] : tobruk["end"]] == "Tobruk"
     assert (tobruk["passage_start"], tobruk["passage_end"]) == (0, TEXT.index("\n"))
@@ -318,12 +339,12 @@ def test_a_correction_moves_the_mention_and_survives_reanalysis(store):
     store.save(analysis())
     start = TEXT.index("Tobruk")
     store.correct(ids[0], start, start + len("Tobruk"), DERNA, by="test")
-    assert set(store.places(ids)["id"]) == {"gn:87205", "gn:88319"}
+    assert set(store.places(MapFilter(ids))["id"]) == {"gn:87205", "gn:88319"}
     how = store.resolutions_for_place(ids, "gn:87205")
     assert list(how["runner_up"]) == ["Tobruk"]
     # Re-analysis replaces the article's rows; the person's choice is applied again.
     store.save(analysis(), replace=True)
-    assert set(store.places(ids)["id"]) == {"gn:87205", "gn:88319"}
+    assert set(store.places(MapFilter(ids))["id"]) == {"gn:87205", "gn:88319"}
     assert len(store.corrections(ids)) == 1
 
 
@@ -337,5 +358,5 @@ def test_a_correction_survives_a_restart(tmp_path):
     first.correct("0123456789abcdef", start, start + 6, DERNA, by="test")
     first.close()
     again = Store(path)
-    assert "gn:87205" in set(again.places(["0123456789abcdef"])["id"])
+    assert "gn:87205" in set(again.places(MapFilter(["0123456789abcdef"]))["id"])
     again.close()
