@@ -329,8 +329,8 @@ with map_column:
         st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
     # The claims layers follow the speaker and stance filters, as the places do.
     filtered_claims = (
-        store().claims(articles, speakers=picked_speakers, stances=picked_stances)
-        if picked_speakers or picked_stances
+        store().claims(articles, speakers=shown.speakers, stances=shown.stances)
+        if shown.speakers or shown.stances
         else claims
     )
     fmap = render.build_map(

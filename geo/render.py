@@ -393,7 +393,9 @@ def _shade_countries(
     if not features:
         return None
     styles = {iso: {"fillColor": c, "color": c, "weight": 1, "fillOpacity": 0.18} for iso, c in colors.items()}
-    return _Outlines(data=_script_json({"type": "FeatureCollection", "features": features}), styles=styles).add_to(fmap)
+    shaded = _Outlines(data=_script_json({"type": "FeatureCollection", "features": features}), styles=styles)
+    shaded.add_to(fmap)
+    return shaded
 
 
 class _Outlines(MacroElement):
