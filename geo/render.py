@@ -232,16 +232,36 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
       (r[5] > 1 ? String(r[5]) : "") + "</div>";
     size = [d, d];
     {% else %}
-    body = '<div data-place-id="' + esc(r[2]) + '" style="display:inline-block;padding:1px 6px;border-radius:4px;' +
+    body = '<div class="geo-label" data-place-id="' + esc(r[2]) + '" style="display:inline-block;padding:1px 6px;' +
+      "border-radius:4px;" +
       "background:rgba(255,255,255,.85);border:2px solid " + esc(color) + ";color:#222;" +
       'font:italic 600 12px sans-serif;white-space:nowrap">' + esc(r[3]) + "</div>";
     size = [Math.max(60, 8 * r[3].length + 16), 22];
     {% endif %}
     var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
                           iconAnchor: [Math.round(size[0] / 2), Math.round(size[1] / 2)]});
-    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: color}).bindTooltip(text(tip));
+    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: color, mentions: r[5]})
+      .bindTooltip(text(tip));
   });
-  {% if this.clustered %}layer.addLayers(markers);{% else %}markers.forEach(function (m) { layer.addLayer(m); });
+  {% if this.clustered %}
+  layer.addLayers(markers);
+  {% else %}
+  // Labels do not cluster: at each zoom, show the most mentioned ones that fit without
+  // overlapping; the rest appear as the map zooms in (their countries stay shaded meanwhile).
+  var byMentions = markers.slice().sort(function (a, b) { return b.options.mentions - a.options.mentions; });
+  function declutter() {
+    var placed = [];
+    byMentions.forEach(function (m) {
+      var p = map.latLngToLayerPoint(m.getLatLng()), size = m.options.icon.options.iconSize;
+      var box = [p.x - size[0] / 2, p.y - size[1] / 2, p.x + size[0] / 2, p.y + size[1] / 2];
+      var free = placed.every(function (b) {
+        return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3];
+      });
+      if (free) { placed.push(box); layer.addLayer(m); } else { layer.removeLayer(m); }
+    });
+  }
+  map.on("zoomend", declutter);
+  map.whenReady(declutter);
   {% endif %}
   layer.addTo(map);
   map.geoOverlays = map.geoOverlays || {};

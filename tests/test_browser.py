@@ -230,6 +230,29 @@ def test_a_row_of_the_place_list_selects_its_place(browser, served_seed):
     expect(page.get_by_role("heading", name="Libya")).to_be_visible()
 
 
+def test_area_labels_never_overlap_and_return_as_the_map_zooms_in(browser, served_seed):
+    url, article_id = served_seed
+    counts = {}
+    for zoom in (1, 6):
+        page = new_page(browser)
+        page.goto(f"{url}/?article={article_id}&center=33.0,18.0&zoom={zoom}")
+        settle(page)
+        labels = map_frame(page).locator(".geo-label")
+        boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                apart = (
+                    a["x"] + a["width"] <= b["x"]
+                    or b["x"] + b["width"] <= a["x"]
+                    or a["y"] + a["height"] <= b["y"]
+                    or b["y"] + b["height"] <= a["y"]
+                )
+                assert apart, (zoom, a, b)
+        counts[zoom] = len(boxes)
+        page.context.close()
+    assert 0 < counts[1] < counts[6]  # the world view leaves some out; zoomed in, they come back
+
+
 def test_shared_link_restores_the_map_view(browser, served_seed):
     from playwright.sync_api import expect
 
