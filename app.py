@@ -36,6 +36,7 @@ MAX_CHOOSABLE_ARTICLES = view.MAX_ARTICLES  # newest stored articles offered in 
 CORRECTION_CHOICES = 25  # other gazetteer entries offered for a mention
 ARTICLE_CHIPS = 12  # more articles than this: their chooser opens on request
 PLACE_LIST_ROWS = 300  # the list beside the map shows the most mentioned places
+PANEL_PASSAGES = 30  # passages shown for a place before a reader asks for all of them
 
 st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
 config = settings.load()
@@ -312,7 +313,7 @@ if (picked, picked_speakers, picked_stances) != (selected_actors, chosen_speaker
 
 shown = MapFilter(article_ids=articles, actor_ids=picked, speakers=picked_speakers, stances=picked_stances)
 places = store().places(shown)
-claims = store().claims(articles)
+claims = store().claims(articles, with_passages=False)
 stance_of_place = render.place_stances(claims)
 places["stance"] = places["id"].map(stance_of_place)
 place = state.place if state.place in set(places["id"]) else None
@@ -329,7 +330,7 @@ with map_column:
         st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
     # The claims layers follow the speaker and stance filters, as the places do.
     filtered_claims = (
-        store().claims(articles, speakers=shown.speakers, stances=shown.stances)
+        store().claims(articles, speakers=shown.speakers, stances=shown.stances, with_passages=False)
         if shown.speakers or shown.stances
         else claims
     )
@@ -422,7 +423,14 @@ with panel:
         if stance:
             st.caption(f"Claims: {render.STANCE_LABELS[stance]}.")
         passages = store().passages_for_place(articles, place)
+        if len(passages) > PANEL_PASSAGES and not st.toggle(
+            f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
+        ):
+            passages = passages.head(PANEL_PASSAGES)
         marks = store().highlights(list(passages["passage_id"]))
+        marks_in = {passage_id: group for passage_id, group in marks.groupby("passage_id")}
+        claims_in = {key: group for key, group in claims.groupby(["article_id", "passage_id"])}
+        no_rows = marks.iloc[0:0]
         for row in passages.itertuples(index=False):
             highlights = [
                 render.Highlight(
@@ -431,9 +439,9 @@ with panel:
                     "selected" if m.kind == "place" and m.target == place else m.kind,
                     actor_names.get(m.target, "") if m.kind == "actor" else "place",
                 )
-                for m in marks[marks["passage_id"] == row.passage_id].itertuples(index=False)
+                for m in marks_in.get(row.passage_id, no_rows).itertuples(index=False)
             ]
-            in_passage = claims[(claims["article_id"] == row.article_id) & (claims["passage_id"] == row.passage_id)]
+            in_passage = claims_in.get((row.article_id, row.passage_id), claims.iloc[0:0])
             claim_lines = "".join(
                 render.claim_html(c.speaker, c.via, c.cue, c.stance, bool(c.hedged), c.text)
                 for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)

@@ -360,3 +360,11 @@ def test_a_correction_survives_a_restart(tmp_path):
     again = Store(path)
     assert "gn:87205" in set(again.places(MapFilter(["0123456789abcdef"]))["id"])
     again.close()
+
+
+def test_claims_without_passage_text(store):
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    full = store.claims(["aaaaaaaaaaaaaaaa"])
+    lean = store.claims(["aaaaaaaaaaaaaaaa"], with_passages=False)
+    assert "passage" in full and "passage" not in lean
+    assert lean.equals(full.drop(columns="passage"))
