@@ -172,6 +172,14 @@ def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, mon
     assert len(at.multiselect(key="articles").value) == 23
     assert not [b for b in at.button if b.key == "show_all"]  # nothing more to show
 
+    # Libya is named in several passages of each copy: the panel shows 30 until asked for all.
+    at = run(article=[f"{n:016x}" for n in range(23)], place="gn:2215636")
+    assert not at.exception
+    passages = len(at.get("html")) - 1  # one more for the legend
+    assert passages == 30
+    at.toggle(key="all-passages-gn:2215636").set_value(True).run()
+    assert len(at.get("html")) - 1 > 30
+
 
 def test_every_place_of_the_seed_opens_its_panel(seeded, seed_analysis):
     """Each place's panel renders: passages, claims (with and without a relaying outlet), reason."""
