@@ -44,11 +44,16 @@ def one_run(article_id: str, env: dict[str, str]) -> dict[str, float]:
         page.goto(f"{server.url}/?article={article_id}")
         frame = map_frame(page)
         tobruk = frame.locator('.leaflet-marker-icon[title="Tobruk"]')
-        expect(tobruk).to_be_visible()
+        # wait_for, not expect(): expect() backs off to a check a second, which would blur the figures.
+        tobruk.wait_for()
         first_marker = time.perf_counter() - started
+        # Let the map's first report of its view (a script run of its own) finish before clicking.
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        page.wait_for_timeout(1000)
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
         clicked = time.perf_counter()
         tobruk.click()
-        expect(page.get_by_text("docking rights", exact=False).first).to_be_visible()
+        page.get_by_text("docking rights", exact=False).first.wait_for()
         click_to_passage = time.perf_counter() - clicked
         memory = rss_mib(server.pid)
         browser.close()
