@@ -620,9 +620,10 @@ def _nulls_as_none(frame: pd.DataFrame) -> pd.DataFrame:
     pandas 3 reads text as its string type, where a missing value is NaN: a float, and truthy,
     so ``row.via or …`` and ``html.escape(row.via)`` would go wrong on it.
     """
-    text = frame.select_dtypes(include=["string", "object"]).columns
-    if len(text):
-        frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind in "OT" and values.hasnans:  # object or str columns with a missing value
+            frame[column] = values.astype(object).where(values.notna(), None)
     return frame
 
 
