@@ -191,15 +191,14 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
 (function () {
   var map = {{ this._parent.get_name() }};
   var rows = {{ this.rows }};
+  var palette = {{ this.palette|tojson }};
   {% if this.clustered %}
-  // A cluster takes the stance colour its places share; places that disagree make it "contested".
-  var stanceColors = {{ this.stance_colors|tojson }};
+  // A cluster takes the stance its places share; places that disagree make it "contested".
+  // Stances are positions in the palette: 0 no claim, 1 asserted, 2 denied, 3 contested.
   function clusterIcon(cluster) {
-    var seen = {};
+    var seen = [false, false, false, false];
     cluster.getAllChildMarkers().forEach(function (m) { seen[m.options.stance] = true; });
-    var color = seen[stanceColors.contested] || (seen[stanceColors.asserted] && seen[stanceColors.denied])
-      ? stanceColors.contested : seen[stanceColors.denied] ? stanceColors.denied
-      : seen[stanceColors.asserted] ? stanceColors.asserted : stanceColors.none;
+    var color = palette[seen[3] || (seen[1] && seen[2]) ? 3 : seen[2] ? 2 : seen[1] ? 1 : 0];
     var count = cluster.getChildCount();
     var d = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 48;
     return L.divIcon({
@@ -220,7 +219,6 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
   }
-  var palette = {{ this.palette|tojson }};
   var markers = rows.map(function (r) {
     var size, body, color = palette[r[6]];
     var tip = r[3] + " (" + r[4] + ", " + r[5] + " mention" + (r[5] === 1 ? "" : "s") + ")";
@@ -240,7 +238,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     {% endif %}
     var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
                           iconAnchor: [Math.round(size[0] / 2), Math.round(size[1] / 2)]});
-    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: color, mentions: r[5]})
+    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: r[6], mentions: r[5]})
       .bindTooltip(text(tip));
   });
   {% if this.clustered %}
@@ -284,7 +282,6 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
         self.rows = _script_json(rows)  # serialised once: st_folium renders the script more than once
         self.clustered = clustered
         self.label = label
-        self.stance_colors = {str(stance or "none"): color for stance, color in STANCE_COLORS.items()}
         self.palette = [STANCE_COLORS[stance] for stance in _STANCE_ORDER]
         self.cluster_options = {
             "maxClusterRadius": CLUSTER_RADIUS_PX,
