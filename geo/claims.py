@@ -59,10 +59,9 @@ from pathlib import Path
 from spacy.tokens import Doc, Token
 
 from geo.actors import outlets, slug
-from geo.types import Actor, Claim, Passage, Resolution, Span, Stance
+from geo.types import NARRATOR, Actor, Claim, Passage, Resolution, Span, Stance
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-NARRATOR = "the article"
 
 # Words in the content that mark it as uncertain.
 HEDGE_MODALS = frozenset({"may", "might", "could"})

@@ -30,7 +30,7 @@ from geo.static import (
     MARKERCLUSTER_DEFAULT_CSS,
     MARKERCLUSTER_JS,
 )
-from geo.types import Place
+from geo.types import NARRATOR, Place
 
 DEFAULT_CENTER = (20.0, 10.0)
 DEFAULT_ZOOM = 2  # the map opens here, then fits its places when the link names no view
@@ -301,6 +301,8 @@ class ClaimLayer:
 
     @property
     def label(self) -> str:
+        if self.speaker == NARRATOR:
+            return f"Said by the article itself ({self.claims})"
         # Leaflet's layer control inserts labels as HTML: the speaker's name is article text.
         return f"Claims by {html.escape(self.speaker)} ({self.claims})"
 

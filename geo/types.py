@@ -37,6 +37,8 @@ MentionRole = Literal["location", "actor", "demonym"]
 # "armed force": a regular or national army; "armed group": militia, paramilitary, rebels.
 ActorType = Literal["person", "organisation", "armed force", "armed group", "state", "media"]
 Stance = Literal["asserts", "denies"]
+# The speaker of a claim the article makes in its own voice, when its outlet is unknown.
+NARRATOR = "the article"
 # (south, west, north, east) in degrees; west > east crosses the antimeridian.
 Bounds = tuple[float, float, float, float]
 

@@ -156,3 +156,9 @@ def test_basemap_from_a_url_is_fetched_not_embedded():
     assert page.count('"iso_a2":"LY"') == 1  # once, for the shaded country; the basemap comes by URL
     embedded = render.build_map(places, basemap=basemap).get_root().render()
     assert "fetch(" not in embedded and embedded.count('"iso_a2":"LY"') == 2
+
+
+def test_the_articles_own_claims_get_a_layer_named_for_them():
+    from geo.types import NARRATOR
+
+    assert render.ClaimLayer(NARRATOR, 3, ()).label == "Said by the article itself (3)"
