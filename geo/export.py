@@ -258,11 +258,13 @@ def html_map(store: Store, shown: MapFilter, *, basemap: dict | None = None, tit
     from geo import render
 
     places = _with_stance(store, shown.article_ids, store.places(shown))
+    # The page's claims layers too: one per speaker, under the same speaker and stance filters.
+    claims = store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
     if basemap is None:
         from geo.basemap import country_outlines
 
         basemap = country_outlines()
-    page = render.build_map(places, basemap=basemap).get_root().render()
+    page = render.build_map(places, claims=claims, basemap=basemap).get_root().render()
     page = page.replace("<head>", f"<head>\n<title>{_escape(title)}</title>", 1)
     return inline_static(page)
 
@@ -329,7 +331,7 @@ def _with_stance(store: Store, article_ids: Sequence[str] | None, places: pd.Dat
     """Add the stance column the page colours markers by (``render.place_stances`` over the articles' claims)."""
     from geo.render import place_stances
 
-    stances = place_stances(store.claims(article_ids))
+    stances = place_stances(store.claims(article_ids, with_passages=False))
     return places.assign(stance=[stances.get(place_id) for place_id in places["id"]])
 
 

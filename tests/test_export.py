@@ -86,6 +86,7 @@ def test_html_map_is_standalone(filled):
     assert "/app/static/" not in page
     assert "L.Icon.Default.mergeOptions" in page and "data:image/png;base64," in page
     assert "jQuery" in page and "Tobruk" in page
+    assert "Claims by Russia" in page  # the page's claims layers travel with it
 
 
 @pytest.mark.browser
