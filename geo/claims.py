@@ -90,6 +90,8 @@ HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears 
 COMMITMENT_AUX = frozenset({"will", "wo", "shall", "would", "'ll"})
 # Pronoun speakers resolve to the previous speaker; "I think ..." inside a quote is its speaker's.
 SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "i", "we"})
+# "That explains why…", "This shows…": a demonstrative or relative subject is a fact, not a speaker.
+NOT_SPEAKERS = frozenset({"that", "this", "these", "those", "which", "what"})
 # Dependents left out of a speaker phrase: "An informed source in the LNA(, commanded by ...)".
 _SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis"})
 # A participle after the cue that says what the content is about: "..., it added, referring to X".
@@ -253,6 +255,8 @@ def _cue_verb(
     consumed: set[int],
 ) -> _Draft | None:
     speaker_token = _subject(cue, lo, hi)
+    if speaker_token is not None and speaker_token.lower_ in NOT_SPEAKERS and speaker_token.pos_ in ("PRON", "DET"):
+        return None
     via_token: Token | None = None
     content: list[Token] = []
     if "quote" in entry.takes:

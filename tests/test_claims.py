@@ -160,3 +160,10 @@ def test_seed_claims(seed_analysis, gold):
     assert predicted[rows["c6"].predicted]["hedged"]
     assert all(linked for _a, _b, linked in score.contradictions), score.contradictions
     assert len(score.contradictions) == 4
+
+
+def test_a_demonstrative_subject_is_no_speaker(claims_of):
+    text = "The clinic in Tyler is always busy. That explains why the doctor opened a second office in Dallas."
+    assert not [c for c in claims_of(text) if c.speaker.lower() == "that"]
+    mayor = only(claims_of("The mayor explains that the new bridge will open in Dallas next year."))
+    assert mayor.speaker == "The mayor"
