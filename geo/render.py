@@ -337,7 +337,7 @@ def claim_layers(claims: pd.DataFrame, places: pd.DataFrame, limit: int = MAX_CL
     )
     rows: dict[str, list[tuple[float, float, str, str]]] = {}
     for ring in rings.itertuples(index=False):
-        stance = _stance(_said(ring.asserts, ring.denies))
+        stance = _stance(ring.asserts, ring.denies)
         count = f"{ring.claims} claim{'s' if ring.claims != 1 else ''}"
         tooltip = f"{ring.name}: {ring.speaker} {_STANCE_VERBS[stance]} ({count}) — “{_excerpt(ring.text)}”"
         point = (round(float(ring.lat), COORDINATE_DECIMALS), round(float(ring.lon), COORDINATE_DECIMALS))
@@ -562,20 +562,16 @@ def place_stances(claims: pd.DataFrame) -> dict[str, str]:
         .agg(asserts=("asserts", "any"), denies=("denies", "any"), linked=("linked", "any"))
     )
     return {
-        str(place_id): "contested" if row.linked else _stance(_said(row.asserts, row.denies))
+        str(place_id): "contested" if row.linked else _stance(row.asserts, row.denies)
         for place_id, row in zip(said.index, said.itertuples(index=False), strict=True)
     }
 
 
-def _said(asserts: bool, denies: bool) -> set[str]:
-    return {kind for kind, said in (("asserts", asserts), ("denies", denies)) if said}
-
-
-def _stance(kinds: set[str]) -> str:
-    """How a set of claim stances reads on the map."""
-    if kinds >= {"asserts", "denies"}:
+def _stance(asserts: bool, denies: bool) -> str:
+    """How claims that assert and/or deny something about a place read on the map."""
+    if asserts and denies:
         return "contested"
-    return "denied" if kinds == {"denies"} else "asserted"
+    return "denied" if denies else "asserted"
 
 
 def claim_html(speaker: str, via: str | None, cue: str, stance: str, hedged: bool, text: str) -> str:
