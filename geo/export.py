@@ -34,7 +34,6 @@ import math
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -146,7 +145,9 @@ def _place_fields(place: Place) -> dict[str, Any]:
 
 def geojson(store: Store, shown: MapFilter) -> str:
     """The places ``shown`` puts on the map as an RFC 7946 FeatureCollection."""
-    places = _with_stance(store, shown.article_ids, store.places(shown, with_article_ids=True))
+    places = _with_stance(
+        store.places(shown, with_article_ids=True), store.claims(shown.article_ids, with_passages=False)
+    )
     ids = set(places["id"])
     mentions = _grouped(store.mentions(shown), ids)
     near = _grouped(store.actors_near_places(shown.article_ids), ids)
@@ -257,9 +258,14 @@ def html_map(store: Store, shown: MapFilter, *, basemap: dict | None = None, tit
     """A standalone HTML page of the map ``shown`` that opens offline: every script, style sheet and image inlined."""
     from geo import render
 
-    places = _with_stance(store, shown.article_ids, store.places(shown))
+    every_claim = store.claims(shown.article_ids, with_passages=False)
+    places = _with_stance(store.places(shown), every_claim)
     # The page's claims layers too: one per speaker, under the same speaker and stance filters.
-    claims = store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+    claims = (
+        store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+        if shown.speakers or shown.stances
+        else every_claim
+    )
     if basemap is None:
         from geo.basemap import country_outlines
 
@@ -327,11 +333,11 @@ def _data_uri(path: Path) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def _with_stance(store: Store, article_ids: Sequence[str] | None, places: pd.DataFrame) -> pd.DataFrame:
+def _with_stance(places: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     """Add the stance column the page colours markers by (``render.place_stances`` over the articles' claims)."""
     from geo.render import place_stances
 
-    stances = place_stances(store.claims(article_ids, with_passages=False))
+    stances = place_stances(claims)
     return places.assign(stance=[stances.get(place_id) for place_id in places["id"]])
 
 
