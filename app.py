@@ -328,15 +328,9 @@ map_column, panel = st.columns([3, 2], gap="medium")
 with map_column:
     if places.empty:
         st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
-    # The claims layers follow the speaker and stance filters, as the places do.
-    filtered_claims = (
-        store().claims(articles, speakers=shown.speakers, stances=shown.stances, with_passages=False)
-        if shown.speakers or shown.stances
-        else claims
-    )
     fmap = render.build_map(
         places,
-        claims=filtered_claims,
+        claims=export.layer_claims(store(), shown, claims),
         basemap=basemap(),
         basemap_url=BASEMAP_JSON if served_file(BASEMAP_JSON, STATIC).is_file() else None,
         tiles=config.tiles,

@@ -260,12 +260,7 @@ def html_map(store: Store, shown: MapFilter, *, basemap: dict | None = None, tit
 
     every_claim = store.claims(shown.article_ids, with_passages=False)
     places = _with_stance(store.places(shown), every_claim)
-    # The page's claims layers too: one per speaker, under the same speaker and stance filters.
-    claims = (
-        store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
-        if shown.speakers or shown.stances
-        else every_claim
-    )
+    claims = layer_claims(store, shown, every_claim)  # the page's claims layers too
     if basemap is None:
         from geo.basemap import country_outlines
 
@@ -331,6 +326,14 @@ def _data_uri(path: Path) -> str:
         return "data:,"
     mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def layer_claims(store: Store, shown: MapFilter, every_claim: pd.DataFrame) -> pd.DataFrame:
+    """The claims the map's per-speaker layers draw: ``every_claim`` of the articles, narrowed
+    by the filter's speakers and stances as the places are."""
+    if not (shown.speakers or shown.stances):
+        return every_claim
+    return store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
 
 
 def _with_stance(places: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:

@@ -111,3 +111,11 @@ def test_html_map_opens_offline_in_chromium(filled, tmp_path):
         browser.close()
     assert errors == [] and outside == []
     assert markers >= 1
+
+
+def test_layer_claims_follow_the_speaker_and_stance_filters(filled):
+    every = filled.claims(ALL, with_passages=False)
+    assert export.layer_claims(filled, MapFilter(ALL), every) is every
+    russia = export.layer_claims(filled, MapFilter(ALL, speakers=["Russia"]), every)
+    assert not russia.empty and set(russia["speaker"]) == {"Russia"}
+    assert len(russia) < len(every)
