@@ -423,7 +423,8 @@ with panel:
             passages = passages.head(PANEL_PASSAGES)
         marks = store().highlights(list(passages["passage_id"]))
         marks_in = {passage_id: group for passage_id, group in marks.groupby("passage_id")}
-        claims_in = {key: group for key, group in claims.groupby(["article_id", "passage_id"])}
+        shown_claims = claims[claims["passage_id"].isin(passages["passage_id"])]  # not every article's
+        claims_in = {key: group for key, group in shown_claims.groupby(["article_id", "passage_id"])}
         no_rows = marks.iloc[0:0]
         for row in passages.itertuples(index=False):
             highlights = [

@@ -62,6 +62,8 @@ def test_place_parameter_opens_the_passages(seeded):
     assert any(h.value == "Tobruk" for h in at.subheader)
     assert "docking rights" in html_text(at)
     assert 'class="geo-selected"' in html_text(at)
+    # The claim made in that passage, under it: who, the stance, the hedge.
+    assert "geo-claim" in html_text(at) and ">hedged<" in html_text(at)
 
 
 def test_changing_the_filter_updates_the_url(seeded):
