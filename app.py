@@ -143,7 +143,10 @@ NOT_ENGLISH = (
 def add_from_url(address: str) -> None:
     """Fetch a page (or every entry of a feed), analyse and store it; show what failed and why."""
     with st.spinner("Fetching…"):
-        outcomes = ingest_batch([address], store(), config=config, workers=1, pipeline=pipeline(), progress=False)
+        # urls_only: what a visitor types is never read as a path on the server.
+        outcomes = ingest_batch(
+            [address], store(), config=config, workers=1, pipeline=pipeline(), progress=False, urls_only=True
+        )
     failures = [f"{o.name}: {o.error}" for o in outcomes if o.error]
     ids = tuple(dict.fromkeys(o.article_id for o in outcomes if o.article_id))
     if failures:
@@ -215,9 +218,10 @@ with st.sidebar:
     upload = st.file_uploader("…or upload a file", type=["txt", "md", "html", "htm"])
     if upload is not None and st.button("Analyse the file"):
         add_article(upload.getvalue(), upload.name)
-    address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
-    if address.strip() and st.button("Fetch and analyse", key="fetch"):
-        add_from_url(address.strip())
+    if config.page_fetch_enabled:
+        address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
+        if address.strip() and st.button("Fetch and analyse", key="fetch"):
+            add_from_url(address.strip())
     if st.button("Try the demo article"):
         add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
     if error := st.session_state.get("add_error"):

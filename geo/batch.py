@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from geo import settings as settings_module
 from geo.errors import GeoError
-from geo.ingest import Failure, RawDocument, article_id, expand, load
+from geo.ingest import Failure, RawDocument, article_id, expand, is_url, load
 from geo.store import Store
 
 if TYPE_CHECKING:
@@ -58,20 +58,22 @@ def ingest_batch(
     progress: bool = True,
     report: Callable[[Outcome], None] | None = None,
     pipeline: Pipeline | None = None,
+    urls_only: bool = False,
 ) -> list[Outcome]:
     """Read, analyse and store every article the targets name; ``report`` sees each outcome in input order.
 
     ``workers`` > 1 analyses in that many processes; otherwise the parent
-    analyses, with ``pipeline`` if given (else it loads one).
+    analyses, with ``pipeline`` if given (else it loads one). ``urls_only``
+    refuses every target that is not an http(s) URL (see ``ingest.expand``).
     """
     config = config or settings_module.load()
-    own_fetcher = fetcher is None and any(_is_url(t) for t in targets if isinstance(t, str))
+    own_fetcher = fetcher is None and any(is_url(t) for t in targets)
     if own_fetcher:
         from geo.fetch import Fetcher
 
         fetcher = Fetcher(config)
     try:
-        items = list(expand(targets, fetcher=fetcher, limits=config))
+        items = list(expand(targets, fetcher=fetcher, limits=config, urls_only=urls_only))
         outcomes: list[Outcome] = []
         bar = tqdm(total=len(items), unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True)
         # A pool costs a model load per worker: not worth it for a single article.
@@ -125,10 +127,6 @@ def _settle(entry: tuple[str, str | None, Future[Analysis] | Outcome], store: St
         return Outcome(name, ident, error=str(error))
     except Exception as error:  # a bug in one article must not stop the batch
         return Outcome(name, ident, error=f"{type(error).__name__}: {error}")
-
-
-def _is_url(target: str) -> bool:
-    return target.split(":", 1)[0].lower() in ("http", "https")
 
 
 # -- the worker side ---------------------------------------------------------------------------

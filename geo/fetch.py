@@ -1,17 +1,21 @@
 """Fetch web pages and RSS/Atom feeds for the ingest stage, within limits.
 
-``Fetcher`` wraps one ``httpx.Client``; its transport can be injected
-(``httpx.MockTransport`` in tests) and every request honours
-``settings.timeout`` (per network step and for the whole body) and
-``settings.max_upload_bytes`` (checked on Content-Length and while the body
-streams in). Only http(s) URLs and text content types are read: HTML,
-plain text, Markdown and feeds. Feeds are parsed with feedparser into
+``Fetcher`` wraps one ``httpx.Client`` over a ``GuardedTransport`` (``geo.netguard``:
+no loopback, private or reserved address on any hop, ports 80 and 443 unless
+configured); the transport can be injected (``httpx.MockTransport`` in tests).
+Every request honours ``settings.timeout`` for the whole call, headers included,
+and ``settings.max_upload_bytes`` (checked on Content-Length and on the decoded
+body as it streams in, decoded here one bounded step at a time: a compressed
+body cannot expand past the limit in memory). Only http(s) URLs and text content
+types are read: HTML, plain text, Markdown and feeds. Feeds are parsed with feedparser into
 ``FeedEntry`` values whose links the ingest stage then fetches as pages.
 """
 
 from __future__ import annotations
 
 import time
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
@@ -21,6 +25,7 @@ import httpx
 
 from geo import settings as settings_module
 from geo.errors import FetchError, InputTooLarge, UnsupportedFormat
+from geo.netguard import AddressPolicy, GuardedTransport, deadline
 
 PAGE_TYPES = {
     "text/html": ".html",
@@ -34,6 +39,8 @@ XML_TYPES = frozenset({"application/xml", "text/xml"})
 ACCEPT = "text/html, application/xhtml+xml, application/rss+xml, application/atom+xml, text/xml;q=0.9, text/*;q=0.8"
 MAX_REDIRECTS = 5
 MAX_FEED_ENTRIES = 500
+# The codings we decode ourselves, one at most: stacked codings ("gzip, gzip") multiply a bomb's ratio.
+ENCODINGS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +80,15 @@ class Fetcher:
         self, config: settings_module.Settings | None = None, *, transport: httpx.BaseTransport | None = None
     ) -> None:
         self.config = config or settings_module.load()
+        if transport is None:
+            policy = AddressPolicy.from_settings(self.config.fetch_ports, self.config.fetch_allow_hosts)
+            transport = GuardedTransport(policy)
         self._client = httpx.Client(
             transport=transport,
             timeout=httpx.Timeout(self.config.timeout),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
-            headers={"User-Agent": self.config.user_agent, "Accept": ACCEPT},
+            headers={"User-Agent": self.config.user_agent, "Accept": ACCEPT, "Accept-Encoding": "gzip, deflate"},
         )
 
     def __enter__(self) -> Fetcher:
@@ -97,9 +107,8 @@ class Fetcher:
         if urlsplit(url).scheme not in ("http", "https"):
             raise UnsupportedFormat(f"{url} is not an http(s) URL.")
         limit = self.config.max_upload_bytes
-        deadline = time.monotonic() + self.config.timeout
         try:
-            with self._client.stream("GET", url) as response:
+            with deadline(self.config.timeout), self._client.stream("GET", url) as response:
                 if response.status_code >= 400:
                     raise FetchError(
                         f"{url} answered HTTP {response.status_code} {response.reason_phrase}."
@@ -117,15 +126,13 @@ class Fetcher:
                         f"{url} is {int(declared):,} bytes; the limit is {limit:,} bytes (GEO_MAX_UPLOAD_BYTES)."
                     )
                 body = bytearray()
-                for chunk in response.iter_bytes():
+                for chunk in _decoded(response, limit):
                     body += chunk
                     if len(body) > limit:
                         raise InputTooLarge(f"{url} sent more than {limit:,} bytes, the limit (GEO_MAX_UPLOAD_BYTES).")
-                    if time.monotonic() > deadline:
-                        raise FetchError(f"{url} took more than {self.config.timeout:g} s to send (GEO_TIMEOUT).")
                 final_url = str(response.url)
         except httpx.TimeoutException as error:
-            raise FetchError(f"{url} did not answer within {self.config.timeout:g} s (GEO_TIMEOUT).") from error
+            raise FetchError(f"{url} did not send its page within {self.config.timeout:g} s (GEO_TIMEOUT).") from error
         except httpx.TooManyRedirects as error:
             raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times.") from error
         except httpx.HTTPError as error:
@@ -148,6 +155,41 @@ def parse_feed(data: bytes, base_url: str = "") -> list[FeedEntry]:
         title = " ".join(str(entry.get("title", "")).split()) or None
         entries.append(FeedEntry(urljoin(base_url, str(link)), title, published))
     return entries
+
+
+def _decoded(response: httpx.Response, limit: int) -> Iterator[bytes]:
+    """The body without its content coding, at most ``limit + 1`` bytes of it, decoded one bounded step at a time."""
+    codings = [c.strip().lower() for c in response.headers.get("content-encoding", "").split(",")]
+    codings = [c for c in codings if c and c != "identity"]
+    if not codings:
+        yield from _raw(response)
+        return
+    if len(codings) > 1 or codings[0] not in ENCODINGS:
+        raise UnsupportedFormat(
+            f"{response.url} is sent with the content coding {', '.join(codings)!r}; one of gzip or deflate is read."
+        )
+    decoder = zlib.decompressobj(ENCODINGS[codings[0]])
+    produced = 0
+    try:
+        for raw in _raw(response):
+            pending = raw
+            while pending and produced <= limit:
+                out = decoder.decompress(pending, limit + 1 - produced)
+                pending = decoder.unconsumed_tail
+                produced += len(out)
+                yield out
+            if produced > limit:
+                return
+        yield decoder.flush()  # what zlib still holds once all input is in: at most a window
+    except zlib.error as error:
+        raise UnsupportedFormat(f"{response.url} sent a body that is not valid {codings[0]} ({error}).") from error
+
+
+def _raw(response: httpx.Response) -> Iterator[bytes]:
+    try:
+        yield from response.iter_raw()
+    except httpx.StreamConsumed:  # a response built from bytes (an injected MockTransport) arrives already read
+        yield response.content
 
 
 def _media_type(header: str) -> tuple[str, str | None]:

@@ -337,6 +337,7 @@ def expand(
     *,
     fetcher: Fetcher | None = None,
     limits: settings.Settings | None = None,
+    urls_only: bool = False,
 ) -> Iterator[Item | Failure]:
     """Turn command-line targets into articles to read, in order.
 
@@ -344,12 +345,17 @@ def expand(
     .markdown, .html, .htm or .jsonl, sorted by path); a JSONL corpus gives
     one item per line; a URL is fetched at once, and a feed gives one item
     per entry (fetched later by ``load``). A target that cannot be read
-    yields a ``Failure`` and the batch goes on.
+    yields a ``Failure`` and the batch goes on. With ``urls_only`` (what a
+    page visitor types), anything but an http(s) URL is a failure: it is never
+    read as a path on the server.
     """
     limits = settings.load() if limits is None else limits
     for target in targets:
         if is_url(target):
             yield from _expand_url(str(target), fetcher, limits)
+            continue
+        if urls_only:
+            yield Failure(str(target), "not an http(s) URL: enter an address starting with http:// or https://")
             continue
         path = Path(target)
         if path.is_dir():

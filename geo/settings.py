@@ -60,7 +60,30 @@ SETTINGS: tuple[Setting, ...] = (
         "Optional geopy geocoder backing the offline gazetteer (e.g. 'nominatim'); empty = offline only.",
     ),
     Setting("user_agent", "GEO_USER_AGENT", "geo-news-map", "User agent sent to online services."),
-    Setting("timeout", "GEO_TIMEOUT", "10", "Seconds before an online request gives up and the offline result stands."),
+    Setting(
+        "timeout",
+        "GEO_TIMEOUT",
+        "10",
+        "Seconds an online request may take in all (headers and body); then it gives up and the offline result stands.",
+    ),
+    Setting(
+        "page_fetch",
+        "GEO_PAGE_FETCH",
+        "on",
+        "'off' removes the page's web page or feed box (the CLI still fetches URLs).",
+    ),
+    Setting(
+        "fetch_ports",
+        "GEO_FETCH_PORTS",
+        "80,443",
+        "Ports that fetching URLs may connect to, comma-separated.",
+    ),
+    Setting(
+        "fetch_allow_hosts",
+        "GEO_FETCH_ALLOW_HOSTS",
+        "",
+        "Host names that fetching may reach although they are private or loopback (an intranet), on any port.",
+    ),
 )
 
 
@@ -75,6 +98,24 @@ class Settings:
     geocoder: str
     user_agent: str
     timeout: float
+    page_fetch: str
+    fetch_ports: str
+    fetch_allow_hosts: str
+
+    @property
+    def page_fetch_enabled(self) -> bool:
+        return self.page_fetch.strip().lower() not in ("off", "0", "false", "no")
+
+
+def markdown_table() -> str:
+    """The README's settings table, written from ``SETTINGS``; a test keeps the README equal to it."""
+    home = str(Path.home())
+
+    def shown(default: str) -> str:
+        return f"`{default.replace(home, '~', 1)}`" if default else "(empty)"
+
+    rows = [f"| `{s.env}` | {shown(s.default)} | {s.help} |" for s in SETTINGS]
+    return "\n".join(["| variable | default | meaning |", "|---|---|---|", *rows])
 
 
 def load(environ: dict[str, str] | None = None) -> Settings:

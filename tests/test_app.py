@@ -137,9 +137,17 @@ def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "web.sqlite"))
+    url = f"http://127.0.0.1:{server.server_port}/story.html"
     try:
+        at = run()  # the shipped policy: the server's own addresses are refused
+        at.text_input(key="url_input").input(url).run()
+        at.button(key="fetch").click().run()
+        assert not at.exception
+        assert "own network" in " ".join(e.value for e in at.error)
+        assert "article" not in at.query_params
+        monkeypatch.setenv("GEO_FETCH_ALLOW_HOSTS", "127.0.0.1")  # a trusted intranet host
         at = run()
-        at.text_input(key="url_input").input(f"http://127.0.0.1:{server.server_port}/story.html").run()
+        at.text_input(key="url_input").input(url).run()
         at.button(key="fetch").click().run()
     finally:
         server.shutdown()
@@ -147,6 +155,28 @@ def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):
     assert not [e.value for e in at.error]
     assert len(query_values(at, "article")) == 1
     assert {"Piraeus", "Athens"} <= places_listed(at)
+
+
+def test_the_url_box_never_reads_a_path_on_the_server(tmp_path, monkeypatch):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Officials in Tripoli said the port of Misrata was closed.", encoding="utf-8")
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "paths.sqlite"))
+    at = run()
+    for typed in (str(secret), str(tmp_path), "/etc/passwd", "file:///etc/passwd"):
+        at.text_input(key="url_input").input(typed).run()
+        at.button(key="fetch").click().run()
+        assert not at.exception
+        assert "not an http(s) URL" in " ".join(e.value for e in at.error)
+    assert "article" not in at.query_params
+    assert not at.dataframe or "Misrata" not in places_listed(at)
+
+
+def test_the_url_box_can_be_switched_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "off.sqlite"))
+    monkeypatch.setenv("GEO_PAGE_FETCH", "off")
+    at = run()
+    assert not at.exception
+    assert "url_input" not in [t.key for t in at.text_input]
 
 
 def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, monkeypatch, seed_analysis):

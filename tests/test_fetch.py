@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
+import socket
 import threading
 import time
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,6 +20,7 @@ from geo import settings
 from geo.errors import FetchError, InputTooLarge, UnsupportedFormat
 from geo.fetch import Fetcher, parse_feed
 from geo.ingest import Failure, Item, expand, load
+from geo.netguard import BlockedAddress
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Clashes in Tripoli | Libya Herald</title>
 <meta property="og:site_name" content="Libya Herald">
@@ -55,6 +60,8 @@ class Route:
     delay: float = 0.0
     location: str | None = None
     chunked: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
+    drip: float = 0.0  # seconds between the bytes of the status line and headers
 
 
 class Site:
@@ -82,10 +89,20 @@ class Site:
                     self.end_headers()
                     return
                 time.sleep(route.delay)
+                if route.drip:
+                    head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(route.body)}\r\n\r\n"
+                    for byte in head.encode():
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(route.drip)
+                    self.wfile.write(route.body)
+                    return
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 if route.location:
                     self.send_header("Location", route.location)
+                for name, value in route.headers:
+                    self.send_header(name, value)
                 if route.chunked:  # no Content-Length: the limit must hold while streaming
                     self.send_header("Transfer-Encoding", "chunked")
                     self.end_headers()
@@ -126,7 +143,21 @@ def site() -> Iterator[Site]:
 
 @pytest.fixture
 def config() -> settings.Settings:
-    return settings.load({"GEO_TIMEOUT": "1", "GEO_MAX_UPLOAD_BYTES": "20000", "GEO_USER_AGENT": "geo-test"})
+    # The tests' own server is on 127.0.0.1, which the default policy refuses: name it as a trusted host.
+    return settings.load(
+        {
+            "GEO_TIMEOUT": "1",
+            "GEO_MAX_UPLOAD_BYTES": "20000",
+            "GEO_USER_AGENT": "geo-test",
+            "GEO_FETCH_ALLOW_HOSTS": "127.0.0.1",
+        }
+    )
+
+
+@pytest.fixture
+def default_config() -> settings.Settings:
+    """The shipped policy: nothing private, ports 80 and 443."""
+    return settings.load({"GEO_TIMEOUT": "1", "GEO_MAX_UPLOAD_BYTES": "20000"})
 
 
 def test_fetches_a_page(site: Site, config: settings.Settings) -> None:
@@ -221,3 +252,125 @@ def test_a_failing_url_is_a_failure_not_an_exception(site: Site, config: setting
         items = list(expand([site.base + "/nowhere", site.base + "/tripoli.html"], fetcher=fetcher, limits=config))
     assert isinstance(items[0], Failure) and "404" in items[0].reason
     assert isinstance(items[1], Item)
+
+
+# -- what a page visitor must not make the server fetch ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/",
+        "http://localhost/admin",
+        "http://[::1]/",
+        "http://127.1/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://0.0.0.0/",
+        "http://10.0.0.1/",
+        "http://192.168.1.1/",
+        "http://172.16.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.64.0.1/",
+        "http://[fd00::1]/",
+        "http://[fe80::1]/",
+        "http://224.0.0.1/",
+        "http://[2002:7f00:1::]/",  # 6to4 wrapping 127.0.0.1
+        "http://[64:ff9b::7f00:1]/",  # NAT64 wrapping 127.0.0.1
+    ],
+)
+def test_the_default_policy_refuses_the_servers_own_network(url: str, default_config: settings.Settings) -> None:
+    # Refused before any connection is attempted: no packet leaves for these addresses.
+    with Fetcher(default_config) as fetcher, pytest.raises(BlockedAddress, match="own network"):
+        fetcher.get(url)
+
+
+def test_other_ports_and_schemes_are_refused_by_default(default_config: settings.Settings) -> None:
+    with Fetcher(default_config) as fetcher:
+        with pytest.raises(BlockedAddress, match="only ports 80, 443"):
+            fetcher.get("http://93.184.216.34:8080/")
+        with pytest.raises(UnsupportedFormat, match="http"):
+            fetcher.get("gopher://93.184.216.34/")
+
+
+def test_the_policy_refuses_the_tests_own_server_unless_it_is_named(
+    site: Site, default_config: settings.Settings
+) -> None:
+    allowed = settings.load({"GEO_TIMEOUT": "1", "GEO_FETCH_ALLOW_HOSTS": "127.0.0.1"})
+    with Fetcher(allowed) as fetcher:
+        assert b"Tripoli" in fetcher.get(site.base + "/tripoli.html").data
+    with Fetcher(default_config) as fetcher, pytest.raises(BlockedAddress):
+        fetcher.get(site.base + "/tripoli.html")
+    assert site.hits == ["/tripoli.html"]  # the refused fetch never reached the server
+
+
+def test_every_hop_and_every_feed_entry_is_checked(site: Site) -> None:
+    # "localhost" is trusted, 127.0.0.1 (the same server) is not: a redirect or a feed entry may not go there.
+    config = settings.load({"GEO_TIMEOUT": "1", "GEO_FETCH_ALLOW_HOSTS": "localhost"})
+    local = site.base.replace("127.0.0.1", "localhost")
+    site.add("/hop", "", status=302, location=site.base + "/tripoli.html")
+    absolute = rss(site.base).replace("<link>/misrata.html", f"<link>{site.base}/misrata.html")
+    site.add("/inner-feed.xml", absolute, content_type="application/rss+xml")
+    with Fetcher(config) as fetcher:
+        assert b"Tripoli" in fetcher.get(local + "/tripoli.html").data
+        with pytest.raises(BlockedAddress):
+            fetcher.get(local + "/hop")
+        items = list(expand([local + "/inner-feed.xml"], fetcher=fetcher, limits=config))
+        assert len(items) == 3
+        for item in items:
+            with pytest.raises(BlockedAddress):
+                load(item, fetcher=fetcher, limits=config)  # type: ignore[arg-type]
+    assert site.hits.count("/tripoli.html") == 1
+
+
+def test_names_are_resolved_when_connecting_and_the_checked_address_is_used(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = socket.getaddrinfo
+    port = int(site.base.rsplit(":", 1)[1])
+
+    def fake(host: str, *args: object, **kwargs: object) -> list:  # a name whose DNS answer is private
+        if host in ("news.example", "intranet.example"):
+            return real("127.0.0.1", port, type=socket.SOCK_STREAM)
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    refused = settings.load({"GEO_TIMEOUT": "1", "GEO_FETCH_PORTS": str(port)})
+    with Fetcher(refused) as fetcher, pytest.raises(BlockedAddress, match=r"news\.example leads to 127\.0\.0\.1"):
+        fetcher.get(f"http://news.example:{port}/tripoli.html")
+    trusted = settings.load({"GEO_TIMEOUT": "1", "GEO_FETCH_ALLOW_HOSTS": "intranet.example"})
+    with Fetcher(trusted) as fetcher:
+        assert b"Tripoli" in fetcher.get(f"http://intranet.example:{port}/tripoli.html").data
+
+
+def test_stacked_codings_are_refused_and_a_gzip_bomb_stops_at_the_limit(site: Site, config: settings.Settings) -> None:
+    bomb = gzip.compress(b"\0" * 200_000_000, compresslevel=9)  # about 200 KB that expand to 200 MB
+    site.add("/bomb", bomb, headers=(("Content-Encoding", "gzip"),), chunked=True)
+    site.add("/stacked", gzip.compress(gzip.compress(b"<p>Tripoli</p>")), headers=(("Content-Encoding", "gzip, gzip"),))
+    site.add("/small", gzip.compress(PAGE.encode()), headers=(("Content-Encoding", "gzip"),))
+    with Fetcher(config) as fetcher:
+        assert b"Mitiga airport" in fetcher.get(site.base + "/small").data
+        with pytest.raises(UnsupportedFormat, match="gzip, gzip"):
+            fetcher.get(site.base + "/stacked")
+        tracemalloc.start()
+        try:
+            with pytest.raises(InputTooLarge, match="more than 20,000 bytes"):
+                fetcher.get(site.base + "/bomb")
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 20_000_000  # the body never grows far past the 20,000-byte limit
+
+
+def test_a_server_that_drips_its_headers_is_cut_off_at_the_deadline(site: Site, config: settings.Settings) -> None:
+    site.add("/drip", PAGE, drip=0.05)  # about 70 header bytes: 3.5 s in all, 50 ms apart
+    started = time.monotonic()
+    with Fetcher(config) as fetcher, pytest.raises(FetchError, match="within 1 s"):
+        fetcher.get(site.base + "/drip")
+    assert time.monotonic() - started < 2.0  # GEO_TIMEOUT is 1 s for the whole call, not per byte
+
+
+def test_urls_only_never_reads_a_server_path(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Tripoli is the capital of Libya.")
+    items = list(expand([str(secret), str(tmp_path), "/etc/passwd", "file:///etc/passwd"], urls_only=True))
+    assert all(isinstance(i, Failure) and "not an http(s) URL" in i.reason for i in items)

@@ -342,7 +342,8 @@ def test_cli_ingests_a_folder_and_a_feed_with_two_workers(tmp_path) -> None:
         encoding="utf-8",
     )
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    env = {**os.environ, "GEO_DATABASE": str(tmp_path / "db.sqlite")}
+    # The server is on 127.0.0.1, which fetching refuses unless it is named as trusted.
+    env = {**os.environ, "GEO_DATABASE": str(tmp_path / "db.sqlite"), "GEO_FETCH_ALLOW_HOSTS": "127.0.0.1"}
     command = [sys.executable, "-m", "geo", "ingest", str(tmp_path / "docs"), f"{base}/feed.rss"]
     try:
         first = subprocess.run([*command, "--workers", "2"], env=env, capture_output=True, text=True, timeout=300)

@@ -10,6 +10,8 @@ def test_every_setting_is_documented_in_the_readme():
     section = README.read_text().split("<!-- settings:start -->")[1].split("<!-- settings:end -->")[0]
     documented = set(re.findall(r"^\| `(GEO_[A-Z_]+)`", section, re.MULTILINE))
     assert documented == {s.env for s in settings.SETTINGS}
+    # The whole table, defaults and help included, is the one settings.py writes.
+    assert section.strip() == settings.markdown_table()
 
 
 def test_environment_overrides_defaults(tmp_path):
