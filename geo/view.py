@@ -20,7 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 ARTICLE_ID = re.compile(r"^[0-9a-f]{16}$")
-PLACE_ID = re.compile(r"^[a-z]{2,5}:[A-Za-z0-9._-]{1,80}$")
+# A gazetteer id: a source prefix (gn, icao, adm1, adm2, csc, sup, ...) and that source's own id.
+PLACE_ID = re.compile(r"^[a-z][a-z0-9]{1,7}:[A-Za-z0-9._-]{1,80}$")
 MAX_VALUES = 50  # per parameter; a link with more is cut, with a warning
 # Articles: as many as the page offers to choose (16-hex ids keep such a link near 13 KB).
 MAX_ARTICLES = 500

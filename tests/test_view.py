@@ -56,3 +56,12 @@ def test_center_and_zoom_are_checked():
     assert len(warnings) == 4
     state, warnings = view.from_query(params(center=["32.5,13.25"], zoom=["5"]))
     assert state.center == (32.5, 13.25) and state.zoom == 5 and warnings == []
+
+
+def test_every_kind_of_place_id_the_gazetteer_writes_is_read_back():
+    # One id of each source prefix the gazetteer index holds (division ids carry digits in the
+    # prefix and dots in the code: the page once rejected its own "adm1:..." links).
+    for place_id in ("gn:81302", "icao:HLLM", "adm1:GR.ESYE43", "adm2:US.CA.037", "csc:4321", "sup:al-watiya"):
+        query = view.ViewState(place=place_id).to_query()
+        state, warnings = view.from_query(lambda name, q=query: [q[name]] if name in q else [])
+        assert (state.place, warnings) == (place_id, [])
