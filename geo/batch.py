@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from geo import settings as settings_module
 from geo.errors import GeoError
-from geo.ingest import Failure, RawDocument, article_id, expand, is_url, load
+from geo.ingest import Failure, Item, RawDocument, article_id, expand, is_url, load
 from geo.store import Store
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ class Outcome:
 
 
 def ingest_batch(
-    targets: Iterable[str | Path],
+    targets: Iterable[str | Path | Item],
     store: Store,
     *,
     config: settings_module.Settings | None = None,

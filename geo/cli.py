@@ -1,8 +1,9 @@
-"""Command line: ``python -m geo analyze|ingest|export|gazetteer|parse|eval|geocode|static``."""
+"""Command line: ``python -m geo analyze|ingest|watch|export|gazetteer|parse|eval|geocode|static``."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -25,6 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ingest.add_argument("--workers", type=int, default=None, help="analysis processes (default: 2, or 1 core)")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+    watch = commands.add_parser("watch", help="poll RSS/Atom feeds and store their new articles until stopped")
+    watch.add_argument("feeds", type=Path, metavar="FEEDS.txt", help="feed URLs, one a line (# starts a comment)")
+    watch.add_argument("--every", default="15m", help="time between polls of a feed: 90, 30s, 15m, 2h (default 15m)")
+    watch.add_argument("--once", action="store_true", help="poll every feed once and stop")
+    watch.add_argument("--state", type=Path, default=None, help="state file (default: beside GEO_DATABASE)")
+    watch.add_argument("--workers", type=int, default=1, help="analysis processes per poll (default 1)")
 
     export = commands.add_parser("export", help="write the stored map as GeoJSON, a CSV of claims or an HTML map")
     export.add_argument("--format", choices=("geojson", "csv", "html"), required=True)
@@ -119,6 +127,49 @@ def _ingest(args: argparse.Namespace) -> int:
             report=report,
         )
     return 1 if any(o.error for o in outcomes) else 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    from geo.store import Store
+    from geo.watch import Poll, Watcher, default_state_path, parse_duration, read_feed_list
+
+    config = settings_module.load()
+    every = parse_duration(args.every)
+    feeds = read_feed_list(args.feeds)
+    stop = threading.Event()
+
+    def report(poll: Poll) -> None:
+        if poll.error:
+            print(f"error: {poll.feed}: {poll.error}", file=sys.stderr, flush=True)
+        for outcome in poll.new:
+            if outcome.error:
+                print(f"error: {outcome.name}: {outcome.error}", file=sys.stderr, flush=True)
+            elif not outcome.duplicate:
+                print(outcome.article_id, flush=True)
+
+    with (
+        Store(config.database) as store,
+        Watcher(
+            feeds,
+            store,
+            every=every,
+            state_path=args.state or default_state_path(config.database),
+            config=config,
+            workers=args.workers,
+        ) as watcher,
+    ):
+        if args.once:
+            for poll in watcher.poll_due():
+                report(poll)
+            return 0
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        print(f"watching {len(feeds)} feed(s) every {args.every}; Ctrl-C stops", file=sys.stderr, flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            watcher.run(stop, report)
+    return 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -229,6 +280,7 @@ def _read(path: Path) -> bytes:
 _COMMANDS = {
     "analyze": _analyze,
     "ingest": _ingest,
+    "watch": _watch,
     "gazetteer": _gazetteer,
     "static": _static,
     "export": _export,

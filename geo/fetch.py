@@ -50,6 +50,10 @@ class Fetched:
     url: str
     content_type: str
     data: bytes
+    # Validators for the next conditional request, and whether this answer was 304 Not Modified (no body).
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
 
     @property
     def is_feed(self) -> bool:
@@ -102,13 +106,25 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def get(self, url: str) -> Fetched:
-        """Fetch one page or feed; raise a ``FetchError``, ``InputTooLarge`` or ``UnsupportedFormat``."""
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """Fetch one page or feed; raise a ``FetchError``, ``InputTooLarge`` or ``UnsupportedFormat``.
+
+        With ``etag`` or ``last_modified`` (from an earlier ``Fetched``) the request is conditional:
+        an unchanged resource answers 304 and comes back empty with ``not_modified`` set.
+        """
         if urlsplit(url).scheme not in ("http", "https"):
             raise UnsupportedFormat(f"{url} is not an http(s) URL.")
         limit = self.config.max_upload_bytes
+        conditions = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+        headers = {name: value for name, value in conditions.items() if value}
         try:
-            with deadline(self.config.timeout), self._client.stream("GET", url) as response:
+            with deadline(self.config.timeout), self._client.stream("GET", url, headers=headers) as response:
+                validators = {
+                    "etag": response.headers.get("etag"),
+                    "last_modified": response.headers.get("last-modified"),
+                }
+                if response.status_code == 304 and headers:
+                    return Fetched(str(response.url), "", b"", not_modified=True, **validators)
                 if response.status_code >= 400:
                     raise FetchError(
                         f"{url} answered HTTP {response.status_code} {response.reason_phrase}."
@@ -137,7 +153,7 @@ class Fetcher:
             raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times.") from error
         except httpx.HTTPError as error:
             raise FetchError(f"Cannot fetch {url}: {error or type(error).__name__}.") from error
-        return Fetched(final_url, content_type, _to_utf8(bytes(body), charset))
+        return Fetched(final_url, content_type, _to_utf8(bytes(body), charset), **validators)
 
 
 def parse_feed(data: bytes, base_url: str = "") -> list[FeedEntry]:

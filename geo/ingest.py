@@ -328,12 +328,12 @@ class Failure:
     reason: str
 
 
-def is_url(target: str | Path) -> bool:
+def is_url(target: object) -> bool:
     return isinstance(target, str) and target.split(":", 1)[0].lower() in ("http", "https")
 
 
 def expand(
-    targets: Iterable[str | Path],
+    targets: Iterable[str | Path | Item],
     *,
     fetcher: Fetcher | None = None,
     limits: settings.Settings | None = None,
@@ -351,6 +351,9 @@ def expand(
     """
     limits = settings.load() if limits is None else limits
     for target in targets:
+        if isinstance(target, Item):  # already expanded, e.g. a watched feed's new entry
+            yield target
+            continue
         if is_url(target):
             yield from _expand_url(str(target), fetcher, limits)
             continue
