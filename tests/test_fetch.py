@@ -14,8 +14,8 @@ import pytest
 
 from geo import settings
 from geo.errors import FetchError, InputTooLarge, UnsupportedFormat
-from geo.fetch import Fetcher, parse_feed
-from geo.ingest import Failure, Item, expand, load
+from geo.sources.fetch import Fetcher, parse_feed
+from geo.sources.ingest import Failure, Item, expand, load
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Clashes in Tripoli | Libya Herald</title>
 <meta property="og:site_name" content="Libya Herald">
