@@ -27,3 +27,4 @@ test: setup
 lint: $(STAMP)
 	$(BIN)/ruff check geo tests app.py bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports

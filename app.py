@@ -1,7 +1,7 @@
 """The page: paste or upload an article, see its places on a map, click one to read what is said there.
 
-UI only: parsing lives in geo.pipeline, SQL in geo.store, HTML in geo.render,
-the URL contract in geo.view.
+UI only: parsing lives in geo.analysis.pipeline, SQL in geo.store, HTML in geo.view.render,
+the URL contract in geo.view.url.
 """
 
 from __future__ import annotations
@@ -16,18 +16,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import export, passages, render, settings, view
-from geo.basemap import country_outlines
+from geo import export, settings
+from geo.analysis import passages
 from geo.batch import ingest_batch
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
-from geo.ingest import read_bytes
-from geo.static import BASEMAP_JSON, served_file
+from geo.sources.ingest import read_bytes
 from geo.store import Store
 from geo.types import MapFilter
+from geo.view import render
+from geo.view import url as view
+from geo.view.basemap import country_outlines
+from geo.view.static import BASEMAP_JSON, served_file
 
 if TYPE_CHECKING:
-    from geo.pipeline import Pipeline
+    from geo.analysis.pipeline import Pipeline
 
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
 STATIC = Path(__file__).parent / "static"  # served at /app/static/ (python -m geo static fills it)
@@ -44,7 +47,7 @@ config = settings.load()
 
 @st.cache_resource(show_spinner="Loading the language model and gazetteer…")
 def load_pipeline(model: str, gazetteer: str) -> Pipeline:
-    from geo.pipeline import Pipeline  # spaCy takes half a second to import: only when a text is analysed
+    from geo.analysis.pipeline import Pipeline  # spaCy takes half a second to import: only when a text is analysed
 
     return Pipeline.load(config)
 

@@ -19,12 +19,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo import passages as passages_stage  # noqa: E402
-from geo.actors import find_actors  # noqa: E402
-from geo.claims import extract_claims  # noqa: E402
-from geo.pipeline import Pipeline  # noqa: E402
-from geo.recognise import recognise  # noqa: E402
-from geo.resolve import resolve  # noqa: E402
+from geo.analysis import passages as passages_stage  # noqa: E402
+from geo.analysis.actors import find_actors  # noqa: E402
+from geo.analysis.claims import extract_claims  # noqa: E402
+from geo.analysis.pipeline import Pipeline  # noqa: E402
+from geo.analysis.recognise import recognise  # noqa: E402
+from geo.analysis.resolve import resolve  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 

@@ -15,13 +15,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from geo import passages as passages_stage
 from geo import settings
-from geo.evaluate import GOLD_LABEL, load_corpus
+from geo.analysis import passages as passages_stage
+from geo.analysis.pipeline import load_model
+from geo.analysis.recognise import recognise
+from geo.analysis.resolve import resolve
+from geo.eval.geoparse import GOLD_LABEL, load_corpus
 from geo.gazetteer import Gazetteer, build
-from geo.pipeline import load_model
-from geo.recognise import recognise
-from geo.resolve import resolve
 from geo.types import Mention
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ import statistics
 import time
 from pathlib import Path
 
-from geo.ingest import read_text
-from geo.pipeline import Pipeline
+from geo.analysis.pipeline import Pipeline
+from geo.sources.ingest import read_text
 
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "seed" / "000_cb1eed41c2725daf.txt"
 

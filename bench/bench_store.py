@@ -86,8 +86,8 @@ def whole(db: Path) -> tuple[str, int, int]:
 
 def bench_analysis(corpus: Path, n: int = 60) -> None:
     """Where one article's time goes, on one core: the spaCy pass against the rest of the pipeline."""
-    from geo.ingest import read_record
-    from geo.pipeline import Pipeline
+    from geo.analysis.pipeline import Pipeline
+    from geo.sources.ingest import read_record
 
     pipeline = Pipeline.load()
     records = [json.loads(line) for line in corpus.read_text(encoding="utf-8").split("\n")[:n] if line.strip()]

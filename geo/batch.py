@@ -1,6 +1,6 @@
 """Ingest many articles: read in the parent, analyse in a pool of worker processes, write in the parent.
 
-``ingest_batch`` expands the targets (``geo.ingest.expand``), reads each item
+``ingest_batch`` expands the targets (``geo.sources.ingest.expand``), reads each item
 (files, corpus records, fetched pages), skips text that is already stored or
 already seen in the batch (the content hash is the article id, so a duplicate
 costs no analysis), sends the rest to ``workers`` processes that each load the
@@ -26,12 +26,12 @@ from tqdm import tqdm
 
 from geo import settings as settings_module
 from geo.errors import GeoError
-from geo.ingest import Failure, Item, RawDocument, article_id, expand, is_url, load
+from geo.sources.ingest import Failure, Item, RawDocument, article_id, expand, is_url, load
 from geo.store import Store
 
 if TYPE_CHECKING:
-    from geo.fetch import Fetcher
-    from geo.pipeline import Pipeline
+    from geo.analysis.pipeline import Pipeline
+    from geo.sources.fetch import Fetcher
     from geo.types import Analysis
 
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
@@ -69,7 +69,7 @@ def ingest_batch(
     config = config or settings_module.load()
     own_fetcher = fetcher is None and any(is_url(t) for t in targets)
     if own_fetcher:
-        from geo.fetch import Fetcher
+        from geo.sources.fetch import Fetcher
 
         fetcher = Fetcher(config)
     try:
@@ -136,7 +136,7 @@ _PIPELINE: Pipeline | None = None
 
 def _load_pipeline(config: settings_module.Settings) -> None:
     global _PIPELINE
-    from geo.pipeline import Pipeline
+    from geo.analysis.pipeline import Pipeline
 
     _PIPELINE = Pipeline.load(config)
 

@@ -81,9 +81,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    from geo.analysis.pipeline import Pipeline
     from geo.export import to_dict
-    from geo.ingest import read_bytes
-    from geo.pipeline import Pipeline
+    from geo.sources.ingest import read_bytes
 
     document = read_bytes(_read(args.file), args.file.name)
     analysis = Pipeline.load().analyze(document)
@@ -215,7 +215,7 @@ def _gazetteer(args: argparse.Namespace) -> int:
 
 
 def _parse(args: argparse.Namespace) -> int:
-    from geo.evaluate import load_corpus, parse_corpus, write_predictions
+    from geo.eval.geoparse import load_corpus, parse_corpus, write_predictions
     from geo.gazetteer import Gazetteer
 
     articles = load_corpus(args.input, args.limit)
@@ -227,7 +227,7 @@ def _parse(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from geo.evaluate import evaluate, load_corpus, load_predictions, score
+    from geo.eval.geoparse import evaluate, load_corpus, load_predictions, score
     from geo.gazetteer import Gazetteer
 
     articles = load_corpus(args.corpus, args.limit, offset=args.offset)
@@ -249,7 +249,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 def _geocode(args: argparse.Namespace) -> int:
     from geo.gazetteer import Gazetteer
-    from geo.geocoders import from_settings
+    from geo.gazetteer.geocoders import from_settings
 
     with Gazetteer.open() as gaz, from_settings(gaz) as geocoder:
         found = geocoder.geocode(args.query, exactly_one=not args.all)
@@ -262,7 +262,7 @@ def _geocode(args: argparse.Namespace) -> int:
 
 
 def _static(args: argparse.Namespace) -> int:
-    from geo.static import install_static
+    from geo.view.static import install_static
 
     print(install_static(args.target))
     return 0

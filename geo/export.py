@@ -41,7 +41,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo.types import Analysis, MapFilter, Place, Resolution
+from geo.store.rows import place_mentions
+from geo.types import Analysis, MapFilter, Place
 
 if TYPE_CHECKING:
     from geo.store import Store
@@ -64,15 +65,6 @@ CSV_COLUMNS = (
     "passage_end",
     "passage_text",
 )
-
-
-def place_mentions(analysis: Analysis) -> dict[str, list[Resolution]]:
-    """Resolutions that put a place on the map, grouped by place id in text order."""
-    grouped: dict[str, list[Resolution]] = defaultdict(list)
-    for resolution in analysis.resolutions:
-        if resolution.role != "demonym":
-            grouped[resolution.place.id].append(resolution)
-    return dict(grouped)
 
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:
@@ -256,13 +248,13 @@ def claims_csv(store: Store, shown: MapFilter) -> str:
 
 def html_map(store: Store, shown: MapFilter, *, basemap: dict | None = None, title: str = "News map") -> str:
     """A standalone HTML page of the map ``shown`` that opens offline: every script, style sheet and image inlined."""
-    from geo import render
+    from geo.view import render
 
     every_claim = store.claims(shown.article_ids, with_passages=False)
     places = _with_stance(store.places(shown), every_claim)
     claims = layer_claims(store, shown, every_claim)  # the page's claims layers too
     if basemap is None:
-        from geo.basemap import country_outlines
+        from geo.view.basemap import country_outlines
 
         basemap = country_outlines()
     page = render.build_map(places, claims=claims, basemap=basemap).get_root().render()
@@ -306,7 +298,7 @@ _DEFAULT_ICON_JS = (
 @cache
 def _static_root() -> Path:
     """The static files of the app (from the xstatic packages), copied once per process."""
-    from geo.static import install_static
+    from geo.view.static import install_static
 
     return install_static(Path(tempfile.mkdtemp(prefix="geo-static-")))
 
@@ -338,7 +330,7 @@ def layer_claims(store: Store, shown: MapFilter, every_claim: pd.DataFrame) -> p
 
 def _with_stance(places: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     """Add the stance column the page colours markers by (``render.place_stances`` over the articles' claims)."""
-    from geo.render import place_stances
+    from geo.view.render import place_stances
 
     stances = place_stances(claims)
     return places.assign(stance=[stances.get(place_id) for place_id in places["id"]])

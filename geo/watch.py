@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING
 from geo import settings as settings_module
 from geo.batch import Outcome, ingest_batch
 from geo.errors import InputError
-from geo.fetch import Fetcher, parse_feed
-from geo.ingest import Item
+from geo.sources.fetch import Fetcher, parse_feed
+from geo.sources.ingest import Item
 
 if TYPE_CHECKING:
-    from geo.pipeline import Pipeline
+    from geo.analysis.pipeline import Pipeline
     from geo.store import Store
 
 MAX_BACKOFF_S = 6 * 3600.0

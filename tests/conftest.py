@@ -26,7 +26,7 @@ def gold() -> dict:
 
 @pytest.fixture(scope="session")
 def pipeline():
-    from geo.pipeline import Pipeline
+    from geo.analysis.pipeline import Pipeline
 
     return Pipeline.load()
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from geo import basemap
+from geo.view import basemap
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ def browser():
     require_browser()
     from playwright.sync_api import expect, sync_playwright
 
-    from geo.static import install_static
+    from geo.view.static import install_static
 
     install_static(ROOT / "static")
     expect.set_options(timeout=TIMEOUT_MS)

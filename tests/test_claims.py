@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.claims import cue_lexicon, singular
+from geo.analysis.claims import cue_lexicon, singular
+from geo.eval.claims import content_words, score_actors, score_claims, speaker_matches
 from geo.export import to_dict
-from geo.score_claims import content_words, score_actors, score_claims, speaker_matches
 
 
 @pytest.fixture(scope="module")

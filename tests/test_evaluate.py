@@ -10,7 +10,7 @@ import pytest
 
 from geo.cli import main
 from geo.errors import InputError
-from geo.evaluate import MAX_ERROR_KM, GeocodeScores, auc, haversine_km, load_corpus, load_predictions, score
+from geo.eval.geoparse import MAX_ERROR_KM, GeocodeScores, auc, haversine_km, load_corpus, load_predictions, score
 from geo.types import Candidate, Place
 
 TEXT = "Floods hit Paris and Lyon. Springfield was spared."

@@ -18,9 +18,9 @@ import pytest
 
 from geo import settings
 from geo.errors import FetchError, InputTooLarge, UnsupportedFormat
-from geo.fetch import Fetcher, parse_feed
-from geo.ingest import Failure, Item, expand, load
-from geo.netguard import BlockedAddress
+from geo.sources.fetch import Fetcher, parse_feed
+from geo.sources.ingest import Failure, Item, expand, load
+from geo.sources.netguard import BlockedAddress
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Clashes in Tripoli | Libya Herald</title>
 <meta property="og:site_name" content="Libya Herald">

@@ -19,7 +19,7 @@ from geopy.location import Location
 from geo import settings as settings_module
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
-from geo.geocoders import BackedGeocoder, from_settings, online_geocoder, single_try_adapter
+from geo.gazetteer.geocoders import BackedGeocoder, from_settings, online_geocoder, single_try_adapter
 
 ONLINE_ONLY = "Zzyzx Mineral Springs Qq"  # a name no offline index has
 PLACES = {

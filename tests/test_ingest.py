@@ -6,7 +6,7 @@ import pytest
 
 from geo import settings
 from geo.errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UnsupportedFormat
-from geo.ingest import RawDocument, article_id, read_bytes, read_text
+from geo.sources.ingest import RawDocument, article_id, read_bytes, read_text
 
 NEWS_PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -221,7 +221,7 @@ def write_tree(root):
 
 
 def test_expand_walks_folders_and_reads_corpora(tmp_path) -> None:
-    from geo.ingest import Failure, Item, expand, load
+    from geo.sources.ingest import Failure, Item, expand, load
 
     write_tree(tmp_path)
     items = list(expand([tmp_path, tmp_path / "missing.txt"]))
@@ -253,7 +253,7 @@ def test_expand_walks_folders_and_reads_corpora(tmp_path) -> None:
 def test_corpus_lines_split_on_newline_only(tmp_path) -> None:
     import json
 
-    from geo.ingest import Item, expand
+    from geo.sources.ingest import Item, expand
 
     record = {"text": "Tripoli\u2028Misrata\x85Derna\x1cSirte", "title": "t"}
     (tmp_path / "c.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\r\n", encoding="utf-8")
@@ -263,7 +263,7 @@ def test_corpus_lines_split_on_newline_only(tmp_path) -> None:
 
 
 def test_corpus_offsets_are_kept(tmp_path) -> None:
-    from geo.ingest import read_record
+    from geo.sources.ingest import read_record
 
     text = "An order\x97a painful one.\r\nIn Tripoli."
     doc = read_record({"text": text})
@@ -272,7 +272,7 @@ def test_corpus_offsets_are_kept(tmp_path) -> None:
 
 
 def test_file_size_limit_is_checked_before_reading(tmp_path, limits) -> None:
-    from geo.ingest import Item, expand, load
+    from geo.sources.ingest import Item, expand, load
 
     (tmp_path / "big.txt").write_bytes(b"Tripoli " * 1000)
     [item] = list(expand([tmp_path / "big.txt"], limits=limits))
@@ -282,7 +282,7 @@ def test_file_size_limit_is_checked_before_reading(tmp_path, limits) -> None:
 
 
 def test_empty_folder_is_a_failure(tmp_path) -> None:
-    from geo.ingest import Failure, expand
+    from geo.sources.ingest import Failure, expand
 
     [failure] = list(expand([tmp_path]))
     assert isinstance(failure, Failure) and "holds no" in failure.reason

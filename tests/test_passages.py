@@ -1,4 +1,4 @@
-from geo import passages
+from geo.analysis import passages
 
 PAGE = (
     "Home » World » Floods Hit the Delta\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo import passages as passages_stage
-from geo.recognise import recognise
+from geo.analysis import passages as passages_stage
+from geo.analysis.recognise import recognise
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 import pandas as pd
 
-from geo import render
-from geo.static import JQUERY_JS, LEAFLET_JS
+from geo.view import render
+from geo.view.static import JQUERY_JS, LEAFLET_JS
 
 PLACES = pd.DataFrame(
     [

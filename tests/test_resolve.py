@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from geo.resolve import resolve
+from geo.analysis.resolve import resolve
 from geo.types import Candidate, Mention, Place
 
 TEXAS = Place("gn:4736286", "Texas", 31.97, -99.90, "admin1", "US", 25_000_000, "4736286", "TX")

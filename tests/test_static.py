@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo import static
+from geo.view import static
 
 FILES = (
     "leaflet/leaflet.js",

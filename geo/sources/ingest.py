@@ -31,7 +31,7 @@ from geo import settings
 from geo.errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UnsupportedFormat
 
 if TYPE_CHECKING:
-    from geo.fetch import Fetcher
+    from geo.sources.fetch import Fetcher
 
 TEXT_SUFFIXES = (".txt", ".text")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -460,7 +460,7 @@ def _expand_url(url: str, fetcher: Fetcher | None, limits: settings.Settings) ->
         if not fetched.is_feed:
             yield Item(url, url=fetched.url, data=fetched.data, filename=fetched.filename)
             return
-        from geo.fetch import parse_feed
+        from geo.sources.fetch import parse_feed
 
         entries = parse_feed(fetched.data, fetched.url)
     except InputError as error:

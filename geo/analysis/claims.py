@@ -1,7 +1,7 @@
 """Claims: who says what, asserting or denying, about which places.
 
 Built on spaCy's dependency parse of the article (the ``Doc`` the pipeline
-already made) and the cue lexicon in ``data/claim_cues.csv`` (cue lemma ->
+already made) and the cue lexicon in ``geo/data/claim_cues.csv`` (cue lemma ->
 stance, whether the cue itself hedges, and what it takes as its content).
 Sentences come from the passages stage; title and metadata lines are skipped.
 Each rule is one small function below:
@@ -54,14 +54,14 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 from spacy.tokens import Doc, Token
 
-from geo.actors import outlets, slug
+from geo.analysis.actors import outlets, slug
 from geo.types import NARRATOR, Actor, Claim, Passage, Resolution, Span, Stance
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = files("geo") / "data"
 
 # Words in the content that mark it as uncertain.
 HEDGE_MODALS = frozenset({"may", "might", "could"})
@@ -112,7 +112,7 @@ class Cue:
 
 @lru_cache(maxsize=1)
 def cue_lexicon() -> dict[str, Cue]:
-    """Cue lemma -> Cue, from data/claim_cues.csv."""
+    """Cue lemma -> Cue, from geo/data/claim_cues.csv."""
     with (DATA / "claim_cues.csv").open(encoding="utf-8") as handle:
         return {
             row["cue"]: Cue(

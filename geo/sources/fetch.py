@@ -1,6 +1,6 @@
 """Fetch web pages and RSS/Atom feeds for the ingest stage, within limits.
 
-``Fetcher`` wraps one ``httpx.Client`` over a ``GuardedTransport`` (``geo.netguard``:
+``Fetcher`` wraps one ``httpx.Client`` over a ``GuardedTransport`` (``geo.sources.netguard``:
 no loopback, private or reserved address on any hop, ports 80 and 443 unless
 configured); the transport can be injected (``httpx.MockTransport`` in tests).
 Every request honours ``settings.timeout`` for the whole call, headers included,
@@ -25,7 +25,7 @@ import httpx
 
 from geo import settings as settings_module
 from geo.errors import FetchError, InputTooLarge, UnsupportedFormat
-from geo.netguard import AddressPolicy, GuardedTransport, deadline
+from geo.sources.netguard import AddressPolicy, GuardedTransport, deadline
 
 PAGE_TYPES = {
     "text/html": ".html",

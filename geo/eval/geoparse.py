@@ -31,9 +31,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo.analysis.resolve import resolve
 from geo.errors import InputError
 from geo.gazetteer import Gazetteer
-from geo.resolve import resolve
 from geo.types import Candidate, Mention
 
 __all__ = [
@@ -207,7 +207,7 @@ class _EndToEnd:
 
     def __init__(self, gazetteer: Gazetteer, model: str | None = None) -> None:
         from geo import settings
-        from geo.pipeline import load_model
+        from geo.analysis.pipeline import load_model
 
         self.gazetteer = gazetteer
         self.nlp = load_model(model or settings.load().spacy_model)
@@ -215,8 +215,8 @@ class _EndToEnd:
     def predict(
         self, articles: Sequence[Article], n_process: int = 1, batch_size: int = 16
     ) -> Iterator[list[Prediction]]:
-        from geo import passages as passages_stage
-        from geo.recognise import recognise
+        from geo.analysis import passages as passages_stage
+        from geo.analysis.recognise import recognise
 
         texts = (a["text"] for a in articles)
         for article, doc in zip(

@@ -21,7 +21,8 @@ from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from geo.static import (
+from geo.types import NARRATOR, Place
+from geo.view.static import (
     JQUERY_JS,
     LEAFLET_CSS,
     LEAFLET_IMAGES,
@@ -30,7 +31,6 @@ from geo.static import (
     MARKERCLUSTER_DEFAULT_CSS,
     MARKERCLUSTER_JS,
 )
-from geo.types import NARRATOR, Place
 
 DEFAULT_CENTER = (20.0, 10.0)
 DEFAULT_ZOOM = 2  # the map opens here, then fits its places when the link names no view

@@ -1,0 +1,1 @@
+"""Text to typed values: passages, recognised mentions, resolved places, actors and claims; pipeline wires them."""

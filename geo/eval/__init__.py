@@ -1,0 +1,1 @@
+"""Evaluation: geoparsing against annotated corpora (geoparse), actors and claims against a gold file (claims)."""
