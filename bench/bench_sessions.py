@@ -1,0 +1,124 @@
+"""Many page sessions at once on one store, in Chromium: first markers, panels of every place kind, no leaks.
+
+    .venv/bin/python bench/bench_sessions.py [--sessions 20] [--database FILE] [--corpus ../shared/eval/lgl.jsonl]
+
+Ingests the corpus into ``--database`` when that file does not exist yet, starts the app on it, and
+opens ``--sessions`` browser contexts at once (one Chromium, async Playwright). Session i opens the
+default view with ``place=`` set to the i-th of a list of places that covers every place kind in the
+newest articles (cities, countries, first- and second-level divisions, airfields, seas and regions),
+so it must show that place's panel and nobody else's: a session that shows another session's place,
+or no panel, counts as a leak or a failure. Prints, per kind and overall, the time from navigation to
+the first markers and to the panel. Target (issue 13): 20 sessions, no leak, first markers < 15 s,
+every kind's panel opens. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+
+from geo.store import Store  # noqa: E402
+from geo.types import MapFilter  # noqa: E402
+from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, MAP_FRAME, app_server  # noqa: E402
+
+NEWEST = 20  # the page's default view: the newest stored articles
+
+
+def ensure_store(database: Path, corpus: Path) -> None:
+    if database.exists():
+        return
+    print(f"ingesting {corpus} into {database} …", flush=True)
+    env = {**os.environ, "GEO_DATABASE": str(database)}
+    subprocess.run([sys.executable, "-m", "geo", "ingest", str(corpus), "--no-progress"], env=env, check=False)
+
+
+def places_by_kind(database: Path, sessions: int) -> list[tuple[str, str, str]]:
+    """(id, name, kind) for ``sessions`` places of the default view, taking the kinds in turn."""
+    with Store(database) as store:
+        newest = list(store.articles(limit=NEWEST)["id"])
+        places = store.places(MapFilter(newest)).sort_values("mentions", ascending=False)
+    by_kind = {kind: list(group.itertuples(index=False)) for kind, group in places.groupby("kind")}
+    chosen: list[tuple[str, str, str]] = []
+    while len(chosen) < sessions and any(by_kind.values()):
+        for rows in by_kind.values():
+            if rows and len(chosen) < sessions:
+                row = rows.pop(0)
+                chosen.append((str(row.id), str(row.name), str(row.kind)))
+    return chosen
+
+
+async def one_session(browser, url: str, place: tuple[str, str, str], all_names: set[str]) -> dict[str, object]:
+    place_id, name, kind = place
+    context = await browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = await context.new_page()
+    page.set_default_timeout(180_000)
+    started = time.perf_counter()
+    await page.goto(f"{url}/?place={place_id}", wait_until="commit")
+    await page.wait_for_function(
+        "(sel) => [...document.querySelectorAll(sel)].some(f => { try {"
+        " return !!f.contentDocument.querySelector('.leaflet-marker-icon'); } catch (e) { return false; } })",
+        arg=MAP_FRAME,
+        polling=100,
+    )
+    first_markers = time.perf_counter() - started
+    heading = page.locator("h3").filter(has_text=name).first
+    try:
+        await heading.wait_for(timeout=60_000)
+        panel = time.perf_counter() - started
+    except Exception:
+        panel = None
+    shown = set(await page.locator("h3").all_inner_texts())
+    await context.close()
+    others = (shown & all_names) - {name}
+    return {"kind": kind, "name": name, "first_markers": first_markers, "panel": panel, "leak": sorted(others)}
+
+
+async def run(url: str, places: list[tuple[str, str, str]]) -> list[dict[str, object]]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        names = {name for _, name, _ in places}
+        results = await asyncio.gather(*(one_session(browser, url, p, names) for p in places))
+        await browser.close()
+    return list(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--database", type=Path, default=Path("/tmp/geo-bench-lgl.sqlite"))
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "eval" / "lgl.jsonl")
+    args = parser.parse_args()
+    ensure_store(args.database, args.corpus)
+    places = places_by_kind(args.database, args.sessions)
+    print(f"{len(places)} sessions; kinds: {sorted({k for _, _, k in places})}", flush=True)
+    with app_server({"GEO_DATABASE": str(args.database)}) as server:
+        started = time.perf_counter()
+        results = asyncio.run(run(server.url, places))
+        wall = time.perf_counter() - started
+    for kind in sorted({str(r["kind"]) for r in results}):
+        rows = [r for r in results if r["kind"] == kind]
+        opened = sum(r["panel"] is not None for r in rows)
+        print(f"  {kind:12s} sessions {len(rows):2d}  panels opened {opened}/{len(rows)}")
+    firsts = [float(r["first_markers"]) for r in results]  # type: ignore[arg-type]
+    panels = [float(r["panel"]) for r in results if r["panel"] is not None]  # type: ignore[arg-type]
+    leaks = [r for r in results if r["leak"]]
+    print(f"first markers: median {statistics.median(firsts):.1f} s, max {max(firsts):.1f} s")
+    if panels:
+        print(f"panel shown:   median {statistics.median(panels):.1f} s, max {max(panels):.1f} s")
+    print(f"panels opened: {len(panels)}/{len(results)}; sessions showing another's place: {len(leaks)}")
+    print(f"all {len(results)} sessions done in {wall:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
