@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from geo import settings as settings_module
+from geo.distributed import DaskAnalyser
 from geo.errors import GeoError
 from geo.sources.ingest import Failure, Item, RawDocument, article_id, expand, is_url, load
 from geo.store import Store
@@ -59,12 +60,16 @@ def ingest_batch(
     report: Callable[[Outcome], None] | None = None,
     pipeline: Pipeline | None = None,
     urls_only: bool = False,
+    scheduler: str | None = None,
 ) -> list[Outcome]:
     """Read, analyse and store every article the targets name; ``report`` sees each outcome in input order.
 
     ``workers`` > 1 analyses in that many processes; otherwise the parent
     analyses, with ``pipeline`` if given (else it loads one). ``urls_only``
     refuses every target that is not an http(s) URL (see ``ingest.expand``).
+    ``scheduler`` sends the analyses to a Dask cluster instead: a scheduler's
+    address (``tcp://host:8786``), or ``"local"`` for a local cluster of
+    ``workers`` processes (``geo.distributed``); reading and writing stay here.
     """
     config = config or settings_module.load()
     own_fetcher = fetcher is None and any(is_url(t) for t in targets)
@@ -77,7 +82,11 @@ def ingest_batch(
         outcomes: list[Outcome] = []
         bar = tqdm(total=len(items), unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True)
         # A pool costs a model load per worker: not worth it for a single article.
-        analyse = _Analyser(config, min(workers, len(items)), pipeline)
+        analyse: _Analyser | DaskAnalyser
+        if scheduler is not None:
+            analyse = DaskAnalyser(None if scheduler == "local" else scheduler, workers=workers, timeout=config.timeout)
+        else:
+            analyse = _Analyser(config, min(workers, len(items)), pipeline)
 
         def finish(outcome: Outcome) -> None:
             outcomes.append(outcome)

@@ -26,6 +26,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     ingest.add_argument("--workers", type=int, default=None, help="analysis processes (default: 2, or 1 core)")
     ingest.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    ingest.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:8786|local",
+        help="analyse on a Dask cluster: a scheduler's address, or 'local' for a local cluster of --workers",
+    )
 
     watch = commands.add_parser("watch", help="poll RSS/Atom feeds and store their new articles until stopped")
     watch.add_argument("feeds", type=Path, metavar="FEEDS.txt", help="feed URLs, one a line (# starts a comment)")
@@ -125,6 +131,7 @@ def _ingest(args: argparse.Namespace) -> int:
             workers=DEFAULT_WORKERS if args.workers is None else args.workers,
             progress=not args.no_progress,
             report=report,
+            scheduler=args.scheduler,
         )
     return 1 if any(o.error for o in outcomes) else 0
 
