@@ -15,6 +15,7 @@ import pytest
 from geo import settings
 from geo.errors import InputError
 from geo.watch import MAX_BACKOFF_S, Watcher, parse_duration, read_feed_list
+from tests.conftest import QUICK_SHUTDOWN
 
 PAGE = (
     "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
@@ -66,7 +67,7 @@ class FeedSite:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, kwargs=QUICK_SHUTDOWN, daemon=True).start()
 
 
 @pytest.fixture
