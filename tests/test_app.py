@@ -178,10 +178,12 @@ def test_the_url_box_never_reads_a_path_on_the_server(tmp_path, monkeypatch):
 
 def test_the_url_box_can_be_switched_off(tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "off.sqlite"))
+    assert "url_input" in [t.key for t in run().text_input]  # there by default
     monkeypatch.setenv("GEO_PAGE_FETCH", "off")
     at = run()
     assert not at.exception
     assert "url_input" not in [t.key for t in at.text_input]
+    assert at.text_area or at.get("file_uploader")  # the rest of the sidebar is still there
 
 
 def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, monkeypatch, demo_analysis):
