@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup
+# Test tiers (README, "Tests"): always-on (unmarked), shared (needs ../shared/), slow, browser.
+FAST := not browser and not shared and not slow
+
+.PHONY: run test test-fast lint setup
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +24,13 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/streamlit run app.py
 
+# Every tier: the shared tier skips without ../shared/ (fails in CI), the browser tier without Chromium (fails in CI).
 test: setup
 	$(BIN)/python -m pytest -ra
+
+# The always-on tier alone: no ../shared/, no Chromium, no full gazetteer build.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -ra -m "$(FAST)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check geo tests app.py bench

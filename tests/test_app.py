@@ -1,4 +1,4 @@
-"""The page under streamlit.testing: URL parameters in, filter and selection out."""
+"""The page under streamlit.testing: URL parameters in, filter and selection out (the demo article)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,23 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.browser_support import ROOT
+from tests.conftest import QUICK_SHUTDOWN
 
 APP = str(ROOT / "app.py")
-TOBRUK = "gn:81302"
+PIRAEUS = "gn:255274"
+ATHENS = "gn:264371"
+GREECE = "gn:390903"
 
 
 @pytest.fixture()
-def seeded(tmp_path, monkeypatch, seed_analysis):
+def seeded(tmp_path, monkeypatch, demo_analysis):
     from geo.store import Store
 
     path = tmp_path / "app.sqlite"
-    Store(path).save(seed_analysis)
+    with Store(path) as store:
+        store.save(demo_analysis)
     monkeypatch.setenv("GEO_DATABASE", str(path))
-    return seed_analysis.article.id
+    return demo_analysis.article.id
 
 
 def run(**params) -> AppTest:
@@ -44,33 +48,34 @@ def html_text(at: AppTest) -> str:
 def test_article_parameter_shows_its_places(seeded):
     at = run(article=seeded)
     assert not at.exception
-    assert {"Tobruk", "Benghazi", "Moscow", "Tripoli"} <= places_listed(at)
+    assert {"Athens", "Piraeus", "Ankara", "Brussels", "Aegean Sea"} <= places_listed(at)
 
 
 def test_actor_parameter_filters_places(seeded):
-    at = run(article=seeded, actor="Russia")
+    at = run(article=seeded, actor="Kyriakos Mitsotakis")
     assert not at.exception
-    assert at.multiselect(key="actor_filter").value == ["russia"]
+    assert at.multiselect(key="actor_filter").value == ["kyriakos-mitsotakis"]
     listed = places_listed(at)
-    assert {"Tobruk", "Moscow"} <= listed
-    assert "Benghazi" not in listed
+    assert "Ankara" in listed  # the summit he is expected at
+    assert "Athens" not in listed and "Piraeus" not in listed
 
 
 def test_place_parameter_opens_the_passages(seeded):
-    at = run(article=seeded, place=TOBRUK)
+    at = run(article=seeded, place=PIRAEUS)
     assert not at.exception
-    assert any(h.value == "Tobruk" for h in at.subheader)
-    assert "docking rights" in html_text(at)
-    assert 'class="geo-selected"' in html_text(at)
+    assert any(h.value == "Piraeus" for h in at.subheader)
+    assert "shared rescue centre" in html_text(at)
+    assert '<mark class="geo-selected" title="place">Piraeus</mark>' in html_text(at)
     # The claim made in that passage, under it: who, the stance, the hedge.
     assert "geo-claim" in html_text(at) and ">hedged<" in html_text(at)
 
 
 def test_changing_the_filter_updates_the_url(seeded):
     at = run(article=seeded)
-    at.multiselect(key="actor_filter").select("russia").run()
-    assert query_values(at, "actor") == ["Russia"]
-    assert "Benghazi" not in places_listed(at)
+    assert "Athens" in places_listed(at)
+    at.multiselect(key="actor_filter").select("kyriakos-mitsotakis").run()
+    assert query_values(at, "actor") == ["Kyriakos Mitsotakis"]
+    assert "Athens" not in places_listed(at)
 
 
 def test_malformed_parameters_warn_and_lose_nothing(seeded):
@@ -78,7 +83,7 @@ def test_malformed_parameters_warn_and_lose_nothing(seeded):
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning)
     assert "not-an-id" in warnings and "Nobody" in warnings
-    assert "Tobruk" in places_listed(at)
+    assert "Piraeus" in places_listed(at)
 
 
 def test_empty_store_explains_what_to_do(tmp_path, monkeypatch):
@@ -106,19 +111,19 @@ def test_choosing_another_entry_is_stored(seeded):
     from geo.store import Store
     from geo.types import MapFilter
 
-    tripoli = "gn:2210247"
-    at = run(article=seeded, place=tripoli)
+    at = run(article=seeded, place=ATHENS)
     assert not at.exception
-    choice = at.selectbox(key=f"correct-{tripoli}-Tripoli")
-    lebanon = next(option for option in choice.options if ", LB (" in option)
-    choice.select_index(choice.options.index(lebanon))
-    at.button(key=f"apply-{tripoli}-Tripoli").click().run()
+    choice = at.selectbox(key=f"correct-{ATHENS}-Athens")
+    georgia = next(option for option in choice.options if ", US (" in option)  # Athens, Georgia and others
+    choice.select_index(choice.options.index(georgia))
+    at.button(key=f"apply-{ATHENS}-Athens").click().run()
     assert not at.exception
     corrected = query_values(at, "place")[0]
-    assert corrected != tripoli
+    assert corrected != ATHENS and corrected == georgia.rsplit(" · ", 1)[1]
     stored = Store(os.environ["GEO_DATABASE"])
-    assert list(stored.corrections([seeded])["place_id"]) == [corrected, corrected]
-    assert "LB" in set(stored.places(MapFilter([seeded]))["country"])
+    assert list(stored.corrections([seeded])["place_id"]) == [corrected]
+    assert "US" in set(stored.places(MapFilter([seeded]))["country"])
+    assert ATHENS not in set(stored.places(MapFilter([seeded]))["id"])
 
 
 def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):
@@ -135,7 +140,7 @@ def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):
     )
     (tmp_path / "story.html").write_text(page, encoding="utf-8")
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SimpleHTTPRequestHandler, directory=str(tmp_path)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, kwargs=QUICK_SHUTDOWN, daemon=True).start()
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "web.sqlite"))
     url = f"http://127.0.0.1:{server.server_port}/story.html"
     try:
@@ -173,13 +178,15 @@ def test_the_url_box_never_reads_a_path_on_the_server(tmp_path, monkeypatch):
 
 def test_the_url_box_can_be_switched_off(tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "off.sqlite"))
+    assert "url_input" in [t.key for t in run().text_input]  # there by default
     monkeypatch.setenv("GEO_PAGE_FETCH", "off")
     at = run()
     assert not at.exception
     assert "url_input" not in [t.key for t in at.text_input]
+    assert at.text_area or at.get("file_uploader")  # the rest of the sidebar is still there
 
 
-def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, monkeypatch, seed_analysis):
+def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, monkeypatch, demo_analysis):
     """23 copies of one article: same title, source and date, told apart in the chooser all the same."""
     import dataclasses
 
@@ -189,9 +196,9 @@ def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, mon
     store = Store(path)
     for n in range(23):
         article = dataclasses.replace(
-            seed_analysis.article, id=f"{n:016x}", text=seed_analysis.article.text + f" ({n})"
+            demo_analysis.article, id=f"{n:016x}", text=demo_analysis.article.text + f" ({n})"
         )
-        store.save(dataclasses.replace(seed_analysis, article=article))
+        store.save(dataclasses.replace(demo_analysis, article=article))
     monkeypatch.setenv("GEO_DATABASE", str(path))
     at = run()
     assert not at.exception
@@ -204,18 +211,27 @@ def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, mon
     assert len(at.multiselect(key="articles").value) == 23
     assert not [b for b in at.button if b.key == "show_all"]  # nothing more to show
 
-    # Libya is named in several passages of each copy: the panel shows 30 until asked for all.
-    at = run(article=[f"{n:016x}" for n in range(23)], place="gn:2215636")
+    # Greece is named in two passages of each copy: the panel shows 30 of the 46 until asked for all.
+    at = run(article=[f"{n:016x}" for n in range(23)], place=GREECE)
     assert not at.exception
     passages = len(at.get("html")) - 1  # one more for the legend
     assert passages == 30
-    at.toggle(key="all-passages-gn:2215636").set_value(True).run()
-    assert len(at.get("html")) - 1 > 30
+    at.toggle(key=f"all-passages-{GREECE}").set_value(True).run()
+    assert len(at.get("html")) - 1 == 46
 
 
-def test_every_place_of_the_seed_opens_its_panel(seeded, seed_analysis):
-    """Each place's panel renders: passages, claims (with and without a relaying outlet), reason."""
-    for place_id in sorted({resolution.place.id for resolution in seed_analysis.resolutions}):
-        at = run(article=seeded, place=place_id)
-        assert not at.exception, (place_id, [e.message for e in at.exception])
-        assert at.get("html"), place_id
+def test_every_place_opens_its_panel_on_its_own_passages(seeded, demo_analysis):
+    """Each place's panel: its name as the heading, and each passage naming it with that mention marked."""
+    from geo.export import to_dict
+
+    places = to_dict(demo_analysis)["places"]
+    assert len(places) >= 8
+    for place in places:
+        at = run(article=seeded, place=place["id"])
+        assert not at.exception, (place["id"], [e.message for e in at.exception])
+        assert [h.value for h in at.subheader] == [place["name"]]
+        shown = html_text(at)
+        for mention in place["mentions"]:
+            assert f'<mark class="geo-selected" title="place">{mention["text"]}</mark>' in shown, mention
+        selected = {m["text"] for p in places if p["id"] != place["id"] for m in p["mentions"]}
+        assert all(f'class="geo-selected" title="place">{text}<' not in shown for text in selected), place["id"]

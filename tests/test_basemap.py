@@ -12,9 +12,12 @@ from geo.view import basemap
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    path = tmp_path_factory.mktemp("basemap") / "countries.geojson"
-    return path, basemap.country_outlines(path)
+def built(fixture_gazetteer: Path) -> tuple[Path, dict[str, Any]]:
+    """The outlines at their default place (beside the session's gazetteer): built once, for the page's tests too."""
+    path = fixture_gazetteer.parent / "countries-v1.geojson"
+    outlines = basemap.country_outlines()
+    assert path.is_file()
+    return path, outlines
 
 
 def test_is_a_feature_collection_of_countries(built: tuple[Path, dict[str, Any]]) -> None:
@@ -79,10 +82,3 @@ def test_default_cache_sits_next_to_the_gazetteer(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("GEO_GAZETTEER", str(tmp_path / "index" / "gazetteer-v1.sqlite"))
     assert basemap.country_outlines() == stub
     assert (tmp_path / "index" / "countries-v1.geojson").is_file()
-
-
-def test_cached_loader_loads_once(built: tuple[Path, dict[str, Any]]) -> None:
-    path, _ = built
-    basemap.cached_country_outlines.cache_clear()
-    assert basemap.cached_country_outlines(path) is basemap.cached_country_outlines(path)
-    assert basemap.cached_country_outlines.cache_info().misses == 1

@@ -1,4 +1,8 @@
-"""The real-browser tier: the seed article in Chromium, clicked, filtered, corrected and shared."""
+"""The real-browser tier: the seed article in Chromium, clicked, filtered, corrected and shared.
+
+These read the seed article with the full gazetteer, so they belong to the shared tier as well.
+Every wait is on a condition (an element, the URL, the map's state, running animations), never a fixed time.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, ROOT, app_server, map_frame, require_browser
-from tests.conftest import SEED_TEXT
+from tests.conftest import FULL_GAZETTEER
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.shared]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 TIMEOUT_MS = 30_000
 TRIPOLI_LY = "gn:2210247"
@@ -21,11 +25,15 @@ TRIPOLI_LY = "gn:2210247"
 VIEWPORT = {"width": 1280, "height": 1200}
 
 
-def ingest_seed(database: Path) -> str:
+# The page and the ingest read the seed with the full index, as the shared tier's gold answers do.
+FULL = {"GEO_GAZETTEER": str(FULL_GAZETTEER)}
+
+
+def ingest_seed(database: Path, seed: Path) -> str:
     ingested = subprocess.run(
-        [sys.executable, "-m", "geo", "ingest", "--no-progress", str(SEED_TEXT)],
+        [sys.executable, "-m", "geo", "ingest", "--no-progress", str(seed)],
         cwd=ROOT,
-        env={**os.environ, "GEO_DATABASE": str(database)},
+        env={**os.environ, **FULL, "GEO_DATABASE": str(database)},
         capture_output=True,
         text=True,
     )
@@ -50,10 +58,10 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def served_seed(browser, tmp_path_factory):
+def served_seed(browser, tmp_path_factory, seed_path):
     database = tmp_path_factory.mktemp("browser") / "articles.sqlite"
-    article_id = ingest_seed(database)
-    with app_server({"GEO_DATABASE": str(database)}) as server:
+    article_id = ingest_seed(database, seed_path)
+    with app_server({**FULL, "GEO_DATABASE": str(database)}) as server:
         yield server.url, article_id
 
 
@@ -94,14 +102,31 @@ def settle(page) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
 
 
+# The folium map object inside the map's iframe (folium names it map_<hex>).
+LIVE_MAP = "Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k]).find(v => v && v.getZoom)"
+
+
+def live_frame(page):
+    """The Frame (not a locator) of the live map, for evaluating script in it."""
+    return next(f for f in page.frames if "streamlit_folium" in f.url and f.evaluate("() => !!window.L"))
+
+
 def map_view(page) -> tuple[float, float, int]:
     """The live Leaflet map's centre and zoom, read inside the map's iframe."""
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url and f.evaluate("() => !!window.L"))
     return tuple(
-        frame.evaluate(
-            "() => { const m = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
-            ".find(v => v && v.getZoom); const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+        live_frame(page).evaluate(
+            f"() => {{ const m = {LIVE_MAP}; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }}"
         )
+    )
+
+
+def wait_until_zoomed_past(page, zoom: int) -> None:
+    """Wait until the map's zoom is above ``zoom`` and its zoom and cluster animations have ended."""
+    live_frame(page).wait_for_function(
+        f"(z) => {{ const m = {LIVE_MAP}; return m && m.getZoom() > z && !m._animatingZoom"
+        " && document.getAnimations().length === 0; }",
+        arg=zoom,
+        timeout=TIMEOUT_MS,
     )
 
 
@@ -147,8 +172,9 @@ def test_cluster_click_zooms_to_its_places(browser, served_seed):
     expect(cluster).to_be_visible()
     expect(marker(frame, "Tripoli")).to_have_count(0)  # inside the cluster at this zoom
     for _level in range(4):  # Tripoli and Mitiga airport are 8 km apart: a cluster may hold a cluster
+        _lat, _lon, zoom = map_view(page)
         frame.locator(".marker-cluster").first.click()
-        page.wait_for_timeout(800)  # the zoom animation
+        wait_until_zoomed_past(page, zoom)
         if marker(frame, "Tripoli").count():
             break
     expect(marker(frame, "Tripoli")).to_be_visible()
@@ -265,12 +291,12 @@ def test_shared_link_restores_the_map_view(browser, served_seed):
     assert abs(lat - 32.5) < 0.5 and abs(lon - 15.0) < 0.5
 
 
-def test_correction_persists_after_a_server_restart(browser, tmp_path):
+def test_correction_persists_after_a_server_restart(browser, tmp_path, seed_path):
     from playwright.sync_api import expect
 
     database = tmp_path / "corrections.sqlite"
-    article_id = ingest_seed(database)
-    env = {"GEO_DATABASE": str(database)}
+    article_id = ingest_seed(database, seed_path)
+    env = {**FULL, "GEO_DATABASE": str(database)}
     with app_server(env) as server:
         page = new_page(browser)
         page.goto(f"{server.url}/?article={article_id}&place={TRIPOLI_LY}")
@@ -278,7 +304,7 @@ def test_correction_persists_after_a_server_restart(browser, tmp_path):
         page.get_by_text("Not this place? Choose another").click()
         entries = page.get_by_label("Other entries")
         expect(entries).to_be_visible()
-        page.wait_for_timeout(500)  # the expander's opening animation
+        page.wait_for_function("() => document.getAnimations().length === 0")  # the expander has opened
         entries.click()
         page.get_by_role("option", name=re.compile(r"Tripoli, LB \(")).first.click()
         page.get_by_role("button", name="Use this place").click()

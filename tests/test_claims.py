@@ -143,11 +143,13 @@ def test_helpers():
 # --- the seed article against gold.json ---------------------------------------------------
 
 
+@pytest.mark.shared
 def test_seed_actors(seed_analysis, gold):
     score = score_actors(to_dict(seed_analysis), gold)
     assert score.right_type >= 12, (score.missing, score.wrong_type)
 
 
+@pytest.mark.shared
 def test_seed_claims(seed_analysis, gold):
     result = to_dict(seed_analysis)
     score = score_claims(result, gold)

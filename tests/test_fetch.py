@@ -21,6 +21,7 @@ from geo.errors import FetchError, InputTooLarge, UnsupportedFormat
 from geo.sources.fetch import Fetcher, parse_feed
 from geo.sources.ingest import Failure, Item, expand, load
 from geo.sources.netguard import BlockedAddress
+from tests.conftest import QUICK_SHUTDOWN
 
 PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Clashes in Tripoli | Libya Herald</title>
 <meta property="og:site_name" content="Libya Herald">
@@ -130,7 +131,7 @@ class Site:
 @pytest.fixture
 def site() -> Iterator[Site]:
     site = Site()
-    thread = threading.Thread(target=site.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=site.server.serve_forever, kwargs=QUICK_SHUTDOWN, daemon=True)
     thread.start()
     site.add("/tripoli.html", PAGE)
     site.add("/misrata.html", SECOND)

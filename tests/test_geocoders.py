@@ -20,6 +20,7 @@ from geo import settings as settings_module
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.gazetteer.geocoders import BackedGeocoder, from_settings, online_geocoder, single_try_adapter
+from tests.conftest import QUICK_SHUTDOWN
 
 ONLINE_ONLY = "Zzyzx Mineral Springs Qq"  # a name no offline index has
 PLACES = {
@@ -87,7 +88,7 @@ def fake_server(request: pytest.FixtureRequest) -> Iterator[FakeNominatim]:
     fake = FakeNominatim(mode=getattr(request, "param", "ok"))
     fake.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
     fake.server.daemon_threads = True
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
+    thread = threading.Thread(target=fake.server.serve_forever, kwargs=QUICK_SHUTDOWN, daemon=True)
     thread.start()
     yield fake
     fake.release.set()

@@ -1,4 +1,8 @@
-"""Recognition rules on short texts: what the gazetteer knows but the article does not mean as a place."""
+"""Recognition rules on short texts: what the gazetteer knows but the article does not mean as a place.
+
+A rule that keeps a name out is only tested when the gazetteer holds the name: ``known`` checks that
+first, so a smaller fixture index cannot turn these tests into ones that pass whatever the rules do.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import pytest
 
 from geo.analysis import passages as passages_stage
 from geo.analysis.recognise import recognise
+from geo.gazetteer import normalize
 
 
 @pytest.fixture(scope="module")
@@ -18,28 +23,43 @@ def places(pipeline):
     return run
 
 
-def test_a_month_or_weekday_inside_a_date_is_not_a_place(places) -> None:
+@pytest.fixture(scope="module")
+def known(pipeline):
+    def check(*names: str) -> None:
+        missing = [name for name in names if not pipeline.gazetteer.has_name(normalize(name))]
+        assert not missing, f"the gazetteer lacks {missing}: this test would prove nothing"
+
+    return check
+
+
+def test_a_month_or_weekday_inside_a_date_is_not_a_place(places, known) -> None:
+    known("March")  # March, Cambridgeshire
     got = places("The council met on Thursday, March 16, in Dublin, Ohio, to vote on the budget.")
     assert "March" not in got and "Thursday" not in got
     assert "Dublin" in got and "Ohio" in got
 
 
-def test_one_word_of_a_persons_name_is_not_a_place(places) -> None:
+def test_one_word_of_a_persons_name_is_not_a_place(places, known) -> None:
+    known("Ripley")
     text = 'Coach Darren Ripley was pleased. "We wrestled well," said Ripley after the meet in Belle Plaine.'
     assert "Ripley" not in places(text)
 
 
-def test_a_titled_surname_is_not_a_place(places) -> None:
-    assert "Welch" not in places("Police Chief Tom Welch said the road was closed. Mr. Welch added it would reopen.")
+def test_a_titled_surname_is_not_a_place(places, known) -> None:
+    known("Preston")
+    got = places("Police Chief Tom Preston said the road was closed. Mr. Preston added it would reopen.")
+    assert "Preston" not in got
 
 
-def test_a_common_word_the_article_also_writes_in_lower_case_is_not_a_place(places) -> None:
+def test_a_common_word_the_article_also_writes_in_lower_case_is_not_a_place(places, known) -> None:
+    known("Police")  # Police, Poland
     text = "Police said the car left the road. The police found the driver in Fargo."
     got = places(text)
     assert "Police" not in got and "Fargo" in got
 
 
-def test_a_town_that_starts_a_street_name_is_not_a_place(places) -> None:
+def test_a_town_that_starts_a_street_name_is_not_a_place(places, known) -> None:
+    known("Shamrock")
     got = places("The fire broke out on Shamrock Street near the school in Fargo.")
     assert "Shamrock" not in got and "Street" not in got
 
@@ -63,7 +83,8 @@ def test_a_sentence_case_headline_is_read_like_prose(places) -> None:
     assert "Alexandria" in places("Alexandria woman charged in connection with fire\n\nThe fire started at night.")
 
 
-def test_an_organisation_named_like_a_town_is_not_a_place_unless_used_as_one(places) -> None:
+def test_an_organisation_named_like_a_town_is_not_a_place_unless_used_as_one(places, known) -> None:
+    known("Toyota")
     text = "The driver of the Toyota was hurt. Shoppers came from Roswell."
     got = places(text)
     assert "Toyota" not in got  # spaCy: ORG; the gazetteer: towns only; never a place in the article

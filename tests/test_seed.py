@@ -1,15 +1,19 @@
-"""The seed article end to end against ../shared/seed/gold.json."""
+"""The seed article end to end against ../shared/seed/gold.json, with the full gazetteer (shared tier)."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
+import pytest
 from geopy.distance import great_circle
 
 from geo.export import to_dict
-from tests.conftest import ROOT, SEED_TEXT
+from tests.conftest import FULL_GAZETTEER, ROOT
+
+pytestmark = pytest.mark.shared
 
 AREA_KINDS = {"country", "continent", "sea", "region"}
 FACILITY_KINDS = {"airport", "air base", "naval base"}
@@ -99,10 +103,11 @@ def test_no_demonym_or_person_becomes_a_place(seed_analysis):
         assert not any(not_a_place in n for n in names), names
 
 
-def test_cli_analyze_json(gold):
+def test_cli_analyze_json(gold, seed_path):
     completed = subprocess.run(
-        [sys.executable, "-m", "geo", "analyze", str(SEED_TEXT), "--format", "json"],
+        [sys.executable, "-m", "geo", "analyze", str(seed_path), "--format", "json"],
         cwd=ROOT,
+        env={**os.environ, "GEO_GAZETTEER": str(FULL_GAZETTEER)},
         capture_output=True,
         text=True,
         check=True,
