@@ -1,7 +1,8 @@
 """The page: paste or upload an article, see its places on a map, click one to read what is said there.
 
-UI only: parsing lives in geo.analysis.pipeline, SQL in geo.store, HTML in geo.view.render,
-the URL contract in geo.view.url.
+UI only: parsing lives in geo.analysis.pipeline, SQL in geo.store, the shapes the map, the panel
+and the exports share in geo.frames, the map in geo.view.map, HTML in geo.view.panel, the URL
+contract in geo.view.url.
 """
 
 from __future__ import annotations
@@ -16,18 +17,20 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import export, settings
-from geo.analysis import passages
+from geo import export, frames, settings
+from geo.analysis.passages import looks_english
 from geo.batch import ingest_batch
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.sources.ingest import read_bytes
 from geo.store import Store
 from geo.types import MapFilter
-from geo.view import render
+from geo.view import map as geomap
+from geo.view import panel as html
 from geo.view import url as view
 from geo.view.basemap import country_outlines
 from geo.view.static import BASEMAP_JSON, served_file
+from geo.view.style import STANCE_LABELS
 
 if TYPE_CHECKING:
     from geo.analysis.pipeline import Pipeline
@@ -127,7 +130,7 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
             st.caption("The gazetteer has no other entry for this name.")
             return
         choice = st.selectbox(
-            "Other entries", others, format_func=render.candidate_label, key=f"correct-{place_id}-{surface}"
+            "Other entries", others, format_func=html.candidate_label, key=f"correct-{place_id}-{surface}"
         )
         if st.button("Use this place", key=f"apply-{place_id}-{surface}"):
             mentions = how[how["surface"] == surface]
@@ -173,7 +176,7 @@ def on_map_event() -> None:
     point = value.get("last_object_clicked")
     if point and point != st.session_state.get("handled_click"):
         st.session_state["handled_click"] = point
-        clicked = render.place_at(st.session_state["shown_places"], point["lat"], point["lng"])
+        clicked = geomap.place_at(st.session_state["shown_places"], point["lat"], point["lng"])
         if clicked:
             set_view(place=clicked)
     moved, zoom = value.get("center"), value.get("zoom")
@@ -181,7 +184,7 @@ def on_map_event() -> None:
         state, _ = view.from_query(st.query_params.get_all)
         center = (round(moved["lat"], 4), round(moved["lng"], 4))
         opened_to_fit = st.session_state["map_origin"][0] is None
-        if opened_to_fit and (center, int(zoom)) == (render.DEFAULT_CENTER, render.DEFAULT_ZOOM):
+        if opened_to_fit and (center, int(zoom)) == (geomap.DEFAULT_CENTER, geomap.DEFAULT_ZOOM):
             return  # the view the map opens with before it fits its places: no view to keep
         if (center, int(zoom)) != (state.center, state.zoom):
             set_view(center=center, zoom=int(zoom))
@@ -257,7 +260,7 @@ articles = [a for a in state.articles if a in titles] or list(stored["id"][:DEFA
 if not articles:
     notices.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
     st.stop()
-if len(articles) == 1 and not passages.looks_english(store().article(articles[0])["text"]):
+if len(articles) == 1 and not looks_english(store().article(articles[0])["text"]):
     notices.warning(NOT_ENGLISH)
 total = store().article_count()
 if not state.articles and len(stored) > DEFAULT_ARTICLES:
@@ -269,7 +272,7 @@ with st.sidebar:
     long_list = len(articles) > ARTICLE_CHIPS
     if not long_list or st.toggle(f"Change the {len(articles)} articles shown", key="edit_articles"):
         widget_value("articles", articles, url_changed)
-        chosen = st.multiselect("Show", options=list(titles), format_func=titles.get, key="articles")
+        chosen = st.multiselect("Show", options=list(titles), format_func=lambda a: titles[a], key="articles")
         if sorted(chosen) != sorted(articles) and chosen:
             set_view(articles=tuple(chosen), place=None)
             st.rerun()
@@ -318,11 +321,11 @@ if (picked, picked_speakers, picked_stances) != (selected_actors, chosen_speaker
     )
     st.rerun()
 
-shown = MapFilter(article_ids=articles, actor_ids=picked, speakers=picked_speakers, stances=picked_stances)
-places = store().places(shown)
-claims = store().claims(articles, with_passages=False)
-stance_of_place = render.place_stances(claims)
-places["stance"] = places["id"].map(stance_of_place)
+shown = MapFilter(
+    article_ids=tuple(articles), actor_ids=tuple(picked), speakers=tuple(picked_speakers), stances=tuple(picked_stances)
+)
+on_map = frames.map_frames(store(), shown)
+places, claims = on_map.places, on_map.claims
 place = state.place if state.place in set(places["id"]) else None
 
 # -- map and passages -------------------------------------------------------------------------
@@ -335,9 +338,9 @@ map_column, panel = st.columns([3, 2], gap="medium")
 with map_column:
     if places.empty:
         st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
-    fmap = render.build_map(
+    fmap = geomap.build_map(
         places,
-        claims=export.layer_claims(store(), shown, claims),
+        claims=on_map.layer_claims,
         basemap=basemap(),
         basemap_url=BASEMAP_JSON if served_file(BASEMAP_JSON, STATIC).is_file() else None,
         tiles=config.tiles,
@@ -355,12 +358,12 @@ with map_column:
         zoom=state.zoom if url_changed else None,
         returned_objects=["last_object_clicked", "center", "zoom"],
         # The selection travels as its own layer: a click re-sends this, not the whole map.
-        feature_group_to_add=render.selection_layer(places, place),
+        feature_group_to_add=geomap.selection_layer(places, place),
         on_change=on_map_event,
         # st_folium renders the map's own script anyway; its extra whole-page render only costs time.
         render=False,
     )
-    st.html(render.legend_html())
+    st.html(html.legend_html())
     # (label, file, MIME type, what it holds, how to make it): built only when clicked.
     exports = (
         (
@@ -418,37 +421,19 @@ with panel:
         how = store().resolutions_for_place(articles, place)
         if not how.empty:
             first = how.iloc[0]
-            st.caption(f"{render.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
+            st.caption(f"{html.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
             correct_place_ui(how, place)
-        stance = stance_of_place.get(place)
+        stance = on_map.stance(place)
         if stance:
-            st.caption(f"Claims: {render.STANCE_LABELS[stance]}.")
-        passages = store().passages_for_place(articles, place)
-        if len(passages) > PANEL_PASSAGES and not st.toggle(
-            f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
+            st.caption(f"Claims: {STANCE_LABELS[stance]}.")
+        naming = store().passages_for_place(articles, place)
+        if len(naming) > PANEL_PASSAGES and not st.toggle(
+            f"Show all {len(naming)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
         ):
-            passages = passages.head(PANEL_PASSAGES)
-        marks = store().highlights(list(passages["passage_id"]))
-        marks_in = {passage_id: group for passage_id, group in marks.groupby("passage_id")}
-        shown_claims = claims[claims["passage_id"].isin(passages["passage_id"])]  # not every article's
-        claims_in = {key: group for key, group in shown_claims.groupby(["article_id", "passage_id"])}
-        no_rows = marks.iloc[0:0]
-        for row in passages.itertuples(index=False):
-            highlights = [
-                render.Highlight(
-                    m.start,
-                    m.end,
-                    "selected" if m.kind == "place" and m.target == place else m.kind,
-                    actor_names.get(m.target, "") if m.kind == "actor" else "place",
-                )
-                for m in marks_in.get(row.passage_id, no_rows).itertuples(index=False)
-            ]
-            in_passage = claims_in.get((row.article_id, row.passage_id), claims.iloc[0:0])
-            claim_lines = "".join(
-                render.claim_html(c.speaker, c.via, c.cue, c.stance, bool(c.hedged), c.text)
-                for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)
-            )
+            naming = naming.head(PANEL_PASSAGES)
+        marks = store().highlights(list(naming["passage_id"]))
+        for passage in frames.panel_passages(naming, marks, claims, place, actor_names):
             with st.container(border=True):
                 if len(articles) > 1:
-                    st.caption(row.title)
-                st.html(render.HIGHLIGHT_CSS + render.passage_html(row.text, row.start, highlights) + claim_lines)
+                    st.caption(passage.title)
+                st.html(html.passage_block(passage))
