@@ -219,3 +219,17 @@ def test_every_place_of_the_seed_opens_its_panel(seeded, seed_analysis):
         at = run(article=seeded, place=place_id)
         assert not at.exception, (place_id, [e.message for e in at.exception])
         assert at.get("html"), place_id
+
+
+def test_speaker_and_stance_filters_are_bound_to_the_url(seeded):
+    """Streamlit keeps these two filters in the URL itself (bind="query-params"): a link sets them."""
+    every = places_listed(run(article=seeded))
+    at = run(article=seeded, stance="denies", speaker="Nobody")
+    assert not at.exception
+    assert at.multiselect(key="stance").value == ["denies"]
+    assert at.multiselect(key="speaker").value == []  # not a speaker of this article: dropped
+    assert "stance" in at.query_params and "speaker" not in at.query_params
+    assert places_listed(at) < every
+    malformed = run(article=seeded, stance="perhaps")
+    assert "perhaps" in " ".join(w.value for w in malformed.warning)
+    assert malformed.multiselect(key="stance").value == [] and places_listed(malformed) == every

@@ -290,3 +290,42 @@ def test_correction_persists_after_a_server_restart(browser, tmp_path):
         expect(page.get_by_text("Chosen by a person", exact=False).first).to_be_visible()
         expect(page.get_by_text("· LB ·", exact=False).first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "corrected.png"), full_page=True)
+
+
+def test_a_click_rings_its_place_and_reruns_only_the_panel(browser, served_seed):
+    """The place panel is a fragment: a click shows the passages without sending the map again."""
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    frame = map_frame(page)
+    live = next(f for f in page.frames if "streamlit_folium" in f.url and f.evaluate("() => !!window.L"))
+    sent = "() => window.__GLOBAL_DATA__.last_feature_group"  # st_folium's copy of the selection layer last sent
+    rings = (
+        "() => { const m = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
+        ".find(v => v && v.getZoom); const found = []; m.eachLayer(l => { if (l.options && "
+        "l.options.className === 'geo-selection' && l.options.opacity !== 0) found.push(l.getLatLng()); });"
+        "return found; }"
+    )
+    before = live.evaluate(sent)
+    for name, place_id in (("Tobruk", "81302"), ("Benghazi", "88319")):
+        marker(frame, name).click()
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+        expect(page).to_have_url(re.compile(rf"place=gn(%3A|:){place_id}"))
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        expect(page.get_by_text(f"place=gn%3A{place_id}", exact=False).first).to_be_attached()  # the share box
+        (ring,) = live.evaluate(rings)  # one ring, round the place clicked
+        point = live.evaluate(
+            f"() => {{ const e = document.querySelector('.leaflet-marker-icon[title=\"{name}\"]');"
+            "const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }"
+        )
+        ring_point = live.evaluate(
+            "([lat, lng]) => { const m = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
+            ".find(v => v && v.getZoom); const p = m.latLngToContainerPoint([lat, lng]);"
+            "const r = m.getContainer().getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }",
+            [ring["lat"], ring["lng"]],
+        )
+        assert abs(point[0] - ring_point[0]) < 3 and abs(point[1] - ring_point[1]) < 3, (point, ring_point)
+        assert live.evaluate(sent) == before  # the page did not run the map again

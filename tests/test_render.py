@@ -29,9 +29,11 @@ def test_marker_text_never_becomes_markup():
 
 
 def test_selection_is_a_layer_of_its_own():
-    ring = render.selection_layer(PLACES, "gn:1")
-    assert len(ring._children) == 1
-    assert not render.selection_layer(PLACES, "gn:404")._children
+    (ring,) = render.selection_layer(PLACES, "gn:1")._children.values()
+    assert ring.location == [32.08, 23.95] and ring.options["radius"] == style.SELECTION_RING["radius"]
+    # Nothing selected: an empty ring, which takes the place of one the browser drew on a click.
+    (empty,) = render.selection_layer(PLACES, "gn:404")._children.values()
+    assert empty.options["opacity"] == 0 and empty.options["className"] == style.SELECTION_CLASS
 
 
 def test_place_at_matches_a_marker_point_only():

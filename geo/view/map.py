@@ -39,6 +39,7 @@ from geo.view.style import (
     CLUSTER_SIZES_PX,
     LABEL_BOX_PX,
     PIN_SIZE_PX,
+    SELECTION_CLASS,
     SELECTION_RING,
     SHADE_OPACITY,
     STANCE_COLORS,
@@ -82,6 +83,7 @@ def build_map(
     tiles: str = "",
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
+    ring_on_click: bool = False,
 ) -> folium.Map:
     """The map of ``places`` (columns id, name, lat, lon, kind, country, mentions; optional stance).
 
@@ -94,7 +96,8 @@ def build_map(
     one switchable layer per speaker: a ring round each shown place that
     speaker makes claims about. Offline by default.
     The selected place is drawn by ``selection_layer``, sent apart so that a
-    click does not rebuild the map.
+    click does not rebuild the map; with ``ring_on_click`` the browser rings a
+    clicked place at once, before (or without) the page sending a new selection.
     """
     # maxZoom on the map itself: with no tile layer Leaflet has none, and the cluster layer needs one.
     fmap = folium.Map(
@@ -124,6 +127,8 @@ def build_map(
         shaded = _shade_countries(fmap, areas, stance, basemap)
         if shaded is not None:
             switchable.append(("Countries named (shaded)", shaded.get_name()))
+    if ring_on_click:
+        _SelectionRings().add_to(fmap)
     _PlaceLayer(_rows(points, stance), clustered=True, label="Places (pins)").add_to(fmap)
     _PlaceLayer(_rows(areas, stance), clustered=False, label="Areas (labels)").add_to(fmap)
     if claims is not None and not claims.empty:
@@ -141,14 +146,48 @@ def build_map(
 
 
 def selection_layer(places: pd.DataFrame, selected: str | None) -> folium.FeatureGroup:
-    """A ring around the selected place, as a layer of its own (st_folium adds it without a rebuild)."""
+    """A ring around the selected place, as a layer of its own (st_folium adds it without a rebuild).
+
+    With nothing selected the ring is transparent: added all the same, it takes
+    the place of a ring the browser drew on a click (``_SelectionRings``).
+    """
     layer = folium.FeatureGroup(name="Selected place", control=False)
+    ring = {**SELECTION_RING, "class_name": SELECTION_CLASS, "fill": False}
     if selected is not None and selected in set(places["id"]):
         row = places.loc[places["id"] == selected].iloc[0]
-        folium.CircleMarker(
-            location=(row["lat"], row["lon"]), **SELECTION_RING, fill=False, interactive=False
-        ).add_to(layer)
+        marker = folium.CircleMarker(location=(row["lat"], row["lon"]), **ring)
+    else:
+        marker = folium.CircleMarker(location=(0.0, 0.0), **{**ring, "opacity": 0})
+    marker.options["interactive"] = False  # folium drops this option; a click must reach the pin beneath
+    marker.add_to(layer)
     return layer
+
+
+class _SelectionRings(MacroElement):
+    """One selection ring at a time: a click on a place rings it at once, in the browser; a ring
+    the page sends later (``selection_layer``, through st_folium) replaces it, and it replaces that."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var ring = {{ this.ring|tojson }};
+  function isRing(layer) { return !!layer.options && layer.options.className === ring.className; }
+  map.on("layeradd", function (event) {
+    if (!isRing(event.layer)) { return; }
+    map.eachLayer(function (other) { if (other !== event.layer && isRing(other)) { map.removeLayer(other); } });
+  });
+  map.geoSelect = function (latlng) { L.circleMarker(latlng, ring).addTo(map); };
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "SelectionRings"
+        self.ring = {**SELECTION_RING, "className": SELECTION_CLASS, "fill": False, "interactive": False}
 
 
 def _rows(places: pd.DataFrame, stance: dict[str, str | None]) -> list[list[object]]:
@@ -256,6 +295,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
   map.on("zoomend", declutter);
   map.whenReady(declutter);
   {% endif %}
+  layer.on("click", function (event) { if (map.geoSelect) { map.geoSelect(event.layer.getLatLng()); } });
   layer.addTo(map);
   map.geoOverlays = map.geoOverlays || {};
   map.geoOverlays[{{ this.label|tojson }}] = layer;

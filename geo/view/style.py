@@ -31,6 +31,7 @@ AREA_KINDS = frozenset({"country", "continent", "sea", "region", "admin1"})
 
 BASEMAP_STYLE = {"fillColor": "#eef0f2", "color": "#9aa3ad", "weight": 0.6, "fillOpacity": 1.0}
 SHADE_OPACITY = 0.18  # a country named in the text, filled with its stance colour
+SELECTION_CLASS = "geo-selection"  # the selected place's ring, wherever it was drawn (page or browser)
 SELECTION_RING: dict[str, Any] = {"radius": 16, "color": "#222", "weight": 3}
 CLAIM_RING = {"radius": 15, "weight": 3, "opacity": 0.9}
 PIN_SIZE_PX = (14, 6)  # a pin's diameter: the first, and what each doubling of its mentions adds
