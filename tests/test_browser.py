@@ -94,15 +94,19 @@ def settle(page) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
 
 
+# The live Leaflet map, inside the map's iframe.
+LEAFLET_MAP = "Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k]).find(v => v && v.getZoom)"
+
+
+def leaflet(page):
+    """The map's iframe, where the live Leaflet map runs (a Frame, to evaluate scripts in)."""
+    return next(f for f in page.frames if "streamlit_folium" in f.url and f.evaluate("() => !!window.L"))
+
+
 def map_view(page) -> tuple[float, float, int]:
     """The live Leaflet map's centre and zoom, read inside the map's iframe."""
-    frame = next(f for f in page.frames if "streamlit_folium" in f.url and f.evaluate("() => !!window.L"))
-    return tuple(
-        frame.evaluate(
-            "() => { const m = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
-            ".find(v => v && v.getZoom); const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
-        )
-    )
+    script = "() => { const m = " + LEAFLET_MAP + "; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+    return tuple(leaflet(page).evaluate(script))
 
 
 def test_click_filter_and_share(browser, served_seed):
@@ -292,40 +296,34 @@ def test_correction_persists_after_a_server_restart(browser, tmp_path):
         page.screenshot(path=str(ARTIFACTS / "corrected.png"), full_page=True)
 
 
+
+# The selection rings on the map that can be seen: for each, whether it is centred on the named marker.
+RINGS_ROUND = (
+    "(name) => { const m = " + LEAFLET_MAP + ", box = m.getContainer().getBoundingClientRect();"
+    "const icon = document.querySelector(`.leaflet-marker-icon[title=\"${name}\"]`).getBoundingClientRect();"
+    "const found = []; m.eachLayer(l => { if (l.options && l.options.className === 'geo-selection' &&"
+    " l.options.opacity !== 0) { const p = m.latLngToContainerPoint(l.getLatLng());"
+    " found.push(Math.abs(box.x + p.x - icon.x - icon.width / 2) < 3 &&"
+    " Math.abs(box.y + p.y - icon.y - icon.height / 2) < 3); } }); return found; }"
+)
+LAST_SENT = "() => window.__GLOBAL_DATA__.last_feature_group"  # the selection layer st_folium last received
+
+
 def test_a_click_rings_its_place_and_reruns_only_the_panel(browser, served_seed):
-    """The place panel is a fragment: a click shows the passages without sending the map again."""
+    """The place panel is a fragment: a click shows the passages without the page sending the map again."""
     from playwright.sync_api import expect
 
     url, article_id = served_seed
     page = new_page(browser)
     page.goto(f"{url}/?article={article_id}")
     settle(page)
-    frame = map_frame(page)
-    live = next(f for f in page.frames if "streamlit_folium" in f.url and f.evaluate("() => !!window.L"))
-    sent = "() => window.__GLOBAL_DATA__.last_feature_group"  # st_folium's copy of the selection layer last sent
-    rings = (
-        "() => { const m = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
-        ".find(v => v && v.getZoom); const found = []; m.eachLayer(l => { if (l.options && "
-        "l.options.className === 'geo-selection' && l.options.opacity !== 0) found.push(l.getLatLng()); });"
-        "return found; }"
-    )
-    before = live.evaluate(sent)
+    live = leaflet(page)
+    sent = live.evaluate(LAST_SENT)
     for name, place_id in (("Tobruk", "81302"), ("Benghazi", "88319")):
-        marker(frame, name).click()
+        marker(map_frame(page), name).click()
         expect(page.get_by_role("heading", name=name)).to_be_visible()
         expect(page).to_have_url(re.compile(rf"place=gn(%3A|:){place_id}"))
         expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
         expect(page.get_by_text(f"place=gn%3A{place_id}", exact=False).first).to_be_attached()  # the share box
-        (ring,) = live.evaluate(rings)  # one ring, round the place clicked
-        point = live.evaluate(
-            f"() => {{ const e = document.querySelector('.leaflet-marker-icon[title=\"{name}\"]');"
-            "const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }"
-        )
-        ring_point = live.evaluate(
-            "([lat, lng]) => { const m = Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k])"
-            ".find(v => v && v.getZoom); const p = m.latLngToContainerPoint([lat, lng]);"
-            "const r = m.getContainer().getBoundingClientRect(); return [r.x + p.x, r.y + p.y]; }",
-            [ring["lat"], ring["lng"]],
-        )
-        assert abs(point[0] - ring_point[0]) < 3 and abs(point[1] - ring_point[1]) < 3, (point, ring_point)
-        assert live.evaluate(sent) == before  # the page did not run the map again
+        assert live.evaluate(RINGS_ROUND, name) == [True]  # one ring, round the place clicked
+        assert live.evaluate(LAST_SENT) == sent  # the page did not run the map again
