@@ -85,11 +85,6 @@ VIEW_WIDGETS = {"articles": "articles", "actors": "actor_filter"}
 PANEL = "place_panel"  # the place panel's fragment: a click on the map reruns only this
 
 
-def unbound(state: view.ViewState) -> view.ViewState:
-    """The parts of the view this page writes to the URL itself."""
-    return dataclasses.replace(state, speakers=(), stances=())
-
-
 def set_view(**changes: object) -> None:
     """Write the changed parts of the view into the URL, and remember it as this session's own.
 
@@ -101,7 +96,7 @@ def set_view(**changes: object) -> None:
     query = new.to_query()
     # One update, so one step in the browser's history; an empty list drops the parameter.
     st.query_params.update({name: query.get(name, []) for name in view.PARAMETERS if name not in BOUND.values()})
-    st.session_state["view_seen"] = unbound(new)
+    st.session_state["view_seen"] = new
     for part in changes.keys() & BOUND.keys():
         st.session_state[BOUND[part]] = list(getattr(new, part))
     for part in changes.keys() & VIEW_WIDGETS.keys():
@@ -179,6 +174,16 @@ def on_articles(shown: list[str]) -> None:
     chosen = st.session_state["articles"]
     if chosen and sorted(chosen) != sorted(shown):
         set_view(articles=tuple(chosen), place=None)
+
+
+def on_bound_filter() -> None:
+    """A bound filter changed on the page, which Streamlit writes to the URL: the page's own change,
+    not a link, back or forward, so the rest of the page does not follow the URL as if it were."""
+    seen = st.session_state.get("view_seen")
+    if seen is not None:
+        st.session_state["view_seen"] = dataclasses.replace(
+            seen, **{part: tuple(st.session_state.get(key, ())) for part, key in BOUND.items()}
+        )
 
 
 def on_actor_filter(actor_names: dict[str, str]) -> None:
@@ -336,8 +341,8 @@ notices = st.container()
 state, warnings = view.from_query(st.query_params.get_all)
 # The URL is the source of truth: when it differs from what this session last wrote, it was
 # opened from a link or stepped through with back/forward, and the widgets follow it.
-url_changed = st.session_state.get("view_seen") != unbound(state)
-st.session_state["view_seen"] = unbound(state)
+url_changed = st.session_state.get("view_seen") != state
+st.session_state["view_seen"] = state
 for warning in warnings:
     notices.warning(warning)
 
@@ -411,6 +416,7 @@ picked_speakers = speaker_column.multiselect(
     placeholder="Any speaker",
     key=BOUND["speakers"],
     bind="query-params",
+    on_change=on_bound_filter,
 )
 picked_stances = stance_column.multiselect(
     "…that",
@@ -418,6 +424,7 @@ picked_stances = stance_column.multiselect(
     placeholder="assert or deny",
     key=BOUND["stances"],
     bind="query-params",
+    on_change=on_bound_filter,
 )
 
 shown = MapFilter(

@@ -172,3 +172,22 @@ def test_the_articles_own_claims_get_a_layer_named_for_them():
 def test_each_ring_takes_its_stance_colour_on_the_map():
     page = render.build_map(PLACES, claims=CLAIMS).get_root().render()
     assert f'"{style.STANCE_COLORS["contested"]}", "Tobruk: LNA asserts and denies' in page
+
+
+def test_a_panel_passage_is_escaped_text_with_its_marks_and_claims():
+    from geo.frames import ClaimLine, PanelPassage
+
+    text = "Ships <b>may</b> dock at Tobruk."
+    mark = Highlight(100 + text.index("Tobruk"), 100 + text.index("Tobruk") + 6, "selected", 'a "place"')
+    claim = ClaimLine("<i>LNA</i>", None, "said", "asserts", False, "<script>x</script>")
+    out = panel.passage_block(PanelPassage("a1", "t", text, 100, (mark,), (claim,)))
+    assert "&lt;b&gt;may&lt;/b&gt;" in out
+    assert '<mark class="geo-selected" title="a &#34;place&#34;">Tobruk</mark>' in out
+    assert "&lt;i&gt;LNA&lt;/i&gt;" in out and "<script>" not in out and ">hedged<" not in out
+    assert f"background: {style.HIGHLIGHT_COLORS['selected']}" in out
+
+
+def test_the_legend_shows_every_stance_colour():
+    legend = panel.legend_html()
+    assert all(colour in legend for colour in style.STANCE_COLORS.values())
+    assert all(label in legend for label in style.STANCE_LABELS.values())

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from geo.frames import ClaimLine, Highlight, PanelPassage, excerpt
 from geo.types import Place
-from geo.view.style import CLAIM_BADGES, LEGEND_NOTES, STANCE_COLORS, STANCE_LABELS
+from geo.view.style import CLAIM_BADGES, HEDGE_BADGE, HIGHLIGHT_COLORS, LEGEND_NOTES, STANCE_COLORS, STANCE_LABELS
 
 _TEMPLATES = Environment(
     loader=PackageLoader("geo.view", "templates"),
@@ -54,13 +54,14 @@ def claim_html(speaker: str, via: str | None, cue: str, stance: str, hedged: boo
 def _claim(claim: ClaimLine) -> str:
     label, color = CLAIM_BADGES.get(claim.stance, (claim.stance, STANCE_COLORS[None]))
     return _TEMPLATES.get_template("claim.html").render(
-        claim=claim, label=label, color=color, excerpt=excerpt(claim.text)
+        claim=claim, label=label, color=color, hedge=HEDGE_BADGE, excerpt=excerpt(claim.text)
     )
 
 
 def passage_block(passage: PanelPassage) -> str:
     """A passage of the place panel: highlight styles, the highlighted text, the claims made in it."""
     return _TEMPLATES.get_template("passage_block.html").render(
+        colors=HIGHLIGHT_COLORS,
         passage=Markup(passage_html(passage.text, passage.start, passage.highlights)),
         claims=Markup("".join(_claim(claim) for claim in passage.claims)),
     )

@@ -26,6 +26,10 @@ STANCE_ORDER: tuple[str | None, ...] = (None, "asserted", "denied", "contested")
 # A claim's own stance (asserts / denies) as a badge: the colour of the place stance it makes.
 CLAIM_BADGES = {"asserts": ("asserts", STANCE_COLORS["asserted"]), "denies": ("denies", STANCE_COLORS["denied"])}
 
+HEDGE_BADGE = {"background": "#fff3cd", "color": "#7a5d00"}  # a hedged claim (may, could, likely…)
+# Marks in a passage: the selected place, other places, actors (underlined too).
+HIGHLIGHT_COLORS = {"selected": "#fdd49e", "place": "#e0ecf4", "actor": "#e5f5e0", "actor_line": "#41ab5d"}
+
 # Areas are drawn as labels (countries also shaded), everything else as a pin.
 AREA_KINDS = frozenset({"country", "continent", "sea", "region", "admin1"})
 
