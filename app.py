@@ -1,7 +1,8 @@
 """The page: paste or upload an article, see its places on a map, click one to read what is said there.
 
-UI only: parsing lives in geo.analysis.pipeline, SQL in geo.store, HTML in geo.view.render,
-the URL contract in geo.view.url.
+UI only: parsing lives in geo.analysis.pipeline, SQL in geo.store, the shapes the map, the panel
+and the exports share in geo.frames, the map in geo.view.map, HTML in geo.view.panel, the URL
+contract in geo.view.url.
 """
 
 from __future__ import annotations
@@ -14,20 +15,23 @@ from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
-from geo import export, settings
-from geo.analysis import passages
+from geo import export, frames, settings
+from geo.analysis.passages import looks_english
 from geo.batch import ingest_batch
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
 from geo.sources.ingest import read_bytes
 from geo.store import Store
 from geo.types import MapFilter
-from geo.view import render
+from geo.view import map as geomap
+from geo.view import panel as html
 from geo.view import url as view
 from geo.view.basemap import country_outlines
 from geo.view.static import BASEMAP_JSON, served_file
+from geo.view.style import STANCE_LABELS
 
 if TYPE_CHECKING:
     from geo.analysis.pipeline import Pipeline
@@ -71,25 +75,30 @@ def basemap() -> dict:
     return country_outlines()
 
 
-# The widget that shows each part of the view, where one does.
-VIEW_WIDGETS = {
-    "articles": "articles",
-    "actors": "actor_filter",
-    "speakers": "speaker_filter",
-    "stances": "stance_filter",
-}
+# Parts of the view Streamlit keeps in the URL itself: widgets bound to the query parameter named
+# by their key (the speaker and stance filters, whose options are the URL's own values).
+BOUND = {"speakers": "speaker", "stances": "stance"}
+# The widget that shows each other part of the view, where one does. These stay synced by hand: a
+# bound widget writes its options' labels to the URL, but the URL names articles by id and actors
+# by name or id (case-insensitive), and the article chooser is not always shown.
+VIEW_WIDGETS = {"articles": "articles", "actors": "actor_filter"}
+PANEL = "place_panel"  # the place panel's fragment: a click on the map reruns only this
 
 
 def set_view(**changes: object) -> None:
     """Write the changed parts of the view into the URL, and remember it as this session's own.
 
     The widgets showing those parts forget their value, so the next run seeds them from the URL
-    (a button or a click may change what a widget shows).
+    (a button or a click may change what a widget shows); a bound widget is set instead.
     """
     state, _ = view.from_query(st.query_params.get_all)
     new = dataclasses.replace(state, **changes)  # type: ignore[arg-type]
-    st.query_params.from_dict(new.to_query())
+    query = new.to_query()
+    # One update, so one step in the browser's history; an empty list drops the parameter.
+    st.query_params.update({name: query.get(name, []) for name in view.PARAMETERS if name not in BOUND.values()})
     st.session_state["view_seen"] = new
+    for part in changes.keys() & BOUND.keys():
+        st.session_state[BOUND[part]] = list(getattr(new, part))
     for part in changes.keys() & VIEW_WIDGETS.keys():
         st.session_state.pop(VIEW_WIDGETS[part], None)
 
@@ -127,14 +136,14 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
             st.caption("The gazetteer has no other entry for this name.")
             return
         choice = st.selectbox(
-            "Other entries", others, format_func=render.candidate_label, key=f"correct-{place_id}-{surface}"
+            "Other entries", others, format_func=html.candidate_label, key=f"correct-{place_id}-{surface}"
         )
         if st.button("Use this place", key=f"apply-{place_id}-{surface}"):
             mentions = how[how["surface"] == surface]
             for row in mentions.itertuples(index=False):
                 store().correct(row.article_id, int(row.start), int(row.end), choice, by="page")
             set_view(place=choice.id)
-            st.rerun()
+            st.rerun()  # the whole page: the place moved on the map
 
 
 NOT_ENGLISH = (
@@ -160,31 +169,63 @@ def add_from_url(address: str) -> None:
         set_view(articles=ids, actors=(), speakers=(), stances=(), place=None)
 
 
+def on_articles(shown: list[str]) -> None:
+    """Articles chosen in the sidebar: show them (an emptied chooser changes nothing)."""
+    chosen = st.session_state["articles"]
+    if chosen and sorted(chosen) != sorted(shown):
+        set_view(articles=tuple(chosen), place=None)
+
+
+def on_bound_filter() -> None:
+    """A bound filter changed on the page, which Streamlit writes to the URL: the page's own change,
+    not a link, back or forward, so the rest of the page does not follow the URL as if it were."""
+    seen = st.session_state.get("view_seen")
+    if seen is not None:
+        st.session_state["view_seen"] = dataclasses.replace(
+            seen, **{part: tuple(st.session_state.get(key, ())) for part, key in BOUND.items()}
+        )
+
+
+def on_actor_filter(actor_names: dict[str, str]) -> None:
+    """Actors picked in the filter go to the URL by name, as a link names them."""
+    set_view(actors=tuple(actor_names[a] for a in st.session_state["actor_filter"]))
+
+
 def on_place_row() -> None:
     """A row picked in the list of places selects that place, as a click on its marker does."""
     rows = st.session_state["place_table"].selection.rows
     if rows:
         set_view(place=st.session_state["listed_places"][rows[0]])
+        st.rerun()  # the whole page, not only the panel: the map rings the place
 
 
 def on_map_event() -> None:
-    """A click or a move on the map, handled before the script reruns, so one run shows its result."""
+    """A click or a move on the map, handled before the script reruns, so one run shows its result.
+
+    A click that only selects a place reruns the place panel alone (the browser has ringed the
+    place already); a move reruns the page, which keeps the view in the URL and the share box.
+    """
     value = st.session_state.get("map") or {}
     point = value.get("last_object_clicked")
+    selected = False
     if point and point != st.session_state.get("handled_click"):
         st.session_state["handled_click"] = point
-        clicked = render.place_at(st.session_state["shown_places"], point["lat"], point["lng"])
+        clicked = geomap.place_at(st.session_state["shown_places"], point["lat"], point["lng"])
         if clicked:
             set_view(place=clicked)
+            selected = True
     moved, zoom = value.get("center"), value.get("zoom")
     if moved and zoom is not None:
         state, _ = view.from_query(st.query_params.get_all)
         center = (round(moved["lat"], 4), round(moved["lng"], 4))
         opened_to_fit = st.session_state["map_origin"][0] is None
-        if opened_to_fit and (center, int(zoom)) == (render.DEFAULT_CENTER, render.DEFAULT_ZOOM):
-            return  # the view the map opens with before it fits its places: no view to keep
-        if (center, int(zoom)) != (state.center, state.zoom):
+        first_view = opened_to_fit and (center, int(zoom)) == (geomap.DEFAULT_CENTER, geomap.DEFAULT_ZOOM)
+        # (The view the map opens with before it fits its places is no view to keep.)
+        if not first_view and (center, int(zoom)) != (state.center, state.zoom):
             set_view(center=center, zoom=int(zoom))
+            return
+    if selected:
+        st.rerun(PANEL)
 
 
 def empty_map_reason(article_ids: list[str], *, filtered: bool) -> str:
@@ -194,6 +235,70 @@ def empty_map_reason(article_ids: list[str], *, filtered: bool) -> str:
     if len(article_ids) == 1:
         return "No places found in this text: it names no place the offline gazetteer knows."
     return "No places found in these articles."
+
+
+@st.fragment(key=PANEL)
+def place_panel(
+    articles: list[str], on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator
+) -> None:
+    """The list of places, or the passages of the selected one, and the link to this view.
+
+    A fragment: a click on the map (``on_map_event``) or inside the panel reruns only this, so
+    the map is not built again. It reads the selection from the URL, which a click has just set.
+    """
+    places, claims = on_map.places, on_map.claims
+    state, _ = view.from_query(st.query_params.get_all)
+    place = state.place if state.place in set(places["id"]) else None
+    with share.expander("Share this view"):
+        # Speakers and stances from their widgets: Streamlit keeps them in the URL.
+        current = dataclasses.replace(
+            state,
+            speakers=tuple(st.session_state.get(BOUND["speakers"], ())),
+            stances=tuple(st.session_state.get(BOUND["stances"], ())),
+        )
+        base = str(st.context.url or "").split("?")[0]
+        st.code(f"{base}?{urlencode(current.to_query(), doseq=True)}", language=None)
+        st.caption("Anyone using this server opens the same articles, filter, selected place and map view.")
+    if place is None:
+        st.subheader("Places")
+        listed = places.sort_values(["mentions", "name"], ascending=[False, True]).head(PLACE_LIST_ROWS)
+        more = f" The {len(listed)} most mentioned of {len(places):,} are listed." if len(listed) < len(places) else ""
+        st.caption(f"Click a marker, or a row below, to read the passages that name the place.{more}")
+        st.session_state["listed_places"] = list(listed["id"])
+        st.dataframe(
+            listed[["name", "kind", "country", "mentions"]],
+            hide_index=True,
+            width="stretch",
+            key="place_table",
+            on_select=on_place_row,
+            selection_mode="single-row",
+        )
+    else:
+        details = store().place(place) or {}
+        st.subheader(str(details.get("name", place)))
+        st.caption(
+            f"{details.get('kind')} · {details.get('country') or '—'} · "
+            f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
+        )
+        how = store().resolutions_for_place(articles, place)
+        if not how.empty:
+            first = how.iloc[0]
+            st.caption(f"{html.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
+            correct_place_ui(how, place)
+        stance = on_map.stance(place)
+        if stance:
+            st.caption(f"Claims: {STANCE_LABELS[stance]}.")
+        naming = store().passages_for_place(articles, place)
+        if len(naming) > PANEL_PASSAGES and not st.toggle(
+            f"Show all {len(naming)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
+        ):
+            naming = naming.head(PANEL_PASSAGES)
+        marks = store().highlights(list(naming["passage_id"]))
+        for passage in frames.panel_passages(naming, marks, claims, place, actor_names):
+            with st.container(border=True):
+                if len(articles) > 1:
+                    st.caption(passage.title)
+                st.html(html.passage_block(passage))
 
 
 # -- the article being read -------------------------------------------------------------------
@@ -257,7 +362,7 @@ articles = [a for a in state.articles if a in titles] or list(stored["id"][:DEFA
 if not articles:
     notices.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
     st.stop()
-if len(articles) == 1 and not passages.looks_english(store().article(articles[0])["text"]):
+if len(articles) == 1 and not looks_english(store().article(articles[0])["text"]):
     notices.warning(NOT_ENGLISH)
 total = store().article_count()
 if not state.articles and len(stored) > DEFAULT_ARTICLES:
@@ -269,15 +374,22 @@ with st.sidebar:
     long_list = len(articles) > ARTICLE_CHIPS
     if not long_list or st.toggle(f"Change the {len(articles)} articles shown", key="edit_articles"):
         widget_value("articles", articles, url_changed)
-        chosen = st.multiselect("Show", options=list(titles), format_func=titles.get, key="articles")
-        if sorted(chosen) != sorted(articles) and chosen:
-            set_view(articles=tuple(chosen), place=None)
-            st.rerun()
+        st.multiselect(
+            "Show",
+            options=list(titles),
+            format_func=lambda a: titles[a],
+            key="articles",
+            on_change=on_articles,
+            args=(articles,),
+        )
     if len(articles) < len(titles):
         everything = f"all {total}" if total <= len(titles) else f"the {len(titles)} newest"
-        if st.button(f"Show {everything} stored articles", key="show_all"):
-            set_view(articles=tuple(titles), place=None)
-            st.rerun()
+        st.button(
+            f"Show {everything} stored articles",
+            key="show_all",
+            on_click=set_view,
+            kwargs={"articles": tuple(titles), "place": None},
+        )
 
 # -- filters --------------------------------------------------------------------------------
 actors = store().actors(articles)
@@ -294,35 +406,32 @@ picked = actor_column.multiselect(
     format_func=lambda a: f"{actor_names[a]} ({actor_types[a]})",
     placeholder="Any actor",
     key="actor_filter",
+    on_change=on_actor_filter,
+    args=(actor_names,),
 )
 speakers = store().speakers(articles)
-speaker_names = list(dict.fromkeys(speakers["name"]))
-chosen_speakers = [s for s in state.speakers if s in speaker_names]
-widget_value("speaker_filter", chosen_speakers, url_changed)
 picked_speakers = speaker_column.multiselect(
     "…about which these speakers make claims",
-    options=speaker_names,
+    options=list(dict.fromkeys(speakers["name"])),
     placeholder="Any speaker",
-    key="speaker_filter",
+    key=BOUND["speakers"],
+    bind="query-params",
+    on_change=on_bound_filter,
 )
-widget_value("stance_filter", list(state.stances), url_changed)
 picked_stances = stance_column.multiselect(
     "…that",
     options=list(view.STANCES),
     placeholder="assert or deny",
-    key="stance_filter",
+    key=BOUND["stances"],
+    bind="query-params",
+    on_change=on_bound_filter,
 )
-if (picked, picked_speakers, picked_stances) != (selected_actors, chosen_speakers, list(state.stances)):
-    set_view(
-        actors=tuple(actor_names[a] for a in picked), speakers=tuple(picked_speakers), stances=tuple(picked_stances)
-    )
-    st.rerun()
 
-shown = MapFilter(article_ids=articles, actor_ids=picked, speakers=picked_speakers, stances=picked_stances)
-places = store().places(shown)
-claims = store().claims(articles, with_passages=False)
-stance_of_place = render.place_stances(claims)
-places["stance"] = places["id"].map(stance_of_place)
+shown = MapFilter(
+    article_ids=tuple(articles), actor_ids=tuple(picked), speakers=tuple(picked_speakers), stances=tuple(picked_stances)
+)
+on_map = frames.map_frames(store(), shown)
+places, claims = on_map.places, on_map.claims
 place = state.place if state.place in set(places["id"]) else None
 
 # -- map and passages -------------------------------------------------------------------------
@@ -335,14 +444,15 @@ map_column, panel = st.columns([3, 2], gap="medium")
 with map_column:
     if places.empty:
         st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
-    fmap = render.build_map(
+    fmap = geomap.build_map(
         places,
-        claims=export.layer_claims(store(), shown, claims),
+        claims=on_map.layer_claims,
         basemap=basemap(),
         basemap_url=BASEMAP_JSON if served_file(BASEMAP_JSON, STATIC).is_file() else None,
         tiles=config.tiles,
         center=origin_center,
         zoom=origin_zoom,
+        ring_on_click=True,  # a click rings its place at once; the panel alone reruns (on_map_event)
     )
     st.session_state["shown_places"] = places[["id", "lat", "lon"]]
     st_folium(
@@ -355,12 +465,12 @@ with map_column:
         zoom=state.zoom if url_changed else None,
         returned_objects=["last_object_clicked", "center", "zoom"],
         # The selection travels as its own layer: a click re-sends this, not the whole map.
-        feature_group_to_add=render.selection_layer(places, place),
+        feature_group_to_add=geomap.selection_layer(places, place),
         on_change=on_map_event,
         # st_folium renders the map's own script anyway; its extra whole-page render only costs time.
         render=False,
     )
-    st.html(render.legend_html())
+    st.html(html.legend_html())
     # (label, file, MIME type, what it holds, how to make it): built only when clicked.
     exports = (
         (
@@ -387,68 +497,7 @@ with map_column:
     )
     for column, (label, file_name, mime, hint, make) in zip(st.columns(len(exports)), exports, strict=True):
         column.download_button(label, make, file_name=file_name, mime=mime, on_click="ignore", help=hint)
-    with st.expander("Share this view"):
-        current, _ = view.from_query(st.query_params.get_all)
-        base = str(st.context.url or "").split("?")[0]
-        st.code(f"{base}?{urlencode(current.to_query(), doseq=True)}", language=None)
-        st.caption("Anyone using this server opens the same articles, filter, selected place and map view.")
+    share = st.container()  # filled by the panel: it follows a selection made without rerunning the page
 
 with panel:
-    if place is None:
-        st.subheader("Places")
-        listed = places.sort_values(["mentions", "name"], ascending=[False, True]).head(PLACE_LIST_ROWS)
-        more = f" The {len(listed)} most mentioned of {len(places):,} are listed." if len(listed) < len(places) else ""
-        st.caption(f"Click a marker, or a row below, to read the passages that name the place.{more}")
-        st.session_state["listed_places"] = list(listed["id"])
-        st.dataframe(
-            listed[["name", "kind", "country", "mentions"]],
-            hide_index=True,
-            width="stretch",
-            key="place_table",
-            on_select=on_place_row,
-            selection_mode="single-row",
-        )
-    else:
-        details = store().place(place) or {}
-        st.subheader(str(details.get("name", place)))
-        st.caption(
-            f"{details.get('kind')} · {details.get('country') or '—'} · "
-            f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
-        )
-        how = store().resolutions_for_place(articles, place)
-        if not how.empty:
-            first = how.iloc[0]
-            st.caption(f"{render.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
-            correct_place_ui(how, place)
-        stance = stance_of_place.get(place)
-        if stance:
-            st.caption(f"Claims: {render.STANCE_LABELS[stance]}.")
-        passages = store().passages_for_place(articles, place)
-        if len(passages) > PANEL_PASSAGES and not st.toggle(
-            f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
-        ):
-            passages = passages.head(PANEL_PASSAGES)
-        marks = store().highlights(list(passages["passage_id"]))
-        marks_in = {passage_id: group for passage_id, group in marks.groupby("passage_id")}
-        shown_claims = claims[claims["passage_id"].isin(passages["passage_id"])]  # not every article's
-        claims_in = {key: group for key, group in shown_claims.groupby(["article_id", "passage_id"])}
-        no_rows = marks.iloc[0:0]
-        for row in passages.itertuples(index=False):
-            highlights = [
-                render.Highlight(
-                    m.start,
-                    m.end,
-                    "selected" if m.kind == "place" and m.target == place else m.kind,
-                    actor_names.get(m.target, "") if m.kind == "actor" else "place",
-                )
-                for m in marks_in.get(row.passage_id, no_rows).itertuples(index=False)
-            ]
-            in_passage = claims_in.get((row.article_id, row.passage_id), claims.iloc[0:0])
-            claim_lines = "".join(
-                render.claim_html(c.speaker, c.via, c.cue, c.stance, bool(c.hedged), c.text)
-                for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)
-            )
-            with st.container(border=True):
-                if len(articles) > 1:
-                    st.caption(row.title)
-                st.html(render.HIGHLIGHT_CSS + render.passage_html(row.text, row.start, highlights) + claim_lines)
+    place_panel(articles, on_map, actor_names, share)

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from geo.frames import map_frames, with_stance
 from geo.store.rows import place_mentions
 from geo.types import Analysis, MapFilter, Place
 
@@ -137,7 +138,7 @@ def _place_fields(place: Place) -> dict[str, Any]:
 
 def geojson(store: Store, shown: MapFilter) -> str:
     """The places ``shown`` puts on the map as an RFC 7946 FeatureCollection."""
-    places = _with_stance(
+    places = with_stance(
         store.places(shown, with_article_ids=True), store.claims(shown.article_ids, with_passages=False)
     )
     ids = set(places["id"])
@@ -248,16 +249,14 @@ def claims_csv(store: Store, shown: MapFilter) -> str:
 
 def html_map(store: Store, shown: MapFilter, *, basemap: dict | None = None, title: str = "News map") -> str:
     """A standalone HTML page of the map ``shown`` that opens offline: every script, style sheet and image inlined."""
-    from geo.view import render
+    from geo.view.map import build_map
 
-    every_claim = store.claims(shown.article_ids, with_passages=False)
-    places = _with_stance(store.places(shown), every_claim)
-    claims = layer_claims(store, shown, every_claim)  # the page's claims layers too
+    frames = map_frames(store, shown)  # the page's places, stances and claims layers
     if basemap is None:
         from geo.view.basemap import country_outlines
 
         basemap = country_outlines()
-    page = render.build_map(places, claims=claims, basemap=basemap).get_root().render()
+    page = build_map(frames.places, claims=frames.layer_claims, basemap=basemap).get_root().render()
     page = page.replace("<head>", f"<head>\n<title>{_escape(title)}</title>", 1)
     return inline_static(page)
 
@@ -318,22 +317,6 @@ def _data_uri(path: Path) -> str:
         return "data:,"
     mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-def layer_claims(store: Store, shown: MapFilter, every_claim: pd.DataFrame) -> pd.DataFrame:
-    """The claims the map's per-speaker layers draw: ``every_claim`` of the articles, narrowed
-    by the filter's speakers and stances as the places are."""
-    if not (shown.speakers or shown.stances):
-        return every_claim
-    return store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
-
-
-def _with_stance(places: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
-    """Add the stance column the page colours markers by (``render.place_stances`` over the articles' claims)."""
-    from geo.view.render import place_stances
-
-    stances = place_stances(claims)
-    return places.assign(stance=[stances.get(place_id) for place_id in places["id"]])
 
 
 def _grouped(frame: pd.DataFrame, place_ids: set[str]) -> dict[str, list[dict[str, Any]]]:

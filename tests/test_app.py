@@ -235,3 +235,17 @@ def test_every_place_opens_its_panel_on_its_own_passages(seeded, demo_analysis):
             assert f'<mark class="geo-selected" title="place">{mention["text"]}</mark>' in shown, mention
         selected = {m["text"] for p in places if p["id"] != place["id"] for m in p["mentions"]}
         assert all(f'class="geo-selected" title="place">{text}<' not in shown for text in selected), place["id"]
+
+
+def test_speaker_and_stance_filters_are_bound_to_the_url(seeded):
+    """Streamlit keeps these two filters in the URL itself (bind="query-params"): a link sets them."""
+    every = places_listed(run(article=seeded))
+    at = run(article=seeded, stance="denies", speaker="Nobody")
+    assert not at.exception
+    assert at.multiselect(key="stance").value == ["denies"]
+    assert at.multiselect(key="speaker").value == []  # not a speaker of this article: dropped
+    assert "stance" in at.query_params and "speaker" not in at.query_params
+    assert places_listed(at) < every
+    malformed = run(article=seeded, stance="perhaps")
+    assert "perhaps" in " ".join(w.value for w in malformed.warning)
+    assert malformed.multiselect(key="stance").value == [] and places_listed(malformed) == every

@@ -102,28 +102,25 @@ def settle(page) -> None:
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
 
 
-# The folium map object inside the map's iframe (folium names it map_<hex>).
-LIVE_MAP = "Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k]).find(v => v && v.getZoom)"
+# The live Leaflet map, inside the map's iframe.
+LEAFLET_MAP = "Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k]).find(v => v && v.getZoom)"
 
 
-def live_frame(page):
-    """The Frame (not a locator) of the live map, for evaluating script in it."""
+def leaflet(page):
+    """The map's iframe, where the live Leaflet map runs (a Frame, to evaluate scripts in)."""
     return next(f for f in page.frames if "streamlit_folium" in f.url and f.evaluate("() => !!window.L"))
 
 
 def map_view(page) -> tuple[float, float, int]:
     """The live Leaflet map's centre and zoom, read inside the map's iframe."""
-    return tuple(
-        live_frame(page).evaluate(
-            f"() => {{ const m = {LIVE_MAP}; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }}"
-        )
-    )
+    script = "() => { const m = " + LEAFLET_MAP + "; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+    return tuple(leaflet(page).evaluate(script))
 
 
 def wait_until_zoomed_past(page, zoom: int) -> None:
     """Wait until the map's zoom is above ``zoom`` and its zoom and cluster animations have ended."""
-    live_frame(page).wait_for_function(
-        f"(z) => {{ const m = {LIVE_MAP}; return m && m.getZoom() > z && !m._animatingZoom"
+    leaflet(page).wait_for_function(
+        f"(z) => {{ const m = {LEAFLET_MAP}; return m && m.getZoom() > z && !m._animatingZoom"
         " && document.getAnimations().length === 0; }",
         arg=zoom,
         timeout=TIMEOUT_MS,
@@ -316,3 +313,36 @@ def test_correction_persists_after_a_server_restart(browser, tmp_path, seed_path
         expect(page.get_by_text("Chosen by a person", exact=False).first).to_be_visible()
         expect(page.get_by_text("· LB ·", exact=False).first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "corrected.png"), full_page=True)
+
+
+
+# The selection rings on the map that can be seen: for each, whether it is centred on the named marker.
+RINGS_ROUND = (
+    "(name) => { const m = " + LEAFLET_MAP + ", box = m.getContainer().getBoundingClientRect();"
+    "const icon = document.querySelector(`.leaflet-marker-icon[title=\"${name}\"]`).getBoundingClientRect();"
+    "const found = []; m.eachLayer(l => { if (l.options && l.options.className === 'geo-selection' &&"
+    " l.options.opacity !== 0) { const p = m.latLngToContainerPoint(l.getLatLng());"
+    " found.push(Math.abs(box.x + p.x - icon.x - icon.width / 2) < 3 &&"
+    " Math.abs(box.y + p.y - icon.y - icon.height / 2) < 3); } }); return found; }"
+)
+LAST_SENT = "() => window.__GLOBAL_DATA__.last_feature_group"  # the selection layer st_folium last received
+
+
+def test_a_click_rings_its_place_and_reruns_only_the_panel(browser, served_seed):
+    """The place panel is a fragment: a click shows the passages without the page sending the map again."""
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    live = leaflet(page)
+    sent = live.evaluate(LAST_SENT)
+    for name, place_id in (("Tobruk", "81302"), ("Benghazi", "88319")):
+        marker(map_frame(page), name).click()
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+        expect(page).to_have_url(re.compile(rf"place=gn(%3A|:){place_id}"))
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        expect(page.get_by_text(f"place=gn%3A{place_id}", exact=False).first).to_be_attached()  # the share box
+        assert live.evaluate(RINGS_ROUND, name) == [True]  # one ring, round the place clicked
+        assert live.evaluate(LAST_SENT) == sent  # the page did not run the map again

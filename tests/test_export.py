@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from geo import export
+from geo import export, frames
 from geo.types import MapFilter
 from tests.test_store import TEXT, analysis, other_article
 
@@ -47,7 +47,7 @@ def test_geojson_is_rfc7946_with_provenance(filled):
         "denies",
     )
     assert claim["start"] == 0 and claim["text"] == "Russia denied a base at Tobruk."
-    assert props["stance"] == "contested"  # c1 denies, and contradicts c2 (render.place_stances)
+    assert props["stance"] == "contested"  # c1 denies, and contradicts c2 (frames.place_stances)
     assert {a["id"] for a in data["articles"]} == set(ALL)
 
 
@@ -115,7 +115,7 @@ def test_html_map_opens_offline_in_chromium(filled, tmp_path):
 
 def test_layer_claims_follow_the_speaker_and_stance_filters(filled):
     every = filled.claims(ALL, with_passages=False)
-    assert export.layer_claims(filled, MapFilter(ALL), every) is every
-    russia = export.layer_claims(filled, MapFilter(ALL, speakers=["Russia"]), every)
+    assert frames.layer_claims(filled, MapFilter(ALL), every) is every
+    russia = frames.layer_claims(filled, MapFilter(ALL, speakers=["Russia"]), every)
     assert not russia.empty and set(russia["speaker"]) == {"Russia"}
     assert len(russia) < len(every)

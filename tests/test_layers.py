@@ -50,3 +50,35 @@ def test_an_import_up_a_layer_breaks_the_contract(tmp_path):
     result = lint_imports(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert "geo.store.rows -> geo.export" in result.stdout
+
+
+def architecture_paths() -> set[str]:
+    """The paths the README's architecture section names (its layout block, first column)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```\n", 2)[1]
+    named: set[str] = set()
+    package = "geo/"
+    for line in block.splitlines():
+        head = line.split("  ", 2)[1 if line.startswith("  ") else 0].strip() if line.strip() else ""
+        if not head or not (head.startswith("geo/") or line.startswith("  ")):
+            continue  # a continued description, or app.py
+        first, *more = (name.strip() for name in head.split(","))
+        if line.startswith("  "):
+            first = package + first
+        elif first.endswith("/"):
+            package = first
+        folder = first.rsplit("/", 1)[0] + "/"
+        named.update([first, *(folder + name for name in more)])
+    return named
+
+
+def test_the_readme_architecture_names_every_module():
+    named = architecture_paths()
+    package = ROOT / "geo"
+    modules = {
+        path.relative_to(ROOT).as_posix() for path in package.rglob("*.py") if path.name != "__init__.py"
+    } | {path.parent.relative_to(ROOT).as_posix() + "/" for path in package.rglob("*/__init__.py")}
+    assert modules - named == set(), "modules the README's architecture section does not name"
+    stale = {path for path in named if not (ROOT / path).exists()}
+    assert stale == set(), "the README names modules that are gone"

@@ -1,6 +1,9 @@
 import pandas as pd
 
-from geo.view import render
+from geo import frames
+from geo.frames import Highlight
+from geo.view import map as render
+from geo.view import panel, style
 from geo.view.static import JQUERY_JS, LEAFLET_JS
 
 PLACES = pd.DataFrame(
@@ -26,9 +29,11 @@ def test_marker_text_never_becomes_markup():
 
 
 def test_selection_is_a_layer_of_its_own():
-    ring = render.selection_layer(PLACES, "gn:1")
-    assert len(ring._children) == 1
-    assert not render.selection_layer(PLACES, "gn:404")._children
+    (ring,) = render.selection_layer(PLACES, "gn:1")._children.values()
+    assert ring.location == [32.08, 23.95] and ring.options["radius"] == style.SELECTION_RING["radius"]
+    # Nothing selected: an empty ring, which takes the place of one the browser drew on a click.
+    (empty,) = render.selection_layer(PLACES, "gn:404")._children.values()
+    assert empty.options["opacity"] == 0 and empty.options["className"] == style.SELECTION_CLASS
 
 
 def test_place_at_matches_a_marker_point_only():
@@ -41,18 +46,18 @@ def test_passage_html_escapes_and_highlights():
     text = "Ships <b>may</b> dock at Tobruk, said Russia."
     offset = 100
     marks = [
-        render.Highlight(100 + text.index("Tobruk"), 100 + text.index("Tobruk") + 6, "selected", "place"),
-        render.Highlight(100 + text.index("Russia"), 100 + text.index("Russia") + 6, "actor", "Russia"),
+        Highlight(100 + text.index("Tobruk"), 100 + text.index("Tobruk") + 6, "selected", "place"),
+        Highlight(100 + text.index("Russia"), 100 + text.index("Russia") + 6, "actor", "Russia"),
     ]
-    out = render.passage_html(text, offset, marks)
+    out = panel.passage_html(text, offset, marks)
     assert "&lt;b&gt;may&lt;/b&gt;" in out
     assert '<mark class="geo-selected" title="place">Tobruk</mark>' in out
     assert '<mark class="geo-actor" title="Russia">Russia</mark>' in out
 
 
 def test_overlapping_highlights_do_not_break_markup():
-    out = render.passage_html(
-        "New York City", 0, [render.Highlight(0, 13, "place", "p"), render.Highlight(4, 8, "actor", "a")]
+    out = panel.passage_html(
+        "New York City", 0, [Highlight(0, 13, "place", "p"), Highlight(4, 8, "actor", "a")]
     )
     assert out.count("<mark") == 1
 
@@ -67,13 +72,13 @@ def test_place_stances():
             {"place_id": None, "stance": "denies"},
         ]
     )
-    assert render.place_stances(claims) == {"a": "asserted", "b": "denied", "c": "contested"}
+    assert frames.place_stances(claims) == {"a": "asserted", "b": "denied", "c": "contested"}
     linked = claims.assign(contradicts=[["x"], [], [], [], []])
-    assert render.place_stances(linked)["a"] == "contested"
+    assert frames.place_stances(linked)["a"] == "contested"
 
 
 def test_claim_html_escapes_everything():
-    out = render.claim_html("<b>src</b>", "<i>via</i>", "said", "denies", True, "<script>x</script>")
+    out = panel.claim_html("<b>src</b>", "<i>via</i>", "said", "denies", True, "<script>x</script>")
     assert "<script>" not in out and "<b>src" not in out and "<i>via" not in out
     assert "denies" in out and "hedged" in out
 
@@ -99,19 +104,19 @@ CLAIMS = pd.DataFrame(
 
 
 def test_claim_layers_one_per_speaker_about_shown_places():
-    layers = render.claim_layers(CLAIMS, PLACES)
+    layers = frames.claim_layers(CLAIMS, PLACES)
     assert [layer.speaker for layer in layers] == ["LNA", "<b>Bloomberg</b>"]  # most claims first
     lna = layers[0]
     assert lna.claims == 2
-    colours = {row[3].split(":")[0]: row[2] for row in lna.rows}
-    assert colours["Tobruk"] == render.STANCE_COLORS["contested"]  # the LNA both asserts and denies there
-    assert render.STANCE_COLORS["asserted"] in colours.values()
-    assert render.claim_layers(CLAIMS, PLACES, limit=1) == layers[:1]
+    stances = {ring.tooltip.split(":")[0]: ring.stance for ring in lna.rings}
+    assert stances["Tobruk"] == "contested"  # the LNA both asserts and denies there
+    assert "asserted" in stances.values()
+    assert frames.claim_layers(CLAIMS, PLACES, limit=1) == layers[:1]
 
 
 def test_claim_layer_labels_and_tooltips_stay_text():
-    layers = render.claim_layers(CLAIMS, PLACES)
-    assert layers[1].label == "Claims by &lt;b&gt;Bloomberg&lt;/b&gt; (1)"  # the layer control inserts labels as HTML
+    layers = frames.claim_layers(CLAIMS, PLACES)
+    assert render.layer_label(layers[1]) == "Claims by &lt;b&gt;Bloomberg&lt;/b&gt; (1)"  # inserted as HTML
     page = render.build_map(PLACES, claims=CLAIMS).get_root().render()
     assert "Claims by \\u0026lt;b\\u0026gt;Bloomberg" in page  # tojson writes & as \u0026 inside the script
     assert "<script>x" not in page and "<b>Bloomberg" not in page
@@ -161,4 +166,28 @@ def test_basemap_from_a_url_is_fetched_not_embedded():
 def test_the_articles_own_claims_get_a_layer_named_for_them():
     from geo.types import NARRATOR
 
-    assert render.ClaimLayer(NARRATOR, 3, ()).label == "Said by the article itself (3)"
+    assert render.layer_label(frames.ClaimLayer(NARRATOR, 3, ())) == "Said by the article itself (3)"
+
+
+def test_each_ring_takes_its_stance_colour_on_the_map():
+    page = render.build_map(PLACES, claims=CLAIMS).get_root().render()
+    assert f'"{style.STANCE_COLORS["contested"]}", "Tobruk: LNA asserts and denies' in page
+
+
+def test_a_panel_passage_is_escaped_text_with_its_marks_and_claims():
+    from geo.frames import ClaimLine, PanelPassage
+
+    text = "Ships <b>may</b> dock at Tobruk."
+    mark = Highlight(100 + text.index("Tobruk"), 100 + text.index("Tobruk") + 6, "selected", 'a "place"')
+    claim = ClaimLine("<i>LNA</i>", None, "said", "asserts", False, "<script>x</script>")
+    out = panel.passage_block(PanelPassage("a1", "t", text, 100, (mark,), (claim,)))
+    assert "&lt;b&gt;may&lt;/b&gt;" in out
+    assert '<mark class="geo-selected" title="a &#34;place&#34;">Tobruk</mark>' in out
+    assert "&lt;i&gt;LNA&lt;/i&gt;" in out and "<script>" not in out and ">hedged<" not in out
+    assert f"background: {style.HIGHLIGHT_COLORS['selected']}" in out
+
+
+def test_the_legend_shows_every_stance_colour():
+    legend = panel.legend_html()
+    assert all(colour in legend for colour in style.STANCE_COLORS.values())
+    assert all(label in legend for label in style.STANCE_LABELS.values())

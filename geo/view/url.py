@@ -28,6 +28,7 @@ MAX_ARTICLES = 500
 MAX_VALUE_CHARS = 120
 MAX_ZOOM = 18
 STANCES = ("asserts", "denies")
+PARAMETERS = ("article", "actor", "place", "speaker", "stance", "center", "zoom")  # every name the contract uses
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,17 +1,16 @@
-"""Render stored frames as a folium map and as highlighted HTML passages.
+"""Stored frames as a folium map: offline Leaflet, markers built in the browser from one array,
+clusters, stance colours, shaded countries, a claims layer per speaker, a layer control.
 
-Pure functions: frames in, a ``folium.Map`` or an HTML string out. Every piece
-of article text that reaches HTML passes through ``html.escape`` here; the
-page adds no markup of its own around article text.
+Pure functions: frames in (``geo.frames``), a ``folium.Map`` or a layer out. Colours and sizes
+come from ``geo.view.style``. Article text reaches the page only as JSON inside scripts (escaped
+by ``tojson``) and as text nodes; the layer control's labels, which Leaflet inserts as HTML,
+are escaped here.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 import folium
 import pandas as pd
@@ -19,9 +18,10 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from geo.types import NARRATOR, Place
+from geo.frames import COORDINATE_DECIMALS, ClaimLayer, claim_layers
+from geo.types import NARRATOR
 from geo.view.static import (
     JQUERY_JS,
     LEAFLET_CSS,
@@ -31,31 +31,27 @@ from geo.view.static import (
     MARKERCLUSTER_DEFAULT_CSS,
     MARKERCLUSTER_JS,
 )
+from geo.view.style import (
+    AREA_KINDS,
+    BASEMAP_STYLE,
+    CLAIM_RING,
+    CLUSTER_RADIUS_PX,
+    CLUSTER_SIZES_PX,
+    LABEL_BOX_PX,
+    PIN_SIZE_PX,
+    SELECTION_CLASS,
+    SELECTION_RING,
+    SHADE_OPACITY,
+    STANCE_COLORS,
+    STANCE_ORDER,
+)
 
 DEFAULT_CENTER = (20.0, 10.0)
 DEFAULT_ZOOM = 2  # the map opens here, then fits its places when the link names no view
-BASEMAP_STYLE = {"fillColor": "#eef0f2", "color": "#9aa3ad", "weight": 0.6, "fillOpacity": 1.0}
 BASEMAP_PANE = "geo-basemap"  # below Leaflet's overlay pane (z-index 400): the shaded countries stay on top
-# One colour per stance, used by markers, shaded areas and the legend alike.
-STANCE_COLORS = {
-    "asserted": "#2c7fb8",
-    "denied": "#d95f0e",
-    "contested": "#8856a7",
-    None: "#636363",
-}
-STANCE_LABELS = {
-    "asserted": "claims assert something here",
-    "denied": "claims deny something here",
-    "contested": "contested: claims here contradict each other",
-    None: "named, no claim about it",
-}
-AREA_KINDS = frozenset({"country", "continent", "sea", "region", "admin1"})
-CLUSTER_RADIUS_PX = 35  # markers closer than this on screen merge into a counted cluster
 MAX_FIT_ZOOM = 7
 MAX_ZOOM = 18
-COORDINATE_DECIMALS = 5  # sent to the browser: about a metre
 CLICK_TOLERANCE_DEG = 1e-4  # a click reports the marker's rounded point; match it to the place within ~10 m
-MAX_CLAIM_LAYERS = 12  # speakers with the most claims get a layer each; more would crowd the layer control
 
 
 class _OfflineIcons(MacroElement):
@@ -87,6 +83,7 @@ def build_map(
     tiles: str = "",
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
+    ring_on_click: bool = False,
 ) -> folium.Map:
     """The map of ``places`` (columns id, name, lat, lon, kind, country, mentions; optional stance).
 
@@ -99,7 +96,8 @@ def build_map(
     one switchable layer per speaker: a ring round each shown place that
     speaker makes claims about. Offline by default.
     The selected place is drawn by ``selection_layer``, sent apart so that a
-    click does not rebuild the map.
+    click does not rebuild the map; with ``ring_on_click`` the browser rings a
+    clicked place at once, before (or without) the page sending a new selection.
     """
     # maxZoom on the map itself: with no tile layer Leaflet has none, and the cluster layer needs one.
     fmap = folium.Map(
@@ -129,6 +127,8 @@ def build_map(
         shaded = _shade_countries(fmap, areas, stance, basemap)
         if shaded is not None:
             switchable.append(("Countries named (shaded)", shaded.get_name()))
+    if ring_on_click:
+        _SelectionRings().add_to(fmap)
     _PlaceLayer(_rows(points, stance), clustered=True, label="Places (pins)").add_to(fmap)
     _PlaceLayer(_rows(areas, stance), clustered=False, label="Areas (labels)").add_to(fmap)
     if claims is not None and not claims.empty:
@@ -146,22 +146,53 @@ def build_map(
 
 
 def selection_layer(places: pd.DataFrame, selected: str | None) -> folium.FeatureGroup:
-    """A ring around the selected place, as a layer of its own (st_folium adds it without a rebuild)."""
+    """A ring around the selected place, as a layer of its own (st_folium adds it without a rebuild).
+
+    With nothing selected the ring is transparent: added all the same, it takes
+    the place of a ring the browser drew on a click (``_SelectionRings``).
+    """
     layer = folium.FeatureGroup(name="Selected place", control=False)
+    ring = {**SELECTION_RING, "class_name": SELECTION_CLASS, "fill": False}
     if selected is not None and selected in set(places["id"]):
         row = places.loc[places["id"] == selected].iloc[0]
-        folium.CircleMarker(
-            location=(row["lat"], row["lon"]), radius=16, color="#222", weight=3, fill=False, interactive=False
-        ).add_to(layer)
+        marker = folium.CircleMarker(location=(row["lat"], row["lon"]), **ring)
+    else:
+        marker = folium.CircleMarker(location=(0.0, 0.0), **{**ring, "opacity": 0})
+    marker.options["interactive"] = False  # folium drops this option; a click must reach the pin beneath
+    marker.add_to(layer)
     return layer
 
 
-_STANCE_ORDER = (None, "asserted", "denied", "contested")  # a row names its stance by position here
+class _SelectionRings(MacroElement):
+    """One selection ring at a time: a click on a place rings it at once, in the browser; a ring
+    the page sends later (``selection_layer``, through st_folium) replaces it, and it replaces that."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var ring = {{ this.ring|tojson }};
+  function isRing(layer) { return !!layer.options && layer.options.className === ring.className; }
+  map.on("layeradd", function (event) {
+    if (!isRing(event.layer)) { return; }
+    map.eachLayer(function (other) { if (other !== event.layer && isRing(other)) { map.removeLayer(other); } });
+  });
+  map.geoSelect = function (latlng) { L.circleMarker(latlng, ring).addTo(map); };
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "SelectionRings"
+        self.ring = {**SELECTION_RING, "className": SELECTION_CLASS, "fill": False, "interactive": False}
 
 
 def _rows(places: pd.DataFrame, stance: dict[str, str | None]) -> list[list[object]]:
     """Compact marker data: [lat, lon, id, name, kind, mentions, stance index]; the browser builds the rest."""
-    order = {value: index for index, value in enumerate(_STANCE_ORDER)}
+    order = {value: index for index, value in enumerate(STANCE_ORDER)}
     return [
         [
             round(float(row.lat), COORDINATE_DECIMALS),
@@ -194,6 +225,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
   var map = {{ this._parent.get_name() }};
   var rows = {{ this.rows }};
   var palette = {{ this.palette|tojson }};
+  var sizes = {{ this.sizes|tojson }};
   {% if this.clustered %}
   // A cluster takes the stance its places share; places that disagree make it "contested".
   // Stances are positions in the palette: 0 no claim, 1 asserted, 2 denied, 3 contested.
@@ -202,7 +234,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     cluster.getAllChildMarkers().forEach(function (m) { seen[m.options.stance] = true; });
     var color = palette[seen[3] || (seen[1] && seen[2]) ? 3 : seen[2] ? 2 : seen[1] ? 1 : 0];
     var count = cluster.getChildCount();
-    var d = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 42 : 48;
+    var d = sizes.cluster[Math.min(sizes.cluster.length, String(count).length) - 1];
     return L.divIcon({
       html: '<div style="width:' + d + "px;height:" + d + "px;border-radius:50%;background:" + color +
         ";opacity:.85;border:3px solid rgba(255,255,255,.9);box-shadow:0 0 0 2px " + color + ";color:#fff;" +
@@ -225,7 +257,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     var size, body, color = palette[r[6]];
     var tip = r[3] + " (" + r[4] + ", " + r[5] + " mention" + (r[5] === 1 ? "" : "s") + ")";
     {% if this.clustered %}
-    var d = Math.round(14 + 6 * Math.log2(1 + r[5]));
+    var d = Math.round(sizes.pin[0] + sizes.pin[1] * Math.log2(1 + r[5]));
     body = '<div data-place-id="' + esc(r[2]) + '" style="width:' + d + "px;height:" + d +
       "px;border-radius:50%;background:" + esc(color) + ";border:2px solid #fff;box-shadow:0 1px 3px " +
       "rgba(0,0,0,.45);color:#fff;font:600 11px/" + d + 'px sans-serif;text-align:center">' +
@@ -236,7 +268,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
       "border-radius:4px;" +
       "background:rgba(255,255,255,.85);border:2px solid " + esc(color) + ";color:#222;" +
       'font:italic 600 12px sans-serif;white-space:nowrap">' + esc(r[3]) + "</div>";
-    size = [Math.max(60, 8 * r[3].length + 16), 22];
+    size = [Math.max(sizes.label[0], sizes.label[1] * r[3].length + sizes.label[2]), sizes.label[3]];
     {% endif %}
     var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
                           iconAnchor: [Math.round(size[0] / 2), Math.round(size[1] / 2)]});
@@ -263,6 +295,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
   map.on("zoomend", declutter);
   map.whenReady(declutter);
   {% endif %}
+  layer.on("click", function (event) { if (map.geoSelect) { map.geoSelect(event.layer.getLatLng()); } });
   layer.addTo(map);
   map.geoOverlays = map.geoOverlays || {};
   map.geoOverlays[{{ this.label|tojson }}] = layer;
@@ -284,7 +317,8 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
         self.rows = _script_json(rows)  # serialised once: st_folium renders the script more than once
         self.clustered = clustered
         self.label = label
-        self.palette = [STANCE_COLORS[stance] for stance in _STANCE_ORDER]
+        self.palette = [STANCE_COLORS[stance] for stance in STANCE_ORDER]
+        self.sizes = {"pin": PIN_SIZE_PX, "cluster": CLUSTER_SIZES_PX, "label": LABEL_BOX_PX}
         self.cluster_options = {
             "maxClusterRadius": CLUSTER_RADIUS_PX,
             "spiderfyOnMaxZoom": True,
@@ -293,56 +327,11 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimLayer:
-    """What one speaker claims about the places on the map, ready for the browser."""
-
-    speaker: str
-    claims: int
-    rows: tuple[tuple[float, float, str, str], ...]  # lat, lon, colour, tooltip
-
-    @property
-    def label(self) -> str:
-        if self.speaker == NARRATOR:
-            return f"Said by the article itself ({self.claims})"
-        # Leaflet's layer control inserts labels as HTML: the speaker's name is article text.
-        return f"Claims by {html.escape(self.speaker)} ({self.claims})"
-
-
-_STANCE_VERBS = {"asserted": "asserts", "denied": "denies", "contested": "asserts and denies"}
-
-
-def claim_layers(claims: pd.DataFrame, places: pd.DataFrame, limit: int = MAX_CLAIM_LAYERS) -> list[ClaimLayer]:
-    """One layer per speaker (most claims first, at most ``limit``): the shown places they make claims about.
-
-    A place's ring takes the colour of the speaker's stance there: asserted, denied, or
-    contested when the same speaker does both.
-    """
-    about = claims.loc[
-        claims["place_id"].isin(places["id"]) & claims["speaker"].notna(),
-        ["article_id", "claim_id", "speaker", "place_id", "stance", "text"],
-    ]
-    if about.empty:
-        return []
-    about = about.assign(claim=about["article_id"] + "/" + about["claim_id"])
-    counts = about.groupby("speaker")["claim"].nunique()
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))[:limit]
-    about = about[about["speaker"].isin([speaker for speaker, _count in ranked])]
-    rings = (
-        about.assign(asserts=about["stance"] == "asserts", denies=about["stance"] == "denies")
-        .groupby(["speaker", "place_id"], sort=True)
-        .agg(asserts=("asserts", "any"), denies=("denies", "any"), claims=("claim", "nunique"), text=("text", "first"))
-        .reset_index()
-        .merge(places[["id", "lat", "lon", "name"]], left_on="place_id", right_on="id")
-    )
-    rows: dict[str, list[tuple[float, float, str, str]]] = {}
-    for ring in rings.itertuples(index=False):
-        stance = _stance(ring.asserts, ring.denies)
-        count = f"{ring.claims} claim{'s' if ring.claims != 1 else ''}"
-        tooltip = f"{ring.name}: {ring.speaker} {_STANCE_VERBS[stance]} ({count}) — “{_excerpt(ring.text)}”"
-        point = (round(float(ring.lat), COORDINATE_DECIMALS), round(float(ring.lon), COORDINATE_DECIMALS))
-        rows.setdefault(ring.speaker, []).append((*point, STANCE_COLORS[stance], tooltip))
-    return [ClaimLayer(str(speaker), int(count), tuple(rows.get(speaker, ()))) for speaker, count in ranked]
+def layer_label(layer: ClaimLayer) -> str:
+    """The layer control's entry for a speaker's layer (Leaflet inserts it as HTML: the name is article text)."""
+    if layer.speaker == NARRATOR:
+        return f"Said by the article itself ({layer.claims})"
+    return f"Claims by {escape(layer.speaker)} ({layer.claims})"
 
 
 class _ClaimLayers(MacroElement):
@@ -358,12 +347,13 @@ class _ClaimLayers(MacroElement):
 (function () {
   var map = {{ this._parent.get_name() }};
   map.geoClaimOverlays = map.geoClaimOverlays || {};
+  var ring = {{ this.ring|tojson }};
   {{ this.layers|tojson }}.forEach(function (spec) {
     var group = L.featureGroup();
     spec.rows.forEach(function (r) {
       var tip = document.createElement("span");
       tip.textContent = r[3];
-      L.circleMarker([r[0], r[1]], {radius: 15, color: r[2], weight: 3, opacity: 0.9, fill: false})
+      L.circleMarker([r[0], r[1]], Object.assign({color: r[2], fill: false}, ring))
         .bindTooltip(tip).addTo(group);
     });
     map.geoClaimOverlays[spec.label] = group;
@@ -376,7 +366,14 @@ class _ClaimLayers(MacroElement):
     def __init__(self, layers: list[ClaimLayer]) -> None:
         super().__init__()
         self._name = "ClaimLayers"
-        self.layers = [{"label": layer.label, "rows": [list(row) for row in layer.rows]} for layer in layers]
+        self.ring = CLAIM_RING
+        self.layers = [
+            {
+                "label": layer_label(layer),
+                "rows": [[r.lat, r.lon, STANCE_COLORS[r.stance], r.tooltip] for r in layer.rings],
+            }
+            for layer in layers
+        ]
 
 
 class _LayerSwitch(MacroElement):
@@ -413,7 +410,7 @@ def _shade_countries(
     features = [f for f in basemap.get("features", []) if f["properties"].get("iso_a2") in colors]
     if not features:
         return None
-    styles = {iso: {"fillColor": c, "color": c, "weight": 1, "fillOpacity": 0.18} for iso, c in colors.items()}
+    styles = {iso: {"fillColor": c, "color": c, "weight": 1, "fillOpacity": SHADE_OPACITY} for iso, c in colors.items()}
     shaded = _Outlines(data=_script_json({"type": "FeatureCollection", "features": features}), styles=styles)
     shaded.add_to(fmap)
     return shaded
@@ -485,18 +482,6 @@ def _script_json(value: object) -> Markup:
     return htmlsafe_json_dumps(value, dumps=functools.partial(json.dumps, separators=(",", ":")))
 
 
-def legend_html() -> str:
-    """The legend shown under the map: one swatch per stance."""
-    items = "".join(
-        f'<span style="display:inline-flex;align-items:center;margin-right:14px">'
-        f'<span style="width:12px;height:12px;border-radius:50%;background:{color};display:inline-block;'
-        f'margin-right:5px"></span>{html.escape(STANCE_LABELS[stance])}</span>'
-        for stance, color in STANCE_COLORS.items()
-    )
-    notes = "pin size: mentions · a cluster takes the colour its places share · shaded: countries named"
-    return f'<div style="font-size:0.85rem;color:#444">{items}<div style="color:#666">{notes}</div></div>'
-
-
 def place_at(places: pd.DataFrame, lat: float, lon: float) -> str | None:
     """The id of the place whose marker sits at a clicked point (Leaflet returns the marker's own point)."""
     if places.empty:
@@ -504,120 +489,3 @@ def place_at(places: pd.DataFrame, lat: float, lon: float) -> str | None:
     distance = (places["lat"] - lat).abs() + (places["lon"] - lon).abs()
     nearest = distance.idxmin()
     return str(places.loc[nearest, "id"]) if distance[nearest] < CLICK_TOLERANCE_DEG else None
-
-
-@dataclass(frozen=True, slots=True)
-class Highlight:
-    start: int
-    end: int
-    kind: str  # "place", "actor" or "selected"
-    title: str
-
-
-def passage_html(text: str, offset: int, highlights: Iterable[Highlight]) -> str:
-    """Escape ``text`` (which starts at article offset ``offset``) and wrap highlights in <mark>."""
-    pieces: list[str] = []
-    cursor = 0
-    for mark in sorted(highlights, key=lambda h: (h.start, -h.end)):
-        start, end = mark.start - offset, mark.end - offset
-        if start < cursor or start < 0 or end > len(text):
-            continue  # overlapping or outside this passage
-        pieces.append(html.escape(text[cursor:start]))
-        pieces.append(
-            f'<mark class="geo-{mark.kind}" title="{html.escape(mark.title)}">{html.escape(text[start:end])}</mark>'
-        )
-        cursor = end
-    pieces.append(html.escape(text[cursor:]))
-    return "".join(pieces)
-
-
-HIGHLIGHT_CSS = """
-<style>
-mark.geo-selected { background: #fdd49e; color: inherit; font-weight: 600; padding: 0 2px; border-radius: 3px; }
-mark.geo-place { background: #e0ecf4; color: inherit; padding: 0 2px; border-radius: 3px; }
-mark.geo-actor { background: #e5f5e0; color: inherit; padding: 0 2px; border-radius: 3px;
-                 border-bottom: 2px solid #41ab5d; }
-</style>
-"""
-
-
-STANCE_BADGES = {"asserts": ("asserts", "#2c7fb8"), "denies": ("denies", "#d95f0e")}
-
-
-def place_stances(claims: pd.DataFrame) -> dict[str, str]:
-    """How the claims about each place stand: ``asserted``, ``denied`` or ``contested``.
-
-    A place is contested when claims about it take both stances, or when a claim
-    about it contradicts another claim (the ``contradicts`` column, when present).
-    """
-    with_place = claims[claims["place_id"].notna()] if not claims.empty else claims
-    if with_place.empty:
-        return {}
-    linked = with_place["contradicts"].map(bool) if "contradicts" in with_place else False
-    said = (
-        with_place.assign(
-            asserts=with_place["stance"] == "asserts", denies=with_place["stance"] == "denies", linked=linked
-        )
-        .groupby("place_id")
-        .agg(asserts=("asserts", "any"), denies=("denies", "any"), linked=("linked", "any"))
-    )
-    return {
-        str(place_id): "contested" if row.linked else _stance(row.asserts, row.denies)
-        for place_id, row in zip(said.index, said.itertuples(index=False), strict=True)
-    }
-
-
-def _stance(asserts: bool, denies: bool) -> str:
-    """How claims that assert and/or deny something about a place read on the map."""
-    if asserts and denies:
-        return "contested"
-    return "denied" if denies else "asserted"
-
-
-def claim_html(speaker: str, via: str | None, cue: str, stance: str, hedged: bool, text: str) -> str:
-    """One claim as a line of badges (speaker, stance, hedge) and its escaped content."""
-    label, color = STANCE_BADGES.get(stance, (stance, STANCE_COLORS[None]))
-    relay = f" <span style='color:#666'>via {html.escape(via)}</span>" if via else ""
-    hedge = (
-        " <span class='geo-badge' style='background:#fff3cd;color:#7a5d00' title='hedged: may, could, likely…'>"
-        "hedged</span>"
-        if hedged
-        else ""
-    )
-    return (
-        "<div class='geo-claim' style='margin:6px 0;font-size:0.92rem'>"
-        f"<strong>{html.escape(speaker)}</strong>{relay} "
-        f"<span class='geo-badge' style='background:{color};color:#fff;border-radius:8px;padding:0 7px'>"
-        f"{html.escape(label)}</span>{hedge} <span style='color:#666'>({html.escape(cue)})</span>"
-        f"<div style='color:#555;margin-top:2px;font-style:italic'>“{html.escape(_excerpt(text))}”</div></div>"
-    )
-
-
-CLAIM_EXCERPT_CHARS = 110  # the passage above shows the whole text; the claim line names it briefly
-
-
-def _excerpt(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= CLAIM_EXCERPT_CHARS else text[: CLAIM_EXCERPT_CHARS - 1].rstrip() + "…"
-
-
-_PRECISION = {
-    "country": "An area: the pin marks a point inside the country.",
-    "admin1": "An area: the pin marks a point inside the province or state.",
-    "admin2": "An area: the pin marks a point inside the district or county.",
-    "continent": "An area: the label marks a point inside the continent.",
-    "sea": "An area: the label marks a point on the sea.",
-    "region": "An area: the label marks a point inside the region.",
-}
-
-
-def precision_note(kind: str) -> str:
-    """What the point on the map stands for, in one sentence."""
-    return _PRECISION.get(kind, f"A point ({kind}): the place itself.")
-
-
-def candidate_label(place: Place) -> str:
-    """How a gazetteer entry is offered to a person choosing between readings."""
-    population = f", pop. {place.population:,}" if place.population else ""
-    country = f", {place.country}" if place.country else ""
-    return f"{place.name}{country} ({place.kind}{population}) · {place.id}"

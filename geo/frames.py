@@ -1,0 +1,221 @@
+"""The shapes the map, the place panel and the exports share, built from the store's frames.
+
+One function per shape, each used by the page (app.py), the map (``geo.view.map``) and the
+exports alike, so that the three cannot drift apart:
+
+- ``place_stances``: how the claims about each place stand (asserted, denied, contested);
+- ``map_frames``: the places a filter puts on the map with their stance, and the claims the
+  per-speaker layers draw (``layer_claims``);
+- ``claim_layers``: one layer per speaker, the places they make claims about;
+- ``panel_passages``: the passages that name a place, each with its highlights and its claims.
+
+Plain data out (DataFrames, frozen dataclasses, stance words): colours, sizes and HTML are the
+view's (``geo.view.style``, ``geo.view.panel``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from geo.types import MapFilter
+
+if TYPE_CHECKING:
+    from geo.store import Store
+
+MAX_CLAIM_LAYERS = 12  # speakers with the most claims get a layer each; more would crowd the layer control
+CLAIM_EXCERPT_CHARS = 110  # the passage shows the whole text; a claim line or tooltip names it briefly
+COORDINATE_DECIMALS = 5  # sent to the browser: about a metre
+STANCE_VERBS = {"asserted": "asserts", "denied": "denies", "contested": "asserts and denies"}
+
+
+def place_stances(claims: pd.DataFrame) -> dict[str, str]:
+    """How the claims about each place stand: ``asserted``, ``denied`` or ``contested``.
+
+    A place is contested when claims about it take both stances, or when a claim
+    about it contradicts another claim (the ``contradicts`` column, when present).
+    """
+    with_place = claims[claims["place_id"].notna()] if not claims.empty else claims
+    if with_place.empty:
+        return {}
+    linked = with_place["contradicts"].map(bool) if "contradicts" in with_place else False
+    said = (
+        with_place.assign(
+            asserts=with_place["stance"] == "asserts", denies=with_place["stance"] == "denies", linked=linked
+        )
+        .groupby("place_id")
+        .agg(asserts=("asserts", "any"), denies=("denies", "any"), linked=("linked", "any"))
+    )
+    return {
+        str(place_id): "contested" if row.linked else stance_of(row.asserts, row.denies)
+        for place_id, row in zip(said.index, said.itertuples(index=False), strict=True)
+    }
+
+
+def stance_of(asserts: bool, denies: bool) -> str:
+    """How claims that assert and/or deny something about a place read on the map."""
+    if asserts and denies:
+        return "contested"
+    return "denied" if denies else "asserted"
+
+
+def with_stance(places: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """``places`` with the stance column the map colours markers by (``place_stances`` of ``claims``)."""
+    stances = place_stances(claims)
+    return places.assign(stance=[stances.get(place_id) for place_id in places["id"]])
+
+
+def layer_claims(store: Store, shown: MapFilter, every_claim: pd.DataFrame) -> pd.DataFrame:
+    """The claims the map's per-speaker layers draw: ``every_claim`` of the articles, narrowed
+    by the filter's speakers and stances as the places are."""
+    if not (shown.speakers or shown.stances):
+        return every_claim
+    return store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+
+
+@dataclass(frozen=True, slots=True)
+class MapFrames:
+    """What one filter puts on the map."""
+
+    places: pd.DataFrame  # Store.places plus ``stance``
+    claims: pd.DataFrame  # every claim of the articles (stances are read over all of them)
+    layer_claims: pd.DataFrame  # the claims the per-speaker layers draw
+
+    def stance(self, place_id: str) -> str | None:
+        found = self.places.loc[self.places["id"] == place_id, "stance"]
+        return None if found.empty or pd.isna(found.iloc[0]) else str(found.iloc[0])
+
+
+def map_frames(store: Store, shown: MapFilter, *, with_article_ids: bool = False) -> MapFrames:
+    """The places ``shown`` puts on the map, their stances and the claims layers' claims."""
+    every_claim = store.claims(shown.article_ids, with_passages=False)
+    places = with_stance(store.places(shown, with_article_ids=with_article_ids), every_claim)
+    return MapFrames(places, every_claim, layer_claims(store, shown, every_claim))
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRing:
+    """One place a speaker makes claims about."""
+
+    lat: float
+    lon: float
+    stance: str  # asserted, denied or contested (the same speaker both asserts and denies)
+    tooltip: str  # plain text: the map shows it as a text node
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLayer:
+    """What one speaker claims about the places on the map."""
+
+    speaker: str
+    claims: int
+    rings: tuple[ClaimRing, ...]
+
+
+def claim_layers(claims: pd.DataFrame, places: pd.DataFrame, limit: int = MAX_CLAIM_LAYERS) -> list[ClaimLayer]:
+    """One layer per speaker (most claims first, at most ``limit``): the shown places they make claims about.
+
+    A place's ring takes the speaker's stance there: asserted, denied, or
+    contested when the same speaker does both.
+    """
+    about = claims.loc[
+        claims["place_id"].isin(places["id"]) & claims["speaker"].notna(),
+        ["article_id", "claim_id", "speaker", "place_id", "stance", "text"],
+    ]
+    if about.empty:
+        return []
+    about = about.assign(claim=about["article_id"] + "/" + about["claim_id"])
+    counts = about.groupby("speaker")["claim"].nunique()
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], str(item[0])))[:limit]
+    about = about[about["speaker"].isin([speaker for speaker, _count in ranked])]
+    grouped = (
+        about.assign(asserts=about["stance"] == "asserts", denies=about["stance"] == "denies")
+        .groupby(["speaker", "place_id"], sort=True)
+        .agg(asserts=("asserts", "any"), denies=("denies", "any"), claims=("claim", "nunique"), text=("text", "first"))
+        .reset_index()
+        .merge(places[["id", "lat", "lon", "name"]], left_on="place_id", right_on="id")
+    )
+    rings: dict[str, list[ClaimRing]] = {}
+    for ring in grouped.itertuples(index=False):
+        stance = stance_of(bool(ring.asserts), bool(ring.denies))
+        count = f"{ring.claims} claim{'s' if ring.claims != 1 else ''}"
+        tooltip = f"{ring.name}: {ring.speaker} {STANCE_VERBS[stance]} ({count}) — “{excerpt(str(ring.text))}”"
+        lat, lon = round(float(ring.lat), COORDINATE_DECIMALS), round(float(ring.lon), COORDINATE_DECIMALS)
+        rings.setdefault(str(ring.speaker), []).append(ClaimRing(lat, lon, stance, tooltip))
+    return [ClaimLayer(str(speaker), int(count), tuple(rings.get(str(speaker), ()))) for speaker, count in ranked]
+
+
+def excerpt(text: str) -> str:
+    """A claim's text on one line, cut to ``CLAIM_EXCERPT_CHARS``."""
+    text = " ".join(text.split())
+    return text if len(text) <= CLAIM_EXCERPT_CHARS else text[: CLAIM_EXCERPT_CHARS - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    start: int
+    end: int
+    kind: str  # "place", "actor" or "selected"
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLine:
+    """A claim made in a passage, as the panel lists it under the passage."""
+
+    speaker: str
+    via: str | None
+    cue: str
+    stance: str
+    hedged: bool
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PanelPassage:
+    """A passage that names the selected place: its text, what to highlight in it, the claims made in it."""
+
+    article_id: str
+    title: str
+    text: str
+    start: int  # the passage's offset in its article (highlights count from the article's start)
+    highlights: tuple[Highlight, ...]
+    claims: tuple[ClaimLine, ...]
+
+
+def panel_passages(
+    passages: pd.DataFrame,
+    marks: pd.DataFrame,
+    claims: pd.DataFrame,
+    place_id: str,
+    actor_names: Mapping[str, str],
+) -> list[PanelPassage]:
+    """The panel of ``place_id``: ``passages`` (Store.passages_for_place), the ``marks`` in them
+    (Store.highlights: the selected place stands out, actors are titled by name) and the
+    ``claims`` made in them (rows of Store.claims; one line per claim)."""
+    marks_in = {passage_id: group for passage_id, group in marks.groupby("passage_id")}
+    made_here = claims[claims["passage_id"].isin(passages["passage_id"])]
+    claims_in = {key: group for key, group in made_here.groupby(["article_id", "passage_id"])}
+    shown: list[PanelPassage] = []
+    for row in passages.itertuples(index=False):
+        highlights = tuple(
+            Highlight(
+                int(m.start),
+                int(m.end),
+                "selected" if m.kind == "place" and m.target == place_id else str(m.kind),
+                actor_names.get(str(m.target), "") if m.kind == "actor" else "place",
+            )
+            for m in marks_in.get(row.passage_id, marks.iloc[0:0]).itertuples(index=False)
+        )
+        in_passage = claims_in.get((row.article_id, row.passage_id), claims.iloc[0:0])
+        lines = tuple(
+            ClaimLine(str(c.speaker), c.via, str(c.cue), str(c.stance), bool(c.hedged), str(c.text))
+            for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)
+        )
+        shown.append(
+            PanelPassage(str(row.article_id), str(row.title), str(row.text), int(row.start), highlights, lines)
+        )
+    return shown

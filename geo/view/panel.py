@@ -1,0 +1,85 @@
+"""The place panel's HTML fragments: passages with highlights, claims, the legend, short notes.
+
+Every fragment comes from a Jinja template under ``templates/`` with autoescaping on, so
+article text (passages, speakers, cues) reaches the page escaped unless a template says
+otherwise; the page adds no markup of its own around article text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from geo.frames import ClaimLine, Highlight, PanelPassage, excerpt
+from geo.types import Place
+from geo.view.style import CLAIM_BADGES, HEDGE_BADGE, HIGHLIGHT_COLORS, LEGEND_NOTES, STANCE_COLORS, STANCE_LABELS
+
+_TEMPLATES = Environment(
+    loader=PackageLoader("geo.view", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+)
+
+# What the point on the map stands for, by kind of place.
+_PRECISION = {
+    "country": "An area: the pin marks a point inside the country.",
+    "admin1": "An area: the pin marks a point inside the province or state.",
+    "admin2": "An area: the pin marks a point inside the district or county.",
+    "continent": "An area: the label marks a point inside the continent.",
+    "sea": "An area: the label marks a point on the sea.",
+    "region": "An area: the label marks a point inside the region.",
+}
+
+
+def passage_html(text: str, offset: int, highlights: Iterable[Highlight]) -> str:
+    """``text`` (which starts at article offset ``offset``), escaped, with highlights wrapped in <mark>."""
+    pieces: list[tuple[str, Highlight | None]] = []
+    cursor = 0
+    for mark in sorted(highlights, key=lambda h: (h.start, -h.end)):
+        start, end = mark.start - offset, mark.end - offset
+        if start < cursor or start < 0 or end > len(text):
+            continue  # overlapping or outside this passage
+        pieces += [(text[cursor:start], None), (text[start:end], mark)]
+        cursor = end
+    pieces.append((text[cursor:], None))
+    return _TEMPLATES.get_template("passage.html").render(pieces=pieces)
+
+
+def claim_html(speaker: str, via: str | None, cue: str, stance: str, hedged: bool, text: str) -> str:
+    """One claim as a line of badges (speaker, stance, hedge) and its escaped content."""
+    return _claim(ClaimLine(speaker, via, cue, stance, hedged, text))
+
+
+def _claim(claim: ClaimLine) -> str:
+    label, color = CLAIM_BADGES.get(claim.stance, (claim.stance, STANCE_COLORS[None]))
+    return _TEMPLATES.get_template("claim.html").render(
+        claim=claim, label=label, color=color, hedge=HEDGE_BADGE, excerpt=excerpt(claim.text)
+    )
+
+
+def passage_block(passage: PanelPassage) -> str:
+    """A passage of the place panel: highlight styles, the highlighted text, the claims made in it."""
+    return _TEMPLATES.get_template("passage_block.html").render(
+        colors=HIGHLIGHT_COLORS,
+        passage=Markup(passage_html(passage.text, passage.start, passage.highlights)),
+        claims=Markup("".join(_claim(claim) for claim in passage.claims)),
+    )
+
+
+def legend_html() -> str:
+    """The legend shown under the map: one swatch per stance."""
+    items = [(color, STANCE_LABELS[stance]) for stance, color in STANCE_COLORS.items()]
+    return _TEMPLATES.get_template("legend.html").render(items=items, notes=LEGEND_NOTES)
+
+
+def precision_note(kind: str) -> str:
+    """What the point on the map stands for, in one sentence (plain text)."""
+    return _PRECISION.get(kind, f"A point ({kind}): the place itself.")
+
+
+def candidate_label(place: Place) -> str:
+    """How a gazetteer entry is offered to a person choosing between readings (plain text)."""
+    population = f", pop. {place.population:,}" if place.population else ""
+    country = f", {place.country}" if place.country else ""
+    return f"{place.name}{country} ({place.kind}{population}) · {place.id}"
