@@ -237,70 +237,6 @@ def empty_map_reason(article_ids: list[str], *, filtered: bool) -> str:
     return "No places found in these articles."
 
 
-@st.fragment(key=PANEL)
-def place_panel(
-    articles: list[str], on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator
-) -> None:
-    """The list of places, or the passages of the selected one, and the link to this view.
-
-    A fragment: a click on the map (``on_map_event``) or inside the panel reruns only this, so
-    the map is not built again. It reads the selection from the URL, which a click has just set.
-    """
-    places, claims = on_map.places, on_map.claims
-    state, _ = view.from_query(st.query_params.get_all)
-    place = state.place if state.place in set(places["id"]) else None
-    with share.expander("Share this view"):
-        # Speakers and stances from their widgets: Streamlit keeps them in the URL.
-        current = dataclasses.replace(
-            state,
-            speakers=tuple(st.session_state.get(BOUND["speakers"], ())),
-            stances=tuple(st.session_state.get(BOUND["stances"], ())),
-        )
-        base = str(st.context.url or "").split("?")[0]
-        st.code(f"{base}?{urlencode(current.to_query(), doseq=True)}", language=None)
-        st.caption("Anyone using this server opens the same articles, filter, selected place and map view.")
-    if place is None:
-        st.subheader("Places")
-        listed = places.sort_values(["mentions", "name"], ascending=[False, True]).head(PLACE_LIST_ROWS)
-        more = f" The {len(listed)} most mentioned of {len(places):,} are listed." if len(listed) < len(places) else ""
-        st.caption(f"Click a marker, or a row below, to read the passages that name the place.{more}")
-        st.session_state["listed_places"] = list(listed["id"])
-        st.dataframe(
-            listed[["name", "kind", "country", "mentions"]],
-            hide_index=True,
-            width="stretch",
-            key="place_table",
-            on_select=on_place_row,
-            selection_mode="single-row",
-        )
-    else:
-        details = store().place(place) or {}
-        st.subheader(str(details.get("name", place)))
-        st.caption(
-            f"{details.get('kind')} · {details.get('country') or '—'} · "
-            f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
-        )
-        how = store().resolutions_for_place(articles, place)
-        if not how.empty:
-            first = how.iloc[0]
-            st.caption(f"{html.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
-            correct_place_ui(how, place)
-        stance = on_map.stance(place)
-        if stance:
-            st.caption(f"Claims: {STANCE_LABELS[stance]}.")
-        naming = store().passages_for_place(articles, place)
-        if len(naming) > PANEL_PASSAGES and not st.toggle(
-            f"Show all {len(naming)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
-        ):
-            naming = naming.head(PANEL_PASSAGES)
-        marks = store().highlights(list(naming["passage_id"]))
-        for passage in frames.panel_passages(naming, marks, claims, place, actor_names):
-            with st.container(border=True):
-                if len(articles) > 1:
-                    st.caption(passage.title)
-                st.html(html.passage_block(passage))
-
-
 # -- the article being read -------------------------------------------------------------------
 st.title("News map")
 st.caption("Places, actors and passages of news articles, resolved offline. Click a marker to read what is said there.")
@@ -498,6 +434,71 @@ with map_column:
     for column, (label, file_name, mime, hint, make) in zip(st.columns(len(exports)), exports, strict=True):
         column.download_button(label, make, file_name=file_name, mime=mime, on_click="ignore", help=hint)
     share = st.container()  # filled by the panel: it follows a selection made without rerunning the page
+
+
+@st.fragment(key=PANEL)
+def place_panel(
+    articles: list[str], on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator
+) -> None:
+    """The list of places, or the passages of the selected one, and the link to this view.
+
+    A fragment: a click on the map (``on_map_event``) or inside the panel reruns only this, so
+    the map is not built again. It reads the selection from the URL, which a click has just set.
+    """
+    places, claims = on_map.places, on_map.claims
+    state, _ = view.from_query(st.query_params.get_all)
+    place = state.place if state.place in set(places["id"]) else None
+    with share.expander("Share this view"):
+        # Speakers and stances from their widgets: Streamlit keeps them in the URL.
+        current = dataclasses.replace(
+            state,
+            speakers=tuple(st.session_state.get(BOUND["speakers"], ())),
+            stances=tuple(st.session_state.get(BOUND["stances"], ())),
+        )
+        base = str(st.context.url or "").split("?")[0]
+        st.code(f"{base}?{urlencode(current.to_query(), doseq=True)}", language=None)
+        st.caption("Anyone using this server opens the same articles, filter, selected place and map view.")
+    if place is None:
+        st.subheader("Places")
+        listed = places.sort_values(["mentions", "name"], ascending=[False, True]).head(PLACE_LIST_ROWS)
+        more = f" The {len(listed)} most mentioned of {len(places):,} are listed." if len(listed) < len(places) else ""
+        st.caption(f"Click a marker, or a row below, to read the passages that name the place.{more}")
+        st.session_state["listed_places"] = list(listed["id"])
+        st.dataframe(
+            listed[["name", "kind", "country", "mentions"]],
+            hide_index=True,
+            width="stretch",
+            key="place_table",
+            on_select=on_place_row,
+            selection_mode="single-row",
+        )
+    else:
+        details = store().place(place) or {}
+        st.subheader(str(details.get("name", place)))
+        st.caption(
+            f"{details.get('kind')} · {details.get('country') or '—'} · "
+            f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
+        )
+        how = store().resolutions_for_place(articles, place)
+        if not how.empty:
+            first = how.iloc[0]
+            st.caption(f"{html.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
+            correct_place_ui(how, place)
+        stance = on_map.stance(place)
+        if stance:
+            st.caption(f"Claims: {STANCE_LABELS[stance]}.")
+        passages = store().passages_for_place(articles, place)
+        if len(passages) > PANEL_PASSAGES and not st.toggle(
+            f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
+        ):
+            passages = passages.head(PANEL_PASSAGES)
+        marks = store().highlights(list(passages["passage_id"]))
+        for passage in frames.panel_passages(passages, marks, claims, place, actor_names):
+            with st.container(border=True):
+                if len(articles) > 1:
+                    st.caption(passage.title)
+                st.html(html.passage_block(passage))
+
 
 with panel:
     place_panel(articles, on_map, actor_names, share)

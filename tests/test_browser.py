@@ -346,3 +346,19 @@ def test_a_click_rings_its_place_and_reruns_only_the_panel(browser, served_seed)
         expect(page.get_by_text(f"place=gn%3A{place_id}", exact=False).first).to_be_attached()  # the share box
         assert live.evaluate(RINGS_ROUND, name) == [True]  # one ring, round the place clicked
         assert live.evaluate(LAST_SENT) == sent  # the page did not run the map again
+
+
+def test_the_stance_filter_keeps_itself_in_the_url(browser, served_seed):
+    """Bound by Streamlit (bind="query-params"): a choice writes the URL, back takes it away again."""
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    choose(page, "stance", re.compile(r"^asserts$"))
+    expect(page).to_have_url(re.compile(r"stance=asserts"))
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"stance="))
+    expect(page.locator(".st-key-stance").get_by_text("asserts")).to_have_count(0)
