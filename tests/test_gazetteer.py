@@ -424,3 +424,16 @@ def test_download_failure_leaves_the_index_alone(tmp_path: Path, index_path: Pat
         gz.download(path, geonames_server + "missing/", progress=False, timeout=5)
     assert path.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("geonames-")]  # no leftovers
+
+
+@pytest.mark.slow
+def test_the_fixture_index_is_a_faithful_part_of_the_full_one(index_path: Path, full_index: Path) -> None:
+    """Towns, airports, countries, continents and curated places of the small index are the full index's rows."""
+    kinds = "('city', 'airport', 'air base', 'country', 'continent', 'sea', 'region')"
+    columns = "id, name, lat, lon, kind, country, population, geonameid, source, importance"
+    query = f"SELECT {columns} FROM places WHERE kind IN {kinds}"
+    with sqlite3.connect(index_path) as small, sqlite3.connect(full_index) as full:
+        part = {row[0]: row for row in small.execute(query)}
+        whole = {row[0]: row for row in full.execute(query)}
+    assert len(part) > 10_000
+    assert {pid: row for pid, row in part.items() if whole.get(pid) != row} == {}
