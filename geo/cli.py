@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     watch = commands.add_parser("watch", help="poll RSS/Atom feeds and store their new articles until stopped")
     watch.add_argument("feeds", type=Path, metavar="FEEDS.txt", help="feed URLs, one a line (# starts a comment)")
     watch.add_argument("--every", default="15m", help="time between polls of a feed: 90, 30s, 15m, 2h (default 15m)")
-    watch.add_argument("--once", action="store_true", help="poll every feed once and stop")
+    watch.add_argument(
+        "--once", action="store_true", help="poll the feeds that are due (all, the first time) once and stop: for cron"
+    )
     watch.add_argument("--state", type=Path, default=None, help="state file (default: beside GEO_DATABASE)")
     watch.add_argument("--workers", type=int, default=1, help="analysis processes per poll (default 1)")
 
