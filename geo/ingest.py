@@ -266,20 +266,31 @@ class _VisibleText(HTMLParser):
 
 # -- Markdown --------------------------------------------------------------------
 
+# Every bracket, link and emphasis pattern is bounded (MD_SPAN characters, one line): an unbounded
+# one re-reads the rest of the text from every opening mark that never closes, O(n^2) ("_a " * 50,000
+# took 150 s).
+MD_SPAN = 500
+MD_URL = 2000
 _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^ {0,3}(?:```|~~~).*$", re.MULTILINE), ""),  # code fences
-    (re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.MULTILINE), ""),  # link reference definitions
+    (re.compile(rf"^ {{0,3}}\[[^[\]\n]{{1,{MD_SPAN}}}\]:\s+\S+.*$", re.MULTILINE), ""),  # link reference definitions
     (re.compile(r"^ {0,3}(?:[-*_=] *){3,}$", re.MULTILINE), ""),  # rules and setext underlines
-    (re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"), ""),  # images
-    (re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),  # links keep their text
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolinks
+    (
+        re.compile(rf"!\[[^[\]\n]{{0,{MD_SPAN}}}\](?:\([^)\n]{{0,{MD_URL}}}\)|\[[^[\]\n]{{0,{MD_SPAN}}}\])"),
+        "",
+    ),  # images
+    (
+        re.compile(rf"\[([^[\]\n]{{1,{MD_SPAN}}})\](?:\([^)\n]{{0,{MD_URL}}}\)|\[[^[\]\n]{{0,{MD_SPAN}}}\])"),
+        r"\1",
+    ),  # links keep their text
+    (re.compile(rf"<(https?://[^>\s]{{1,{MD_URL}}})>"), r"\1"),  # autolinks
     (re.compile(r"^ {0,3}>+ ?", re.MULTILINE), ""),  # block quotes
     (re.compile(r"^( *)[-*+] +", re.MULTILINE), r"\1"),  # bullets
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"\*(?=\S)(.+?)(?<=\S)\*"), r"\1"),  # emphasis
+    (re.compile(rf"(\*\*|__)(?=\S)(.{{1,{MD_SPAN}}}?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(rf"\*(?=\S)(.{{1,{MD_SPAN}}}?)(?<=\S)\*"), r"\1"),  # emphasis
     # "_" only as emphasis at word edges, so snake_case names survive.
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"`([^`]+)`"), r"\1"),  # inline code
+    (re.compile(rf"(?<!\w)_(?=\S)(.{{1,{MD_SPAN}}}?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(rf"`([^`\n]{{1,{MD_SPAN}}})`"), r"\1"),  # inline code
 )
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
