@@ -225,7 +225,7 @@ with st.sidebar:
     if st.button("Try the demo article"):
         add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
     if error := st.session_state.get("add_error"):
-        st.error(error)
+        st.error(view.md_escape(error))
 
 # One slot for every notice above the map: however many there are, the map keeps its place in the
 # page, and Streamlit keeps its frame instead of loading it again.
@@ -236,7 +236,7 @@ state, warnings = view.from_query(st.query_params.get_all)
 url_changed = st.session_state.get("view_seen") != state
 st.session_state["view_seen"] = state
 for warning in warnings:
-    notices.warning(warning)
+    notices.warning(view.md_escape(warning))
 
 stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
 titles = {
@@ -249,7 +249,9 @@ repeated = {label for label, count in Counter(titles.values()).items() if count 
 titles = {a: f"{label} · {a}" if label in repeated else label for a, label in titles.items()}
 missing = [a for a in state.articles if a not in titles]
 if missing:
-    notices.warning(f"No stored article has the id {', '.join(missing)}; it may live on another server.")
+    notices.warning(
+        f"No stored article has the id {view.md_escape(', '.join(missing))}; it may live on another server."
+    )
 articles = [a for a in state.articles if a in titles] or list(stored["id"][:DEFAULT_ARTICLES])
 if not articles:
     notices.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
@@ -282,7 +284,7 @@ actor_names = dict(zip(actors["id"], actors["name"], strict=True))
 actor_types = dict(zip(actors["id"], actors["type"], strict=True))
 selected_actors, unknown = view.match_actors(state.actors, actor_names)
 if unknown:
-    notices.warning(f"No actor called {', '.join(unknown)} in these articles.")
+    notices.warning(f"No actor called {view.md_escape(', '.join(unknown))} in these articles.")
 actor_column, speaker_column, stance_column = st.columns([3, 2, 1])
 widget_value("actor_filter", selected_actors, url_changed)
 picked = actor_column.multiselect(
@@ -407,15 +409,17 @@ with panel:
         )
     else:
         details = store().place(place) or {}
-        st.subheader(str(details.get("name", place)))
+        st.subheader(view.md_escape(details.get("name", place)))
         st.caption(
-            f"{details.get('kind')} · {details.get('country') or '—'} · "
-            f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
+            view.md_escape(
+                f"{details.get('kind')} · {details.get('country') or '—'} · "
+                f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
+            )
         )
         how = store().resolutions_for_place(articles, place)
         if not how.empty:
             first = how.iloc[0]
-            st.caption(f"{render.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
+            st.caption(view.md_escape(f"{render.precision_note(str(details.get('kind')))} Why here: {first['reason']}"))
             correct_place_ui(how, place)
         stance = stance_of_place.get(place)
         if stance:
@@ -447,5 +451,5 @@ with panel:
             )
             with st.container(border=True):
                 if len(articles) > 1:
-                    st.caption(row.title)
+                    st.caption(view.md_escape(row.title))
                 st.html(render.HIGHLIGHT_CSS + render.passage_html(row.text, row.start, highlights) + claim_lines)

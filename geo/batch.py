@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from geo import settings as settings_module
-from geo.errors import GeoError
-from geo.ingest import Failure, RawDocument, article_id, expand, is_url, load
+from geo.ingest import Failure, RawDocument, article_id, describe, expand, is_url, load
 from geo.store import Store
 
 if TYPE_CHECKING:
@@ -94,8 +93,8 @@ def ingest_batch(
                 else:
                     try:
                         document = load(item, fetcher=fetcher, limits=config)
-                    except GeoError as error:
-                        pending.append((item.name, None, Outcome(item.name, error=str(error))))
+                    except Exception as error:  # one item's failure, whatever it is, is its own
+                        pending.append((item.name, None, Outcome(item.name, error=describe(error))))
                     else:
                         ident = article_id(document.text)
                         if ident in seen or store.has_article(ident):
@@ -123,10 +122,8 @@ def _settle(entry: tuple[str, str | None, Future[Analysis] | Outcome], store: St
     try:
         analysis = work.result()
         return Outcome(name, store.save(analysis))
-    except GeoError as error:
-        return Outcome(name, ident, error=str(error))
     except Exception as error:  # a bug in one article must not stop the batch
-        return Outcome(name, ident, error=f"{type(error).__name__}: {error}")
+        return Outcome(name, ident, error=describe(error))
 
 
 # -- the worker side ---------------------------------------------------------------------------

@@ -104,7 +104,12 @@ class Fetcher:
 
     def get(self, url: str) -> Fetched:
         """Fetch one page or feed; raise a ``FetchError``, ``InputTooLarge`` or ``UnsupportedFormat``."""
-        if urlsplit(url).scheme not in ("http", "https"):
+        try:
+            scheme = urlsplit(url).scheme
+            httpx.URL(url)
+        except (ValueError, httpx.InvalidURL) as error:  # "http://[x/": a malformed address, not a crash
+            raise FetchError(f"{url} is not a valid URL ({error}).") from error
+        if scheme not in ("http", "https"):
             raise UnsupportedFormat(f"{url} is not an http(s) URL.")
         limit = self.config.max_upload_bytes
         try:

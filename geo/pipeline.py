@@ -52,9 +52,9 @@ def line_breaks_end_sentences(doc: Doc) -> Doc:
     # ``token.is_sent_start = True`` re-checks the whole Doc for a parse (O(n^2) on many lines).
     starts = [token.i + 1 for token in doc[:-1] if token.is_space and "\n" in token.text]
     if starts:
-        column = doc.to_array([SENT_START]).reshape(-1)
-        column[starts] = 1
-        doc.from_array([SENT_START], column)
+        column = doc.to_array([SENT_START]).reshape(-1, 1)
+        column[starts, 0] = 1
+        doc.from_array([SENT_START], column)  # type: ignore[arg-type]  # spaCy's stub wants its Ints2d alias
     return doc
 
 
