@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -18,16 +17,13 @@ from streamlit_folium import st_folium
 
 from geo import export, passages, render, settings, view
 from geo.basemap import country_outlines
-from geo.batch import ingest_batch
+from geo.batch import AnalysisWorkers, ingest_batch
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
-from geo.ingest import read_bytes
+from geo.ingest import RawDocument, read_bytes
 from geo.static import BASEMAP_JSON, served_file
 from geo.store import Store
-from geo.types import MapFilter
-
-if TYPE_CHECKING:
-    from geo.pipeline import Pipeline
+from geo.types import Analysis, MapFilter
 
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
 STATIC = Path(__file__).parent / "static"  # served at /app/static/ (python -m geo static fills it)
@@ -42,20 +38,9 @@ st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
 config = settings.load()
 
 
-@st.cache_resource(show_spinner="Loading the language model and gazetteer…")
-def load_pipeline(model: str, gazetteer: str) -> Pipeline:
-    from geo.pipeline import Pipeline  # spaCy takes half a second to import: only when a text is analysed
-
-    return Pipeline.load(config)
-
-
 @st.cache_resource
 def open_store(path: str) -> Store:
     return Store(path)
-
-
-def pipeline() -> Pipeline:
-    return load_pipeline(config.spacy_model, str(config.gazetteer))
 
 
 def store() -> Store:
@@ -97,10 +82,20 @@ def widget_value(key: str, from_url: list[str], url_changed: bool) -> None:
         st.session_state[key] = from_url
 
 
+@st.cache_resource(show_spinner="Starting the analysis workers…")
+def analysis_workers(model: str, gazetteer: str, timeout: float) -> AnalysisWorkers:
+    # Shared by every session: a runaway text stops at its deadline in a worker, not in the page's process.
+    return AnalysisWorkers(config)
+
+
+def analyse(document: RawDocument) -> Analysis:
+    return analysis_workers(config.spacy_model, str(config.gazetteer), config.analysis_timeout).analyse(document)
+
+
 def add_article(data: bytes, filename: str) -> None:
     try:
         with st.spinner("Reading the article…"):
-            article_id = store().save(pipeline().analyze(read_bytes(data, filename, limits=config)))
+            article_id = store().save(analyse(read_bytes(data, filename, limits=config)))
     except GeoError as error:
         st.session_state["add_error"] = str(error)
         return
@@ -142,11 +137,15 @@ NOT_ENGLISH = (
 
 def add_from_url(address: str) -> None:
     """Fetch a page (or every entry of a feed), analyse and store it; show what failed and why."""
-    with st.spinner("Fetching…"):
-        # urls_only: what a visitor types is never read as a path on the server.
-        outcomes = ingest_batch(
-            [address], store(), config=config, workers=1, pipeline=pipeline(), progress=False, urls_only=True
-        )
+    try:
+        with st.spinner("Fetching…"):
+            # urls_only: what a visitor types is never read as a path on the server.
+            outcomes = ingest_batch(
+                [address], store(), config=config, workers=1, analyse=analyse, progress=False, urls_only=True
+            )
+    except GeoError as error:  # the store cannot be opened or written
+        st.session_state["add_error"] = str(error)
+        return
     failures = [f"{o.name}: {o.error}" for o in outcomes if o.error]
     ids = tuple(dict.fromkeys(o.article_id for o in outcomes if o.article_id))
     if failures:
@@ -238,7 +237,11 @@ st.session_state["view_seen"] = state
 for warning in warnings:
     notices.warning(view.md_escape(warning))
 
-stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
+try:
+    stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
+except GeoError as error:  # the database cannot be opened or read: SQLite's own reason, no traceback
+    notices.error(view.md_escape(error))
+    st.stop()
 titles = {
     row.id: " · ".join(str(part) for part in (row.title, row.source, (row.published or row.ingested_at)[:10]) if part)
     for row in stored.itertuples(index=False)

@@ -236,3 +236,13 @@ def test_every_place_of_the_seed_opens_its_panel(seeded, seed_analysis):
         at = run(article=seeded, place=place_id)
         assert not at.exception, (place_id, [e.message for e in at.exception])
         assert at.get("html"), place_id
+
+
+def test_a_runaway_text_stops_at_its_deadline_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "slow.sqlite"))
+    monkeypatch.setenv("GEO_ANALYSIS_TIMEOUT", "1")
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.text_area[0].input("Officials in Tripoli said the talks in Geneva would resume.\n\n" * 1500).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "GEO_ANALYSIS_TIMEOUT" in shown(" ".join(e.value for e in at.error))
