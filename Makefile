@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint setup
+.PHONY: run test fuzz lint setup
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -ra
+
+# The fuzzing tier with a larger budget than the always-on run (HYPOTHESIS_PROFILE=fuzz, tests/test_fuzz.py);
+# keep every crash it finds as an @example there. bench/bench_fuzz.py runs 10,000 inputs through CLI and API.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check geo tests app.py bench

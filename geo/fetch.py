@@ -156,9 +156,16 @@ def parse_feed(data: bytes, base_url: str = "") -> list[FeedEntry]:
         if not link:
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        try:
+            published = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        except (TypeError, ValueError, OverflowError):
+            published = None
         title = " ".join(str(entry.get("title", "")).split()) or None
-        entries.append(FeedEntry(urljoin(base_url, str(link)), title, published))
+        try:
+            url = urljoin(base_url, str(link))
+        except ValueError:  # "http://[x/": kept as written, so fetching it fails for this entry alone
+            url = str(link)
+        entries.append(FeedEntry(url, title, published))
     return entries
 
 
