@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # Test tiers (README, "Tests"): always-on (unmarked), shared (needs ../shared/), slow, browser.
 FAST := not browser and not shared and not slow
 
-.PHONY: run test test-fast lint setup
+.PHONY: run test test-fast fuzz lint setup
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ test: setup
 # The always-on tier alone: no ../shared/, no Chromium, no full gazetteer build.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -ra -m "$(FAST)"
+
+# The fuzzing tier with a larger budget than the always-on run (HYPOTHESIS_PROFILE=fuzz, tests/test_fuzz.py);
+# keep every crash it finds as an @example there. bench/bench_fuzz.py runs 10,000 inputs through CLI and API.
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check geo tests app.py bench

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -20,21 +19,18 @@ from streamlit_folium import st_folium
 
 from geo import export, frames, settings
 from geo.analysis.passages import looks_english
-from geo.batch import ingest_batch
+from geo.batch import AnalysisWorkers, ingest_batch
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
-from geo.sources.ingest import read_bytes
+from geo.sources.ingest import RawDocument, read_bytes
 from geo.store import Store
-from geo.types import MapFilter
+from geo.types import Analysis, MapFilter
 from geo.view import map as geomap
 from geo.view import panel as html
 from geo.view import url as view
 from geo.view.basemap import country_outlines
 from geo.view.static import BASEMAP_JSON, served_file
 from geo.view.style import STANCE_LABELS
-
-if TYPE_CHECKING:
-    from geo.analysis.pipeline import Pipeline
 
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
 STATIC = Path(__file__).parent / "static"  # served at /app/static/ (python -m geo static fills it)
@@ -49,20 +45,9 @@ st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
 config = settings.load()
 
 
-@st.cache_resource(show_spinner="Loading the language model and gazetteer…")
-def load_pipeline(model: str, gazetteer: str) -> Pipeline:
-    from geo.analysis.pipeline import Pipeline  # spaCy takes half a second to import: only when a text is analysed
-
-    return Pipeline.load(config)
-
-
 @st.cache_resource
 def open_store(path: str) -> Store:
     return Store(path)
-
-
-def pipeline() -> Pipeline:
-    return load_pipeline(config.spacy_model, str(config.gazetteer))
 
 
 def store() -> Store:
@@ -109,10 +94,20 @@ def widget_value(key: str, from_url: list[str], url_changed: bool) -> None:
         st.session_state[key] = from_url
 
 
+@st.cache_resource(show_spinner="Starting the analysis workers…")
+def analysis_workers(model: str, gazetteer: str, timeout: float) -> AnalysisWorkers:
+    # Shared by every session: a runaway text stops at its deadline in a worker, not in the page's process.
+    return AnalysisWorkers(config)
+
+
+def analyse(document: RawDocument) -> Analysis:
+    return analysis_workers(config.spacy_model, str(config.gazetteer), config.analysis_timeout).analyse(document)
+
+
 def add_article(data: bytes, filename: str) -> None:
     try:
         with st.spinner("Reading the article…"):
-            article_id = store().save(pipeline().analyze(read_bytes(data, filename, limits=config)))
+            article_id = store().save(analyse(read_bytes(data, filename, limits=config)))
     except GeoError as error:
         st.session_state["add_error"] = str(error)
         return
@@ -154,11 +149,15 @@ NOT_ENGLISH = (
 
 def add_from_url(address: str) -> None:
     """Fetch a page (or every entry of a feed), analyse and store it; show what failed and why."""
-    with st.spinner("Fetching…"):
-        # urls_only: what a visitor types is never read as a path on the server.
-        outcomes = ingest_batch(
-            [address], store(), config=config, workers=1, pipeline=pipeline(), progress=False, urls_only=True
-        )
+    try:
+        with st.spinner("Fetching…"):
+            # urls_only: what a visitor types is never read as a path on the server.
+            outcomes = ingest_batch(
+                [address], store(), config=config, workers=1, analyse=analyse, progress=False, urls_only=True
+            )
+    except GeoError as error:  # the store cannot be opened or written
+        st.session_state["add_error"] = str(error)
+        return
     failures = [f"{o.name}: {o.error}" for o in outcomes if o.error]
     ids = tuple(dict.fromkeys(o.article_id for o in outcomes if o.article_id))
     if failures:
@@ -269,7 +268,7 @@ with st.sidebar:
     if st.button("Try the demo article"):
         add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
     if error := st.session_state.get("add_error"):
-        st.error(error)
+        st.error(view.md_escape(error))
 
 # One slot for every notice above the map: however many there are, the map keeps its place in the
 # page, and Streamlit keeps its frame instead of loading it again.
@@ -280,9 +279,13 @@ state, warnings = view.from_query(st.query_params.get_all)
 url_changed = st.session_state.get("view_seen") != state
 st.session_state["view_seen"] = state
 for warning in warnings:
-    notices.warning(warning)
+    notices.warning(view.md_escape(warning))
 
-stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
+try:
+    stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
+except GeoError as error:  # the database cannot be opened or read: SQLite's own reason, no traceback
+    notices.error(view.md_escape(error))
+    st.stop()
 titles = {
     row.id: " · ".join(str(part) for part in (row.title, row.source, (row.published or row.ingested_at)[:10]) if part)
     for row in stored.itertuples(index=False)
@@ -293,7 +296,9 @@ repeated = {label for label, count in Counter(titles.values()).items() if count 
 titles = {a: f"{label} · {a}" if label in repeated else label for a, label in titles.items()}
 missing = [a for a in state.articles if a not in titles]
 if missing:
-    notices.warning(f"No stored article has the id {', '.join(missing)}; it may live on another server.")
+    notices.warning(
+        f"No stored article has the id {view.md_escape(', '.join(missing))}; it may live on another server."
+    )
 articles = [a for a in state.articles if a in titles] or list(stored["id"][:DEFAULT_ARTICLES])
 if not articles:
     notices.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
@@ -333,7 +338,7 @@ actor_names = dict(zip(actors["id"], actors["name"], strict=True))
 actor_types = dict(zip(actors["id"], actors["type"], strict=True))
 selected_actors, unknown = view.match_actors(state.actors, actor_names)
 if unknown:
-    notices.warning(f"No actor called {', '.join(unknown)} in these articles.")
+    notices.warning(f"No actor called {view.md_escape(', '.join(unknown))} in these articles.")
 actor_column, speaker_column, stance_column = st.columns([3, 2, 1])
 widget_value("actor_filter", selected_actors, url_changed)
 picked = actor_column.multiselect(
@@ -474,15 +479,17 @@ def place_panel(
         )
     else:
         details = store().place(place) or {}
-        st.subheader(str(details.get("name", place)))
+        st.subheader(view.md_escape(details.get("name", place)))
         st.caption(
-            f"{details.get('kind')} · {details.get('country') or '—'} · "
-            f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
+            view.md_escape(
+                f"{details.get('kind')} · {details.get('country') or '—'} · "
+                f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
+            )
         )
         how = store().resolutions_for_place(articles, place)
         if not how.empty:
             first = how.iloc[0]
-            st.caption(f"{html.precision_note(str(details.get('kind')))} Why here: {first['reason']}")
+            st.caption(view.md_escape(f"{html.precision_note(str(details.get('kind')))} Why here: {first['reason']}"))
             correct_place_ui(how, place)
         stance = on_map.stance(place)
         if stance:
@@ -496,7 +503,7 @@ def place_panel(
         for passage in frames.panel_passages(passages, marks, claims, place, actor_names):
             with st.container(border=True):
                 if len(articles) > 1:
-                    st.caption(passage.title)
+                    st.caption(view.md_escape(passage.title))
                 st.html(html.passage_block(passage))
 
 

@@ -14,9 +14,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +28,8 @@ from tqdm import tqdm
 
 from geo import settings as settings_module
 from geo.distributed import DaskAnalyser
-from geo.errors import GeoError
-from geo.sources.ingest import Failure, Item, RawDocument, article_id, expand, is_url, load
+from geo.errors import AnalysisTimeout
+from geo.sources.ingest import Failure, Item, RawDocument, article_id, describe, expand, is_url, load
 from geo.store import Store
 
 if TYPE_CHECKING:
@@ -61,12 +63,13 @@ def ingest_batch(
     pipeline: Pipeline | None = None,
     urls_only: bool = False,
     scheduler: str | None = None,
+    analyse: Callable[[RawDocument], Analysis] | None = None,
 ) -> list[Outcome]:
     """Read, analyse and store every article the targets name; ``report`` sees each outcome in input order.
 
     ``workers`` > 1 analyses in that many processes; otherwise the parent
-    analyses, with ``pipeline`` if given (else it loads one). ``urls_only``
-    refuses every target that is not an http(s) URL (see ``ingest.expand``).
+    analyses, with ``analyse`` or ``pipeline`` if given (else it loads one).
+    ``urls_only`` refuses every target that is not an http(s) URL (see ``ingest.expand``).
     ``scheduler`` sends the analyses to a Dask cluster instead: a scheduler's
     address (``tcp://host:8786``), or ``"local"`` for a local cluster of
     ``workers`` processes (``geo.distributed``); reading and writing stay here.
@@ -82,11 +85,12 @@ def ingest_batch(
         outcomes: list[Outcome] = []
         bar = tqdm(total=len(items), unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True)
         # A pool costs a model load per worker: not worth it for a single article.
-        analyse: _Analyser | DaskAnalyser
+        analyser: _Analyser | DaskAnalyser
         if scheduler is not None:
-            analyse = DaskAnalyser(None if scheduler == "local" else scheduler, workers=workers, timeout=config.timeout)
+            address = None if scheduler == "local" else scheduler
+            analyser = DaskAnalyser(address, workers=workers, timeout=config.timeout)
         else:
-            analyse = _Analyser(config, min(workers, len(items)), pipeline)
+            analyser = _Analyser(config, min(workers, len(items)), pipeline, analyse)
 
         def finish(outcome: Outcome) -> None:
             outcomes.append(outcome)
@@ -103,21 +107,21 @@ def ingest_batch(
                 else:
                     try:
                         document = load(item, fetcher=fetcher, limits=config)
-                    except GeoError as error:
-                        pending.append((item.name, None, Outcome(item.name, error=str(error))))
+                    except Exception as error:  # one item's failure, whatever it is, is its own
+                        pending.append((item.name, None, Outcome(item.name, error=describe(error))))
                     else:
                         ident = article_id(document.text)
                         if ident in seen or store.has_article(ident):
                             pending.append((item.name, ident, Outcome(item.name, ident, duplicate=True)))
                         else:
                             seen.add(ident)
-                            pending.append((item.name, ident, analyse.submit(document)))
-                while pending and (not isinstance(pending[0][2], Future) or len(pending) > analyse.capacity):
+                            pending.append((item.name, ident, analyser.submit(document)))
+                while pending and (not isinstance(pending[0][2], Future) or len(pending) > analyser.capacity):
                     finish(_settle(pending.popleft(), store))
             while pending:
                 finish(_settle(pending.popleft(), store))
         finally:
-            analyse.close()
+            analyser.close()
             bar.close()
         return outcomes
     finally:
@@ -132,10 +136,8 @@ def _settle(entry: tuple[str, str | None, Future[Analysis] | Outcome], store: St
     try:
         analysis = work.result()
         return Outcome(name, store.save(analysis))
-    except GeoError as error:
-        return Outcome(name, ident, error=str(error))
     except Exception as error:  # a bug in one article must not stop the batch
-        return Outcome(name, ident, error=f"{type(error).__name__}: {error}")
+        return Outcome(name, ident, error=describe(error))
 
 
 # -- the worker side ---------------------------------------------------------------------------
@@ -158,9 +160,18 @@ def _analyse(document: RawDocument) -> Analysis:
 class _Analyser:
     """A process pool whose workers each load the pipeline once; with ``workers <= 1``, the parent analyses."""
 
-    def __init__(self, config: settings_module.Settings, workers: int, pipeline: Pipeline | None = None) -> None:
+    def __init__(
+        self,
+        config: settings_module.Settings,
+        workers: int,
+        pipeline: Pipeline | None = None,
+        analyse: Callable[[RawDocument], Analysis] | None = None,
+    ) -> None:
         self._config = config
         self._pipeline = pipeline
+        self._analyse = analyse
+        if analyse is not None:
+            workers = 1  # the callable brings its own processes (AnalysisWorkers)
         self._pool: ProcessPoolExecutor | None = None
         self._workers = max(1, workers)
         self.capacity = self._workers * IN_FLIGHT_PER_WORKER if workers > 1 else 0
@@ -169,6 +180,9 @@ class _Analyser:
         if self._workers <= 1:
             future: Future[Analysis] = Future()
             try:
+                if self._analyse is not None:
+                    future.set_result(self._analyse(document))
+                    return future
                 if self._pipeline is None:
                     if _PIPELINE is None:
                         _load_pipeline(self._config)
@@ -194,3 +208,80 @@ class _Analyser:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+# -- the page's workers: a deadline per article --------------------------------------------------
+
+
+def _ready() -> bool:
+    return _PIPELINE is not None
+
+
+class AnalysisWorkers:
+    """Worker processes that analyse one article each within ``GEO_ANALYSIS_TIMEOUT`` seconds.
+
+    The page shares one among its sessions: a runaway input burns a worker's
+    core, not the server's, and after its deadline the workers are stopped and
+    started afresh (an analysis cannot be interrupted inside spaCy any other
+    way). The workers start from a fork server, not from the page's threaded
+    process, and each loads the pipeline once before its first article.
+    """
+
+    def __init__(self, config: settings_module.Settings | None = None, workers: int = DEFAULT_WORKERS) -> None:
+        self.config = config or settings_module.load()
+        self._workers = max(1, workers)
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _current(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                method = "forkserver" if sys.platform == "linux" else "spawn"
+                pool = ProcessPoolExecutor(
+                    self._workers,
+                    mp_context=multiprocessing.get_context(method),
+                    initializer=_load_pipeline,
+                    initargs=(self.config,),
+                )
+                # Load the model before the first deadline starts: it is not the article's time.
+                for ready in [pool.submit(_ready) for _ in range(self._workers)]:
+                    ready.result()
+                self._pool = pool
+            return self._pool
+
+    def analyse(self, document: RawDocument) -> Analysis:
+        """The analysis of ``document``, or ``AnalysisTimeout`` once its deadline has passed."""
+        limit = self.config.analysis_timeout
+        for attempt in range(2):
+            pool = self._current()
+            future = pool.submit(_analyse, document)
+            try:
+                return future.result(timeout=limit)
+            except FutureTimeout:
+                self._stop(pool)
+                raise AnalysisTimeout(
+                    f"The analysis took longer than {limit:g} s (GEO_ANALYSIS_TIMEOUT) and was stopped. "
+                    "Split the article, or raise the limit."
+                ) from None
+            except BrokenProcessPool:
+                replaced = self._pool is not pool  # stopped for another article's deadline: try once more
+                self._stop(pool)
+                if not replaced or attempt:
+                    raise AnalysisTimeout(
+                        "The analysis stopped: its worker process died (out of memory?). Try a shorter article."
+                    ) from None
+        raise AssertionError("unreachable")
+
+    def _stop(self, pool: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        for process in list(getattr(pool, "_processes", {}).values()):  # no public way to stop a running task
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -86,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     except GeoError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # a bug: one line that names it, never a traceback with the server's paths
+        from geo.sources.ingest import describe
+
+        print(f"error: unexpected {describe(error)}", file=sys.stderr)
+        return 3
 
 
 def _analyze(args: argparse.Namespace) -> int:

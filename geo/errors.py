@@ -9,7 +9,8 @@ service) is a ``GeoError`` with a message that says what to do next::
     │   ├── InputTooLarge       over settings.max_article_chars / max_upload_bytes
     │   ├── BinaryInput         bytes that are not text (an image, a PDF, ...)
     │   ├── UnsupportedFormat   a file type the ingest stage does not read
-    │   └── FetchError          a URL cannot be fetched (network, HTTP status, timeout)
+    │   ├── FetchError          a URL cannot be fetched (network, HTTP status, timeout)
+    │   └── AnalysisTimeout     the analysis of one article ran past its deadline and was stopped
     ├── GazetteerError          the offline index is missing, stale or corrupt
     ├── ModelError              the spaCy model cannot be loaded
     ├── StoreError              the database cannot be opened or written
@@ -46,6 +47,10 @@ class UnsupportedFormat(InputError):
 
 class FetchError(InputError):
     """A web page or feed cannot be fetched: no connection, an HTTP error status or a timeout."""
+
+
+class AnalysisTimeout(InputError):
+    """The analysis of one article took longer than its deadline (or its worker died) and was stopped."""
 
 
 class GazetteerError(GeoError):

@@ -233,9 +233,9 @@ def claims_csv(store: Store, shown: MapFilter) -> str:
                 "yes" if c["hedged"] else "no",
                 _cell(c["place"]),
                 _cell(c["place_id"]),
-                c["article_id"],
+                _cell(c["article_id"]),
                 _cell(c["title"]),
-                c["claim_id"],
+                _cell(c["claim_id"]),
                 c["start"],
                 c["end"],
                 _cell(c["text"]),
@@ -341,13 +341,24 @@ def _span(start: Any, end: Any) -> dict[str, int] | None:
     return None if start is None or end is None else {"start": int(start), "end": int(end)}
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection, OWASP).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
     value = _value(value)
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    if isinstance(value, int | float):
+        return str(value)  # a number (-3) is data, not a formula
+    return _text_cell(str(value))
+
+
+def _text_cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading quote keeps "=HYPERLINK(...)" and "+1" from running."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _escape(text: str) -> str:

@@ -67,6 +67,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds an online request may take in all (headers and body); then it gives up and the offline result stands.",
     ),
     Setting(
+        "analysis_timeout",
+        "GEO_ANALYSIS_TIMEOUT",
+        "60",
+        "Seconds the page lets one article's analysis run (in a worker process) before stopping it.",
+    ),
+    Setting(
         "page_fetch",
         "GEO_PAGE_FETCH",
         "on",
@@ -98,6 +104,7 @@ class Settings:
     geocoder: str
     user_agent: str
     timeout: float
+    analysis_timeout: float
     page_fetch: str
     fetch_ports: str
     fetch_allow_hosts: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -39,6 +41,11 @@ def query_values(at: AppTest, name: str) -> list[str]:
 
 def places_listed(at: AppTest) -> set[str]:
     return set(at.dataframe[0].value["name"])
+
+
+def shown(markdown: str) -> str:
+    """The text a Markdown notice shows: its backslash escapes undone."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def html_text(at: AppTest) -> str:
@@ -81,16 +88,26 @@ def test_changing_the_filter_updates_the_url(seeded):
 def test_malformed_parameters_warn_and_lose_nothing(seeded):
     at = run(article=[seeded, "not-an-id"], place="<script>alert(1)</script>", actor="Nobody")
     assert not at.exception
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = shown(" ".join(w.value for w in at.warning))
     assert "not-an-id" in warnings and "Nobody" in warnings
     assert "Piraeus" in places_listed(at)
+
+
+def test_url_parameters_reach_notices_as_literal_text(seeded):
+    payload = "[click](http://evil.example) ![x](http://evil.example/i.png) **bold** :red[big] $x^2$ &amp;"
+    at = run(article=[seeded], actor=payload, place=payload)
+    assert not at.exception
+    for warning in at.warning:
+        # Every Markdown mark is escaped: nothing becomes a link, an image, bold, colour or math.
+        assert not re.search(r"(?<!\\)[\[\]()*:$&!]", warning.value.split("No actor called")[-1])
+    assert payload in shown(" ".join(w.value for w in at.warning))
 
 
 def test_empty_store_explains_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "empty.sqlite"))
     at = run()
     assert not at.exception
-    assert any("No articles yet" in i.value for i in at.info)
+    assert any("No articles yet" in shown(i.value) for i in at.info)
 
 
 def test_text_in_another_language_explains_the_empty_map(tmp_path, monkeypatch, pipeline):
@@ -102,7 +119,7 @@ def test_text_in_another_language_explains_the_empty_map(tmp_path, monkeypatch, 
     monkeypatch.setenv("GEO_DATABASE", str(path))
     at = run(article=article_id)
     assert not at.exception
-    assert any("does not look like English" in w.value for w in at.warning)
+    assert any("does not look like English" in shown(w.value) for w in at.warning)
 
 
 def test_choosing_another_entry_is_stored(seeded):
@@ -148,7 +165,7 @@ def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):
         at.text_input(key="url_input").input(url).run()
         at.button(key="fetch").click().run()
         assert not at.exception
-        assert "own network" in " ".join(e.value for e in at.error)
+        assert "own network" in shown(" ".join(e.value for e in at.error))
         assert "article" not in at.query_params
         monkeypatch.setenv("GEO_FETCH_ALLOW_HOSTS", "127.0.0.1")  # a trusted intranet host
         at = run()
@@ -171,7 +188,7 @@ def test_the_url_box_never_reads_a_path_on_the_server(tmp_path, monkeypatch):
         at.text_input(key="url_input").input(typed).run()
         at.button(key="fetch").click().run()
         assert not at.exception
-        assert "not an http(s) URL" in " ".join(e.value for e in at.error)
+        assert "not an http(s) URL" in shown(" ".join(e.value for e in at.error))
     assert "article" not in at.query_params
     assert not at.dataframe or "Misrata" not in places_listed(at)
 
@@ -249,3 +266,13 @@ def test_speaker_and_stance_filters_are_bound_to_the_url(seeded):
     malformed = run(article=seeded, stance="perhaps")
     assert "perhaps" in " ".join(w.value for w in malformed.warning)
     assert malformed.multiselect(key="stance").value == [] and places_listed(malformed) == every
+
+
+def test_a_runaway_text_stops_at_its_deadline_with_a_clear_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "slow.sqlite"))
+    monkeypatch.setenv("GEO_ANALYSIS_TIMEOUT", "1")
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.text_area[0].input("Officials in Tripoli said the talks in Geneva would resume.\n\n" * 1500).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "GEO_ANALYSIS_TIMEOUT" in shown(" ".join(e.value for e in at.error))

@@ -315,11 +315,10 @@ def test_correction_persists_after_a_server_restart(browser, tmp_path, seed_path
         page.screenshot(path=str(ARTIFACTS / "corrected.png"), full_page=True)
 
 
-
 # The selection rings on the map that can be seen: for each, whether it is centred on the named marker.
 RINGS_ROUND = (
     "(name) => { const m = " + LEAFLET_MAP + ", box = m.getContainer().getBoundingClientRect();"
-    "const icon = document.querySelector(`.leaflet-marker-icon[title=\"${name}\"]`).getBoundingClientRect();"
+    'const icon = document.querySelector(`.leaflet-marker-icon[title="${name}"]`).getBoundingClientRect();'
     "const found = []; m.eachLayer(l => { if (l.options && l.options.className === 'geo-selection' &&"
     " l.options.opacity !== 0) { const p = m.latLngToContainerPoint(l.getLatLng());"
     " found.push(Math.abs(box.x + p.x - icon.x - icon.width / 2) < 3 &&"

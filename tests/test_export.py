@@ -119,3 +119,12 @@ def test_layer_claims_follow_the_speaker_and_stance_filters(filled):
     russia = frames.layer_claims(filled, MapFilter(ALL, speakers=["Russia"]), every)
     assert not russia.empty and set(russia["speaker"]) == {"Russia"}
     assert len(russia) < len(every)
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_cells_never_start_a_formula(start):
+    from geo.export import _cell
+
+    assert _cell(f'{start}HYPERLINK("http://evil.example")').startswith("'")
+    assert _cell("Tripoli") == "Tripoli"
+    assert _cell(-3) == "-3" and _cell(2.0) == "2"

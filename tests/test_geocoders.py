@@ -19,7 +19,8 @@ from geopy.location import Location
 from geo import settings as settings_module
 from geo.errors import GeoError
 from geo.gazetteer import Gazetteer
-from geo.gazetteer.geocoders import BackedGeocoder, from_settings, online_geocoder, single_try_adapter
+from geo.gazetteer.geocoders import BackedGeocoder, from_settings, guarded_adapter, online_geocoder
+from geo.sources.netguard import AddressPolicy
 from tests.conftest import QUICK_SHUTDOWN
 
 ONLINE_ONLY = "Zzyzx Mineral Springs Qq"  # a name no offline index has
@@ -37,6 +38,16 @@ PLACES = {
     # Only asked when the offline gazetteer lacks the name: it never should.
     "tripoli": [{"place_id": 2, "lat": "0", "lon": "0", "display_name": "Wrong Tripoli"}],
 }
+# Malformed answers, by query: each must end in the offline fallback, never in the cache.
+MALFORMED = {
+    "Qq Answer One": b"1",
+    "Qq No Coordinates": b'[{"place_id": 3, "display_name": "Nowhere"}]',
+    "Qq Not Json": b"<html>busy</html>",
+    "Qq Deep": b"[" * 5000 + b"]" * 5000,
+    "Qq Bad Lat": b'[{"place_id": 4, "lat": "95", "lon": "10", "display_name": "Off the globe"}]',
+}
+# The tests' own server is on 127.0.0.1: the guard must be told to trust it (as an intranet would).
+TRUST_LOCAL = AddressPolicy(allowed_hosts=frozenset({"127.0.0.1"}))
 
 
 @dataclass
@@ -66,6 +77,21 @@ def _handler(fake: FakeNominatim) -> type[BaseHTTPRequestHandler]:
             fake.requests.append(query)
             if fake.mode == "hang":
                 fake.release.wait(10)
+                return
+            if fake.mode == "drip":  # headers one byte at a time: each read is quick, the whole is not
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" * 20:
+                    if fake.release.wait(0.1):
+                        return
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                return
+            if query in MALFORMED:
+                body = MALFORMED[query]
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
                 return
             if fake.mode == "error" or parts.path != "/search":
                 self.send_error(500, "Internal Server Error")
@@ -102,13 +128,15 @@ def gaz() -> Iterator[Gazetteer]:
         yield g
 
 
-def _backed(gaz: Gazetteer, fake: FakeNominatim, tmp_path: Path, timeout: float = 2.0) -> BackedGeocoder:
+def _backed(
+    gaz: Gazetteer, fake: FakeNominatim, tmp_path: Path, timeout: float = 2.0, policy: AddressPolicy = TRUST_LOCAL
+) -> BackedGeocoder:
     online = Nominatim(
         domain=fake.domain,
         scheme="http",
         user_agent="geo-news-map-tests",
         timeout=timeout,
-        adapter_factory=single_try_adapter,
+        adapter_factory=guarded_adapter(policy),
     )
     return BackedGeocoder(gaz, online, cache_path=tmp_path / "cache.sqlite", timeout=timeout, min_delay_seconds=0)
 
@@ -208,7 +236,7 @@ def test_a_refused_connection_falls_back(gaz: Gazetteer, tmp_path: Path) -> None
         scheme="http",
         user_agent="geo-news-map-tests",
         timeout=1,
-        adapter_factory=single_try_adapter,
+        adapter_factory=guarded_adapter(TRUST_LOCAL),
     )
     with BackedGeocoder(gaz, online, cache_path=tmp_path / "c.sqlite", timeout=1, min_delay_seconds=0) as geocoder:
         assert geocoder.geocode(ONLINE_ONLY) is None
@@ -235,6 +263,7 @@ def test_settings_choose_the_service_url_user_agent_and_timeout(
             "GEO_ONLINE_GEOCODER": f"nominatim@{fake_server.url}",
             "GEO_USER_AGENT": "geo-news-map-test-agent",
             "GEO_TIMEOUT": "3",
+            "GEO_FETCH_ALLOW_HOSTS": "127.0.0.1",
         }
     )
     online = online_geocoder(config.geocoder, user_agent=config.user_agent, timeout=config.timeout)
@@ -253,3 +282,43 @@ def test_unknown_service_is_a_clear_error() -> None:
         online_geocoder("no-such-geocoder", user_agent="x", timeout=1)
     with pytest.raises(GeoError, match="base URL"):
         online_geocoder("nominatim@not a url", user_agent="x", timeout=1)
+
+
+# -- the guard, the deadline and malformed answers ------------------------------------------------
+
+
+def test_the_default_guard_refuses_a_geocoder_on_the_server_s_own_network(
+    gaz: Gazetteer, fake_server: FakeNominatim, tmp_path: Path
+) -> None:
+    with _backed(gaz, fake_server, tmp_path, policy=AddressPolicy()) as geocoder:
+        assert geocoder.geocode(ONLINE_ONLY) is None
+        assert geocoder.last_message and "own network" in geocoder.last_message
+    assert fake_server.requests == []  # refused before connecting
+    config = settings_module.load({"GEO_ONLINE_GEOCODER": f"nominatim@{fake_server.url}"})
+    with from_settings(gaz, config) as geocoder:
+        geocoder._cache = type(geocoder._cache)(tmp_path / "default.sqlite")  # type: ignore[operator]
+        assert geocoder.geocode(ONLINE_ONLY) is None
+        assert geocoder.last_message and "GEO_FETCH_ALLOW_HOSTS" in geocoder.last_message
+
+
+@pytest.mark.parametrize("fake_server", ["drip"], indirect=True)
+def test_headers_sent_a_byte_at_a_time_cannot_outlast_the_deadline(
+    gaz: Gazetteer, fake_server: FakeNominatim, tmp_path: Path
+) -> None:
+    with _backed(gaz, fake_server, tmp_path, timeout=1.0) as geocoder:
+        started = time.perf_counter()
+        assert geocoder.geocode(ONLINE_ONLY) is None
+        took = time.perf_counter() - started
+    assert took < 2.0  # GEO_TIMEOUT held within 1 s; each byte alone came well within it
+    assert geocoder.last_message and "failed" in geocoder.last_message
+
+
+@pytest.mark.parametrize("query", list(MALFORMED))
+def test_a_malformed_answer_falls_back_and_is_not_cached(
+    gaz: Gazetteer, fake_server: FakeNominatim, tmp_path: Path, query: str
+) -> None:
+    with _backed(gaz, fake_server, tmp_path) as geocoder:
+        assert geocoder.geocode(query) is None
+        assert geocoder.last_message and "offline answer stands" in geocoder.last_message
+        assert geocoder.geocode(query) is None  # asked again: nothing was cached
+    assert fake_server.requests == [query, query]

@@ -358,3 +358,39 @@ def test_cli_ingests_a_folder_and_a_feed_with_two_workers(tmp_path) -> None:
     import sqlite3
 
     assert sqlite3.connect(tmp_path / "db.sqlite").execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 6
+
+
+def test_one_bad_record_never_sinks_the_batch(tmp_path, pipeline, store) -> None:
+    """Each line, file and feed entry is its own unit; whatever fails in it is its failure, reported in a line."""
+    import json
+
+    from geo.batch import ingest_batch
+
+    good = "Clashes in Tripoli left two dead, officials in Misrata said on Monday.\n"
+    lines = [
+        json.dumps({"text": good, "title": "Good \ud800 title"}),  # a lone surrogate in a title
+        "[" * 1000 + "]" * 1000,  # nested 1,000 deep: RecursionError inside json
+        '{"text": "x", "n": ' + "9" * 5000 + "}",  # int of 5,000 digits: ValueError inside json
+        json.dumps({"text": good.replace("Tripoli", "Benghazi"), "title": "x" * 5000}),
+    ]
+    (tmp_path / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
+    (tmp_path / "math.html").write_text("<math><meta><r>", encoding="utf-8")  # an assertion inside lxml
+    (tmp_path / "plain.txt").write_text(good.replace("Tripoli", "Sirte"), encoding="utf-8")
+    outcomes = ingest_batch([tmp_path], store, workers=1, pipeline=pipeline, progress=False)
+    failed = {o.name.replace(str(tmp_path), ""): o.error for o in outcomes if o.error}
+    assert set(failed) == {"/corpus.jsonl:2", "/corpus.jsonl:3", "/math.html"}
+    assert "nested too deeply" in failed["/corpus.jsonl:2"]
+    assert all("\n" not in reason and "Traceback" not in reason for reason in failed.values())
+    stored = [o for o in outcomes if o.error is None]
+    assert len(stored) == 3
+    titles = {store.article(o.article_id)["title"] for o in stored}
+    assert "Good title" in titles  # cleaned like the text: the surrogate is gone
+    assert max(len(t) for t in titles) <= 1000
+
+
+def test_a_malformed_link_is_that_link_s_failure() -> None:
+    from geo.errors import FetchError
+    from geo.sources.fetch import Fetcher
+
+    with Fetcher() as fetcher, pytest.raises(FetchError, match="not a valid URL"):
+        fetcher.get("http://[x/")

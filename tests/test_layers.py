@@ -76,9 +76,9 @@ def architecture_paths() -> set[str]:
 def test_the_readme_architecture_names_every_module():
     named = architecture_paths()
     package = ROOT / "geo"
-    modules = {
-        path.relative_to(ROOT).as_posix() for path in package.rglob("*.py") if path.name != "__init__.py"
-    } | {path.parent.relative_to(ROOT).as_posix() + "/" for path in package.rglob("*/__init__.py")}
+    modules = {path.relative_to(ROOT).as_posix() for path in package.rglob("*.py") if path.name != "__init__.py"} | {
+        path.parent.relative_to(ROOT).as_posix() + "/" for path in package.rglob("*/__init__.py")
+    }
     assert modules - named == set(), "modules the README's architecture section does not name"
     stale = {path for path in named if not (ROOT / path).exists()}
     assert stale == set(), "the README names modules that are gone"

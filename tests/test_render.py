@@ -56,9 +56,7 @@ def test_passage_html_escapes_and_highlights():
 
 
 def test_overlapping_highlights_do_not_break_markup():
-    out = panel.passage_html(
-        "New York City", 0, [Highlight(0, 13, "place", "p"), Highlight(4, 8, "actor", "a")]
-    )
+    out = panel.passage_html("New York City", 0, [Highlight(0, 13, "place", "p"), Highlight(4, 8, "actor", "a")])
     assert out.count("<mark") == 1
 
 

@@ -368,3 +368,36 @@ def test_claims_without_passage_text(store):
     lean = store.claims(["aaaaaaaaaaaaaaaa"], with_passages=False)
     assert "passage" in full and "passage" not in lean
     assert lean.equals(full.drop(columns="passage"))
+
+
+def test_a_full_disk_says_so_and_nothing_is_half_written(tmp_path):
+    from geo.store import Store
+
+    with Store(tmp_path / "full.sqlite") as store:
+        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+        store._db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "database or disk is full"
+        with pytest.raises(StoreError, match="disk is full") as caught:
+            store.save(analysis(TEXT + " Tobruk." * 20_000))
+        assert "cannot rollback" not in str(caught.value)
+        store._db.execute("PRAGMA max_page_count = 1073741823")
+        assert store.article_count() == 0
+        store.save(analysis())
+        assert store.article_count() == 1
+
+
+def test_a_read_only_database_can_be_read(tmp_path, monkeypatch):
+    import os
+
+    from geo.store import Store
+
+    path = tmp_path / "ro.sqlite"
+    with Store(path) as store:
+        ident = store.save(analysis())
+    real_access = os.access
+    # The tests may run as root, who may write anything: make this file and its folder read-only to the store.
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    with Store(path) as store:
+        assert store.read_only
+        assert store.has_article(ident) and store.article(ident)["id"] == ident
+        with pytest.raises(StoreError, match="read-only"):
+            store.save(analysis(), replace=True)

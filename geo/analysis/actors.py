@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 
+from geo.analysis.spanindex import SpanIndex
 from geo.types import Actor, ActorType, Mention, Passage, Resolution, Span
 
 DATA = files("geo") / "data"
@@ -139,8 +140,8 @@ def find_actors(
 ) -> tuple[Actor, ...]:
     """The actors of one article, aliases merged, with all their mentions."""
     drafts: dict[str, _Draft] = {}
-    place_spans = [(r.mention.start, r.mention.end) for r in resolutions]
-    named = [e for e in entities if not any(e.start < end and start < e.end for start, end in place_spans)]
+    place_spans = SpanIndex((r.mention.start, r.mention.end) for r in resolutions)
+    named = [e for e in entities if not place_spans.overlaps(e.start, e.end)]
     _add_states(drafts, text, resolutions)
     people = [e for e in named if e.label == "PERSON"]
     organisations = [e for e in named if e.label in ("ORG", "NORP")]
@@ -247,8 +248,8 @@ def _is_acronym_of(short: str, full: str) -> bool:
 
 def _sweep_aliases(drafts: dict[str, _Draft], text: str, passages: tuple[Passage, ...]) -> None:
     """Add every occurrence of every actor's names, outside metadata lines."""
-    readable = [(p.start, p.end) for p in passages if p.kind != "metadata"]
-    taken = {span for d in drafts.values() for span in d.spans}
+    readable = SpanIndex(((p.start, p.end) for p in passages if p.kind != "metadata"), disjoint=True)
+    taken = SpanIndex({span for d in drafts.values() for span in d.spans})
     for draft in drafts.values():
         names = {draft.name, *draft.aliases}
         for name in sorted(names, key=len, reverse=True):
@@ -256,10 +257,9 @@ def _sweep_aliases(drafts: dict[str, _Draft], text: str, passages: tuple[Passage
                 continue
             for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
                 span = match.span()
-                overlaps = any(span[0] < e and s < span[1] for s, e in taken)
-                if not overlaps and any(s <= span[0] and span[1] <= e for s, e in readable):
+                if not taken.overlaps(*span) and readable.holds(*span):
                     draft.spans.add(span)
-                    taken.add(span)
+                    taken.add(*span)
 
 
 _LATTER = re.compile(r"\b[Tt]he (latter|former)\b")

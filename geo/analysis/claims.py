@@ -50,6 +50,7 @@ Each rule is one small function below:
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -339,7 +340,7 @@ def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
 def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple[Token, list[Token]] | None:
     """ "X quoted Y as saying Z" -> (Y, Z), read off the words when the parse went astray."""
     doc = cue.doc
-    after = [t for t in doc[cue.i + 1 :] if t.idx < hi]
+    after = list(itertools.takewhile(lambda t: t.idx < hi, doc[cue.i + 1 :]))  # not the rest of the whole Doc
     at = next(
         (k for k, t in enumerate(after[:-1]) if t.lower_ == "as" and after[k + 1].lemma_ in ("say", "tell")), None
     )

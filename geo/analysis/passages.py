@@ -65,11 +65,14 @@ _FUNCTION_WORDS = frozenset(
 )
 # Where a sentence may end: terminal punctuation, optional closing quote/bracket,
 # white space, then something that can start a sentence.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# Atomic quantifiers, and a match starts only at the first mark of a run: a long run of marks
+# without a sentence after it is read once, not once per mark (that was O(n^2)).
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"”’)\]]*+\s++(?=[\"“‘(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(\b(Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Rep|Sen|Gov|Pres|St|Mt|Ft|No|Nos|Jan|Feb|Mar|"
     r"Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Inc|Ltd|Co|Corp|vs|etc|approx|Jr|Sr)\.|\b[A-Z]\.|\b[A-Z]\.[A-Z]\.)$"
 )
+ABBREVIATION_WINDOW = 12  # longer than the longest abbreviation ("approx.") and its word boundary
 HEADER_LINES = 6  # furniture and the headline sit in the first few lines
 
 
@@ -131,7 +134,7 @@ def _paragraph_lines(text: str) -> list[tuple[int, int]]:
             spans
             and not previous_blank
             and gap_is_single_newline
-            and not _TERMINAL.search(text[spans[-1][0] : spans[-1][1]])
+            and not _TERMINAL.search(text, max(spans[-1][0], spans[-1][1] - 2), spans[-1][1])
             and stripped[0].islower()
         ):
             spans[-1] = (spans[-1][0], end)
@@ -168,8 +171,9 @@ def _sentences(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     sentence_start = start
     for match in _SENTENCE_END.finditer(text, start, end):
-        before = text[sentence_start : match.start() + 1]
-        if _ABBREVIATION.search(before.rstrip()):
+        # Only the last few characters can hold an abbreviation: searching the whole sentence so far
+        # would re-read it after every skipped abbreviation.
+        if _ABBREVIATION.search(text, max(sentence_start, match.start() - ABBREVIATION_WINDOW), match.start() + 1):
             continue
         stop = match.end() - (len(match.group()) - len(match.group().rstrip()))
         spans.append((sentence_start, stop))

@@ -11,11 +11,13 @@ gazetteer matches count, because the model's entities there are unreliable.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span, Token
 
+from geo.analysis.spanindex import SpanIndex
 from geo.gazetteer import Gazetteer
 from geo.types import Mention, Passage
 
@@ -78,12 +80,14 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> 
     text = doc.text  # built anew on every access: read it once
     prose = [p for p in passages if p.kind != "metadata"]
     titles = [p for p in prose if p.kind == "title" and _title_case(text[p.start : p.end])]
+    in_prose = SpanIndex(((p.start, p.end) for p in prose), disjoint=True)
+    in_titles = SpanIndex(((p.start, p.end) for p in titles), disjoint=True)
     entities = tuple(
         mention
         for ent in doc.ents
         if ent.label_ not in _NUMERIC_LABELS
-        and _inside(ent.start_char, ent.end_char, prose)
-        and not _inside(ent.start_char, ent.end_char, titles)
+        and in_prose.holds(ent.start_char, ent.end_char)
+        and not in_titles.holds(ent.start_char, ent.end_char)
         and (mention := _clean_entity(text, ent)) is not None
     )
     by_span: dict[tuple[int, int], Mention] = {}
@@ -91,8 +95,9 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> 
         candidates = tuple(gazetteer.lookup(entity.text))
         if candidates:
             by_span[(entity.start, entity.end)] = replace(entity, candidates=candidates)
+    names = _NameIndex(entities)
     for mention in _phrase_matches(doc, text, prose, gazetteer):
-        if _within_other_name(mention, entities):
+        if names.holds_longer(mention):
             continue
         by_span.setdefault((mention.start, mention.end), mention)
     evidence = _Evidence.of(doc, text)
@@ -266,25 +271,35 @@ def _can_start_name(tokens: list[Token], i: int) -> bool:
     return token.lower_ in _NAME_PARTICLES and followed_by_hyphen
 
 
-def _within_other_name(mention: Mention, entities: tuple[Mention, ...]) -> bool:
-    """Inside a longer name other than an organisation's: places that name an organisation
-    ("Texas Department of ...", "University of Georgia", "Georgian Interior Ministry") count."""
-    return any(
-        e.label in _NAME_LABELS
-        and not (e.label == "ORG" and e.start == mention.start)
-        and e.start <= mention.start
-        and mention.end <= e.end
-        and (e.end - e.start) > (mention.end - mention.start)
-        for e in entities
-    )
+class _NameIndex:
+    """The entities of name labels by start, so a mention reads only those that may hold it."""
+
+    def __init__(self, entities: Iterable[Mention]) -> None:
+        self._names = sorted((e for e in entities if e.label in _NAME_LABELS), key=lambda e: e.start)
+        self._starts = [e.start for e in self._names]
+        self._longest = max((e.end - e.start for e in self._names), default=0)
+
+    def holds_longer(self, mention: Mention) -> bool:
+        """Inside a longer name other than an organisation's: places that name an organisation
+        ("Texas Department of ...", "University of Georgia", "Georgian Interior Ministry") count."""
+        lo = bisect_left(self._starts, mention.start - self._longest)
+        hi = bisect_right(self._starts, mention.start)
+        return any(
+            not (e.label == "ORG" and e.start == mention.start)
+            and mention.end <= e.end
+            and (e.end - e.start) > (mention.end - mention.start)
+            for e in self._names[lo:hi]
+        )
 
 
 def _longest_first(mentions: Iterable[Mention]) -> tuple[Mention, ...]:
     """Drop mentions that overlap a longer one; return the rest in text order."""
     kept: list[Mention] = []
+    taken = SpanIndex(disjoint=True)
     for mention in sorted(mentions, key=lambda m: (-(m.end - m.start), m.start)):
-        if all(mention.end <= k.start or k.end <= mention.start for k in kept):
+        if not taken.overlaps(mention.start, mention.end):
             kept.append(mention)
+            taken.add(mention.start, mention.end)
     return tuple(sorted(kept, key=lambda m: m.start))
 
 

@@ -12,11 +12,16 @@ Online requests go through
   so a name is asked for once;
 - geopy's ``RateLimiter`` (one request a second by default, Nominatim's usage policy),
   without retries;
-- a timeout (``GEO_TIMEOUT`` seconds), one try (no retries in the HTTP adapter either).
+- ``GuardedAdapter``: geopy's HTTP calls go through the project's guarded httpx
+  transport (``geo.netguard``: no private or loopback address, ports 80 and 443
+  unless ``GEO_FETCH_PORTS``/``GEO_FETCH_ALLOW_HOSTS`` say otherwise), one try,
+  ``GEO_TIMEOUT`` seconds for the whole call (headers and body), at most
+  ``MAX_ANSWER_BYTES`` of answer.
 
-A failure (timeout, HTTP error, refused connection, bad answer) never raises and
-never hangs past the timeout: the offline answer (``None``) stands, the failure is
-logged, and ``last_message`` says what happened. Failures are not cached.
+A failure (timeout, HTTP error, refused connection, malformed answer such as
+``"1"`` or a place without coordinates) never raises and never hangs past the
+timeout: the offline answer (``None``) stands, the failure is logged, and
+``last_message`` says what happened. Failures are not cached.
 
 ``GEO_ONLINE_GEOCODER`` names a geopy service ("nominatim", "photon", ...),
 optionally followed by ``@`` and a base URL for a self-hosted server
@@ -25,8 +30,10 @@ optionally followed by ``@`` and a base URL for a self-hosted server
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import math
 import sqlite3
 import threading
 import time
@@ -35,39 +42,106 @@ from pathlib import Path
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
-from geopy.adapters import BaseAdapter, RequestsAdapter
-from geopy.exc import GeopyError
+import httpx
+from geopy.adapters import AdapterHTTPError, BaseAdapter, BaseSyncAdapter
+from geopy.exc import GeocoderParseError, GeocoderTimedOut, GeocoderUnavailable, GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import get_geocoder_for_service
 from geopy.location import Location
 
 from geo import settings as settings_module
-from geo.errors import GeoError
+from geo.errors import FetchError, GeoError
 from geo.gazetteer import Gazetteer, normalize
+from geo.sources.netguard import AddressPolicy, BlockedAddress, GuardedTransport, deadline
 
-__all__ = ["CACHE_NAME", "BackedGeocoder", "from_settings", "online_geocoder", "single_try_adapter"]
+__all__ = [
+    "CACHE_NAME",
+    "BackedGeocoder",
+    "GuardedAdapter",
+    "MalformedAnswer",
+    "from_settings",
+    "guarded_adapter",
+    "online_geocoder",
+]
 
 log = logging.getLogger(__name__)
 
 CACHE_NAME = "geocoder-cache.sqlite"
+MAX_ANSWER_BYTES = 1_000_000  # a geocoder's JSON for one name is a few KB
 MIN_DELAY_SECONDS = 1.0  # Nominatim's usage policy: at most one request a second
 
 Answer: TypeAlias = Location | list[Location] | None
 
 
-def single_try_adapter(proxies: Any = None, ssl_context: Any = None) -> BaseAdapter:
-    """geopy's requests adapter without its own retries: a hung server costs one timeout, not three."""
-    return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
+class MalformedAnswer(GeoError):
+    """The online geocoder answered something that is not a list of places with coordinates."""
 
 
-def online_geocoder(spec: str, *, user_agent: str, timeout: float) -> Any:
+class GuardedAdapter(BaseSyncAdapter):
+    """A geopy adapter over the guarded httpx transport: one try, one deadline for the whole call, a size cap."""
+
+    def __init__(self, *, proxies: Any = None, ssl_context: Any = None, policy: AddressPolicy | None = None) -> None:
+        # No proxies, ever: a proxy would make the connection for us, unchecked.
+        super().__init__(proxies=proxies, ssl_context=ssl_context)
+        self._client = httpx.Client(transport=GuardedTransport(policy or AddressPolicy()), follow_redirects=False)
+
+    def get_text(self, url: str, *, timeout: float, headers: dict[str, str]) -> str:
+        try:
+            with (
+                deadline(timeout),
+                self._client.stream(
+                    "GET", url, headers={**headers, "Accept-Encoding": "identity"}, timeout=timeout
+                ) as response,
+            ):
+                body = bytearray()
+                for chunk in response.iter_raw():
+                    body += chunk
+                    if len(body) > MAX_ANSWER_BYTES:
+                        raise GeocoderParseError(f"The answer is longer than {MAX_ANSWER_BYTES:,} bytes.")
+                text = body.decode(response.encoding or "utf-8", errors="replace")
+        except httpx.TimeoutException as error:
+            raise GeocoderTimedOut(f"No whole answer within {timeout:g} s (GEO_TIMEOUT).") from error
+        except BlockedAddress as error:
+            raise GeocoderUnavailable(str(error)) from error
+        except (httpx.HTTPError, FetchError) as error:
+            raise GeocoderUnavailable(f"{type(error).__name__}: {error}") from error
+        if response.status_code >= 400:
+            raise AdapterHTTPError(
+                f"Non-successful status code {response.status_code}",
+                status_code=response.status_code,
+                headers=response.headers,
+                text=text,
+            )
+        return text
+
+    def get_json(self, url: str, *, timeout: float, headers: dict[str, str]) -> Any:
+        text = self.get_text(url, timeout=timeout, headers=headers)
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError) as error:
+            raise GeocoderParseError(f"The answer is not JSON ({type(error).__name__}).") from error
+
+    def __exit__(self, *exc: object) -> None:
+        self._client.close()
+
+
+def guarded_adapter(policy: AddressPolicy) -> Callable[..., BaseAdapter]:
+    """An ``adapter_factory`` for geopy that builds ``GuardedAdapter``s under ``policy``."""
+    return functools.partial(GuardedAdapter, policy=policy)
+
+
+def online_geocoder(spec: str, *, user_agent: str, timeout: float, policy: AddressPolicy | None = None) -> Any:
     """A geopy geocoder from a setting value: "nominatim" or "nominatim@http://host:port"."""
     name, _, url = spec.strip().partition("@")
     try:
         cls = get_geocoder_for_service(name.strip().lower())
     except GeopyError as exc:
         raise GeoError(f"Unknown online geocoder {name!r} in GEO_ONLINE_GEOCODER: {exc}") from exc
-    kwargs: dict[str, Any] = {"user_agent": user_agent, "timeout": timeout, "adapter_factory": single_try_adapter}
+    kwargs: dict[str, Any] = {
+        "user_agent": user_agent,
+        "timeout": timeout,
+        "adapter_factory": guarded_adapter(policy or AddressPolicy()),
+    }
     if url:
         parts = urlsplit(url.strip())
         if not parts.scheme or not parts.netloc:
@@ -159,25 +233,52 @@ class BackedGeocoder:
         if locations is None:
             try:
                 found = self._ask(query, exactly_one=False, timeout=self.timeout)
-            except (GeopyError, OSError, ValueError) as exc:
+                locations = _checked(found)
+            except Exception as exc:  # any failure of the online service: the offline answer stands
                 self.last_message = (
                     f"Online geocoder {self._service} failed for {query!r} ({type(exc).__name__}: {exc}); "
                     "the offline answer stands."
                 )
                 log.warning(self.last_message)
                 return None
-            locations = list(found or [])
             self._cache.put(self._service, key, locations)
         if not locations:
             return None
         return locations[0] if exactly_one else locations
 
 
+def _checked(found: object) -> list[Location]:
+    """The answer as a list of places with real coordinates, or ``MalformedAnswer``.
+
+    geopy parses whatever the service sends: ``"1"`` fails inside it, and a place
+    without coordinates becomes a Location at (0, 0), which would be cached for good.
+    """
+    if found is None:
+        return []
+    items = found if isinstance(found, list) else [found]
+    locations: list[Location] = []
+    for item in items:
+        if not isinstance(item, Location) or not isinstance(item.raw, dict):
+            raise MalformedAnswer(f"the answer holds {type(item).__name__}, not a place")
+        lat, lon = item.latitude, item.longitude
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+            raise MalformedAnswer(f"{item.address!r} has no valid coordinates")
+        if lat == 0 and lon == 0:  # what geopy makes of missing coordinates; no place name means (0, 0)
+            raise MalformedAnswer(f"{item.address!r} has no coordinates")
+        locations.append(item)
+    return locations
+
+
 def from_settings(gazetteer: Gazetteer, config: settings_module.Settings | None = None) -> BackedGeocoder:
     """The geocoder the settings ask for: offline only unless ``GEO_ONLINE_GEOCODER`` names a service."""
     config = config or settings_module.load()
     online = (
-        online_geocoder(config.geocoder, user_agent=config.user_agent, timeout=config.timeout)
+        online_geocoder(
+            config.geocoder,
+            user_agent=config.user_agent,
+            timeout=config.timeout,
+            policy=AddressPolicy.from_settings(config.fetch_ports, config.fetch_allow_hosts),
+        )
         if config.geocoder.strip()
         else None
     )

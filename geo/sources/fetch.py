@@ -112,7 +112,12 @@ class Fetcher:
         With ``etag`` or ``last_modified`` (from an earlier ``Fetched``) the request is conditional:
         an unchanged resource answers 304 and comes back empty with ``not_modified`` set.
         """
-        if urlsplit(url).scheme not in ("http", "https"):
+        try:
+            scheme = urlsplit(url).scheme
+            httpx.URL(url)
+        except (ValueError, httpx.InvalidURL) as error:  # "http://[x/": a malformed address, not a crash
+            raise FetchError(f"{url} is not a valid URL ({error}).") from error
+        if scheme not in ("http", "https"):
             raise UnsupportedFormat(f"{url} is not an http(s) URL.")
         limit = self.config.max_upload_bytes
         conditions = {"If-None-Match": etag, "If-Modified-Since": last_modified}
@@ -167,9 +172,16 @@ def parse_feed(data: bytes, base_url: str = "") -> list[FeedEntry]:
         if not link:
             continue
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        try:
+            published = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        except (TypeError, ValueError, OverflowError):
+            published = None
         title = " ".join(str(entry.get("title", "")).split()) or None
-        entries.append(FeedEntry(urljoin(base_url, str(link)), title, published))
+        try:
+            url = urljoin(base_url, str(link))
+        except ValueError:  # "http://[x/": kept as written, so fetching it fails for this entry alone
+            url = str(link)
+        entries.append(FeedEntry(url, title, published))
     return entries
 
 

@@ -28,7 +28,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from geo import settings
-from geo.errors import BinaryInput, EmptyInput, InputError, InputTooLarge, UnsupportedFormat
+from geo.errors import BinaryInput, EmptyInput, GeoError, InputError, InputTooLarge, UnsupportedFormat
 
 if TYPE_CHECKING:
     from geo.sources.fetch import Fetcher
@@ -174,7 +174,10 @@ def _from_html(html: str) -> RawDocument:
     # "most read" lists and footers full of place names ("Africa", "Middle
     # East", "Offices in London"); each one that slips through becomes a false
     # marker on the map, while a dropped side paragraph costs little.
-    extracted = trafilatura.bare_extraction(html, include_comments=False, favor_precision=True, with_metadata=True)
+    try:
+        extracted = trafilatura.bare_extraction(html, include_comments=False, favor_precision=True, with_metadata=True)
+    except Exception:  # lxml and trafilatura can fail on odd markup (an assertion on "<math><meta><r>")
+        extracted = None
     if not isinstance(extracted, Document) or not extracted.text or not extracted.text.strip():
         # Too small for trafilatura (a pasted fragment): keep all visible text.
         fallback = _VisibleText()
@@ -193,8 +196,14 @@ def _from_html(html: str) -> RawDocument:
     )
 
 
+MAX_FIELD_CHARS = 1000  # a title, source, URL or date longer than this is not one
+
+
 def _clean_line(value: str | None) -> str | None:
-    return (" ".join(value.split()) or None) if value else None
+    """A metadata field cleaned like the text (controls, lone surrogates, NFC), on one line, bounded."""
+    if not value:
+        return None
+    return " ".join(_normalise(value[: MAX_FIELD_CHARS * 2]).split())[:MAX_FIELD_CHARS] or None
 
 
 class _VisibleText(HTMLParser):
@@ -266,20 +275,31 @@ class _VisibleText(HTMLParser):
 
 # -- Markdown --------------------------------------------------------------------
 
+# Every bracket, link and emphasis pattern is bounded (MD_SPAN characters, one line): an unbounded
+# one re-reads the rest of the text from every opening mark that never closes, O(n^2) ("_a " * 50,000
+# took 150 s).
+MD_SPAN = 500
+MD_URL = 2000
 _MD_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^ {0,3}(?:```|~~~).*$", re.MULTILINE), ""),  # code fences
-    (re.compile(r"^ {0,3}\[[^\]]+\]:\s+\S+.*$", re.MULTILINE), ""),  # link reference definitions
+    (re.compile(rf"^ {{0,3}}\[[^[\]\n]{{1,{MD_SPAN}}}\]:\s+\S+.*$", re.MULTILINE), ""),  # link reference definitions
     (re.compile(r"^ {0,3}(?:[-*_=] *){3,}$", re.MULTILINE), ""),  # rules and setext underlines
-    (re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])"), ""),  # images
-    (re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])"), r"\1"),  # links keep their text
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),  # autolinks
+    (
+        re.compile(rf"!\[[^[\]\n]{{0,{MD_SPAN}}}\](?:\([^)\n]{{0,{MD_URL}}}\)|\[[^[\]\n]{{0,{MD_SPAN}}}\])"),
+        "",
+    ),  # images
+    (
+        re.compile(rf"\[([^[\]\n]{{1,{MD_SPAN}}})\](?:\([^)\n]{{0,{MD_URL}}}\)|\[[^[\]\n]{{0,{MD_SPAN}}}\])"),
+        r"\1",
+    ),  # links keep their text
+    (re.compile(rf"<(https?://[^>\s]{{1,{MD_URL}}})>"), r"\1"),  # autolinks
     (re.compile(r"^ {0,3}>+ ?", re.MULTILINE), ""),  # block quotes
     (re.compile(r"^( *)[-*+] +", re.MULTILINE), r"\1"),  # bullets
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"\*(?=\S)(.+?)(?<=\S)\*"), r"\1"),  # emphasis
+    (re.compile(rf"(\*\*|__)(?=\S)(.{{1,{MD_SPAN}}}?)(?<=\S)\1"), r"\2"),  # strong
+    (re.compile(rf"\*(?=\S)(.{{1,{MD_SPAN}}}?)(?<=\S)\*"), r"\1"),  # emphasis
     # "_" only as emphasis at word edges, so snake_case names survive.
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"`([^`]+)`"), r"\1"),  # inline code
+    (re.compile(rf"(?<!\w)_(?=\S)(.{{1,{MD_SPAN}}}?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(rf"`([^`\n]{{1,{MD_SPAN}}})`"), r"\1"),  # inline code
 )
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 
@@ -351,26 +371,49 @@ def expand(
     """
     limits = settings.load() if limits is None else limits
     for target in targets:
-        if isinstance(target, Item):  # already expanded, e.g. a watched feed's new entry
-            yield target
-            continue
-        if is_url(target):
-            yield from _expand_url(str(target), fetcher, limits)
-            continue
-        if urls_only:
-            yield Failure(str(target), "not an http(s) URL: enter an address starting with http:// or https://")
-            continue
-        path = Path(target)
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
-            if not files:
-                yield Failure(str(path), f"the folder holds no {', '.join(FOLDER_SUFFIXES)} files")
-            for file in files:
+        # Each target is its own unit: whatever goes wrong in it is its failure, and the batch goes on.
+        try:
+            yield from _expand_target(target, fetcher, limits, urls_only)
+        except Exception as error:
+            yield Failure(str(target), describe(error))
+
+
+def describe(error: BaseException) -> str:
+    """One line on why a record failed: the message of a GeoError, else the exception's kind and message."""
+    if isinstance(error, GeoError):
+        return str(error)
+    if isinstance(error, RecursionError):
+        return "nested too deeply to read"
+    message = " ".join(str(error).split())[:300]
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _expand_target(
+    target: str | Path | Item, fetcher: Fetcher | None, limits: settings.Settings, urls_only: bool
+) -> Iterator[Item | Failure]:
+    if isinstance(target, Item):  # already expanded, e.g. a watched feed's new entry
+        yield target
+        return
+    if is_url(target):
+        yield from _expand_url(str(target), fetcher, limits)
+        return
+    if urls_only:
+        yield Failure(str(target), "not an http(s) URL: enter an address starting with http:// or https://")
+        return
+    path = Path(target)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
+        if not files:
+            yield Failure(str(path), f"the folder holds no {', '.join(FOLDER_SUFFIXES)} files")
+        for file in files:
+            try:
                 yield from _expand_file(file, limits)
-        elif path.exists():
-            yield from _expand_file(path, limits)
-        else:
-            yield Failure(str(path), "no such file, folder or http(s) URL")
+            except Exception as error:  # one file's failure is its own
+                yield Failure(str(file), describe(error))
+    elif path.exists():
+        yield from _expand_file(path, limits)
+    else:
+        yield Failure(str(path), "no such file, folder or http(s) URL")
 
 
 def load(item: Item, *, fetcher: Fetcher | None = None, limits: settings.Settings | None = None) -> RawDocument:
@@ -447,8 +490,8 @@ def _expand_file(path: Path, limits: settings.Settings) -> Iterator[Item | Failu
             yield Item(name, document=read_record(json.loads(line), limits=limits, name=f"Line {number}"))
         except json.JSONDecodeError as error:
             yield Failure(name, f"not JSON ({error.msg} at column {error.colno})")
-        except InputError as error:
-            yield Failure(name, str(error))
+        except Exception as error:  # a record nested 1,000 deep, an integer of 5,000 digits, ...
+            yield Failure(name, describe(error))
 
 
 def _expand_url(url: str, fetcher: Fetcher | None, limits: settings.Settings) -> Iterator[Item | Failure]:
@@ -463,8 +506,8 @@ def _expand_url(url: str, fetcher: Fetcher | None, limits: settings.Settings) ->
         from geo.sources.fetch import parse_feed
 
         entries = parse_feed(fetched.data, fetched.url)
-    except InputError as error:
-        yield Failure(url, str(error))
+    except Exception as error:
+        yield Failure(url, describe(error))
         return
     if not entries:
         yield Failure(url, "the feed lists no entries with links")

@@ -12,11 +12,12 @@ Never edit a migration others have run: append a new one.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -102,22 +103,42 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.read_only = False
         try:
             if str(path) != ":memory:":
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: no implicit transactions; every write is an explicit BEGIN IMMEDIATE.
-            self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            # WAL + NORMAL: a crash or kill never corrupts the file; a power cut may lose the last article.
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            if str(path) != ":memory:" and self.path.exists() and not os.access(self.path, os.W_OK):
+                self._open_read_only()
+            else:
+                # isolation_level=None: no implicit transactions; every write is an explicit BEGIN IMMEDIATE.
+                self._db = sqlite3.connect(
+                    str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_S, isolation_level=None
+                )
+                self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+                self._db.execute("PRAGMA foreign_keys = ON")
+                self._db.execute("PRAGMA journal_mode = WAL")
+                # WAL + NORMAL: a crash or kill never corrupts the file; a power cut may lose the last article.
+                self._db.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
         except (sqlite3.Error, OSError) as error:
             raise StoreError(
-                f"Cannot open the database at {path}: {error}. Set GEO_DATABASE to a writable file."
+                f"Cannot open the database at {path}: {_cause(error)}. Set GEO_DATABASE to a writable file."
             ) from error
         self._lock = threading.Lock()
+
+    def _open_read_only(self) -> None:
+        """A file this process may not write: read it as it is (immutable when its folder is not writable
+        either, since WAL readers need to create the -shm file beside it)."""
+        self.read_only = True
+        immutable = "&immutable=1" if not os.access(self.path.parent, os.W_OK) else ""
+        uri = f"{self.path.resolve().as_uri()}?mode=ro{immutable}"
+        self._db = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} is read-only and has schema {version}, not {SCHEMA_VERSION}: "
+                "it cannot be upgraded. Make it writable once, or point GEO_DATABASE at a copy."
+            )
 
     def _migrate(self) -> None:
         if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
@@ -134,30 +155,50 @@ class Store:
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        # SQLite has already rolled back after some errors (a full disk): a second ROLLBACK would
+        # replace the real cause with "cannot rollback - no transaction is active".
+        if self._db.in_transaction:
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise StoreError(f"Cannot write to {self.path}: the file is read-only (opened for reading only).")
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
-                raise StoreError(f"Cannot write to {self.path}: {error}.") from error
+                raise StoreError(f"Cannot write to {self.path}: {_cause(error)}.") from error
             try:
                 yield self._db
                 self._db.execute("COMMIT")
+            except sqlite3.Error as error:
+                self._rollback()
+                raise StoreError(f"Cannot write to {self.path}: {_cause(error)}. Nothing was saved.") from error
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
 
-    def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
         with self._lock:
+            try:
+                yield
+            except sqlite3.Error as error:
+                raise StoreError(f"Cannot read {self.path}: {_cause(error)}.") from error
+
+    def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        with self._reading():
             return _nulls_as_none(pd.read_sql_query(sql, self._db, params=list(params)))
 
     def _records(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
         """Like ``_frame`` without pandas' SQL layer: faster for the large frames of the map."""
-        with self._lock:
+        with self._reading():
             cursor = self._db.execute(sql, list(params))
             columns = [d[0] for d in cursor.description]
             return _nulls_as_none(pd.DataFrame.from_records(cursor.fetchall(), columns=columns))
@@ -329,14 +370,14 @@ class Store:
     # -- reading: articles ----------------------------------------------------
 
     def has_article(self, article_id: str) -> bool:
-        with self._lock:
+        with self._reading():
             return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
     def known(self, article_ids: Iterable[str]) -> set[str]:
         """The ids among ``article_ids`` that are stored (one query per 500 ids)."""
         ids = list(article_ids)
         found: set[str] = set()
-        with self._lock:
+        with self._reading():
             for i in range(0, len(ids), 500):
                 chunk = ids[i : i + 500]
                 found.update(
@@ -346,7 +387,7 @@ class Store:
         return found
 
     def article(self, article_id: str) -> dict[str, str]:
-        with self._lock:
+        with self._reading():
             row = self._db.execute(
                 "SELECT id, title, url, source, published, text, ingested_at FROM articles WHERE id = ?",
                 (article_id,),
@@ -398,7 +439,7 @@ class Store:
     ) -> int:
         """How many stored articles pass the same filters as ``articles()``."""
         where, params = _article_filter("a", sources=sources, since=since, until=until, title=title)
-        with self._lock:
+        with self._reading():
             return int(self._db.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0])
 
     def sources(self) -> pd.DataFrame:
@@ -520,7 +561,7 @@ class Store:
         )
 
     def place(self, place_id: str) -> dict[str, object] | None:
-        with self._lock:
+        with self._reading():
             row = self._db.execute(
                 "SELECT id, name, lat, lon, kind, country, geonameid FROM places WHERE id = ?", (place_id,)
             ).fetchone()
@@ -680,6 +721,16 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
     if buffer.strip():
         yield buffer.strip()
+
+
+def _cause(error: BaseException) -> str:
+    """SQLite's own words, with what to do about the causes a person can fix."""
+    message = str(error) or type(error).__name__
+    if "disk is full" in message or "disk I/O error" in message:
+        return f"{message} (free some disk space and try again)"
+    if "readonly" in message or "read-only" in message:
+        return f"{message} (the file or its folder is not writable)"
+    return message
 
 
 def _apply_correction(db: sqlite3.Connection, article_id: str, start: int, end: int, place_id: str) -> None:

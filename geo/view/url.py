@@ -115,3 +115,18 @@ def match_actors(requested: Sequence[str], actors: Mapping[str, str]) -> tuple[l
         actor_id = value if value in actors else by_name.get(value.casefold())
         (ids if actor_id else unknown).append(actor_id or value)
     return list(dict.fromkeys(ids)), unknown
+
+
+# Everything Streamlit's Markdown reads as markup: CommonMark punctuation, GFM tables and strike-through,
+# Streamlit's own ":colour[...]" directives and emoji shortcodes, "$...$" math, HTML entities.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^\"'])")
+
+
+def md_escape(value: object) -> str:
+    """``value`` as literal text in Streamlit Markdown (st.caption, st.warning, st.error, ...).
+
+    Titles, sources, names, URL parameters and error messages come from outside:
+    unescaped, they could show links, remote images or styled text on the page.
+    One line: a line break could start a heading or a list.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
