@@ -108,6 +108,7 @@ class Cue:
     stance: Stance
     hedged: bool
     takes: frozenset[str]  # "clause", "object", "quote", "phrase"
+    internal: bool = False  # a belief, wish or plan ("believe", "want"), not a statement
 
 
 @lru_cache(maxsize=1)
@@ -120,6 +121,7 @@ def cue_lexicon() -> dict[str, Cue]:
                 stance="denies" if row["stance"] == "denies" else "asserts",
                 hedged=row["hedged"] == "yes",
                 takes=frozenset(row["takes"].split("|")),
+                internal=row.get("internal") == "yes",
             )
             for row in csv.DictReader(handle)
         }
@@ -152,6 +154,8 @@ class _Draft:
     paragraph: int = 0  # position among the article's paragraphs
     resolved: tuple[str, str, str | None, str | None] | None = None  # speaker, text, actor, via
     hedges: list[tuple[int, int]] = field(default_factory=list)
+    cue_end: int = -1  # the cue's span is [cue_at, cue_end); -1: the cue is not written here
+    internal: bool = False  # a belief, wish or plan rather than a statement
 
 
 def extract_claims(
@@ -163,7 +167,9 @@ def extract_claims(
     source: str | None = None,
 ) -> tuple[Claim, ...]:
     """Every claim of one article, in text order, ids "c1", "c2", ..., contradictions linked."""
-    prose = [p for p in passages if p.kind == "paragraph"]
+    # A headline may attribute ("X says Y"); it is never narration nor a quote's continuation.
+    prose = [p for p in passages if p.kind in ("paragraph", "title")]
+    headline = {p.index for p in prose if p.kind == "title"}
     quotes = _quote_regions(text, prose)
     media = [(m.start, m.end) for a in actors if a.type == "media" for m in a.mentions]
     sentences = []
@@ -171,15 +177,15 @@ def extract_claims(
         for start, end in passage.sentences:
             sentence = doc.char_span(start, end, alignment_mode="expand")
             if sentence is not None and text[start:end].strip():
-                sentences.append((position, start, end, list(sentence)))
+                sentences.append((position, start, end, list(sentence), passage.index in headline))
     drafts: list[_Draft] = []
     unattributed = []
-    for position, start, end, tokens in sentences:
+    for position, start, end, tokens, in_headline in sentences:
         found = _attributions(tokens, start, end, text, quotes, media)
         for draft in found:
             draft.paragraph = position
         drafts.extend(found)
-        if not found:
+        if not found and not in_headline:
             unattributed.append((position, start, end, tokens))
     attributed = sorted(drafts, key=lambda d: d.cue_at)
     for position, start, end, tokens in unattributed:
@@ -192,6 +198,7 @@ def extract_claims(
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
         hedges = draft.hedges + _hedges(doc, draft)
+        written = _written(draft)
         passage_index = next((p.index for p in passages if p.start <= draft.start < p.end), -1)
         claims.append(
             Claim(
@@ -211,6 +218,11 @@ def extract_claims(
                 narrated=draft.kind == "narration",
                 passage=passage_index,
                 hedges=tuple(Span(s, e, text[s:e]) for s, e in sorted(set(hedges))),
+                speaker_start=written.speaker.start if written.speaker else None,
+                speaker_end=written.speaker.end if written.speaker else None,
+                cue_start=written.cue_at if written.cue_end >= 0 else None,
+                cue_end=written.cue_end if written.cue_end >= 0 else None,
+                internal=written.internal,
             )
         )
     return link_contradictions(tuple(claims), doc)
@@ -293,7 +305,9 @@ def _cue_verb(
         start=start,
         end=end,
         cue=_phrase_text(cue, text),
-        cue_at=cue.idx,
+        cue_at=_cue_span(cue)[0],
+        cue_end=_cue_span(cue)[1],
+        internal=entry.internal,
         stance="denies" if negated else entry.stance,
         hedged_by_cue=entry.hedged or (passive and speaker is None),
         kind="attributed",
@@ -328,6 +342,7 @@ def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
         end=end,
         cue="according to",
         cue_at=according.idx,
+        cue_end=_end(to),
         stance="denies" if negated else "asserts",
         hedged_by_cue=False,
         kind="attributed",
@@ -783,6 +798,26 @@ def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
             if gloss:
                 end = max(end, _end(gloss[-1]))
     return end
+
+
+def _cue_span(verb: Token) -> tuple[int, int]:
+    """The cue as written: the verb with the auxiliaries, negation and adverbs just before it
+    ("has said", "did not say", "also said") and its particle ("pointed out")."""
+    first = last = verb
+    before = {c.i: c for c in verb.children if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i}
+    while first.i - 1 in before:
+        first = before[first.i - 1]
+    after = {c.i: c for c in verb.children if c.dep_ == "prt"}
+    while last.i + 1 in after:
+        last = after[last.i + 1]
+    return first.idx, _end(last)
+
+
+def _written(draft: _Draft) -> _Draft:
+    """The attribution whose speaker and cue are written: a quoted sentence's own source."""
+    while draft.kind == "quoted" and draft.source is not None and draft.source is not draft:
+        draft = draft.source
+    return draft
 
 
 def _phrase_text(verb: Token, text: str) -> str:
