@@ -51,11 +51,15 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from geo.actors import outlets, slug
@@ -90,6 +94,8 @@ HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears 
 COMMITMENT_AUX = frozenset({"will", "wo", "shall", "would", "'ll"})
 # Pronoun speakers resolve to the previous speaker; "I think ..." inside a quote is its speaker's.
 SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "i", "we"})
+# "I think", "we believe", "you know" inside a quotation belong to the quoted words.
+QUOTED_VOICES = frozenset({"i", "we", "you"})
 # "That explains why…", "This shows…": a demonstrative or relative subject is a fact, not a speaker.
 NOT_SPEAKERS = frozenset({"that", "this", "these", "those", "which", "what"})
 # Dependents left out of a speaker phrase: "An informed source in the LNA(, commanded by ...)".
@@ -111,9 +117,92 @@ class Cue:
     internal: bool = False  # a belief, wish or plan ("believe", "want"), not a statement
 
 
+# The learned cue table (``python -m geo claims train``): verbs that are attribution cues in
+# at least this share of their uses in the training corpus, seen as cues at least this often.
+LEARNED_CUES = "attribution_cues.csv"
+MIN_CUE_SHARE = 0.3
+MIN_CUE_COUNT = 3
+MIN_PARTICLE_COUNT = 5  # "call for", "point to": the preposition belongs to the cue
+# Cues that ascribe a belief, wish or plan rather than a statement (the map can show statements only).
+INTERNAL_STATES = frozenset(
+    {
+        *"believe think know feel want wish hope hop fear worry doubt suspect expect plan intend aim seek".split(),
+        *"prefer consider view regard see understand remember recognize realize assume envision contemplate".split(),
+        *"mull wonder favor like dislike love hate oppose support endorse back agree disagree decide".split(),
+    }
+)
+
+
+@lru_cache(maxsize=1)
+def learned_cues() -> dict[str, tuple[int, int]]:
+    """Cue lemma (or "lemma preposition") -> (uses as a cue, uses), from ``geo/data/attribution_cues.csv``."""
+    resource = files("geo") / "data" / LEARNED_CUES
+    if not resource.is_file():
+        return {}
+    lines = [line for line in resource.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return {row["cue"]: (int(row["cues"]), int(row["uses"])) for row in csv.DictReader(lines)}
+
+
+def _learned_particles() -> frozenset[tuple[str, str]]:
+    pairs = (key.split(" ") for key, (cues, _) in learned_cues().items() if " " in key and cues >= MIN_PARTICLE_COUNT)
+    return frozenset((verb, particle) for verb, particle in pairs)
+
+
 @lru_cache(maxsize=1)
 def cue_lexicon() -> dict[str, Cue]:
-    """Cue lemma -> Cue, from data/claim_cues.csv."""
+    """Cue lemma -> Cue: the curated ``data/claim_cues.csv`` (stance, hedging), then the learned verbs."""
+    lexicon = _curated_cues()
+    for lemma, (cues, uses) in learned_cues().items():
+        if " " in lemma or lemma in lexicon or cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
+            continue
+        lexicon[lemma] = Cue(lemma, "asserts", False, frozenset({"clause", "phrase"}), False)
+    return {lemma: replace(cue, internal=cue.internal or lemma in INTERNAL_STATES) for lemma, cue in lexicon.items()}
+
+
+def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Language) -> list[dict[str, Any]]:
+    """Count, over (text, cue fragments) pairs of a training corpus, how often each verb lemma
+    is (part of) an attribution cue and how often it is used at all, and how often a cue verb
+    takes the preposition right after it into the cue ("called for"). Rows for ``LEARNED_CUES``."""
+    cues: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
+    pairs: Counter[str] = Counter()
+    texts, fragments = zip(*articles, strict=True) if articles else ((), ())
+    with nlp.select_pipes(disable=[p for p in nlp.pipe_names if p in ("parser", "ner")]):
+        for doc, spans in zip(nlp.pipe(texts, batch_size=16), fragments, strict=True):
+            in_cue: set[int] = set()
+            for start, end in spans:
+                in_cue.update(t.i for t in doc.char_span(start, end, alignment_mode="expand") or ())
+            for token in doc:
+                if token.pos_ != "VERB":
+                    continue
+                lemma = token.lemma_.lower()
+                uses[lemma] += 1
+                if token.i in in_cue:
+                    cues[lemma] += 1
+                    following = token.nbor() if token.i + 1 < len(doc) else None
+                    if following is not None and following.i in in_cue and following.pos_ == "ADP":
+                        pairs[f"{lemma} {following.lower_}"] += 1
+    rows = [{"cue": lemma, "cues": n, "uses": uses[lemma]} for lemma, n in cues.items() if n >= MIN_CUE_COUNT]
+    rows += [
+        {"cue": pair, "cues": n, "uses": uses[pair.split()[0]]} for pair, n in pairs.items() if n >= MIN_PARTICLE_COUNT
+    ]
+    return sorted(rows, key=lambda row: (-row["cues"], row["cue"]))
+
+
+def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(f"# {provenance}\n")
+        handle.write("# cue: a verb lemma, or a lemma and the preposition the cue takes; cues: uses inside a\n")
+        handle.write("# gold cue span; uses: all uses of the lemma as a verb. Built by `python -m geo claims train`.\n")
+        writer = csv.DictWriter(handle, fieldnames=["cue", "cues", "uses"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    learned_cues.cache_clear()
+    cue_lexicon.cache_clear()
+    return path
+
+
+def _curated_cues() -> dict[str, Cue]:
     with (DATA / "claim_cues.csv").open(encoding="utf-8") as handle:
         return {
             row["cue"]: Cue(
@@ -269,8 +358,11 @@ def _cue_verb(
     speaker_token = _subject(cue, lo, hi)
     if speaker_token is not None and speaker_token.lower_ in NOT_SPEAKERS and speaker_token.pos_ in ("PRON", "DET"):
         return None
+    if speaker_token is not None and speaker_token.lower_ in QUOTED_VOICES and _inside(cue.idx, quotes):
+        return None  # "“I think it will pass,” she said": part of what she says, not a second claim
     via_token: Token | None = None
     content: list[Token] = []
+    particle: Token | None = None
     if "quote" in entry.takes:
         quoted = _quoted_as_saying(cue, lo, hi, consumed)
         if quoted is None:
@@ -281,6 +373,8 @@ def _cue_verb(
         head = _complement(cue, entry, lo, hi)
         if head is not None:
             content = _clip(head.subtree, lo, hi)
+        elif "phrase" in entry.takes and (phrase := _phrase_content(cue, lo, hi))[0]:
+            content, particle = phrase
         elif cue.dep_ == "parataxis" and lo <= cue.head.idx < hi:
             inside = {t.i for t in cue.subtree}
             content = [t for t in _clip(cue.head.subtree, lo, hi) if t.i not in inside]
@@ -306,7 +400,7 @@ def _cue_verb(
         end=end,
         cue=_phrase_text(cue, text),
         cue_at=_cue_span(cue)[0],
-        cue_end=_cue_span(cue)[1],
+        cue_end=_end(particle) if particle is not None else _cue_span(cue)[1],
         internal=entry.internal,
         stance="denies" if negated else entry.stance,
         hedged_by_cue=entry.hedged or (passive and speaker is None),
@@ -385,6 +479,26 @@ def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
     return None
 
 
+def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | None]:
+    """What a learned cue takes when it has no clause: its object with the predicate that follows
+    ("called the plan a disaster"), or the object of its learned preposition ("called for X").
+    Returns the content and the preposition, which then belongs to the cue."""
+    after = [c for c in cue.children if c.i > cue.i and lo <= c.idx < hi]
+    obj = next((c for c in after if c.dep_ == "dobj"), None)
+    if obj is not None:
+        parts = [obj, *(c for c in after if c.i > obj.i and c.dep_ in ("oprd", "xcomp", "ccomp"))]
+        return _clip((t for part in parts for t in part.subtree), lo, hi), None
+    wish = next((c for c in after if c.dep_ == "xcomp"), None)  # "plans to visit"
+    if wish is not None:
+        return _clip(wish.subtree, lo, hi), None
+    prep = next((c for c in after if c.dep_ == "prep" and c.i == cue.i + 1), None)
+    if prep is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
+        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        if pobj is not None:
+            return _clip(pobj.subtree, lo, hi), prep
+    return [], None
+
+
 def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[Token]:
     """The quotation just before ("“...,” he said") or just after ("said: “...”") the cue."""
     doc = cue.doc
@@ -458,6 +572,10 @@ def _unnest(found: list[_Draft]) -> list[_Draft]:
 
 
 # --- rule 2: quotations --------------------------------------------------------------------
+
+
+def _inside(offset: int, regions: list[tuple[int, int]]) -> bool:
+    return any(start < offset < end for start, end in regions)
 
 
 def _quote_regions(text: str, prose: Sequence[Passage]) -> list[tuple[int, int]]:

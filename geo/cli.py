@@ -58,10 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--processes", type=int, default=2, help="spaCy worker processes")
 
     claims = commands.add_parser("claims", help="attribution (who says what) on a corpus: parse, score")
-    claims.add_argument("action", choices=("parse", "eval"))
+    claims.add_argument("action", choices=("parse", "eval", "train"))
     claims.add_argument("--input", type=Path, help="parse: corpus in the shared attribution format (JSONL)")
     claims.add_argument("--output", type=Path, help="parse: predictions file to write")
-    claims.add_argument("--corpus", type=Path, help="eval: gold corpus (JSONL)")
+    claims.add_argument("--corpus", type=Path, help="eval, train: gold corpus (JSONL; train on a train split only)")
     claims.add_argument("--predictions", type=Path, default=None, help="eval: score this file instead of parsing")
     claims.add_argument("--limit", type=int, default=None, help="first N articles only")
     claims.add_argument("--json", action="store_true", help="eval: print the scores as JSON")
@@ -217,6 +217,8 @@ def _claims(args: argparse.Namespace) -> int:
 
         return predict_attributions(load_attribution_corpus(corpus, args.limit), Pipeline.load())
 
+    if args.action == "train":
+        return _claims_train(args)
     if args.action == "parse":
         if args.input is None or args.output is None:
             raise InputError("claims parse needs --input CORPUS.jsonl and --output PRED.jsonl.")
@@ -240,6 +242,33 @@ def _claims(args: argparse.Namespace) -> int:
         predictions = {row["id"]: row["claims"] for row in predict(args.corpus)}
     report = score_attributions(articles, predictions)
     print(json.dumps(report.to_dict(), indent=1) if args.json else report.format())
+    return 0
+
+
+def _claims_train(args: argparse.Namespace) -> int:
+    """Learn the cue table from a training corpus into geo/data (a count model: no weights)."""
+    from importlib.resources import files
+
+    from geo.claims import LEARNED_CUES, learn_cues, write_learned_cues
+    from geo.errors import InputError
+    from geo.pipeline import load_model
+    from geo.score_claims import load_attribution_corpus
+
+    if args.corpus is None:
+        raise InputError("claims train needs --corpus TRAIN.jsonl (a training split, never dev or test).")
+    articles = load_attribution_corpus(args.corpus, args.limit)
+    pairs = [(a["text"], [f for at in a["attributions"] for f in at.get("cue") or ()]) for a in articles]
+    config = settings_module.load()
+    nlp = load_model(config.spacy_model)
+    rows = learn_cues(pairs, nlp)
+    target = args.output or Path(str(files("geo") / "data" / LEARNED_CUES))
+    splits = sorted({str(a.get("split")) for a in articles})
+    provenance = (
+        f"Learned from {args.corpus.name} ({len(articles)} articles, split {', '.join(splits)}; "
+        f"PolNeAR v1.0.0, Newell, Margolin & Ruths, LREC 2018) with spaCy {nlp.meta['lang']}_{nlp.meta['name']} "
+        f"{nlp.meta['version']}."
+    )
+    print(write_learned_cues(rows, target, provenance))
     return 0
 
 

@@ -453,11 +453,21 @@ def load_claim_predictions(path: Path) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def claim_predictions(claims: Iterable[Claim]) -> list[dict[str, Any]]:
-    """An article's attributed claims in the shared predictions format (narration is no attribution)."""
-    rows = []
-    for claim in claims:
-        if claim.narrated:
+def claim_predictions(claims: Iterable[Claim], text: str) -> list[dict[str, Any]]:
+    """An article's attributed claims in the shared predictions format (narration is no attribution).
+
+    A quotation's sentences are one attribution in the corpus: claims written with the same cue
+    and the same paragraph are merged into one content span."""
+    rows: list[dict[str, Any]] = []
+    for claim in sorted((c for c in claims if not c.narrated), key=lambda c: c.start):
+        previous = rows[-1] if rows else None
+        if (
+            previous is not None
+            and claim.cue_start is not None
+            and previous.get("cue_start") == claim.cue_start
+            and "\n" not in text[min(previous["end"], claim.start) : max(previous["end"], claim.start)]
+        ):
+            previous["end"] = max(previous["end"], claim.end)
             continue
         row: dict[str, Any] = {"start": claim.start, "end": claim.end}
         if claim.speaker_start is not None:
@@ -472,7 +482,7 @@ def predict_attributions(articles: Iterable[dict[str, Any]], pipeline: Pipeline)
     """One predictions line per article, its ``text`` analysed exactly as given (offsets line up)."""
     for article in articles:
         analysis = pipeline.analyze(RawDocument(article["text"]))
-        yield {"id": article["id"], "claims": claim_predictions(analysis.claims)}
+        yield {"id": article["id"], "claims": claim_predictions(analysis.claims, article["text"])}
 
 
 def main(argv: list[str] | None = None) -> int:

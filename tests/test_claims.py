@@ -167,3 +167,47 @@ def test_a_demonstrative_subject_is_no_speaker(claims_of):
     assert not [c for c in claims_of(text) if c.speaker.lower() == "that"]
     mayor = only(claims_of("The mayor explains that the new bridge will open in Dallas next year."))
     assert mayor.speaker == "The mayor"
+
+
+def _at(text: str, start: int | None, end: int | None) -> str | None:
+    return None if start is None or end is None else text[start:end]
+
+
+def test_claims_keep_where_speaker_and_cue_are_written(pipeline):
+    body = "The governor has said that the dam is safe."
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    claim = only(analysis.claims)
+    text = analysis.article.text
+    assert _at(text, claim.speaker_start, claim.speaker_end) == "The governor"
+    assert _at(text, claim.cue_start, claim.cue_end) == "has said"
+    exported = to_dict(analysis)["claims"][0]
+    assert (exported["speaker_start"], exported["cue_end"]) == (claim.speaker_start, claim.cue_end)
+
+
+def test_a_pronoun_speaker_is_written_as_a_pronoun_and_resolved_to_the_earlier_one(pipeline):
+    body = "The mayor said the bridge would reopen.\n\nShe added that the tolls would stay."
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    second = analysis.claims[-1]
+    assert _at(analysis.article.text, second.speaker_start, second.speaker_end) == "She"
+    assert second.speaker == "The mayor"
+
+
+def test_learned_cues_widen_the_verbs_beyond_the_curated_list():
+    lexicon = cue_lexicon()
+    assert {"say", "deny"} <= lexicon.keys()
+    assert lexicon["deny"].stance == "denies"  # the curated row wins over a learned one
+    assert len(lexicon) > 100  # the learned table (geo/data/attribution_cues.csv) is read
+    assert lexicon["want"].internal and not lexicon["say"].internal
+
+
+def test_a_learned_cue_takes_an_object_and_a_plan_is_an_internal_state(claims_of):
+    blame = only(claims_of("The senator blamed the governor for the floods."))
+    assert blame.speaker == "The senator" and "governor" in blame.text
+    plan = only(claims_of("The company plans to open a factory in Ohio."))
+    assert plan.internal and plan.text.startswith("to open")
+
+
+def test_first_person_cue_inside_a_quote_is_part_of_the_quote(claims_of):
+    claim = only(claims_of("“I think the vote will pass,” the senator said."))
+    assert claim.speaker == "the senator"
+    assert "think" in claim.text
