@@ -225,6 +225,7 @@ class _Who:
     head_start: int
     head_end: int
     pronoun: bool
+    written: tuple[int, int] | None = None  # the whole phrase, appositions included (provenance)
 
 
 @dataclass(slots=True)
@@ -307,8 +308,8 @@ def extract_claims(
                 narrated=draft.kind == "narration",
                 passage=passage_index,
                 hedges=tuple(Span(s, e, text[s:e]) for s, e in sorted(set(hedges))),
-                speaker_start=written.speaker.start if written.speaker else None,
-                speaker_end=written.speaker.end if written.speaker else None,
+                speaker_start=_phrase(written.speaker)[0],
+                speaker_end=_phrase(written.speaker)[1],
                 cue_start=written.cue_at if written.cue_end >= 0 else None,
                 cue_end=written.cue_end if written.cue_end >= 0 else None,
                 internal=written.internal,
@@ -744,7 +745,22 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
         token.idx,
         _end(token),
         pronoun=token.lower_ in SPEAKER_PRONOUNS and token.pos_ == "PRON",
+        written=_written_phrase(token, lo, hi, cue),
     )
+
+
+def _written_phrase(token: Token, lo: int, hi: int, cue: Token | None) -> tuple[int, int]:
+    """The speaker phrase as the article writes it, appositions and clauses included
+    ("Jane Roe, a senator from Ohio,"), without the cue should the parse hang it there."""
+    skipped = {t.i for t in cue.subtree} if cue is not None and cue in token.subtree else set()
+    kept = {t.i for t in _clip(token.subtree, lo, hi) if t.i not in skipped}
+    first = last = token.i
+    while first - 1 in kept:
+        first -= 1
+    while last + 1 in kept:
+        last += 1
+    span = _strip(list(token.doc[first : last + 1])) or [token]
+    return span[0].idx, _end(span[-1])
 
 
 # --- rules 5-7: stance, hedges, places and actors ------------------------------------------
@@ -929,6 +945,12 @@ def _cue_span(verb: Token) -> tuple[int, int]:
     while last.i + 1 in after:
         last = after[last.i + 1]
     return first.idx, _end(last)
+
+
+def _phrase(who: _Who | None) -> tuple[int | None, int | None]:
+    if who is None:
+        return None, None
+    return who.written or (who.start, who.end)
 
 
 def _written(draft: _Draft) -> _Draft:

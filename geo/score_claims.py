@@ -224,6 +224,7 @@ PARTS = ("content", "source", "cue")
 _PRED_KEYS = {"content": ("start", "end"), "source": ("speaker_start", "speaker_end"), "cue": ("cue_start", "cue_end")}
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _COMPLEMENTISERS = frozenset({"that", "whether", "if"})
+_COMPLEMENTISER_BEFORE = re.compile(r"\b(that|whether|if)\s+$", re.IGNORECASE)
 Fragments = list[tuple[int, int]]
 
 
@@ -457,7 +458,8 @@ def claim_predictions(claims: Iterable[Claim], text: str) -> list[dict[str, Any]
     """An article's attributed claims in the shared predictions format (narration is no attribution).
 
     A quotation's sentences are one attribution in the corpus: claims written with the same cue
-    and the same paragraph are merged into one content span."""
+    and the same paragraph are merged into one content span. The corpus keeps a complementiser
+    ("that ...", "whether ...") in the content, which a claim's text leaves out: it is put back."""
     rows: list[dict[str, Any]] = []
     for claim in sorted((c for c in claims if not c.narrated), key=lambda c: c.start):
         previous = rows[-1] if rows else None
@@ -469,7 +471,9 @@ def claim_predictions(claims: Iterable[Claim], text: str) -> list[dict[str, Any]
         ):
             previous["end"] = max(previous["end"], claim.end)
             continue
-        row: dict[str, Any] = {"start": claim.start, "end": claim.end}
+        before = max(0, claim.start - 12)
+        opening = _COMPLEMENTISER_BEFORE.search(text[before : claim.start])
+        row: dict[str, Any] = {"start": before + opening.start(1) if opening else claim.start, "end": claim.end}
         if claim.speaker_start is not None:
             row.update(speaker_start=claim.speaker_start, speaker_end=claim.speaker_end)
         if claim.cue_start is not None:
