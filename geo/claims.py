@@ -268,10 +268,11 @@ def extract_claims(
             sentence = doc.char_span(start, end, alignment_mode="expand")
             if sentence is not None and text[start:end].strip():
                 sentences.append((position, start, end, list(sentence), passage.index in headline))
+    places = [(r.mention.start, r.mention.end) for r in resolutions]
     drafts: list[_Draft] = []
     unattributed = []
     for position, start, end, tokens, in_headline in sentences:
-        found = _attributions(tokens, start, end, text, quotes, media)
+        found = [d for d in _attributions(tokens, start, end, text, quotes, media) if not _dateline(d, places)]
         for draft in found:
             draft.paragraph = position
         drafts.extend(found)
@@ -343,7 +344,48 @@ def _attributions(
             continue
         if draft is not None:
             found.append(draft)
+    if not found and (colon := _colon_quote(tokens, lo, hi)) is not None:
+        found.append(colon)
     return _unnest(found)
+
+
+def _dateline(draft: _Draft, places: list[tuple[int, int]]) -> bool:
+    """ "BERLIN: ...": a colon after a place name opens a dateline, not a quote."""
+    who = draft.speaker
+    return draft.cue == ":" and who is not None and any(s <= who.start and who.end <= e for s, e in places)
+
+
+COLON_SPEAKER_MAX = 6  # "Sen. Jane Roe: ..." - a longer opening is a sentence, not a speaker
+
+
+def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
+    """ "Graham: The plan will fail" (headlines, lists of reactions): a short name, a colon,
+    then what they say. The colon is the cue. A dateline ("WASHINGTON: ...") is no speaker."""
+    words = [t for t in tokens if not t.is_space]
+    at = next((k for k, t in enumerate(words[: COLON_SPEAKER_MAX + 1]) if t.text == ":"), None)
+    if not at:
+        return None
+    who, rest = words[:at], _strip(words[at + 1 :])
+    if not rest or any(t.pos_ in ("VERB", "AUX") for t in who) or not any(t.pos_ in ("PROPN", "NOUN") for t in who):
+        return None
+    if all(t.ent_type_ in ("GPE", "LOC", "DATE", "TIME") for t in who if not t.is_punct):
+        return None
+    colon = words[at]
+    start, end = rest[0].idx, _end(rest[-1])
+    negated = _negated(rest, start, end)
+    head = max(who, key=lambda t: t.pos_ == "PROPN")
+    return _Draft(
+        start=start,
+        end=end,
+        cue=":",
+        cue_at=colon.idx,
+        cue_end=_end(colon),
+        stance="denies" if negated else "asserts",
+        hedged_by_cue=False,
+        kind="attributed",
+        speaker=_Who(who[0].idx, _end(who[-1]), head.idx, _end(head), pronoun=False),
+        negated=negated,
+    )
 
 
 def _cue_verb(

@@ -211,3 +211,10 @@ def test_first_person_cue_inside_a_quote_is_part_of_the_quote(claims_of):
     claim = only(claims_of("“I think the vote will pass,” the senator said."))
     assert claim.speaker == "the senator"
     assert "think" in claim.text
+
+
+def test_a_name_and_a_colon_make_a_quote_but_a_dateline_does_not(claims_of):
+    claims = claims_of("The talks went well.", title="Senator Roe: The new tax plan will fail")
+    claim = only([c for c in claims if not c.narrated])
+    assert claim.speaker == "Senator Roe" and claim.text == "The new tax plan will fail"
+    assert [c for c in claims_of("BERLIN: The talks resumed on Monday.") if not c.narrated] == []
