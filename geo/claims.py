@@ -599,19 +599,26 @@ def _via(cue: Token, media: list[tuple[int, int]], start: int, end: int, speaker
 
 
 def _unnest(found: list[_Draft]) -> list[_Draft]:
-    """An attribution inside another's content is the claim; the outer speaker relays it."""
-    kept = []
+    """An attribution inside another's content: when the inner speaker is named ("Reuters
+    reported that officials said Z") it is the claim and the outer speaker relays it; when it
+    is a pronoun or unnamed ("she said she believes Z") the outer claim holds it, and takes its
+    denial or hedge."""
+    absorbed: set[int] = set()
     for outer in found:
-        inner = [d for d in found if d is not outer and outer.start <= d.cue_at < outer.end]
-        if not inner:
-            kept.append(outer)
-            continue
-        for d in inner:
+        for d in found:
+            if d is outer or not outer.start <= d.cue_at < outer.end or id(outer) in absorbed:
+                continue
             if d.speaker is None or d.speaker.pronoun:
-                d.speaker, d.via = outer.speaker, d.via or outer.via
-            elif d.via is None:
-                d.via = outer.speaker
-    return kept
+                absorbed.add(id(d))
+                if d.stance == "denies":
+                    outer.stance = "denies"
+                outer.hedged_by_cue = outer.hedged_by_cue or d.hedged_by_cue
+                outer.hedges.extend(d.hedges)
+            else:
+                absorbed.add(id(outer))
+                if d.via is None:
+                    d.via = outer.speaker
+    return [d for d in found if id(d) not in absorbed]
 
 
 # --- rule 2: quotations --------------------------------------------------------------------

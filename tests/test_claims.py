@@ -218,3 +218,11 @@ def test_a_name_and_a_colon_make_a_quote_but_a_dateline_does_not(claims_of):
     claim = only([c for c in claims if not c.narrated])
     assert claim.speaker == "Senator Roe" and claim.text == "The new tax plan will fail"
     assert [c for c in claims_of("BERLIN: The talks resumed on Monday.") if not c.narrated] == []
+
+
+def test_a_pronoun_attribution_inside_another_is_part_of_it_and_passes_on_its_denial(claims_of):
+    claim = only(claims_of("The minister said she denied that the army had entered the town."))
+    assert claim.speaker == "The minister" and claim.stance == "denies"
+    assert claim.text.startswith("she denied")
+    relayed = only(claims_of("Reuters reported that officials said the bridge was closed."))
+    assert relayed.speaker == "officials" and relayed.via == "reuters"
