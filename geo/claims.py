@@ -399,6 +399,10 @@ def _cue_verb(
     consumed: set[int],
 ) -> _Draft | None:
     speaker_token = _subject(cue, lo, hi)
+    relative: Token | None = None
+    if speaker_token is not None and speaker_token.tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
+        # "the senator, who warned that ...": the noun the clause hangs on speaks; "who" is written
+        relative, speaker_token = speaker_token, cue.head
     if speaker_token is not None and speaker_token.lower_ in NOT_SPEAKERS and speaker_token.pos_ in ("PRON", "DET"):
         return None
     if speaker_token is not None and speaker_token.lower_ in QUOTED_VOICES and _inside(cue.idx, quotes):
@@ -406,10 +410,8 @@ def _cue_verb(
     via_token: Token | None = None
     content: list[Token] = []
     particle: Token | None = None
-    if "quote" in entry.takes:
-        quoted = _quoted_as_saying(cue, lo, hi, consumed)
-        if quoted is None:
-            return None
+    quoted = _quoted_as_saying(cue, lo, hi, consumed) if "quote" in entry.takes else None
+    if quoted is not None:
         source_token, content = quoted
         speaker_token, via_token = source_token, speaker_token
     else:
@@ -423,6 +425,8 @@ def _cue_verb(
             content = [t for t in _clip(cue.head.subtree, lo, hi) if t.i not in inside]
         else:
             content = _adjacent_quote(cue, lo, hi, quotes)
+        if not _strip(content) and entry.takes & {"object", "phrase", "quote"}:  # "cited the polls"
+            content, particle = _phrase_content(cue, lo, hi)
         for child in cue.children:
             if child.dep_ == "advcl" and child.lemma_.lower() in ("cite", "quote"):
                 cited = next((c for c in child.children if c.dep_ in ("dobj", "pobj")), None)
@@ -435,6 +439,8 @@ def _cue_verb(
     end = _gloss_end(cue, end, lo, hi)
     passive = any(c.dep_ == "auxpass" for c in cue.children)
     speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and not passive else None
+    if speaker is not None and relative is not None:
+        speaker = replace(speaker, written=(relative.idx, _end(relative)))
     via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
     negated = entry.stance == "asserts" and _negated(content, start, end)
     hedges = [(c.idx, _end(c)) for c in cue.children if c.dep_ == "advmod" and c.lower_ in HEDGE_WORDS]
@@ -566,7 +572,9 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
                 return _sentence_opening_subject(cue, lo)
             if child.dep_ == "agent":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
-        verb = verb.head if verb.dep_ in ("conj", "xcomp") and verb.head != verb else None
+        # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
+        borrows = verb.dep_ in ("conj", "xcomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
+        verb = verb.head if borrows and verb.head != verb else None
     if cue.dep_ == "acl" and cue.tag_ == "VBD" and lo <= cue.head.idx < hi:
         # "A source in the army, commanded by X, denied that ...": the small model hangs the
         # finite cue under the noun as a modifier; that noun is who speaks.

@@ -226,3 +226,17 @@ def test_a_pronoun_attribution_inside_another_is_part_of_it_and_passes_on_its_de
     assert claim.text.startswith("she denied")
     relayed = only(claims_of("Reuters reported that officials said the bridge was closed."))
     assert relayed.speaker == "officials" and relayed.via == "reuters"
+
+
+def test_a_relative_clause_cue_is_spoken_by_its_noun_and_written_as_the_pronoun(pipeline):
+    body = "The report was praised by the senator, who warned that the levees would fail."
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    claim = next(c for c in analysis.claims if c.cue == "warned")
+    assert claim.speaker == "the senator"
+    assert _at(analysis.article.text, claim.speaker_start, claim.speaker_end) == "who"
+
+
+def test_a_participle_cue_borrows_the_subject_of_its_verb(claims_of):
+    said = claims_of("The mayor resigned on Monday, saying that the council had failed.")
+    claims = [c for c in said if not c.narrated]
+    assert [(c.speaker, c.text) for c in claims] == [("The mayor", "the council had failed")]
