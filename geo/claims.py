@@ -86,10 +86,23 @@ HEDGE_WORDS = frozenset(
         "supposedly",
         "seemingly",
         "unconfirmed",
+        "alleged",
+        "suspected",
+        "purported",
         "rumoured",
         "rumored",
     }
 )
+# Predicates that call a report untrue: "called the reports baseless", "the claims are false".
+UNTRUE = frozenset(
+    {
+        *"baseless groundless unfounded false untrue fake fabricated fabrication lie lies nonsense absurd".split(),
+        *"ridiculous rubbish fiction hoax misleading inaccurate incorrect wrong propaganda speculation".split(),
+        *"disinformation misinformation slander smear".split(),
+    }
+)
+# Cues that say what something is: with an untrue predicate they deny it.
+DESCRIBING_CUES = frozenset({"call", "describe", "dismiss", "label", "brand", "term", "denounce", "characterize"})
 HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears to be"
 COMMITMENT_AUX = frozenset({"will", "wo", "shall", "would", "'ll"})
 # Pronoun speakers resolve to the previous speaker; "I think ..." inside a quote is its speaker's.
@@ -427,6 +440,8 @@ def _cue_verb(
             content = _adjacent_quote(cue, lo, hi, quotes)
         if not _strip(content) and entry.takes & {"object", "phrase", "quote"}:  # "cited the polls"
             content, particle = _phrase_content(cue, lo, hi)
+        if not _strip(content):
+            content = _raised(cue, lo, hi)
         for child in cue.children:
             if child.dep_ == "advcl" and child.lemma_.lower() in ("cite", "quote"):
                 cited = next((c for c in child.children if c.dep_ in ("dobj", "pobj")), None)
@@ -442,7 +457,9 @@ def _cue_verb(
     if speaker is not None and relative is not None:
         speaker = replace(speaker, written=(relative.idx, _end(relative)))
     via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
-    negated = entry.stance == "asserts" and _negated(content, start, end)
+    negated = entry.stance == "asserts" and (_negated(content, start, end) or _called_untrue(cue) is not None)
+    if entry.stance == "denies" and any(c.dep_ == "neg" for c in cue.children):
+        negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
     hedges = [(c.idx, _end(c)) for c in cue.children if c.dep_ == "advmod" and c.lower_ in HEDGE_WORDS]
     return _Draft(
         start=start,
@@ -526,6 +543,20 @@ def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
             if child.dep_ == dep and lo <= child.idx < hi:
                 return child
     return None
+
+
+def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
+    """ "The convoy is believed to have crossed": a passive cue with an infinitive says, hedged and
+    with no speaker, that its subject did so; the content runs from the subject to the infinitive's end."""
+    if not any(c.dep_ == "auxpass" for c in cue.children):
+        return []
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    wish = next((c for c in cue.children if c.dep_ == "xcomp"), None)
+    if subject is None or wish is None:
+        return []
+    inside = {t.i for t in subject.subtree} | {t.i for t in wish.subtree}
+    first, last = min(inside), max(inside)
+    return _clip((t for t in cue.doc[first : last + 1] if t.i in inside), lo, hi)
 
 
 def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | None]:
@@ -824,11 +855,16 @@ def _written_phrase(token: Token, lo: int, hi: int, cue: Token | None) -> tuple[
 
 
 def _negated(content: list[Token], start: int, end: int) -> bool:
-    """Is the content's main verb negated ("don't include", "never had")? A first-person
-    or future commitment ("we will not leave") is a pledge, not a denial."""
+    """Is the content's main verb negated ("don't include", "never had"), does it deny a
+    thing exists ("there is no base", "has no plans to"), or call something untrue ("the
+    reports are false")? A first-person or future commitment ("we will not leave") is a
+    pledge, not a denial."""
     heads = [t for t in content if not start <= t.head.idx < end or t.head == t]
     for head in heads:
         children = list(head.children)
+        committed = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children)
+        if (_says_untrue(head) or _nothing_of(head)) and not committed:
+            return True
         if not any(c.dep_ == "neg" for c in children):
             continue
         pledge = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children) or any(
@@ -837,6 +873,44 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
         if not pledge:
             return True
     return False
+
+
+def _says_untrue(verb: Token) -> bool:
+    """ "The reports are baseless", "the claim is not true": a copula whose predicate says untrue."""
+    if verb.lemma_ not in ("be", "remain", "prove"):
+        return False
+    for child in verb.children:
+        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in UNTRUE:
+            return True
+        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in ("true", "accurate", "correct"):
+            return any(c.dep_ == "neg" for c in verb.children)
+    return False
+
+
+def _nothing_of(verb: Token) -> bool:
+    """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and (
+            child.lower_ in ("nothing", "none") or any(d.dep_ == "det" and d.lower_ == "no" for d in child.children)
+        ):
+            return True
+    return False
+
+
+def _called_untrue(cue: Token) -> Token | None:
+    """ "called the reports baseless", "dismissed them as lies", "described it as false": the thing
+    called untrue, which the cue then denies."""
+    if cue.lemma_.lower() not in DESCRIBING_CUES:
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    for child in cue.children:
+        said = [child] if child.dep_ in ("oprd", "ccomp", "xcomp", "acomp") else []
+        if child.dep_ == "prep" and child.lower_ == "as":
+            said = [c for c in child.children if c.dep_ in ("pobj", "amod", "acomp")]
+        for word in said:
+            if word.lemma_.lower() in UNTRUE or any(t.lemma_.lower() in UNTRUE for t in word.subtree):
+                return obj or word
+    return None
 
 
 def _hedges(doc: Doc, draft: _Draft) -> list[tuple[int, int]]:

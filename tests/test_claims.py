@@ -240,3 +240,29 @@ def test_a_participle_cue_borrows_the_subject_of_its_verb(claims_of):
     said = claims_of("The mayor resigned on Monday, saying that the council had failed.")
     claims = [c for c in said if not c.narrated]
     assert [(c.speaker, c.text) for c in claims] == [("The mayor", "the council had failed")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministry called the reports of a naval base baseless.",
+        "The spokesman said the reports of a naval base were false.",
+        "The embassy said there is no naval base in the port.",
+        "The government said it has no plans to open a naval base.",
+        "The spokesman said the reports of a naval base are not true.",
+    ],
+)
+def test_denials_in_the_forms_a_newsroom_writes_them(claims_of, sentence):
+    claim = only([c for c in claims_of(sentence) if not c.narrated])
+    assert claim.stance == "denies", claim
+
+
+def test_a_negated_denial_cue_does_not_deny(claims_of):
+    claim = only(claims_of("The ministry did not deny that troops had arrived."))
+    assert claim.stance == "asserts"
+
+
+def test_a_passive_belief_is_a_hedged_claim_without_speaker(claims_of):
+    claim = only([c for c in claims_of("The convoy is believed to have crossed the border.") if not c.narrated])
+    assert claim.hedged and claim.speaker == "unnamed"
+    assert claim.text.startswith("The convoy") and claim.text.endswith("border")
