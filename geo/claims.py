@@ -107,6 +107,20 @@ HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears 
 COMMITMENT_AUX = frozenset({"will", "wo", "shall", "would", "'ll"})
 # Pronoun speakers resolve to the previous speaker; "I think ..." inside a quote is its speaker's.
 SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "i", "we"})
+# Role words a definite speaker ("the president", "the ministry") is linked through to a named actor.
+ROLES: dict[str, str] = {
+    **dict.fromkeys(
+        "president premier minister spokesman spokeswoman spokesperson senator governor mayor chancellor general "
+        "commander ambassador envoy secretary candidate nominee chairman chairwoman chair director king queen "
+        "prince emir marshal leader congressman congresswoman representative".split(),
+        "person",
+    ),
+    **dict.fromkeys(
+        "ministry government company army military agency department party campaign committee council court "
+        "embassy office police commission foundation administration group movement union bank firm".split(),
+        "body",
+    ),
+}
 # "I think", "we believe", "you know" inside a quotation belong to the quoted words.
 QUOTED_VOICES = frozenset({"i", "we", "you"})
 # "That explains why…", "This shows…": a demonstrative or relative subject is a fact, not a speaker.
@@ -327,6 +341,7 @@ def extract_claims(
                 cue_start=written.cue_at if written.cue_end >= 0 else None,
                 cue_end=written.cue_end if written.cue_end >= 0 else None,
                 internal=written.internal,
+                speaker_chain=tuple(Span(s, e, text[s:e]) for s, e in resolver.chain(draft)),
             )
         )
     return link_contradictions(tuple(claims), doc)
@@ -762,6 +777,12 @@ class _Resolver:
         self.text = text
         self.narrator = narrator
         self.mentions = sorted((m.start, m.end, a.id) for a in actors for m in a.mentions)
+        self.types = {a.id: a.type for a in actors}
+        self.names = {a.id: a.name for a in actors}
+        self.chains: dict[int, list[tuple[int, int]]] = {}  # id(draft) -> spans from written speaker to entity
+
+    def chain(self, draft: _Draft) -> list[tuple[int, int]]:
+        return self.chains.get(id(_written(draft)), [])
 
     def resolve(self, draft: _Draft, drafts: list[_Draft]) -> tuple[str, str, str | None, str | None]:
         if draft.resolved is not None:
@@ -773,28 +794,78 @@ class _Resolver:
             speaker, speaker_text, actor, via = self.resolve(draft.source, drafts)
             draft.resolved = (speaker, speaker_text, actor, via)
         else:
-            previous = self._previous(draft, drafts)
+            earlier = self._earlier(draft, drafts)
+            previous = self.resolve(earlier, drafts) if earlier is not None else None
             via = self._name(draft.via, previous)
-            if draft.speaker is None:
+            who = draft.speaker
+            chain = [_phrase(who)] if who is not None else []
+            if who is None:
                 speaker, actor = "unnamed", None
                 speaker_text = ""
-            elif draft.speaker.pronoun and previous is not None:
+            elif who.pronoun and (named := self._antecedent(who, draft, earlier)) is not None:
+                actor, mention = named
+                speaker = actor
+                speaker_text = self.text[who.start : who.end]
+                chain.append(mention)
+            elif who.pronoun and previous is not None and earlier is not None:
                 speaker, _, actor, inherited_via = previous
                 via = via or inherited_via
-                speaker_text = self.text[draft.speaker.start : draft.speaker.end]
+                speaker_text = self.text[who.start : who.end]
+                chain.extend(self.chains.get(id(earlier), []))
             else:
-                speaker_text = self.text[draft.speaker.start : draft.speaker.end]
-                actor = self._actor(draft.speaker)
+                speaker_text = self.text[who.start : who.end]
+                actor = self._actor(who)
+                if actor is None and (role := self._role(who)) is not None:
+                    actor, mention = role
+                    chain.append(mention)
                 speaker = actor or speaker_text
+            self.chains[id(draft)] = [(s, e) for s, e in chain if s is not None and e is not None]
             if via == speaker:
                 via = None
             draft.resolved = (speaker, speaker_text, actor, via)
         return draft.resolved
 
-    def _previous(self, draft: _Draft, drafts: list[_Draft]) -> tuple[str, str, str | None, str | None] | None:
+    def _earlier(self, draft: _Draft, drafts: list[_Draft]) -> _Draft | None:
         earlier = [d for d in drafts if d.kind == "attributed" and d.cue_at < draft.cue_at and d is not draft]
         earlier = [d for d in earlier if d.start < draft.start or d.cue_at < draft.start]
-        return self.resolve(earlier[-1], drafts) if earlier else None
+        return earlier[-1] if earlier else None
+
+    def _antecedent(self, who: _Who, draft: _Draft, earlier: _Draft | None) -> tuple[str, tuple[int, int]] | None:
+        """A pronoun whose last speaker is paragraphs away ("... Trump arrived. He said ...") is the
+        person (he, she) or body (it) named last before it, within the paragraph and the one before."""
+        if earlier is not None and earlier.paragraph >= draft.paragraph - 1:
+            return None  # the speaker just quoted goes on speaking
+        word = self.text[who.start : who.end].lower()
+        wanted = {"he": ("person",), "she": ("person",)}.get(word) or (
+            ("organisation", "state", "media", "armed force", "armed group") if word == "it" else None
+        )
+        if wanted is None:
+            return None
+        window = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, who.start)))
+        for start, end, actor_id in reversed(self.mentions):
+            if window < start and end <= who.start and self.types.get(actor_id) in wanted:
+                return actor_id, (start, end)
+        return None
+
+    def _role(self, who: _Who) -> tuple[str, tuple[int, int]] | None:
+        """ "the president", "the ministry", "the spokesman": the actor the article named with that
+        title ("President Erdogan", "Erdogan, the president") or that name ("the Defence Ministry")."""
+        phrase = self.text[who.start : who.end]
+        role = self.text[who.head_start : who.head_end].lower()
+        if not re.match(r"(?i)the\b", phrase) or role not in ROLES:
+            return None
+        person = ROLES[role] == "person"
+        word = re.compile(rf"(?i)\b{re.escape(role)}\b")
+        for start, end, actor_id in reversed(self.mentions):
+            if end > who.start or (self.types.get(actor_id) == "person") != person:
+                continue
+            if person:  # the title next to the name: "President X", "X, the company's spokesman"
+                around = self.text[max(0, start - 40) : start] + " " + self.text[end : end + 60]
+            else:  # the role in the body's name: "the Defence Ministry"
+                around = self.names.get(actor_id, "") + " " + self.text[start:end]
+            if word.search(around):
+                return actor_id, (start, end)
+        return None
 
     def _name(self, who: _Who | None, previous: tuple[str, str, str | None, str | None] | None) -> str | None:
         if who is None:

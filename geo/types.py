@@ -153,6 +153,8 @@ class Claim:
     a role; for a quote that continues, those of the attribution it continues);
     None when the text has none (narration, a passive cue). ``internal`` marks a
     belief, wish or plan ("believes", "wants") rather than a statement.
+    ``speaker_chain`` is how the speaker was resolved: the speaker as written, then
+    each reference it was linked through ("he" -> "the president" -> "President X").
     """
 
     id: str
@@ -177,6 +179,7 @@ class Claim:
     cue_start: int | None = None
     cue_end: int | None = None
     internal: bool = False
+    speaker_chain: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -266,3 +266,26 @@ def test_a_passive_belief_is_a_hedged_claim_without_speaker(claims_of):
     claim = only([c for c in claims_of("The convoy is believed to have crossed the border.") if not c.narrated])
     assert claim.hedged and claim.speaker == "unnamed"
     assert claim.text.startswith("The convoy") and claim.text.endswith("border")
+
+
+def test_a_role_is_linked_to_the_person_the_article_named_with_that_title(pipeline):
+    body = (
+        "President Maria Lopez visited the flooded valley on Monday.\n\n"
+        "The president said that the dams would be rebuilt."
+    )
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    claim = next(c for c in analysis.claims if not c.narrated)
+    assert claim.speaker_actor is not None and "lopez" in claim.speaker_actor
+    assert [s.text for s in claim.speaker_chain] == ["The president", "Maria Lopez"]
+
+
+def test_a_pronoun_far_from_the_last_speaker_is_the_person_named_last(pipeline):
+    body = (
+        "The mayor said the roads were open.\n\n"
+        "The storm moved north on Tuesday.\n\n"
+        "John Okafor toured the harbour. He said that the piers had held."
+    )
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    claim = next(c for c in analysis.claims if c.text == "the piers had held")
+    assert claim.speaker_actor is not None and "okafor" in claim.speaker_actor
+    assert [s.text for s in claim.speaker_chain] == ["He", "John Okafor"]
