@@ -150,6 +150,7 @@ LEARNED_CUES = "attribution_cues.csv"
 MIN_CUE_SHARE = 0.3
 MIN_CUE_COUNT = 3
 MIN_PARTICLE_COUNT = 5  # "call for", "point to": the preposition belongs to the cue
+MIN_FRAME_USES = 5  # a verb's share in one frame counts once it has been seen this often
 # Cues that ascribe a belief, wish or plan rather than a statement (the map can show statements only).
 INTERNAL_STATES = frozenset(
     {
@@ -175,12 +176,17 @@ def _learned_particles() -> frozenset[tuple[str, str]]:
     return frozenset((verb, particle) for verb, particle in pairs)
 
 
-@lru_cache(maxsize=1)
-def cue_lexicon() -> dict[str, Cue]:
-    """Cue lemma -> Cue: the curated ``data/claim_cues.csv`` (stance, hedging), then the learned verbs."""
+def _cue_of(token: Token, curated: dict[str, Cue]) -> Cue | None:
+    return curated.get(token.lemma_.lower()) or _learned_cue(token)
+
+
+@lru_cache(maxsize=2)
+def cue_lexicon(learned: bool = True) -> dict[str, Cue]:
+    """Cue lemma -> Cue: the curated ``data/claim_cues.csv`` (stance, hedging), then (``learned``)
+    the verbs the learned table calls cues whatever their frame."""
     lexicon = _curated_cues()
-    for lemma, (cues, uses) in learned_cues().items():
-        if " " in lemma or lemma in lexicon or cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
+    for lemma, (cues, uses) in learned_cues().items() if learned else ():
+        if " " in lemma or ":" in lemma or lemma in lexicon or cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
             continue
         lexicon[lemma] = Cue(lemma, "asserts", False, frozenset({"clause", "phrase"}), False)
     return {lemma: replace(cue, internal=cue.internal or lemma in INTERNAL_STATES) for lemma, cue in lexicon.items()}
@@ -194,7 +200,7 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
     uses: Counter[str] = Counter()
     pairs: Counter[str] = Counter()
     texts, fragments = zip(*articles, strict=True) if articles else ((), ())
-    with nlp.select_pipes(disable=[p for p in nlp.pipe_names if p in ("parser", "ner")]):
+    with nlp.select_pipes(disable=[p for p in nlp.pipe_names if p == "ner"]):
         for doc, spans in zip(nlp.pipe(texts, batch_size=16), fragments, strict=True):
             in_cue: set[int] = set()
             for start, end in spans:
@@ -203,24 +209,51 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
                 if token.pos_ != "VERB":
                     continue
                 lemma = token.lemma_.lower()
+                framed = f"{lemma}:{frame(token)}"
                 uses[lemma] += 1
+                uses[framed] += 1
                 if token.i in in_cue:
                     cues[lemma] += 1
+                    cues[framed] += 1
                     following = token.nbor() if token.i + 1 < len(doc) else None
                     if following is not None and following.i in in_cue and following.pos_ == "ADP":
                         pairs[f"{lemma} {following.lower_}"] += 1
-    rows = [{"cue": lemma, "cues": n, "uses": uses[lemma]} for lemma, n in cues.items() if n >= MIN_CUE_COUNT]
+    rows = [{"cue": key, "cues": n, "uses": uses[key]} for key, n in cues.items() if n >= MIN_CUE_COUNT]
     rows += [
         {"cue": pair, "cues": n, "uses": uses[pair.split()[0]]} for pair, n in pairs.items() if n >= MIN_PARTICLE_COUNT
     ]
     return sorted(rows, key=lambda row: (-row["cues"], row["cue"]))
 
 
+def frame(verb: Token) -> str:
+    """What a verb takes, as the learned table counts it: a clause, an infinitive, an object, or none."""
+    deps = {c.dep_ for c in verb.children if c.i > verb.i}
+    if "ccomp" in deps:
+        return "clause"
+    if "xcomp" in deps:
+        return "infinitive"
+    return "object" if "dobj" in deps else "none"
+
+
+def _learned_cue(token: Token) -> Cue | None:
+    """A verb the learned table calls a cue in this frame ("found that ...", not "found the keys"); a
+    lemma seen too rarely in its frame falls back to the lemma's own share."""
+    table = learned_cues()
+    lemma = token.lemma_.lower()
+    cues, uses = table.get(f"{lemma}:{frame(token)}", (0, 0))
+    if uses < MIN_FRAME_USES:
+        cues, uses = table.get(lemma, (0, 0))
+    if cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
+        return None
+    return Cue(lemma, "asserts", False, frozenset({"clause", "phrase"}), lemma in INTERNAL_STATES)
+
+
 def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         handle.write(f"# {provenance}\n")
-        handle.write("# cue: a verb lemma, or a lemma and the preposition the cue takes; cues: uses inside a\n")
-        handle.write("# gold cue span; uses: all uses of the lemma as a verb. Built by `python -m geo claims train`.\n")
+        handle.write("# cue: a verb lemma; lemma:frame, the verb with what follows it (clause, infinitive, object,\n")
+        handle.write("# none: geo.claims.frame); or a lemma and the preposition the cue takes. cues: uses inside a\n")
+        handle.write("# gold cue span; uses: all uses as a verb. Built by `python -m geo claims train`.\n")
         writer = csv.DictWriter(handle, fieldnames=["cue", "cues", "uses"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
@@ -358,7 +391,7 @@ def _attributions(
     quotes: list[tuple[int, int]],
     media: list[tuple[int, int]],
 ) -> list[_Draft]:
-    lexicon = cue_lexicon()
+    curated = cue_lexicon(learned=False)
     found: list[_Draft] = []
     consumed: set[int] = set()
     for token in tokens:
@@ -366,8 +399,8 @@ def _attributions(
             continue
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
             draft = _according_to(token, lo, hi)
-        elif token.lemma_.lower() in lexicon and token.pos_ in ("VERB", "AUX") and not _infinitive(token):
-            draft = _cue_verb(token, lexicon[token.lemma_.lower()], lo, hi, text, quotes, media, consumed)
+        elif token.pos_ in ("VERB", "AUX") and not _infinitive(token) and (entry := _cue_of(token, curated)):
+            draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
         else:
             continue
         if draft is not None:
