@@ -332,6 +332,9 @@ def extract_claims(
     drafts: list[_Draft] = []
     unattributed = []
     for position, start, end, tokens, in_headline in sentences:
+        inner = _strip(tokens)
+        if inner and any(d.start <= inner[0].idx and _end(inner[-1]) <= d.end for d in drafts):
+            continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
         found = [d for d in _attributions(tokens, start, end, text, quotes, media) if not _dateline(d, places)]
         for draft in found:
             draft.paragraph = position
@@ -485,7 +488,7 @@ def _cue_verb(
             inside = {t.i for t in cue.subtree}
             content = [t for t in _clip(cue.head.subtree, lo, hi) if t.i not in inside]
         else:
-            content = _adjacent_quote(cue, lo, hi, quotes)
+            content = _adjacent_quote(cue, lo, hi, quotes) or _after_colon(cue, hi, text) or _that_clause(cue, lo, hi)
         if not _strip(content) and entry.takes & {"object", "phrase", "quote"}:  # "cited the polls"
             content, particle = _phrase_content(cue, lo, hi)
         if not _strip(content):
@@ -593,6 +596,33 @@ def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
     return None
 
 
+def _after_colon(cue: Token, hi: int, text: str) -> list[Token]:
+    """ "He added: the plan ..." - what follows a colon right after the cue; when the colon ends
+    the sentence, the paragraph that follows ("She said:" and a quoted paragraph)."""
+    doc = cue.doc
+    colon = next((t for t in doc[cue.i + 1 : cue.i + 5] if t.text == ":" and t.idx < hi), None)
+    if colon is None:
+        return []
+    rest = [t for t in doc[colon.i + 1 :] if t.idx < hi]
+    if _strip(rest):
+        return rest
+    start = hi + len(text[hi:]) - len(text[hi:].lstrip())
+    end = text.find("\n", start)
+    span = doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
+    return list(span) if span is not None and not text[hi:start].count("\n") > 2 else []
+
+
+def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
+    """ "X said earlier on Friday during a news conference that ...": the parse hung the clause on a
+    noun in between; the first "that" after the cue still opens what was said."""
+    for token in cue.doc[cue.i + 1 :]:
+        if token.idx >= hi or (token.pos_ == "VERB" and token.dep_ not in ("acl", "relcl")):
+            return []
+        if token.lower_ == "that" and token.dep_ == "mark" and token.head.idx > cue.idx:
+            return _clip(token.head.subtree, lo, hi)
+    return []
+
+
 def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
     """ "The convoy is believed to have crossed": a passive cue with an infinitive says, hedged and
     with no speaker, that its subject did so; the content runs from the subject to the infinitive's end."""
@@ -631,7 +661,8 @@ def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: list[tuple[int, int]])
     """The quotation just before ("“...,” he said") or just after ("said: “...”") the cue."""
     doc = cue.doc
     for start, end in quotes:
-        before = end <= cue.idx and cue.idx - end <= 40
+        # right before the cue, or opening the sentence ("“...,” Jane Roe, a senator from Ohio, said")
+        before = end <= cue.idx and (cue.idx - end <= 40 or start <= lo + 1)
         after = start >= _end(cue) and start - _end(cue) <= 3
         if (before or after) and lo <= start < hi:
             span = doc.char_span(start, min(end, hi), alignment_mode="expand")

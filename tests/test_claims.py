@@ -289,3 +289,16 @@ def test_a_pronoun_far_from_the_last_speaker_is_the_person_named_last(pipeline):
     claim = next(c for c in analysis.claims if c.text == "the piers had held")
     assert claim.speaker_actor is not None and "okafor" in claim.speaker_actor
     assert [s.text for s in claim.speaker_chain] == ["He", "John Okafor"]
+
+
+def test_a_colon_after_the_cue_opens_the_next_paragraph(claims_of):
+    claims = claims_of("The governor said:\n\n“The levees held and the city is safe.”")
+    said = [c for c in claims if not c.narrated]
+    assert [(c.speaker, c.text) for c in said] == [("The governor", "The levees held and the city is safe")]
+
+
+def test_a_quote_opening_the_sentence_belongs_to_a_cue_after_a_long_speaker(claims_of):
+    claim = only(
+        claims_of("“The levees held,” Jane Roe, the chief engineer of the northern flood district, said on Monday.")
+    )
+    assert claim.speaker_text == "Jane Roe" and claim.text == "The levees held"
