@@ -126,7 +126,7 @@ QUOTED_VOICES = frozenset({"i", "we", "you"})
 # "That explains why…", "This shows…": a demonstrative or relative subject is a fact, not a speaker.
 NOT_SPEAKERS = frozenset({"that", "this", "these", "those", "which", "what"})
 # Dependents left out of a speaker phrase: "An informed source in the LNA(, commanded by ...)".
-_SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis"})
+_SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis", "case"})
 # A participle after the cue that says what the content is about: "..., it added, referring to X".
 GLOSS_VERBS = frozenset({"refer"})
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
@@ -151,6 +151,10 @@ MIN_CUE_SHARE = 0.3
 MIN_CUE_COUNT = 3
 MIN_PARTICLE_COUNT = 5  # "call for", "point to": the preposition belongs to the cue
 MIN_FRAME_USES = 5  # a verb's share in one frame counts once it has been seen this often
+MIN_NOMINAL_SHARE = 0.4  # nouns are cues less often than verbs: a stricter share
+DENIAL_NOUNS = frozenset({"denial", "rejection", "dismissal", "rebuttal", "refutation"})
+HEDGE_NOUNS = frozenset({"allegation", "speculation", "rumor", "rumour", "suspicion", "estimate", "guess"})
+INTERNAL_NOUNS = frozenset({"belief", "hope", "fear", "plan", "intention", "desire", "wish", "concern", "view"})
 # Cues that ascribe a belief, wish or plan rather than a statement (the map can show statements only).
 INTERNAL_STATES = frozenset(
     {
@@ -206,6 +210,10 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
             for start, end in spans:
                 in_cue.update(t.i for t in doc.char_span(start, end, alignment_mode="expand") or ())
             for token in doc:
+                if token.pos_ == "NOUN" and (noun_frame := nominal_frame(token)) is not None:
+                    key = f"{token.lemma_.lower()}/noun:{noun_frame}"
+                    uses[key] += 1
+                    cues[key] += token.i in in_cue
                 if token.pos_ != "VERB":
                     continue
                 lemma = token.lemma_.lower()
@@ -233,6 +241,68 @@ def frame(verb: Token) -> str:
     if "xcomp" in deps:
         return "infinitive"
     return "object" if "dobj" in deps else "none"
+
+
+def nominal_frame(noun: Token) -> str | None:
+    """What a noun takes, as the learned table counts nominal cues: a clause ("the claim that ...",
+    "a plan to ..."), a topic ("concerns about ..."), or nothing worth counting (None)."""
+    for child in noun.children:
+        if child.i < noun.i:
+            continue
+        if child.dep_ in ("acl", "ccomp") and any(
+            c.dep_ in ("mark", "aux") and c.lower_ in ("that", "to", "whether") for c in child.children
+        ):
+            return "clause"
+        topic = child.dep_ == "prep" and child.lower_ in ("about", "on", "of", "over", "against", "for")
+        if topic and any(c.dep_ == "pobj" for c in child.children):
+            return child.lower_
+    return None
+
+
+def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
+    """ "his claim that ...", "Trump's plan to ...", "the report's finding that ...", "concerns about ...":
+    a noun the learned table calls a cue in its frame; its possessor (or "by X") is the source."""
+    shape = nominal_frame(noun)
+    if shape is None:
+        return None
+    cues, uses = learned_cues().get(f"{noun.lemma_.lower()}/noun:{shape}", (0, 0))
+    if cues < MIN_CUE_COUNT or cues < MIN_NOMINAL_SHARE * uses:
+        return None
+    content: list[Token] = []
+    for child in noun.children:
+        if child.i < noun.i:
+            continue
+        if shape == "clause" and child.dep_ in ("acl", "ccomp"):
+            content = _clip(child.subtree, lo, hi)
+        elif shape != "clause" and child.dep_ == "prep" and child.lower_ == shape:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            content = _clip(pobj.subtree, lo, hi) if pobj is not None else []
+        if content:
+            break
+    content = _strip(content)
+    if not content:
+        return None
+    source = next((c for c in noun.children if c.dep_ == "poss" and c.i < noun.i), None)
+    if source is None:
+        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        source = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    start, end = content[0].idx, _end(content[-1])
+    lemma = noun.lemma_.lower()
+    negated = _negated(content, start, end)
+    denial = lemma in DENIAL_NOUNS
+    return _Draft(
+        start=start,
+        end=end,
+        cue=noun.text,
+        cue_at=noun.idx,
+        cue_end=_end(noun) if shape == "clause" else _end(noun.nbor()),
+        stance="denies" if negated or denial else "asserts",
+        hedged_by_cue=lemma in HEDGE_NOUNS,
+        kind="attributed",
+        speaker=_who(source, lo, hi) if source is not None else None,
+        negated=negated,
+        internal=lemma in INTERNAL_NOUNS,
+    )
 
 
 def _learned_cue(token: Token) -> Cue | None:
@@ -404,6 +474,8 @@ def _attributions(
             draft = _according_to(token, lo, hi)
         elif token.pos_ in ("VERB", "AUX") and not _infinitive(token) and (entry := _cue_of(token, curated)):
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
+        elif token.pos_ == "NOUN":
+            draft = _nominal(token, lo, hi)
         else:
             continue
         if draft is not None:
@@ -976,6 +1048,7 @@ def _written_phrase(token: Token, lo: int, hi: int, cue: Token | None) -> tuple[
     """The speaker phrase as the article writes it, appositions and clauses included
     ("Jane Roe, a senator from Ohio,"), without the cue should the parse hang it there."""
     skipped = {t.i for t in cue.subtree} if cue is not None and cue in token.subtree else set()
+    skipped |= {c.i for c in token.children if c.dep_ == "case"}  # "the mayor's claim": the mayor
     kept = {t.i for t in _clip(token.subtree, lo, hi) if t.i not in skipped}
     first = last = token.i
     while first - 1 in kept:

@@ -302,3 +302,10 @@ def test_a_quote_opening_the_sentence_belongs_to_a_cue_after_a_long_speaker(clai
         claims_of("“The levees held,” Jane Roe, the chief engineer of the northern flood district, said on Monday.")
     )
     assert claim.speaker_text == "Jane Roe" and claim.text == "The levees held"
+
+
+def test_a_nominal_cue_with_a_clause_is_an_attribution_by_its_possessor(claims_of):
+    said = claims_of("The court rejected the mayor's claim that the permits were valid.")
+    claims = [c for c in said if not c.narrated]
+    nominal = [c for c in claims if c.cue == "claim"]
+    assert [(c.speaker_text, c.text) for c in nominal] == [("the mayor", "the permits were valid")]
