@@ -576,7 +576,8 @@ def _cue_verb(
     start, end = content[0].idx, _end(content[-1])
     end = _gloss_end(cue, end, lo, hi)
     passive = any(c.dep_ == "auxpass" for c in cue.children)
-    speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and not passive else None
+    by_agent = speaker_token is not None and speaker_token.dep_ == "pobj" and speaker_token.head.dep_ == "agent"
+    speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
     if speaker is not None and relative is not None:
         speaker = replace(speaker, written=(relative.idx, _end(relative)))
     via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
@@ -747,6 +748,10 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
     for _ in range(3):  # a coordinated cue borrows its head verb's subject
         if verb is None:
             break
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)  # "announced by the ministry"
+        by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if by is not None:
+            return by
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 if lo <= child.idx < hi:

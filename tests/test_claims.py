@@ -309,3 +309,9 @@ def test_a_nominal_cue_with_a_clause_is_an_attribution_by_its_possessor(claims_o
     claims = [c for c in said if not c.narrated]
     nominal = [c for c in claims if c.cue == "claim"]
     assert [(c.speaker_text, c.text) for c in nominal] == [("the mayor", "the permits were valid")]
+
+
+def test_a_passive_cue_with_an_agent_is_spoken_by_the_agent(claims_of):
+    said = claims_of("It was announced by the ministry that the border would reopen.")
+    claim = only([c for c in said if not c.narrated])
+    assert claim.speaker_text == "the ministry" and claim.text == "the border would reopen"
