@@ -437,6 +437,7 @@ with panel:
                 for m in marks_in.get(row.passage_id, no_rows).itertuples(index=False)
             ]
             in_passage = claims_in.get((row.article_id, row.passage_id), claims.iloc[0:0])
+            highlights += render.claim_highlights(in_passage)  # who speaks and the words that say so
             claim_lines = "".join(
                 render.claim_html(c.speaker, c.via, c.cue, c.stance, bool(c.hedged), c.text)
                 for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)

@@ -510,8 +510,22 @@ def place_at(places: pd.DataFrame, lat: float, lon: float) -> str | None:
 class Highlight:
     start: int
     end: int
-    kind: str  # "place", "actor" or "selected"
+    kind: str  # "place", "actor", "selected", "speaker" or "cue"
     title: str
+
+
+def claim_highlights(claims: pd.DataFrame) -> list[Highlight]:
+    """Where each claim's speaker and cue are written (the ``speaker_start``... columns of the
+    claims frame), as highlights; a claim whose speaker or cue is not written has none."""
+    marks: list[Highlight] = []
+    if claims.empty or "speaker_start" not in claims:
+        return marks
+    for c in claims.drop_duplicates("claim_id").itertuples(index=False):
+        if pd.notna(c.speaker_start) and pd.notna(c.speaker_end):
+            marks.append(Highlight(int(c.speaker_start), int(c.speaker_end), "speaker", f"speaker: {c.speaker}"))
+        if pd.notna(c.cue_start) and pd.notna(c.cue_end):
+            marks.append(Highlight(int(c.cue_start), int(c.cue_end), "cue", f"cue: {c.stance}"))
+    return marks
 
 
 def passage_html(text: str, offset: int, highlights: Iterable[Highlight]) -> str:
@@ -537,6 +551,9 @@ mark.geo-selected { background: #fdd49e; color: inherit; font-weight: 600; paddi
 mark.geo-place { background: #e0ecf4; color: inherit; padding: 0 2px; border-radius: 3px; }
 mark.geo-actor { background: #e5f5e0; color: inherit; padding: 0 2px; border-radius: 3px;
                  border-bottom: 2px solid #41ab5d; }
+mark.geo-speaker { background: #efedf5; color: inherit; padding: 0 2px; border-radius: 3px;
+                   border-bottom: 2px solid #756bb1; }
+mark.geo-cue { background: transparent; color: inherit; font-style: italic; border-bottom: 1px dashed #756bb1; }
 </style>
 """
 

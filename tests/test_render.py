@@ -162,3 +162,35 @@ def test_the_articles_own_claims_get_a_layer_named_for_them():
     from geo.types import NARRATOR
 
     assert render.ClaimLayer(NARRATOR, 3, ()).label == "Said by the article itself (3)"
+
+
+def test_claim_highlights_mark_where_speaker_and_cue_are_written():
+    text = "The mayor said the bridge is safe."
+    claims = pd.DataFrame(
+        [
+            {
+                "claim_id": "c1",
+                "speaker": "The mayor",
+                "stance": "asserts",
+                "speaker_start": 0,
+                "speaker_end": 9,
+                "cue_start": 10,
+                "cue_end": 14,
+            },
+            {
+                "claim_id": "c2",
+                "speaker": "the article",
+                "stance": "asserts",
+                "speaker_start": None,
+                "speaker_end": None,
+                "cue_start": None,
+                "cue_end": None,
+            },
+        ]
+    )
+    marks = render.claim_highlights(claims)
+    assert [(m.kind, text[m.start : m.end]) for m in marks] == [("speaker", "The mayor"), ("cue", "said")]
+    out = render.passage_html(text, 0, marks)
+    assert '<mark class="geo-speaker" title="speaker: The mayor">The mayor</mark>' in out
+    assert '<mark class="geo-cue" title="cue: asserts">said</mark>' in out
+    assert render.claim_highlights(claims.iloc[0:0]) == []
