@@ -56,6 +56,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -412,8 +413,12 @@ def extract_claims(
         if not found and not in_headline:
             unattributed.append((position, start, end, tokens))
     attributed = sorted(drafts, key=lambda d: d.cue_at)
+    before = {start: previous[3] for previous, (_, start, *_) in pairwise(sentences)}
+    named = [(m.start, m.end) for a in actors if a.type != "media" for m in a.mentions]
     for position, start, end, tokens in unattributed:
-        quoted = _quoted_sentence(tokens, start, end, quotes, attributed, position)
+        quoted = _quoted_sentence(tokens, start, end, quotes, attributed, position) or _quote_after_naming(
+            tokens, start, end, quotes, before.get(start, []), named, position
+        )
         attributed.extend(quoted)  # a quote may continue over several paragraphs
         drafts.extend(quoted or _narration(tokens, start, end, text))
     drafts.sort(key=lambda d: (d.start, d.cue_at))
@@ -871,6 +876,50 @@ def _quoted_sentence(
     ]
 
 
+def _quote_after_naming(
+    tokens: list[Token],
+    lo: int,
+    hi: int,
+    quotes: list[tuple[int, int]],
+    before: list[Token],
+    named: list[tuple[int, int]],
+    paragraph: int,
+) -> list[_Draft]:
+    """ "The spokesman Ali Omar met reporters on Monday. “We never entered the town.”": a quotation
+    with no attribution of its own or nearby is spoken by the named actor the sentence before is about."""
+    inside = sum(max(0, min(hi, e) - max(lo, s)) for s, e in quotes)
+    content = _strip(tokens)
+    if inside * 2 < hi - lo or not content or not before:
+        return []
+    lo_before = before[0].idx
+    subject = next(
+        (
+            t
+            for t in before
+            if t.dep_ in ("nsubj", "nsubjpass") and not _inside(t.idx, quotes) and any(s <= t.idx < e for s, e in named)
+        ),
+        None,
+    )
+    if subject is None:
+        return []
+    start, end = content[0].idx, _end(content[-1])
+    negated = _negated(content, start, end)
+    return [
+        _Draft(
+            start=start,
+            end=end,
+            cue="quoted",
+            cue_at=start,
+            stance="denies" if negated else "asserts",
+            hedged_by_cue=False,
+            kind="attributed",
+            speaker=_who(subject, lo_before, lo),
+            negated=negated,
+            paragraph=paragraph,
+        )
+    ]
+
+
 # --- rule 3: narration ---------------------------------------------------------------------
 
 
@@ -1080,9 +1129,9 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
             return True
         if not any(c.dep_ == "neg" for c in children):
             continue
-        pledge = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children) or any(
-            c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children
-        )
+        # "we will not leave" pledges; "we never entered" (the past) denies
+        past = head.tag_ in ("VBD", "VBN") or any(c.dep_ == "aux" and c.tag_ == "VBD" for c in children)
+        pledge = committed or (not past and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children))
         if not pledge:
             return True
     return False

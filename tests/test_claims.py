@@ -315,3 +315,18 @@ def test_a_passive_cue_with_an_agent_is_spoken_by_the_agent(claims_of):
     said = claims_of("It was announced by the ministry that the border would reopen.")
     claim = only([c for c in said if not c.narrated])
     assert claim.speaker_text == "the ministry" and claim.text == "the border would reopen"
+
+
+def test_a_lone_quote_is_spoken_by_the_actor_named_in_the_sentence_before(pipeline):
+    body = "General Ali Omar met reporters in Sirte on Monday. “We never entered the town.”"
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    claim = next(c for c in analysis.claims if "entered" in c.text)
+    assert not claim.narrated and claim.speaker_actor is not None and "omar" in claim.speaker_actor
+    assert claim.stance == "denies"  # what they did not do, in the past: a denial, not a pledge
+
+
+def test_first_person_past_negation_denies_but_a_first_person_pledge_does_not(claims_of):
+    denial = only(claims_of("The commander said, “We did not shell the village.”"))
+    assert denial.stance == "denies"
+    pledge = only(claims_of("The commander said, “We do not leave our positions.”"))
+    assert pledge.stance == "asserts"
