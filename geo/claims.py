@@ -722,6 +722,9 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     after = [c for c in cue.children if c.i > cue.i and lo <= c.idx < hi]
     obj = next((c for c in after if c.dep_ == "dobj"), None)
     if obj is not None:
+        if any(c.dep_ == "xcomp" and c.i > obj.i and any(a.lower_ == "to" for a in c.children) for c in after):
+            # "They pressed him to withdraw": a request reported as an event, not a proposition
+            return [], None
         parts = [obj, *(c for c in after if c.i > obj.i and c.dep_ in ("oprd", "xcomp", "ccomp"))]
         return _clip((t for part in parts for t in part.subtree), lo, hi), None
     wish = next((c for c in after if c.dep_ == "xcomp"), None)  # "plans to visit"
@@ -801,14 +804,15 @@ def _via(cue: Token, media: list[tuple[int, int]], start: int, end: int, speaker
 def _unnest(found: list[_Draft]) -> list[_Draft]:
     """An attribution inside another's content: when the inner speaker is named ("Reuters
     reported that officials said Z") it is the claim and the outer speaker relays it; when it
-    is a pronoun or unnamed ("she said she believes Z") the outer claim holds it, and takes its
-    denial or hedge."""
+    is a pronoun or unnamed ("she said she believes Z"), or it ascribes an inner state ("X reported
+    that Y was seeking Z"), the outer claim holds it, and takes its denial or hedge."""
     absorbed: set[int] = set()
     for outer in found:
         for d in found:
             if d is outer or not outer.start <= d.cue_at < outer.end or id(outer) in absorbed:
                 continue
-            if d.speaker is None or d.speaker.pronoun:
+            if d.speaker is None or d.speaker.pronoun or d.internal:
+                # "Bloomberg reported that Russia was seeking ...": an intention inside a report is reported
                 absorbed.add(id(d))
                 if d.stance == "denies":
                     outer.stance = "denies"
