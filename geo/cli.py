@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo analyze|ingest|watch|export|gazetteer|parse|eval|geocode|static``."""
+"""Command line: ``python -m geo analyze|ingest|watch|export|gazetteer|parse|eval|claims|geocode|static``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from geo import settings as settings_module
 from geo.errors import GeoError
@@ -70,6 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     evaluate.add_argument("--offset", type=int, default=0, help="skip the first N articles")
     evaluate.add_argument("--errors", type=Path, default=None, help="write per-toponym details (JSONL)")
     evaluate.add_argument("--processes", type=int, default=2, help="spaCy worker processes")
+
+    claims = commands.add_parser("claims", help="attribution (who says what) on a corpus: parse, score")
+    claims.add_argument("action", choices=("parse", "eval", "train"))
+    claims.add_argument("--input", type=Path, help="parse: corpus in the shared attribution format (JSONL)")
+    claims.add_argument("--output", type=Path, help="parse: predictions file to write")
+    claims.add_argument("--corpus", type=Path, help="eval, train: gold corpus (JSONL; train on a train split only)")
+    claims.add_argument("--predictions", type=Path, default=None, help="eval: score this file instead of parsing")
+    claims.add_argument("--limit", type=int, default=None, help="first N articles only")
+    claims.add_argument("--json", action="store_true", help="eval: print the scores as JSON")
 
     geocode = commands.add_parser(
         "geocode", help="look a name up in the offline gazetteer (and the online geocoder, if configured)"
@@ -263,6 +274,71 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _claims(args: argparse.Namespace) -> int:
+    from geo.errors import InputError
+    from geo.eval.claims import load_attribution_corpus, load_claim_predictions, score_attributions
+
+    def predict(corpus: Path) -> Iterator[dict[str, Any]]:
+        from geo.analysis.pipeline import Pipeline
+        from geo.eval.claims import predict_attributions
+
+        return predict_attributions(load_attribution_corpus(corpus, args.limit), Pipeline.load())
+
+    if args.action == "train":
+        return _claims_train(args)
+    if args.action == "parse":
+        if args.input is None or args.output is None:
+            raise InputError("claims parse needs --input CORPUS.jsonl and --output PRED.jsonl.")
+        n = 0
+        try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            with args.output.open("w", encoding="utf-8") as handle:
+                for row in predict(args.input):
+                    handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    n += 1
+        except OSError as error:
+            raise GeoError(f"Cannot write {args.output}: {error.strerror}.") from error
+        print(f"{n} articles -> {args.output}", file=sys.stderr)
+        return 0
+    if args.corpus is None:
+        raise InputError("claims eval needs --corpus CORPUS.jsonl.")
+    articles = load_attribution_corpus(args.corpus, args.limit)
+    if args.predictions is not None:
+        predictions = load_claim_predictions(args.predictions)
+    else:
+        predictions = {row["id"]: row["claims"] for row in predict(args.corpus)}
+    report = score_attributions(articles, predictions)
+    print(json.dumps(report.to_dict(), indent=1) if args.json else report.format())
+    return 0
+
+
+def _claims_train(args: argparse.Namespace) -> int:
+    """Learn the cue table from a training corpus into geo/data (a count model: no weights)."""
+    from importlib.resources import files
+
+    from geo.analysis.claims import LEARNED_CUES, learn_cues, write_learned_cues
+    from geo.analysis.pipeline import load_model
+    from geo.errors import InputError
+    from geo.eval.claims import load_attribution_corpus
+
+    if args.corpus is None:
+        raise InputError("claims train needs --corpus TRAIN.jsonl (a training split, never dev or test).")
+    articles = load_attribution_corpus(args.corpus, args.limit)
+    pairs = [(a["text"], [f for at in a["attributions"] for f in at.get("cue") or ()]) for a in articles]
+    config = settings_module.load()
+    nlp = load_model(config.spacy_model)
+    rows = learn_cues(pairs, nlp)
+    target = args.output or Path(str(files("geo") / "data" / LEARNED_CUES))
+    splits = sorted({str(a.get("split")) for a in articles})
+    provenance = (
+        f"Learned from {args.corpus.name} ({len(articles)} articles, split {', '.join(splits)}; "
+        f"PolNeAR v1.0.0, Newell, Margolin & Ruths, LREC 2018) with spaCy {nlp.meta['lang']}_{nlp.meta['name']} "
+        f"{nlp.meta['version']}."
+    )
+    print(write_learned_cues(rows, target, provenance))
+    return 0
+
+
 def _geocode(args: argparse.Namespace) -> int:
     from geo.gazetteer import Gazetteer
     from geo.gazetteer.geocoders import from_settings
@@ -303,6 +379,7 @@ _COMMANDS = {
     "parse": _parse,
     "eval": _eval,
     "geocode": _geocode,
+    "claims": _claims,
 }
 
 if __name__ == "__main__":

@@ -158,7 +158,7 @@ def excerpt(text: str) -> str:
 class Highlight:
     start: int
     end: int
-    kind: str  # "place", "actor" or "selected"
+    kind: str  # "place", "actor", "selected", "speaker" or "cue"
     title: str
 
 
@@ -186,6 +186,20 @@ class PanelPassage:
     claims: tuple[ClaimLine, ...]
 
 
+def claim_highlights(claims: pd.DataFrame) -> tuple[Highlight, ...]:
+    """Where each claim's speaker and cue are written (the ``speaker_start``... columns of the
+    claims frame), as highlights; a claim whose speaker or cue is not written has none."""
+    marks: list[Highlight] = []
+    if claims.empty or "speaker_start" not in claims:
+        return ()
+    for c in claims.drop_duplicates("claim_id").itertuples(index=False):
+        if pd.notna(c.speaker_start) and pd.notna(c.speaker_end):
+            marks.append(Highlight(int(c.speaker_start), int(c.speaker_end), "speaker", f"speaker: {c.speaker}"))
+        if pd.notna(c.cue_start) and pd.notna(c.cue_end):
+            marks.append(Highlight(int(c.cue_start), int(c.cue_end), "cue", f"cue: {c.stance}"))
+    return tuple(marks)
+
+
 def panel_passages(
     passages: pd.DataFrame,
     marks: pd.DataFrame,
@@ -211,6 +225,7 @@ def panel_passages(
             for m in marks_in.get(row.passage_id, marks.iloc[0:0]).itertuples(index=False)
         )
         in_passage = claims_in.get((row.article_id, row.passage_id), claims.iloc[0:0])
+        highlights += claim_highlights(in_passage)  # who speaks, and the words that say so
         lines = tuple(
             ClaimLine(str(c.speaker), c.via, str(c.cue), str(c.stance), bool(c.hedged), str(c.text))
             for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)

@@ -148,6 +148,13 @@ class Claim:
     resolved to an earlier speaker, "" for narration) and ``speaker_actor`` the
     actor id when there is one. ``via`` is the relaying outlet (an actor id when
     known). ``passage`` is the index of the passage holding the claim.
+    ``speaker_start``/``speaker_end`` and ``cue_start``/``cue_end`` are where the
+    speaker and the cue are written (the speaker as written, possibly a pronoun or
+    a role; for a quote that continues, those of the attribution it continues);
+    None when the text has none (narration, a passive cue). ``internal`` marks a
+    belief, wish or plan ("believes", "wants") rather than a statement.
+    ``speaker_chain`` is how the speaker was resolved: the speaker as written, then
+    each reference it was linked through ("he" -> "the president" -> "President X").
     """
 
     id: str
@@ -167,6 +174,12 @@ class Claim:
     narrated: bool = False
     passage: int = -1
     hedges: tuple[Span, ...] = ()
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    internal: bool = False
+    speaker_chain: tuple[Span, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

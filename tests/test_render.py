@@ -189,3 +189,35 @@ def test_the_legend_shows_every_stance_colour():
     legend = panel.legend_html()
     assert all(colour in legend for colour in style.STANCE_COLORS.values())
     assert all(label in legend for label in style.STANCE_LABELS.values())
+
+
+def test_claim_highlights_mark_where_speaker_and_cue_are_written():
+    text = "The mayor said the bridge is safe."
+    claims = pd.DataFrame(
+        [
+            {
+                "claim_id": "c1",
+                "speaker": "The mayor",
+                "stance": "asserts",
+                "speaker_start": 0,
+                "speaker_end": 9,
+                "cue_start": 10,
+                "cue_end": 14,
+            },
+            {
+                "claim_id": "c2",
+                "speaker": "the article",
+                "stance": "asserts",
+                "speaker_start": None,
+                "speaker_end": None,
+                "cue_start": None,
+                "cue_end": None,
+            },
+        ]
+    )
+    marks = frames.claim_highlights(claims)
+    assert [(m.kind, text[m.start : m.end]) for m in marks] == [("speaker", "The mayor"), ("cue", "said")]
+    out = panel.passage_html(text, 0, marks)
+    assert '<mark class="geo-speaker" title="speaker: The mayor">The mayor</mark>' in out
+    assert '<mark class="geo-cue" title="cue: asserts">said</mark>' in out
+    assert frames.claim_highlights(claims.iloc[0:0]) == ()

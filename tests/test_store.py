@@ -401,3 +401,14 @@ def test_a_read_only_database_can_be_read(tmp_path, monkeypatch):
         assert store.has_article(ident) and store.article(ident)["id"] == ident
         with pytest.raises(StoreError, match="read-only"):
             store.save(analysis(), replace=True)
+
+
+def test_claims_keep_where_speaker_and_cue_are_written(store):
+    from dataclasses import replace
+
+    stored = other_article("bbbbbbbbbbbbbbbb", "2024-01-03")
+    first = replace(stored.claims[0], speaker_start=0, speaker_end=6, cue_start=7, cue_end=13, internal=True)
+    store.save(replace(stored, claims=(first, *stored.claims[1:])))
+    claims = store.claims(["bbbbbbbbbbbbbbbb"]).to_dict("records")
+    assert [claims[0][k] for k in ("speaker_start", "speaker_end", "cue_start", "cue_end")] == [0, 6, 7, 13]
+    assert claims[0]["internal"] == 1 and claims[1]["internal"] == 0

@@ -52,11 +52,16 @@ from __future__ import annotations
 import csv
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
+from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
@@ -83,18 +88,47 @@ HEDGE_WORDS = frozenset(
         "supposedly",
         "seemingly",
         "unconfirmed",
+        "alleged",
+        "suspected",
+        "purported",
         "rumoured",
         "rumored",
     }
 )
+# Predicates that call a report untrue: "called the reports baseless", "the claims are false".
+UNTRUE = frozenset(
+    {
+        *"baseless groundless unfounded false untrue fake fabricated fabrication lie lies nonsense absurd".split(),
+        *"ridiculous rubbish fiction hoax misleading inaccurate incorrect wrong propaganda speculation".split(),
+        *"disinformation misinformation slander smear".split(),
+    }
+)
+# Cues that say what something is: with an untrue predicate they deny it.
+DESCRIBING_CUES = frozenset({"call", "describe", "dismiss", "label", "brand", "term", "denounce", "characterize"})
 HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears to be"
 COMMITMENT_AUX = frozenset({"will", "wo", "shall", "would", "'ll"})
 # Pronoun speakers resolve to the previous speaker; "I think ..." inside a quote is its speaker's.
 SPEAKER_PRONOUNS = frozenset({"it", "they", "he", "she", "i", "we"})
+# Role words a definite speaker ("the president", "the ministry") is linked through to a named actor.
+ROLES: dict[str, str] = {
+    **dict.fromkeys(
+        "president premier minister spokesman spokeswoman spokesperson senator governor mayor chancellor general "
+        "commander ambassador envoy secretary candidate nominee chairman chairwoman chair director king queen "
+        "prince emir marshal leader congressman congresswoman representative".split(),
+        "person",
+    ),
+    **dict.fromkeys(
+        "ministry government company army military agency department party campaign committee council court "
+        "embassy office police commission foundation administration group movement union bank firm".split(),
+        "body",
+    ),
+}
+# "I think", "we believe", "you know" inside a quotation belong to the quoted words.
+QUOTED_VOICES = frozenset({"i", "we", "you"})
 # "That explains why…", "This shows…": a demonstrative or relative subject is a fact, not a speaker.
 NOT_SPEAKERS = frozenset({"that", "this", "these", "those", "which", "what"})
 # Dependents left out of a speaker phrase: "An informed source in the LNA(, commanded by ...)".
-_SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis"})
+_SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis", "case"})
 # A participle after the cue that says what the content is about: "..., it added, referring to X".
 GLOSS_VERBS = frozenset({"refer"})
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
@@ -109,11 +143,198 @@ class Cue:
     stance: Stance
     hedged: bool
     takes: frozenset[str]  # "clause", "object", "quote", "phrase"
+    internal: bool = False  # a belief, wish or plan ("believe", "want"), not a statement
+
+
+# The learned cue table (``python -m geo claims train``): verbs that are attribution cues in
+# at least this share of their uses in the training corpus, seen as cues at least this often.
+LEARNED_CUES = "attribution_cues.csv"
+MIN_CUE_SHARE = 0.3
+MIN_CUE_COUNT = 3
+MIN_PARTICLE_COUNT = 5  # "call for", "point to": the preposition belongs to the cue
+MIN_FRAME_USES = 5  # a verb's share in one frame counts once it has been seen this often
+MIN_NOMINAL_SHARE = 0.4  # nouns are cues less often than verbs: a stricter share
+DENIAL_NOUNS = frozenset({"denial", "rejection", "dismissal", "rebuttal", "refutation"})
+HEDGE_NOUNS = frozenset({"allegation", "speculation", "rumor", "rumour", "suspicion", "estimate", "guess"})
+INTERNAL_NOUNS = frozenset({"belief", "hope", "fear", "plan", "intention", "desire", "wish", "concern", "view"})
+# Cues that ascribe a belief, wish or plan rather than a statement (the map can show statements only).
+INTERNAL_STATES = frozenset(
+    {
+        *"believe think know feel want wish hope hop fear worry doubt suspect expect plan intend aim seek".split(),
+        *"prefer consider view regard see understand remember recognize realize assume envision contemplate".split(),
+        *"mull wonder favor like dislike love hate oppose support endorse back agree disagree decide".split(),
+    }
+)
 
 
 @lru_cache(maxsize=1)
-def cue_lexicon() -> dict[str, Cue]:
-    """Cue lemma -> Cue, from geo/data/claim_cues.csv."""
+def learned_cues() -> dict[str, tuple[int, int]]:
+    """Cue lemma (or "lemma preposition") -> (uses as a cue, uses), from ``geo/data/attribution_cues.csv``."""
+    resource = files("geo") / "data" / LEARNED_CUES
+    if not resource.is_file():
+        return {}
+    lines = [line for line in resource.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return {row["cue"]: (int(row["cues"]), int(row["uses"])) for row in csv.DictReader(lines)}
+
+
+def _learned_particles() -> frozenset[tuple[str, str]]:
+    pairs = (key.split(" ") for key, (cues, _) in learned_cues().items() if " " in key and cues >= MIN_PARTICLE_COUNT)
+    return frozenset((verb, particle) for verb, particle in pairs)
+
+
+def _cue_of(token: Token, curated: dict[str, Cue]) -> Cue | None:
+    return curated.get(token.lemma_.lower()) or _learned_cue(token)
+
+
+@lru_cache(maxsize=2)
+def cue_lexicon(learned: bool = True) -> dict[str, Cue]:
+    """Cue lemma -> Cue: the curated ``data/claim_cues.csv`` (stance, hedging), then (``learned``)
+    the verbs the learned table calls cues whatever their frame."""
+    lexicon = _curated_cues()
+    for lemma, (cues, uses) in learned_cues().items() if learned else ():
+        if " " in lemma or ":" in lemma or lemma in lexicon or cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
+            continue
+        lexicon[lemma] = Cue(lemma, "asserts", False, frozenset({"clause", "phrase"}), False)
+    return {lemma: replace(cue, internal=cue.internal or lemma in INTERNAL_STATES) for lemma, cue in lexicon.items()}
+
+
+def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Language) -> list[dict[str, Any]]:
+    """Count, over (text, cue fragments) pairs of a training corpus, how often each verb lemma
+    is (part of) an attribution cue and how often it is used at all, and how often a cue verb
+    takes the preposition right after it into the cue ("called for"). Rows for ``LEARNED_CUES``."""
+    cues: Counter[str] = Counter()
+    uses: Counter[str] = Counter()
+    pairs: Counter[str] = Counter()
+    texts, fragments = zip(*articles, strict=True) if articles else ((), ())
+    with nlp.select_pipes(disable=[p for p in nlp.pipe_names if p == "ner"]):
+        for doc, spans in zip(nlp.pipe(texts, batch_size=16), fragments, strict=True):
+            in_cue: set[int] = set()
+            for start, end in spans:
+                in_cue.update(t.i for t in doc.char_span(start, end, alignment_mode="expand") or ())
+            for token in doc:
+                if token.pos_ == "NOUN" and (noun_frame := nominal_frame(token)) is not None:
+                    key = f"{token.lemma_.lower()}/noun:{noun_frame}"
+                    uses[key] += 1
+                    cues[key] += token.i in in_cue
+                if token.pos_ != "VERB":
+                    continue
+                lemma = token.lemma_.lower()
+                framed = f"{lemma}:{frame(token)}"
+                uses[lemma] += 1
+                uses[framed] += 1
+                if token.i in in_cue:
+                    cues[lemma] += 1
+                    cues[framed] += 1
+                    following = token.nbor() if token.i + 1 < len(doc) else None
+                    if following is not None and following.i in in_cue and following.pos_ == "ADP":
+                        pairs[f"{lemma} {following.lower_}"] += 1
+    rows = [{"cue": key, "cues": n, "uses": uses[key]} for key, n in cues.items() if n >= MIN_CUE_COUNT]
+    rows += [
+        {"cue": pair, "cues": n, "uses": uses[pair.split()[0]]} for pair, n in pairs.items() if n >= MIN_PARTICLE_COUNT
+    ]
+    return sorted(rows, key=lambda row: (-row["cues"], row["cue"]))
+
+
+def frame(verb: Token) -> str:
+    """What a verb takes, as the learned table counts it: a clause, an infinitive, an object, or none."""
+    deps = {c.dep_ for c in verb.children if c.i > verb.i}
+    if "ccomp" in deps:
+        return "clause"
+    if "xcomp" in deps:
+        return "infinitive"
+    return "object" if "dobj" in deps else "none"
+
+
+def nominal_frame(noun: Token) -> str | None:
+    """What a noun takes, as the learned table counts nominal cues: a clause ("the claim that ...",
+    "a plan to ..."), a topic ("concerns about ..."), or nothing worth counting (None)."""
+    for child in noun.children:
+        if child.i < noun.i:
+            continue
+        if child.dep_ in ("acl", "ccomp") and any(
+            c.dep_ in ("mark", "aux") and c.lower_ in ("that", "to", "whether") for c in child.children
+        ):
+            return "clause"
+        topic = child.dep_ == "prep" and child.lower_ in ("about", "on", "of", "over", "against", "for")
+        if topic and any(c.dep_ == "pobj" for c in child.children):
+            return child.lower_
+    return None
+
+
+def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
+    """ "his claim that ...", "Trump's plan to ...", "the report's finding that ...", "concerns about ...":
+    a noun the learned table calls a cue in its frame; its possessor (or "by X") is the source."""
+    shape = nominal_frame(noun)
+    if shape is None:
+        return None
+    cues, uses = learned_cues().get(f"{noun.lemma_.lower()}/noun:{shape}", (0, 0))
+    if cues < MIN_CUE_COUNT or cues < MIN_NOMINAL_SHARE * uses:
+        return None
+    content: list[Token] = []
+    for child in noun.children:
+        if child.i < noun.i:
+            continue
+        if shape == "clause" and child.dep_ in ("acl", "ccomp"):
+            content = _clip(child.subtree, lo, hi)
+        elif shape != "clause" and child.dep_ == "prep" and child.lower_ == shape:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            content = _clip(pobj.subtree, lo, hi) if pobj is not None else []
+        if content:
+            break
+    content = _strip(content)
+    if not content:
+        return None
+    source = next((c for c in noun.children if c.dep_ == "poss" and c.i < noun.i), None)
+    if source is None:
+        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        source = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+    start, end = content[0].idx, _end(content[-1])
+    lemma = noun.lemma_.lower()
+    negated = _negated(content, start, end)
+    denial = lemma in DENIAL_NOUNS
+    return _Draft(
+        start=start,
+        end=end,
+        cue=noun.text,
+        cue_at=noun.idx,
+        cue_end=_end(noun) if shape == "clause" else _end(noun.nbor()),
+        stance="denies" if negated or denial else "asserts",
+        hedged_by_cue=lemma in HEDGE_NOUNS,
+        kind="attributed",
+        speaker=_who(source, lo, hi) if source is not None else None,
+        negated=negated,
+        internal=lemma in INTERNAL_NOUNS,
+    )
+
+
+def _learned_cue(token: Token) -> Cue | None:
+    """A verb the learned table calls a cue in this frame ("found that ...", not "found the keys"); a
+    lemma seen too rarely in its frame falls back to the lemma's own share."""
+    table = learned_cues()
+    lemma = token.lemma_.lower()
+    cues, uses = table.get(f"{lemma}:{frame(token)}", (0, 0))
+    if uses < MIN_FRAME_USES:
+        cues, uses = table.get(lemma, (0, 0))
+    if cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
+        return None
+    return Cue(lemma, "asserts", False, frozenset({"clause", "phrase"}), lemma in INTERNAL_STATES)
+
+
+def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(f"# {provenance}\n")
+        handle.write("# cue: a verb lemma; lemma:frame, the verb with what follows it (clause, infinitive, object,\n")
+        handle.write("# none: geo.claims.frame); or a lemma and the preposition the cue takes. cues: uses inside a\n")
+        handle.write("# gold cue span; uses: all uses as a verb. Built by `python -m geo claims train`.\n")
+        writer = csv.DictWriter(handle, fieldnames=["cue", "cues", "uses"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    learned_cues.cache_clear()
+    cue_lexicon.cache_clear()
+    return path
+
+
+def _curated_cues() -> dict[str, Cue]:
     with (DATA / "claim_cues.csv").open(encoding="utf-8") as handle:
         return {
             row["cue"]: Cue(
@@ -121,6 +342,7 @@ def cue_lexicon() -> dict[str, Cue]:
                 stance="denies" if row["stance"] == "denies" else "asserts",
                 hedged=row["hedged"] == "yes",
                 takes=frozenset(row["takes"].split("|")),
+                internal=row.get("internal") == "yes",
             )
             for row in csv.DictReader(handle)
         }
@@ -135,6 +357,7 @@ class _Who:
     head_start: int
     head_end: int
     pronoun: bool
+    written: tuple[int, int] | None = None  # the whole phrase, appositions included (provenance)
 
 
 @dataclass(slots=True)
@@ -153,6 +376,8 @@ class _Draft:
     paragraph: int = 0  # position among the article's paragraphs
     resolved: tuple[str, str, str | None, str | None] | None = None  # speaker, text, actor, via
     hedges: list[tuple[int, int]] = field(default_factory=list)
+    cue_end: int = -1  # the cue's span is [cue_at, cue_end); -1: the cue is not written here
+    internal: bool = False  # a belief, wish or plan rather than a statement
 
 
 def extract_claims(
@@ -164,7 +389,9 @@ def extract_claims(
     source: str | None = None,
 ) -> tuple[Claim, ...]:
     """Every claim of one article, in text order, ids "c1", "c2", ..., contradictions linked."""
-    prose = [p for p in passages if p.kind == "paragraph"]
+    # A headline may attribute ("X says Y"); it is never narration nor a quote's continuation.
+    prose = [p for p in passages if p.kind in ("paragraph", "title")]
+    headline = {p.index for p in prose if p.kind == "title"}
     quotes = _quote_regions(text, prose)
     media = [(m.start, m.end) for a in actors if a.type == "media" for m in a.mentions]
     sentences = []
@@ -172,19 +399,27 @@ def extract_claims(
         for start, end in passage.sentences:
             sentence = doc.char_span(start, end, alignment_mode="expand")
             if sentence is not None and text[start:end].strip():
-                sentences.append((position, start, end, list(sentence)))
+                sentences.append((position, start, end, list(sentence), passage.index in headline))
+    places = [(r.mention.start, r.mention.end) for r in resolutions]
     drafts: list[_Draft] = []
     unattributed = []
-    for position, start, end, tokens in sentences:
-        found = _attributions(tokens, start, end, text, quotes, media)
+    for position, start, end, tokens, in_headline in sentences:
+        inner = _strip(tokens)
+        if inner and any(d.start <= inner[0].idx and _end(inner[-1]) <= d.end for d in drafts):
+            continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
+        found = [d for d in _attributions(tokens, start, end, text, quotes, media) if not _dateline(d, places)]
         for draft in found:
             draft.paragraph = position
         drafts.extend(found)
-        if not found:
+        if not found and not in_headline:
             unattributed.append((position, start, end, tokens))
     attributed = sorted(drafts, key=lambda d: d.cue_at)
+    before = {start: previous[3] for previous, (_, start, *_) in pairwise(sentences)}
+    named = [(m.start, m.end) for a in actors if a.type != "media" for m in a.mentions]
     for position, start, end, tokens in unattributed:
-        quoted = _quoted_sentence(tokens, start, end, quotes, attributed, position)
+        quoted = _quoted_sentence(tokens, start, end, quotes, attributed, position) or _quote_after_naming(
+            tokens, start, end, quotes, before.get(start, []), named, position
+        )
         attributed.extend(quoted)  # a quote may continue over several paragraphs
         drafts.extend(quoted or _narration(tokens, start, end, text))
     drafts.sort(key=lambda d: (d.start, d.cue_at))
@@ -193,6 +428,7 @@ def extract_claims(
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
         hedges = draft.hedges + _hedges(doc, draft)
+        written = _written(draft)
         passage_index = next((p.index for p in passages if p.start <= draft.start < p.end), -1)
         claims.append(
             Claim(
@@ -212,6 +448,12 @@ def extract_claims(
                 narrated=draft.kind == "narration",
                 passage=passage_index,
                 hedges=tuple(Span(s, e, text[s:e]) for s, e in sorted(set(hedges))),
+                speaker_start=_phrase(written.speaker)[0],
+                speaker_end=_phrase(written.speaker)[1],
+                cue_start=written.cue_at if written.cue_end >= 0 else None,
+                cue_end=written.cue_end if written.cue_end >= 0 else None,
+                internal=written.internal,
+                speaker_chain=tuple(Span(s, e, text[s:e]) for s, e in resolver.chain(draft)),
             )
         )
     return link_contradictions(tuple(claims), doc)
@@ -228,7 +470,7 @@ def _attributions(
     quotes: list[tuple[int, int]],
     media: list[tuple[int, int]],
 ) -> list[_Draft]:
-    lexicon = cue_lexicon()
+    curated = cue_lexicon(learned=False)
     found: list[_Draft] = []
     consumed: set[int] = set()
     for token in tokens:
@@ -236,13 +478,56 @@ def _attributions(
             continue
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
             draft = _according_to(token, lo, hi)
-        elif token.lemma_.lower() in lexicon and token.pos_ in ("VERB", "AUX") and not _infinitive(token):
-            draft = _cue_verb(token, lexicon[token.lemma_.lower()], lo, hi, text, quotes, media, consumed)
+        elif token.pos_ in ("VERB", "AUX") and not _infinitive(token) and (entry := _cue_of(token, curated)):
+            draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
+        elif token.pos_ == "NOUN":
+            draft = _nominal(token, lo, hi)
         else:
             continue
         if draft is not None:
             found.append(draft)
+    if not found and (colon := _colon_quote(tokens, lo, hi)) is not None:
+        found.append(colon)
     return _unnest(found)
+
+
+def _dateline(draft: _Draft, places: list[tuple[int, int]]) -> bool:
+    """ "BERLIN: ...": a colon after a place name opens a dateline, not a quote."""
+    who = draft.speaker
+    return draft.cue == ":" and who is not None and any(s <= who.start and who.end <= e for s, e in places)
+
+
+COLON_SPEAKER_MAX = 6  # "Sen. Jane Roe: ..." - a longer opening is a sentence, not a speaker
+
+
+def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
+    """ "Graham: The plan will fail" (headlines, lists of reactions): a short name, a colon,
+    then what they say. The colon is the cue. A dateline ("WASHINGTON: ...") is no speaker."""
+    words = [t for t in tokens if not t.is_space]
+    at = next((k for k, t in enumerate(words[: COLON_SPEAKER_MAX + 1]) if t.text == ":"), None)
+    if not at:
+        return None
+    who, rest = words[:at], _strip(words[at + 1 :])
+    if not rest or any(t.pos_ in ("VERB", "AUX") for t in who) or not any(t.pos_ in ("PROPN", "NOUN") for t in who):
+        return None
+    if all(t.ent_type_ in ("GPE", "LOC", "DATE", "TIME") for t in who if not t.is_punct):
+        return None
+    colon = words[at]
+    start, end = rest[0].idx, _end(rest[-1])
+    negated = _negated(rest, start, end)
+    head = max(who, key=lambda t: t.pos_ == "PROPN")
+    return _Draft(
+        start=start,
+        end=end,
+        cue=":",
+        cue_at=colon.idx,
+        cue_end=_end(colon),
+        stance="denies" if negated else "asserts",
+        hedged_by_cue=False,
+        kind="attributed",
+        speaker=_Who(who[0].idx, _end(who[-1]), head.idx, _end(head), pronoun=False),
+        negated=negated,
+    )
 
 
 def _cue_verb(
@@ -256,25 +541,36 @@ def _cue_verb(
     consumed: set[int],
 ) -> _Draft | None:
     speaker_token = _subject(cue, lo, hi)
+    relative: Token | None = None
+    if speaker_token is not None and speaker_token.tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
+        # "the senator, who warned that ...": the noun the clause hangs on speaks; "who" is written
+        relative, speaker_token = speaker_token, cue.head
     if speaker_token is not None and speaker_token.lower_ in NOT_SPEAKERS and speaker_token.pos_ in ("PRON", "DET"):
         return None
+    if speaker_token is not None and speaker_token.lower_ in QUOTED_VOICES and _inside(cue.idx, quotes):
+        return None  # "“I think it will pass,” she said": part of what she says, not a second claim
     via_token: Token | None = None
     content: list[Token] = []
-    if "quote" in entry.takes:
-        quoted = _quoted_as_saying(cue, lo, hi, consumed)
-        if quoted is None:
-            return None
+    particle: Token | None = None
+    quoted = _quoted_as_saying(cue, lo, hi, consumed) if "quote" in entry.takes else None
+    if quoted is not None:
         source_token, content = quoted
         speaker_token, via_token = source_token, speaker_token
     else:
         head = _complement(cue, entry, lo, hi)
         if head is not None:
             content = _clip(head.subtree, lo, hi)
+        elif "phrase" in entry.takes and (phrase := _phrase_content(cue, lo, hi))[0]:
+            content, particle = phrase
         elif cue.dep_ == "parataxis" and lo <= cue.head.idx < hi:
             inside = {t.i for t in cue.subtree}
             content = [t for t in _clip(cue.head.subtree, lo, hi) if t.i not in inside]
         else:
-            content = _adjacent_quote(cue, lo, hi, quotes)
+            content = _adjacent_quote(cue, lo, hi, quotes) or _after_colon(cue, hi, text) or _that_clause(cue, lo, hi)
+        if not _strip(content) and entry.takes & {"object", "phrase", "quote"}:  # "cited the polls"
+            content, particle = _phrase_content(cue, lo, hi)
+        if not _strip(content):
+            content = _raised(cue, lo, hi)
         for child in cue.children:
             if child.dep_ == "advcl" and child.lemma_.lower() in ("cite", "quote"):
                 cited = next((c for c in child.children if c.dep_ in ("dobj", "pobj")), None)
@@ -286,15 +582,22 @@ def _cue_verb(
     start, end = content[0].idx, _end(content[-1])
     end = _gloss_end(cue, end, lo, hi)
     passive = any(c.dep_ == "auxpass" for c in cue.children)
-    speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and not passive else None
+    by_agent = speaker_token is not None and speaker_token.dep_ == "pobj" and speaker_token.head.dep_ == "agent"
+    speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
+    if speaker is not None and relative is not None:
+        speaker = replace(speaker, written=(relative.idx, _end(relative)))
     via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
-    negated = entry.stance == "asserts" and _negated(content, start, end)
+    negated = entry.stance == "asserts" and (_negated(content, start, end) or _called_untrue(cue) is not None)
+    if entry.stance == "denies" and any(c.dep_ == "neg" for c in cue.children):
+        negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
     hedges = [(c.idx, _end(c)) for c in cue.children if c.dep_ == "advmod" and c.lower_ in HEDGE_WORDS]
     return _Draft(
         start=start,
         end=end,
         cue=_phrase_text(cue, text),
-        cue_at=cue.idx,
+        cue_at=_cue_span(cue)[0],
+        cue_end=_end(particle) if particle is not None else _cue_span(cue)[1],
+        internal=entry.internal,
         stance="denies" if negated else entry.stance,
         hedged_by_cue=entry.hedged or (passive and speaker is None),
         kind="attributed",
@@ -329,6 +632,7 @@ def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
         end=end,
         cue="according to",
         cue_at=according.idx,
+        cue_end=_end(to),
         stance="denies" if negated else "asserts",
         hedged_by_cue=False,
         kind="attributed",
@@ -371,11 +675,76 @@ def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
     return None
 
 
+def _after_colon(cue: Token, hi: int, text: str) -> list[Token]:
+    """ "He added: the plan ..." - what follows a colon right after the cue; when the colon ends
+    the sentence, the paragraph that follows ("She said:" and a quoted paragraph)."""
+    doc = cue.doc
+    colon = next((t for t in doc[cue.i + 1 : cue.i + 5] if t.text == ":" and t.idx < hi), None)
+    if colon is None:
+        return []
+    rest = [t for t in doc[colon.i + 1 :] if t.idx < hi]
+    if _strip(rest):
+        return rest
+    start = hi + len(text[hi:]) - len(text[hi:].lstrip())
+    end = text.find("\n", start)
+    span = doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
+    return list(span) if span is not None and not text[hi:start].count("\n") > 2 else []
+
+
+def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
+    """ "X said earlier on Friday during a news conference that ...": the parse hung the clause on a
+    noun in between; the first "that" after the cue still opens what was said."""
+    for token in cue.doc[cue.i + 1 :]:
+        if token.idx >= hi or (token.pos_ == "VERB" and token.dep_ not in ("acl", "relcl")):
+            return []
+        if token.lower_ == "that" and token.dep_ == "mark" and token.head.idx > cue.idx:
+            return _clip(token.head.subtree, lo, hi)
+    return []
+
+
+def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
+    """ "The convoy is believed to have crossed": a passive cue with an infinitive says, hedged and
+    with no speaker, that its subject did so; the content runs from the subject to the infinitive's end."""
+    if not any(c.dep_ == "auxpass" for c in cue.children):
+        return []
+    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+    wish = next((c for c in cue.children if c.dep_ == "xcomp"), None)
+    if subject is None or wish is None:
+        return []
+    inside = {t.i for t in subject.subtree} | {t.i for t in wish.subtree}
+    first, last = min(inside), max(inside)
+    return _clip((t for t in cue.doc[first : last + 1] if t.i in inside), lo, hi)
+
+
+def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | None]:
+    """What a learned cue takes when it has no clause: its object with the predicate that follows
+    ("called the plan a disaster"), or the object of its learned preposition ("called for X").
+    Returns the content and the preposition, which then belongs to the cue."""
+    after = [c for c in cue.children if c.i > cue.i and lo <= c.idx < hi]
+    obj = next((c for c in after if c.dep_ == "dobj"), None)
+    if obj is not None:
+        if any(c.dep_ == "xcomp" and c.i > obj.i and any(a.lower_ == "to" for a in c.children) for c in after):
+            # "They pressed him to withdraw": a request reported as an event, not a proposition
+            return [], None
+        parts = [obj, *(c for c in after if c.i > obj.i and c.dep_ in ("oprd", "xcomp", "ccomp"))]
+        return _clip((t for part in parts for t in part.subtree), lo, hi), None
+    wish = next((c for c in after if c.dep_ == "xcomp"), None)  # "plans to visit"
+    if wish is not None:
+        return _clip(wish.subtree, lo, hi), None
+    prep = next((c for c in after if c.dep_ == "prep" and c.i == cue.i + 1), None)
+    if prep is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
+        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        if pobj is not None:
+            return _clip(pobj.subtree, lo, hi), prep
+    return [], None
+
+
 def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[Token]:
     """The quotation just before ("“...,” he said") or just after ("said: “...”") the cue."""
     doc = cue.doc
     for start, end in quotes:
-        before = end <= cue.idx and cue.idx - end <= 40
+        # right before the cue, or opening the sentence ("“...,” Jane Roe, a senator from Ohio, said")
+        before = end <= cue.idx and (cue.idx - end <= 40 or start <= lo + 1)
         after = start >= _end(cue) and start - _end(cue) <= 3
         if (before or after) and lo <= start < hi:
             span = doc.char_span(start, min(end, hi), alignment_mode="expand")
@@ -388,6 +757,10 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
     for _ in range(3):  # a coordinated cue borrows its head verb's subject
         if verb is None:
             break
+        agent = next((c for c in verb.children if c.dep_ == "agent"), None)  # "announced by the ministry"
+        by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if by is not None:
+            return by
         for child in verb.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 if lo <= child.idx < hi:
@@ -395,7 +768,9 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
                 return _sentence_opening_subject(cue, lo)
             if child.dep_ == "agent":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
-        verb = verb.head if verb.dep_ in ("conj", "xcomp") and verb.head != verb else None
+        # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
+        borrows = verb.dep_ in ("conj", "xcomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
+        verb = verb.head if borrows and verb.head != verb else None
     if cue.dep_ == "acl" and cue.tag_ == "VBD" and lo <= cue.head.idx < hi:
         # "A source in the army, commanded by X, denied that ...": the small model hangs the
         # finite cue under the noun as a modifier; that noun is who speaks.
@@ -428,22 +803,34 @@ def _via(cue: Token, media: list[tuple[int, int]], start: int, end: int, speaker
 
 
 def _unnest(found: list[_Draft]) -> list[_Draft]:
-    """An attribution inside another's content is the claim; the outer speaker relays it."""
-    kept = []
+    """An attribution inside another's content: when the inner speaker is named ("Reuters
+    reported that officials said Z") it is the claim and the outer speaker relays it; when it
+    is a pronoun or unnamed ("she said she believes Z"), or it ascribes an inner state ("X reported
+    that Y was seeking Z"), the outer claim holds it, and takes its denial or hedge."""
+    absorbed: set[int] = set()
     for outer in found:
-        inner = [d for d in found if d is not outer and outer.start <= d.cue_at < outer.end]
-        if not inner:
-            kept.append(outer)
-            continue
-        for d in inner:
-            if d.speaker is None or d.speaker.pronoun:
-                d.speaker, d.via = outer.speaker, d.via or outer.via
-            elif d.via is None:
-                d.via = outer.speaker
-    return kept
+        for d in found:
+            if d is outer or not outer.start <= d.cue_at < outer.end or id(outer) in absorbed:
+                continue
+            if d.speaker is None or d.speaker.pronoun or d.internal:
+                # "Bloomberg reported that Russia was seeking ...": an intention inside a report is reported
+                absorbed.add(id(d))
+                if d.stance == "denies":
+                    outer.stance = "denies"
+                outer.hedged_by_cue = outer.hedged_by_cue or d.hedged_by_cue
+                outer.hedges.extend(d.hedges)
+            else:
+                absorbed.add(id(outer))
+                if d.via is None:
+                    d.via = outer.speaker
+    return [d for d in found if id(d) not in absorbed]
 
 
 # --- rule 2: quotations --------------------------------------------------------------------
+
+
+def _inside(offset: int, regions: list[tuple[int, int]]) -> bool:
+    return any(start < offset < end for start, end in regions)
 
 
 def _quote_regions(text: str, prose: Sequence[Passage]) -> list[tuple[int, int]]:
@@ -489,6 +876,50 @@ def _quoted_sentence(
             kind="quoted",
             negated=negated,
             source=source,
+            paragraph=paragraph,
+        )
+    ]
+
+
+def _quote_after_naming(
+    tokens: list[Token],
+    lo: int,
+    hi: int,
+    quotes: list[tuple[int, int]],
+    before: list[Token],
+    named: list[tuple[int, int]],
+    paragraph: int,
+) -> list[_Draft]:
+    """ "The spokesman Ali Omar met reporters on Monday. “We never entered the town.”": a quotation
+    with no attribution of its own or nearby is spoken by the named actor the sentence before is about."""
+    inside = sum(max(0, min(hi, e) - max(lo, s)) for s, e in quotes)
+    content = _strip(tokens)
+    if inside * 2 < hi - lo or not content or not before:
+        return []
+    lo_before = before[0].idx
+    subject = next(
+        (
+            t
+            for t in before
+            if t.dep_ in ("nsubj", "nsubjpass") and not _inside(t.idx, quotes) and any(s <= t.idx < e for s, e in named)
+        ),
+        None,
+    )
+    if subject is None:
+        return []
+    start, end = content[0].idx, _end(content[-1])
+    negated = _negated(content, start, end)
+    return [
+        _Draft(
+            start=start,
+            end=end,
+            cue="quoted",
+            cue_at=start,
+            stance="denies" if negated else "asserts",
+            hedged_by_cue=False,
+            kind="attributed",
+            speaker=_who(subject, lo_before, lo),
+            negated=negated,
             paragraph=paragraph,
         )
     ]
@@ -541,6 +972,12 @@ class _Resolver:
         self.text = text
         self.narrator = narrator
         self.mentions = sorted((m.start, m.end, a.id) for a in actors for m in a.mentions)
+        self.types = {a.id: a.type for a in actors}
+        self.names = {a.id: a.name for a in actors}
+        self.chains: dict[int, list[tuple[int, int]]] = {}  # id(draft) -> spans from written speaker to entity
+
+    def chain(self, draft: _Draft) -> list[tuple[int, int]]:
+        return self.chains.get(id(_written(draft)), [])
 
     def resolve(self, draft: _Draft, drafts: list[_Draft]) -> tuple[str, str, str | None, str | None]:
         if draft.resolved is not None:
@@ -552,28 +989,78 @@ class _Resolver:
             speaker, speaker_text, actor, via = self.resolve(draft.source, drafts)
             draft.resolved = (speaker, speaker_text, actor, via)
         else:
-            previous = self._previous(draft, drafts)
+            earlier = self._earlier(draft, drafts)
+            previous = self.resolve(earlier, drafts) if earlier is not None else None
             via = self._name(draft.via, previous)
-            if draft.speaker is None:
+            who = draft.speaker
+            chain = [_phrase(who)] if who is not None else []
+            if who is None:
                 speaker, actor = "unnamed", None
                 speaker_text = ""
-            elif draft.speaker.pronoun and previous is not None:
+            elif who.pronoun and (named := self._antecedent(who, draft, earlier)) is not None:
+                actor, mention = named
+                speaker = actor
+                speaker_text = self.text[who.start : who.end]
+                chain.append(mention)
+            elif who.pronoun and previous is not None and earlier is not None:
                 speaker, _, actor, inherited_via = previous
                 via = via or inherited_via
-                speaker_text = self.text[draft.speaker.start : draft.speaker.end]
+                speaker_text = self.text[who.start : who.end]
+                chain.extend(self.chains.get(id(earlier), []))
             else:
-                speaker_text = self.text[draft.speaker.start : draft.speaker.end]
-                actor = self._actor(draft.speaker)
+                speaker_text = self.text[who.start : who.end]
+                actor = self._actor(who)
+                if actor is None and (role := self._role(who)) is not None:
+                    actor, mention = role
+                    chain.append(mention)
                 speaker = actor or speaker_text
+            self.chains[id(draft)] = [(s, e) for s, e in chain if s is not None and e is not None]
             if via == speaker:
                 via = None
             draft.resolved = (speaker, speaker_text, actor, via)
         return draft.resolved
 
-    def _previous(self, draft: _Draft, drafts: list[_Draft]) -> tuple[str, str, str | None, str | None] | None:
+    def _earlier(self, draft: _Draft, drafts: list[_Draft]) -> _Draft | None:
         earlier = [d for d in drafts if d.kind == "attributed" and d.cue_at < draft.cue_at and d is not draft]
         earlier = [d for d in earlier if d.start < draft.start or d.cue_at < draft.start]
-        return self.resolve(earlier[-1], drafts) if earlier else None
+        return earlier[-1] if earlier else None
+
+    def _antecedent(self, who: _Who, draft: _Draft, earlier: _Draft | None) -> tuple[str, tuple[int, int]] | None:
+        """A pronoun whose last speaker is paragraphs away ("... Trump arrived. He said ...") is the
+        person (he, she) or body (it) named last before it, within the paragraph and the one before."""
+        if earlier is not None and earlier.paragraph >= draft.paragraph - 1:
+            return None  # the speaker just quoted goes on speaking
+        word = self.text[who.start : who.end].lower()
+        wanted = {"he": ("person",), "she": ("person",)}.get(word) or (
+            ("organisation", "state", "media", "armed force", "armed group") if word == "it" else None
+        )
+        if wanted is None:
+            return None
+        window = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, who.start)))
+        for start, end, actor_id in reversed(self.mentions):
+            if window < start and end <= who.start and self.types.get(actor_id) in wanted:
+                return actor_id, (start, end)
+        return None
+
+    def _role(self, who: _Who) -> tuple[str, tuple[int, int]] | None:
+        """ "the president", "the ministry", "the spokesman": the actor the article named with that
+        title ("President Erdogan", "Erdogan, the president") or that name ("the Defence Ministry")."""
+        phrase = self.text[who.start : who.end]
+        role = self.text[who.head_start : who.head_end].lower()
+        if not re.match(r"(?i)the\b", phrase) or role not in ROLES:
+            return None
+        person = ROLES[role] == "person"
+        word = re.compile(rf"(?i)\b{re.escape(role)}\b")
+        for start, end, actor_id in reversed(self.mentions):
+            if end > who.start or (self.types.get(actor_id) == "person") != person:
+                continue
+            if person:  # the title next to the name: "President X", "X, the company's spokesman"
+                around = self.text[max(0, start - 40) : start] + " " + self.text[end : end + 60]
+            else:  # the role in the body's name: "the Defence Ministry"
+                around = self.names.get(actor_id, "") + " " + self.text[start:end]
+            if word.search(around):
+                return actor_id, (start, end)
+        return None
 
     def _name(self, who: _Who | None, previous: tuple[str, str, str | None, str | None] | None) -> str | None:
         if who is None:
@@ -612,26 +1099,85 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
         token.idx,
         _end(token),
         pronoun=token.lower_ in SPEAKER_PRONOUNS and token.pos_ == "PRON",
+        written=_written_phrase(token, lo, hi, cue),
     )
+
+
+def _written_phrase(token: Token, lo: int, hi: int, cue: Token | None) -> tuple[int, int]:
+    """The speaker phrase as the article writes it, appositions and clauses included
+    ("Jane Roe, a senator from Ohio,"), without the cue should the parse hang it there."""
+    skipped = {t.i for t in cue.subtree} if cue is not None and cue in token.subtree else set()
+    skipped |= {c.i for c in token.children if c.dep_ == "case"}  # "the mayor's claim": the mayor
+    kept = {t.i for t in _clip(token.subtree, lo, hi) if t.i not in skipped}
+    first = last = token.i
+    while first - 1 in kept:
+        first -= 1
+    while last + 1 in kept:
+        last += 1
+    span = _strip(list(token.doc[first : last + 1])) or [token]
+    return span[0].idx, _end(span[-1])
 
 
 # --- rules 5-7: stance, hedges, places and actors ------------------------------------------
 
 
 def _negated(content: list[Token], start: int, end: int) -> bool:
-    """Is the content's main verb negated ("don't include", "never had")? A first-person
-    or future commitment ("we will not leave") is a pledge, not a denial."""
+    """Is the content's main verb negated ("don't include", "never had"), does it deny a
+    thing exists ("there is no base", "has no plans to"), or call something untrue ("the
+    reports are false")? A first-person or future commitment ("we will not leave") is a
+    pledge, not a denial."""
     heads = [t for t in content if not start <= t.head.idx < end or t.head == t]
     for head in heads:
         children = list(head.children)
+        committed = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children)
+        if (_says_untrue(head) or _nothing_of(head)) and not committed:
+            return True
         if not any(c.dep_ == "neg" for c in children):
             continue
-        pledge = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children) or any(
-            c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children
-        )
+        # "we will not leave" pledges; "we never entered" (the past) denies
+        past = head.tag_ in ("VBD", "VBN") or any(c.dep_ == "aux" and c.tag_ == "VBD" for c in children)
+        pledge = committed or (not past and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children))
         if not pledge:
             return True
     return False
+
+
+def _says_untrue(verb: Token) -> bool:
+    """ "The reports are baseless", "the claim is not true": a copula whose predicate says untrue."""
+    if verb.lemma_ not in ("be", "remain", "prove"):
+        return False
+    for child in verb.children:
+        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in UNTRUE:
+            return True
+        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in ("true", "accurate", "correct"):
+            return any(c.dep_ == "neg" for c in verb.children)
+    return False
+
+
+def _nothing_of(verb: Token) -> bool:
+    """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist."""
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and (
+            child.lower_ in ("nothing", "none") or any(d.dep_ == "det" and d.lower_ == "no" for d in child.children)
+        ):
+            return True
+    return False
+
+
+def _called_untrue(cue: Token) -> Token | None:
+    """ "called the reports baseless", "dismissed them as lies", "described it as false": the thing
+    called untrue, which the cue then denies."""
+    if cue.lemma_.lower() not in DESCRIBING_CUES:
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    for child in cue.children:
+        said = [child] if child.dep_ in ("oprd", "ccomp", "xcomp", "acomp") else []
+        if child.dep_ == "prep" and child.lower_ == "as":
+            said = [c for c in child.children if c.dep_ in ("pobj", "amod", "acomp")]
+        for word in said:
+            if word.lemma_.lower() in UNTRUE or any(t.lemma_.lower() in UNTRUE for t in word.subtree):
+                return obj or word
+    return None
 
 
 def _hedges(doc: Doc, draft: _Draft) -> list[tuple[int, int]]:
@@ -784,6 +1330,32 @@ def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
             if gloss:
                 end = max(end, _end(gloss[-1]))
     return end
+
+
+def _cue_span(verb: Token) -> tuple[int, int]:
+    """The cue as written: the verb with the auxiliaries, negation and adverbs just before it
+    ("has said", "did not say", "also said") and its particle ("pointed out")."""
+    first = last = verb
+    before = {c.i: c for c in verb.children if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i}
+    while first.i - 1 in before:
+        first = before[first.i - 1]
+    after = {c.i: c for c in verb.children if c.dep_ == "prt"}
+    while last.i + 1 in after:
+        last = after[last.i + 1]
+    return first.idx, _end(last)
+
+
+def _phrase(who: _Who | None) -> tuple[int | None, int | None]:
+    if who is None:
+        return None, None
+    return who.written or (who.start, who.end)
+
+
+def _written(draft: _Draft) -> _Draft:
+    """The attribution whose speaker and cue are written: a quoted sentence's own source."""
+    while draft.kind == "quoted" and draft.source is not None and draft.source is not draft:
+        draft = draft.source
+    return draft
 
 
 def _phrase_text(verb: Token, text: str) -> str:

@@ -19,6 +19,9 @@ overlaps its evidence span the most (one predicted claim per gold claim). Then:
 - stance and hedged are compared as they are; via like a named speaker.
 Contradictions: a gold pair (a, b) is linked when the claims matched to a and b
 list each other in ``contradicts``.
+
+Attribution corpora (PolNeAR, ``../shared/eval/README.md``): ``score_attributions``
+implements the shared scorer's metrics, see its docstring.
 """
 
 from __future__ import annotations
@@ -26,9 +29,17 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import InputError
+from geo.sources.ingest import RawDocument
+from geo.types import Claim
+
+if TYPE_CHECKING:
+    from geo.analysis.pipeline import Pipeline
 
 from geo.analysis.claims import singular
 
@@ -205,6 +216,277 @@ def report(result: dict[str, Any], gold: dict[str, Any]) -> str:
     lines.append(f"contradictions: {claims.linked}/{len(claims.contradictions)} gold pairs linked")
     lines.extend(f"  {a} <-> {b}: {'linked' if ok else 'NOT linked'}" for a, b, ok in claims.contradictions)
     return "\n".join(lines)
+
+
+# --- attribution corpora (PolNeAR) -------------------------------------------------------------
+
+PARTS = ("content", "source", "cue")
+_PRED_KEYS = {"content": ("start", "end"), "source": ("speaker_start", "speaker_end"), "cue": ("cue_start", "cue_end")}
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_COMPLEMENTISERS = frozenset({"that", "whether", "if"})
+_COMPLEMENTISER_BEFORE = re.compile(r"\b(that|whether|if)\s+$", re.IGNORECASE)
+Fragments = list[tuple[int, int]]
+
+
+class _Tokens:
+    """An article's tokens (``\\w+`` or one other non-space character) and the spans they make."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        self.words = [m.group() for m in _TOKEN.finditer(text)]
+        self.starts = [s for s, _ in self.spans]
+
+    def of(self, fragments: Fragments | None) -> tuple[frozenset[int], frozenset[int]]:
+        """(tokens, neutral gap tokens) of a span: the tokens its fragments touch, punctuation
+        trimmed at either end (unless the span is punctuation alone), and the tokens inside its
+        extent that no fragment touches."""
+        import bisect
+
+        if not fragments:
+            return frozenset(), frozenset()
+        touched: set[int] = set()
+        for start, end in fragments:
+            k = max(0, bisect.bisect_right(self.starts, start) - 1)
+            while k < len(self.spans) and self.spans[k][0] < end:
+                if self.spans[k][1] > start:
+                    touched.add(k)
+                k += 1
+        ordered = sorted(touched)
+        words = [k for k in ordered if _is_word(self.words[k])]
+        if words:
+            ordered = [k for k in ordered if words[0] <= k <= words[-1]]
+        if not ordered:
+            return frozenset(), frozenset()
+        kept = frozenset(ordered)
+        return kept, frozenset(range(ordered[0], ordered[-1] + 1)) - kept
+
+    def drop_complementiser(self, tokens: frozenset[int]) -> frozenset[int]:
+        if tokens and self.words[min(tokens)].lower() in _COMPLEMENTISERS:
+            return tokens - {min(tokens)}
+        return tokens
+
+
+def _is_word(word: str) -> bool:
+    return bool(re.match(r"\w", word))
+
+
+@dataclass
+class _PRF:
+    hits: float = 0
+    predicted: float = 0
+    gold: float = 0
+
+    def row(self) -> tuple[float, float, float]:
+        p = self.hits / self.predicted if self.predicted else 0.0
+        r = self.hits / self.gold if self.gold else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+@dataclass
+class AttributionScore:
+    """The shared scorer's figures; ``table`` maps a metric name to (P, R, F1)."""
+
+    articles: int
+    claims: int
+    gold: int
+    table: dict[str, tuple[float, float, float]]
+    pair_f1: dict[str, float]
+
+    def format(self) -> str:
+        lines = [f"{self.articles} articles, {self.claims} predicted claims, {self.gold} gold attributions"]
+        lines.append(f"{'metric':<34} {'P':>6} {'R':>6} {'F1':>6}")
+        for name, (p, r, f) in self.table.items():
+            lines.append(f"{name:<34} {p:6.3f} {r:6.3f} {f:6.3f}")
+        lines.extend(f"mean per-pair token F1, {part:<10} {value:6.3f}" for part, value in self.pair_f1.items())
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "articles": self.articles,
+            "claims": self.claims,
+            "gold": self.gold,
+            "table": {k: dict(zip(("p", "r", "f1"), v, strict=True)) for k, v in self.table.items()},
+            "pair_f1": self.pair_f1,
+        }
+
+
+def _predicted(claim: dict[str, Any], part: str) -> Fragments | None:
+    start_key, end_key = _PRED_KEYS[part]
+    start, end = claim.get(start_key), claim.get(end_key)
+    return [(int(start), int(end))] if start is not None and end is not None and end > start else None
+
+
+def _gold(attribution: dict[str, Any], part: str) -> Fragments | None:
+    value = attribution.get(part)
+    return [(int(s), int(e)) for s, e in value] if value else None
+
+
+def score_attributions(
+    articles: Sequence[dict[str, Any]], predictions: dict[str, list[dict[str, Any]]]
+) -> AttributionScore:
+    """Score predicted claims against gold attributions, as ``../shared/eval/README.md`` defines it.
+
+    Tokens are ``\\w+`` or one other non-space character; a span holds the tokens it touches,
+    punctuation trimmed at its ends. A discontinuous gold span's gap tokens are neutral: they
+    count neither for nor against a prediction. Detection: a claim and a gold attribution match
+    when their contents share at least half the tokens of the shorter one, one to one, greedily
+    by shared tokens. Exact per part over matched pairs: P over predictions with the part, R over
+    gold attributions with it. Overlap (Citron-style): per article, the union of predicted tokens
+    against the union of gold tokens of each part, summed over the corpus. Matched-pair figures
+    are the same two measures restricted to matched pairs, plus the mean per-pair token F1.
+    """
+    detect = _PRF()
+    exact = {name: _PRF() for name in (*PARTS, "content (no complementiser)", "all three")}
+    overlap = {part: _PRF() for part in PARTS}
+    pair_exact = {part: _PRF() for part in PARTS}
+    pair_overlap = {part: _PRF() for part in PARTS}
+    pair_f1: dict[str, list[float]] = {part: [] for part in PARTS}
+    n_claims = n_gold = 0
+    for article in articles:
+        tokens = _Tokens(article["text"])
+        claims = predictions.get(article["id"], [])
+        golds = [a for a in article.get("attributions", []) if a.get("content")]
+        n_claims += len(claims)
+        n_gold += len(golds)
+        pred = [{part: tokens.of(_predicted(c, part))[0] for part in PARTS} for c in claims]
+        gold = [{part: tokens.of(_gold(a, part)) for part in PARTS} for a in golds]
+        for part in PARTS:
+            have_p = [p[part] for p in pred if p[part]]
+            have_g = [g[part][0] for g in gold if g[part][0]]
+            exact[part].predicted += len(have_p)
+            exact[part].gold += len(have_g)
+            union_p = frozenset().union(*have_p)
+            union_g = frozenset().union(*have_g)
+            overlap[part].hits += len(union_p & union_g)
+            overlap[part].predicted += len(union_p)
+            overlap[part].gold += len(union_g)
+        exact["content (no complementiser)"].predicted += sum(1 for p in pred if p["content"])
+        exact["content (no complementiser)"].gold += len(gold)
+        exact["all three"].predicted += len(pred)
+        exact["all three"].gold += len(gold)
+        pairs = []
+        for i, p in enumerate(pred):
+            for j, g in enumerate(gold):
+                g_tokens, gap = g["content"]
+                p_tokens = p["content"] - gap
+                shared = len(p_tokens & g_tokens)
+                if shared and 2 * shared >= min(len(p_tokens), len(g_tokens)):
+                    pairs.append((-shared, i, j))
+        used_p: set[int] = set()
+        used_g: set[int] = set()
+        for _, i, j in sorted(pairs):
+            if i in used_p or j in used_g:
+                continue
+            used_p.add(i)
+            used_g.add(j)
+            detect.hits += 1
+            all_exact = True
+            for part in PARTS:
+                g_tokens, gap = gold[j][part]
+                p_tokens = pred[i][part] - gap
+                same = p_tokens == g_tokens
+                all_exact = all_exact and same
+                if same and g_tokens:
+                    exact[part].hits += 1
+                    pair_exact[part].hits += 1
+                pair_exact[part].predicted += bool(p_tokens)
+                pair_exact[part].gold += bool(g_tokens)
+                pair_overlap[part].hits += len(p_tokens & g_tokens)
+                pair_overlap[part].predicted += len(p_tokens)
+                pair_overlap[part].gold += len(g_tokens)
+                if p_tokens or g_tokens:
+                    pair_f1[part].append(_PRF(len(p_tokens & g_tokens), len(p_tokens), len(g_tokens)).row()[2])
+            content_gold = tokens.drop_complementiser(gold[j]["content"][0])
+            content_pred = tokens.drop_complementiser(pred[i]["content"] - gold[j]["content"][1])
+            if content_gold and content_gold == content_pred:
+                exact["content (no complementiser)"].hits += 1
+            exact["all three"].hits += all_exact
+    detect.predicted, detect.gold = n_claims, n_gold
+    table = {"detection": detect.row()}
+    table.update({f"exact {name}": prf.row() for name, prf in exact.items()})
+    table.update({f"overlap {part}": prf.row() for part, prf in overlap.items()})
+    table.update({f"matched pairs: exact {part}": prf.row() for part, prf in pair_exact.items()})
+    table.update({f"matched pairs: overlap {part}": prf.row() for part, prf in pair_overlap.items()})
+    mean = {part: sum(v) / len(v) if v else 0.0 for part, v in pair_f1.items()}
+    return AttributionScore(len(articles), n_claims, n_gold, table, mean)
+
+
+def load_attribution_corpus(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    """Articles of an attribution corpus (JSONL, ``../shared/eval/README.md``), fragments checked."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"Cannot read corpus {path}: {exc.strerror}.") from exc
+    articles = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            article = json.loads(line)
+            text = article["text"]
+            for attribution in article.get("attributions", []):
+                for part in PARTS:
+                    for start, end in attribution.get(part) or ():
+                        if not 0 <= start < end <= len(text):
+                            raise ValueError(f"{attribution.get('id')}: {part} {start}-{end} is outside the text")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path} line {number}: not an attribution article ({exc}).") from exc
+        articles.append(article)
+        if limit is not None and len(articles) >= limit:
+            break
+    return articles
+
+
+def load_claim_predictions(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Article id -> predicted claims, from a predictions file in the shared format."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise InputError(f"Cannot read predictions {path}: {exc.strerror}.") from exc
+    out: dict[str, list[dict[str, Any]]] = {}
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                row = json.loads(line)
+                out[row["id"]] = list(row["claims"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise InputError(f"{path} line {number}: not a predictions line ({exc}).") from exc
+    return out
+
+
+def claim_predictions(claims: Iterable[Claim], text: str) -> list[dict[str, Any]]:
+    """An article's attributed claims in the shared predictions format (narration is no attribution).
+
+    A quotation's sentences are one attribution in the corpus: claims written with the same cue
+    and the same paragraph are merged into one content span. The corpus keeps a complementiser
+    ("that ...", "whether ...") in the content, which a claim's text leaves out: it is put back."""
+    rows: list[dict[str, Any]] = []
+    for claim in sorted((c for c in claims if not c.narrated), key=lambda c: c.start):
+        previous = rows[-1] if rows else None
+        if (
+            previous is not None
+            and claim.cue_start is not None
+            and previous.get("cue_start") == claim.cue_start
+            and "\n" not in text[min(previous["end"], claim.start) : max(previous["end"], claim.start)]
+        ):
+            previous["end"] = max(previous["end"], claim.end)
+            continue
+        before = max(0, claim.start - 12)
+        opening = _COMPLEMENTISER_BEFORE.search(text[before : claim.start])
+        row: dict[str, Any] = {"start": before + opening.start(1) if opening else claim.start, "end": claim.end}
+        if claim.speaker_start is not None:
+            row.update(speaker_start=claim.speaker_start, speaker_end=claim.speaker_end)
+        if claim.cue_start is not None:
+            row.update(cue_start=claim.cue_start, cue_end=claim.cue_end)
+        rows.append(row)
+    return rows
+
+
+def predict_attributions(articles: Iterable[dict[str, Any]], pipeline: Pipeline) -> Iterator[dict[str, Any]]:
+    """One predictions line per article, its ``text`` analysed exactly as given (offsets line up)."""
+    for article in articles:
+        analysis = pipeline.analyze(RawDocument(article["text"]))
+        yield {"id": article["id"], "claims": claim_predictions(analysis.claims, article["text"])}
 
 
 def main(argv: list[str] | None = None) -> int:

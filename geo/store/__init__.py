@@ -86,6 +86,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE claims ADD COLUMN contradicts TEXT;
     CREATE INDEX claims_speaker_actor ON claims(speaker_actor);
     """,
+    # 4: where a claim's speaker and cue are written, and whether it states or ascribes an inner state.
+    """
+    ALTER TABLE claims ADD COLUMN speaker_start INTEGER;
+    ALTER TABLE claims ADD COLUMN speaker_end INTEGER;
+    ALTER TABLE claims ADD COLUMN cue_start INTEGER;
+    ALTER TABLE claims ADD COLUMN cue_end INTEGER;
+    ALTER TABLE claims ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 DEFAULT_ARTICLE_LIMIT = 200  # articles(): rows returned when the caller names no limit
@@ -300,7 +308,8 @@ class Store:
             for claim in analysis.claims:
                 db.execute(
                     'INSERT INTO claims (id, article_id, passage_id, start, "end", speaker, via, cue, stance, hedged,'
-                    " text, speaker_text, speaker_actor, contradicts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " text, speaker_text, speaker_actor, contradicts, speaker_start, speaker_end, cue_start, cue_end,"
+                    " internal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(article_id, id) DO NOTHING",
                     (
                         claim.id,
@@ -317,6 +326,11 @@ class Store:
                         claim.speaker_text,
                         claim.speaker_actor,
                         ",".join(claim.contradicts) or None,
+                        claim.speaker_start,
+                        claim.speaker_end,
+                        claim.cue_start,
+                        claim.cue_end,
+                        int(claim.internal),
                     ),
                 )
                 db.executemany(
@@ -643,6 +657,7 @@ class Store:
             " COALESCE(s.name, c.speaker) AS speaker, COALESCE(c.speaker_actor, s.id) AS speaker_id,"
             " COALESCE(v.name, c.via) AS via,"
             " c.cue, c.stance, c.hedged, c.contradicts, cp.place_id, p.name AS place, c.passage_id,"
+            " c.speaker_start, c.speaker_end, c.cue_start, c.cue_end, c.internal,"
             ' ps.start AS passage_start, ps."end" AS passage_end'
             + (', substr(a.text, ps.start + 1, ps."end" - ps.start) AS passage' if with_passages else "")
             + " FROM claims c JOIN articles a ON a.id = c.article_id"

@@ -28,7 +28,14 @@ CLAIM_BADGES = {"asserts": ("asserts", STANCE_COLORS["asserted"]), "denies": ("d
 
 HEDGE_BADGE = {"background": "#fff3cd", "color": "#7a5d00"}  # a hedged claim (may, could, likely…)
 # Marks in a passage: the selected place, other places, actors (underlined too).
-HIGHLIGHT_COLORS = {"selected": "#fdd49e", "place": "#e0ecf4", "actor": "#e5f5e0", "actor_line": "#41ab5d"}
+HIGHLIGHT_COLORS = {
+    "selected": "#fdd49e",
+    "place": "#e0ecf4",
+    "actor": "#e5f5e0",
+    "actor_line": "#41ab5d",
+    "speaker": "#efedf5",  # a claim's speaker as written, and (dashed) the words that cue the claim
+    "speaker_line": "#756bb1",
+}
 
 # Areas are drawn as labels (countries also shaded), everything else as a pin.
 AREA_KINDS = frozenset({"country", "continent", "sea", "region", "admin1"})
