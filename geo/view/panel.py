@@ -32,11 +32,20 @@ _PRECISION = {
 }
 
 
+CLAIM_MARKS = frozenset({"speaker", "cue"})
+
+
 def passage_html(text: str, offset: int, highlights: Iterable[Highlight]) -> str:
     """``text`` (which starts at article offset ``offset``), escaped, with highlights wrapped in <mark>."""
+    # Marks do not nest: where a claim's speaker or cue overlaps a place or an actor, the place or
+    # actor is marked (the selected place must always show), and the claim line still names the speaker.
+    names = [h for h in highlights if h.kind not in CLAIM_MARKS]
+    said = [
+        h for h in highlights if h.kind in CLAIM_MARKS and not any(h.start < n.end and n.start < h.end for n in names)
+    ]
     pieces: list[tuple[str, Highlight | None]] = []
     cursor = 0
-    for mark in sorted(highlights, key=lambda h: (h.start, -h.end)):
+    for mark in sorted([*names, *said], key=lambda h: (h.start, -h.end)):
         start, end = mark.start - offset, mark.end - offset
         if start < cursor or start < 0 or end > len(text):
             continue  # overlapping or outside this passage
