@@ -94,23 +94,39 @@ def prominence(place: Place) -> float:
     return _KIND_PROMINENCE.get(place.kind, 0.3)
 
 
-def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution, ...]:
+def resolve(
+    mentions: Sequence[Mention], text: str, lookup, *, context: Sequence[Mention] = ()
+) -> tuple[Resolution, ...]:
     """Resolve every mention; ``lookup(name)`` returns gazetteer candidates for a container name.
+
+    ``context`` holds the article's other place mentions, read as evidence (country and
+    division focus, coherence) but not resolved: with gold spans given, the rest of the
+    article still speaks.
 
     Two passes: the first scores each mention against the article's unambiguous
     evidence; the second adds what the first pass's winners say about each other
     (``coherence``: how near the other resolved places lie, weighted by how sure
     each was, and the article's home region, the division most winners share).
     """
-    usable = [(m, _usable_candidates(m, text)) for m in mentions]
+    wanted = {id(m) for m in mentions}
+    usable = [(m, _usable_candidates(m, text)) for m in (*mentions, *context)]
     usable = [(m, cands) for m, cands in usable if cands]
+    containers = [_containers(m, text, lookup) for m, _ in usable]
+    # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
+    said: dict[str, set[str]] = defaultdict(set)
+    for (m, _), box in zip(usable, containers, strict=True):
+        said[normalized_surface(m.text)] |= box
+    containers = [box or said[normalized_surface(m.text)] for (m, _), box in zip(usable, containers, strict=True)]
+    town_named = {
+        normalized_surface(m.text) for m, _ in usable if _TOWN_CUE_BEFORE.search(text[max(0, m.start - 40) : m.start])
+    }
+    usable = _strong_priors(usable, containers, town_named)
     context = _Context(
         focus=_country_focus(usable),
         divisions=_division_focus(usable),
         winners=(),
         home={},
     )
-    containers = [_containers(m, text, lookup) for m, _ in usable]
     ranked: dict[tuple[str, frozenset[str], bool], list[_Scored]] = {}  # repeated names score once
     first = []
     for (m, cands), box in zip(usable, containers, strict=True):
@@ -130,6 +146,8 @@ def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution,
     resolutions = []
     second: dict[int, list[_Scored]] = {}  # by the identity of the (shared) first-pass ranking
     for (mention, _), scored_first in zip(usable, first, strict=True):
+        if id(mention) not in wanted:
+            continue
         scored = second.get(id(scored_first)) or []
         if not scored:
             surface = normalized_surface(mention.text)
@@ -270,6 +288,57 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
     )
 
 
+# "a town called China", "the village of Mexico": the text itself says a town is meant.
+_TOWN_CUE_BEFORE = re.compile(
+    r"\b(?:town|city|village|hamlet|township|borough|community|municipality)\s+(?:of|called|named)\s+$",
+    re.IGNORECASE,
+)
+_DIVISION_KINDS = frozenset({"continent", "country", "admin1"})
+_AREA_NAME_KINDS = frozenset({"name", "abbreviation", "alternate"})
+
+
+STRONG_PRIOR_LIFT = 0.5  # division focus at which the article's own region may overrule a strong prior
+
+
+def _strong_priors(
+    usable: list[tuple[Mention, list[Candidate]]], containers: list[set[str]], town_named: set[str]
+) -> list[tuple[Mention, list[Candidate]]]:
+    """A country's, state's or province's own name means that division (or another division of
+    that name: Georgia the country or the state), not a namesake town elsewhere, unless the text
+    says otherwise:
+
+    - it places the name in a container that holds a town reading ("Mexico, Missouri", said once
+      for the whole article) or calls it a town ("a town called China");
+    - the article is about the town's state or province (at least half of its division evidence)
+      and no other name in it lies only in the division's country ("a Palestine man" beside
+      Anderson County, Texas; not "Russia" beside "Ohio" and "Moscow").
+
+    Applies when the most important reading (the gazetteer's order) is such a division;
+    "Washington" stays open (the city comes first)."""
+    divisions = _division_focus(usable)
+    countries_of = {
+        normalized_surface(m.text): {c.place.country for c in cands if c.place.country} for m, cands in usable
+    }
+    out = []
+    for (mention, candidates), box in zip(usable, containers, strict=True):
+        top = candidates[0]
+        surface = normalized_surface(mention.text)
+        if top.place.kind not in _DIVISION_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
+            out.append((mention, candidates))
+            continue
+        towns = [c for c in candidates if c.place.kind not in _DIVISION_KINDS]
+        if box and any(c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in towns):
+            out.append((mention, candidates))
+            continue
+        areas = [c for c in candidates if c.place.kind in _DIVISION_KINDS and c.name_kind in _AREA_NAME_KINDS]
+        supported = any(
+            other != surface and countries == {top.place.country} for other, countries in countries_of.items()
+        )
+        local = [c for c in towns if divisions.get(_division_key(c.place) or "", 0.0) >= STRONG_PRIOR_LIFT]
+        out.append((mention, areas + local if local and not supported else areas))
+    return out
+
+
 def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
     """Drop readings the surface text rules out."""
     facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
@@ -283,7 +352,32 @@ def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
     kept = [c for c in kept if not _seat_named(c, kept)]
     demonyms = [c for c in kept if c.name_kind == "demonym"]
     # A demonym reading wins outright: "Turkish" is never a town called Turkish.
-    return demonyms or kept
+    if demonyms:
+        return demonyms
+    if _clipped(mention.text):
+        # "Mo.", "Alta.": a clipped word is a state's or province's abbreviation, not a town named Mo.
+        areas = [c for c in kept if c.place.kind in _AREA_KINDS and c.name_kind != "name"]
+        if areas:
+            return areas
+    return _no_far_alternates(kept)
+
+
+ALTERNATE_MARGIN = 0.25
+
+
+def _no_far_alternates(candidates: list[Candidate]) -> list[Candidate]:
+    """Another name of a place (a translation, an old or colloquial name) never beats, on its own,
+    the own name of a far more important place: "Mexico" is not Mexico City's other name when it is
+    a country's, "Egypt" not a town in Arizona once called so."""
+    exact = max((prominence(c.place) for c in candidates if c.name_kind in ("name", "abbreviation")), default=None)
+    if exact is None:
+        return candidates
+    return [c for c in candidates if c.name_kind != "alternate" or prominence(c.place) + ALTERNATE_MARGIN > exact]
+
+
+def _clipped(surface: str) -> bool:
+    """A word cut short with a full stop, as AP and Canadian abbreviations are: "Mass.", "Alta."."""
+    return surface.endswith(".") and surface.count(".") == 1 and surface[:1].isupper() and len(surface) <= 6
 
 
 SEAT_RATIO = 1.5
@@ -306,8 +400,9 @@ def _seat_named(candidate: Candidate, others: list[Candidate]) -> bool:
 
 
 def _looks_like_abbreviation(surface: str) -> bool:
+    """Capitals ("UAE", "N.Y.") or a clipped word ("Mass."); not "us" the pronoun, not "Man"."""
     letters = [ch for ch in surface if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
+    return bool(letters) and (all(ch.isupper() for ch in letters) or _clipped(surface))
 
 
 def _country_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
