@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -47,6 +48,18 @@ _NAME_CAME_BEFORE = re.compile(
 )
 # Weaker place cues, enough to keep a name spaCy calls an organisation or person: "of Roswell", "to Bluefield".
 _PLACE_CUE = re.compile(r"\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+([A-Z][a-z]+)\b")
+# "Lowell, Mass.": the town, a comma, then the state.
+_AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
+# "Akron, Ohio": a name placed in a state, province or country.
+_PLACE_IN_CONTAINER = re.compile(r"\b([A-Z][a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?){1,2}")
+# An upper-case name opening a dateline: "CHARLESTON, W.Va.", "BEIRUT:", "SCOTT (AP)".
+_DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
+# Offices and followings named after a person: "the Obama administration", "Clinton aides".
+_OFFICE_AFTER = re.compile(
+    r"[ \t]+(?:administration|presidency|campaign|era|doctrine|aides?|camp|supporters|loyalists)\b"
+)
+_THE_BEFORE = re.compile(r"\b(?:the|The)[ \t]+$")
+_BUILDING_LABELS = frozenset({"ORG", "FAC"})
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
@@ -108,6 +121,7 @@ class _Evidence:
     person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
     numeric: tuple[tuple[int, int], ...]  # character spans of dates, times, numbers
     place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
+    located: frozenset[str]  # names the article clearly uses as places: GPE, "in X", "X, Ohio"
 
     @classmethod
     def of(cls, doc: Doc, text: str) -> _Evidence:
@@ -122,6 +136,11 @@ class _Evidence:
             place_words=frozenset(
                 {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
                 | {m.group(1) for m in _PLACE_CUE.finditer(text)}
+            ),
+            located=frozenset(
+                {e.text for e in doc.ents if e.label_ == "GPE"}
+                | {m.group(1) for m in _LOCATIVE_CUE.finditer(text)}
+                | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}
             ),
         )
 
@@ -155,7 +174,69 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     unattested = mention.text not in evidence.place_words and not mention.text.isupper()  # "MAKHACHKALA --"
     if one_word and towns_only and mention.label in _NAME_LABELS and unattested:
         return False  # an organisation or person spaCy names, never used as a place in the article
-    return not (towns_only and _STREET_AFTER.match(text, mention.end))
+    if towns_only and _STREET_AFTER.match(text, mention.end):
+        return False
+    if _clipped_division(mention) and not (_AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)):
+        return False  # "Mass." and "Miss." name states after a town ("Lowell, Mass."), else a word or a title
+    minor = not any(c.place.kind in _AREA_KINDS for c in mention.candidates)
+    if not minor or mention.text in evidence.located or mention.label == "GPE":
+        return True
+    return not _not_a_place_word(mention, text, one_word)
+
+
+def _not_a_place_word(mention: Mention, text: str, one_word: bool) -> bool:
+    """A name whose only readings are towns (or counties, facilities), that the article never
+    clearly uses as a place (a GPE entity, "in X", "X, Ohio"), and that reads as something else:
+
+    - an organisation or building after "the", where every reading is a small town ("the White
+      House": towns take no article);
+    - one word in capitals that opens no dateline ("IRS", "HIV");
+    - one word before an office named after a person ("the Obama administration");
+    - one common English word ("Council", "Earth", "Vice"), by its frequency in English text.
+    """
+    surface = mention.text
+    # Towns only (an airport only by its short name): a base takes "the" ("the al-Watiya base").
+    small = all(
+        (c.place.kind == "city" and c.place.population < SMALL_TOWN) or c.name_kind == "short"
+        for c in mention.candidates
+    )
+    if (
+        small
+        and mention.label in _BUILDING_LABELS
+        and _THE_BEFORE.search(text, max(0, mention.start - 5), mention.start)
+    ):
+        return True
+    if not one_word:
+        return False
+    if surface.isupper() and len(surface) > 1:
+        return not _DATELINE_AT.match(text, mention.end)
+    if _OFFICE_AFTER.match(text, mention.end):
+        return True
+    return small and _common_word(surface)
+
+
+SMALL_TOWN = 100_000
+COMMON_ZIPF = 4.0  # wordfreq's Zipf scale: 4 is once per 100,000 words ("hurricane", "delta")
+
+
+def _common_word(surface: str) -> bool:
+    return surface[:1].isupper() and _zipf(surface.lower()) >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def _clipped_division(mention: Mention) -> bool:
+    surface = mention.text
+    return (
+        surface.endswith(".")
+        and surface.count(".") == 1
+        and any(c.name_kind == "abbreviation" and c.place.kind == "admin1" for c in mention.candidates)
+    )
 
 
 def _title_case(line: str) -> bool:

@@ -293,7 +293,7 @@ _TOWN_CUE_BEFORE = re.compile(
     r"\b(?:town|city|village|hamlet|township|borough|community|municipality)\s+(?:of|called|named)\s+$",
     re.IGNORECASE,
 )
-_DIVISION_KINDS = frozenset({"continent", "country", "admin1"})
+_DIVISION_KINDS = frozenset({"continent", "country", "admin1", "sea"})
 _AREA_NAME_KINDS = frozenset({"name", "abbreviation", "alternate"})
 
 
@@ -313,15 +313,16 @@ def _strong_priors(
       and no other name in it lies only in the division's country ("a Palestine man" beside
       Anderson County, Texas; not "Russia" beside "Ohio" and "Moscow").
 
-    Applies when the most important reading (the gazetteer's order) is such a division;
-    "Washington" stays open (the city comes first)."""
+    Applies when the most important reading (the gazetteer's order) is such a division (or an ocean:
+    "Pacific"); "Washington" stays open (the city comes first)."""
     divisions = _division_focus(usable)
     countries_of = {
         normalized_surface(m.text): {c.place.country for c in cands if c.place.country} for m, cands in usable
     }
     out = []
     for (mention, candidates), box in zip(usable, containers, strict=True):
-        top = candidates[0]
+        # The most important reading, not counting a town's other names ("Victoria" for Hong Kong).
+        top = next((c for c in candidates if c.name_kind != "alternate" or c.place.kind != "city"), candidates[0])
         surface = normalized_surface(mention.text)
         if top.place.kind not in _DIVISION_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
             out.append((mention, candidates))
@@ -400,9 +401,9 @@ def _seat_named(candidate: Candidate, others: list[Candidate]) -> bool:
 
 
 def _looks_like_abbreviation(surface: str) -> bool:
-    """Capitals ("UAE", "N.Y.") or a clipped word ("Mass."); not "us" the pronoun, not "Man"."""
+    """Capitals ("UAE", "N.Y.") or a dotted form ("Mass.", "W.Va."); not "us" the pronoun, not "Man"."""
     letters = [ch for ch in surface if ch.isalpha()]
-    return bool(letters) and (all(ch.isupper() for ch in letters) or _clipped(surface))
+    return bool(letters) and (all(ch.isupper() for ch in letters) or ("." in surface and letters[0].isupper()))
 
 
 def _country_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
