@@ -117,9 +117,15 @@ class Report:
     ceiling: float  # share of scored gold toponyms with any candidate within 161 km
     details: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
+    @property
+    def below_baseline(self) -> bool:
+        """The resolver places fewer toponyms within 161 km than the population baseline does."""
+        return self.system.n > 0 and self.system.acc161 < self.population.acc161
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out.pop("details")
+        out["below_baseline"] = self.below_baseline
         return out
 
     def format(self) -> str:
@@ -132,7 +138,10 @@ class Report:
             f"  population  n {p.n}  Acc@161 {p.acc161:.3f}  AUC {p.auc:.3f}"
             f"  mean {p.mean_km:.0f} km  median {p.median_km:.1f} km",
             f"  ceiling     any candidate within 161 km: {self.ceiling:.3f}",
+            f"  resolver - population: {100 * (s.acc161 - p.acc161):+.1f} points Acc@161",
         ]
+        if self.below_baseline:
+            lines.append("  FAIL: the resolver scores below the population baseline on these toponyms")
         return "\n".join(lines)
 
 
@@ -275,10 +284,14 @@ def parse_corpus(
 def write_predictions(rows: Iterable[tuple[Article, list[Prediction]]], path: Path) -> int:
     """Write one prediction line per article; returns the number of articles."""
     n = 0
-    with Path(path).open("w", encoding="utf-8") as f:
-        for article, predictions in rows:
-            f.write(json.dumps({"id": article["id"], "toponyms": predictions}, ensure_ascii=False) + "\n")
-            n += 1
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with Path(path).open("w", encoding="utf-8") as f:
+            for article, predictions in rows:
+                f.write(json.dumps({"id": article["id"], "toponyms": predictions}, ensure_ascii=False) + "\n")
+                n += 1
+    except OSError as exc:
+        raise InputError(f"Cannot write predictions {path}: {exc.strerror}.") from exc
     return n
 
 
@@ -342,7 +355,9 @@ def score(
             pred = preds.get(key)
             if not gold_spans and pred is None:
                 continue  # end to end: scored over the toponyms recognised
-            err = MAX_ERROR_KM if pred is None else haversine_km(t["lat"], t["lon"], pred["lat"], pred["lon"])
+            placed = pred is not None and pred.get("lat") is not None and pred.get("lon") is not None
+            # A prediction without coordinates (null lat/lon) is a span left unresolved.
+            err = haversine_km(t["lat"], t["lon"], pred["lat"], pred["lon"]) if placed else MAX_ERROR_KM
             candidates = lookup(text[key[0] : key[1]])
             choice = _population_choice(candidates)
             perr = MAX_ERROR_KM if choice is None else haversine_km(t["lat"], t["lon"], *choice)

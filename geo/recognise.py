@@ -10,6 +10,7 @@ gazetteer matches count, because the model's entities there are unreliable.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -57,6 +58,13 @@ _DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
 # Offices and followings named after a person: "the Obama administration", "Clinton aides".
 _OFFICE_AFTER = re.compile(
     r"[ \t]+(?:administration|presidency|campaign|era|doctrine|aides?|camp|supporters|loyalists)\b"
+)
+_CALENDAR = frozenset(
+    w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name, *calendar.day_abbr)
+)
+_NEWSPAPER_AFTER = re.compile(
+    r"[ \t]+(?:Post|Times|Herald|Journal|Tribune|Gazette|Chronicle|Examiner|Courier|Observer|Register|Inquirer"
+    r"|Sentinel|Dispatch|Star-Ledger|Daily News|Free Press|Bee)\b"
 )
 _THE_BEFORE = re.compile(r"\b(?:the|The)[ \t]+$")
 _BUILDING_LABELS = frozenset({"ORG", "FAC"})
@@ -109,7 +117,8 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> 
             continue
         by_span.setdefault((mention.start, mention.end), mention)
     evidence = _Evidence.of(doc, text)
-    places = tuple(m for m in _longest_first(by_span.values()) if _reads_as_place(m, text, evidence))
+    mentions = (_with_abbreviation_dot(m, text) for m in _longest_first(by_span.values()))
+    places = tuple(m for m in mentions if _reads_as_place(m, text, evidence))
     return Recognition(places=_trust_headlines(places, titles), entities=entities)
 
 
@@ -145,10 +154,20 @@ class _Evidence:
         )
 
 
+def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
+    """spaCy splits "Alta." into "Alta" and "."; a division's abbreviation keeps its full stop."""
+    if text[mention.end : mention.end + 1] == "." and any(
+        c.name_kind == "abbreviation" and c.place.kind == "admin1" for c in mention.candidates
+    ):
+        return replace(mention, end=mention.end + 1, text=mention.text + ".")
+    return mention
+
+
 def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     """General reasons a name that the gazetteer knows is not a place here.
 
-    - it lies inside a date or number ("March", "Thursday");
+    - it lies inside a date or number and is a month's or a day's name or not its first word
+      ("March", "Thursday");
     - it is one word of a person's name used elsewhere in the article
       ("Ripley" after "Kristina Ripley"), and not a country or state;
     - a gazetteer-only match of one word the article also writes in lower case ("Police");
@@ -157,8 +176,11 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
       article never uses it as a place (a GPE/LOC entity, "in/of/from/to X", an upper-case dateline).
     """
     one_word = " " not in mention.text
-    if one_word and any(s <= mention.start and mention.end <= e for s, e in evidence.numeric):
-        return False
+    if one_word and any(
+        s <= mention.start and mention.end <= e and (s < mention.start or mention.text.lower() in _CALENDAR)
+        for s, e in evidence.numeric
+    ):
+        return False  # "March 5", "last Thursday"; not "Toulouse" in "Toulouse last week"
     areas = any(c.place.kind in _AREA_KINDS for c in mention.candidates)
     if one_word and mention.text in evidence.person_words and not areas:
         return False
@@ -176,6 +198,8 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         return False  # an organisation or person spaCy names, never used as a place in the article
     if towns_only and _STREET_AFTER.match(text, mention.end):
         return False
+    if _NEWSPAPER_AFTER.match(text, mention.end):
+        return False  # "The Washington Post", "Los Angeles Times": a newspaper's name
     if _clipped_division(mention) and not (_AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)):
         return False  # "Mass." and "Miss." name states after a town ("Lowell, Mass."), else a word or a title
     minor = not any(c.place.kind in _AREA_KINDS for c in mention.candidates)
@@ -197,7 +221,8 @@ def _not_a_place_word(mention: Mention, text: str, one_word: bool) -> bool:
     surface = mention.text
     # Towns only (an airport only by its short name): a base takes "the" ("the al-Watiya base").
     small = all(
-        (c.place.kind == "city" and c.place.population < SMALL_TOWN) or c.name_kind == "short"
+        (c.place.kind == "city" and (c.place.population < SMALL_TOWN or c.name_kind == "alternate"))
+        or c.name_kind == "short"
         for c in mention.candidates
     )
     if (
@@ -356,8 +381,13 @@ def _within_other_name(mention: Mention, entities: tuple[Mention, ...]) -> bool:
         and e.start <= mention.start
         and mention.end <= e.end
         and (e.end - e.start) > (mention.end - mention.start)
+        and not _PAIR.fullmatch(e.text)
         for e in entities
     )
+
+
+# "Conakry and Freetown" as one entity (the small model does this): two names, not one.
+_PAIR = re.compile(r"[A-Z][\w'’-]+ (?:and|or) [A-Z][\w'’-]+")
 
 
 def _longest_first(mentions: Iterable[Mention]) -> tuple[Mention, ...]:

@@ -77,6 +77,7 @@ _NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT"
 MIN_SCORE = 0.30  # below this, a mention with a non-place label is left unresolved
 MIN_SCORE_PLACE_LABEL = 0.15
 MIN_FOCUS_FOR_NON_PLACE_LABELS = 0.2
+MAJOR_CITY = 500_000  # a city this large is a place even where spaCy calls the name a person's
 _AREA_KINDS = frozenset({"continent", "country", "sea", "region", "admin1"})
 
 
@@ -88,10 +89,19 @@ class _Scored:
 
 
 def prominence(place: Place) -> float:
-    """0..1: areas by kind, towns by population (1 at ten million people)."""
+    """0..1: areas by kind, towns by population (1 at ten million people); a state or province
+    between 0.45 and 0.75 by its population."""
     if place.kind == "city":
         return min(1.0, math.log10(place.population + 1) / 7.0) * 0.85
+    if place.kind == "admin1" and place.population:
+        # A small province ranks below a large city of its name (Sofia, Manchester): 0.75 at 25 million.
+        return ADMIN1_FLOOR + (_KIND_PROMINENCE["admin1"] - ADMIN1_FLOOR) * min(
+            1.0, math.log10(place.population + 1) / 7.4
+        )
     return _KIND_PROMINENCE.get(place.kind, 0.3)
+
+
+ADMIN1_FLOOR = 0.45
 
 
 def resolve(
@@ -272,7 +282,7 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
 
     spaCy's label is weak evidence, so a name it calls a person or an
     organisation still counts as a place, but only when the reading is an
-    area, a facility the text calls one, or a place in a country the article
+    area, a major city, a facility the text calls one, or a place in a country the article
     is clearly about ("Misrata" labelled PERSON in a Libyan story, but not
     "Wagner" the South Dakota town in the same story).
     """
@@ -281,19 +291,22 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
     if mention.label not in _NON_PLACE_LABELS:
         return best.score >= MIN_SCORE_PLACE_LABEL
     return best.score >= MIN_SCORE and (
-        best.candidate.place.kind in _AREA_KINDS
+        (best.candidate.place.kind in _AREA_KINDS and best.candidate.place.kind != "admin1")
+        or best.candidate.place.population >= MAJOR_CITY
         or best.parts["facility_cue"] > 0
         or best.parts["containment"] > 0
         or best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
     )
 
 
+# "Cairns, Qld": a town, a comma, then its state.
+_AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
 # "a town called China", "the village of Mexico": the text itself says a town is meant.
 _TOWN_CUE_BEFORE = re.compile(
     r"\b(?:town|city|village|hamlet|township|borough|community|municipality)\s+(?:of|called|named)\s+$",
     re.IGNORECASE,
 )
-_DIVISION_KINDS = frozenset({"continent", "country", "admin1", "sea"})
+_DIVISION_KINDS = frozenset({"continent", "country", "admin1", "sea", "region"})
 _AREA_NAME_KINDS = frozenset({"name", "abbreviation", "alternate"})
 
 
@@ -319,11 +332,19 @@ def _strong_priors(
     countries_of = {
         normalized_surface(m.text): {c.place.country for c in cands if c.place.country} for m, cands in usable
     }
+    # Where each name's most prominent town or division lies: sub-national evidence.
+    local_of: dict[str, Place] = {}
+    for m, cands in usable:
+        top_place = max(cands, key=lambda c: prominence(c.place)).place
+        if top_place.kind in _POINT_KINDS or top_place.kind == "admin1":
+            local_of[normalized_surface(m.text)] = top_place
     out = []
     for (mention, candidates), box in zip(usable, containers, strict=True):
+        surface = normalized_surface(mention.text)
+        others = [p for s, p in local_of.items() if s != surface]
+        candidates = _no_capital_namesake_state(mention, candidates, others, box)
         # The most important reading, not counting a town's other names ("Victoria" for Hong Kong).
         top = next((c for c in candidates if c.name_kind != "alternate" or c.place.kind != "city"), candidates[0])
-        surface = normalized_surface(mention.text)
         if top.place.kind not in _DIVISION_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
             out.append((mention, candidates))
             continue
@@ -331,7 +352,19 @@ def _strong_priors(
         if box and any(c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in towns):
             out.append((mention, candidates))
             continue
-        areas = [c for c in candidates if c.place.kind in _DIVISION_KINDS and c.name_kind in _AREA_NAME_KINDS]
+        # A state or province of another country needs the article to speak of that country's
+        # towns or states: "Niger" beside "Nigeria" is the country, beside "Lagos" maybe the state.
+        areas = [
+            c
+            for c in candidates
+            if c.place.kind in _DIVISION_KINDS
+            and c.name_kind in _AREA_NAME_KINDS
+            and (
+                c.place.kind != "admin1"
+                or c.place.country == top.place.country
+                or any(p.country == c.place.country for p in others)
+            )
+        ]
         supported = any(
             other != surface and countries == {top.place.country} for other, countries in countries_of.items()
         )
@@ -340,13 +373,42 @@ def _strong_priors(
     return out
 
 
+def _no_capital_namesake_state(
+    mention: Mention, candidates: list[Candidate], others: list[Place], containers: set[str]
+) -> list[Candidate]:
+    """A state named like a more important city of its country that lies outside it is that city
+    ("Washington": the capital, not the state) unless the article speaks of the state's towns
+    ("Seattle") or the text places it in a container."""
+    cities = [c.place for c in candidates if c.place.kind == "city"]
+    if containers or not cities:
+        return candidates
+    kept = []
+    for i, c in enumerate(candidates):
+        state = c.place
+        if (
+            state.kind == "admin1"
+            and any(
+                city.country == state.country and city.admin1 != state.admin1
+                for city in (x.place for x in candidates[:i])
+                if city.kind == "city"
+            )
+            and not any(p.country == state.country and p.admin1 == state.admin1 for p in others)
+        ):
+            continue
+        kept.append(c)
+    return kept or candidates
+
+
 def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
     """Drop readings the surface text rules out."""
     facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
     kept = []
     for candidate in mention.candidates:
-        if candidate.name_kind == "abbreviation" and not _looks_like_abbreviation(mention.text):
-            continue  # "us" the pronoun is not the United States
+        if candidate.name_kind == "abbreviation" and not (
+            _looks_like_abbreviation(mention.text)
+            or _AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)
+        ):
+            continue  # "us" the pronoun is not the United States; "Cairns, Qld" is Queensland
         if candidate.name_kind == "short" and not facility_next:
             continue  # "Wagner" alone is not Wagner airport; "Mitiga base" is Mitiga airport
         kept.append(candidate)
