@@ -227,7 +227,7 @@ def resolve_gold_spans(
     others = [c for c in context if all(c.end <= s or e <= c.start for s, e in taken)]
     return [
         _prediction(r.mention.start, r.mention.end, r.place.lat, r.place.lon, r.place.geonameid, r.place.id)
-        for r in resolve(mentions, article["text"], gazetteer.lookup, context=others)
+        for r in resolve(mentions, article["text"], gazetteer.lookup, evidence=others)
     ]
 
 
@@ -355,9 +355,11 @@ def score(
             pred = preds.get(key)
             if not gold_spans and pred is None:
                 continue  # end to end: scored over the toponyms recognised
-            placed = pred is not None and pred.get("lat") is not None and pred.get("lon") is not None
             # A prediction without coordinates (null lat/lon) is a span left unresolved.
-            err = haversine_km(t["lat"], t["lon"], pred["lat"], pred["lon"]) if placed else MAX_ERROR_KM
+            if pred is not None and pred.get("lat") is not None and pred.get("lon") is not None:
+                err = haversine_km(t["lat"], t["lon"], pred["lat"], pred["lon"])
+            else:
+                err = MAX_ERROR_KM
             candidates = lookup(text[key[0] : key[1]])
             choice = _population_choice(candidates)
             perr = MAX_ERROR_KM if choice is None else haversine_km(t["lat"], t["lon"], *choice)

@@ -105,11 +105,11 @@ ADMIN1_FLOOR = 0.45
 
 
 def resolve(
-    mentions: Sequence[Mention], text: str, lookup, *, context: Sequence[Mention] = ()
+    mentions: Sequence[Mention], text: str, lookup, *, evidence: Sequence[Mention] = ()
 ) -> tuple[Resolution, ...]:
     """Resolve every mention; ``lookup(name)`` returns gazetteer candidates for a container name.
 
-    ``context`` holds the article's other place mentions, read as evidence (country and
+    ``evidence`` holds the article's other place mentions, read as evidence (country and
     division focus, coherence) but not resolved: with gold spans given, the rest of the
     article still speaks.
 
@@ -119,7 +119,7 @@ def resolve(
     each was, and the article's home region, the division most winners share).
     """
     wanted = {id(m) for m in mentions}
-    usable = [(m, _usable_candidates(m, text)) for m in (*mentions, *context)]
+    usable = [(m, _usable_candidates(m, text)) for m in (*mentions, *evidence)]
     usable = [(m, cands) for m, cands in usable if cands]
     containers = [_containers(m, text, lookup) for m, _ in usable]
     # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
