@@ -44,7 +44,7 @@ from geo.types import Candidate, NameKind, Place, PlaceKind
 
 __all__ = ["FORMAT_VERSION", "Gazetteer", "build", "download", "normalize", "place_importance"]
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: compass words ("Northeast") are generic division names
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SUPPLEMENT_CSV = DATA_DIR / "gazetteer_supplement.csv"
 ALIASES_CSV = DATA_DIR / "name_aliases.csv"
@@ -525,6 +525,10 @@ _GENERIC_WORDS = frozenset(
         "south",
         "east",
         "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
         "capital",
         "coast",
         "coastal",

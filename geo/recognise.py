@@ -66,6 +66,8 @@ _NEWSPAPER_AFTER = re.compile(
     r"[ \t]+(?:Post|Times|Herald|Journal|Tribune|Gazette|Chronicle|Examiner|Courier|Observer|Register|Inquirer"
     r"|Sentinel|Dispatch|Star-Ledger|Daily News|Free Press|Bee)\b"
 )
+_FIRM_JOIN = re.compile(r"[ \t]*&")
+_FIRM_JOIN_BEFORE = re.compile(r"&[ \t]*$")
 _THE_BEFORE = re.compile(r"\b(?:the|The)[ \t]+$")
 _BUILDING_LABELS = frozenset({"ORG", "FAC"})
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
@@ -215,6 +217,7 @@ def _not_a_place_word(mention: Mention, text: str, one_word: bool) -> bool:
     - an organisation or building after "the", where every reading is a small town ("the White
       House": towns take no article);
     - one word in capitals that opens no dateline ("IRS", "HIV");
+    - one word joined by "&" to another name ("Stevens & Wilkinson");
     - one word before an office named after a person ("the Obama administration");
     - one common English word ("Council", "Earth", "Vice"), by its frequency in English text.
     """
@@ -233,6 +236,8 @@ def _not_a_place_word(mention: Mention, text: str, one_word: bool) -> bool:
         return True
     if not one_word:
         return False
+    if _FIRM_JOIN.match(text, mention.end) or _FIRM_JOIN_BEFORE.search(text, max(0, mention.start - 4), mention.start):
+        return True  # a firm's name ("Stevens & Wilkinson")
     if surface.isupper() and len(surface) > 1:
         return not _DATELINE_AT.match(text, mention.end)
     if _OFFICE_AFTER.match(text, mention.end):
