@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from geo.types import Candidate, Mention, MentionRole, Place, Resolution
@@ -328,21 +328,38 @@ def _strong_priors(
 
     Applies when the most important reading (the gazetteer's order) is such a division (or an ocean:
     "Pacific"); "Washington" stays open (the city comes first)."""
-    divisions = _division_focus(usable)
-    countries_of = {
-        normalized_surface(m.text): {c.place.country for c in cands if c.place.country} for m, cands in usable
-    }
-    # Where each name's most prominent town or division lies: sub-national evidence.
+    divisions: dict[str, float] | None = None  # computed when first needed
+    single_country: dict[str, int] = defaultdict(int)  # names whose readings all lie in one country
+    own_country: dict[str, str] = {}
+    # Where each name's most prominent town or division lies: sub-national evidence, counted per
+    # country and per division (a name's own count is taken off when it is judged).
     local_of: dict[str, Place] = {}
     for m, cands in usable:
+        surface = normalized_surface(m.text)
+        countries = {c.place.country for c in cands if c.place.country}
+        if len(countries) == 1 and surface not in own_country:
+            own_country[surface] = next(iter(countries))
+            single_country[own_country[surface]] += 1
         top_place = max(cands, key=lambda c: prominence(c.place)).place
         if top_place.kind in _POINT_KINDS or top_place.kind == "admin1":
-            local_of[normalized_surface(m.text)] = top_place
+            local_of[surface] = top_place
+    local_countries: dict[str | None, int] = defaultdict(int)
+    local_divisions: dict[str | None, int] = defaultdict(int)
+    for place in local_of.values():
+        local_countries[place.country] += 1
+        local_divisions[_division_key(place)] += 1
     out = []
     for (mention, candidates), box in zip(usable, containers, strict=True):
         surface = normalized_surface(mention.text)
-        others = [p for s, p in local_of.items() if s != surface]
-        candidates = _no_capital_namesake_state(mention, candidates, others, box)
+        mine = local_of.get(surface)
+
+        def spoken_of(country: str | None, division: str | None = None, mine: Place | None = mine) -> bool:
+            """Whether another name's likeliest reading lies in this country (or division)."""
+            if division is not None:
+                return local_divisions[division] - (mine is not None and _division_key(mine) == division) > 0
+            return local_countries[country] - (mine is not None and mine.country == country) > 0
+
+        candidates = _no_capital_namesake_state(candidates, spoken_of, box)
         # The most important reading, not counting a town's other names ("Victoria" for Hong Kong).
         top = next((c for c in candidates if c.name_kind != "alternate" or c.place.kind != "city"), candidates[0])
         if top.place.kind not in _DIVISION_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
@@ -359,28 +376,30 @@ def _strong_priors(
             for c in candidates
             if c.place.kind in _DIVISION_KINDS
             and c.name_kind in _AREA_NAME_KINDS
-            and (
-                c.place.kind != "admin1"
-                or c.place.country == top.place.country
-                or any(p.country == c.place.country for p in others)
-            )
+            and (c.place.kind != "admin1" or c.place.country == top.place.country or spoken_of(c.place.country))
         ]
-        supported = any(
-            other != surface and countries == {top.place.country} for other, countries in countries_of.items()
+        top_country = top.place.country
+        supported = (
+            single_country.get(top_country or "", 0) - (own_country.get(surface) == top_country) > 0
+            if top_country
+            else False
         )
-        local = [c for c in towns if divisions.get(_division_key(c.place) or "", 0.0) >= STRONG_PRIOR_LIFT]
+        if towns and divisions is None:
+            divisions = _division_focus(usable)
+        local = [
+            c for c in towns if divisions and divisions.get(_division_key(c.place) or "", 0.0) >= STRONG_PRIOR_LIFT
+        ]
         out.append((mention, areas + local if local and not supported else areas))
     return out
 
 
 def _no_capital_namesake_state(
-    mention: Mention, candidates: list[Candidate], others: list[Place], containers: set[str]
+    candidates: list[Candidate], spoken_of: Callable[..., bool], containers: set[str]
 ) -> list[Candidate]:
     """A state named like a more important city of its country that lies outside it is that city
     ("Washington": the capital, not the state) unless the article speaks of the state's towns
     ("Seattle") or the text places it in a container."""
-    cities = [c.place for c in candidates if c.place.kind == "city"]
-    if containers or not cities:
+    if containers or not any(c.place.kind == "admin1" for c in candidates):
         return candidates
     kept = []
     for i, c in enumerate(candidates):
@@ -388,11 +407,10 @@ def _no_capital_namesake_state(
         if (
             state.kind == "admin1"
             and any(
-                city.country == state.country and city.admin1 != state.admin1
-                for city in (x.place for x in candidates[:i])
-                if city.kind == "city"
+                x.place.kind == "city" and x.place.country == state.country and x.place.admin1 != state.admin1
+                for x in candidates[:i]
             )
-            and not any(p.country == state.country and p.admin1 == state.admin1 for p in others)
+            and not spoken_of(state.country, _division_key(state))
         ):
             continue
         kept.append(c)
