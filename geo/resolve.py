@@ -322,9 +322,10 @@ def _strong_priors(
 
     - it places the name in a container that holds a town reading ("Mexico, Missouri", said once
       for the whole article) or calls it a town ("a town called China");
-    - the article is about the town's state or province (at least half of its division evidence)
-      and no other name in it lies only in the division's country ("a Palestine man" beside
-      Anderson County, Texas; not "Russia" beside "Ohio" and "Moscow").
+    - the article is about the town's state or province (at least half of its division evidence),
+      names another town that can lie within ``NEAR_KM`` of it, and no other name in it lies only in the
+      division's country ("a Palestine man" beside Anderson County, Texas; not "Russia" in an
+      article about Ohio that names no town near Russia, Ohio).
 
     Applies when the most important reading (the gazetteer's order) is such a division (or an ocean:
     "Pacific"); "Washington" stays open (the city comes first)."""
@@ -343,6 +344,12 @@ def _strong_priors(
         top_place = max(cands, key=lambda c: prominence(c.place)).place
         if top_place.kind in _POINT_KINDS or top_place.kind == "admin1":
             local_of[surface] = top_place
+    # Every town or county reading of every name, by division: the article's possible anchors.
+    points_in: dict[str, list[tuple[str, Place]]] = defaultdict(list)
+    for m, cands in usable:
+        for c in cands:
+            if c.place.kind in _POINT_KINDS and (key := _division_key(c.place)):
+                points_in[key].append((normalized_surface(m.text), c.place))
     local_countries: dict[str | None, int] = defaultdict(int)
     local_divisions: dict[str | None, int] = defaultdict(int)
     for place in local_of.values():
@@ -387,10 +394,24 @@ def _strong_priors(
         if towns and divisions is None:
             divisions = _division_focus(usable)
         local = [
-            c for c in towns if divisions and divisions.get(_division_key(c.place) or "", 0.0) >= STRONG_PRIOR_LIFT
+            c
+            for c in towns
+            if divisions
+            and divisions.get(_division_key(c.place) or "", 0.0) >= STRONG_PRIOR_LIFT
+            and _near_any(c.place, [p for s, p in points_in.get(_division_key(c.place) or "", []) if s != surface])
         ]
         out.append((mention, areas + local if local and not supported else areas))
     return out
+
+
+NEAR_KM = 60.0  # another named town this close makes a namesake town the article's own
+
+
+def _near_any(place: Place, anchors: list[Place]) -> bool:
+    return any(
+        abs(place.lat - a.lat) * _DEGREE_KM < NEAR_KM and _km((place.lat, place.lon), (a.lat, a.lon)) < NEAR_KM
+        for a in anchors
+    )
 
 
 def _no_capital_namesake_state(
