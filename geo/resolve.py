@@ -11,6 +11,8 @@ One scoring function ranks every candidate of a mention (see ``_score``)::
           + 0.20 * coherence       fits the likely readings of the article's other names
           + 0.10 * home_region     share of the other names with a likely reading in its state/province
 
+A town far less prominent than a namesake (``FAR_SMALLER``: London, Ohio against London) gets no
+country or division focus unless the text names a town near it or places it in a container.
 Country evidence comes from mentions that can only mean one country (a country
 name, a demonym, a city with candidates in one country). Division evidence
 likewise comes from mentions whose readings all lie in one first-level
@@ -86,6 +88,7 @@ class _Scored:
     candidate: Candidate
     score: float
     parts: dict[str, float]
+    anchored: bool = True  # False: a far smaller namesake with no named town near it (``FAR_SMALLER``)
 
 
 def prominence(place: Place) -> float:
@@ -131,11 +134,17 @@ def resolve(
         normalized_surface(m.text) for m, _ in usable if _TOWN_CUE_BEFORE.search(text[max(0, m.start - 40) : m.start])
     }
     usable = _strong_priors(usable, containers, town_named)
+    points: dict[str, list[tuple[str, Place]]] = defaultdict(list)
+    for m, cands in usable:
+        for c in cands:
+            if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
+                points[division].append((normalized_surface(m.text), c.place))
     context = _Context(
         focus=_country_focus(usable),
         divisions=_division_focus(usable),
         winners=(),
         home={},
+        points=points,
     )
     ranked: dict[tuple[str, frozenset[str], bool], list[_Scored]] = {}  # repeated names score once
     first = []
@@ -152,7 +161,7 @@ def resolve(
             if key not in readings or readings[key].confidence < weight:
                 readings[key] = _Winner(surface, reading.candidate.place, weight)
     winners = tuple(readings.values())
-    context = _Context(context.focus, context.divisions, winners, _home_region(winners))
+    context = _Context(context.focus, context.divisions, winners, _home_region(winners), points=context.points)
     resolutions = []
     second: dict[int, list[_Scored]] = {}  # by the identity of the (shared) first-pass ranking
     for (mention, _), scored_first in zip(usable, first, strict=True):
@@ -199,6 +208,7 @@ class _Context:
     winners: tuple[_Winner, ...]  # first-pass choices, empty during the first pass
     home: dict[str, float]  # division key -> confidence-weighted share of first-pass winners
     memo: dict[tuple[str, str], float] = field(default_factory=dict)  # (place id, name) -> coherence
+    points: dict[str, list[tuple[str, Place]]] = field(default_factory=dict)  # division -> (name, town reading)
 
 
 def normalized_surface(text: str) -> str:
@@ -206,8 +216,9 @@ def normalized_surface(text: str) -> str:
 
 
 def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Context, box: set[str]) -> list[_Scored]:
+    most = max(prominence(c.place) for c in candidates)
     return sorted(
-        (_score(c, mention, text, context, box) for c in candidates),
+        (_score(c, mention, text, context, box, most) for c in candidates),
         key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
     )
 
@@ -248,7 +259,7 @@ COHERENCE_KM = 300.0
 _DEGREE_KM = 111.2  # km per degree of latitude: a cheap bound before the great circle
 
 
-def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...]) -> float:
+def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...], by_state: bool = True) -> float:
     """0..1: over the article's other names, the mean of how well their likely readings fit this
     place (each name's best fit, weighted by that reading's first-pass likelihood): closeness
     between points (1 at the same point, 0 from ``COHERENCE_KM`` on), containment between a
@@ -269,7 +280,9 @@ def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...]) -> floa
             if abs(place.lat - other.lat) * _DEGREE_KM >= COHERENCE_KM:
                 continue
             fit = max(0.0, 1.0 - _km((place.lat, place.lon), (other.lat, other.lon)) / COHERENCE_KM)
-        elif (point and other.kind == "admin1") or (place.kind == "admin1" and other.kind in _POINT_KINDS):
+        elif by_state and (
+            (point and other.kind == "admin1") or (place.kind == "admin1" and other.kind in _POINT_KINDS)
+        ):
             fit = float(division is not None and division == _division_key(other))
         else:
             continue
@@ -555,24 +568,39 @@ def _containers(mention: Mention, text: str, lookup) -> set[str]:
     return set()
 
 
-def _score(candidate: Candidate, mention: Mention, text: str, context: _Context, containers: set[str]) -> _Scored:
+# A town this much less prominent than a namesake (about a hundred times fewer people: London,
+# Ohio against London) needs a named town near it or a container in the text; the article's
+# country or state alone does not lift it.
+FAR_SMALLER = 0.25
+
+
+def _score(
+    candidate: Candidate, mention: Mention, text: str, context: _Context, containers: set[str], most: float = 0.0
+) -> _Scored:
     place = candidate.place
     facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
     key = _division_key(place) or ""
+    own = prominence(place)
+    in_box = bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
+    surface = normalized_surface(mention.text)
+    unanchored = (
+        place.kind in _POINT_KINDS
+        and own + FAR_SMALLER <= most
+        and not in_box
+        and not _near_any(place, [p for s, p in context.points.get(key, []) if s != surface])
+    )
     parts = {
-        "prominence": prominence(place),
+        "prominence": own,
         "name_fit": _NAME_FIT[candidate.name_kind],
-        "country_focus": context.focus.get(place.country or "", 0.0),
-        "division_focus": context.divisions.get(key, 0.0),
-        "containment": float(
-            bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
-        ),
+        "country_focus": 0.0 if unanchored else context.focus.get(place.country or "", 0.0),
+        "division_focus": 0.0 if unanchored else context.divisions.get(key, 0.0),
+        "containment": float(in_box),
         "facility_cue": float(facility_next and place.kind in _FACILITY_KINDS),
         "coherence": 0.0,  # second pass (``_second_pass``)
         "home_region": 0.0,
     }
     score = sum(WEIGHTS[name] * value for name, value in parts.items())
-    return _Scored(candidate, score, parts)
+    return _Scored(candidate, score, parts, not unanchored)
 
 
 def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
@@ -581,11 +609,12 @@ def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
     memo_key = (place.id, surface)
     coherence = context.memo.get(memo_key)
     if coherence is None:
-        coherence = context.memo[memo_key] = _coherence(place, surface, context.winners)
-    home = context.home.get(_division_key(place) or "", 0.0)
+        coherence = context.memo[memo_key] = _coherence(place, surface, context.winners, first.anchored)
+    # The state a far smaller namesake lies in is no evidence for it (London, Ohio in an Ohio story).
+    home = context.home.get(_division_key(place) or "", 0.0) if first.anchored else 0.0
     parts = {**first.parts, "coherence": coherence, "home_region": home}
     score = first.score + WEIGHTS["coherence"] * coherence + WEIGHTS["home_region"] * home
-    return _Scored(first.candidate, score, parts)
+    return _Scored(first.candidate, score, parts, first.anchored)
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
