@@ -381,7 +381,7 @@ def _within_other_name(mention: Mention, entities: tuple[Mention, ...]) -> bool:
     """Inside a longer name other than an organisation's: places that name an organisation
     ("Texas Department of ...", "University of Georgia", "Georgian Interior Ministry") count."""
     return any(
-        e.label in _NAME_LABELS
+        (e.label in _NAME_LABELS or (e.label == "FAC" and e.start < mention.start))  # "Souda Bay": not Bay
         and not (e.label == "ORG" and e.start == mention.start)
         and e.start <= mention.start
         and mention.end <= e.end
