@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parse.add_argument("--processes", type=int, default=2, help="spaCy worker processes")
 
     evaluate = commands.add_parser("eval", help="score geotagging and geocoding on a JSONL corpus")
-    evaluate.add_argument("--corpus", type=Path, required=True)
+    evaluate.add_argument(
+        "--corpus", type=Path, required=True, action="append", help="corpus JSONL (repeatable: one report each)"
+    )
     evaluate.add_argument("--predictions", type=Path, default=None, help="score this file instead of parsing")
     evaluate.add_argument("--gold-spans", action="store_true", help="resolve the corpus' own spans")
     evaluate.add_argument("--json", action="store_true", help="print the scores as JSON")
@@ -257,20 +259,39 @@ def _eval(args: argparse.Namespace) -> int:
     from geo.eval.geoparse import evaluate, load_corpus, load_predictions, score
     from geo.gazetteer import Gazetteer
 
-    articles = load_corpus(args.corpus, args.limit, offset=args.offset)
+    if args.predictions and len(args.corpus) > 1:
+        raise GeoError("--predictions scores one corpus: give --corpus once.")
+    reports = []
     with Gazetteer.open() as gaz:
-        if args.predictions:
-            report = score(articles, load_predictions(args.predictions), gaz.lookup, gold_spans=args.gold_spans)
-        else:
-            report = evaluate(articles, gaz, gold_spans=args.gold_spans, n_process=args.processes)
+        for corpus in args.corpus:
+            articles = load_corpus(corpus, args.limit, offset=args.offset)
+            if args.predictions:
+                report = score(articles, load_predictions(args.predictions), gaz.lookup, gold_spans=args.gold_spans)
+            else:
+                report = evaluate(articles, gaz, gold_spans=args.gold_spans, n_process=args.processes)
+            reports.append((corpus, report))
     if args.errors:
         with args.errors.open("w", encoding="utf-8") as f:
-            for row in report.details:
-                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+            for corpus, report in reports:
+                for row in report.details:
+                    f.write(json.dumps({"corpus": corpus.name, **row}, ensure_ascii=False) + "\n")
     if args.json:
-        print(json.dumps(report.to_dict(), indent=1))
+        out = {str(c): r.to_dict() for c, r in reports}
+        print(json.dumps(out[str(args.corpus[0])] if len(reports) == 1 else out, indent=1))
     else:
-        print(report.format())
+        for corpus, report in reports:
+            print(f"{corpus}\n{report.format()}")
+    below = [c for c, r in reports if r.below_baseline]
+    for corpus, report in reports:
+        s, p = report.system, report.population
+        verdict = "BELOW THE POPULATION BASELINE" if report.below_baseline else "ok"
+        print(
+            f"summary: {corpus.name}: resolver Acc@161 {s.acc161:.3f}, population baseline {p.acc161:.3f}: {verdict}",
+            file=sys.stderr,
+        )
+    if below:
+        print(f"error: the resolver scores below the population baseline on {len(below)} corpus(es)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -36,7 +36,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "gazetteer",
         "GEO_GAZETTEER",
-        str(_cache_dir() / "gazetteer-v1.sqlite"),
+        str(_cache_dir() / "gazetteer-v2.sqlite"),
         "Compiled offline gazetteer index (built from packaged data on first use).",
     ),
     Setting(

@@ -97,3 +97,64 @@ def test_cli_parse_and_eval_gold_spans(tmp_path: Path, capsys: pytest.CaptureFix
     assert report["system"]["acc161"] == 1.0  # France's cities win together
     assert main(["eval", "--corpus", str(corpus), "--gold-spans"]) == 0
     assert "Acc@161" in capsys.readouterr().out
+
+
+def test_prediction_without_coordinates_counts_as_unresolved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = _write(tmp_path / "c.jsonl", [ARTICLE])
+    preds = _write(
+        tmp_path / "p.jsonl",
+        [{"id": "a1", "toponyms": [{"start": 11, "end": 16, "lat": None, "lon": None}]}],
+    )
+    report = score([ARTICLE], load_predictions(preds), _lookup, gold_spans=True)
+    assert report.system.n == 2 and report.system.acc161 == 0.0
+    assert main(["eval", "--corpus", str(corpus), "--predictions", str(preds), "--gold-spans"]) == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "below the population baseline" in captured.err
+
+
+def test_eval_fails_loudly_below_the_population_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = _write(tmp_path / "c.jsonl", [ARTICLE])
+    # Paris, Texas for Paris, France: the most populous reading would have been right.
+    preds = _write(
+        tmp_path / "p.jsonl",
+        [{"id": "a1", "toponyms": [{"start": 11, "end": 16, "lat": 33.66, "lon": -95.55}]}],
+    )
+    report = score([ARTICLE], load_predictions(preds), _lookup, gold_spans=True)
+    assert report.below_baseline and "FAIL" in report.format()
+    assert main(["eval", "--corpus", str(corpus), "--predictions", str(preds), "--gold-spans"]) == 1
+    assert "BELOW THE POPULATION BASELINE" in capsys.readouterr().err
+
+
+def test_parse_output_into_a_missing_folder(tmp_path: Path) -> None:
+    corpus = _write(tmp_path / "c.jsonl", [ARTICLE])
+    out = tmp_path / "new" / "deeper" / "pred.jsonl"
+    assert main(["parse", "--input", str(corpus), "--output", str(out), "--gold-spans"]) == 0
+    assert "a1" in load_predictions(out)
+
+
+def test_gold_spans_read_the_rest_of_the_article() -> None:
+    """The only gold span is "Paris"; the article's other places (not gold) say which Paris."""
+    from geo.eval.geoparse import resolve_gold_spans
+    from geo.types import Mention
+
+    text = "The fair in Paris drew crowds. Farmers from Texas and Lamar County came."
+    article = {"id": "t", "text": text, "toponyms": [{"start": 12, "end": 17, "name": "Paris", "lat": 0, "lon": 0}]}
+    texas = Place("gn:10", "Texas", 31.0, -99.0, "admin1", "US", 25_000_000, admin1="TX")
+    lamar = Place("gn:11", "Lamar County", 33.67, -95.57, "admin2", "US", 50_000, admin1="TX")
+    paris_tx = Place("gn:1", "Paris", 33.66, -95.55, "city", "US", 25_000, admin1="TX")
+    paris_fr = Place("gn:2", "Paris", 48.85, 2.35, "city", "FR", 2_000_000, admin1="11")
+
+    class Gaz:
+        @staticmethod
+        def lookup(name: str) -> list[Candidate]:
+            return {"Paris": [Candidate(paris_fr, "name"), Candidate(paris_tx, "name")]}.get(name, [])
+
+    context = [
+        Mention(44, 49, "Texas", "GPE", (Candidate(texas, "name"),)),
+        Mention(54, 66, "Lamar County", "GPE", (Candidate(lamar, "name"),)),
+    ]
+    alone = resolve_gold_spans(article, Gaz())  # type: ignore[arg-type]
+    read = resolve_gold_spans(article, Gaz(), context)  # type: ignore[arg-type]
+    assert alone[0]["place_id"] == "gn:2" and read[0]["place_id"] == "gn:1"

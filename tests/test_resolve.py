@@ -79,7 +79,30 @@ def test_the_reason_names_the_second_pass_when_it_decides() -> None:
     mentions = [
         _mention("Tyler", text.index("Tyler"), TYLER_TX, TYLER_MN),
         _mention("Sulphur Springs", text.index("Sulphur Springs"), SULPHUR_SPRINGS_TX, SULPHUR_SPRINGS_AR),
-        _mention("Paris", text.index("Paris"), PARIS_FR, PARIS_TN, PARIS_TX),
+        # Two namesakes alike (Paris, France would lose on the country: the reason would say so).
+        _mention("Paris", text.index("Paris"), PARIS_TN, PARIS_TX),
     ]
     paris = {r.mention.text: r for r in resolve(mentions, text, lambda name: [])}["Paris"]
     assert paris.place == PARIS_TX and ("near the places" in paris.reason or "state or province" in paris.reason)
+
+
+def test_a_far_larger_namesake_wins_without_a_town_near_the_small_one() -> None:
+    """An article about Ohio that mentions London means London, England, unless it names a town near
+    London, Ohio; the state alone does not make the village the article's own."""
+    ohio = Place("gn:5165418", "Ohio", 40.25, -82.8, "admin1", "US", 11_500_000, "5165418", "OH")
+    london_uk = Place("gn:2643743", "London", 51.51, -0.13, "city", "GB", 8_900_000, "2643743", "ENG")
+    london_oh = Place("gn:4517009", "London", 39.89, -83.45, "city", "US", 10_000, "4517009", "OH")
+    columbus = Place("gn:4509177", "Columbus", 39.96, -83.0, "city", "US", 900_000, "4509177", "OH")
+    text = "The governor of Ohio said exports to London had fallen."
+    mentions = [
+        _mention("Ohio", text.index("Ohio"), ohio),
+        _mention("London", text.index("London"), london_uk, london_oh),
+    ]
+    assert {r.mention.text: r.place for r in resolve(mentions, text, lambda name: [])}["London"] == london_uk
+    text = "Officials in Columbus and Ohio said London's new school opened."
+    mentions = [
+        _mention("Columbus", text.index("Columbus"), columbus),
+        _mention("Ohio", text.index("Ohio"), ohio),
+        _mention("London", text.index("London"), london_uk, london_oh),
+    ]
+    assert {r.mention.text: r.place for r in resolve(mentions, text, lambda name: [])}["London"] == london_oh

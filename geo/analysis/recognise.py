@@ -10,10 +10,12 @@ gazetteer matches count, because the model's entities there are unreliable.
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
@@ -49,6 +51,27 @@ _NAME_CAME_BEFORE = re.compile(
 )
 # Weaker place cues, enough to keep a name spaCy calls an organisation or person: "of Roswell", "to Bluefield".
 _PLACE_CUE = re.compile(r"\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+([A-Z][a-z]+)\b")
+# "Lowell, Mass.": the town, a comma, then the state.
+_AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
+# "Akron, Ohio": a name placed in a state, province or country.
+_PLACE_IN_CONTAINER = re.compile(r"\b([A-Z][a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?){1,2}")
+# An upper-case name opening a dateline: "CHARLESTON, W.Va.", "BEIRUT:", "SCOTT (AP)".
+_DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
+# Offices and followings named after a person: "the Obama administration", "Clinton aides".
+_OFFICE_AFTER = re.compile(
+    r"[ \t]+(?:administration|presidency|campaign|era|doctrine|aides?|camp|supporters|loyalists)\b"
+)
+_CALENDAR = frozenset(
+    w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name, *calendar.day_abbr)
+)
+_NEWSPAPER_AFTER = re.compile(
+    r"[ \t]+(?:Post|Times|Herald|Journal|Tribune|Gazette|Chronicle|Examiner|Courier|Observer|Register|Inquirer"
+    r"|Sentinel|Dispatch|Star-Ledger|Daily News|Free Press|Bee)\b"
+)
+_FIRM_JOIN = re.compile(r"[ \t]*&")
+_FIRM_JOIN_BEFORE = re.compile(r"&[ \t]*$")
+_THE_BEFORE = re.compile(r"\b(?:the|The)[ \t]+$")
+_BUILDING_LABELS = frozenset({"ORG", "FAC"})
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
@@ -101,7 +124,8 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> 
             continue
         by_span.setdefault((mention.start, mention.end), mention)
     evidence = _Evidence.of(doc, text)
-    places = tuple(m for m in _longest_first(by_span.values()) if _reads_as_place(m, text, evidence))
+    mentions = (_with_abbreviation_dot(m, text) for m in _longest_first(by_span.values()))
+    places = tuple(m for m in mentions if _reads_as_place(m, text, evidence))
     return Recognition(places=_trust_headlines(places, titles), entities=entities)
 
 
@@ -113,6 +137,7 @@ class _Evidence:
     person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
     numeric: tuple[tuple[int, int], ...]  # character spans of dates, times, numbers
     place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
+    located: frozenset[str]  # names the article clearly uses as places: GPE, "in X", "X, Ohio"
 
     @classmethod
     def of(cls, doc: Doc, text: str) -> _Evidence:
@@ -128,13 +153,28 @@ class _Evidence:
                 {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
                 | {m.group(1) for m in _PLACE_CUE.finditer(text)}
             ),
+            located=frozenset(
+                {e.text for e in doc.ents if e.label_ == "GPE"}
+                | {m.group(1) for m in _LOCATIVE_CUE.finditer(text)}
+                | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}
+            ),
         )
+
+
+def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
+    """spaCy splits "Alta." into "Alta" and "."; a division's abbreviation keeps its full stop."""
+    if text[mention.end : mention.end + 1] == "." and any(
+        c.name_kind == "abbreviation" and c.place.kind == "admin1" for c in mention.candidates
+    ):
+        return replace(mention, end=mention.end + 1, text=mention.text + ".")
+    return mention
 
 
 def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     """General reasons a name that the gazetteer knows is not a place here.
 
-    - it lies inside a date or number ("March", "Thursday");
+    - it lies inside a date or number and is a month's or a day's name or not its first word
+      ("March", "Thursday");
     - it is one word of a person's name used elsewhere in the article
       ("Ripley" after "Kristina Ripley"), and not a country or state;
     - a gazetteer-only match of one word the article also writes in lower case ("Police");
@@ -143,8 +183,11 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
       article never uses it as a place (a GPE/LOC entity, "in/of/from/to X", an upper-case dateline).
     """
     one_word = " " not in mention.text
-    if one_word and any(s <= mention.start and mention.end <= e for s, e in evidence.numeric):
-        return False
+    if one_word and any(
+        s <= mention.start and mention.end <= e and (s < mention.start or mention.text.lower() in _CALENDAR)
+        for s, e in evidence.numeric
+    ):
+        return False  # "March 5", "last Thursday"; not "Toulouse" in "Toulouse last week"
     areas = any(c.place.kind in _AREA_KINDS for c in mention.candidates)
     if one_word and mention.text in evidence.person_words and not areas:
         return False
@@ -160,7 +203,75 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     unattested = mention.text not in evidence.place_words and not mention.text.isupper()  # "MAKHACHKALA --"
     if one_word and towns_only and mention.label in _NAME_LABELS and unattested:
         return False  # an organisation or person spaCy names, never used as a place in the article
-    return not (towns_only and _STREET_AFTER.match(text, mention.end))
+    if towns_only and _STREET_AFTER.match(text, mention.end):
+        return False
+    if _NEWSPAPER_AFTER.match(text, mention.end):
+        return False  # "The Washington Post", "Los Angeles Times": a newspaper's name
+    if _clipped_division(mention) and not (_AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)):
+        return False  # "Mass." and "Miss." name states after a town ("Lowell, Mass."), else a word or a title
+    minor = not any(c.place.kind in _AREA_KINDS for c in mention.candidates)
+    if not minor or mention.text in evidence.located or mention.label == "GPE":
+        return True
+    return not _not_a_place_word(mention, text, one_word)
+
+
+def _not_a_place_word(mention: Mention, text: str, one_word: bool) -> bool:
+    """A name whose only readings are towns (or counties, facilities), that the article never
+    clearly uses as a place (a GPE entity, "in X", "X, Ohio"), and that reads as something else:
+
+    - an organisation or building after "the", where every reading is a small town ("the White
+      House": towns take no article);
+    - one word in capitals that opens no dateline ("IRS", "HIV");
+    - one word joined by "&" to another name ("Stevens & Wilkinson");
+    - one word before an office named after a person ("the Obama administration");
+    - one common English word ("Council", "Earth", "Vice"), by its frequency in English text.
+    """
+    surface = mention.text
+    # Towns only (an airport only by its short name): a base takes "the" ("the al-Watiya base").
+    small = all(
+        (c.place.kind == "city" and (c.place.population < SMALL_TOWN or c.name_kind == "alternate"))
+        or c.name_kind == "short"
+        for c in mention.candidates
+    )
+    if (
+        small
+        and mention.label in _BUILDING_LABELS
+        and _THE_BEFORE.search(text, max(0, mention.start - 5), mention.start)
+    ):
+        return True
+    if not one_word:
+        return False
+    if _FIRM_JOIN.match(text, mention.end) or _FIRM_JOIN_BEFORE.search(text, max(0, mention.start - 4), mention.start):
+        return True  # a firm's name ("Stevens & Wilkinson")
+    if surface.isupper() and len(surface) > 1:
+        return not _DATELINE_AT.match(text, mention.end)
+    if _OFFICE_AFTER.match(text, mention.end):
+        return True
+    return small and _common_word(surface)
+
+
+SMALL_TOWN = 100_000
+COMMON_ZIPF = 4.0  # wordfreq's Zipf scale: 4 is once per 100,000 words ("hurricane", "delta")
+
+
+def _common_word(surface: str) -> bool:
+    return surface[:1].isupper() and _zipf(surface.lower()) >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en"))
+
+
+def _clipped_division(mention: Mention) -> bool:
+    surface = mention.text
+    return (
+        surface.endswith(".")
+        and surface.count(".") == 1
+        and any(c.name_kind == "abbreviation" and c.place.kind == "admin1" for c in mention.candidates)
+    )
 
 
 def _title_case(line: str) -> bool:
@@ -272,24 +383,31 @@ def _can_start_name(tokens: list[Token], i: int) -> bool:
 
 
 class _NameIndex:
-    """The entities of name labels by start, so a mention reads only those that may hold it."""
+    """The entities of name labels (and facilities) by start, so a mention reads only those that may hold it."""
 
     def __init__(self, entities: Iterable[Mention]) -> None:
-        self._names = sorted((e for e in entities if e.label in _NAME_LABELS), key=lambda e: e.start)
+        kept = (e for e in entities if (e.label in _NAME_LABELS or e.label == "FAC") and not _PAIR.fullmatch(e.text))
+        self._names = sorted(kept, key=lambda e: e.start)
         self._starts = [e.start for e in self._names]
         self._longest = max((e.end - e.start for e in self._names), default=0)
 
     def holds_longer(self, mention: Mention) -> bool:
         """Inside a longer name other than an organisation's: places that name an organisation
-        ("Texas Department of ...", "University of Georgia", "Georgian Interior Ministry") count."""
+        ("Texas Department of ...", "University of Georgia", "Georgian Interior Ministry") count;
+        a facility holds a name it does not start with ("Souda Bay": not Bay)."""
         lo = bisect_left(self._starts, mention.start - self._longest)
         hi = bisect_right(self._starts, mention.start)
         return any(
-            not (e.label == "ORG" and e.start == mention.start)
+            (e.label != "FAC" or e.start < mention.start)
+            and not (e.label == "ORG" and e.start == mention.start)
             and mention.end <= e.end
             and (e.end - e.start) > (mention.end - mention.start)
             for e in self._names[lo:hi]
         )
+
+
+# "Conakry and Freetown" as one entity (the small model does this): two names, not one.
+_PAIR = re.compile(r"[A-Z][\w'’-]+ (?:and|or) [A-Z][\w'’-]+")
 
 
 def _longest_first(mentions: Iterable[Mention]) -> tuple[Mention, ...]:

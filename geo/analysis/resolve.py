@@ -11,6 +11,8 @@ One scoring function ranks every candidate of a mention (see ``_score``)::
           + 0.20 * coherence       fits the likely readings of the article's other names
           + 0.10 * home_region     share of the other names with a likely reading in its state/province
 
+A town far less prominent than a namesake (``FAR_SMALLER``: London, Ohio against London) gets no
+country or division focus unless the text names a town near it or places it in a container.
 Country evidence comes from mentions that can only mean one country (a country
 name, a demonym, a city with candidates in one country). Division evidence
 likewise comes from mentions whose readings all lie in one first-level
@@ -33,7 +35,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from geo.types import Candidate, Mention, MentionRole, Place, Resolution
@@ -77,6 +79,7 @@ _NON_PLACE_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT"
 MIN_SCORE = 0.30  # below this, a mention with a non-place label is left unresolved
 MIN_SCORE_PLACE_LABEL = 0.15
 MIN_FOCUS_FOR_NON_PLACE_LABELS = 0.2
+MAJOR_CITY = 500_000  # a city this large is a place even where spaCy calls the name a person's
 _AREA_KINDS = frozenset({"continent", "country", "sea", "region", "admin1"})
 
 
@@ -85,32 +88,64 @@ class _Scored:
     candidate: Candidate
     score: float
     parts: dict[str, float]
+    anchored: bool = True  # False: a far smaller namesake with no named town near it (``FAR_SMALLER``)
 
 
 def prominence(place: Place) -> float:
-    """0..1: areas by kind, towns by population (1 at ten million people)."""
+    """0..1: areas by kind, towns by population (1 at ten million people); a state or province
+    between 0.45 and 0.75 by its population."""
     if place.kind == "city":
         return min(1.0, math.log10(place.population + 1) / 7.0) * 0.85
+    if place.kind == "admin1" and place.population:
+        # A small province ranks below a large city of its name (Sofia, Manchester): 0.75 at 25 million.
+        return ADMIN1_FLOOR + (_KIND_PROMINENCE["admin1"] - ADMIN1_FLOOR) * min(
+            1.0, math.log10(place.population + 1) / 7.4
+        )
     return _KIND_PROMINENCE.get(place.kind, 0.3)
 
 
-def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution, ...]:
+ADMIN1_FLOOR = 0.45
+
+
+def resolve(
+    mentions: Sequence[Mention], text: str, lookup, *, evidence: Sequence[Mention] = ()
+) -> tuple[Resolution, ...]:
     """Resolve every mention; ``lookup(name)`` returns gazetteer candidates for a container name.
+
+    ``evidence`` holds the article's other place mentions, read as evidence (country and
+    division focus, coherence) but not resolved: with gold spans given, the rest of the
+    article still speaks.
 
     Two passes: the first scores each mention against the article's unambiguous
     evidence; the second adds what the first pass's winners say about each other
     (``coherence``: how near the other resolved places lie, weighted by how sure
     each was, and the article's home region, the division most winners share).
     """
-    usable = [(m, _usable_candidates(m, text)) for m in mentions]
+    wanted = {id(m) for m in mentions}
+    usable = [(m, _usable_candidates(m, text)) for m in (*mentions, *evidence)]
     usable = [(m, cands) for m, cands in usable if cands]
+    containers = [_containers(m, text, lookup) for m, _ in usable]
+    # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
+    said: dict[str, set[str]] = defaultdict(set)
+    for (m, _), box in zip(usable, containers, strict=True):
+        said[normalized_surface(m.text)] |= box
+    containers = [box or said[normalized_surface(m.text)] for (m, _), box in zip(usable, containers, strict=True)]
+    town_named = {
+        normalized_surface(m.text) for m, _ in usable if _TOWN_CUE_BEFORE.search(text[max(0, m.start - 40) : m.start])
+    }
+    usable = _strong_priors(usable, containers, town_named)
+    points: dict[str, list[tuple[str, Place]]] = defaultdict(list)
+    for m, cands in usable:
+        for c in cands:
+            if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
+                points[division].append((normalized_surface(m.text), c.place))
     context = _Context(
         focus=_country_focus(usable),
         divisions=_division_focus(usable),
         winners=(),
         home={},
+        points=points,
     )
-    containers = [_containers(m, text, lookup) for m, _ in usable]
     ranked: dict[tuple[str, frozenset[str], bool], list[_Scored]] = {}  # repeated names score once
     first = []
     for (m, cands), box in zip(usable, containers, strict=True):
@@ -126,10 +161,12 @@ def resolve(mentions: Sequence[Mention], text: str, lookup) -> tuple[Resolution,
             if key not in readings or readings[key].confidence < weight:
                 readings[key] = _Winner(surface, reading.candidate.place, weight)
     winners = tuple(readings.values())
-    context = _Context(context.focus, context.divisions, winners, _home_region(winners))
+    context = _Context(context.focus, context.divisions, winners, _home_region(winners), points=context.points)
     resolutions = []
     second: dict[int, list[_Scored]] = {}  # by the identity of the (shared) first-pass ranking
     for (mention, _), scored_first in zip(usable, first, strict=True):
+        if id(mention) not in wanted:
+            continue
         scored = second.get(id(scored_first)) or []
         if not scored:
             surface = normalized_surface(mention.text)
@@ -171,6 +208,7 @@ class _Context:
     winners: tuple[_Winner, ...]  # first-pass choices, empty during the first pass
     home: dict[str, float]  # division key -> confidence-weighted share of first-pass winners
     memo: dict[tuple[str, str], float] = field(default_factory=dict)  # (place id, name) -> coherence
+    points: dict[str, list[tuple[str, Place]]] = field(default_factory=dict)  # division -> (name, town reading)
 
 
 def normalized_surface(text: str) -> str:
@@ -178,8 +216,9 @@ def normalized_surface(text: str) -> str:
 
 
 def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Context, box: set[str]) -> list[_Scored]:
+    most = max(prominence(c.place) for c in candidates)
     return sorted(
-        (_score(c, mention, text, context, box) for c in candidates),
+        (_score(c, mention, text, context, box, most) for c in candidates),
         key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
     )
 
@@ -220,7 +259,7 @@ COHERENCE_KM = 300.0
 _DEGREE_KM = 111.2  # km per degree of latitude: a cheap bound before the great circle
 
 
-def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...]) -> float:
+def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...], by_state: bool = True) -> float:
     """0..1: over the article's other names, the mean of how well their likely readings fit this
     place (each name's best fit, weighted by that reading's first-pass likelihood): closeness
     between points (1 at the same point, 0 from ``COHERENCE_KM`` on), containment between a
@@ -241,7 +280,9 @@ def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...]) -> floa
             if abs(place.lat - other.lat) * _DEGREE_KM >= COHERENCE_KM:
                 continue
             fit = max(0.0, 1.0 - _km((place.lat, place.lon), (other.lat, other.lon)) / COHERENCE_KM)
-        elif (point and other.kind == "admin1") or (place.kind == "admin1" and other.kind in _POINT_KINDS):
+        elif by_state and (
+            (point and other.kind == "admin1") or (place.kind == "admin1" and other.kind in _POINT_KINDS)
+        ):
             fit = float(division is not None and division == _division_key(other))
         else:
             continue
@@ -254,7 +295,7 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
 
     spaCy's label is weak evidence, so a name it calls a person or an
     organisation still counts as a place, but only when the reading is an
-    area, a facility the text calls one, or a place in a country the article
+    area, a major city, a facility the text calls one, or a place in a country the article
     is clearly about ("Misrata" labelled PERSON in a Libyan story, but not
     "Wagner" the South Dakota town in the same story).
     """
@@ -263,11 +304,151 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
     if mention.label not in _NON_PLACE_LABELS:
         return best.score >= MIN_SCORE_PLACE_LABEL
     return best.score >= MIN_SCORE and (
-        best.candidate.place.kind in _AREA_KINDS
+        (best.candidate.place.kind in _AREA_KINDS and best.candidate.place.kind != "admin1")
+        or best.candidate.place.population >= MAJOR_CITY
         or best.parts["facility_cue"] > 0
         or best.parts["containment"] > 0
         or best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
     )
+
+
+# "Cairns, Qld": a town, a comma, then its state.
+_AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
+# "a town called China", "the village of Mexico": the text itself says a town is meant.
+_TOWN_CUE_BEFORE = re.compile(
+    r"\b(?:town|city|village|hamlet|township|borough|community|municipality)\s+(?:of|called|named)\s+$",
+    re.IGNORECASE,
+)
+_DIVISION_KINDS = frozenset({"continent", "country", "admin1", "sea", "region"})
+_AREA_NAME_KINDS = frozenset({"name", "abbreviation", "alternate"})
+
+
+STRONG_PRIOR_LIFT = 0.5  # division focus at which the article's own region may overrule a strong prior
+
+
+def _strong_priors(
+    usable: list[tuple[Mention, list[Candidate]]], containers: list[set[str]], town_named: set[str]
+) -> list[tuple[Mention, list[Candidate]]]:
+    """A country's, state's or province's own name means that division (or another division of
+    that name: Georgia the country or the state), not a namesake town elsewhere, unless the text
+    says otherwise:
+
+    - it places the name in a container that holds a town reading ("Mexico, Missouri", said once
+      for the whole article) or calls it a town ("a town called China");
+    - the article is about the town's state or province (at least half of its division evidence),
+      names another town that can lie within ``NEAR_KM`` of it, and no other name in it lies only in the
+      division's country ("a Palestine man" beside Anderson County, Texas; not "Russia" in an
+      article about Ohio that names no town near Russia, Ohio).
+
+    Applies when the most important reading (the gazetteer's order) is such a division (or an ocean:
+    "Pacific"); "Washington" stays open (the city comes first)."""
+    divisions: dict[str, float] | None = None  # computed when first needed
+    single_country: dict[str, int] = defaultdict(int)  # names whose readings all lie in one country
+    own_country: dict[str, str] = {}
+    # Where each name's most prominent town or division lies: sub-national evidence, counted per
+    # country and per division (a name's own count is taken off when it is judged).
+    local_of: dict[str, Place] = {}
+    for m, cands in usable:
+        surface = normalized_surface(m.text)
+        countries = {c.place.country for c in cands if c.place.country}
+        if len(countries) == 1 and surface not in own_country:
+            own_country[surface] = next(iter(countries))
+            single_country[own_country[surface]] += 1
+        top_place = max(cands, key=lambda c: prominence(c.place)).place
+        if top_place.kind in _POINT_KINDS or top_place.kind == "admin1":
+            local_of[surface] = top_place
+    # Every town or county reading of every name, by division: the article's possible anchors.
+    points_in: dict[str, list[tuple[str, Place]]] = defaultdict(list)
+    for m, cands in usable:
+        for c in cands:
+            if c.place.kind in _POINT_KINDS and (key := _division_key(c.place)):
+                points_in[key].append((normalized_surface(m.text), c.place))
+    local_countries: dict[str | None, int] = defaultdict(int)
+    local_divisions: dict[str | None, int] = defaultdict(int)
+    for place in local_of.values():
+        local_countries[place.country] += 1
+        local_divisions[_division_key(place)] += 1
+    out = []
+    for (mention, candidates), box in zip(usable, containers, strict=True):
+        surface = normalized_surface(mention.text)
+        mine = local_of.get(surface)
+
+        def spoken_of(country: str | None, division: str | None = None, mine: Place | None = mine) -> bool:
+            """Whether another name's likeliest reading lies in this country (or division)."""
+            if division is not None:
+                return local_divisions[division] - (mine is not None and _division_key(mine) == division) > 0
+            return local_countries[country] - (mine is not None and mine.country == country) > 0
+
+        candidates = _no_capital_namesake_state(candidates, spoken_of, box)
+        # The most important reading, not counting a town's other names ("Victoria" for Hong Kong).
+        top = next((c for c in candidates if c.name_kind != "alternate" or c.place.kind != "city"), candidates[0])
+        if top.place.kind not in _DIVISION_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
+            out.append((mention, candidates))
+            continue
+        towns = [c for c in candidates if c.place.kind not in _DIVISION_KINDS]
+        if box and any(c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in towns):
+            out.append((mention, candidates))
+            continue
+        # A state or province of another country needs the article to speak of that country's
+        # towns or states: "Niger" beside "Nigeria" is the country, beside "Lagos" maybe the state.
+        areas = [
+            c
+            for c in candidates
+            if c.place.kind in _DIVISION_KINDS
+            and c.name_kind in _AREA_NAME_KINDS
+            and (c.place.kind != "admin1" or c.place.country == top.place.country or spoken_of(c.place.country))
+        ]
+        top_country = top.place.country
+        supported = (
+            single_country.get(top_country or "", 0) - (own_country.get(surface) == top_country) > 0
+            if top_country
+            else False
+        )
+        if towns and divisions is None:
+            divisions = _division_focus(usable)
+        local = [
+            c
+            for c in towns
+            if divisions
+            and divisions.get(_division_key(c.place) or "", 0.0) >= STRONG_PRIOR_LIFT
+            and _near_any(c.place, [p for s, p in points_in.get(_division_key(c.place) or "", []) if s != surface])
+        ]
+        out.append((mention, areas + local if local and not supported else areas))
+    return out
+
+
+NEAR_KM = 60.0  # another named town this close makes a namesake town the article's own
+
+
+def _near_any(place: Place, anchors: list[Place]) -> bool:
+    return any(
+        abs(place.lat - a.lat) * _DEGREE_KM < NEAR_KM and _km((place.lat, place.lon), (a.lat, a.lon)) < NEAR_KM
+        for a in anchors
+    )
+
+
+def _no_capital_namesake_state(
+    candidates: list[Candidate], spoken_of: Callable[..., bool], containers: set[str]
+) -> list[Candidate]:
+    """A state named like a more important city of its country that lies outside it is that city
+    ("Washington": the capital, not the state) unless the article speaks of the state's towns
+    ("Seattle") or the text places it in a container."""
+    if containers or not any(c.place.kind == "admin1" for c in candidates):
+        return candidates
+    kept = []
+    for i, c in enumerate(candidates):
+        state = c.place
+        if (
+            state.kind == "admin1"
+            and any(
+                x.place.kind == "city" and x.place.country == state.country and x.place.admin1 != state.admin1
+                for x in candidates[:i]
+            )
+            and not spoken_of(state.country, _division_key(state))
+        ):
+            continue
+        kept.append(c)
+    return kept or candidates
 
 
 def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
@@ -275,15 +456,43 @@ def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
     facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
     kept = []
     for candidate in mention.candidates:
-        if candidate.name_kind == "abbreviation" and not _looks_like_abbreviation(mention.text):
-            continue  # "us" the pronoun is not the United States
+        if candidate.name_kind == "abbreviation" and not (
+            _looks_like_abbreviation(mention.text)
+            or _AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)
+        ):
+            continue  # "us" the pronoun is not the United States; "Cairns, Qld" is Queensland
         if candidate.name_kind == "short" and not facility_next:
             continue  # "Wagner" alone is not Wagner airport; "Mitiga base" is Mitiga airport
         kept.append(candidate)
     kept = [c for c in kept if not _seat_named(c, kept)]
     demonyms = [c for c in kept if c.name_kind == "demonym"]
     # A demonym reading wins outright: "Turkish" is never a town called Turkish.
-    return demonyms or kept
+    if demonyms:
+        return demonyms
+    if _clipped(mention.text):
+        # "Mo.", "Alta.": a clipped word is a state's or province's abbreviation, not a town named Mo.
+        areas = [c for c in kept if c.place.kind in _AREA_KINDS and c.name_kind != "name"]
+        if areas:
+            return areas
+    return _no_far_alternates(kept)
+
+
+ALTERNATE_MARGIN = 0.25
+
+
+def _no_far_alternates(candidates: list[Candidate]) -> list[Candidate]:
+    """Another name of a place (a translation, an old or colloquial name) never beats, on its own,
+    the own name of a far more important place: "Mexico" is not Mexico City's other name when it is
+    a country's, "Egypt" not a town in Arizona once called so."""
+    exact = max((prominence(c.place) for c in candidates if c.name_kind in ("name", "abbreviation")), default=None)
+    if exact is None:
+        return candidates
+    return [c for c in candidates if c.name_kind != "alternate" or prominence(c.place) + ALTERNATE_MARGIN > exact]
+
+
+def _clipped(surface: str) -> bool:
+    """A word cut short with a full stop, as AP and Canadian abbreviations are: "Mass.", "Alta."."""
+    return surface.endswith(".") and surface.count(".") == 1 and surface[:1].isupper() and len(surface) <= 6
 
 
 SEAT_RATIO = 1.5
@@ -306,8 +515,9 @@ def _seat_named(candidate: Candidate, others: list[Candidate]) -> bool:
 
 
 def _looks_like_abbreviation(surface: str) -> bool:
+    """Capitals ("UAE", "N.Y.") or a dotted form ("Mass.", "W.Va."); not "us" the pronoun, not "Man"."""
     letters = [ch for ch in surface if ch.isalpha()]
-    return bool(letters) and all(ch.isupper() for ch in letters)
+    return bool(letters) and (all(ch.isupper() for ch in letters) or ("." in surface and letters[0].isupper()))
 
 
 def _country_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
@@ -358,24 +568,39 @@ def _containers(mention: Mention, text: str, lookup) -> set[str]:
     return set()
 
 
-def _score(candidate: Candidate, mention: Mention, text: str, context: _Context, containers: set[str]) -> _Scored:
+# A town this much less prominent than a namesake (about a hundred times fewer people: London,
+# Ohio against London) needs a named town near it or a container in the text; the article's
+# country or state alone does not lift it.
+FAR_SMALLER = 0.25
+
+
+def _score(
+    candidate: Candidate, mention: Mention, text: str, context: _Context, containers: set[str], most: float = 0.0
+) -> _Scored:
     place = candidate.place
     facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
     key = _division_key(place) or ""
+    own = prominence(place)
+    in_box = bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
+    surface = normalized_surface(mention.text)
+    unanchored = (
+        place.kind in _POINT_KINDS
+        and own + FAR_SMALLER <= most
+        and not in_box
+        and not _near_any(place, [p for s, p in context.points.get(key, []) if s != surface])
+    )
     parts = {
-        "prominence": prominence(place),
+        "prominence": own,
         "name_fit": _NAME_FIT[candidate.name_kind],
-        "country_focus": context.focus.get(place.country or "", 0.0),
-        "division_focus": context.divisions.get(key, 0.0),
-        "containment": float(
-            bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
-        ),
+        "country_focus": 0.0 if unanchored else context.focus.get(place.country or "", 0.0),
+        "division_focus": 0.0 if unanchored else context.divisions.get(key, 0.0),
+        "containment": float(in_box),
         "facility_cue": float(facility_next and place.kind in _FACILITY_KINDS),
         "coherence": 0.0,  # second pass (``_second_pass``)
         "home_region": 0.0,
     }
     score = sum(WEIGHTS[name] * value for name, value in parts.items())
-    return _Scored(candidate, score, parts)
+    return _Scored(candidate, score, parts, not unanchored)
 
 
 def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
@@ -384,11 +609,12 @@ def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
     memo_key = (place.id, surface)
     coherence = context.memo.get(memo_key)
     if coherence is None:
-        coherence = context.memo[memo_key] = _coherence(place, surface, context.winners)
-    home = context.home.get(_division_key(place) or "", 0.0)
+        coherence = context.memo[memo_key] = _coherence(place, surface, context.winners, first.anchored)
+    # The state a far smaller namesake lies in is no evidence for it (London, Ohio in an Ohio story).
+    home = context.home.get(_division_key(place) or "", 0.0) if first.anchored else 0.0
     parts = {**first.parts, "coherence": coherence, "home_region": home}
     score = first.score + WEIGHTS["coherence"] * coherence + WEIGHTS["home_region"] * home
-    return _Scored(first.candidate, score, parts)
+    return _Scored(first.candidate, score, parts, first.anchored)
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:

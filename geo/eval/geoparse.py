@@ -29,12 +29,15 @@ import statistics
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.analysis.resolve import resolve
 from geo.errors import InputError
 from geo.gazetteer import Gazetteer
 from geo.types import Candidate, Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = [
     "MAX_ERROR_KM",
@@ -114,9 +117,15 @@ class Report:
     ceiling: float  # share of scored gold toponyms with any candidate within 161 km
     details: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
+    @property
+    def below_baseline(self) -> bool:
+        """The resolver places fewer toponyms within 161 km than the population baseline does."""
+        return self.system.n > 0 and self.system.acc161 < self.population.acc161
+
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out.pop("details")
+        out["below_baseline"] = self.below_baseline
         return out
 
     def format(self) -> str:
@@ -129,7 +138,10 @@ class Report:
             f"  population  n {p.n}  Acc@161 {p.acc161:.3f}  AUC {p.auc:.3f}"
             f"  mean {p.mean_km:.0f} km  median {p.median_km:.1f} km",
             f"  ceiling     any candidate within 161 km: {self.ceiling:.3f}",
+            f"  resolver - population: {100 * (s.acc161 - p.acc161):+.1f} points Acc@161",
         ]
+        if self.below_baseline:
+            lines.append("  FAIL: the resolver scores below the population baseline on these toponyms")
         return "\n".join(lines)
 
 
@@ -183,8 +195,11 @@ def _prediction(start: int, end: int, lat: float, lon: float, geonameid: str | N
     return {"start": start, "end": end, "lat": lat, "lon": lon, "geonameid": geonameid, "place_id": place_id}
 
 
-def resolve_gold_spans(article: Article, gazetteer: Gazetteer) -> list[Prediction]:
-    """Resolve the article's own toponym spans (resolution alone)."""
+def gold_mentions(article: Article, gazetteer: Gazetteer, doc: Doc | None = None) -> list[Mention]:
+    """The article's own toponym spans as mentions, in text order (repeated spans once).
+
+    With the parsed ``doc`` each span carries the syntactic slot of its words
+    ("Washington said": an actor), as a recognised mention would."""
     text = article["text"]
     mentions = []
     seen = set()
@@ -194,11 +209,25 @@ def resolve_gold_spans(article: Article, gazetteer: Gazetteer) -> list[Predictio
             continue
         seen.add(key)
         surface = text[t["start"] : t["end"]]
-        mentions.append(Mention(t["start"], t["end"], surface, GOLD_LABEL, tuple(gazetteer.lookup(surface))))
+        dep = head = ""
+        if doc is not None and (span := doc.char_span(t["start"], t["end"], alignment_mode="expand")) is not None:
+            dep, head = span.root.dep_, span.root.head.lemma_
+        mentions.append(Mention(t["start"], t["end"], surface, GOLD_LABEL, tuple(gazetteer.lookup(surface)), dep, head))
     mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def resolve_gold_spans(
+    article: Article, gazetteer: Gazetteer, context: Sequence[Mention] = (), doc: Doc | None = None
+) -> list[Prediction]:
+    """Resolve the article's own toponym spans (resolution alone), reading the article's
+    other recognised places (``context``) as evidence, as the pipeline would."""
+    mentions = gold_mentions(article, gazetteer, doc)
+    taken = [(m.start, m.end) for m in mentions]
+    others = [c for c in context if all(c.end <= s or e <= c.start for s, e in taken)]
     return [
         _prediction(r.mention.start, r.mention.end, r.place.lat, r.place.lon, r.place.geonameid, r.place.id)
-        for r in resolve(mentions, text, gazetteer.lookup)
+        for r in resolve(mentions, article["text"], gazetteer.lookup, evidence=others)
     ]
 
 
@@ -213,22 +242,29 @@ class _EndToEnd:
         self.nlp = load_model(model or settings.load().spacy_model)
 
     def predict(
-        self, articles: Sequence[Article], n_process: int = 1, batch_size: int = 16
+        self, articles: Sequence[Article], n_process: int = 1, batch_size: int = 16, *, gold_spans: bool = False
     ) -> Iterator[list[Prediction]]:
-        from geo.analysis import passages as passages_stage
-        from geo.analysis.recognise import recognise
-
         texts = (a["text"] for a in articles)
         for article, doc in zip(
             articles, self.nlp.pipe(texts, n_process=n_process, batch_size=batch_size), strict=True
         ):
-            text = article["text"]
-            passages = passages_stage.split(text)
-            recognition = recognise(doc, passages, self.gazetteer)
-            yield [
-                _prediction(r.mention.start, r.mention.end, r.place.lat, r.place.lon, r.place.geonameid, r.place.id)
-                for r in resolve(recognition.places, text, self.gazetteer.lookup)
-            ]
+            yield predict_doc(article, doc, self.gazetteer, gold_spans=gold_spans)
+
+
+def predict_doc(article: Article, doc: Doc, gazetteer: Gazetteer, *, gold_spans: bool) -> list[Prediction]:
+    """Predictions for one parsed article: its recognised places, or (``gold_spans``) its own
+    spans resolved with the recognised places as the rest of the article's evidence."""
+    from geo.analysis import passages as passages_stage
+    from geo.analysis.recognise import recognise
+
+    text = article["text"]
+    recognition = recognise(doc, passages_stage.split(text), gazetteer)
+    if gold_spans:
+        return resolve_gold_spans(article, gazetteer, recognition.places, doc)
+    return [
+        _prediction(r.mention.start, r.mention.end, r.place.lat, r.place.lon, r.place.geonameid, r.place.id)
+        for r in resolve(recognition.places, text, gazetteer.lookup)
+    ]
 
 
 def parse_corpus(
@@ -239,22 +275,23 @@ def parse_corpus(
     model: str | None = None,
     n_process: int = 1,
 ) -> Iterator[tuple[Article, list[Prediction]]]:
-    """Predictions for each article, in corpus order."""
-    if gold_spans:
-        for article in articles:
-            yield article, resolve_gold_spans(article, gazetteer)
-        return
+    """Predictions for each article, in corpus order. Both modes parse the article: with
+    ``gold_spans`` the recognised places are the context the gold spans are resolved in."""
     e2e = _EndToEnd(gazetteer, model)
-    yield from zip(articles, e2e.predict(articles, n_process=n_process), strict=True)
+    yield from zip(articles, e2e.predict(articles, n_process=n_process, gold_spans=gold_spans), strict=True)
 
 
 def write_predictions(rows: Iterable[tuple[Article, list[Prediction]]], path: Path) -> int:
     """Write one prediction line per article; returns the number of articles."""
     n = 0
-    with Path(path).open("w", encoding="utf-8") as f:
-        for article, predictions in rows:
-            f.write(json.dumps({"id": article["id"], "toponyms": predictions}, ensure_ascii=False) + "\n")
-            n += 1
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with Path(path).open("w", encoding="utf-8") as f:
+            for article, predictions in rows:
+                f.write(json.dumps({"id": article["id"], "toponyms": predictions}, ensure_ascii=False) + "\n")
+                n += 1
+    except OSError as exc:
+        raise InputError(f"Cannot write predictions {path}: {exc.strerror}.") from exc
     return n
 
 
@@ -318,7 +355,11 @@ def score(
             pred = preds.get(key)
             if not gold_spans and pred is None:
                 continue  # end to end: scored over the toponyms recognised
-            err = MAX_ERROR_KM if pred is None else haversine_km(t["lat"], t["lon"], pred["lat"], pred["lon"])
+            # A prediction without coordinates (null lat/lon) is a span left unresolved.
+            if pred is not None and pred.get("lat") is not None and pred.get("lon") is not None:
+                err = haversine_km(t["lat"], t["lon"], pred["lat"], pred["lon"])
+            else:
+                err = MAX_ERROR_KM
             candidates = lookup(text[key[0] : key[1]])
             choice = _population_choice(candidates)
             perr = MAX_ERROR_KM if choice is None else haversine_km(t["lat"], t["lon"], *choice)

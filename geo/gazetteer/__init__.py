@@ -46,7 +46,7 @@ from geo.types import Candidate, NameKind, Place, PlaceKind
 
 __all__ = ["FORMAT_VERSION", "Gazetteer", "build", "download", "normalize", "place_importance"]
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: compass words ("Northeast") are generic division names
 DATA_DIR = resources.files("geo") / "data"
 SUPPLEMENT_CSV = DATA_DIR / "gazetteer_supplement.csv"
 ALIASES_CSV = DATA_DIR / "name_aliases.csv"
@@ -555,6 +555,10 @@ _GENERIC_WORDS = frozenset(
         "south",
         "east",
         "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
         "capital",
         "coast",
         "coastal",
