@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     gazetteer.add_argument("action", choices=("build", "download"), help="download: extend it with GeoNames dumps")
     gazetteer.add_argument("--url", default=None, help="base URL of the GeoNames dump files (download)")
     gazetteer.add_argument("--path", type=Path, default=None, help="index file (default: GEO_GAZETTEER)")
-    gazetteer.add_argument("--if-missing", action="store_true", help="build only when the index does not exist")
+    gazetteer.add_argument("--if-missing", action="store_true", help="build only when the index is missing or outdated")
 
     parse = commands.add_parser("parse", help="geoparse a JSONL corpus into a predictions JSONL file")
     parse.add_argument("--input", type=Path, required=True, help="corpus in the shared eval format")
@@ -236,8 +236,12 @@ def _gazetteer(args: argparse.Namespace) -> int:
         counts = download(path, args.url or GEONAMES_URL, progress=True)
         print(f"{path}: {json.dumps(counts)}")
         return 0
-    if args.if_missing and path.exists():
-        print(path)
+    if args.if_missing:
+        from geo.gazetteer import Gazetteer
+
+        # Missing, or built by an older format or from older curated files: (re)built; else left alone.
+        with Gazetteer.open(path):
+            print(path)
         return 0
     print(build(path, progress=True))
     return 0
