@@ -309,10 +309,10 @@ def test_a_quote_opening_the_sentence_belongs_to_a_cue_after_a_long_speaker(clai
 
 
 def test_a_nominal_cue_with_a_clause_is_an_attribution_by_its_possessor(claims_of):
-    said = claims_of("The court rejected the mayor's claim that the permits were valid.")
+    said = claims_of("The mayor's claim that the permits were valid angered the residents.")
     claims = [c for c in said if not c.narrated]
     nominal = [c for c in claims if c.cue == "claim"]
-    assert [(c.speaker_text, c.text) for c in nominal] == [("the mayor", "the permits were valid")]
+    assert [(c.speaker_text, c.text) for c in nominal] == [("The mayor", "the permits were valid")]
 
 
 def test_a_passive_cue_with_an_agent_is_spoken_by_the_agent(claims_of):
@@ -344,3 +344,9 @@ def test_an_intention_inside_a_report_stays_the_reporters_claim(claims_of):
 def test_a_request_reported_as_an_event_is_narration(claims_of):
     claims = claims_of("The envoys pressed the general to withdraw his troops from the city.")
     assert [c.narrated for c in claims] == [True]
+
+
+def test_an_attribution_inside_a_non_outlet_speakers_content_stays_part_of_it(claims_of):
+    claim = only(claims_of("The court rejected the mayor's claim that the permits were valid."))
+    assert claim.speaker == "The court" and claim.stance == "denies"
+    assert claim.text == "the mayor's claim that the permits were valid"

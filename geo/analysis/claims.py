@@ -488,7 +488,7 @@ def _attributions(
             found.append(draft)
     if not found and (colon := _colon_quote(tokens, lo, hi)) is not None:
         found.append(colon)
-    return _unnest(found)
+    return _unnest(found, media)
 
 
 def _dateline(draft: _Draft, places: list[tuple[int, int]]) -> bool:
@@ -802,17 +802,18 @@ def _via(cue: Token, media: list[tuple[int, int]], start: int, end: int, speaker
     return None
 
 
-def _unnest(found: list[_Draft]) -> list[_Draft]:
-    """An attribution inside another's content: when the inner speaker is named ("Reuters
-    reported that officials said Z") it is the claim and the outer speaker relays it; when it
-    is a pronoun or unnamed ("she said she believes Z"), or it ascribes an inner state ("X reported
-    that Y was seeking Z"), the outer claim holds it, and takes its denial or hedge."""
+def _unnest(found: list[_Draft], media: list[tuple[int, int]]) -> list[_Draft]:
+    """An attribution inside another's content: when an outlet relays a named speaker ("Reuters
+    reported that officials said Z") the inner one is the claim and the outlet its relay (via);
+    otherwise ("she said a lot of people claim Z", "he said she believes Z", "X reported that Y was
+    seeking Z") the outer claim holds it, and takes its denial or hedge."""
     absorbed: set[int] = set()
     for outer in found:
         for d in found:
             if d is outer or not outer.start <= d.cue_at < outer.end or id(outer) in absorbed:
                 continue
-            if d.speaker is None or d.speaker.pronoun or d.internal:
+            relay = outer.speaker is not None and any(s <= outer.speaker.head_start < e for s, e in media)
+            if d.speaker is None or d.speaker.pronoun or d.internal or not relay:
                 # "Bloomberg reported that Russia was seeking ...": an intention inside a report is reported
                 absorbed.add(id(d))
                 if d.stance == "denies":
