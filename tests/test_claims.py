@@ -350,3 +350,14 @@ def test_an_attribution_inside_a_non_outlet_speakers_content_stays_part_of_it(cl
     claim = only(claims_of("The court rejected the mayor's claim that the permits were valid."))
     assert claim.speaker == "The court" and claim.stance == "denies"
     assert claim.text == "the mayor's claim that the permits were valid"
+
+
+def test_it_never_continues_a_persons_quote(claims_of):
+    claims = claims_of(
+        'Finance Minister Anna Berg said on Monday that "taxes will fall next year".\n\n'
+        "The budget was published on Tuesday. It says that spending on roads will rise."
+    )
+    said = next(c for c in claims if "spending on roads" in c.text)
+    assert "berg" not in said.speaker.lower()
+    quoted = next(c for c in claims if "taxes will fall" in c.text)
+    assert "berg" in quoted.speaker.lower()

@@ -1003,7 +1003,7 @@ class _Resolver:
                 speaker = actor
                 speaker_text = self.text[who.start : who.end]
                 chain.append(mention)
-            elif who.pronoun and previous is not None and earlier is not None:
+            elif who.pronoun and previous is not None and earlier is not None and self._fits(who, previous[2]):
                 speaker, _, actor, inherited_via = previous
                 via = via or inherited_via
                 speaker_text = self.text[who.start : who.end]
@@ -1025,6 +1025,17 @@ class _Resolver:
         earlier = [d for d in drafts if d.kind == "attributed" and d.cue_at < draft.cue_at and d is not draft]
         earlier = [d for d in earlier if d.start < draft.start or d.cue_at < draft.start]
         return earlier[-1] if earlier else None
+
+    def _fits(self, who: _Who, actor: str | None) -> bool:
+        """Whether a pronoun can stand for ``actor``: "he" and "she" for a person, "it" for anything but
+        one ("it describes no real event" after a minister's quote is not the minister); others for any."""
+        word = self.text[who.start : who.end].lower()
+        person = self.types.get(actor) == "person" if actor is not None else None
+        if word in ("he", "she"):
+            return person is not False
+        if word == "it":
+            return person is not True
+        return True
 
     def _antecedent(self, who: _Who, draft: _Draft, earlier: _Draft | None) -> tuple[str, tuple[int, int]] | None:
         """A pronoun whose last speaker is paragraphs away ("... Trump arrived. He said ...") is the
