@@ -204,11 +204,11 @@ def _compare(failures: list[Failure], known: set[tuple[str, str]]) -> tuple[list
     return [f for f in failures if not is_known(f)], fixed
 
 
-def test_common_places_resolve_to_the_obvious_entity(pipeline) -> None:
-    unexpected, fixed = _compare(common_place_failures(pipeline), KNOWN_WRONG)
+def test_common_places_resolve_to_the_obvious_entity(full_pipeline) -> None:
+    unexpected, fixed = _compare(common_place_failures(full_pipeline), KNOWN_WRONG)
     assert not unexpected and not fixed, f"wrong: {unexpected}; fixed (drop from KNOWN_WRONG): {fixed}"
 
 
-def test_names_that_are_not_places_are_not_pinned(pipeline) -> None:
-    unexpected, fixed = _compare(not_place_failures(pipeline), KNOWN_PINNED)
+def test_names_that_are_not_places_are_not_pinned(full_pipeline) -> None:
+    unexpected, fixed = _compare(not_place_failures(full_pipeline), KNOWN_PINNED)
     assert not unexpected and not fixed, f"pinned: {unexpected}; fixed (drop from KNOWN_PINNED): {fixed}"
