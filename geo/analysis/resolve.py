@@ -37,6 +37,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from geo.types import Candidate, Mention, MentionRole, Place, Resolution
 
@@ -94,14 +95,17 @@ class _Scored:
 def prominence(place: Place) -> float:
     """0..1: areas by kind, towns by population (1 at ten million people); a state or province
     between 0.45 and 0.75 by its population."""
-    if place.kind == "city":
-        return min(1.0, math.log10(place.population + 1) / 7.0) * 0.85
-    if place.kind == "admin1" and place.population:
+    return _prominence(place.kind, place.population)
+
+
+@lru_cache(maxsize=65536)
+def _prominence(kind: str, population: int) -> float:
+    if kind == "city":
+        return min(1.0, math.log10(population + 1) / 7.0) * 0.85
+    if kind == "admin1" and population:
         # A small province ranks below a large city of its name (Sofia, Manchester): 0.75 at 25 million.
-        return ADMIN1_FLOOR + (_KIND_PROMINENCE["admin1"] - ADMIN1_FLOOR) * min(
-            1.0, math.log10(place.population + 1) / 7.4
-        )
-    return _KIND_PROMINENCE.get(place.kind, 0.3)
+        return ADMIN1_FLOOR + (_KIND_PROMINENCE["admin1"] - ADMIN1_FLOOR) * min(1.0, math.log10(population + 1) / 7.4)
+    return _KIND_PROMINENCE.get(kind, 0.3)
 
 
 ADMIN1_FLOOR = 0.45
@@ -133,12 +137,13 @@ def resolve(
     town_named = {
         normalized_surface(m.text) for m, _ in usable if _TOWN_CUE_BEFORE.search(text[max(0, m.start - 40) : m.start])
     }
-    usable = _strong_priors(usable, containers, town_named)
+    # Every town or county reading of every name, by division: the article's possible anchors.
     points: dict[str, list[tuple[str, Place]]] = defaultdict(list)
     for m, cands in usable:
         for c in cands:
             if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
                 points[division].append((normalized_surface(m.text), c.place))
+    usable = _strong_priors(usable, containers, town_named, points)
     context = _Context(
         focus=_country_focus(usable),
         divisions=_division_focus(usable),
@@ -211,6 +216,7 @@ class _Context:
     points: dict[str, list[tuple[str, Place]]] = field(default_factory=dict)  # division -> (name, town reading)
 
 
+@lru_cache(maxsize=65536)
 def normalized_surface(text: str) -> str:
     return " ".join(text.casefold().replace(".", "").split())
 
@@ -327,7 +333,10 @@ STRONG_PRIOR_LIFT = 0.5  # division focus at which the article's own region may 
 
 
 def _strong_priors(
-    usable: list[tuple[Mention, list[Candidate]]], containers: list[set[str]], town_named: set[str]
+    usable: list[tuple[Mention, list[Candidate]]],
+    containers: list[set[str]],
+    town_named: set[str],
+    points_in: dict[str, list[tuple[str, Place]]],
 ) -> list[tuple[Mention, list[Candidate]]]:
     """A country's, state's or province's own name means that division (or another division of
     that name: Georgia the country or the state), not a namesake town elsewhere, unless the text
@@ -357,12 +366,6 @@ def _strong_priors(
         top_place = max(cands, key=lambda c: prominence(c.place)).place
         if top_place.kind in _POINT_KINDS or top_place.kind == "admin1":
             local_of[surface] = top_place
-    # Every town or county reading of every name, by division: the article's possible anchors.
-    points_in: dict[str, list[tuple[str, Place]]] = defaultdict(list)
-    for m, cands in usable:
-        for c in cands:
-            if c.place.kind in _POINT_KINDS and (key := _division_key(c.place)):
-                points_in[key].append((normalized_surface(m.text), c.place))
     local_countries: dict[str | None, int] = defaultdict(int)
     local_divisions: dict[str | None, int] = defaultdict(int)
     for place in local_of.values():
@@ -411,7 +414,7 @@ def _strong_priors(
             for c in towns
             if divisions
             and divisions.get(_division_key(c.place) or "", 0.0) >= STRONG_PRIOR_LIFT
-            and _near_any(c.place, [p for s, p in points_in.get(_division_key(c.place) or "", []) if s != surface])
+            and any(s != surface and _near(c.place, p) for s, p in points_in.get(_division_key(c.place) or "", ()))
         ]
         out.append((mention, areas + local if local and not supported else areas))
     return out
@@ -420,10 +423,11 @@ def _strong_priors(
 NEAR_KM = 60.0  # another named town this close makes a namesake town the article's own
 
 
-def _near_any(place: Place, anchors: list[Place]) -> bool:
-    return any(
-        abs(place.lat - a.lat) * _DEGREE_KM < NEAR_KM and _km((place.lat, place.lon), (a.lat, a.lon)) < NEAR_KM
-        for a in anchors
+def _near(place: Place, other: Place) -> bool:
+    return (
+        abs(place.lat - other.lat) * _DEGREE_KM < NEAR_KM
+        and abs(place.lon - other.lon) * _DEGREE_KM * math.cos(math.radians(place.lat)) < NEAR_KM * 1.01
+        and _km((place.lat, place.lon), (other.lat, other.lon)) < NEAR_KM
     )
 
 
@@ -587,7 +591,7 @@ def _score(
         place.kind in _POINT_KINDS
         and own + FAR_SMALLER <= most
         and not in_box
-        and not _near_any(place, [p for s, p in context.points.get(key, []) if s != surface])
+        and not any(s != surface and _near(place, p) for s, p in context.points.get(key, ()))
     )
     parts = {
         "prominence": own,
