@@ -31,6 +31,9 @@ PlaceKind = Literal[
     "sea",
     "feature",
 ]
+# Places that are areas rather than points: the map draws them as labels, not pins, and the resolver
+# reads them as containers ("Mexico" the country, not a town named after it). One set, used by both.
+AREA_KINDS: frozenset[str] = frozenset({"continent", "country", "admin1", "sea", "region"})
 # A place mention names a location, a government that acts ("Moscow denied"),
 # or a people/state by its demonym ("Turkish forces").
 MentionRole = Literal["location", "actor", "demonym"]

@@ -10,7 +10,8 @@ import pytest
 
 from geo.cli import main
 from geo.errors import InputError
-from geo.eval.geoparse import MAX_ERROR_KM, GeocodeScores, auc, haversine_km, load_corpus, load_predictions, score
+from geo.eval.geoparse import MAX_ERROR_KM, GeocodeScores, auc, load_corpus, load_predictions, score
+from geo.gazetteer import distance_km
 from geo.types import Candidate, Place
 
 TEXT = "Floods hit Paris and Lyon. Springfield was spared."
@@ -48,7 +49,7 @@ def test_auc_bounds() -> None:
 
 
 def test_haversine() -> None:
-    assert haversine_km(0, 0, 0, 1) == pytest.approx(111.19, abs=0.1)
+    assert distance_km(0, 0, 0, 1) == pytest.approx(111.19, abs=0.1)
 
 
 def test_scores_of_errors() -> None:
@@ -158,3 +159,10 @@ def test_gold_spans_read_the_rest_of_the_article() -> None:
     alone = resolve_gold_spans(article, Gaz())  # type: ignore[arg-type]
     read = resolve_gold_spans(article, Gaz(), context)  # type: ignore[arg-type]
     assert alone[0]["place_id"] == "gn:2" and read[0]["place_id"] == "gn:1"
+
+
+def test_the_one_distance_agrees_with_geopy():
+    from geopy.distance import great_circle
+
+    for a, b in (((32.9, 13.2), (34.4, 35.8)), ((55.75, 37.62), (46.73, -117.0)), ((-33.9, 18.4), (64.1, -21.9))):
+        assert distance_km(*a, *b) == pytest.approx(great_circle(a, b).km, rel=1e-5)

@@ -39,7 +39,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from geo.types import Candidate, Mention, MentionRole, Place, Resolution
+from geo.gazetteer import distance_km
+from geo.types import AREA_KINDS, Candidate, Mention, MentionRole, Place, Resolution
 
 WEIGHTS = {
     "prominence": 0.30,
@@ -81,7 +82,6 @@ MIN_SCORE = 0.30  # below this, a mention with a non-place label is left unresol
 MIN_SCORE_PLACE_LABEL = 0.15
 MIN_FOCUS_FOR_NON_PLACE_LABELS = 0.2
 MAJOR_CITY = 500_000  # a city this large is a place even where spaCy calls the name a person's
-_AREA_KINDS = frozenset({"continent", "country", "sea", "region", "admin1"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +285,7 @@ def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...], by_stat
         if point and other.kind in _POINT_KINDS:
             if abs(place.lat - other.lat) * _DEGREE_KM >= COHERENCE_KM:
                 continue
-            fit = max(0.0, 1.0 - _km((place.lat, place.lon), (other.lat, other.lon)) / COHERENCE_KM)
+            fit = max(0.0, 1.0 - distance_km(place.lat, place.lon, other.lat, other.lon) / COHERENCE_KM)
         elif by_state and (
             (point and other.kind == "admin1") or (place.kind == "admin1" and other.kind in _POINT_KINDS)
         ):
@@ -310,7 +310,7 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
     if mention.label not in _NON_PLACE_LABELS:
         return best.score >= MIN_SCORE_PLACE_LABEL
     return best.score >= MIN_SCORE and (
-        (best.candidate.place.kind in _AREA_KINDS and best.candidate.place.kind != "admin1")
+        (best.candidate.place.kind in AREA_KINDS and best.candidate.place.kind != "admin1")
         or best.candidate.place.population >= MAJOR_CITY
         or best.parts["facility_cue"] > 0
         or best.parts["containment"] > 0
@@ -325,7 +325,6 @@ _TOWN_CUE_BEFORE = re.compile(
     r"\b(?:town|city|village|hamlet|township|borough|community|municipality)\s+(?:of|called|named)\s+$",
     re.IGNORECASE,
 )
-_DIVISION_KINDS = frozenset({"continent", "country", "admin1", "sea", "region"})
 _AREA_NAME_KINDS = frozenset({"name", "abbreviation", "alternate"})
 
 
@@ -385,10 +384,10 @@ def _strong_priors(
         candidates = _no_capital_namesake_state(candidates, spoken_of, box)
         # The most important reading, not counting a town's other names ("Victoria" for Hong Kong).
         top = next((c for c in candidates if c.name_kind != "alternate" or c.place.kind != "city"), candidates[0])
-        if top.place.kind not in _DIVISION_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
+        if top.place.kind not in AREA_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
             out.append((mention, candidates))
             continue
-        towns = [c for c in candidates if c.place.kind not in _DIVISION_KINDS]
+        towns = [c for c in candidates if c.place.kind not in AREA_KINDS]
         if box and any(c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in towns):
             out.append((mention, candidates))
             continue
@@ -397,7 +396,7 @@ def _strong_priors(
         areas = [
             c
             for c in candidates
-            if c.place.kind in _DIVISION_KINDS
+            if c.place.kind in AREA_KINDS
             and c.name_kind in _AREA_NAME_KINDS
             and (c.place.kind != "admin1" or c.place.country == top.place.country or spoken_of(c.place.country))
         ]
@@ -427,7 +426,7 @@ def _near(place: Place, other: Place) -> bool:
     return (
         abs(place.lat - other.lat) * _DEGREE_KM < NEAR_KM
         and abs(place.lon - other.lon) * _DEGREE_KM * math.cos(math.radians(place.lat)) < NEAR_KM * 1.01
-        and _km((place.lat, place.lon), (other.lat, other.lon)) < NEAR_KM
+        and distance_km(place.lat, place.lon, other.lat, other.lon) < NEAR_KM
     )
 
 
@@ -475,7 +474,7 @@ def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
         return demonyms
     if _clipped(mention.text):
         # "Mo.", "Alta.": a clipped word is a state's or province's abbreviation, not a town named Mo.
-        areas = [c for c in kept if c.place.kind in _AREA_KINDS and c.name_kind != "name"]
+        areas = [c for c in kept if c.place.kind in AREA_KINDS and c.name_kind != "name"]
         if areas:
             return areas
     return _no_far_alternates(kept)
@@ -619,16 +618,6 @@ def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
     parts = {**first.parts, "coherence": coherence, "home_region": home}
     score = first.score + WEIGHTS["coherence"] * coherence + WEIGHTS["home_region"] * home
     return _Scored(first.candidate, score, parts, first.anchored)
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance (haversine, 6371 km sphere): geopy's is exact but slow in this loop."""
-    p = math.pi / 180
-    h = (
-        math.sin((b[0] - a[0]) * p / 2) ** 2
-        + math.cos(a[0] * p) * math.cos(b[0] * p) * math.sin((b[1] - a[1]) * p / 2) ** 2
-    )
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def _role(mention: Mention, candidate: Candidate) -> MentionRole:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.analysis.resolve import resolve
 from geo.errors import InputError
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, distance_km
 from geo.types import Candidate, Mention
 
 if TYPE_CHECKING:
@@ -45,7 +45,6 @@ __all__ = [
     "Report",
     "auc",
     "evaluate",
-    "haversine_km",
     "load_corpus",
     "parse_corpus",
     "score",
@@ -57,16 +56,6 @@ GOLD_LABEL = "GOLD"
 
 Article = dict[str, Any]
 Prediction = dict[str, Any]
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km on a sphere of radius 6371 km."""
-    p = math.pi / 180
-    a = (
-        math.sin((lat2 - lat1) * p / 2) ** 2
-        + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2
-    )
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def auc(errors_km: Sequence[float]) -> float:
@@ -357,13 +346,13 @@ def score(
                 continue  # end to end: scored over the toponyms recognised
             # A prediction without coordinates (null lat/lon) is a span left unresolved.
             if pred is not None and pred.get("lat") is not None and pred.get("lon") is not None:
-                err = haversine_km(t["lat"], t["lon"], pred["lat"], pred["lon"])
+                err = distance_km(t["lat"], t["lon"], pred["lat"], pred["lon"])
             else:
                 err = MAX_ERROR_KM
             candidates = lookup(text[key[0] : key[1]])
             choice = _population_choice(candidates)
-            perr = MAX_ERROR_KM if choice is None else haversine_km(t["lat"], t["lon"], *choice)
-            near = [haversine_km(t["lat"], t["lon"], c.place.lat, c.place.lon) for c in candidates]
+            perr = MAX_ERROR_KM if choice is None else distance_km(t["lat"], t["lon"], *choice)
+            near = [distance_km(t["lat"], t["lon"], c.place.lat, c.place.lon) for c in candidates]
             reachable = any(d < ACC_KM for d in near)
             within += reachable
             sys_err.append(err)

@@ -21,7 +21,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from geo.frames import COORDINATE_DECIMALS, ClaimLayer, claim_layers
-from geo.types import NARRATOR
+from geo.types import AREA_KINDS, NARRATOR
 from geo.view.static import (
     JQUERY_JS,
     LEAFLET_CSS,
@@ -32,7 +32,6 @@ from geo.view.static import (
     MARKERCLUSTER_JS,
 )
 from geo.view.style import (
-    AREA_KINDS,
     BASEMAP_STYLE,
     CLAIM_RING,
     CLUSTER_RADIUS_PX,

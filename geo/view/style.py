@@ -38,7 +38,6 @@ HIGHLIGHT_COLORS = {
 }
 
 # Areas are drawn as labels (countries also shaded), everything else as a pin.
-AREA_KINDS = frozenset({"country", "continent", "sea", "region", "admin1"})
 
 BASEMAP_STYLE = {"fillColor": "#eef0f2", "color": "#9aa3ad", "weight": 0.6, "fillOpacity": 1.0}
 SHADE_OPACITY = 0.18  # a country named in the text, filled with its stance colour
