@@ -111,7 +111,7 @@ class _Evidence:
 
     lower_words: frozenset[str]  # words the article also writes in lower case ("police")
     person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
-    numeric: tuple[tuple[int, int], ...]  # character spans of dates, times, numbers
+    numeric: SpanIndex  # character spans of dates, times, numbers
     place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
 
     @classmethod
@@ -123,7 +123,9 @@ class _Evidence:
                 | {m.group(1) for m in _TITLE_BEFORE.finditer(text)}
             )
             - {m.group(1) for m in _LOCATIVE_CUE.finditer(text)},
-            numeric=tuple((e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC_LABELS),
+            numeric=SpanIndex(
+                ((e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC_LABELS), disjoint=True
+            ),
             place_words=frozenset(
                 {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
                 | {m.group(1) for m in _PLACE_CUE.finditer(text)}
@@ -143,7 +145,7 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
       article never uses it as a place (a GPE/LOC entity, "in/of/from/to X", an upper-case dateline).
     """
     one_word = " " not in mention.text
-    if one_word and any(s <= mention.start and mention.end <= e for s, e in evidence.numeric):
+    if one_word and evidence.numeric.holds(mention.start, mention.end):
         return False
     areas = any(c.place.kind in _AREA_KINDS for c in mention.candidates)
     if one_word and mention.text in evidence.person_words and not areas:
