@@ -408,8 +408,13 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
 def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
     """When the parser ran the sentence into the line before it, the noun that opens the
     sentence and hangs outside it stands in for the subject."""
-    before = [t for t in cue.doc[: cue.i] if t.idx >= lo]
-    for token in before:
+    # The tokens from ``lo`` up to the cue, found by walking back from the cue: filtering the
+    # whole Doc before it for every cue was quadratic in a long article.
+    doc = cue.doc
+    first = cue.i
+    while first > 0 and doc[first - 1].idx >= lo:
+        first -= 1
+    for token in doc[first : cue.i]:
         if token.pos_ in ("NOUN", "PROPN", "PRON") and not lo <= token.head.idx < cue.idx:
             return token
     return None
