@@ -52,6 +52,7 @@ from __future__ import annotations
 import csv
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -424,12 +425,13 @@ def extract_claims(
         drafts.extend(quoted or _narration(tokens, start, end, text))
     drafts.sort(key=lambda d: (d.start, d.cue_at))
     resolver = _Resolver(text, actors, _narrator(source, actors))
+    passage_starts = [p.start for p in passages]
     claims = []
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
         hedges = draft.hedges + _hedges(doc, draft)
         written = _written(draft)
-        passage_index = next((p.index for p in passages if p.start <= draft.start < p.end), -1)
+        passage_index = _passage_at(passages, passage_starts, draft.start)
         claims.append(
             Claim(
                 id=f"c{number}",
@@ -781,8 +783,13 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
 def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
     """When the parser ran the sentence into the line before it, the noun that opens the
     sentence and hangs outside it stands in for the subject."""
-    before = [t for t in cue.doc[: cue.i] if t.idx >= lo]
-    for token in before:
+    # The tokens from ``lo`` up to the cue, found by walking back from the cue: filtering the
+    # whole Doc before it for every cue was quadratic in a long article.
+    doc = cue.doc
+    first = cue.i
+    while first > 0 and doc[first - 1].idx >= lo:
+        first -= 1
+    for token in doc[first : cue.i]:
         if token.pos_ in ("NOUN", "PROPN", "PRON") and not lo <= token.head.idx < cue.idx:
             return token
     return None
@@ -973,6 +980,12 @@ class _Resolver:
         self.text = text
         self.narrator = narrator
         self.mentions = sorted((m.start, m.end, a.id) for a in actors for m in a.mentions)
+        # Looked up by position (bisect), not scanned per claim: a long article has thousands of each.
+        self._starts = [start for start, _, _ in self.mentions]
+        self._longest = max((end - start for start, end, _ in self.mentions), default=0)
+        self._exact: dict[tuple[int, int], str] = {}
+        for start, end, actor_id in self.mentions:
+            self._exact.setdefault((start, end), actor_id)
         self.types = {a.id: a.type for a in actors}
         self.names = {a.id: a.name for a in actors}
         self.chains: dict[int, list[tuple[int, int]]] = {}  # id(draft) -> spans from written speaker to entity
@@ -1082,13 +1095,13 @@ class _Resolver:
         return self._actor(who) or self.text[who.start : who.end]
 
     def _actor(self, who: _Who) -> str | None:
-        for start, end, actor_id in self.mentions:
+        # Only mentions starting within the longest mention's length before the head can hold it.
+        lo = bisect_left(self._starts, who.head_start - self._longest)
+        hi = bisect_right(self._starts, who.head_start)
+        for start, end, actor_id in self.mentions[lo:hi]:
             if start <= who.head_start and who.head_end <= end:
                 return actor_id
-        for start, end, actor_id in self.mentions:
-            if start == who.start and end == who.end:
-                return actor_id
-        return None
+        return self._exact.get((who.start, who.end))
 
 
 def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
@@ -1206,6 +1219,12 @@ def _hedges(doc: Doc, draft: _Draft) -> list[tuple[int, int]]:
         ):
             found.append((t.idx, _end(t)))
     return found
+
+
+def _passage_at(passages: Sequence[Passage], starts: list[int], position: int) -> int:
+    """The index of the passage holding ``position`` (passages are in text order), or -1."""
+    i = bisect_right(starts, position) - 1
+    return passages[i].index if i >= 0 and position < passages[i].end else -1
 
 
 def _places_in(resolutions: Iterable[Resolution], start: int, end: int) -> tuple[str, ...]:

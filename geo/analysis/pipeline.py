@@ -37,8 +37,8 @@ TITLE_FALLBACK_CHARS = 80
 MAX_TOKEN_CHARS = 100
 CHUNK_CHARS = 5000
 _SPACE = re.compile(r"\s")
-# English news prose has about five characters a token; a text of fewer than three is marks, not prose.
-CHARS_PER_TOKEN_FLOOR = 3
+# English news prose has about five characters a token; a text of fewer than four is marks, not prose.
+CHARS_PER_TOKEN_FLOOR = 4
 _LONG_CHUNK = re.compile(rf"(?<!\S)\S{{{MAX_TOKEN_CHARS + 1},}}")
 # Pieces of a long chunk: a word (at most MAX_TOKEN_CHARS long), a run of one punctuation mark, any other mark.
 _PIECE = re.compile(rf"\w{{1,{MAX_TOKEN_CHARS}}}|([^\w\s])\1*")
@@ -129,7 +129,7 @@ def parse(nlp: Language, text: str, max_tokens: int | None = None) -> Doc:
     if max_tokens is not None and count > max_tokens:
         raise InputTooLarge(
             f"The text splits into {count:,} words and marks, more than the {max_tokens:,} analysed "
-            "(a third of GEO_MAX_ARTICLE_CHARS): it does not read as article prose."
+            "(a quarter of GEO_MAX_ARTICLE_CHARS): it does not read as article prose."
         )
     if len(docs) == 1:
         return nlp(docs[0])

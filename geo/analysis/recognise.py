@@ -134,7 +134,7 @@ class _Evidence:
 
     lower_words: frozenset[str]  # words the article also writes in lower case ("police")
     person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
-    numeric: tuple[tuple[int, int], ...]  # character spans of dates, times, numbers
+    numeric: SpanIndex  # character spans of dates, times, numbers
     place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
     located: frozenset[str]  # names the article clearly uses as places: GPE, "in X", "X, Ohio"
 
@@ -147,7 +147,9 @@ class _Evidence:
                 | {m.group(1) for m in _TITLE_BEFORE.finditer(text)}
             )
             - {m.group(1) for m in _LOCATIVE_CUE.finditer(text)},
-            numeric=tuple((e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC_LABELS),
+            numeric=SpanIndex(
+                ((e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC_LABELS), disjoint=True
+            ),
             place_words=frozenset(
                 {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
                 | {m.group(1) for m in _PLACE_CUE.finditer(text)}
@@ -183,8 +185,8 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     """
     one_word = " " not in mention.text
     if one_word and any(
-        s <= mention.start and mention.end <= e and (s < mention.start or mention.text.lower() in _CALENDAR)
-        for s, e in evidence.numeric
+        s < mention.start or mention.text.lower() in _CALENDAR
+        for s, _ in evidence.numeric.holders(mention.start, mention.end)
     ):
         return False  # "March 5", "last Thursday"; not "Toulouse" in "Toulouse last week"
     areas = any(c.place.kind in AREA_KINDS for c in mention.candidates)

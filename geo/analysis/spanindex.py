@@ -51,5 +51,9 @@ class SpanIndex:
             return last is not None and last[0] <= start and end <= last[1]
         return any(s <= start and end <= e for s, e in self._near(start, end))
 
+    def holders(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans that contain [start, end) whole."""
+        return [(s, e) for s, e in self._near(start, end) if s <= start and end <= e]
+
     def __len__(self) -> int:
         return len(self._spans)
