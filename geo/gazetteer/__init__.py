@@ -32,24 +32,19 @@ from geopy.location import Location
 from geo import settings
 from geo.errors import GazetteerError
 from geo.gazetteer.builder import FORMAT_VERSION, build
-from geo.gazetteer.geonames import DOWNLOAD_TIMEOUT, GEONAMES_FILES, GEONAMES_URL, MAX_DUMP_BYTES, download
+from geo.gazetteer.geonames import DOWNLOAD_TIMEOUT as DOWNLOAD_TIMEOUT
+from geo.gazetteer.geonames import GEONAMES_FILES as GEONAMES_FILES
+from geo.gazetteer.geonames import GEONAMES_URL as GEONAMES_URL
+from geo.gazetteer.geonames import MAX_DUMP_BYTES as MAX_DUMP_BYTES
+from geo.gazetteer.geonames import download
 from geo.gazetteer.names import MAX_NAME_TOKENS, NAME_KIND_RANK, distance_km, normalize, place_importance
-from geo.gazetteer.packaged import ALIASES_CSV, DATA_DIR, SOURCE_PACKAGES, SUPPLEMENT_CSV, sha256
+from geo.gazetteer.packaged import ALIASES_CSV, SUPPLEMENT_CSV, sha256
+from geo.gazetteer.packaged import DATA_DIR as DATA_DIR
+from geo.gazetteer.packaged import SOURCE_PACKAGES as SOURCE_PACKAGES
 from geo.types import Candidate, NameKind, Place, PlaceKind
 
+# The public names; the constants imported "as" themselves stay readable as geo.gazetteer.X, as before the split.
 __all__ = ["FORMAT_VERSION", "Gazetteer", "build", "distance_km", "download", "normalize", "place_importance"]
-# Constants other code and tests read as geo.gazetteer.X, kept where they were before the split.
-_REEXPORTED = (
-    ALIASES_CSV,
-    DATA_DIR,
-    DOWNLOAD_TIMEOUT,
-    GEONAMES_FILES,
-    GEONAMES_URL,
-    MAX_DUMP_BYTES,
-    NAME_KIND_RANK,
-    SOURCE_PACKAGES,
-    SUPPLEMENT_CSV,
-)
 
 # --------------------------------------------------------------------------
 # Reading
