@@ -350,7 +350,7 @@ def _gn_row(gid: str, name: str, alts: str, lat: float, lon: float, fclass: str,
 
 
 @pytest.fixture()
-def geonames_server(tmp_path: Path) -> Iterator[str]:
+def geonames_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     import functools
     import threading
     import zipfile
@@ -382,6 +382,7 @@ def geonames_server(tmp_path: Path) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs=QUICK_SHUTDOWN, daemon=True)
     thread.start()
+    monkeypatch.setenv("GEO_FETCH_ALLOW_HOSTS", "127.0.0.1")  # the download goes through the network guard
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
@@ -424,6 +425,66 @@ def test_download_failure_leaves_the_index_alone(tmp_path: Path, index_path: Pat
         gz.download(path, geonames_server + "missing/", progress=False, timeout=5)
     assert path.read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("geonames-")]  # no leftovers
+
+
+def test_download_goes_through_the_network_guard(
+    tmp_path: Path, index_path: Path, geonames_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without 127.0.0.1 among the trusted hosts the guard refuses the loopback server."""
+    monkeypatch.setenv("GEO_FETCH_ALLOW_HOSTS", "")
+    path = tmp_path / "kept.sqlite"
+    shutil.copyfile(index_path, path)
+    with pytest.raises(GazetteerError, match=r"Cannot download .*loopback, private or reserved"):
+        gz.download(path, geonames_server, progress=False, timeout=5)
+
+
+def test_an_over_cap_dump_is_refused(tmp_path: Path, index_path: Path, geonames_server: str) -> None:
+    """A dump larger than the cap is refused from its Content-Length, before its body is read."""
+    path = tmp_path / "kept.sqlite"
+    shutil.copyfile(index_path, path)
+    before = path.read_bytes()
+    with pytest.raises(GazetteerError, match=r"allCountries.zip: it is [\d,]+ bytes, more than the cap of 100"):
+        gz.download(path, geonames_server, progress=False, timeout=5, max_bytes=100)
+    assert path.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("geonames-")]
+
+
+def test_a_dump_without_a_length_is_cut_off_at_the_cap(
+    tmp_path: Path, index_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that sends no Content-Length (or never ends) is stopped once the cap is passed."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # HTTP/1.0 without Content-Length: the body ends when the connection closes
+            self.send_response(200)
+            self.send_header("Content-Type", "application/zip")
+            self.end_headers()
+            try:
+                for _ in range(64):
+                    self.wfile.write(b"x" * 65536)
+            except OSError:  # the client hung up at the cap
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    thread = threading.Thread(target=server.serve_forever, kwargs=QUICK_SHUTDOWN, daemon=True)
+    thread.start()
+    monkeypatch.setenv("GEO_FETCH_ALLOW_HOSTS", "127.0.0.1")
+    path = tmp_path / "kept.sqlite"
+    shutil.copyfile(index_path, path)
+    try:
+        with pytest.raises(GazetteerError, match="it sent more than the cap of 200,000 bytes"):
+            gz.download(
+                path, f"http://127.0.0.1:{server.server_address[1]}/", progress=False, timeout=5, max_bytes=200_000
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("geonames-")]
 
 
 @pytest.mark.slow
