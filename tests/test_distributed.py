@@ -101,16 +101,21 @@ def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(cluster: Cluste
     corpus(tmp_path / "ports.jsonl")
     env = {**os.environ, "GEO_DATABASE": str(tmp_path / "db.sqlite")}
     command = [sys.executable, "-m", "geo", "ingest", str(tmp_path / "ports.jsonl"), "--scheduler", cluster.address]
-    run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert run.stdout is not None
-    first_id = run.stdout.readline().strip()  # one article is stored: the workers are busy with the rest
-    assert len(first_id) == 16
-    os.kill(cluster.workers[0].pid, signal.SIGKILL)
-    rest, errors = run.communicate(timeout=600)
+    # stderr to a file and stdout read through one buffer: communicate() after readline() would read the
+    # pipe beneath the buffer and lose the lines readline() had already taken in.
+    with (tmp_path / "stderr.txt").open("w") as err:
+        run = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
+        assert run.stdout is not None
+        first_id = run.stdout.readline().strip()  # one article is stored: the workers are busy with the rest
+        assert len(first_id) == 16
+        os.kill(cluster.workers[0].pid, signal.SIGKILL)
+        rest = run.stdout.read()
+        run.wait(timeout=600)
+    errors = (tmp_path / "stderr.txt").read_text()
     ids = [first_id, *rest.split()]
     assert run.returncode == 1, errors  # only the bad line
     assert errors.count("error:") == 1 and "not JSON" in errors
-    assert len(set(ids)) == 10
+    assert len(ids) == 11 and len(set(ids)) == 10, (ids, errors[-3000:])  # the repeat prints its id again
     assert stored_ids(tmp_path / "db.sqlite") == sorted(set(ids))
 
 
