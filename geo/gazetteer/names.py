@@ -56,8 +56,10 @@ def normalize(name: str) -> str:
     "al-Watiya", "Al Watiya" and "AL-WATIYA" give "al watiya"; "U.S." gives
     "us"; "Türkiye" gives "turkiye"; a trailing possessive goes ("Libya's").
     """
-    s = unicodedata.normalize("NFKD", name.casefold().translate(_PRE))
-    s = "".join(c for c in s if not unicodedata.combining(c)).translate(_LETTERS)
+    s = name.casefold().translate(_PRE)
+    if not s.isascii():  # decomposing ASCII changes nothing: most names skip the costly step
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    s = s.translate(_LETTERS)
     s = _POSSESSIVE.sub("", s).replace("'", "").replace(".", "")
     return " ".join(_PUNCT.sub(" ", s).split())
 
