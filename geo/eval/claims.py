@@ -26,6 +26,7 @@ implements the shared scorer's metrics, see its docstring.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sys
@@ -35,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo.errors import InputError
+from geo.eval import read_jsonl
 from geo.sources.ingest import RawDocument
 from geo.types import Claim
 
@@ -413,28 +415,16 @@ def score_attributions(
 
 def load_attribution_corpus(path: Path, limit: int | None = None) -> list[dict[str, Any]]:
     """Articles of an attribution corpus (JSONL, ``../shared/eval/README.md``), fragments checked."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"Cannot read corpus {path}: {exc.strerror}.") from exc
-    articles = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            article = json.loads(line)
-            text = article["text"]
-            for attribution in article.get("attributions", []):
-                for part in PARTS:
-                    for start, end in attribution.get(part) or ():
-                        if not 0 <= start < end <= len(text):
-                            raise ValueError(f"{attribution.get('id')}: {part} {start}-{end} is outside the text")
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path} line {number}: not an attribution article ({exc}).") from exc
-        articles.append(article)
-        if limit is not None and len(articles) >= limit:
-            break
-    return articles
+
+    def check(article: dict[str, Any]) -> None:
+        text = article["text"]
+        for attribution in article.get("attributions", []):
+            for part in PARTS:
+                for start, end in attribution.get(part) or ():
+                    if not 0 <= start < end <= len(text):
+                        raise ValueError(f"{attribution.get('id')}: {part} {start}-{end} is outside the text")
+
+    return list(itertools.islice(read_jsonl(path, check, "an attribution article"), limit))
 
 
 def load_claim_predictions(path: Path) -> dict[str, list[dict[str, Any]]]:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from geo.analysis.resolve import resolve
 from geo.errors import InputError
+from geo.eval import read_jsonl
 from geo.gazetteer import Gazetteer, distance_km
 from geo.types import Candidate, Mention
 
@@ -141,24 +142,14 @@ class Report:
 
 def load_corpus(path: Path, limit: int | None = None, *, offset: int = 0) -> list[Article]:
     """Articles of a JSONL corpus, checked: every toponym's span must match its name."""
-    articles: list[Article] = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").split("\n")
-    except OSError as exc:
-        raise InputError(f"Cannot read corpus {path}: {exc.strerror}.") from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            article = json.loads(line)
-            text = article["text"]
-            for t in article.get("toponyms", []):
-                if text[t["start"] : t["end"]] != t.get("name", text[t["start"] : t["end"]]):
-                    raise ValueError(f"span {t['start']}-{t['end']} is not {t.get('name')!r}")
-        except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path} line {number}: not a corpus article ({exc}).") from exc
-        articles.append(article)
-    articles = articles[offset:]
+
+    def check(article: Article) -> None:
+        text = article["text"]
+        for t in article.get("toponyms", []):
+            if text[t["start"] : t["end"]] != t.get("name", text[t["start"] : t["end"]]):
+                raise ValueError(f"span {t['start']}-{t['end']} is not {t.get('name')!r}")
+
+    articles = list(read_jsonl(path, check, "a corpus article"))[offset:]
     return articles[:limit] if limit is not None else articles
 
 
