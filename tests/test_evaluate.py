@@ -166,3 +166,17 @@ def test_the_one_distance_agrees_with_geopy():
 
     for a, b in (((32.9, 13.2), (34.4, 35.8)), ((55.75, 37.62), (46.73, -117.0)), ((-33.9, 18.4), (64.1, -21.9))):
         assert distance_km(*a, *b) == pytest.approx(great_circle(a, b).km, rel=1e-5)
+
+
+def test_corpus_readers_name_the_bad_line_and_keep_a_record_whole(tmp_path):
+    from geo.eval.claims import load_attribution_corpus
+
+    good = json.dumps({"id": "a", "text": "Oslo\u2028said.", "toponyms": [], "attributions": []})
+    (tmp_path / "c.jsonl").write_text(good + "\n\n" + '{"id": "b"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 3: not a corpus article"):
+        load_corpus(tmp_path / "c.jsonl")
+    with pytest.raises(InputError, match=r"line 3: not an attribution article"):
+        load_attribution_corpus(tmp_path / "c.jsonl")
+    (tmp_path / "ok.jsonl").write_text(good + "\n", encoding="utf-8")
+    assert [a["text"] for a in load_attribution_corpus(tmp_path / "ok.jsonl")] == ["Oslo\u2028said."]
+    assert [a["id"] for a in load_corpus(tmp_path / "ok.jsonl")] == ["a"]
