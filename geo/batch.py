@@ -75,6 +75,7 @@ def ingest_batch(
     ``workers`` processes (``geo.distributed``); reading and writing stay here.
     """
     config = config or settings_module.load()
+    targets = list(targets)  # read twice below: a generator would be spent by the first look
     own_fetcher = fetcher is None and any(is_url(t) for t in targets)
     if own_fetcher:
         from geo.sources.fetch import Fetcher

@@ -163,7 +163,6 @@ class Watcher:
                 fetcher=self._fetcher,
                 pipeline=self.pipeline,
                 progress=False,
-                urls_only=True,
             )
             if items
             else []
