@@ -78,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     claims = commands.add_parser("claims", help="attribution (who says what) on a corpus: parse, score")
     claims.add_argument("action", choices=("parse", "eval", "train"))
     claims.add_argument("--input", type=Path, help="parse: corpus in the shared attribution format (JSONL)")
-    claims.add_argument("--output", type=Path, help="parse: predictions file to write")
+    claims.add_argument(
+        "--output",
+        type=Path,
+        help="parse: predictions file to write; train: the cue table to write, the model beside it",
+    )
     claims.add_argument("--corpus", type=Path, help="eval, train: gold corpus (JSONL; train on a train split only)")
     claims.add_argument("--predictions", type=Path, default=None, help="eval: score this file instead of parsing")
     claims.add_argument("--limit", type=int, default=None, help="first N articles only")
@@ -338,29 +342,66 @@ def _claims(args: argparse.Namespace) -> int:
 
 
 def _claims_train(args: argparse.Namespace) -> int:
-    """Learn the cue table from a training corpus into geo/data (a count model: no weights)."""
+    """Learn the cue table, then the attribution tagger (a CRF), from a training corpus into geo/data.
+
+    The tagger reads the rules' claims, so it is trained after the cue table they read is rewritten.
+    CRFsuite's L-BFGS has no random state: the same corpus and spaCy model give the same model file.
+    Its provenance (corpus file and hash, counts, parameters, versions, date) is written beside it."""
+    import datetime
+    import hashlib
+    from dataclasses import replace
+    from importlib.metadata import version
     from importlib.resources import files
 
-    from geo.analysis.claims import LEARNED_CUES, learn_cues, write_learned_cues
-    from geo.analysis.pipeline import load_model
+    from geo.analysis import attribution
+    from geo.analysis import claims as claims_stage
+    from geo.analysis.pipeline import Pipeline
     from geo.errors import InputError
-    from geo.eval.claims import load_attribution_corpus
+    from geo.eval.claims import load_attribution_corpus, training_sequences
 
     if args.corpus is None:
         raise InputError("claims train needs --corpus TRAIN.jsonl (a training split, never dev or test).")
     articles = load_attribution_corpus(args.corpus, args.limit)
-    pairs = [(a["text"], [f for at in a["attributions"] for f in at.get("cue") or ()]) for a in articles]
-    config = settings_module.load()
-    nlp = load_model(config.spacy_model)
-    rows = learn_cues(pairs, nlp)
-    target = args.output or Path(str(files("geo") / "data" / LEARNED_CUES))
     splits = sorted({str(a.get("split")) for a in articles})
+    if {"dev", "test"} & set(splits):
+        raise InputError(f"claims train reads a training split only; {args.corpus} holds {', '.join(splits)}.")
+    pairs = [(a["text"], [f for at in a["attributions"] for f in at.get("cue") or ()]) for a in articles]
+    pipeline = replace(Pipeline.load(), tagger=None)
+    nlp = pipeline.nlp
+    rows = claims_stage.learn_cues(pairs, nlp)
+    target = args.output or Path(str(files("geo") / "data" / claims_stage.LEARNED_CUES))
+    model_name = f"{nlp.meta['lang']}_{nlp.meta['name']} {nlp.meta['version']}"
     provenance = (
         f"Learned from {args.corpus.name} ({len(articles)} articles, split {', '.join(splits)}; "
-        f"PolNeAR v1.0.0, Newell, Margolin & Ruths, LREC 2018) with spaCy {nlp.meta['lang']}_{nlp.meta['name']} "
-        f"{nlp.meta['version']}."
+        f"PolNeAR v1.0.0, Newell, Margolin & Ruths, LREC 2018) with spaCy {model_name}."
     )
-    print(write_learned_cues(rows, target, provenance))
+    print(claims_stage.write_learned_cues(rows, target, provenance))
+    if target.resolve() == Path(str(files("geo") / "data" / claims_stage.LEARNED_CUES)).resolve():
+        for cached in (claims_stage.learned_cues, claims_stage.cue_lexicon, attribution.cue_words):
+            cached.cache_clear()  # the tagger's features read the table just written
+    sequences = list(training_sequences(articles, pipeline))
+    model = target.with_name(attribution.MODEL)
+    attribution.train(sequences, model)
+    record = {
+        "model": attribution.MODEL,
+        "corpus": args.corpus.name,
+        "corpus_sha256": hashlib.sha256(args.corpus.read_bytes()).hexdigest(),
+        "splits": splits,
+        "articles": len(articles),
+        "attributions": sum(len(a["attributions"]) for a in articles),
+        "tokens": sum(len(tags) for _, tags in sequences),
+        "tagged_tokens": sum(tag != attribution.OUTSIDE for _, tags in sequences for tag in tags),
+        "spacy_model": model_name,
+        "python_crfsuite": version("python-crfsuite"),
+        "params": {**attribution.TRAIN_PARAMS, "feature.minfreq": attribution.MIN_FEATURE_FREQ},
+        "seed": "none: CRFsuite's L-BFGS is deterministic",
+        "model_sha256": hashlib.sha256(model.read_bytes()).hexdigest(),
+        "model_bytes": model.stat().st_size,
+        "trained": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "source": "PolNeAR v1.0.0 (Newell, Margolin & Ruths, LREC 2018); feature names and weights only, no text",
+    }
+    print(attribution.write_provenance(model.with_name(attribution.PROVENANCE), record))
+    print(model)
     return 0
 
 

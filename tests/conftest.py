@@ -126,7 +126,7 @@ def full_pipeline(pipeline):
     from geo.analysis.pipeline import Pipeline
     from geo.gazetteer import Gazetteer
 
-    return Pipeline(nlp=pipeline.nlp, gazetteer=Gazetteer.open(FULL_GAZETTEER))
+    return Pipeline(nlp=pipeline.nlp, gazetteer=Gazetteer.open(FULL_GAZETTEER), tagger=pipeline.tagger)
 
 
 @pytest.fixture(scope="session")

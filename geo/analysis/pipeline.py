@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 from geo import settings as settings_module
 from geo.analysis import passages as passages_stage
 from geo.analysis.actors import find_actors
+from geo.analysis.attribution import Tagger, load_tagger, revise
 from geo.analysis.claims import extract_claims
 from geo.analysis.recognise import recognise
 from geo.analysis.resolve import resolve
@@ -158,6 +159,7 @@ class Pipeline:
     nlp: Language
     gazetteer: Gazetteer
     max_tokens: int | None = None
+    tagger: Tagger | None = None  # the learned attribution model; None: the claims rules alone
 
     @classmethod
     def load(cls, config: settings_module.Settings | None = None) -> Pipeline:
@@ -166,6 +168,7 @@ class Pipeline:
             nlp=load_model(config.spacy_model),
             gazetteer=Gazetteer.open(config.gazetteer),
             max_tokens=max(1, config.max_article_chars // CHARS_PER_TOKEN_FLOOR),
+            tagger=load_tagger(),
         )
 
     def analyze_text(self, text: str, **metadata: str | None) -> Analysis:
@@ -173,6 +176,10 @@ class Pipeline:
         return self.analyze(read_text(text), **metadata)
 
     def analyze(self, document: RawDocument, **metadata: str | None) -> Analysis:
+        return self.analyze_doc(document, **metadata)[0]
+
+    def analyze_doc(self, document: RawDocument, **metadata: str | None) -> tuple[Analysis, Doc]:
+        """The analysis and the spaCy ``Doc`` it read (training the attribution model needs both)."""
         text = document.text
         passages = passages_stage.split(text)
         doc = parse(self.nlp, text, self.max_tokens)
@@ -182,6 +189,7 @@ class Pipeline:
         title = metadata.get("title") or document.title or passages_stage.title_of(text, passages) or _first_words(text)
         actors = find_actors(text, passages, recognition.entities, resolutions, source=source)
         claims = extract_claims(doc, text, passages, actors, resolutions, source)
+        claims = revise(claims, doc, text, actors, resolutions, self.tagger)
         article = Article(
             id=article_id(text),
             title=title,
@@ -190,7 +198,8 @@ class Pipeline:
             url=metadata.get("url") or document.url,
             published=metadata.get("published") or document.published,
         )
-        return Analysis(article=article, passages=passages, resolutions=resolutions, actors=actors, claims=claims)
+        analysis = Analysis(article=article, passages=passages, resolutions=resolutions, actors=actors, claims=claims)
+        return analysis, doc
 
 
 def _first_words(text: str) -> str:

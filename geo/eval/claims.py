@@ -479,6 +479,21 @@ def predict_attributions(articles: Iterable[dict[str, Any]], pipeline: Pipeline)
         yield {"id": article["id"], "claims": claim_predictions(analysis.claims, article["text"])}
 
 
+def training_sequences(
+    articles: Iterable[dict[str, Any]], pipeline: Pipeline
+) -> Iterator[tuple[list[list[str]], list[str]]]:
+    """(features, gold BIO tags) of each article for the attribution tagger: its ``text`` analysed
+    by the rules alone (the pipeline's tagger is set aside), its gold attributions as tags."""
+    from dataclasses import replace
+
+    from geo.analysis.attribution import features, gold_tags, rule_roles
+
+    rules = replace(pipeline, tagger=None)
+    for article in articles:
+        analysis, doc = rules.analyze_doc(RawDocument(article["text"]))
+        yield features(doc, rule_roles(doc, analysis.claims)), gold_tags(doc, article.get("attributions", []))
+
+
 def main(argv: list[str] | None = None) -> int:
     from geo.analysis.pipeline import Pipeline
     from geo.export import to_dict

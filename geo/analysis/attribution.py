@@ -1,0 +1,602 @@
+"""The learned attribution tagger: a CRF over spaCy's tokens that revises the rules' claims.
+
+The rules (``geo.analysis.claims``) find who says what from the parse and a cue lexicon. This
+stage reads the same ``Doc`` and the rules' claims, and tags every token as the source, the cue
+or the content of an attribution, or none (BIO tags: PolNeAR's annotation is univocal, one role
+per token, so it reads as a tag sequence). Its features are the token's words and parse (lemma,
+part of speech, dependency, head), whether it sits inside quotation marks, how it hangs on the
+nearest cue word above it ("the subject of 'said'", "inside the clause of 'warned'"), and the
+role the rules gave it: the model learns where the rules are right and where they stop short.
+
+The tagged spans are grouped into attributions (a content, the cue nearest to it, the source
+nearest to that cue); ``revise`` then corrects the rules' spans with them and adds the
+attributions the rules missed. The model is a CRFsuite file shipped in ``geo/data`` with its
+provenance beside it, built by ``python -m geo claims train`` from a training split (never dev
+or test); it holds feature names and weights, no sentences. Without it the rules stand alone.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from geo.analysis.claims import (
+    INTERNAL_STATES,
+    NOT_SPEAKERS,
+    SPEAKER_PRONOUNS,
+    cue_lexicon,
+    learned_cues,
+    link_contradictions,
+)
+from geo.types import Actor, Claim, Resolution, Span
+
+log = logging.getLogger(__name__)
+
+MODEL = "attribution_crf.bin"
+PROVENANCE = "attribution_crf.json"
+ROLES = ("SRC", "CUE", "CON")
+OUTSIDE = "O"
+# How far up the parse a token looks for the cue word it depends on.
+MAX_CUE_DEPTH = 8
+# Training parameters (L-BFGS with elastic net: L1 keeps the model file small).
+TRAIN_PARAMS: dict[str, Any] = {"c1": 0.3, "c2": 0.01, "max_iterations": 120, "feature.possible_transitions": True}
+MIN_FEATURE_FREQ = 4
+_OPENING = frozenset({"“", "‘"})
+_CLOSING = frozenset({"”", "’"})
+_STRAIGHT = frozenset({'"'})
+_SENTENCE_ENDS = frozenset({".", "?", "!"})
+_PUNCTUATION_CUES = frozenset({":", "—", "–", "―"})
+_EDGE = " \t\n“”\"‘’'«»,;:.—–-"
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One tagged attribution: character spans of its content, cue and source (None: not tagged)."""
+
+    content: tuple[int, int]
+    cue: tuple[int, int] | None
+    source: tuple[int, int] | None
+
+
+# --- features ---------------------------------------------------------------------------------
+
+
+def rule_roles(doc: Doc, claims: Iterable[Claim]) -> list[str]:
+    """The role the rules give each token: "CON", "SRC", "CUE" (B-/I- marked), or "O"."""
+    roles = [OUTSIDE] * len(doc)
+    spans: list[tuple[str, int | None, int | None]] = []
+    for claim in claims:
+        if claim.narrated:
+            continue
+        spans.append(("CON", claim.start, claim.end))
+        spans.append(("SRC", claim.speaker_start, claim.speaker_end))
+        spans.append(("CUE", claim.cue_start, claim.cue_end))
+    for role, start, end in spans:
+        if start is None or end is None or end <= start:
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        for k, token in enumerate(span):
+            if roles[token.i] == OUTSIDE:
+                roles[token.i] = ("B-" if k == 0 else "I-") + role
+    return roles
+
+
+def _quote_states(doc: Doc) -> list[str]:
+    """Per token: "q" inside quotation marks, "o"/"c" on an opening/closing mark, "-" outside.
+    A paragraph break closes any open quotation (a quote that runs on reopens its marks)."""
+    states = []
+    inside = False
+    for token in doc:
+        text = token.text
+        if token.is_space and "\n" in text:
+            inside = False
+            states.append("-")
+        elif text in _OPENING or (text in _STRAIGHT and not inside):
+            inside = True
+            states.append("o")
+        elif text in _CLOSING or (text in _STRAIGHT and inside):
+            inside = False
+            states.append("c")
+        else:
+            states.append("q" if inside else "-")
+    return states
+
+
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """Lemmas that are attribution cues: the curated and learned lexicon, and learned nominal cues."""
+    nouns = {key.split("/")[0] for key, (cues, uses) in learned_cues().items() if "/noun" in key and 2 * cues >= uses}
+    return frozenset(cue_lexicon()) | frozenset(nouns) | {"according"}
+
+
+def _share(lemma: str) -> str:
+    cues, uses = learned_cues().get(lemma, (0, 0))
+    if not uses:
+        return "none"
+    return str(min(4, int(5 * cues / uses)))
+
+
+def _cue_above(token: Token, words: frozenset[str]) -> tuple[Token | None, str, int]:
+    """The nearest ancestor that is a cue word, the dependency of the child on the path under it,
+    and the depth; (None, "", 0) when none is within ``MAX_CUE_DEPTH``."""
+    child = token
+    for depth in range(1, MAX_CUE_DEPTH + 1):
+        head = child.head
+        if head.i == child.i:
+            break
+        if head.lemma_.lower() in words and head.pos_ in ("VERB", "NOUN", "AUX"):
+            return head, child.dep_, depth
+        child = head
+    return None, "", 0
+
+
+def features(doc: Doc, roles: Sequence[str]) -> list[list[str]]:
+    """The feature names of each token of ``doc`` (one CRF item a token)."""
+    words = cue_words()
+    quotes = _quote_states(doc)
+    n = len(doc)
+    lower = [t.lower_ if not t.is_space else "<sp>" for t in doc]
+    pos = [t.pos_ for t in doc]
+    out: list[list[str]] = []
+    for token in doc:
+        i = token.i
+        lemma = token.lemma_.lower()
+        head = token.head
+        cue, via, depth = _cue_above(token, words)
+        f = [
+            "b",
+            "w=" + lower[i],
+            "l=" + lemma,
+            "p=" + pos[i],
+            "t=" + token.tag_,
+            "d=" + token.dep_,
+            "dh=" + token.dep_ + "|" + head.lemma_.lower(),
+            "hp=" + head.pos_ + "|" + token.dep_,
+            "q=" + quotes[i],
+            "r=" + roles[i],
+            "sh=" + _share(lemma) if token.pos_ == "VERB" else "sh=-",
+            "cw=" + str(lemma in words) + "|" + pos[i],
+            "ca=" + via + "|" + str(min(depth, 3)),
+            "cl=" + (cue.lemma_.lower() + "|" + via if cue is not None else "-"),
+            "cd=" + ("L" if cue is not None and cue.i > i else "R" if cue is not None else "-"),
+        ]
+        if token.is_sent_start:
+            f.append("ss")
+        if token.is_title:
+            f.append("title")
+        if token.ent_type_:
+            f.append("e=" + token.ent_type_)
+        for k in (-2, -1, 1, 2):
+            j = i + k
+            if 0 <= j < n:
+                f.append(f"r{k}=" + roles[j])
+                f.append(f"p{k}=" + pos[j])
+                f.append(f"q{k}=" + quotes[j])
+                if abs(k) == 1:
+                    f.append(f"w{k}=" + lower[j])
+            else:
+                f.append(f"edge{k}")
+        f.append("rr=" + roles[i] + "|" + (roles[i - 1] if i else "^"))
+        out.append(f)
+    return out
+
+
+def gold_tags(doc: Doc, attributions: Iterable[dict[str, Any]]) -> list[str]:
+    """BIO tags of a corpus article's attributions (each fragment begins a span)."""
+    tags = [OUTSIDE] * len(doc)
+    for attribution in attributions:
+        for role, key in (("SRC", "source"), ("CUE", "cue"), ("CON", "content")):
+            for start, end in attribution.get(key) or ():
+                span = doc.char_span(start, end, alignment_mode="expand")
+                if span is None:
+                    continue
+                for k, token in enumerate(span):
+                    if tags[token.i] == OUTSIDE and not token.is_space:
+                        tags[token.i] = ("B-" if k == 0 else "I-") + role
+    return tags
+
+
+# --- the model ----------------------------------------------------------------------------------
+
+
+class Tagger:
+    """A loaded CRF model (CRFsuite's tagger reads a file: the packaged resource is opened as one)."""
+
+    def __init__(self, path: Path) -> None:
+        import pycrfsuite
+
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(path))
+
+    def tag(self, doc: Doc, roles: Sequence[str]) -> list[str]:
+        return list(self._tagger.tag(features(doc, roles))) if len(doc) else []
+
+
+@lru_cache(maxsize=1)
+def load_tagger() -> Tagger | None:
+    """The packaged model, or None (with a warning) when the package has none or it cannot be read."""
+    resource = files("geo") / "data" / MODEL
+    if not resource.is_file():
+        log.warning(
+            "No learned attribution model (geo/data/%s): claims come from the rules alone. "
+            "Build it with `python -m geo claims train --corpus TRAIN.jsonl`.",
+            MODEL,
+        )
+        return None
+    try:
+        with as_file(resource) as path:
+            return Tagger(path)
+    except (OSError, ValueError, ImportError) as error:
+        log.warning("The learned attribution model cannot be read (%s): claims come from the rules alone.", error)
+        return None
+
+
+def train(
+    sequences: Sequence[tuple[list[list[str]], list[str]]], path: Path, params: dict[str, Any] | None = None
+) -> None:
+    """Fit the CRF on (features, tags) sequences and write it to ``path``."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for xseq, yseq in sequences:
+        trainer.append(xseq, yseq)
+    trainer.set_params({**TRAIN_PARAMS, "feature.minfreq": MIN_FEATURE_FREQ, **(params or {})})
+    trainer.train(str(path))
+
+
+def write_provenance(path: Path, record: dict[str, Any]) -> Path:
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+# --- from tags to attributions --------------------------------------------------------------------
+
+
+def tagged_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
+    """(role, first token, last token + 1) of each run of B-/I- tags."""
+    spans: list[tuple[str, int, int]] = []
+    for i, tag in enumerate(tags):
+        if tag == OUTSIDE:
+            continue
+        bio, role = tag.split("-", 1)
+        if bio == "I" and spans and spans[-1][0] == role and spans[-1][2] == i:
+            spans[-1] = (role, spans[-1][1], i + 1)
+        else:
+            spans.append((role, i, i + 1))
+    return spans
+
+
+def _paragraph_starts(doc: Doc) -> list[int]:
+    return [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
+
+
+def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
+    """Attributions from tags: each content (pieces around a cue or source in one paragraph joined,
+    as in "“A,” he said, “B.”"), with the nearest cue in its paragraph and the source nearest that cue."""
+    tags = [OUTSIDE if t.is_space and "\n" in t.text else tag for t, tag in zip(doc, tags, strict=True)]
+    spans = [s for s in tagged_spans(tags) if any(not t.is_punct and not t.is_space for t in doc[s[1] : s[2]])]
+    paragraphs = _paragraph_starts(doc)
+
+    def paragraph(i: int) -> int:
+        return bisect_left(paragraphs, i + 1)
+
+    contents: list[list[int]] = []  # [first, end] token indices
+    for role, i, j in spans:
+        if role != "CON":
+            continue
+        if contents:
+            last = contents[-1]
+            between = [s for s in spans if last[1] <= s[1] and s[2] <= i]
+            tagged = {t for s in between for t in range(s[1], s[2])}
+            if (
+                any(s[0] == "CUE" for s in between)
+                and all(s[0] != "CON" for s in between)
+                and paragraph(last[0]) == paragraph(i)
+                and all(
+                    (t.is_punct and t.text not in _SENTENCE_ENDS) or t.is_space
+                    for t in doc[last[1] : i]
+                    if t.i not in tagged
+                )
+            ):
+                last[1] = j
+                continue
+        contents.append([i, j])
+    cues = [s for s in spans if s[0] == "CUE"]
+    sources = [s for s in spans if s[0] == "SRC"]
+    used_cues: set[int] = set()
+    found: list[Attribution] = []
+    previous: tuple[int, int, int] | None = None  # the last content's paragraph, end token, index in found
+    for i, j in contents:
+        p = paragraph(i)
+        cue = _nearest(cues, i, j, p, paragraph, used_cues)
+        if (
+            cue is None
+            and previous is not None
+            and previous[0] == p - 1
+            and _ends_paragraph(doc, previous[1])
+            and _opens_quote(doc, i)
+        ):
+            # A quotation that runs on into the next paragraph (which opens with a quotation mark).
+            earlier = found[previous[2]]
+            found[previous[2]] = replace(earlier, content=(earlier.content[0], _chars(doc, i, j)[1]))
+            previous = (p, j, previous[2])
+            continue
+        if cue is None:
+            cue = _nearest(cues, i, j, p - 1, paragraph, used_cues, after_content=contents)
+        source = None
+        if cue is not None:
+            used_cues.add(cue[1])
+            source = _nearest(sources, cue[1], cue[2], paragraph(cue[1]), paragraph, set())
+        found.append(
+            Attribution(
+                content=_chars(doc, i, j),
+                cue=_chars(doc, cue[1], cue[2]) if cue else None,
+                source=_chars(doc, source[1], source[2]) if source else None,
+            )
+        )
+        previous = (p, j, len(found) - 1)
+    return found
+
+
+def _request(verb: Token) -> bool:
+    """ "pressed him to leave": a verb with an object and an infinitive clause."""
+    deps = {child.dep_ for child in verb.children}
+    return verb.pos_ == "VERB" and "xcomp" in deps and bool(deps & {"dobj", "obj"})
+
+
+def _opens_quote(doc: Doc, i: int) -> bool:
+    return any(t.text in _OPENING or t.text in _STRAIGHT for t in doc[max(0, i - 1) : i + 1])
+
+
+def _ends_paragraph(doc: Doc, end: int) -> bool:
+    for token in doc[end:]:
+        if token.is_space and "\n" in token.text:
+            return True
+        if not token.is_punct and not token.is_space:
+            return False
+    return True
+
+
+def _nearest(
+    candidates: list[tuple[str, int, int]],
+    i: int,
+    j: int,
+    p: int,
+    paragraph: Any,
+    used: set[int],
+    after_content: list[list[int]] | None = None,
+) -> tuple[str, int, int] | None:
+    """The candidate span nearest to tokens [i, j) in paragraph ``p``; with ``after_content``, only one
+    that no content follows in its paragraph ("X reports:" before a block quote)."""
+    best, best_distance = None, None
+    for span in candidates:
+        if span[1] in used or paragraph(span[1]) != p:
+            continue
+        if after_content is not None and any(c[0] >= span[2] and paragraph(c[0]) == p for c in after_content):
+            continue
+        if span[2] <= i:
+            distance = i - span[2]
+        elif span[1] >= j:
+            distance = span[1] - j
+        else:
+            distance = 0
+        if best_distance is None or distance < best_distance:
+            best, best_distance = span, distance
+    return best
+
+
+def _chars(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    tokens = [t for t in doc[i:j] if not t.is_space]
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+# --- revising the rules' claims ---------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str, start: int, end: int) -> set[int]:
+    return {start + m.start() for m in _WORD.finditer(text[start:end])}
+
+
+def _matches(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """The scorer's test: the two contents share at least half the words of the shorter one."""
+    x, y = _words(text, *a), _words(text, *b)
+    shared = len(x & y)
+    return bool(shared) and 2 * shared >= min(len(x), len(y))
+
+
+def _strip_complementiser(text: str, start: int, end: int) -> int:
+    match = re.match(r"\s*(that|whether|if)\b\s*", text[start:end], re.IGNORECASE)
+    return start + match.end() if match and match.end() < end - start else start
+
+
+def revise(
+    claims: tuple[Claim, ...],
+    doc: Doc,
+    text: str,
+    actors: tuple[Actor, ...],
+    resolutions: tuple[Resolution, ...],
+    tagger: Tagger | None,
+) -> tuple[Claim, ...]:
+    """The rules' claims revised by the tagger (each choice measured on PolNeAR dev):
+
+    - a rule claim whose content the tagger finds and widens (a quotation that runs on, a
+      clause the parse cut short) takes the tagger's content; its cue and speaker stay the
+      rules' (their spans are the more often exact), or are the tagger's where the rules have none;
+    - an attribution the rules missed becomes a claim when the tagger also found its cue, with a verb
+      or a noun in it, or a colon or dash (without one, a tagged content is more often wrong than
+      right); the narration it covers is dropped;
+    - a rule claim the tagger does not find stays (dropping it loses more than it gains).
+    """
+    if tagger is None or not len(doc):
+        return claims
+    from geo.analysis.claims import _actors_in, _places_in
+
+    attributions = group(doc, tagger.tag(doc, rule_roles(doc, claims)))
+    revised = list(claims)
+    matched: set[int] = set()
+    added: list[Claim] = []
+    for attribution in attributions:
+        hits = [
+            k
+            for k, c in enumerate(revised)
+            if not c.narrated
+            and k not in matched
+            and (_matches(text, (c.start, c.end), attribution.content) or _inside_mostly(c, *attribution.content))
+        ]
+        start, end = _trim(text, _strip_complementiser(text, *attribution.content), attribution.content[1])
+        if not hits:
+            if _new(doc, attribution) and not _conflicts(attribution, revised):
+                added.append(_new_claim(attribution, start, end, doc, text, actors, resolutions, revised))
+            continue
+        matched.update(hits)
+        for n, k in enumerate(hits):
+            claim = revised[k]
+            changes: dict[str, Any] = {}
+            if n == 0 and start <= claim.start and claim.end <= end and not _covers_own(start, end, claim):
+                changes = {"start": start, "end": end, "text": text[start:end]}
+                changes["places"] = _places_in(resolutions, start, end)
+                changes["actors"] = _actors_in(actors, start, end)
+            if attribution.cue is not None and claim.cue_start is None:
+                changes.update(cue_start=attribution.cue[0], cue_end=attribution.cue[1])
+            if attribution.source is not None and claim.speaker_start is None:
+                changes.update(speaker_start=attribution.source[0], speaker_end=attribution.source[1])
+            revised[k] = replace(claim, **changes)
+    if added:
+        taken = [(c.start, c.end) for c in added]
+        taken += [(c.cue_start, c.cue_end) for c in added if c.cue_start is not None and c.cue_end is not None]
+        revised = [c for c in revised if not (c.narrated and any(c.start < e and s < c.end for s, e in taken))]
+    return link_contradictions(_renumber(revised + added), doc)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """A content without the quotation marks and punctuation at its ends (as the rules write it)."""
+    inner = text[start:end]
+    left = len(inner) - len(inner.lstrip(_EDGE))
+    right = len(inner.rstrip(_EDGE))
+    return (start + left, start + right) if right > left else (start, end)
+
+
+def _covers_own(start: int, end: int, claim: Claim) -> bool:
+    """A content widened to the left over the claim's own cue or speaker ("the mayor's claim that ...");
+    a quotation interrupted by its cue ("“A,” he said, “B.”") takes in the cue on the right, rightly."""
+    spans = [(claim.cue_start, claim.cue_end), (claim.speaker_start, claim.speaker_end)]
+    return any(s is not None and e is not None and start < e and s < claim.start for s, e in spans)
+
+
+def _conflicts(attribution: Attribution, claims: Sequence[Claim]) -> bool:
+    """A new attribution that overlaps a rule claim's content, cue or speaker: the rules read that
+    part of the sentence another way (nested reports, a content the parse split), and they stand."""
+    parts = [p for p in (attribution.content, attribution.cue) if p is not None]
+    for claim in claims:
+        if claim.narrated:
+            continue
+        spans = [(claim.start, claim.end), (claim.cue_start, claim.cue_end), (claim.speaker_start, claim.speaker_end)]
+        if any(s is not None and e is not None and a < e and s < b for s, e in spans for a, b in parts):
+            return True
+    return False
+
+
+def _new(doc: Doc, attribution: Attribution) -> bool:
+    """Whether a tagged attribution the rules did not make becomes a claim: its cue has a verb or a
+    noun (or is a colon or dash: "Trump: ..."), it is not negated (what was not said is no claim: "did
+    not comment on the reports" is narration) nor a request reported as an event ("pressed him to
+    leave", as the rules read it), and its source is not a demonstrative ("That explains why ...")."""
+    if attribution.cue is None:
+        return False
+    span = doc.char_span(*attribution.cue, alignment_mode="expand") or ()
+    if not any(t.pos_ in ("VERB", "NOUN") or t.text in _PUNCTUATION_CUES for t in span):
+        return False
+    if any(t.dep_ == "neg" for t in span) or any(_request(t) for t in span):
+        return False
+    source = doc.char_span(*attribution.source, alignment_mode="expand") if attribution.source else None
+    return not (source is not None and source.text.lower() in NOT_SPEAKERS)
+
+
+def _inside_mostly(claim: Claim, start: int, end: int) -> bool:
+    shared = max(0, min(claim.end, end) - max(claim.start, start))
+    return 2 * shared >= claim.end - claim.start
+
+
+def _new_claim(
+    attribution: Attribution,
+    start: int,
+    end: int,
+    doc: Doc,
+    text: str,
+    actors: tuple[Actor, ...],
+    resolutions: tuple[Resolution, ...],
+    earlier: Sequence[Claim],
+) -> Claim:
+    from geo.analysis.claims import _actors_in, _places_in
+
+    lexicon = cue_lexicon()
+    cue_lemma, entry = "", None
+    if attribution.cue is not None:
+        span = doc.char_span(*attribution.cue, alignment_mode="expand")
+        heads = [t for t in span or () if t.pos_ in ("VERB", "NOUN", "AUX")] or list(span or ())
+        cue_lemma = heads[0].lemma_.lower() if heads else text[attribution.cue[0] : attribution.cue[1]]
+        entry = lexicon.get(cue_lemma)
+    speaker_text = text[attribution.source[0] : attribution.source[1]] if attribution.source else ""
+    speaker, speaker_actor = speaker_text or "unnamed", None
+    owner = _actor_at(actors, attribution.source)
+    if owner is not None:
+        speaker = speaker_actor = owner
+    elif speaker_text.lower() in SPEAKER_PRONOUNS:
+        previous = [c for c in earlier if not c.narrated and c.start < start]
+        if previous:
+            speaker, speaker_actor = previous[-1].speaker, previous[-1].speaker_actor
+    stance = entry.stance if entry is not None else "asserts"
+    return Claim(
+        id="",
+        start=start,
+        end=end,
+        text=text[start:end],
+        speaker=speaker,
+        via=None,
+        cue=cue_lemma,
+        stance=stance,
+        hedged=bool(entry and entry.hedged),
+        places=_places_in(resolutions, start, end),
+        actors=_actors_in(actors, start, end),
+        speaker_text=speaker_text,
+        speaker_actor=speaker_actor,
+        speaker_start=attribution.source[0] if attribution.source else None,
+        speaker_end=attribution.source[1] if attribution.source else None,
+        cue_start=attribution.cue[0] if attribution.cue else None,
+        cue_end=attribution.cue[1] if attribution.cue else None,
+        internal=bool(entry and entry.internal) or cue_lemma in INTERNAL_STATES,
+        speaker_chain=(Span(attribution.source[0], attribution.source[1], speaker_text),) if attribution.source else (),
+    )
+
+
+def _actor_at(actors: tuple[Actor, ...], span: tuple[int, int] | None) -> str | None:
+    if span is None:
+        return None
+    for actor in actors:
+        for mention in actor.mentions:
+            if span[0] <= mention.start and mention.end <= span[1]:
+                return actor.id
+    return None
+
+
+def _renumber(claims: Iterable[Claim]) -> tuple[Claim, ...]:
+    ordered = sorted(claims, key=lambda c: (c.start, c.end))
+    ids = {c.id: f"c{n}" for n, c in enumerate(ordered, 1) if c.id}
+    return tuple(
+        replace(c, id=f"c{n}", contradicts=tuple(ids[x] for x in c.contradicts if x in ids))
+        for n, c in enumerate(ordered, 1)
+    )

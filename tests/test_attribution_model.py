@@ -1,0 +1,169 @@
+"""The learned attribution tagger (geo/analysis/attribution.py): grouping tags, loading, training."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+import pytest
+import spacy
+
+from geo.analysis import attribution
+from geo.analysis.attribution import group, tagged_spans
+
+# Texts written for these tests.
+ARTICLES = [
+    (
+        "Mayor warns of floods\n\nThe mayor warned that the river would flood the lower town. "
+        "Residents said they were ready.",
+        [
+            ("The mayor", "warned", "that the river would flood the lower town"),
+            ("Residents", "said", "they were ready"),
+        ],
+    ),
+    (
+        "Council plans a bridge\n\nThe council plans to build a bridge next year, its chairman said. "
+        "Engineers believe the site is safe.",
+        [
+            ("its chairman", "said", "The council plans to build a bridge next year"),
+            ("Engineers", "believe", "the site is safe"),
+        ],
+    ),
+    (
+        "Minister rejects report\n\nThe minister rejected the report. "
+        "“It is wrong,” she told reporters, “and we will show it.”",
+        [
+            ("The minister", "rejected", "the report"),
+            ("she", "told", "“It is wrong,” she told reporters, “and we will show it.”"),
+        ],
+    ),
+]
+
+
+def _corpus(path: Path) -> Path:
+    lines = []
+    for n, (text, rows) in enumerate(ARTICLES):
+        attributions = []
+        for k, (source, cue, content) in enumerate(rows):
+            c = text.index(content)
+            s = text.index(source)
+            q = text.index(cue, s)
+            attributions.append(
+                {
+                    "id": f"E{k}",
+                    "source": [[s, s + len(source)]],
+                    "cue": [[q, q + len(cue)]],
+                    "content": [[c, c + len(content)]],
+                }
+            )
+        lines.append(json.dumps({"id": f"a{n}", "split": "train", "text": text, "attributions": attributions}))
+    path.write_text("\n".join(lines * 3) + "\n", encoding="utf-8")
+    return path
+
+
+def test_tags_group_into_attributions_and_a_quote_around_its_cue_is_one_content() -> None:
+    nlp = spacy.blank("en")
+    doc = nlp("“It is wrong,” she said, “and we will show it.” Others agreed.")
+    words = [t.text for t in doc]
+    tags = ["O"] * len(doc)
+    tags[words.index("It")] = "B-CON"
+    for i in range(words.index("It") + 1, words.index(",")):
+        tags[i] = "I-CON"
+    tags[words.index("she")] = "B-SRC"
+    tags[words.index("said")] = "B-CUE"
+    start = words.index("and")
+    tags[start] = "B-CON"
+    for i in range(start + 1, words.index(".") + 1):
+        tags[i] = "I-CON"
+    tags[words.index("Others")] = "B-SRC"
+    assert [role for role, *_ in tagged_spans(tags)] == ["CON", "SRC", "CUE", "CON", "SRC"]
+    found = group(doc, tags)
+    assert len(found) == 1
+    text = doc.text
+    only = found[0]
+    assert text[only.content[0] : only.content[1]] == "It is wrong,” she said, “and we will show it."
+    assert only.cue is not None and text[only.cue[0] : only.cue[1]] == "said"
+    assert only.source is not None and text[only.source[0] : only.source[1]] == "she"
+
+
+def test_the_packaged_model_is_loaded_with_its_provenance(pipeline) -> None:
+    assert pipeline.tagger is not None
+    record = json.loads((Path(attribution.__file__).parent.parent / "data" / attribution.PROVENANCE).read_text())
+    model = Path(attribution.__file__).parent.parent / "data" / attribution.MODEL
+    assert record["model_sha256"] == hashlib.sha256(model.read_bytes()).hexdigest()
+    assert record["splits"] == ["train"] and record["articles"] > 0 and len(record["corpus_sha256"]) == 64
+    assert model.stat().st_size < 5_000_000
+
+
+def test_the_model_widens_a_content_the_parse_cuts_short(pipeline) -> None:
+    from dataclasses import replace
+
+    text = "Tax row\n\nThe senator blasted the mayor for not paying his taxes.\n"
+    (rules,) = [c for c in replace(pipeline, tagger=None).analyze_text(text).claims if not c.narrated]
+    (learned,) = [c for c in pipeline.analyze_text(text).claims if not c.narrated]
+    assert rules.text == "the mayor"  # the rules stop at the object
+    assert learned.text == "the mayor for not paying his taxes"
+    assert (learned.speaker, learned.cue, learned.stance) == (rules.speaker, rules.cue, rules.stance)
+    assert (learned.cue_start, learned.speaker_start) == (rules.cue_start, rules.speaker_start)
+
+
+def test_without_the_model_the_rules_stand_alone_and_say_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(attribution, "files", lambda _package: tmp_path)
+    attribution.load_tagger.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="geo.analysis.attribution"):
+            assert attribution.load_tagger() is None
+    finally:
+        attribution.load_tagger.cache_clear()
+    assert "No learned attribution model" in caplog.text and "claims train" in caplog.text
+    assert attribution.revise((), spacy.blank("en")("x"), "x", (), (), None) == ()
+
+
+def test_training_is_reproducible_records_provenance_and_keeps_no_text(tmp_path: Path, pipeline) -> None:
+    from geo.cli import main
+
+    corpus = _corpus(tmp_path / "train.jsonl")
+    models = []
+    for run in ("a", "b"):
+        out = tmp_path / run
+        out.mkdir()
+        assert main(["claims", "train", "--corpus", str(corpus), "--output", str(out / "cues.csv")]) == 0
+        models.append((out / attribution.MODEL).read_bytes())
+        record = json.loads((out / attribution.PROVENANCE).read_text())
+        assert record["corpus_sha256"] == hashlib.sha256(corpus.read_bytes()).hexdigest()
+        assert record["articles"] == 9 and record["attributions"] == 18 and record["trained"].endswith("Z")
+    assert models[0] == models[1] and models[0]
+    assert b"the river would flood" not in models[0] and b"river would" not in models[0]
+
+
+def test_training_refuses_a_dev_split(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from geo.cli import main
+
+    corpus = tmp_path / "dev.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "split": "dev", "text": "x", "attributions": []}) + "\n")
+    assert main(["claims", "train", "--corpus", str(corpus), "--output", str(tmp_path / "c.csv")]) != 0
+    assert "training split only" in capsys.readouterr().err
+    assert not (tmp_path / attribution.MODEL).exists()
+
+
+@pytest.mark.shared
+def test_on_polnear_dev_the_model_finds_more_and_wider_than_the_rules(full_pipeline, shared_dir) -> None:
+    """Measured on dev (README): detection 0.758 -> 0.785, content overlap 0.788 -> 0.821."""
+    from dataclasses import replace
+
+    from geo.eval.claims import load_attribution_corpus, predict_attributions, score_attributions
+
+    articles = load_attribution_corpus(shared_dir / "eval" / "polnear_dev.jsonl")
+    tables = []
+    for pipeline in (replace(full_pipeline, tagger=None), full_pipeline):
+        predictions = {row["id"]: row["claims"] for row in predict_attributions(articles, pipeline)}
+        tables.append(score_attributions(articles, predictions).table)
+    rules, learned = tables
+    assert learned["detection"][2] >= rules["detection"][2] + 0.02
+    assert learned["overlap content"][2] >= rules["overlap content"][2] + 0.02
+    assert learned["exact source"][2] >= rules["exact source"][2]
+    assert learned["exact cue"][2] >= rules["exact cue"][2] - 0.02
