@@ -369,7 +369,11 @@ picked_stances = stance_column.multiselect(
 )
 
 shown = MapFilter(
-    article_ids=tuple(articles), actor_ids=tuple(picked), speakers=tuple(picked_speakers), stances=tuple(picked_stances)
+    article_ids=tuple(articles),
+    actor_ids=tuple(picked),
+    speakers=tuple(picked_speakers),
+    stances=tuple(picked_stances),
+    statements_only=state.statements_only,  # ?statements=only: no widget yet
 )
 on_map = frames.map_frames(store(), shown)
 places, claims = on_map.places, on_map.claims

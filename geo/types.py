@@ -206,8 +206,10 @@ class MapFilter:
     ``speakers`` (as stored, an actor id or an actor's name) and ``stances`` keep
     places that a matching claim of the same article is about; ``since``/``until``
     (ISO dates, inclusive) keep articles published in the range; ``bounds`` keeps
-    places inside (south, west, north, east), west > east crossing the antimeridian.
-    Lists are accepted and kept as tuples, so a filter is hashable and cannot change.
+    places inside (south, west, north, east), west > east crossing the antimeridian;
+    ``statements_only`` keeps places that a statement of the same article is about (a claim
+    that is not a belief, wish or plan: ``Claim.internal`` false), and narrows ``speakers``
+    and ``stances`` to statements. Lists are accepted and kept as tuples, so a filter is hashable and cannot change.
     """
 
     article_ids: tuple[str, ...] | None = None
@@ -218,6 +220,7 @@ class MapFilter:
     since: str | None = None
     until: str | None = None
     bounds: Bounds | None = None
+    statements_only: bool = False
 
     def __post_init__(self) -> None:
         # Callers hold lists (widget values, argparse); a frozen value sets its fields this way.

@@ -412,3 +412,16 @@ def test_claims_keep_where_speaker_and_cue_are_written(store):
     claims = store.claims(["bbbbbbbbbbbbbbbb"]).to_dict("records")
     assert [claims[0][k] for k in ("speaker_start", "speaker_end", "cue_start", "cue_end")] == [0, 6, 7, 13]
     assert claims[0]["internal"] == 1 and claims[1]["internal"] == 0
+
+
+def test_statements_only_leaves_out_places_of_beliefs_wishes_and_plans(store):
+    import dataclasses
+
+    base = other_article("aaaaaaaaaaaaaaaa", "2024-01-02")
+    believed = dataclasses.replace(base, claims=tuple(dataclasses.replace(c, internal=True) for c in base.claims))
+    store.save(believed)
+    assert set(store.places(MapFilter(stances=["denies"]))["id"]) == {"gn:81302"}
+    assert set(store.places(MapFilter(stances=["denies"], statements_only=True))["id"]) == set()
+    assert set(store.places(MapFilter(statements_only=True))["id"]) == set()
+    store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05"))
+    assert set(store.places(MapFilter(stances=["denies"], statements_only=True))["id"]) == {"gn:81302"}

@@ -65,3 +65,12 @@ def test_every_kind_of_place_id_the_gazetteer_writes_is_read_back():
         query = view.ViewState(place=place_id).to_query()
         state, warnings = view.from_query(lambda name, q=query: [q[name]] if name in q else [])
         assert (state.place, warnings) == (place_id, [])
+
+
+def test_statements_only_is_read_and_written():
+    state, warnings = view.from_query(params(statements=["only"]))
+    assert state.statements_only and not warnings
+    assert state.to_query() == {"statements": "only"}
+    state, warnings = view.from_query(params(statements=["all"]))
+    assert not state.statements_only and warnings
+    assert "statements" not in view.ViewState().to_query()

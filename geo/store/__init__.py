@@ -505,8 +505,10 @@ class Store:
                 f" WHERE am.actor_id IN ({_placeholders(shown.actor_ids)}) AND am.article_id = m.article_id)"
             )
             params += list(shown.actor_ids)
-        if shown.speakers or shown.stances:
+        if shown.speakers or shown.stances or shown.statements_only:
             claim = ["cp.place_id = m.place_id", "cp.article_id = m.article_id"]
+            if shown.statements_only:
+                claim.append("c.internal = 0")
             if shown.speakers:
                 names = _placeholders(shown.speakers)
                 claim.append(_speaker_clause("c", names))

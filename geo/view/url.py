@@ -7,6 +7,7 @@ The URL contract (documented in the README)::
     &place=PLACE_ID  the selected place, e.g. gn:81302
     &speaker=NAME    repeatable; keep places that claims by these speakers are about
     &stance=S        repeatable; asserts or denies: keep places that such claims are about
+    &statements=only keep places that statements are about (not beliefs, wishes or plans)
     &center=LAT,LON  the map's centre, degrees
     &zoom=Z          the map's zoom level, 0-18
 
@@ -28,7 +29,7 @@ MAX_ARTICLES = 500
 MAX_VALUE_CHARS = 120
 MAX_ZOOM = 18
 STANCES = ("asserts", "denies")
-PARAMETERS = ("article", "actor", "place", "speaker", "stance", "center", "zoom")  # every name the contract uses
+PARAMETERS = ("article", "actor", "place", "speaker", "stance", "statements", "center", "zoom")  # every name the contract uses
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class ViewState:
     stances: tuple[str, ...] = ()
     center: tuple[float, float] | None = None
     zoom: int | None = None
+    statements_only: bool = False
 
     def to_query(self) -> dict[str, list[str] | str]:
         query: dict[str, list[str] | str] = {}
@@ -53,6 +55,8 @@ class ViewState:
             query["speaker"] = list(self.speakers)
         if self.stances:
             query["stance"] = list(self.stances)
+        if self.statements_only:
+            query["statements"] = "only"
         if self.center is not None:
             query["center"] = f"{self.center[0]:.4f},{self.center[1]:.4f}"
         if self.zoom is not None:
@@ -70,6 +74,7 @@ def from_query(get_all: Callable[[str], Sequence[str]]) -> tuple[ViewState, list
         warnings.append("The link names more than one place; the first is selected.")
     speakers = _valid(get_all("speaker"), "speaker", lambda v: bool(v.strip()) and len(v) <= MAX_VALUE_CHARS, warnings)
     stances = _valid(get_all("stance"), "stance", lambda v: v in STANCES, warnings)
+    statements = _valid(get_all("statements"), "statements", lambda v: v == "only", warnings)
     centers = _valid(get_all("center"), "center", lambda v: _center(v) is not None, warnings)
     zooms = _valid(get_all("zoom"), "zoom", lambda v: v.isdigit() and 0 <= int(v) <= MAX_ZOOM, warnings)
     state = ViewState(
@@ -80,6 +85,7 @@ def from_query(get_all: Callable[[str], Sequence[str]]) -> tuple[ViewState, list
         stances=tuple(dict.fromkeys(stances)),
         center=_center(centers[0]) if centers else None,
         zoom=int(zooms[0]) if zooms else None,
+        statements_only=bool(statements),
     )
     return state, warnings
 
