@@ -29,7 +29,8 @@ MAX_ARTICLES = 500
 MAX_VALUE_CHARS = 120
 MAX_ZOOM = 18
 STANCES = ("asserts", "denies")
-PARAMETERS = ("article", "actor", "place", "speaker", "stance", "statements", "center", "zoom")  # every name the contract uses
+# Every name the contract uses.
+PARAMETERS = ("article", "actor", "place", "speaker", "stance", "statements", "center", "zoom")
 
 
 @dataclass(frozen=True, slots=True)
