@@ -15,9 +15,10 @@ view's (``geo.view.style``, ``geo.view.panel``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -172,6 +173,7 @@ class ClaimLine:
     stance: str
     hedged: bool
     text: str
+    chain: tuple[str, ...] = ()  # how the speaker was resolved: as written, then each reference linked
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +200,17 @@ def claim_highlights(claims: pd.DataFrame) -> tuple[Highlight, ...]:
         if pd.notna(c.cue_start) and pd.notna(c.cue_end):
             marks.append(Highlight(int(c.cue_start), int(c.cue_end), "cue", f"cue: {c.stance}"))
     return tuple(marks)
+
+
+def speaker_chain(claim: Any) -> tuple[str, ...]:
+    """The texts of a claims row's stored speaker chain (JSON [[start, end, text], ...]); () without one."""
+    stored = getattr(claim, "speaker_chain", None)
+    if not isinstance(stored, str) or not stored:
+        return ()
+    try:
+        return tuple(str(link[2]) for link in json.loads(stored))
+    except (ValueError, TypeError, IndexError):
+        return ()
 
 
 def panel_passages(
@@ -227,7 +240,7 @@ def panel_passages(
         in_passage = claims_in.get((row.article_id, row.passage_id), claims.iloc[0:0])
         highlights += claim_highlights(in_passage)  # who speaks, and the words that say so
         lines = tuple(
-            ClaimLine(str(c.speaker), c.via, str(c.cue), str(c.stance), bool(c.hedged), str(c.text))
+            ClaimLine(str(c.speaker), c.via, str(c.cue), str(c.stance), bool(c.hedged), str(c.text), speaker_chain(c))
             for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)
         )
         shown.append(

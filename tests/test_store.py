@@ -425,3 +425,18 @@ def test_statements_only_leaves_out_places_of_beliefs_wishes_and_plans(store):
     assert set(store.places(MapFilter(statements_only=True))["id"]) == set()
     store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05"))
     assert set(store.places(MapFilter(stances=["denies"], statements_only=True))["id"]) == {"gn:81302"}
+
+
+def test_the_speakers_chain_is_stored_and_read_back_for_the_panel(store):
+    import dataclasses
+
+    from geo.frames import speaker_chain
+    from geo.types import Span
+
+    base = other_article("aaaaaaaaaaaaaaaa", "2024-01-02")
+    first = base.claims[0]
+    chain = (Span(0, 6, "Russia"), Span(10, 20, "the Kremlin"))
+    store.save(dataclasses.replace(base, claims=(dataclasses.replace(first, speaker_chain=chain), *base.claims[1:])))
+    rows = store.claims(["aaaaaaaaaaaaaaaa"]).drop_duplicates("claim_id").set_index("claim_id")
+    assert speaker_chain(rows.loc["c1"]) == ("Russia", "the Kremlin")
+    assert speaker_chain(rows.loc["c2"]) == ()

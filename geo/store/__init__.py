@@ -12,6 +12,7 @@ Never edit a migration others have run: append a new one.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import threading
@@ -93,6 +94,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE claims ADD COLUMN cue_start INTEGER;
     ALTER TABLE claims ADD COLUMN cue_end INTEGER;
     ALTER TABLE claims ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;
+    """,
+    # 5: how a claim's speaker was resolved: the speaker as written, then each reference it was linked
+    # through ("he" -> "the president" -> "President X"), as JSON [[start, end, text], ...].
+    """
+    ALTER TABLE claims ADD COLUMN speaker_chain TEXT;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -309,7 +315,7 @@ class Store:
                 db.execute(
                     'INSERT INTO claims (id, article_id, passage_id, start, "end", speaker, via, cue, stance, hedged,'
                     " text, speaker_text, speaker_actor, contradicts, speaker_start, speaker_end, cue_start, cue_end,"
-                    " internal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " internal, speaker_chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT(article_id, id) DO NOTHING",
                     (
                         claim.id,
@@ -331,6 +337,9 @@ class Store:
                         claim.cue_start,
                         claim.cue_end,
                         int(claim.internal),
+                        json.dumps([[s.start, s.end, s.text] for s in claim.speaker_chain], ensure_ascii=False)
+                        if claim.speaker_chain
+                        else None,
                     ),
                 )
                 db.executemany(
@@ -659,7 +668,7 @@ class Store:
             " COALESCE(s.name, c.speaker) AS speaker, COALESCE(c.speaker_actor, s.id) AS speaker_id,"
             " COALESCE(v.name, c.via) AS via,"
             " c.cue, c.stance, c.hedged, c.contradicts, cp.place_id, p.name AS place, c.passage_id,"
-            " c.speaker_start, c.speaker_end, c.cue_start, c.cue_end, c.internal,"
+            " c.speaker_start, c.speaker_end, c.cue_start, c.cue_end, c.internal, c.speaker_chain,"
             ' ps.start AS passage_start, ps."end" AS passage_end'
             + (', substr(a.text, ps.start + 1, ps."end" - ps.start) AS passage' if with_passages else "")
             + " FROM claims c JOIN articles a ON a.id = c.article_id"
