@@ -185,6 +185,15 @@ def test_a_panel_passage_is_escaped_text_with_its_marks_and_claims():
     assert f"background: {style.HIGHLIGHT_COLORS['selected']}" in out
 
 
+def test_a_claim_line_shows_how_its_speaker_was_resolved_escaped():
+    from geo.frames import ClaimLine
+
+    claim = ClaimLine("Jane Roe", None, "said", "asserts", False, "x", ("he", "the <b>mayor</b>", "Jane Roe"))
+    out = panel._claim(claim)
+    assert "(he → the &lt;b&gt;mayor&lt;/b&gt; → Jane Roe)" in out
+    assert "geo-chain" not in panel._claim(ClaimLine("Jane Roe", None, "said", "asserts", False, "x", ("Jane Roe",)))
+
+
 def test_the_legend_shows_every_stance_colour():
     legend = panel.legend_html()
     assert all(colour in legend for colour in style.STANCE_COLORS.values())
