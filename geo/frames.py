@@ -73,7 +73,7 @@ def layer_claims(store: Store, shown: MapFilter, every_claim: pd.DataFrame) -> p
     by the filter's speakers and stances as the places are."""
     if not (shown.speakers or shown.stances):
         return every_claim
-    return store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+    return store.claims(shown, speakers=shown.speakers, stances=shown.stances, with_passages=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,7 @@ class MapFrames:
 
 def map_frames(store: Store, shown: MapFilter, *, with_article_ids: bool = False) -> MapFrames:
     """The places ``shown`` puts on the map, their stances and the claims layers' claims."""
-    every_claim = store.claims(shown.article_ids, with_passages=False)
+    every_claim = store.claims(shown, with_passages=False)
     places = with_stance(store.places(shown, with_article_ids=with_article_ids), every_claim)
     return MapFrames(places, every_claim, layer_claims(store, shown, every_claim))
 
