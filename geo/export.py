@@ -142,9 +142,7 @@ def _place_fields(place: Place) -> dict[str, Any]:
 
 def geojson(store: Store, shown: MapFilter) -> str:
     """The places ``shown`` puts on the map as an RFC 7946 FeatureCollection."""
-    places = with_stance(
-        store.places(shown, with_article_ids=True), store.claims(shown, with_passages=False)
-    )
+    places = with_stance(store.places(shown, with_article_ids=True), store.claims(shown, with_passages=False))
     ids = set(places["id"])
     mentions = _grouped(store.mentions(shown), ids)
     near = _grouped(store.actors_near_places(shown), ids)

@@ -67,7 +67,14 @@ def test_claims_csv(filled):
     ]
     first = rows[0]
     assert (first["article_id"], first["start"], first["end"]) == ("aaaaaaaaaaaaaaaa", "0", "31")
-    assert first["passage_text"] == "Russia denied a base at Tobruk." and first["hedged"] == "no"
+    assert first["hedged"] == "no"
+    assert first["published"] == filled.article("aaaaaaaaaaaaaaaa")["published"]  # a claim is dated by its article
+    # Passage text only when asked: each row would repeat its passage.
+    assert "passage_text" not in first
+    with_text = list(csv.DictReader(io.StringIO(export.claims_csv(filled, MapFilter(ALL), with_passages=True))))
+    assert list(with_text[0]) == [*export.CSV_COLUMNS, export.PASSAGE_COLUMN]
+    assert with_text[0]["passage_text"] == "Russia denied a base at Tobruk."
+    assert [{k: v for k, v in r.items() if k != "passage_text"} for r in with_text] == rows
     # Under a place filter only claims about places on the map remain.
     narrowed = list(csv.DictReader(io.StringIO(export.claims_csv(filled, MapFilter(ALL, bounds=(30, 10, 35, 15))))))
     assert narrowed == []

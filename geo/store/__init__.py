@@ -608,7 +608,7 @@ class Store:
         passage_id, article_id, title, published, published_source, start, end, text."""
         where, params = _scope("m.article_id", article_ids)
         return self._frame(
-            'SELECT DISTINCT ps.id AS passage_id, ps.article_id, a.title, a.published, a.published_source, ps.start,'
+            "SELECT DISTINCT ps.id AS passage_id, ps.article_id, a.title, a.published, a.published_source, ps.start,"
             ' ps."end", substr(a.text, ps.start + 1, ps."end" - ps.start) AS text'
             " FROM mentions m JOIN passages ps ON ps.id = m.passage_id JOIN articles a ON a.id = ps.article_id"
             f" WHERE m.place_id = ? AND {where}"
@@ -689,10 +689,11 @@ class Store:
     ) -> pd.DataFrame:
         """Claims, one row per claim and place it is about (place columns empty for a claim about none).
 
-        Columns: article_id, title, published (the article's date), claim_id, start, end, text, speaker (a name), speaker_id (its actor
-        id, if any), via, cue, stance, hedged, contradicts (comma-separated claim ids of the same
-        article, or None), place_id, place, passage_id, passage_start, passage_end, and with
-        ``with_passages`` passage (its text: cutting it out of every article is most of this query's time).
+        Columns: article_id, title, published (the article's date), claim_id, start, end, text,
+        speaker (a name), speaker_id (its actor id, if any), via, cue, stance, hedged, contradicts
+        (comma-separated claim ids of the same article, or None), place_id, place, passage_id,
+        passage_start, passage_end, and with ``with_passages`` passage (its text: cutting it out of
+        every article is most of this query's time).
         """
         scope, params = _scope("c.article_id", article_ids)
         clauses = [scope]
