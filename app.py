@@ -239,9 +239,9 @@ def on_bound_filter() -> None:
         )
 
 
-def on_actor_filter(actor_names: dict[str, str]) -> None:
-    """Actors picked in the filter go to the URL by name, as a link names them."""
-    set_view(actors=tuple(actor_names[a] for a in st.session_state["actor_filter"]))
+def on_actor_filter(link_names: dict[str, str]) -> None:
+    """Actors picked in the filter go to the URL by name, as a link names them (by id when names clash)."""
+    set_view(actors=tuple(link_names.get(a, a) for a in st.session_state["actor_filter"]))
 
 
 def on_place_row() -> None:
@@ -451,6 +451,7 @@ with st.sidebar:
 actors = store().actors(scope)
 # The most mentioned actors, and any the link names: a filter with every actor would send them all to the page.
 requested = {value.casefold() for value in state.actors}
+link_names = view.actor_values(dict(zip(actors["id"], actors["name"], strict=True)))
 named = actors["id"].str.casefold().isin(requested) | actors["name"].str.casefold().isin(requested)
 actors = actors[(actors.index < FILTER_OPTIONS) | named]
 actor_names = dict(zip(actors["id"], actors["name"], strict=True))
@@ -467,7 +468,7 @@ picked = actor_column.multiselect(
     placeholder="Any actor",
     key="actor_filter",
     on_change=on_actor_filter,
-    args=(actor_names,),
+    args=(link_names,),
 )
 speakers = store().speakers(scope)
 speaker_names = list(dict.fromkeys(speakers["name"]))

@@ -175,6 +175,19 @@ def _valid(
     return kept
 
 
+def actor_values(actors: Mapping[str, str]) -> dict[str, str]:
+    """What a link says for each actor (``actors`` maps id -> name): its name, as the page shows it, unless
+    that name would read back as another actor (two actors of one name, or a name that is another's id)."""
+    named: dict[str, int] = {}
+    for name in actors.values():
+        named[name.casefold()] = named.get(name.casefold(), 0) + 1
+    values = {}
+    for actor_id, name in actors.items():
+        clash = (name in actors and name != actor_id) or named[name.casefold()] > 1
+        values[actor_id] = actor_id if clash or not name.strip() or len(name) > MAX_VALUE_CHARS else name
+    return values
+
+
 def match_actors(requested: Sequence[str], actors: Mapping[str, str]) -> tuple[list[str], list[str]]:
     """Map URL actor names (or ids) onto actor ids; ``actors`` maps id -> name. Returns (ids, unknown)."""
     by_name = {name.casefold(): actor_id for actor_id, name in actors.items()}
