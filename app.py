@@ -62,6 +62,25 @@ def basemap() -> dict:
     return country_outlines()
 
 
+def cache_key(shown: MapFilter) -> str:
+    """What a cached reading depends on: the database, its revision (any write changes it) and the filter."""
+    return f"{config.database}|{store().revision()}|{shown!r}"
+
+
+# Shared by every session, and never changed by the page: a filter seen before (the default view of
+# every article above all) is drawn without reading the store again.
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def map_data(key: str, _shown: MapFilter) -> frames.MapFrames:
+    return frames.map_frames(store(), _shown)
+
+
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def filter_options(key: str, _scope: MapFilter) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """The actors and speakers of the articles in scope, and what a link says for each actor."""
+    actors = store().actors(_scope)
+    return actors, store().speakers(_scope), view.actor_values(dict(zip(actors["id"], actors["name"], strict=True)))
+
+
 # Parts of the view Streamlit keeps in the URL itself: widgets bound to the query parameter named
 # by their key (the speaker and stance filters, whose options are the URL's own values).
 BOUND = {"speakers": "speaker", "stances": "stance"}
@@ -303,14 +322,14 @@ def timeline_ui(shown: MapFilter, state: view.ViewState) -> None:
         selection_mode=timeline.BRUSH,
         width="stretch",
     )
-    window, back, forward, play, clear = st.columns([2, 1, 1, 1, 2], vertical_alignment="bottom")
+    window, back, forward, play, clear = st.columns([3, 1, 1, 2, 2], vertical_alignment="bottom")
     window.selectbox("Window", list(WINDOWS), index=1, format_func=WINDOWS.__getitem__, key="window_days")
     back.button("◀", key="step_back", help="The window before", on_click=step, args=(first, last, -1))
     forward.button("▶", key="step_forward", help="The window after", on_click=step, args=(first, last, 1))
     play.toggle("Play", key="playing", help=f"Step on every {PLAY_SECONDS:g} s; the map follows")
     if state.since or state.until:
         clear.button("Every day", key="all_days", on_click=set_view, kwargs={"since": None, "until": None})
-    st.caption(f"Drag across the timeline to choose days ({first} – {last}): bars count articles, the line mentions.")
+    st.caption(f"Drag across the timeline to choose days ({first} – {last}): bars count articles, dots mentions.")
     if st.session_state.get("playing"):
         player(first, last)
 
@@ -448,10 +467,9 @@ with st.sidebar:
         )
 
 # -- filters --------------------------------------------------------------------------------
-actors = store().actors(scope)
+actors, speakers, link_names = filter_options(cache_key(scope), scope)
 # The most mentioned actors, and any the link names: a filter with every actor would send them all to the page.
 requested = {value.casefold() for value in state.actors}
-link_names = view.actor_values(dict(zip(actors["id"], actors["name"], strict=True)))
 named = actors["id"].str.casefold().isin(requested) | actors["name"].str.casefold().isin(requested)
 actors = actors[(actors.index < FILTER_OPTIONS) | named]
 actor_names = dict(zip(actors["id"], actors["name"], strict=True))
@@ -470,7 +488,6 @@ picked = actor_column.multiselect(
     on_change=on_actor_filter,
     args=(link_names,),
 )
-speakers = store().speakers(scope)
 speaker_names = list(dict.fromkeys(speakers["name"]))
 wanted = set(state.speakers)
 picked_speakers = speaker_column.multiselect(
@@ -493,7 +510,7 @@ picked_stances = stance_column.multiselect(
 shown = dataclasses.replace(
     scope, actor_ids=tuple(picked), speakers=tuple(picked_speakers), stances=tuple(picked_stances)
 )
-on_map = frames.map_frames(store(), shown)
+on_map = map_data(cache_key(shown), shown)
 places, claims = on_map.places, on_map.claims
 place = state.place if state.place in set(places["id"]) else None
 

@@ -454,3 +454,14 @@ def test_readers_take_a_filter_and_list_passages_newest_first(store):
     assert set(store.claims(MapFilter(sources=["AP"]))["published"]) == {"2024-03-05"}
     assert set(store.speakers(MapFilter(since="2025-01-01"))["speaker"]) == set()
     assert set(store.actors(MapFilter(since="2024-03-01"))["id"]) == {"russia"}
+
+
+def test_revision_changes_with_every_write_from_any_process(tmp_path):
+    first, second = Store(tmp_path / "a.sqlite"), Store(tmp_path / "a.sqlite")
+    before = first.revision()
+    assert first.revision() == before  # reading changes nothing
+    second.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    assert first.revision() != before
+    seen = first.revision()
+    first.save_view(["aaaaaaaaaaaaaaaa"])
+    assert first.revision() != seen

@@ -147,6 +147,7 @@ class Store:
                 f"Cannot open the database at {path}: {_cause(error)}. Set GEO_DATABASE to a writable file."
             ) from error
         self._lock = threading.Lock()
+        self._writes = 0  # this connection's commits (data_version counts the other connections')
 
     def _open_read_only(self) -> None:
         """A file this process may not write: read it as it is (immutable when its folder is not writable
@@ -199,6 +200,7 @@ class Store:
             try:
                 yield self._db
                 self._db.execute("COMMIT")
+                self._writes += 1
             except sqlite3.Error as error:
                 self._rollback()
                 raise StoreError(f"Cannot write to {self.path}: {_cause(error)}. Nothing was saved.") from error
@@ -399,6 +401,12 @@ class Store:
         )
 
     # -- reading: articles ----------------------------------------------------
+
+    def revision(self) -> tuple[int, int]:
+        """Changes whenever a write is committed to the file, by this process or another: a key for
+        caching what the readers return."""
+        with self._reading():
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0]), self._writes
 
     def has_article(self, article_id: str) -> bool:
         with self._reading():

@@ -7,8 +7,9 @@ Streamlit reports; ``step_window`` moves a window of days along the timeline (th
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
@@ -18,64 +19,87 @@ HEIGHT = 110
 ARTICLE_COLOUR = "#4c78a8"
 MENTION_COLOUR = "#f58518"
 CHOSEN_COLOUR = "#fdd835"
+EPOCH = date(1970, 1, 1)
+DAY_MS = 86_400_000
 
 
 def chart(days: pd.DataFrame, since: str | None = None, until: str | None = None) -> alt.LayerChart:
-    """Bars of articles per day, a line of mentions per day (own axis), the chosen range shaded.
+    """Bars of articles per day, dots of mentions per day (own axis), the chosen range shaded.
 
-    ``days``: Store.timeline (day, articles, mentions). Drag across the chart to choose days.
+    ``days``: Store.timeline (day, articles, mentions). Drag across the chart to choose days. With a
+    range chosen the chart spans it and as much again on each side, so a second brush can refine it.
+    The x axis counts days since 1970-01-01 (labelled as dates in UTC): a browser's time zone cannot
+    shift what a brush reports by a day, as it would on a time axis.
     """
-    data = days.assign(day=pd.to_datetime(days["day"]))
-    x = alt.X("day:T", title=None, axis=alt.Axis(format="%Y-%m-%d", labelOverlap=True))
+    first, last = str(days["day"].min()), str(days["day"].max())
+    low, high = visible_span(first, last, since, until)
+    data = days[(days["day"] >= low) & (days["day"] <= high)].assign(n=lambda d: d["day"].map(day_number))
+    axis = alt.Axis(labelExpr=f"utcFormat(datum.value * {DAY_MS}, '%Y-%m-%d')", labelOverlap=True, tickMinStep=1)
+    scale = alt.Scale(domain=[day_number(low) - 0.5, day_number(high) + 0.5], zero=False, nice=False)
+    x = alt.X("n:Q", title=None, axis=axis, scale=scale)
     brush = alt.selection_interval(name=BRUSH, encodings=["x"])
-    tooltip = [alt.Tooltip("day:T", title="day", format="%Y-%m-%d"), "articles:Q", "mentions:Q"]
+    tooltip = [alt.Tooltip("day:N", title="day"), "articles:Q", "mentions:Q"]
     bars = (
         alt.Chart(data)
         .mark_bar(color=ARTICLE_COLOUR, opacity=0.8)
         .encode(x=x, y=alt.Y("articles:Q", title="articles"), tooltip=tooltip)
         .add_params(brush)
     )
-    line = (
+    # Dots, not a line: a line would draw mentions across the days without articles.
+    dots = (
         alt.Chart(data)
-        .mark_line(color=MENTION_COLOUR, point=alt.OverlayMarkDef(size=12, color=MENTION_COLOUR))
+        .mark_circle(color=MENTION_COLOUR, size=14, opacity=0.9)
         .encode(x=x, y=alt.Y("mentions:Q", title="mentions"), tooltip=tooltip)
     )
-    layers: list[alt.Chart] = [bars, line]
+    layers: list[alt.Chart] = [bars, dots]
     if since or until:
-        first, last = str(days["day"].min()), str(days["day"].max())
-        chosen = pd.DataFrame({"start": [pd.Timestamp(since or first)], "end": [pd.Timestamp(until or last)]})
-        shade = alt.Chart(chosen).mark_rect(color=CHOSEN_COLOUR, opacity=0.3).encode(x="start:T", x2="end:T")
+        chosen = pd.DataFrame({"start": [day_number(since or first) - 0.5], "end": [day_number(until or last) + 0.5]})
+        shade = (
+            alt.Chart(chosen)
+            .mark_rect(color=CHOSEN_COLOUR, opacity=0.35)
+            .encode(x=alt.X("start:Q", scale=scale), x2="end:Q")
+        )
         layers.insert(0, shade)
     return alt.layer(*layers).resolve_scale(y="independent").properties(height=HEIGHT)
 
 
+def day_number(day: str) -> int:
+    """Days since 1970-01-01 of a YYYY-MM-DD day."""
+    return (date.fromisoformat(day) - EPOCH).days
+
+
+def visible_span(first: str, last: str, since: str | None, until: str | None) -> tuple[str, str]:
+    """The days the chart spans: every day, or the chosen range with as much again on each side."""
+    if not since and not until:
+        return first, last
+    start = date.fromisoformat(since or first)
+    end = date.fromisoformat(until or last)
+    context = max(end - start, timedelta(days=3))
+    low, high = max(start - context, date.fromisoformat(first)), min(end + context, date.fromisoformat(last))
+    return min(low, start).isoformat(), max(high, end).isoformat()
+
+
 def brushed_days(selection: Mapping[str, object] | None) -> tuple[str, str] | None:
-    """The first and last day (YYYY-MM-DD) a brush covers, from Streamlit's selection state, or None."""
+    """The first and last day (YYYY-MM-DD) a brush covers, from Streamlit's selection state, or None.
+
+    The brush reports day numbers (``chart``'s x axis); a day counts when the brush reaches its middle.
+    """
     brushed = (selection or {}).get(BRUSH) or {}
     if not isinstance(brushed, Mapping):
         return None
-    span = brushed.get("day")
+    span = brushed.get("n")
     if not isinstance(span, list | tuple) or len(span) != 2:
         return None
-    first, last = (_day(value) for value in span)
-    if first is None or last is None:
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in span):
         return None
-    return (first, last) if first <= last else (last, first)
-
-
-def _day(value: object) -> str | None:
-    """A day from what Vega-Lite reports for a time: epoch milliseconds, or an ISO date-time."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(value / 1000, tz=UTC).date().isoformat()
-        except (OverflowError, OSError, ValueError):
-            return None
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.replace("Z", "+00:00")).date().isoformat()
-        except ValueError:
-            return None
-    return None
+    low, high = sorted(float(v) for v in span)
+    first, last = math.ceil(low), math.floor(high)
+    if first > last:  # a brush within one bar: that day
+        first = last = round((low + high) / 2)
+    try:
+        return (EPOCH + timedelta(days=first)).isoformat(), (EPOCH + timedelta(days=last)).isoformat()
+    except OverflowError:
+        return None
 
 
 def step_window(
