@@ -315,7 +315,7 @@ def timeline_ui(shown: MapFilter, state: view.ViewState) -> None:
     if days.empty:
         return
     first, last = str(days["day"].iloc[0]), str(days["day"].iloc[-1])
-    st.altair_chart(
+    st.vega_lite_chart(
         timeline.chart(days, state.since, state.until),
         key="timeline",
         on_select=on_brush,

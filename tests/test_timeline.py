@@ -10,10 +10,10 @@ DAYS = pd.DataFrame({"day": ["2016-09-01", "2016-09-03", "2016-09-20"], "article
 
 
 def test_the_chart_brushes_days_and_shades_the_chosen_range():
-    spec = timeline.chart(DAYS).to_dict()
+    spec = timeline.chart(DAYS)
     params = spec.get("params", []) + [p for layer in spec["layer"] for p in layer.get("params", [])]
     assert [p["name"] for p in params] == [timeline.BRUSH] and params[0]["select"]["encodings"] == ["x"]
-    shaded = timeline.chart(DAYS, "2016-09-02", "2016-09-03").to_dict()
+    shaded = timeline.chart(DAYS, "2016-09-02", "2016-09-03")
     assert len(shaded["layer"]) == 3 and shaded["layer"][0]["mark"]["type"] == "rect"
 
 
