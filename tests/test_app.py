@@ -220,6 +220,7 @@ def many(tmp_path, monkeypatch, demo_analysis):
             text=demo_analysis.article.text + f" ({n})",
             published=f"2024-01-{n + 1:02d}",
             published_source="record",
+            source="Alpha" if n % 2 else "Beta",
         )
         ids.append(store.save(dataclasses.replace(demo_analysis, article=article)))
     monkeypatch.setenv("GEO_DATABASE", str(path))
@@ -269,6 +270,16 @@ def test_dates_in_the_link_narrow_the_articles_and_step_moves_the_window(many):
     assert "from" not in at.query_params and "to" not in at.query_params
     bad = run(**{"from": "yesterday"})
     assert "yesterday" in " ".join(w.value for w in bad.warning)
+
+
+def test_the_source_filter_lives_in_the_link_and_unknown_sources_are_named(many):
+    at = run()
+    at.multiselect(key="source_filter").set_value(["Alpha"]).run()
+    assert query_values(at, "source") == ["Alpha"]
+    assert any("Showing 11 of 23 stored articles" in caption.value for caption in at.caption)
+    reopened = run(source=["Alpha", "Nowhere"])
+    assert "Nowhere" in shown(" ".join(w.value for w in reopened.warning))
+    assert reopened.multiselect(key="source_filter").value == ["Alpha"]
 
 
 def test_the_place_panel_lists_passages_newest_first_with_their_dates(many):

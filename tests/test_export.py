@@ -135,3 +135,22 @@ def test_csv_cells_never_start_a_formula(start):
     assert _cell(f'{start}HYPERLINK("http://evil.example")').startswith("'")
     assert _cell("Tripoli") == "Tripoli"
     assert _cell(-3) == "-3" and _cell(2.0) == "2"
+
+
+def test_the_export_command_leaves_passages_out_unless_asked_and_takes_dates(filled, tmp_path, monkeypatch):
+    from geo.cli import main
+
+    monkeypatch.setenv("GEO_DATABASE", str(filled.path))
+    small, large = tmp_path / "claims.csv", tmp_path / "with-passages.csv"
+    assert main(["export", "--format", "csv", "--output", str(small)]) == 0
+    assert main(["export", "--format", "csv", "--output", str(large), "--with-passages"]) == 0
+    assert "passage_text" not in small.read_text().splitlines()[0]
+    assert large.read_text().splitlines()[0].endswith(",passage_text") and large.stat().st_size > small.stat().st_size
+    dated = tmp_path / "dated.csv"
+    assert (
+        main(["export", "--format", "csv", "--output", str(dated), "--from", "2024-01-01", "--to", "2024-01-31"]) == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(dated.read_text())))
+    assert {r["article_id"] for r in rows} == {"aaaaaaaaaaaaaaaa"} and {r["published"] for r in rows} == {"2024-01-02"}
+    with pytest.raises(SystemExit):
+        main(["export", "--format", "csv", "--output", str(dated), "--from", "January"])

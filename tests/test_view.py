@@ -93,3 +93,19 @@ def test_dates_sources_and_stored_views_travel_in_the_link():
         state, warnings = view.from_query(params(**{"from": [bad]}))
         assert state.since is None and warnings, bad
     assert view.ViewState().every_article and not view.ViewState(view="0123456789ab").every_article
+
+
+def test_a_link_with_as_many_articles_as_the_page_writes_stays_short():
+    state = view.ViewState(
+        articles=tuple(f"{n:016x}" for n in range(view.LINK_ARTICLES)),
+        since="2016-09-01",
+        until="2016-09-30",
+        sources=("Associated Press", "breitbart"),
+        actors=("Hillary Clinton", "Donald Trump"),
+        place="adm1:GR.ESYE43",
+        speakers=("a senior official in the ministry",),
+        stances=("asserts", "denies"),
+        center=(-33.1234, 151.1234),
+        zoom=12,
+    )
+    assert len("http://news-desk.example.org:8501/?" + state.query_string()) < view.MAX_LINK_CHARS - 400
