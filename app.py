@@ -37,6 +37,7 @@ DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
 STATIC = Path(__file__).parent / "static"  # served at /app/static/ (python -m geo static fills it)
 MAX_CHOOSABLE_ARTICLES = 10_000  # newest stored articles offered in the chooser (Store.MAX_ARTICLE_LIMIT)
 CORRECTION_CHOICES = 25  # other gazetteer entries offered for a mention
+ARTICLE_CHIPS = 12  # a link naming this many articles or fewer opens the chooser
 FILTER_OPTIONS = 400  # actors and speakers offered in a filter: the most mentioned, and any the link names
 WINDOWS = {1: "1 day", 7: "7 days", 30: "30 days", 365: "a year"}  # the step and play controls' window
 PLAY_SECONDS = 2.5  # how long play shows each window
@@ -438,7 +439,9 @@ with st.sidebar:
             on_change=on_source_filter,
         )
     # The chooser lists every stored article: it opens on request, so a page load does not send them all.
-    if st.toggle("Choose articles", key="edit_articles", value=chosen is not None and len(chosen) <= 12):
+    # Open at first when a link hand-picks a few articles; then as the reader leaves it.
+    st.session_state.setdefault("edit_articles", chosen is not None and len(chosen) <= ARTICLE_CHIPS)
+    if st.toggle("Choose articles", key="edit_articles"):
         stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
         titles = {
             row.id: " · ".join(str(part) for part in (row.title, row.source, str(row.published or "")[:10]) if part)
