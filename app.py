@@ -569,7 +569,7 @@ with map_column:
             "Claims CSV",
             "claims.csv",
             "text/csv",
-            "One row per claim and place, with offsets and passage text",
+            "One row per claim and place, dated, with passage offsets (geo export --with-passages adds the text)",
             lambda: export.claims_csv(store(), shown),
         ),
         (
