@@ -465,3 +465,10 @@ def test_revision_changes_with_every_write_from_any_process(tmp_path):
     seen = first.revision()
     first.save_view(["aaaaaaaaaaaaaaaa"])
     assert first.revision() != seen
+
+
+def test_the_timeline_leaves_out_dates_that_are_no_day(store):
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    store.save(other_article("bbbbbbbbbbbbbbbb", "2024-02-30"))  # written as given, before dates were checked
+    store.save(other_article("cccccccccccccccc", "Monday"))
+    assert list(store.timeline(MapFilter())["day"]) == ["2024-01-02"]

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -556,15 +556,17 @@ class Store:
         undated = replace(shown, since=None, until=None, bounds=None)
         where, params = _scope("a.id", undated)
         mention_where, mention_params = self._mention_filter(undated)
-        return self._records(
+        days = self._records(
             "SELECT day, SUM(articles) AS articles, SUM(mentions) AS mentions FROM ("
             " SELECT substr(a.published, 1, 10) AS day, COUNT(*) AS articles, 0 AS mentions"
             f" FROM articles a WHERE {where} GROUP BY day"
             " UNION ALL SELECT substr(a.published, 1, 10) AS day, 0, COUNT(*)"
             f" FROM mentions m JOIN articles a ON a.id = m.article_id WHERE {mention_where} GROUP BY day)"
-            " WHERE day IS NOT NULL GROUP BY day ORDER BY day",
+            f" WHERE day GLOB '{_DAY_GLOB}' GROUP BY day ORDER BY day",
             [*params, *mention_params],
         )
+        # A date stored before dates were read as ISO 8601 may be no day at all ("2016-02-30"): left out.
+        return days[[_is_day(day) for day in days["day"]]].reset_index(drop=True) if len(days) else days
 
     def save_view(self, article_ids: Sequence[str]) -> str:
         """Store a set of articles under a short id a link can carry (the same set, the same id)."""
@@ -773,6 +775,17 @@ def _article_filter(
         escaped = title.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
     return " AND ".join(clauses), params
+
+
+_DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+
+
+def _is_day(value: object) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def _scope(column: str, scope: Scope) -> tuple[str, list[object]]:
