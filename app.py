@@ -418,12 +418,12 @@ scope = MapFilter(
     since=state.since,
     until=state.until,
 )
-in_scope = store().article_count(sources=scope.sources, since=scope.since, until=scope.until)
+in_scope = store().article_count(sources=scope.sources, since=scope.since, until=scope.until, article_ids=chosen)
 dates = f" published {state.since or '…'} – {state.until or '…'}" if state.since or state.until else ""
 if chosen is None:
     notices.caption(f"Showing {in_scope:,} of {total:,} stored articles{dates}.")
 else:
-    notices.caption(f"Showing {len(chosen):,} chosen articles{dates} (of {total:,} stored).")
+    notices.caption(f"Showing {in_scope:,} of {len(chosen):,} chosen articles{dates} ({total:,} stored).")
 
 with st.sidebar:
     st.header("Stored articles")

@@ -236,7 +236,7 @@ def test_every_stored_article_is_shown_by_default_and_a_large_set_gets_a_short_l
     assert at.multiselect(key="articles").value == [] and len(at.multiselect(key="articles").options) == 23
     at.multiselect(key="articles").set_value(many[:5]).run()
     assert query_values(at, "article") == many[:5] and "view" not in at.query_params
-    assert any("Showing 5 chosen articles" in caption.value for caption in at.caption)
+    assert any("Showing 5 of 5 chosen articles" in caption.value for caption in at.caption)
 
 
 def test_a_set_of_articles_too_long_for_a_link_is_stored_as_a_view(many, monkeypatch):
@@ -251,7 +251,7 @@ def test_a_set_of_articles_too_long_for_a_link_is_stored_as_a_view(many, monkeyp
     link = view.ViewState(view=at.query_params["view"]).query_string()
     reopened = run(view=at.query_params["view"])  # a new session on the same server
     assert not reopened.exception and not reopened.warning
-    assert any("Showing 15 chosen articles" in caption.value for caption in reopened.caption), link
+    assert any("Showing 15 of 15 chosen articles" in caption.value for caption in reopened.caption), link
     unknown = run(view="0123456789ab")
     assert "0123456789ab" in shown(" ".join(w.value for w in unknown.warning))
 
@@ -268,6 +268,8 @@ def test_dates_in_the_link_narrow_the_articles_and_step_moves_the_window(many):
     assert (at.query_params["from"], at.query_params["to"]) == ("2023-12-30", "2024-01-05")
     at.button(key="all_days").click().run()
     assert "from" not in at.query_params and "to" not in at.query_params
+    picked = run(article=many[:5], **{"from": "2024-01-02", "to": "2024-01-03"})
+    assert any("Showing 2 of 5 chosen articles published" in caption.value for caption in picked.caption)
     bad = run(**{"from": "yesterday"})
     assert "yesterday" in " ".join(w.value for w in bad.warning)
 

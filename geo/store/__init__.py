@@ -462,9 +462,10 @@ class Store:
         )
 
     def articles_by_id(self, article_ids: Sequence[str]) -> pd.DataFrame:
-        """The named articles (any order of ids; unknown ids are left out): id, title, url, source, published."""
+        """The named articles (any order of ids; unknown ids are left out): id, title, url, source, published,
+        published_source, ingested_at."""
         return self._frame(
-            "SELECT id, title, url, source, published, ingested_at FROM articles"
+            "SELECT id, title, url, source, published, published_source, ingested_at FROM articles"
             f" WHERE id IN ({_placeholders(article_ids)}) ORDER BY ingested_at DESC, rowid DESC",
             article_ids,
         )
@@ -476,9 +477,13 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         title: str | None = None,
+        article_ids: Sequence[str] | None = None,
     ) -> int:
-        """How many stored articles pass the same filters as ``articles()``."""
+        """How many stored articles pass the same filters as ``articles()`` (and are among ``article_ids``)."""
         where, params = _article_filter("a", sources=sources, since=since, until=until, title=title)
+        if article_ids is not None:
+            where += f" AND a.id IN ({_placeholders(article_ids)})"
+            params += list(article_ids)
         with self._reading():
             return int(self._db.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0])
 
