@@ -41,6 +41,7 @@ ARTICLE_CHIPS = 12  # a link naming this many articles or fewer opens the choose
 FILTER_OPTIONS = 400  # actors and speakers offered in a filter: the most mentioned, and any the link names
 WINDOWS = {1: "1 day", 7: "7 days", 30: "30 days", 365: "a year"}  # the step and play controls' window
 PLAY_SECONDS = 2.5  # how long play shows each window
+MAP_CACHE_ENTRIES = 8  # filters whose map frames and filter options are kept for every session
 PLACE_LIST_ROWS = 300  # the list beside the map shows the most mentioned places
 PANEL_PASSAGES = 30  # passages shown for a place before a reader asks for all of them
 
@@ -69,13 +70,14 @@ def cache_key(shown: MapFilter) -> str:
 
 
 # Shared by every session, and never changed by the page: a filter seen before (the default view of
-# every article above all) is drawn without reading the store again.
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+# every article above all) is drawn without reading the store again. The frames of every article of a
+# store of 1,500 take about 25 MB: a few filters are kept, not all.
+@st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
 def map_data(key: str, _shown: MapFilter) -> frames.MapFrames:
     return frames.map_frames(store(), _shown)
 
 
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
 def filter_options(key: str, _scope: MapFilter) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """The actors and speakers of the articles in scope, and what a link says for each actor."""
     actors = store().actors(_scope)
