@@ -500,3 +500,43 @@ def test_the_speakers_chain_is_stored_and_read_back_for_the_panel(store):
     rows = store.claims(["aaaaaaaaaaaaaaaa"]).drop_duplicates("claim_id").set_index("claim_id")
     assert speaker_chain(rows.loc["c1"]) == ("Russia", "the Kremlin")
     assert speaker_chain(rows.loc["c2"]) == ()
+
+
+def test_a_proposition_asserted_by_one_outlet_and_denied_by_another_is_linked(store):
+    import dataclasses
+
+    denied = other_article("aaaaaaaaaaaaaaaa", "2024-01-02", source="Reuters")  # c1: Russia denied a base at Tobruk
+    store.save(denied)
+    text = "Bloomberg reported a Russian base at Tobruk.\nNothing else."
+    asserted = dataclasses.replace(
+        other_article("bbbbbbbbbbbbbbbb", "2024-01-03", source="Bloomberg"),
+        article=Article("bbbbbbbbbbbbbbbb", "B", text, source="Bloomberg", published="2024-01-03"),
+        claims=(Claim("c1", 0, 44, text[:44], "bloomberg", None, "reported", "asserts", False, ("gn:81302",)),),
+    )
+    store.save(asserted)
+    links = store.contradictions_across(["bbbbbbbbbbbbbbbb"])
+    assert links.to_dict("records") == [
+        {
+            "article_id": "bbbbbbbbbbbbbbbb",
+            "claim_id": "c1",
+            "other_article_id": "aaaaaaaaaaaaaaaa",
+            "other_claim_id": "c1",
+            "place_id": "gn:81302",
+        }
+    ]
+    # The same stance, or the same outlet, is no contradiction.
+    agreeing = dataclasses.replace(
+        asserted,
+        article=dataclasses.replace(asserted.article, id="cccccccccccccccc", text=text + " "),
+        claims=(dataclasses.replace(asserted.claims[0], stance="denies"),),
+    )
+    store.save(agreeing)
+    assert store.contradictions_across(["cccccccccccccccc"]).empty
+    store.save(
+        dataclasses.replace(
+            asserted, article=dataclasses.replace(denied.article, id="dddddddddddddddd", text=text + "  ")
+        )
+    )
+    assert store.contradictions_across(["dddddddddddddddd"]).empty
+    store.save(asserted, replace=True)
+    assert len(store.contradictions_across(None)) == 1

@@ -1304,6 +1304,13 @@ def link_contradictions(claims: tuple[Claim, ...], doc: Doc | None = None) -> tu
     return tuple(replace(c, contradicts=tuple(links[c.id])) for c in claims)
 
 
+def proposition_keys(text: str) -> set[str]:
+    """What a claim's words say it is about, as ``link_contradictions`` compares it (its nouns by
+    singular form or topic, generic ones left out), read from the text alone: the store compares
+    claims of different articles with it."""
+    return _key_words(Claim("", 0, len(text), text, "", None, "", "asserts", False), None)
+
+
 def _key_words(claim: Claim, doc: Doc | None) -> set[str]:
     if doc is None:
         words = [w.lower() for w in re.findall(r"[A-Za-z]+", claim.text)]

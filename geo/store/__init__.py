@@ -28,7 +28,7 @@ import pandas as pd
 
 from geo.errors import ArticleNotFound, StoreError
 from geo.store.rows import place_mentions
-from geo.types import Analysis, Bounds, MapFilter, Place
+from geo.types import Analysis, Article, Bounds, Claim, MapFilter, Place
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -110,6 +110,15 @@ MIGRATIONS: tuple[str, ...] = (
     # through ("he" -> "the president" -> "President X"), as JSON [[start, end, text], ...].
     """
     ALTER TABLE claims ADD COLUMN speaker_chain TEXT;
+    """,
+    # 7: contradictions across articles: a claim and a claim of another article about the same place and
+    # the same thing (geo.analysis.claims.proposition_keys), with opposite stances, by other speakers.
+    """
+    CREATE TABLE claim_contradictions (
+        article_id TEXT NOT NULL, claim_id TEXT NOT NULL, other_article_id TEXT NOT NULL,
+        other_claim_id TEXT NOT NULL, place_id TEXT NOT NULL,
+        PRIMARY KEY (article_id, claim_id, other_article_id, other_claim_id, place_id));
+    CREATE INDEX claim_contradictions_other ON claim_contradictions(other_article_id);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -369,11 +378,27 @@ class Store:
                     "INSERT OR IGNORE INTO claim_actors (article_id, claim_id, actor_id) VALUES (?, ?, ?)",
                     [(article.id, claim.id, actor_id) for actor_id in claim.actors],
                 )
+            _link_across_articles(db, article, analysis.claims)
             for start, end, place_id in db.execute(
                 'SELECT start, "end", place_id FROM corrections WHERE article_id = ?', (article.id,)
             ).fetchall():
                 _apply_correction(db, article.id, start, end, place_id)
         return article.id
+
+    def contradictions_across(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
+        """Claims of these articles contradicted by a claim of another stored article about the same
+        place: article_id, claim_id, other_article_id, other_claim_id, place_id (each pair once)."""
+        where = "1"
+        params: list[str] = []
+        if article_ids is not None:
+            marks = _placeholders(article_ids)
+            where = f"article_id IN ({marks}) OR other_article_id IN ({marks})"
+            params = [*article_ids, *article_ids]
+        return self._frame(
+            "SELECT article_id, claim_id, other_article_id, other_claim_id, place_id FROM claim_contradictions"
+            f" WHERE {where} ORDER BY place_id, article_id, claim_id",
+            params,
+        )
 
     def correct(self, article_id: str, start: int, end: int, place: Place, *, by: str) -> None:
         """A person's choice of gazetteer entry for the mention at [start, end); kept across re-analysis."""
@@ -897,8 +922,39 @@ def _apply_correction(db: sqlite3.Connection, article_id: str, start: int, end: 
             )
 
 
+def _link_across_articles(db: sqlite3.Connection, article: Article, claims: Sequence[Claim]) -> None:
+    """Link each claim to the stored claims of other articles that contradict it: about one of its
+    places and the same thing (``proposition_keys``), with the opposite stance, by another speaker, and,
+    when both outlets are known, from another outlet (the same proposition asserted by one outlet
+    and denied by another)."""
+    from geo.analysis.claims import proposition_keys
+
+    for claim in claims:
+        keys = proposition_keys(claim.text) if claim.places else set()
+        if not keys:
+            continue
+        rows = db.execute(
+            "SELECT c.article_id, c.id, c.speaker, c.text, cp.place_id, a.source FROM claim_places cp"
+            " JOIN claims c ON c.article_id = cp.article_id AND c.id = cp.claim_id"
+            " JOIN articles a ON a.id = c.article_id"
+            f" WHERE cp.place_id IN ({_placeholders(claim.places)}) AND cp.article_id != ? AND c.stance != ?",
+            [*claim.places, article.id, claim.stance],
+        ).fetchall()
+        for other_article, other_claim, speaker, text, place_id, source in rows:
+            if speaker == claim.speaker or (source and article.source and source == article.source):
+                continue
+            if keys & proposition_keys(text or ""):
+                db.execute(
+                    "INSERT OR IGNORE INTO claim_contradictions VALUES (?, ?, ?, ?, ?)",
+                    (article.id, claim.id, other_article, other_claim, place_id),
+                )
+
+
 def _delete_article(db: sqlite3.Connection, article_id: str) -> None:
     """Remove an article's analysis (not the person's corrections, which outlive it)."""
+    db.execute(
+        "DELETE FROM claim_contradictions WHERE article_id = ? OR other_article_id = ?", (article_id, article_id)
+    )
     for table in ("claim_places", "claim_actors"):
         db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
     for table in ("claims", "actor_mentions", "mentions", "passages"):
