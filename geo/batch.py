@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Protocol
 from tqdm import tqdm
 
 from geo import settings as settings_module
-from geo.analysis import pipeline as pipeline_module
 from geo.distributed import DaskAnalyser
 from geo.errors import AnalysisTimeout, GeoError
 from geo.sources.ingest import Failure, Item, RawDocument, article_id, count_hint, describe, expand, is_url, load
@@ -104,7 +103,9 @@ def ingest_batch(
         elif workers > 1 and len(first) > 1:  # a pool costs a model load per worker: not for a single article
             engine = _Pool(config, workers)
         else:
-            engine = _InProcess((pipeline or pipeline_module.for_process(config)).analyze_many)
+            from geo.analysis.pipeline import for_process
+
+            engine = _InProcess((pipeline or for_process(config)).analyze_many)
         analyser = _Batcher(engine, size)
 
         def finish(outcome: Outcome) -> None:
@@ -252,19 +253,25 @@ class _Pool:
         self.slots = workers * BATCHES_IN_FLIGHT_PER_WORKER
 
     def submit_batch(self, documents: list[RawDocument]) -> Future[list[Analysis | GeoError]]:
+        # Imported here: the parent only reads and writes, and spaCy would cost it 90 MB.
+        from geo.analysis.pipeline import analyse_in_process, for_process
+
         if self._pool is not None:
             try:
-                return self._pool.submit(pipeline_module.analyse_in_process, documents)
+                return self._pool.submit(analyse_in_process, documents)
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): its articles fail with that reason; start afresh.
                 self._pool.shutdown(wait=False, cancel_futures=True)
-        # fork: workers start in milliseconds and share the parent's imported modules. The parent has read
-        # only the first batch when they start, so they do not copy a corpus.
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        # spawn, not fork: a forked worker starts as a copy of the parent (its store, its pandas, the reads
+        # in flight) and, counted by RSS, costs that again per worker; a spawned one imports only the
+        # pipeline. The second or two it takes is paid once per worker, not per article.
         self._pool = ProcessPoolExecutor(
-            self._workers, mp_context=context, initializer=pipeline_module.for_process, initargs=(self._config,)
+            self._workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=for_process,
+            initargs=(self._config,),
         )
-        return self._pool.submit(pipeline_module.analyse_in_process, documents)
+        return self._pool.submit(analyse_in_process, documents)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -274,12 +281,22 @@ class _Pool:
 # -- the page's workers: a deadline per article --------------------------------------------------
 
 
+def _load(config: settings_module.Settings) -> None:
+    from geo.analysis.pipeline import for_process
+
+    for_process(config)
+
+
 def _ready() -> bool:
-    return pipeline_module.for_process() is not None
+    from geo.analysis.pipeline import for_process
+
+    return for_process() is not None
 
 
 def _analyse(document: RawDocument) -> Analysis:
-    return pipeline_module.for_process().analyze(document)
+    from geo.analysis.pipeline import for_process
+
+    return for_process().analyze(document)
 
 
 class AnalysisWorkers:
@@ -305,7 +322,7 @@ class AnalysisWorkers:
                 pool = ProcessPoolExecutor(
                     self._workers,
                     mp_context=multiprocessing.get_context(method),
-                    initializer=pipeline_module.for_process,
+                    initializer=_load,
                     initargs=(self.config,),
                 )
                 # Load the model before the first deadline starts: it is not the article's time.

@@ -25,9 +25,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-import trafilatura
-from trafilatura.settings import Document
-
 from geo import settings
 from geo.errors import BinaryInput, EmptyInput, GeoError, InputError, InputTooLarge, UnsupportedFormat
 
@@ -171,6 +168,10 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _from_html(html: str) -> RawDocument:
+    # Imported here: trafilatura and lxml cost 20 MB, and the analysis workers never read HTML.
+    import trafilatura
+    from trafilatura.settings import Document
+
     # favor_precision: news pages surround the article with section menus,
     # "most read" lists and footers full of place names ("Africa", "Middle
     # East", "Offices in London"); each one that slips through becomes a false
