@@ -33,6 +33,7 @@ import json
 import math
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -46,6 +47,11 @@ from geo.types import Analysis, MapFilter, Place
 
 if TYPE_CHECKING:
     from geo.store import Store
+
+# Places whose mentions, actors and claims are read from the store at once: a place named in a
+# thousand articles makes a chunk of its own, a thousand small places make one together.
+EXPORT_CHUNK_PLACES = 1000
+EXPORT_CHUNK_MENTIONS = 5000
 
 CSV_COLUMNS = (
     "speaker",
@@ -146,23 +152,50 @@ def write_geojson(store: Store, shown: MapFilter, out: TextIO) -> None:
     """Write ``geojson(store, shown)`` to ``out`` one feature at a time.
 
     The text is what ``json.dumps(collection, ensure_ascii=False, indent=1)`` gives,
-    but no feature is held after it is written: the store's rows stay in their
-    frames, grouped by place as row positions, and become dicts one place at a time.
+    but memory does not grow with the store: the places are taken in chunks (at
+    most ``EXPORT_CHUNK_PLACES`` places and, unless one place has more, about
+    ``EXPORT_CHUNK_MENTIONS`` mentions), each chunk's mentions, actors and claims
+    are asked of the store for those places only, and no feature is held after
+    it is written.
     """
-    every_claim = store.claims(shown.article_ids, with_passages=False)
-    places = with_stance(store.places(shown, with_article_ids=True), every_claim)
-    filtered = bool(shown.speakers) or bool(shown.stances)
-    claims = (
-        store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
-        if filtered
-        else every_claim
-    )
-    del every_claim
-    mentions = _Groups(store.mentions(shown))
-    near = _Groups(store.actors_near_places(shown.article_ids))
-    by_place = _Groups(claims)
+    places = store.places(shown, with_article_ids=True)
     out.write('{\n "type": "FeatureCollection",\n "features": [')
     first = True
+    for chunk in _chunks(places):
+        for feature in _features(store, shown, chunk):
+            out.write(("\n" if first else ",\n") + _nested(feature, 2))
+            first = False
+    out.write("]" if first else "\n ]")
+    used = sorted({a for row in places["article_ids"] for a in row})
+    articles = store.articles_by_id(used)
+    # A foreign member (RFC 7946 section 6.1): where the offsets point.
+    listed = [{k: _value(v) for k, v in row.items()} for row in articles.to_dict("records")]
+    out.write(',\n "articles": ' + _nested(listed, 1).lstrip() + "\n}")
+
+
+def _chunks(places: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    start, mentions = 0, 0
+    for end, count in enumerate(places["mentions"], 1):
+        mentions += int(count)
+        if mentions >= EXPORT_CHUNK_MENTIONS or end - start >= EXPORT_CHUNK_PLACES:
+            yield places.iloc[start:end]
+            start, mentions = end, 0
+    if start < len(places):
+        yield places.iloc[start:]
+
+
+def _features(store: Store, shown: MapFilter, places: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """The GeoJSON features of ``places`` (a chunk of ``Store.places``), in their order."""
+    ids = list(places["id"])
+    every_claim = store.claims(shown.article_ids, with_passages=False, place_ids=ids)
+    places = with_stance(places, every_claim)  # a place's stance is read from its own claims only
+    if shown.speakers or shown.stances:
+        every_claim = store.claims(
+            shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False, place_ids=ids
+        )
+    mentions = _Groups(store.mentions(shown, place_ids=ids))
+    near = _Groups(store.actors_near_places(shown.article_ids, place_ids=ids))
+    by_place = _Groups(every_claim)
     for place in places.itertuples(index=False):
         place_actors: dict[str, dict[str, Any]] = {}
         for m in near.rows(place.id):
@@ -213,14 +246,7 @@ def write_geojson(store: Store, shown: MapFilter, out: TextIO) -> None:
                 ],
             },
         }
-        out.write(("\n" if first else ",\n") + _nested(feature, 2))
-        first = False
-    out.write("]" if first else "\n ]")
-    used = sorted({a for row in places["article_ids"] for a in row})
-    articles = store.articles_by_id(used)
-    # A foreign member (RFC 7946 section 6.1): where the offsets point.
-    listed = [{k: _value(v) for k, v in row.items()} for row in articles.to_dict("records")]
-    out.write(',\n "articles": ' + _nested(listed, 1).lstrip() + "\n}")
+        yield feature
 
 
 def _nested(value: Any, depth: int) -> str:

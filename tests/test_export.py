@@ -152,3 +152,15 @@ def test_cli_export_writes_geojson_to_a_file(filled, tmp_path, monkeypatch, caps
     assert [p.name for p in target.parent.iterdir()] == ["map.geojson"]  # no partial file left
     assert main(["export", "--format", "geojson", "--output", "-"]) == 0
     assert capsys.readouterr().out.endswith(export.geojson(filled, MapFilter()))
+
+
+@pytest.mark.parametrize("shown", [MapFilter(ALL), MapFilter(ALL, stances=["denies"])])
+def test_geojson_read_a_place_at_a_time_is_the_same(filled, shown, monkeypatch):
+    """The export asks the store for a chunk of places at a time: chunks of one place give the same text."""
+    whole = export.geojson(filled, shown)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_PLACES", 1)
+    assert export.geojson(filled, shown) == whole
+    monkeypatch.setattr(export, "EXPORT_CHUNK_PLACES", 1000)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_MENTIONS", 1)
+    assert export.geojson(filled, shown) == whole
+    assert len(json.loads(export.geojson(filled, MapFilter(ALL)))["features"]) > 1  # more than one chunk to read
