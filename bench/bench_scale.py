@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_scale.py corpus OUT.jsonl [--articles 50000]
     .venv/bin/python bench/bench_scale.py ingest CORPUS.jsonl --database DB [--workers 2] [--scheduler local]
+    .venv/bin/python bench/bench_scale.py grow --database DB [--to 50000]
     .venv/bin/python bench/bench_scale.py export --database DB --output OUT.geojson
     .venv/bin/python bench/bench_scale.py workers CORPUS.jsonl [--articles 600] [--counts 1 2]
     .venv/bin/python bench/bench_scale.py analysis CORPUS.jsonl [--articles 400] [--batch 32]
@@ -11,7 +12,9 @@ from ../shared): each unique, 120-250 words, with places, people, organisations
 and attributed claims. ``ingest`` and ``export`` run the real command
 (``python -m geo ...``) and sample the resident memory of it and all its
 children every 0.2 s: the peak of the sum of RSS (what ``top`` adds up) and of PSS
-(RSS with pages shared between forked processes counted once). ``workers`` runs
+(RSS with pages shared between processes counted once). ``grow`` copies the analysed
+articles of a store under new ids up to a size (when analysing them all would take
+too long on a shared machine), for ``export``. ``workers`` runs
 ``geo ingest --scheduler local --workers N`` for each N on the same articles and
 reports the steady rate (articles stored between the first and the last, so the
 cluster's start and the model loads are not counted). ``analysis`` compares, in
@@ -247,6 +250,55 @@ def export(args: argparse.Namespace) -> None:
     )
 
 
+def grow(args: argparse.Namespace) -> None:
+    """Copy the stored articles (with their passages, mentions, actor mentions and claims) under new ids
+    until the store holds ``--to`` articles: an export's size, without analysing them all again."""
+    import sqlite3
+
+    db = sqlite3.connect(args.database)
+    have = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+    originals = db.execute("SELECT id FROM articles ORDER BY rowid").fetchall()
+    offset = db.execute("SELECT max(id) FROM passages").fetchone()[0]
+    copy = 0
+    while have < args.to:
+        copy += 1
+        take = [row[0] for row in originals[: args.to - have]]
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS pick (id TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM pick")
+        db.executemany("INSERT INTO pick VALUES (?)", [(i,) for i in take])
+        new = f"substr(x.article_id, 1, 12) || printf('%04d', {copy})"
+        shift = copy * offset
+        db.executescript(f"""
+            INSERT INTO articles (id, title, url, source, published, text, ingested_at)
+              SELECT substr(a.id, 1, 12) || printf('%04d', {copy}), a.title, a.url, a.source, a.published, a.text,
+                     a.ingested_at FROM articles a JOIN pick USING (id);
+            INSERT INTO passages (id, article_id, idx, start, "end", kind)
+              SELECT x.id + {shift}, {new}, x.idx, x.start, x."end", x.kind FROM passages x
+              WHERE x.article_id IN (SELECT id FROM pick);
+            INSERT INTO mentions (article_id, passage_id, start, "end", surface, place_id, role, score, runner_up,
+                                  reason)
+              SELECT {new}, x.passage_id + {shift}, x.start, x."end", x.surface, x.place_id, x.role, x.score,
+                     x.runner_up, x.reason FROM mentions x WHERE x.article_id IN (SELECT id FROM pick);
+            INSERT INTO actor_mentions (actor_id, article_id, passage_id, start, "end")
+              SELECT x.actor_id, {new}, x.passage_id + {shift}, x.start, x."end" FROM actor_mentions x
+              WHERE x.article_id IN (SELECT id FROM pick);
+            INSERT INTO claims (id, article_id, passage_id, start, "end", speaker, via, cue, stance, hedged, text,
+                                speaker_text, speaker_actor, contradicts, speaker_start, speaker_end, cue_start,
+                                cue_end, internal)
+              SELECT x.id, {new}, x.passage_id + {shift}, x.start, x."end", x.speaker, x.via, x.cue, x.stance,
+                     x.hedged, x.text, x.speaker_text, x.speaker_actor, x.contradicts, x.speaker_start,
+                     x.speaker_end, x.cue_start, x.cue_end, x.internal FROM claims x
+              WHERE x.article_id IN (SELECT id FROM pick);
+            INSERT INTO claim_places SELECT {new}, x.claim_id, x.place_id FROM claim_places x
+              WHERE x.article_id IN (SELECT id FROM pick);
+            INSERT INTO claim_actors SELECT {new}, x.claim_id, x.actor_id FROM claim_actors x
+              WHERE x.article_id IN (SELECT id FROM pick);
+        """)
+        have += len(take)
+    db.commit()
+    print(f"{args.database}: {have:,} articles ({copy} copies of the {len(originals):,} analysed)")
+
+
 def workers(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-workers-") as folder:
         sample = head(args.corpus, args.articles, Path(folder) / "sample.jsonl")
@@ -319,6 +371,9 @@ def main() -> None:
     out = commands.add_parser("export")
     out.add_argument("--database", type=Path, required=True)
     out.add_argument("--output", type=Path, required=True)
+    more = commands.add_parser("grow")
+    more.add_argument("--database", type=Path, required=True)
+    more.add_argument("--to", type=int, default=50_000)
     scale = commands.add_parser("workers")
     scale.add_argument("corpus", type=Path)
     scale.add_argument("--articles", type=int, default=600)
@@ -334,7 +389,7 @@ def main() -> None:
         write_corpus(args.output, args.articles)
         print(f"{args.articles:,} articles -> {args.output} ({args.output.stat().st_size / 2**20:,.0f} MiB)")
     else:
-        {"ingest": ingest, "export": export, "workers": workers, "analysis": analysis}[args.command](args)
+        {"ingest": ingest, "export": export, "grow": grow, "workers": workers, "analysis": analysis}[args.command](args)
 
 
 if __name__ == "__main__":
