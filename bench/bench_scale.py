@@ -168,6 +168,8 @@ class TreeMemory:
 
     def __init__(self, pid: int, every: float = 0.2) -> None:
         self.peak_rss = self.peak_pss = self.peak_processes = 0
+        self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU seconds when last seen)
+        self.steady: dict[str, float] = {}
         self._root = psutil.Process(pid)
         self._every = every
         self._stop = threading.Event()
@@ -184,8 +186,11 @@ class TreeMemory:
             for process in processes:
                 try:
                     info = process.memory_full_info()
+                    times = process.cpu_times()
+                    role = "parent" if process.pid == self._root.pid else _role(process)
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     continue
+                self.cpu[process.pid] = (role, times.user + times.system)
                 rss += info.rss
                 pss += getattr(info, "pss", info.rss)
             self.peak_rss = max(self.peak_rss, rss)
@@ -197,18 +202,41 @@ class TreeMemory:
         self._stop.set()
         self._thread.join()
 
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU seconds of the reading and writing parent and of the analysing workers (as last sampled)."""
+        total: dict[str, float] = {}
+        for role, seconds in self.cpu.values():
+            total[role] = total.get(role, 0.0) + seconds
+        return total
+
+
+def _role(process: psutil.Process) -> str:
+    command = " ".join(process.cmdline())
+    if "resource_tracker" in command or "semaphore_tracker" in command:
+        return "other"
+    return "workers"
+
 
 def run_measured(command: list[str], env: dict[str, str]) -> tuple[int, float, TreeMemory, list[float]]:
-    """Run ``command``; its exit code, wall time, tree memory and the time of each stdout line."""
+    """Run ``command``; its exit code, wall time, tree memory and the time of each stdout line.
+
+    ``memory.steady`` is the CPU each role spent between the first and the last line (start-up excluded).
+    """
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    memory = TreeMemory(process.pid)
+    memory = TreeMemory(process.pid, every=0.1)
     stamps = []
+    first: dict[str, float] = {}
+    last: dict[str, float] = {}
     assert process.stdout is not None
     for _ in process.stdout:
         stamps.append(time.perf_counter() - started)
+        if len(stamps) == 1:
+            first = memory.cpu_by_role()
+        last = memory.cpu_by_role()
     code = process.wait()
     memory.stop()
+    memory.steady = {role: seconds - first.get(role, 0.0) for role, seconds in last.items()}
     return code, time.perf_counter() - started, memory, stamps
 
 
@@ -233,8 +261,17 @@ def ingest(args: argparse.Namespace) -> None:
     print(
         f"  exit {code}; {len(stamps):,} articles in {wall:,.0f} s ({rate:.1f}/s between first and last); "
         f"peak of the process tree ({memory.peak_processes} processes): RSS {mib(memory.peak_rss)}, "
-        f"PSS {mib(memory.peak_pss)}; ({load()})",
+        f"PSS {mib(memory.peak_pss)}; {cpu_per_article(memory, len(stamps))}; ({load()})",
         flush=True,
+    )
+
+
+def cpu_per_article(memory: TreeMemory, articles: int) -> str:
+    """CPU per article of each role, between the first article stored and the last (start-up excluded)."""
+    return "steady CPU an article: " + ", ".join(
+        f"{role} {seconds / max(1, articles - 1) * 1000:.1f} ms"
+        for role, seconds in sorted(memory.steady.items())
+        if role != "other"
     )
 
 
@@ -309,12 +346,13 @@ def workers(args: argparse.Namespace) -> None:
                 command = [sys.executable, "-m", "geo", "ingest", str(sample), "--no-progress"]
                 command += ["--scheduler", "local", "--workers", str(count)]
                 before = load()
-                code, wall, _, stamps = run_measured(command, environment(database))
+                code, wall, memory, stamps = run_measured(command, environment(database))
                 rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
                 rates.setdefault(count, []).append(rate)
                 print(
                     f"{count} worker(s): exit {code}, {len(stamps)} articles, {rate:.1f} articles/s steady "
-                    f"({wall:.0f} s with start-up); before: {before}; after: {load()}",
+                    f"({wall:.0f} s with start-up); {cpu_per_article(memory, len(stamps))}; "
+                    f"before: {before}; after: {load()}",
                     flush=True,
                 )
         best = {count: max(values) for count, values in rates.items()}
