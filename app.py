@@ -141,6 +141,8 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
             st.rerun()  # the whole page: the place moved on the map
 
 
+EMPTY_PASTE = "Nothing was analysed: the text box is empty (or holds only spaces). Paste an article's text first."
+EMPTY_URL = "Nothing was fetched: the URL box is empty. Type a web page's or feed's address (https://…) first."
 NOT_ENGLISH = (
     "This text does not look like English. The language model and the gazetteer's names are English, "
     "so places may be missed or misread."
@@ -227,6 +229,30 @@ def on_map_event() -> None:
         st.rerun(PANEL)
 
 
+def show_warnings(slot: DeltaGenerator, found: list[str], url_changed: bool) -> None:
+    """Show the link's warnings (Markdown-escaped already) with a control to dismiss them.
+
+    A link opened from outside, or one with warnings of its own, replaces the warnings kept; the
+    page's own rewrites of the URL (a pan, a click) keep them, though the URL drops their cause.
+    """
+    kept, dismissed = st.session_state.get("url_warnings", []), st.session_state.get("dismissed_warnings", [])
+    if url_changed or any(w not in kept and w not in dismissed for w in found):
+        kept, st.session_state["dismissed_warnings"] = list(dict.fromkeys(found)), []  # another link's warnings
+    st.session_state["url_warnings"] = kept
+    for warning in kept:
+        slot.warning(warning)
+    if kept:
+        slot.button("Dismiss", key="dismiss_warnings", on_click=dismiss_warnings, help="Hide these warnings")
+
+
+def dismiss_warnings() -> None:
+    st.session_state["dismissed_warnings"] = [
+        *st.session_state.get("dismissed_warnings", []),
+        *st.session_state.get("url_warnings", []),
+    ]
+    st.session_state["url_warnings"] = []
+
+
 def empty_map_reason(article_ids: list[str], *, filtered: bool) -> str:
     """Why the map is empty, in words a reader can act on."""
     if filtered:
@@ -255,16 +281,26 @@ with st.expander("How to read this map"):
 
 with st.sidebar:
     st.header("Add an article")
-    pasted = st.text_area("Paste the text", height=180, placeholder="Paste a news article…")
-    if st.button("Analyse the text", type="primary", disabled=not pasted.strip()):
-        add_article(pasted.encode("utf-8"), "pasted.txt")
+    # Forms: a text box commits its value only when it loses focus, so a button beside it would
+    # need a first click to blur it; a form's button sends what is typed with the one click.
+    with st.form("paste_form", border=False):
+        pasted = st.text_area("Paste the text", height=180, placeholder="Paste a news article…", key="pasted")
+        if st.form_submit_button("Analyse the text", type="primary"):
+            if pasted.strip():
+                add_article(pasted.encode("utf-8"), "pasted.txt")
+            else:
+                st.session_state["add_error"] = EMPTY_PASTE
     upload = st.file_uploader("…or upload a file", type=["txt", "md", "html", "htm"])
     if upload is not None and st.button("Analyse the file"):
         add_article(upload.getvalue(), upload.name)
     if config.page_fetch_enabled:
-        address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
-        if address.strip() and st.button("Fetch and analyse", key="fetch"):
-            add_from_url(address.strip())
+        with st.form("url_form", border=False):
+            address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
+            if st.form_submit_button("Fetch and analyse", key="fetch"):
+                if address.strip():
+                    add_from_url(address.strip())
+                else:
+                    st.session_state["add_error"] = EMPTY_URL
     if st.button("Try the demo article"):
         add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
     if error := st.session_state.get("add_error"):
@@ -278,13 +314,15 @@ state, warnings = view.from_query(st.query_params.get_all)
 # opened from a link or stepped through with back/forward, and the widgets follow it.
 url_changed = st.session_state.get("view_seen") != state
 st.session_state["view_seen"] = state
-for warning in warnings:
-    notices.warning(view.md_escape(warning))
+# What the link asked for and the page could not show: kept until dismissed, or replaced by the
+# warnings of another link (the page rewrites its own URL, dropping what it could not read).
+url_warnings = [view.md_escape(w) for w in warnings]
 
 try:
     stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
 except GeoError as error:  # the database cannot be opened or read: SQLite's own reason, no traceback
     notices.error(view.md_escape(error))
+    show_warnings(notices, url_warnings, url_changed)
     st.stop()
 titles = {
     row.id: " · ".join(str(part) for part in (row.title, row.source, (row.published or row.ingested_at)[:10]) if part)
@@ -296,11 +334,12 @@ repeated = {label for label, count in Counter(titles.values()).items() if count 
 titles = {a: f"{label} · {a}" if label in repeated else label for a, label in titles.items()}
 missing = [a for a in state.articles if a not in titles]
 if missing:
-    notices.warning(
+    url_warnings.append(
         f"No stored article has the id {view.md_escape(', '.join(missing))}; it may live on another server."
     )
 articles = [a for a in state.articles if a in titles] or list(stored["id"][:DEFAULT_ARTICLES])
 if not articles:
+    show_warnings(notices, url_warnings, url_changed)
     notices.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
     st.stop()
 if len(articles) == 1 and not looks_english(store().article(articles[0])["text"]):
@@ -338,7 +377,7 @@ actor_names = dict(zip(actors["id"], actors["name"], strict=True))
 actor_types = dict(zip(actors["id"], actors["type"], strict=True))
 selected_actors, unknown = view.match_actors(state.actors, actor_names)
 if unknown:
-    notices.warning(f"No actor called {view.md_escape(', '.join(unknown))} in these articles.")
+    url_warnings.append(f"No actor called {view.md_escape(', '.join(unknown))} in these articles.")
 actor_column, speaker_column, stance_column = st.columns([3, 2, 1])
 widget_value("actor_filter", selected_actors, url_changed)
 picked = actor_column.multiselect(
@@ -351,6 +390,10 @@ picked = actor_column.multiselect(
     args=(actor_names,),
 )
 speakers = store().speakers(articles)
+# Read before the bound widget below, which drops values that name no speaker of these articles.
+if unknown_speakers := [s for s in st.query_params.get_all(BOUND["speakers"]) if s not in set(speakers["name"])]:
+    url_warnings.append(f"No speaker called {view.md_escape(', '.join(unknown_speakers))} in these articles.")
+show_warnings(notices, url_warnings, url_changed)
 picked_speakers = speaker_column.multiselect(
     "…about which these speakers make claims",
     options=list(dict.fromkeys(speakers["name"])),

@@ -162,14 +162,14 @@ def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):
     url = f"http://127.0.0.1:{server.server_port}/story.html"
     try:
         at = run()  # the shipped policy: the server's own addresses are refused
-        at.text_input(key="url_input").input(url).run()
+        at.text_input(key="url_input").input(url)
         at.button(key="fetch").click().run()
         assert not at.exception
         assert "own network" in shown(" ".join(e.value for e in at.error))
         assert "article" not in at.query_params
         monkeypatch.setenv("GEO_FETCH_ALLOW_HOSTS", "127.0.0.1")  # a trusted intranet host
         at = run()
-        at.text_input(key="url_input").input(url).run()
+        at.text_input(key="url_input").input(url)
         at.button(key="fetch").click().run()
     finally:
         server.shutdown()
@@ -185,7 +185,7 @@ def test_the_url_box_never_reads_a_path_on_the_server(tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "paths.sqlite"))
     at = run()
     for typed in (str(secret), str(tmp_path), "/etc/passwd", "file:///etc/passwd"):
-        at.text_input(key="url_input").input(typed).run()
+        at.text_input(key="url_input").input(typed)
         at.button(key="fetch").click().run()
         assert not at.exception
         assert "not an http(s) URL" in shown(" ".join(e.value for e in at.error))
@@ -272,7 +272,76 @@ def test_a_runaway_text_stops_at_its_deadline_with_a_clear_message(tmp_path, mon
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "slow.sqlite"))
     monkeypatch.setenv("GEO_ANALYSIS_TIMEOUT", "1")
     at = AppTest.from_file(APP, default_timeout=90).run()
-    at.text_area[0].input("Officials in Tripoli said the talks in Geneva would resume.\n\n" * 1500).run()
+    at.text_area[0].input("Officials in Tripoli said the talks in Geneva would resume.\n\n" * 1500)
     at.button[0].click().run()
     assert not at.exception
     assert "GEO_ANALYSIS_TIMEOUT" in shown(" ".join(e.value for e in at.error))
+
+
+# -- input that works the first time (issue 12, item 6) ------------------------------------------
+
+
+def test_the_input_buttons_are_ready_before_anything_is_typed(tmp_path, monkeypatch):
+    """A button disabled until its text box loses focus needs two clicks: the first only blurs the box."""
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "empty.sqlite"))
+    at = run()
+    assert not at.exception
+    buttons = {b.label: b for b in at.button}
+    assert not buttons["Analyse the text"].disabled
+    assert not buttons["Fetch and analyse"].disabled  # shown with an empty box, not only after Enter
+
+
+@pytest.mark.parametrize("typed", ["", "   \n\t  "])
+def test_empty_input_says_why_nothing_happened(tmp_path, monkeypatch, typed):
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "empty.sqlite"))
+    at = run()
+    at.text_area(key="pasted").input(typed)
+    next(b for b in at.button if b.label == "Analyse the text").click().run()
+    assert not at.exception
+    assert "text box is empty" in shown(" ".join(e.value for e in at.error))
+    at.text_input(key="url_input").input(typed.replace("\n", " "))
+    at.button(key="fetch").click().run()
+    assert "URL box is empty" in shown(" ".join(e.value for e in at.error))
+    assert "article" not in at.query_params
+
+
+def rewrite_url_as_the_page_does(at: AppTest, **params: list[str]) -> None:
+    """What ``set_view`` does on a pan or a click: a URL the page wrote itself, remembered as its own."""
+    from geo.view import url as view
+
+    for name in list(at.query_params):
+        del at.query_params[name]
+    for name, values in params.items():
+        at.query_params[name] = values
+    at.session_state["view_seen"] = view.from_query(lambda name: params.get(name, []))[0]
+
+
+def test_link_warnings_stay_until_dismissed(seeded):
+    at = run(article=[seeded, "not-an-id"], actor="Nobody")
+    assert "not-an-id" in shown(" ".join(w.value for w in at.warning))
+    rewrite_url_as_the_page_does(at, article=[seeded], zoom=["5"], center=["38.0,23.7"])
+    at.run()
+    assert not at.exception
+    warnings = shown(" ".join(w.value for w in at.warning))
+    assert "not-an-id" in warnings and "Nobody" in warnings  # the URL dropped the value; the warning stays
+    at.button(key="dismiss_warnings").click().run()
+    assert not [w.value for w in at.warning]
+    at.run()  # the actor is still in the URL: dismissed all the same
+    assert not [w.value for w in at.warning]
+
+
+def test_a_new_link_replaces_the_warnings(seeded):
+    at = run(article=[seeded, "not-an-id"])
+    assert "not-an-id" in shown(" ".join(w.value for w in at.warning))
+    at.query_params["article"] = [seeded, "also-bad"]
+    at.run()
+    warnings = shown(" ".join(w.value for w in at.warning))
+    assert "also-bad" in warnings and "not-an-id" not in warnings
+
+
+def test_an_unknown_speaker_is_named(seeded):
+    at = run(article=seeded, speaker=["Nobody", "<b>x</b>"])
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "No speaker called" in warnings and "Nobody" in shown(warnings)
+    assert "<b>" not in warnings  # escaped for Markdown
