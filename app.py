@@ -125,13 +125,17 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
     with st.expander("Not this place? Choose another"):
         surfaces = sorted(set(how["surface"]))
         surface = surfaces[0] if len(surfaces) == 1 else st.selectbox("Name in the text", surfaces)
-        candidates = [c.place for c in open_gazetteer(str(config.gazetteer)).lookup(surface)]
+        gazetteer = open_gazetteer(str(config.gazetteer))
+        candidates = [c.place for c in gazetteer.lookup(surface)]
         others = [c for c in candidates if c.id != place_id][:CORRECTION_CHOICES]
         if not others:
             st.caption("The gazetteer has no other entry for this name.")
             return
         choice = st.selectbox(
-            "Other entries", others, format_func=html.candidate_label, key=f"correct-{place_id}-{surface}"
+            "Other entries",
+            others,
+            format_func=lambda p: html.candidate_label(p, gazetteer.division(p)),
+            key=f"correct-{place_id}-{surface}",
         )
         if st.button("Use this place", key=f"apply-{place_id}-{surface}"):
             mentions = how[how["surface"] == surface]
@@ -143,6 +147,20 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
 
 EMPTY_PASTE = "Nothing was analysed: the text box is empty (or holds only spaces). Paste an article's text first."
 EMPTY_URL = "Nothing was fetched: the URL box is empty. Type a web page's or feed's address (https://…) first."
+
+
+def runner_up_labels(how: pd.DataFrame) -> list[str]:
+    """The readings the gazetteer ranked second for this place's mentions, each told apart from the
+    chosen one by division, country, kind and population (their names are often the same)."""
+    gazetteer = open_gazetteer(str(config.gazetteer))
+    labels = []
+    for place_id in dict.fromkeys(how["runner_up_id"].dropna()):
+        found = gazetteer.get(str(place_id))
+        if found is not None:
+            labels.append(html.candidate_label(found, gazetteer.division(found)))
+    return labels
+
+
 NOT_ENGLISH = (
     "This text does not look like English. The language model and the gazetteer's names are English, "
     "so places may be missed or misread."
@@ -533,10 +551,14 @@ def place_panel(
         if not how.empty:
             first = how.iloc[0]
             st.caption(view.md_escape(f"{html.precision_note(str(details.get('kind')))} Why here: {first['reason']}"))
+            if runner_ups := runner_up_labels(how):
+                st.caption(view.md_escape(f"Runner-up reading: {'; '.join(runner_ups)}"))
             correct_place_ui(how, place)
         stance = on_map.stance(place)
         if stance:
             st.caption(f"Claims: {STANCE_LABELS[stance]}.")
+        if stance == "contested":
+            st.html(html.sides_html(frames.both_sides(claims, place)))
         passages = store().passages_for_place(articles, place)
         if len(passages) > PANEL_PASSAGES and not st.toggle(
             f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"

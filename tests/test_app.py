@@ -345,3 +345,77 @@ def test_an_unknown_speaker_is_named(seeded):
     warnings = " ".join(w.value for w in at.warning)
     assert "No speaker called" in warnings and "Nobody" in shown(warnings)
     assert "<b>" not in warnings  # escaped for Markdown
+
+
+# -- the place panel (issue 12, item 4) ------------------------------------------------------------
+
+
+@pytest.fixture()
+def contested(tmp_path, monkeypatch, demo_analysis):
+    """The demo article, its ministry's denial made about Athens too and linked to the officials' claim."""
+    import dataclasses
+
+    from geo.store import Store
+
+    claims = {c.id: c for c in demo_analysis.claims}
+    denial = dataclasses.replace(
+        claims["c2"], places=(ATHENS,), contradicts=("c1",), speaker="The <b>Turkish</b> foreign ministry"
+    )
+    article = dataclasses.replace(demo_analysis.article, source="Demo & Wire", published="2026-11-30T08:00:00")
+    analysis = dataclasses.replace(
+        demo_analysis, article=article, claims=tuple(denial if c.id == "c2" else c for c in demo_analysis.claims)
+    )
+    path = tmp_path / "contested.sqlite"
+    with Store(path) as store:
+        store.save(analysis)
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    return article.id
+
+
+def test_a_contested_place_shows_both_sides_with_speaker_outlet_and_date(contested):
+    at = run(article=contested, place=ATHENS)
+    assert not at.exception
+    shown_html = html_text(at)
+    assert "Both sides" in shown_html
+    sides = shown_html[shown_html.index("geo-sides") :]
+    assert "Asserted (1)" in sides and "Denied (1)" in sides
+    assert "Greek officials" in sides and "The &lt;b&gt;Turkish&lt;/b&gt; foreign ministry" in sides
+    assert "<b>Turkish" not in shown_html  # article text stays text
+    assert sides.count("contradicts:") == 2  # each side names the claim it contradicts
+    assert "Demo &amp; Wire · 2026-11-30" in sides
+
+
+def test_an_uncontested_place_has_no_sides(seeded):
+    at = run(article=seeded, place=PIRAEUS)
+    assert "geo-sides" not in html_text(at)
+
+
+def test_a_long_passage_shows_the_sentences_round_the_place_and_opens_whole(tmp_path, monkeypatch, pipeline):
+    from geo.store import Store
+
+    text = (
+        "Ferry Strike\n\nUnions met on Monday to plan the week. The talks lasted for hours. Observers expected "
+        "little from them. The port of Piraeus was then closed to ferries. Unions protested the decision. "
+        "Talks resume next week. Nothing else was agreed that day."
+    )
+    path = tmp_path / "long.sqlite"
+    article_id = Store(path).save(pipeline.analyze_text(text))
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    at = run(article=article_id, place=PIRAEUS)
+    assert not at.exception
+    block = html_text(at)
+    excerpt, whole = block.split("<details", 1)
+    assert "Observers expected little" in excerpt and "Unions protested the decision." in excerpt
+    assert "plan the week" not in excerpt and "Nothing else was agreed" not in excerpt
+    assert "Read the whole passage" in whole and "plan the week" in whole and "Nothing else was agreed" in whole
+
+
+def test_runner_up_readings_are_told_apart(seeded):
+    at = run(article=seeded, place=ATHENS)
+    assert not at.exception
+    runner_up = next(c.value for c in at.caption if c.value.startswith("Runner"))
+    assert re.search(r"Athens, \w[^,]*, US \(city, pop\. [\d,]+\)", shown(runner_up)), runner_up
+    options = at.selectbox(key=f"correct-{ATHENS}-Athens").options
+    labels = [option.rsplit(" · ", 1)[0] for option in options]
+    assert len(set(labels)) == len(labels)  # without their ids, still all different
+    assert any(re.match(r"Athens, (Georgia|Ohio|Alabama|Texas), US \(city", label) for label in labels), labels
