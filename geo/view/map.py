@@ -271,7 +271,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     {% endif %}
     var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
                           iconAnchor: [Math.round(size[0] / 2), Math.round(size[1] / 2)]});
-    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: r[6], mentions: r[5]})
+    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: r[6], mentions: r[5], placeId: r[2]})
       .bindTooltip(text(tip));
   });
   {% if this.clustered %}
@@ -294,7 +294,11 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
   map.on("zoomend", declutter);
   map.whenReady(declutter);
   {% endif %}
-  layer.on("click", function (event) { if (map.geoSelect) { map.geoSelect(event.layer.getLatLng()); } });
+  layer.on("click", function (event) {
+    if (map.geoSelect) { map.geoSelect(event.layer.getLatLng()); }
+    // The offline export's panel (geo.export), where there is one.
+    if (map.geoShowPlace) { map.geoShowPlace(event.layer.options.placeId, event.layer.options.title); }
+  });
   layer.addTo(map);
   map.geoOverlays = map.geoOverlays || {};
   map.geoOverlays[{{ this.label|tojson }}] = layer;
@@ -430,7 +434,9 @@ class _Outlines(MacroElement):
 var {{ this.get_name() }} = (function () {
   var map = {{ this._parent.get_name() }};
   var styles = {{ this.styles|tojson }};
-  var options = {interactive: false, style: function (feature) {
+  // Drawn on a canvas: thousands of outline points as SVG take the browser's rasteriser seconds,
+  // leaving blank bands across the map until it catches up; a canvas is drawn at once.
+  var options = {interactive: false, renderer: L.canvas({padding: 0.5}), style: function (feature) {
     return styles[feature.properties.iso_a2] || styles[""];
   }};
   {% if this.pane %}
@@ -476,9 +482,12 @@ def _basemap_json(basemap: dict) -> Markup:
     return _basemap_cache[0][1]
 
 
-def _script_json(value: object) -> Markup:
+def script_json(value: object) -> Markup:
     """JSON that is safe inside a <script> element (what Jinja's ``tojson`` writes), compact."""
     return htmlsafe_json_dumps(value, dumps=functools.partial(json.dumps, separators=(",", ":")))
+
+
+_script_json = script_json
 
 
 def place_at(places: pd.DataFrame, lat: float, lon: float) -> str | None:
