@@ -29,7 +29,7 @@ from geo.view import map as geomap
 from geo.view import panel as html
 from geo.view import url as view
 from geo.view.basemap import country_outlines
-from geo.view.static import BASEMAP_JSON, served_file
+from geo.view.static import BASEMAP_JSON, ORIENTATION_JSON, served_file
 from geo.view.style import STANCE_LABELS
 
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
@@ -40,8 +40,19 @@ CORRECTION_CHOICES = 25  # other gazetteer entries offered for a mention
 ARTICLE_CHIPS = 12  # more articles than this: their chooser opens on request
 PLACE_LIST_ROWS = 300  # the list beside the map shows the most mentioned places
 PANEL_PASSAGES = 30  # passages shown for a place before a reader asks for all of them
+SIDEBAR_PX = 220
+PLACE_COLUMNS = {  # narrow columns, so that all four fit beside the map
+    "name": st.column_config.TextColumn("Place", width=118),
+    "kind": st.column_config.TextColumn("Kind", width=64),
+    "country": st.column_config.TextColumn("CC", width=36, help="Country (ISO code)"),
+    "mentions": st.column_config.NumberColumn("Men.", width=44, help="Mentions"),
+}
+MAP_SHARE = (2, 1)  # map column : panel column
+PAGE_CSS = "<style>.block-container{padding-left:1.5rem;padding-right:1.5rem;padding-top:2.5rem}</style>"
 
-st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
+# A narrower sidebar and page margin: at 1280 px the map takes most of the width, the place list stays readable.
+st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide", initial_sidebar_state=SIDEBAR_PX)
+st.html(PAGE_CSS)
 config = settings.load()
 
 
@@ -411,6 +422,10 @@ speakers = store().speakers(articles)
 # Read before the bound widget below, which drops values that name no speaker of these articles.
 if unknown_speakers := [s for s in st.query_params.get_all(BOUND["speakers"]) if s not in set(speakers["name"])]:
     url_warnings.append(f"No speaker called {view.md_escape(', '.join(unknown_speakers))} in these articles.")
+    # The widget drops them from the URL: that is the page's own change, not a new link to follow.
+    st.session_state["view_seen"] = dataclasses.replace(
+        state, speakers=tuple(s for s in state.speakers if s not in unknown_speakers)
+    )
 show_warnings(notices, url_warnings, url_changed)
 picked_speakers = speaker_column.multiselect(
     "…about which these speakers make claims",
@@ -442,7 +457,7 @@ place = state.place if state.place in set(places["id"]) else None
 if "map_origin" not in st.session_state:
     st.session_state["map_origin"] = (state.center, state.zoom)
 origin_center, origin_zoom = st.session_state["map_origin"]
-map_column, panel = st.columns([3, 2], gap="medium")
+map_column, panel = st.columns(list(MAP_SHARE), gap="small")
 with map_column:
     if places.empty:
         st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
@@ -455,6 +470,7 @@ with map_column:
         center=origin_center,
         zoom=origin_zoom,
         ring_on_click=True,  # a click rings its place at once; the panel alone reruns (on_map_event)
+        orientation={name: url for name, url in ORIENTATION_JSON.items() if served_file(url, STATIC).is_file()},
     )
     st.session_state["shown_places"] = places[["id", "lat", "lon"]]
     st_folium(
@@ -532,6 +548,7 @@ def place_panel(
         st.session_state["listed_places"] = list(listed["id"])
         st.dataframe(
             listed[["name", "kind", "country", "mentions"]],
+            column_config=PLACE_COLUMNS,
             hide_index=True,
             width="stretch",
             key="place_table",

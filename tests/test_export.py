@@ -218,7 +218,8 @@ def test_html_map_is_drawn_whole_at_once(filled, tmp_path):
     playwright, browser, page = open_offline(path, {"width": 1920, "height": 1080})
     try:
         page.wait_for_selector(".leaflet-marker-icon")
-        page.evaluate("() => { Object.values(window).find(v => v && v.getZoom).setView([44, 20], 5, {animate: false}); }")
+        live_map = "Object.values(window).find(v => v && v.getZoom)"
+        page.evaluate(f"() => {{ {live_map}.setView([44, 20], 5, {{animate: false}}); }}")
         page.mouse.move(900, 500)
         page.mouse.down()
         page.mouse.move(700, 300, steps=5)
