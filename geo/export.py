@@ -259,7 +259,10 @@ def html_map(store: Store, shown: MapFilter, *, basemap: dict | None = None, tit
         from geo.view.basemap import country_outlines
 
         basemap = country_outlines()
-    fmap = build_map(frames.places, claims=frames.layer_claims, basemap=basemap)
+    from geo.view.layers import every_layer
+
+    # The layers to orient by travel inside the file too (about 1.2 MB): it fetches nothing.
+    fmap = build_map(frames.places, claims=frames.layer_claims, basemap=basemap, orientation_data=every_layer())
     _PlacePanel(place_panels(store, shown, frames.places)).add_to(fmap)
     page = fmap.get_root().render()
     page = page.replace("<head>", f"<head>\n<title>{_escape(title)}</title>", 1)

@@ -226,6 +226,10 @@ def test_html_map_is_drawn_whole_at_once(filled, tmp_path):
         page.mouse.up()
         page.wait_for_function("() => document.getAnimations().length === 0")
         assert blank_rows(page.screenshot()) == 0
+        # The layers to orient by travel in the file: city labels, zoomed in, with nothing fetched.
+        page.wait_for_function("() => document.querySelectorAll('.geo-city').length > 3")
+        assert "Belgrade" in page.locator(".geo-city").all_inner_texts()
+        assert page.outside == [] and page.errors == []
     finally:
         browser.close()
         playwright.stop()

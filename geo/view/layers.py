@@ -64,6 +64,11 @@ def cities() -> list[list[object]]:
     return rows
 
 
+def every_layer() -> dict[str, object]:
+    """Every layer and the city labels, for a map that carries them itself (the offline export)."""
+    return {**{name: layer(name) for name in LAYER_NAMES}, "cities": cities()}
+
+
 # -- deriving the package data (needs the two source packages) --------------------------------------
 
 

@@ -88,6 +88,7 @@ def build_map(
     zoom: int | None = None,
     ring_on_click: bool = False,
     orientation: dict[str, str] | None = None,
+    orientation_data: dict[str, object] | None = None,
 ) -> folium.Map:
     """The map of ``places`` (columns id, name, lat, lon, kind, country, mentions; optional stance).
 
@@ -100,7 +101,8 @@ def build_map(
     one switchable layer per speaker: a ring round each shown place that
     speaker makes claims about. Offline by default.
     ``orientation`` names the URLs of the layers to orient by (``geo.view.layers``: admin1,
-    rivers, lakes, cities), fetched the first time the map is zoomed in far enough.
+    rivers, lakes, cities), fetched the first time the map is zoomed in far enough;
+    ``orientation_data`` holds the same layers themselves, for a page that fetches nothing.
     The selected place is drawn by ``selection_layer``, sent apart so that a
     click does not rebuild the map; with ``ring_on_click`` the browser rings a
     clicked place at once, before (or without) the page sending a new selection.
@@ -126,8 +128,8 @@ def build_map(
     elif basemap is not None:
         outlines = _Outlines(data=_basemap_json(basemap), styles={"": BASEMAP_STYLE}, pane=BASEMAP_PANE).add_to(fmap)
         switchable.append(("Country basemap", outlines.get_name()))
-    if orientation and not tiles:
-        _Orientation(orientation).add_to(fmap)
+    if (orientation or orientation_data) and not tiles:
+        _Orientation(orientation or {}, orientation_data or {}).add_to(fmap)
     stance = dict(zip(places["id"], places["stance"], strict=True)) if "stance" in places else {}
     areas = places[places["kind"].isin(AREA_KINDS)]
     points = places[~places["kind"].isin(AREA_KINDS)]
@@ -359,7 +361,12 @@ class _Orientation(MacroElement):
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var urls = {{ this.urls|tojson }}, styles = {{ this.styles|tojson }}, minZoom = {{ this.min_zoom }};
+  var urls = {{ this.urls|tojson }}, inline = {{ this.inline }};
+  var styles = {{ this.styles|tojson }}, minZoom = {{ this.min_zoom }};
+  function get(name) {
+    if (inline[name]) { return Promise.resolve(inline[name]); }
+    return fetch(urls[name]).then(function (r) { return r.json(); });
+  }
   var pane = {{ this.pane|tojson }};  // above the country fills, below the places and shaded countries
   if (!map.getPane(pane)) { map.createPane(pane).style.zIndex = 355; }
   if (!map.getPane("geo-city-labels")) {
@@ -372,13 +379,13 @@ class _Orientation(MacroElement):
   function load() {
     asked = true;
     ["lakes", "rivers", "admin1"].forEach(function (name) {
-      if (!urls[name]) { return; }
-      fetch(urls[name]).then(function (r) { return r.json(); }).then(function (data) {
+      if (!urls[name] && !inline[name]) { return; }
+      get(name).then(function (data) {
         L.geoJSON(data, {interactive: false, renderer: renderer, pane: pane, style: styles[name]}).addTo(lines);
       });
     });
-    if (urls.cities) {
-      fetch(urls.cities).then(function (r) { return r.json(); }).then(function (rows) { cities = rows; place(); });
+    if (urls.cities || inline.cities) {
+      get("cities").then(function (rows) { cities = rows; place(); });
     }
   }
   function place() {
@@ -426,10 +433,11 @@ class _Orientation(MacroElement):
 """
     )
 
-    def __init__(self, urls: dict[str, str]) -> None:
+    def __init__(self, urls: dict[str, str], inline: dict[str, object]) -> None:
         super().__init__()
         self._name = "Orientation"
         self.urls = urls
+        self.inline = _script_json(inline)
         self.styles = ORIENTATION_STYLES
         self.min_zoom = ORIENTATION_MIN_ZOOM
         self.pane = ORIENTATION_PANE
