@@ -288,9 +288,11 @@ def both_sides(claims: pd.DataFrame, place_id: str) -> list[Disagreement]:
     """The claims about ``place_id`` among ``claims`` (rows of ``Store.claims``), asserting ones
     first, each with the claims it is linked to by ``contradicts`` in either direction, wherever
     those are about (the same article's claims, from ``claims``)."""
-    if claims.empty:
+    about = claims[claims["place_id"] == place_id] if not claims.empty else claims
+    if about.empty:
         return []
-    unique = claims.drop_duplicates(["article_id", "claim_id"])
+    # Contradictions link claims of one article: only the articles with a claim about the place count.
+    unique = claims[claims["article_id"].isin(set(about["article_id"]))].drop_duplicates(["article_id", "claim_id"])
     by_key = {(str(c.article_id), str(c.claim_id)): _side_claim(c) for c in unique.itertuples(index=False)}
     links: dict[tuple[str, str], list[tuple[str, str]]] = {}
     if "contradicts" in unique:
@@ -302,8 +304,7 @@ def both_sides(claims: pd.DataFrame, place_id: str) -> list[Disagreement]:
                     if pair in by_key and pair != key:
                         links.setdefault(key, []).append(pair)
                         links.setdefault(pair, []).append(key)
-    about = unique[unique["place_id"] == place_id]
-    keys = [(str(c.article_id), str(c.claim_id)) for c in about.itertuples(index=False)]
+    keys = list(dict.fromkeys((str(c.article_id), str(c.claim_id)) for c in about.itertuples(index=False)))
     keys.sort(key=lambda key: by_key[key].date or "", reverse=True)  # newest first on each side
     keys.sort(key=lambda key: by_key[key].stance != "asserts")
     return [

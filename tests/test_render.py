@@ -255,3 +255,62 @@ def test_orientation_layers_are_fetched_only_when_named():
     named = render.build_map(PLACES, orientation=ORIENTATION_JSON).get_root().render()
     assert all(url in named for url in ORIENTATION_JSON.values())
     assert ORIENTATION_JSON["admin1"] not in render.build_map(PLACES).get_root().render()
+
+
+def test_both_sides_links_contradictions_both_ways_whatever_places_they_name():
+    row = {"article_id": "a1", "title": "T", "source": "Wire", "published": "2026-11-02T10:00", "via": None}
+    claims = pd.DataFrame(
+        [
+            {
+                **row,
+                "claim_id": "c1",
+                "speaker": "Ministry",
+                "cue": "said",
+                "stance": "asserts",
+                "hedged": 0,
+                "text": "ships docked",
+                "contradicts": None,
+                "place_id": "gn:1",
+            },
+            {
+                **row,
+                "claim_id": "c1",
+                "speaker": "Ministry",
+                "cue": "said",
+                "stance": "asserts",
+                "hedged": 0,
+                "text": "ships docked",
+                "contradicts": None,
+                "place_id": "gn:2",
+            },
+            {
+                **row,
+                "claim_id": "c2",
+                "speaker": "Army",
+                "cue": "denied",
+                "stance": "denies",
+                "hedged": 1,
+                "text": "no ship docked",
+                "contradicts": "c1",
+                "place_id": None,
+            },
+            {
+                **row,
+                "article_id": "a2",
+                "claim_id": "c1",
+                "speaker": "Other",
+                "cue": "said",
+                "stance": "asserts",
+                "hedged": 0,
+                "text": "elsewhere",
+                "contradicts": None,
+                "place_id": "gn:3",
+            },
+        ]
+    )
+    (found,) = frames.both_sides(claims, "gn:2")  # its first row names another place
+    assert (found.claim.speaker, found.claim.outlet, found.claim.date) == ("Ministry", "Wire", "2026-11-02")
+    assert [(c.speaker, c.stance, c.hedged) for c in found.against] == [("Army", "denies", True)]
+    html = panel.sides_html([found])
+    assert "Asserted (1)" in html and "contradicts:" in html and "Denied" not in html
+    assert frames.both_sides(claims, "gn:9") == []
