@@ -77,7 +77,7 @@ def layer_claims(store: Store, shown: MapFilter, every_claim: pd.DataFrame) -> p
     by the filter's speakers and stances as the places are."""
     if not (shown.speakers or shown.stances):
         return every_claim
-    return store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+    return store.claims(shown, speakers=shown.speakers, stances=shown.stances, with_passages=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ class MapFrames:
 
 def map_frames(store: Store, shown: MapFilter, *, with_article_ids: bool = False) -> MapFrames:
     """The places ``shown`` puts on the map, their stances and the claims layers' claims."""
-    every_claim = store.claims(shown.article_ids, with_passages=False)
+    every_claim = store.claims(shown, with_passages=False)
     places = with_stance(store.places(shown, with_article_ids=with_article_ids), every_claim)
     return MapFrames(places, every_claim, layer_claims(store, shown, every_claim))
 
@@ -188,6 +188,8 @@ class PanelPassage:
     start: int  # the passage's offset in its article (highlights count from the article's start)
     highlights: tuple[Highlight, ...]
     claims: tuple[ClaimLine, ...]
+    published: str = ""  # the article's day, YYYY-MM-DD ("" when unknown)
+    dated_by_ingest: bool = False  # the article carried no date: ``published`` is when it was stored
     excerpt: tuple[int, int] | None = None  # article offsets of the sentences round the place; None: all of it
 
 
@@ -229,7 +231,7 @@ def panel_passages(
     place_id: str,
     actor_names: Mapping[str, str],
 ) -> list[PanelPassage]:
-    """The panel of ``place_id``: ``passages`` (Store.passages_for_place), the ``marks`` in them
+    """The panel of ``place_id``: ``passages`` (Store.passages_for_place: newest article first), the ``marks`` in them
     (Store.highlights: the selected place stands out, actors are titled by name) and the
     ``claims`` made in them (rows of Store.claims; one line per claim)."""
     marks_in = {passage_id: group for passage_id, group in marks.groupby("passage_id")}
@@ -253,9 +255,19 @@ def panel_passages(
             for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)
         )
         selected = [h for h in highlights if h.kind == "selected"]
-        window = excerpt_window(str(row.text), int(row.start), selected)
+        published = getattr(row, "published", None)
         shown.append(
-            PanelPassage(str(row.article_id), str(row.title), str(row.text), int(row.start), highlights, lines, window)
+            PanelPassage(
+                str(row.article_id),
+                str(row.title),
+                str(row.text),
+                int(row.start),
+                highlights,
+                lines,
+                published=str(published)[:10] if published else "",
+                dated_by_ingest=getattr(row, "published_source", None) == "ingested",
+                excerpt=excerpt_window(str(row.text), int(row.start), selected),
+            )
         )
     return shown
 
