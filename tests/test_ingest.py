@@ -513,3 +513,15 @@ def test_an_article_without_a_date_is_dated_when_stored_and_says_so(pipeline, st
     data = to_dict(dated)
     assert (data["article"]["published"], data["article"]["published_source"]) == ("2016-09-12", "record")
     assert data["claims"] and {c["published"] for c in data["claims"]} == {"2016-09-12"}
+
+
+def test_the_reading_process_loads_neither_spacy_nor_trafilatura() -> None:
+    """geo ingest's own process only reads and writes: the model lives in its workers (spawned, not forked
+    copies of it), and trafilatura is imported only when an HTML page is read."""
+    import subprocess
+    import sys
+
+    code = "import sys, geo.cli, geo.batch; print(sorted({'spacy', 'trafilatura'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
