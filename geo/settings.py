@@ -73,6 +73,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds the page lets one article's analysis run (in a worker process) before stopping it.",
     ),
     Setting(
+        "batch_size",
+        "GEO_BATCH_SIZE",
+        "32",
+        "Articles `geo ingest` sends to a worker at once, parsed by spaCy in one `nlp.pipe` call.",
+    ),
+    Setting(
         "page_fetch",
         "GEO_PAGE_FETCH",
         "on",
@@ -105,6 +111,7 @@ class Settings:
     user_agent: str
     timeout: float
     analysis_timeout: float
+    batch_size: int
     page_fetch: str
     fetch_ports: str
     fetch_allow_hosts: str

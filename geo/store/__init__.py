@@ -691,10 +691,11 @@ class Store:
         return dict(zip(keys, row, strict=True)) if row else None
 
     def resolutions_for_place(self, article_ids: Scope, place_id: str) -> pd.DataFrame:
-        """How each mention of the place was resolved: surface, score, runner-up and reason."""
+        """How each mention of the place was resolved: surface, score, runner-up (name and id) and reason."""
         where, params = _scope("m.article_id", article_ids)
         return self._frame(
-            'SELECT m.article_id, m.start, m."end", m.surface, m.role, m.score, m.reason, r.name AS runner_up'
+            'SELECT m.article_id, m.start, m."end", m.surface, m.role, m.score, m.reason, r.name AS runner_up,'
+            " m.runner_up AS runner_up_id"
             " FROM mentions m LEFT JOIN places r ON r.id = m.runner_up"
             f" WHERE m.place_id = ? AND {where} ORDER BY m.start",
             [place_id, *params],
@@ -702,10 +703,14 @@ class Store:
 
     # -- reading: provenance for the exports ---------------------------------------
 
-    def mentions(self, shown: MapFilter) -> pd.DataFrame:
-        """Every mention of the places ``shown`` puts on the map, with its passage: place_id, article_id,
-        start, end, surface, role, score, reason, passage_id, passage_start, passage_end."""
+    def mentions(self, shown: MapFilter, *, place_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every mention of the places ``shown`` puts on the map (of ``place_ids`` only, if given), with its
+        passage: place_id, article_id, start, end, surface, role, score, reason, passage_id, passage_start,
+        passage_end."""
         where, params = self._mention_filter(shown)
+        if place_ids is not None:
+            where += f" AND m.place_id IN ({_placeholders(place_ids)})"
+            params += list(place_ids)
         if shown.bounds is not None:
             inside, corners = _inside("p", shown.bounds)
             where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
@@ -718,13 +723,18 @@ class Store:
             params,
         )
 
-    def actors_near_places(self, article_ids: Scope) -> pd.DataFrame:
-        """Actor mentions in passages that name a place: place_id, actor_id, name, type, article_id, start, end."""
+    def actors_near_places(self, article_ids: Scope, *, place_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Actor mentions in passages that name a place (one of ``place_ids``, if given): place_id, actor_id,
+        name, type, article_id, start, end."""
         where, params = _scope("m.article_id", article_ids)
+        clauses = [where]
+        if place_ids is not None:
+            clauses.append(f"m.place_id IN ({_placeholders(place_ids)})")
+            params += list(place_ids)
         return self._frame(
             'SELECT DISTINCT m.place_id, am.actor_id, a.name, a.type, am.article_id, am.start, am."end"'
             " FROM mentions m JOIN actor_mentions am ON am.passage_id = m.passage_id"
-            f" JOIN actors a ON a.id = am.actor_id WHERE {where}"
+            f" JOIN actors a ON a.id = am.actor_id WHERE {' AND '.join(clauses)}"
             " ORDER BY m.place_id, am.actor_id, am.article_id, am.start",
             params,
         )
@@ -737,11 +747,12 @@ class Store:
         speakers: Sequence[str] = (),
         stances: Sequence[str] = (),
         with_passages: bool = True,
+        place_ids: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Claims, one row per claim and place it is about (place columns empty for a claim about none).
 
-        Columns: article_id, title, published (the article's date), claim_id, start, end, text,
-        speaker (a name), speaker_id (its actor id, if any), via, cue, stance, hedged, contradicts
+        Columns: article_id, title, source and published (the article's outlet and date), claim_id, start,
+        end, text, speaker (a name), speaker_id (its actor id, if any), via, cue, stance, hedged, contradicts
         (comma-separated claim ids of the same article, or None), place_id, place, passage_id,
         passage_start, passage_end, and with ``with_passages`` passage (its text: cutting it out of
         every article is most of this query's time).
@@ -751,6 +762,9 @@ class Store:
         if place_id is not None:
             clauses.append("cp.place_id = ?")
             params.append(place_id)
+        if place_ids is not None:  # claims about these places only (an export, a chunk at a time)
+            clauses.append(f"cp.place_id IN ({_placeholders(place_ids)})")
+            params += list(place_ids)
         if speakers:
             names = _placeholders(speakers)
             clauses.append(_speaker_clause("c", names))
@@ -759,7 +773,7 @@ class Store:
             clauses.append(f"c.stance IN ({_placeholders(stances)})")
             params += list(stances)
         return self._frame(
-            'SELECT c.article_id, a.title, a.published, c.id AS claim_id, c.start, c."end",'
+            'SELECT c.article_id, a.title, a.source, a.published, c.id AS claim_id, c.start, c."end",'
             ' COALESCE(c.text, substr(a.text, c.start + 1, c."end" - c.start)) AS text,'
             " COALESCE(s.name, c.speaker) AS speaker, COALESCE(c.speaker_actor, s.id) AS speaker_id,"
             " COALESCE(v.name, c.via) AS via,"
