@@ -94,12 +94,27 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE claims ADD COLUMN cue_end INTEGER;
     ALTER TABLE claims ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: the map's viewport query by position: PostGIS geometry with a GiST index on PostgreSQL,
+    # a (lat, lon) index on SQLite. (A statement tagged with an engine runs on that engine only.)
+    """
+    /* sqlite */ CREATE INDEX places_lat_lon ON places(lat, lon);
+    /* postgresql */ CREATE EXTENSION IF NOT EXISTS postgis;
+    /* postgresql */ ALTER TABLE places ADD COLUMN geom geometry(Point, 4326)
+        GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED;
+    /* postgresql */ CREATE INDEX places_geom ON places USING GIST (geom);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 DEFAULT_ARTICLE_LIMIT = 200  # articles(): rows returned when the caller names no limit
 MAX_ARTICLE_LIMIT = 10_000  # articles(): larger limits are cut to this
 CORRECTED_REASON = "Chosen by a person, over the gazetteer's first reading."
 BUSY_TIMEOUT_S = 60  # how long a writer waits for another process's transaction
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_postgres_url(target: Path | str) -> bool:
+    """Whether ``GEO_DATABASE`` names a PostgreSQL database (a URL) rather than an SQLite file."""
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
 
 class Store:
@@ -107,7 +122,19 @@ class Store:
 
     Several processes may write the same file at once: each article is one
     ``BEGIN IMMEDIATE`` transaction, waiting up to ``BUSY_TIMEOUT_S`` for the others.
+    ``Store("postgresql://…")`` opens a PostgreSQL database instead (``geo.store.postgres``):
+    the same methods, the same schema history.
     """
+
+    _ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+    dialect = "sqlite"
+
+    def __new__(cls, path: Path | str) -> Store:
+        if cls is Store and is_postgres_url(path):
+            from geo.store.postgres import PostgresStore
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -158,7 +185,7 @@ class Store:
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was written by a newer version (schema {version} > {SCHEMA_VERSION}).")
             for number in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[number]):
+                for statement in _statements(MIGRATIONS[number], "sqlite"):
                     self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._db.execute("COMMIT")
@@ -170,7 +197,7 @@ class Store:
         # SQLite has already rolled back after some errors (a full disk): a second ROLLBACK would
         # replace the real cause with "cannot rollback - no transaction is active".
         if self._db.in_transaction:
-            with suppress(sqlite3.Error):
+            with suppress(*self._ERRORS):
                 self._db.execute("ROLLBACK")
 
     @contextmanager
@@ -180,12 +207,12 @@ class Store:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as error:
+            except self._ERRORS as error:
                 raise StoreError(f"Cannot write to {self.path}: {_cause(error)}.") from error
             try:
                 yield self._db
                 self._db.execute("COMMIT")
-            except sqlite3.Error as error:
+            except self._ERRORS as error:
                 self._rollback()
                 raise StoreError(f"Cannot write to {self.path}: {_cause(error)}. Nothing was saved.") from error
             except BaseException:
@@ -197,7 +224,7 @@ class Store:
         with self._lock:
             try:
                 yield
-            except sqlite3.Error as error:
+            except self._ERRORS as error:
                 raise StoreError(f"Cannot read {self.path}: {_cause(error)}.") from error
 
     def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
@@ -249,11 +276,11 @@ class Store:
                 return article.id
             passage_ids = {}
             for passage in analysis.passages:
-                cursor = db.execute(
-                    'INSERT INTO passages (article_id, idx, start, "end", kind) VALUES (?, ?, ?, ?, ?)',
+                # RETURNING rather than lastrowid: the same statement on both engines.
+                passage_ids[passage.index] = db.execute(
+                    'INSERT INTO passages (article_id, idx, start, "end", kind) VALUES (?, ?, ?, ?, ?) RETURNING id',
                     (article.id, passage.index, passage.start, passage.end, passage.kind),
-                )
-                passage_ids[passage.index] = cursor.lastrowid
+                ).fetchone()[0]
             starts = [p.start for p in analysis.passages]
 
             def passage_of(start: int) -> int | None:
@@ -265,17 +292,24 @@ class Store:
                         return passage_ids[passage.index]
                 return None
 
-            for resolutions in place_mentions(analysis).values():
+            grouped = place_mentions(analysis)
+            # Runners-up are stored too, so the page can say what a place was chosen over. Shared rows
+            # (places, actors) are written in id order: two writers never wait on each other in a cycle.
+            places = {
+                p.id: p
+                for resolutions in grouped.values()
+                for p in (resolutions[0].place, *(r.runner_up for r in resolutions if r.runner_up))
+            }
+            db.executemany(
+                "INSERT OR IGNORE INTO places (id, name, lat, lon, kind, country, geonameid, population, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (p.id, p.name, p.lat, p.lon, p.kind, p.country, p.geonameid, p.population, p.source)
+                    for _, p in sorted(places.items())
+                ],
+            )
+            for resolutions in grouped.values():
                 place = resolutions[0].place
-                # Runners-up are stored too, so the page can say what a place was chosen over.
-                db.executemany(
-                    "INSERT OR IGNORE INTO places (id, name, lat, lon, kind, country, geonameid, population, source)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (p.id, p.name, p.lat, p.lon, p.kind, p.country, p.geonameid, p.population, p.source)
-                        for p in (place, *(r.runner_up for r in resolutions if r.runner_up))
-                    ],
-                )
                 db.executemany(
                     'INSERT INTO mentions (article_id, passage_id, start, "end", surface, place_id, role, score,'
                     " runner_up, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -295,11 +329,11 @@ class Store:
                         for r in resolutions
                     ],
                 )
+            db.executemany(
+                "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                sorted({a.id: (a.id, a.name, a.type, a.place_id) for a in reversed(analysis.actors)}.values()),
+            )
             for actor in analysis.actors:
-                db.execute(
-                    "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                    (actor.id, actor.name, actor.type, actor.place_id),
-                )
                 db.executemany(
                     'INSERT INTO actor_mentions (actor_id, article_id, passage_id, start, "end")'
                     " VALUES (?, ?, ?, ?, ?)",
@@ -481,7 +515,7 @@ class Store:
             + f"{listed} FROM mentions m WHERE {where} GROUP BY m.place_id) agg JOIN places p ON p.id = agg.place_id"
         )
         if shown.bounds is not None:
-            inside, corners = _inside("p", shown.bounds)
+            inside, corners = self._inside("p", shown.bounds)
             sql += f" WHERE {inside}"
             params += corners
         frame = self._records(sql + " ORDER BY agg.mentions DESC, p.name", params)
@@ -489,12 +523,18 @@ class Store:
             frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
         return frame
 
+    def _inside(self, alias: str, bounds: Bounds) -> tuple[str, list[object]]:
+        """A clause keeping the places (table ``alias``) inside the bounds, and its parameters."""
+        south, west, north, east = bounds
+        lon = f"{alias}.lon BETWEEN ? AND ?" if west <= east else f"({alias}.lon >= ? OR {alias}.lon <= ?)"
+        return f"{alias}.lat BETWEEN ? AND ? AND {lon}", [south, north, west, east]
+
     def _mention_filter(self, shown: MapFilter) -> tuple[str, list[object]]:
         """A WHERE clause over ``mentions m`` shared by the map and its exports.
 
         All of ``shown`` but its bounds, which the caller applies to the places.
         """
-        clauses = ["1"]
+        clauses = ["TRUE"]
         params: list[object] = []
         if shown.article_ids is not None:
             clauses.append(f"m.article_id IN ({_placeholders(shown.article_ids)})")
@@ -526,7 +566,7 @@ class Store:
 
     def actors(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
         """Actors mentioned in the articles, most mentioned first: id, name, type, mentions, articles."""
-        where = "1" if article_ids is None else f"am.article_id IN ({_placeholders(article_ids)})"
+        where = "TRUE" if article_ids is None else f"am.article_id IN ({_placeholders(article_ids)})"
         return self._frame(
             "SELECT a.id, a.name, a.type, COUNT(*) AS mentions, COUNT(DISTINCT am.article_id) AS articles"
             f" FROM actor_mentions am JOIN actors a ON a.id = am.actor_id WHERE {where}"
@@ -536,11 +576,12 @@ class Store:
 
     def speakers(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
         """Who makes the claims in the articles: speaker (as stored), name, actor_id, claims, asserts, denies."""
-        where = "1" if article_ids is None else f"c.article_id IN ({_placeholders(article_ids)})"
+        where = "TRUE" if article_ids is None else f"c.article_id IN ({_placeholders(article_ids)})"
         return self._frame(
-            "SELECT c.speaker, COALESCE(s.name, c.speaker) AS name, COALESCE(c.speaker_actor, s.id) AS actor_id,"
-            " COUNT(*) AS claims,"
-            " SUM(c.stance = 'asserts') AS asserts, SUM(c.stance = 'denies') AS denies"
+            "SELECT c.speaker, MAX(COALESCE(s.name, c.speaker)) AS name,"
+            " MAX(COALESCE(c.speaker_actor, s.id)) AS actor_id, COUNT(*) AS claims,"
+            " SUM(CASE WHEN c.stance = 'asserts' THEN 1 ELSE 0 END) AS asserts,"
+            " SUM(CASE WHEN c.stance = 'denies' THEN 1 ELSE 0 END) AS denies"
             f" FROM claims c LEFT JOIN actors s ON s.id = c.speaker WHERE {where}"
             " GROUP BY c.speaker ORDER BY claims DESC, name",
             article_ids or (),
@@ -551,10 +592,11 @@ class Store:
     def passages_for_place(self, article_ids: Sequence[str], place_id: str) -> pd.DataFrame:
         """Passages that name the place: article, offsets and text, in reading order."""
         return self._frame(
-            'SELECT DISTINCT ps.id AS passage_id, ps.article_id, a.title, ps.start, ps."end",'
+            'SELECT ps.id AS passage_id, ps.article_id, a.title, ps.start, ps."end",'
             ' substr(a.text, ps.start + 1, ps."end" - ps.start) AS text'
-            " FROM mentions m JOIN passages ps ON ps.id = m.passage_id JOIN articles a ON a.id = ps.article_id"
-            f" WHERE m.place_id = ? AND m.article_id IN ({_placeholders(article_ids)})"
+            " FROM passages ps JOIN articles a ON a.id = ps.article_id"
+            " WHERE ps.id IN (SELECT m.passage_id FROM mentions m"
+            f" WHERE m.place_id = ? AND m.article_id IN ({_placeholders(article_ids)}))"
             " ORDER BY a.ingested_at DESC, ps.article_id, ps.start",
             [place_id, *article_ids],
         )
@@ -598,7 +640,7 @@ class Store:
         start, end, surface, role, score, reason, passage_id, passage_start, passage_end."""
         where, params = self._mention_filter(shown)
         if shown.bounds is not None:
-            inside, corners = _inside("p", shown.bounds)
+            inside, corners = self._inside("p", shown.bounds)
             where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
             params += corners
         return self._frame(
@@ -611,7 +653,7 @@ class Store:
 
     def actors_near_places(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
         """Actor mentions in passages that name a place: place_id, actor_id, name, type, article_id, start, end."""
-        where = "1" if article_ids is None else f"m.article_id IN ({_placeholders(article_ids)})"
+        where = "TRUE" if article_ids is None else f"m.article_id IN ({_placeholders(article_ids)})"
         return self._frame(
             'SELECT DISTINCT m.place_id, am.actor_id, a.name, a.type, am.article_id, am.start, am."end"'
             " FROM mentions m JOIN actor_mentions am ON am.passage_id = m.passage_id"
@@ -636,7 +678,7 @@ class Store:
         article, or None), place_id, place, passage_id, passage_start, passage_end, and with
         ``with_passages`` passage (its text: cutting it out of every article is most of this query's time).
         """
-        clauses = ["1"]
+        clauses = ["TRUE"]
         params: list[object] = []
         if article_ids is not None:
             clauses.append(f"c.article_id IN ({_placeholders(article_ids)})")
@@ -691,7 +733,7 @@ def _article_filter(
     until: str | None = None,
     title: str | None = None,
 ) -> tuple[str, list[object]]:
-    clauses = ["1"]
+    clauses = ["TRUE"]
     params: list[object] = []
     if sources:
         clauses.append(f"{alias}.source IN ({_placeholders(sources)})")
@@ -710,13 +752,6 @@ def _article_filter(
     return " AND ".join(clauses), params
 
 
-def _inside(alias: str, bounds: Bounds) -> tuple[str, list[object]]:
-    """A clause keeping the places (table ``alias``) inside the bounds, and its parameters."""
-    south, west, north, east = bounds
-    lon = f"{alias}.lon BETWEEN ? AND ?" if west <= east else f"({alias}.lon >= ? OR {alias}.lon <= ?)"
-    return f"{alias}.lat BETWEEN ? AND ? AND {lon}", [south, north, west, east]
-
-
 def _speaker_clause(alias: str, names: str) -> str:
     """A claim whose speaker is one of the values, given as stored, as an actor id or as an actor's name."""
     return (
@@ -725,17 +760,30 @@ def _speaker_clause(alias: str, names: str) -> str:
     )
 
 
-def _statements(script: str) -> Iterator[str]:
-    """Split a migration script into statements (executescript would commit our transaction)."""
+def _statements(script: str, dialect: str) -> Iterator[str]:
+    """Split a migration script into statements (executescript would commit our transaction).
+
+    A statement that starts with ``/* sqlite */`` or ``/* postgresql */`` runs on that engine only.
+    """
     buffer = ""
     for line in script.splitlines(keepends=True):
         buffer += line
         if sqlite3.complete_statement(buffer):
             if buffer.strip():
-                yield buffer.strip()
+                yield from _for_dialect(buffer.strip(), dialect)
             buffer = ""
     if buffer.strip():
-        yield buffer.strip()
+        yield from _for_dialect(buffer.strip(), dialect)
+
+
+def _for_dialect(statement: str, dialect: str) -> Iterator[str]:
+    for other in ("sqlite", "postgresql"):
+        tag = f"/* {other} */"
+        if statement.startswith(tag):
+            if other == dialect:
+                yield statement.removeprefix(tag).strip()
+            return
+    yield statement
 
 
 def _cause(error: BaseException) -> str:
