@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "geo-news-map"
 
@@ -30,13 +30,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database",
         "GEO_DATABASE",
-        str(_cache_dir() / "articles.sqlite"),
-        "SQLite file that stores analysed articles (created on first use).",
+        str(cache_dir() / "articles.sqlite"),
+        "SQLite file that stores analysed articles (created on first use), or a `postgresql://USER@HOST:PORT/NAME`"
+        " URL: PostgreSQL with PostGIS, shared by many ingesting processes and page servers.",
     ),
     Setting(
         "gazetteer",
         "GEO_GAZETTEER",
-        str(_cache_dir() / "gazetteer-v2.sqlite"),
+        str(cache_dir() / "gazetteer-v2.sqlite"),
         "Compiled offline gazetteer index (built from packaged data on first use).",
     ),
     Setting(
@@ -95,7 +96,7 @@ SETTINGS: tuple[Setting, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    database: Path
+    database: Path | str  # a file, or a postgresql:// URL (a Path would fold its "//")
     gazetteer: Path
     spacy_model: str
     tiles: str
@@ -114,6 +115,10 @@ class Settings:
         return self.page_fetch.strip().lower() not in ("off", "0", "false", "no")
 
 
+def _path_or_url(value: str) -> Path | str:
+    return value if "://" in value else Path(value)
+
+
 def markdown_table() -> str:
     """The README's settings table, written from ``SETTINGS``; a test keeps the README equal to it."""
     home = str(Path.home())
@@ -130,5 +135,5 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     raw = {s.name: env.get(s.env, s.default) for s in SETTINGS}
     kinds = {f.name: f.type for f in fields(Settings)}
-    converters = {"Path": Path, "int": int, "float": float, "str": str}
+    converters = {"Path": Path, "Path | str": _path_or_url, "int": int, "float": float, "str": str}
     return Settings(**{name: converters[str(kinds[name])](value) for name, value in raw.items()})

@@ -110,6 +110,8 @@ MAX_ARTICLE_LIMIT = 10_000  # articles(): larger limits are cut to this
 CORRECTED_REASON = "Chosen by a person, over the gazetteer's first reading."
 BUSY_TIMEOUT_S = 60  # how long a writer waits for another process's transaction
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+CELLS_PER_TILE = 4  # viewport(): grid cells across one 256-pixel map tile (64 pixels a cell)
+MAX_ZOOM = 18
 
 
 def is_postgres_url(target: Path | str) -> bool:
@@ -522,6 +524,72 @@ class Store:
         if with_article_ids:
             frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
         return frame
+
+    def viewport(
+        self, shown: MapFilter, zoom: int, *, max_places: int, around: Bounds | None = None
+    ) -> pd.DataFrame:
+        """What the map draws of ``shown`` at ``zoom``: at most ``max_places`` features whatever the store holds.
+
+        When ``shown`` puts at most ``max_places`` places on the map, those places (``places()``, all of
+        them: the browser clusters them itself). Otherwise the places inside ``around`` (the map's
+        viewport; None: the world) are summed into grid cells on the server, a quarter of a map tile wide
+        at that zoom (coarser while there are more than ``max_places`` cells).
+
+        Columns: those of ``places()`` and ``places`` (1 for a place, how many a cell holds). A cell has
+        the id ``cell:ZOOM:ROW:COL``, the kind ``cell``, the mention-weighted centre of its places, the
+        sum of their mentions, and no article count.
+        """
+        where, params = self._mention_filter(shown)
+        if shown.bounds is not None:
+            inside, corners = self._inside("p", shown.bounds)
+            where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
+            params += corners
+        # Counting stops at max_places + 1 distinct places: cheap however many mentions match.
+        with self._reading():
+            count = self._db.execute(
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT m.place_id FROM mentions m WHERE {where} LIMIT ?) few",
+                [*params, max_places + 1],
+            ).fetchone()[0]
+        if count <= max_places:
+            frame = self.places(shown)
+            frame["places"] = 1
+            return frame
+        if around is not None:
+            inside, corners = self._inside("p", around)
+            where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
+            params += corners
+        size = 360.0 / 2 ** max(0, min(zoom, MAX_ZOOM)) / CELLS_PER_TILE
+        cells = self._records(
+            f"SELECT {self._cell('(p.lat + 90) / ?')} AS cell_row, {self._cell('(p.lon + 180) / ?')} AS cell_col,"
+            " COUNT(*) AS places, SUM(agg.mentions) AS mentions,"
+            " SUM(p.lat * agg.mentions) AS lat_sum, SUM(p.lon * agg.mentions) AS lon_sum"
+            f" FROM (SELECT m.place_id, COUNT(*) AS mentions FROM mentions m WHERE {where} GROUP BY m.place_id) agg"
+            " JOIN places p ON p.id = agg.place_id GROUP BY cell_row, cell_col",
+            [size, size, *params],
+        )
+        while len(cells) > max_places:  # the world at a high zoom: merge cells four by four
+            cells["cell_row"] //= 2
+            cells["cell_col"] //= 2
+            cells = cells.groupby(["cell_row", "cell_col"], as_index=False).sum()
+            zoom -= 1
+        mentions = cells["mentions"].astype(float)
+        return pd.DataFrame(
+            {
+                "id": [f"cell:{zoom}:{r}:{c}" for r, c in zip(cells["cell_row"], cells["cell_col"], strict=True)],
+                "name": [f"{n:,} places" for n in cells["places"]],
+                "lat": cells["lat_sum"].astype(float) / mentions,
+                "lon": cells["lon_sum"].astype(float) / mentions,
+                "kind": "cell",
+                "country": None,
+                "mentions": cells["mentions"].astype(int),
+                "articles": None,
+                "places": cells["places"].astype(int),
+            }
+        ).sort_values(["mentions", "id"], ascending=[False, True], ignore_index=True)
+
+    def _cell(self, expression: str) -> str:
+        """The grid row or column of a non-negative coordinate expression (SQLite's CAST truncates)."""
+        return f"CAST({expression} AS INTEGER)"
 
     def _inside(self, alias: str, bounds: Bounds) -> tuple[str, list[object]]:
         """A clause keeping the places (table ``alias``) inside the bounds, and its parameters."""
