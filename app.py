@@ -210,7 +210,7 @@ def on_map_event() -> None:
     if point and point != st.session_state.get("handled_click"):
         st.session_state["handled_click"] = point
         clicked = geomap.place_at(st.session_state["shown_places"], point["lat"], point["lng"])
-        if clicked:
+        if clicked and not clicked.startswith("cell:"):  # a grid cell is no place: zoom in to see its places
             set_view(place=clicked)
             selected = True
     moved, zoom = value.get("center"), value.get("zoom")
@@ -371,7 +371,15 @@ picked_stances = stance_column.multiselect(
 shown = MapFilter(
     article_ids=tuple(articles), actor_ids=tuple(picked), speakers=tuple(picked_speakers), stances=tuple(picked_stances)
 )
-on_map = frames.map_frames(store(), shown)
+# Past config.map_max_places places the store sends grid cells for the viewport at this zoom.
+map_zoom = state.zoom if state.zoom is not None else geomap.DEFAULT_ZOOM
+on_map = frames.map_frames(
+    store(),
+    shown,
+    zoom=map_zoom,
+    around=geomap.viewport_bounds(state.center, map_zoom) if state.center else None,
+    max_places=config.map_max_places,
+)
 places, claims = on_map.places, on_map.claims
 place = state.place if state.place in set(places["id"]) else None
 

@@ -9,8 +9,10 @@ that it stays in step.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 
 def cache_dir() -> Path:
@@ -74,6 +76,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds the page lets one article's analysis run (in a worker process) before stopping it.",
     ),
     Setting(
+        "map_max_places",
+        "GEO_MAP_MAX_PLACES",
+        "3000",
+        "Most places the page's map draws one by one; when the shown articles name more, the store sums the"
+        " map's viewport into grid cells, so the browser never receives more features than this.",
+    ),
+    Setting(
         "page_fetch",
         "GEO_PAGE_FETCH",
         "on",
@@ -106,6 +115,7 @@ class Settings:
     user_agent: str
     timeout: float
     analysis_timeout: float
+    map_max_places: int
     page_fetch: str
     fetch_ports: str
     fetch_allow_hosts: str
@@ -135,5 +145,11 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     raw = {s.name: env.get(s.env, s.default) for s in SETTINGS}
     kinds = {f.name: f.type for f in fields(Settings)}
-    converters = {"Path": Path, "Path | str": _path_or_url, "int": int, "float": float, "str": str}
+    converters: dict[str, Callable[[str], Any]] = {
+        "Path": Path,
+        "Path | str": _path_or_url,
+        "int": int,
+        "float": float,
+        "str": str,
+    }
     return Settings(**{name: converters[str(kinds[name])](value) for name, value in raw.items()})

@@ -1,4 +1,4 @@
-"""The store on PostgreSQL with PostGIS (the postgres tier), and the map's viewport on both engines."""
+"""The store on PostgreSQL with PostGIS (the postgres tier); tests/test_store.py runs on it too (``store``)."""
 
 from __future__ import annotations
 
@@ -7,75 +7,9 @@ import os
 import subprocess
 import sys
 
-from pathlib import Path
-
 import pytest
 
-from geo.types import Analysis, Article, Mention, Passage, Place, Resolution
-
-sys.path.insert(0, str(Path(__file__).parent))  # test_store's articles and writer script, shared with it
-from test_store import DERNA, TEXT, analysis, other_article, writer  # noqa: E402
-
-# -- the viewport at archive scale (both engines, through the ``store`` fixture) -------------------
-
-
-def grid_article(article_id: str, places: list[Place]) -> Analysis:
-    """One article naming each place once, in one passage."""
-    text = " ".join(p.name for p in places)
-    resolutions, start = [], 0
-    for place in places:
-        end = start + len(place.name)
-        resolutions.append(Resolution(Mention(start, end, place.name, "GPE"), place, 0.9, "location", "why"))
-        start = end + 1
-    passages = (Passage(0, 0, len(text), "paragraph"),)
-    return Analysis(Article(article_id, article_id, text), passages, tuple(resolutions), ())
-
-
-def grid_places(rows: int, cols: int) -> list[Place]:
-    """Places one degree apart over Libya and Egypt."""
-    return [
-        Place(f"t:{r}:{c}", f"P{r}x{c}", 20.0 + r, 10.0 + c, "city", "LY", 1000, None)
-        for r in range(rows)
-        for c in range(cols)
-    ]
-
-
-@pytest.fixture()
-def crowded(store):
-    """400 places named by three articles (1,200 mentions)."""
-    from geo.types import MapFilter
-
-    places = grid_places(20, 20)
-    for i in range(3):
-        store.save(grid_article(f"{i:016x}", places))
-    assert len(store.places(MapFilter())) == 400
-    return store
-
-
-def test_viewport_returns_the_places_when_they_are_few(crowded):
-    from geo.types import MapFilter
-
-    view = crowded.viewport(MapFilter(), 5, max_places=500)
-    assert len(view) == 400 and set(view["places"]) == {1} and "cell" not in set(view["kind"])
-    assert set(view["mentions"]) == {3}
-
-
-def test_viewport_sums_many_places_into_at_most_max_places_cells(crowded):
-    from geo.types import MapFilter
-
-    for zoom in (0, 3, 6, 12):
-        cells = crowded.viewport(MapFilter(), zoom, max_places=50)
-        assert 0 < len(cells) <= 50
-        assert set(cells["kind"]) == {"cell"}
-        assert cells["places"].sum() == 400 and cells["mentions"].sum() == 1200
-        assert cells["lat"].between(20.0, 39.0).all() and cells["lon"].between(10.0, 29.0).all()
-    # Zoomed in, only the viewport is summed: 5 x 5 places around (22, 12).
-    near = crowded.viewport(MapFilter(), 6, max_places=50, around=(19.5, 9.5, 24.5, 14.5))
-    assert near["places"].sum() == 25 and near["mentions"].sum() == 75
-    # The map's filters still apply before counting: one article's places are 400 as well, none fewer.
-    one = crowded.viewport(MapFilter(["0000000000000000"]), 3, max_places=50)
-    assert one["mentions"].sum() == 400
-
+from tests.test_store import DERNA, TEXT, analysis, other_article, writer
 
 # -- PostgreSQL only ------------------------------------------------------------------------------
 
