@@ -9,9 +9,22 @@ import sys
 
 import pytest
 
-from tests.test_store import DERNA, TEXT, analysis, other_article, writer
+from tests.test_store import DERNA, TEXT, TOBRUK, analysis, other_article, writer
 
 # -- PostgreSQL only ------------------------------------------------------------------------------
+
+def test_large_numbers_and_precise_coordinates_are_kept(store):
+    from dataclasses import replace
+
+    from geo.types import MapFilter
+
+    asia = replace(TOBRUK, id="gn:6255147", name="Asia", lat=29.840644, lon=89.296875, population=3_812_366_000)
+    stored = analysis()
+    first = replace(stored.resolutions[0], place=asia)
+    store.save(replace(stored, resolutions=(first, *stored.resolutions[1:])))
+    row = store.places(MapFilter()).set_index("id").loc["gn:6255147"]
+    assert (row["lat"], row["lon"]) == (29.840644, 89.296875)  # a 4-byte float would round these
+
 
 @pytest.mark.postgres
 def test_a_correction_made_through_one_store_is_seen_through_another(empty_postgres):
