@@ -43,6 +43,11 @@ MENTIONS_PER_ARTICLE = 20
 PLACE_POOL = 50_000
 MAX_PLACES = int(settings.load().map_max_places)
 RUNS = 7
+# Bulk loading bypasses Store.save, which keeps place_counts: count again after each load.
+RECOUNT = (
+    "DELETE FROM place_counts",
+    "INSERT INTO place_counts (place_id, mentions) SELECT place_id, COUNT(*) FROM mentions GROUP BY place_id",
+)
 
 
 def timed(call: Callable[[], object]) -> tuple[float, object]:
@@ -100,6 +105,8 @@ def fill_postgres(url: str, rows: tuple[list[tuple], list[tuple], list[tuple]]) 
                 for row in data:
                     copy.write_row(row)
         db.execute("SELECT setval(pg_get_serial_sequence('passages', 'id'), (SELECT max(id) FROM passages))")
+        db.execute(RECOUNT[0])
+        db.execute(RECOUNT[1])
     with psycopg.connect(url, autocommit=True) as db:
         db.execute("VACUUM ANALYZE")
 
@@ -118,6 +125,8 @@ def fill_sqlite(path: Path, rows: tuple[list[tuple], list[tuple], list[tuple]]) 
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
             mentions,
         )
+        db.execute(RECOUNT[0])
+        db.execute(RECOUNT[1])
     with sqlite3.connect(path) as db:
         db.execute("ANALYZE")
 

@@ -98,3 +98,55 @@ def test_the_page_draws_grid_cells_past_the_setting(tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_MAP_MAX_PLACES", "3000")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     assert len(at.session_state["shown_places"]) == 100
+
+
+def test_the_whole_archive_reads_kept_counts_that_match_the_mentions(crowded):
+    ids = ["0000000000000000", "0000000000000001", "0000000000000002"]
+    for zoom, around in ((2, None), (6, (19.5, 9.5, 30.5, 20.5))):
+        kept = crowded.viewport(MapFilter(), zoom, max_places=50, around=around)
+        counted = crowded.viewport(MapFilter(ids), zoom, max_places=50, around=around)
+        assert kept.equals(counted)
+
+
+def kept_counts(store) -> dict[str, int]:
+    with store._lock:
+        rows = store._db.execute("SELECT place_id, mentions FROM place_counts WHERE mentions <> 0").fetchall()
+    return dict(rows)
+
+
+def actual_counts(store) -> dict[str, int]:
+    with store._lock:
+        return dict(store._db.execute("SELECT place_id, COUNT(*) FROM mentions GROUP BY place_id").fetchall())
+
+
+def test_place_counts_follow_saves_replacements_and_corrections(store):
+    from tests.test_store import DERNA, TEXT, analysis, other_article
+
+    store.save(analysis())
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    store.save(analysis())  # known: nothing counted twice
+    assert kept_counts(store) == actual_counts(store) == {"gn:81302": 2, "gn:88319": 1, "gn:2210247": 1}
+    start = TEXT.index("Tobruk")
+    store.correct("0123456789abcdef", start, start + 6, DERNA, by="test")
+    store.save(analysis(), replace=True)
+    assert kept_counts(store) == actual_counts(store) == {"gn:81302": 1, "gn:87205": 1, "gn:88319": 1, "gn:2210247": 1}
+
+
+def test_an_older_database_gets_its_place_counts(tmp_path):
+    import sqlite3
+
+    from geo.store import MIGRATIONS, Store
+
+    path = tmp_path / "v4.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript("".join(MIGRATIONS[:4]) + "PRAGMA user_version = 4;")
+    db.execute("INSERT INTO articles (id, title, text, ingested_at) VALUES ('a', 'Old', 'Tobruk', '2020-01-01')")
+    db.execute("INSERT INTO places (id, name, lat, lon, kind) VALUES ('gn:81302', 'Tobruk', 32.1, 23.9, 'city')")
+    db.execute(
+        "INSERT INTO mentions (article_id, start, \"end\", surface, place_id, role)"
+        " VALUES ('a', 0, 6, 'Tobruk', 'gn:81302', 'location')"
+    )
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert kept_counts(store) == {"gn:81302": 1}

@@ -95,13 +95,16 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE claims ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;
     """,
     # 5: the map's viewport query by position: PostGIS geometry with a GiST index on PostgreSQL,
-    # a (lat, lon) index on SQLite. (A statement tagged with an engine runs on that engine only.)
+    # a (lat, lon) index on SQLite (a statement tagged with an engine runs on that engine only); and
+    # each place's mentions over every article, kept by each write, for the whole archive's map.
     """
     /* sqlite */ CREATE INDEX places_lat_lon ON places(lat, lon);
     /* postgresql */ CREATE EXTENSION IF NOT EXISTS postgis;
     /* postgresql */ ALTER TABLE places ADD COLUMN geom geometry(Point, 4326)
         GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED;
     /* postgresql */ CREATE INDEX places_geom ON places USING GIST (geom);
+    CREATE TABLE place_counts (place_id TEXT PRIMARY KEY, mentions INTEGER NOT NULL);
+    INSERT INTO place_counts (place_id, mentions) SELECT place_id, COUNT(*) FROM mentions GROUP BY place_id;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -381,6 +384,7 @@ class Store:
                 'SELECT start, "end", place_id FROM corrections WHERE article_id = ?', (article.id,)
             ).fetchall():
                 _apply_correction(db, article.id, start, end, place_id)
+            _count_places(db, article.id, +1)
         return article.id
 
     def correct(self, article_id: str, start: int, end: int, place: Place, *, by: str) -> None:
@@ -407,7 +411,9 @@ class Store:
                 " by = excluded.by, at = excluded.at",
                 (article_id, start, end, place.id, by, datetime.now(UTC).isoformat(timespec="seconds")),
             )
+            _count_places(db, article_id, -1)
             _apply_correction(db, article_id, start, end, place.id)
+            _count_places(db, article_id, +1)
 
     def corrections(self, article_ids: Sequence[str]) -> pd.DataFrame:
         """Corrections made by people: article_id, start, end, place_id, by, at."""
@@ -539,15 +545,25 @@ class Store:
         the id ``cell:ZOOM:ROW:COL``, the kind ``cell``, the mention-weighted centre of its places, the
         sum of their mentions, and no article count.
         """
-        where, params = self._mention_filter(shown)
+        # Every article and no filter (an archive's whole map): the per-place counts kept by every write.
+        # Otherwise the filter's mentions, counted here.
+        everything = shown.article_ids is None and not (
+            shown.actor_ids or shown.speakers or shown.stances or shown.since or shown.until
+        )
+        if everything:
+            source, key, counted, group = "place_counts pc", "pc.place_id", "pc.mentions", ""
+            where, params = "pc.mentions > 0", []
+        else:
+            source, key, counted, group = "mentions m", "m.place_id", "COUNT(*)", " GROUP BY m.place_id"
+            where, params = self._mention_filter(shown)
         if shown.bounds is not None:
             inside, corners = self._inside("p", shown.bounds)
-            where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
+            where += f" AND {key} IN (SELECT p.id FROM places p WHERE {inside})"
             params += corners
         # Counting stops at max_places + 1 distinct places: cheap however many mentions match.
         with self._reading():
             count = self._db.execute(
-                f"SELECT COUNT(*) FROM (SELECT DISTINCT m.place_id FROM mentions m WHERE {where} LIMIT ?) few",
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT {key} FROM {source} WHERE {where} LIMIT ?) few",
                 [*params, max_places + 1],
             ).fetchone()[0]
         if count <= max_places:
@@ -556,14 +572,14 @@ class Store:
             return frame
         if around is not None:
             inside, corners = self._inside("p", around)
-            where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
+            where += f" AND {key} IN (SELECT p.id FROM places p WHERE {inside})"
             params += corners
         size = 360.0 / 2 ** max(0, min(zoom, MAX_ZOOM)) / CELLS_PER_TILE
         cells = self._records(
             f"SELECT {self._cell('(p.lat + 90) / ?')} AS cell_row, {self._cell('(p.lon + 180) / ?')} AS cell_col,"
             " COUNT(*) AS places, SUM(agg.mentions) AS mentions,"
             " SUM(p.lat * agg.mentions) AS lat_sum, SUM(p.lon * agg.mentions) AS lon_sum"
-            f" FROM (SELECT m.place_id, COUNT(*) AS mentions FROM mentions m WHERE {where} GROUP BY m.place_id) agg"
+            f" FROM (SELECT {key} AS place_id, {counted} AS mentions FROM {source} WHERE {where}{group}) agg"
             " JOIN places p ON p.id = agg.place_id GROUP BY cell_row, cell_col",
             [size, size, *params],
         )
@@ -900,8 +916,24 @@ def _apply_correction(db: sqlite3.Connection, article_id: str, start: int, end: 
             )
 
 
+def _count_places(db: sqlite3.Connection, article_id: str, sign: int) -> None:
+    """Add (+1) or take away (-1) the article's mentions in ``place_counts``, in place id order (so two
+    writers never wait on each other in a cycle). Last in a transaction: a busy place's row stays
+    locked for the shortest time."""
+    rows = db.execute(
+        "SELECT place_id, COUNT(*) FROM mentions WHERE article_id = ? GROUP BY place_id ORDER BY place_id",
+        (article_id,),
+    ).fetchall()
+    db.executemany(
+        "INSERT INTO place_counts (place_id, mentions) VALUES (?, ?)"
+        " ON CONFLICT(place_id) DO UPDATE SET mentions = place_counts.mentions + excluded.mentions",
+        [(place_id, sign * count) for place_id, count in rows],
+    )
+
+
 def _delete_article(db: sqlite3.Connection, article_id: str) -> None:
     """Remove an article's analysis (not the person's corrections, which outlive it)."""
+    _count_places(db, article_id, -1)
     for table in ("claim_places", "claim_actors"):
         db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
     for table in ("claims", "actor_mentions", "mentions", "passages"):
