@@ -550,6 +550,7 @@ class Store:
         everything = shown.article_ids is None and not (
             shown.actor_ids or shown.speakers or shown.stances or shown.since or shown.until
         )
+        params: list[object]
         if everything:
             source, key, counted, group = "place_counts pc", "pc.place_id", "pc.mentions", ""
             where, params = "pc.mentions > 0", []
