@@ -515,6 +515,11 @@ class Store:
         article_ids (a list of str; it costs time on large stores).
         """
         where, params = self._mention_filter(shown)
+        if shown.bounds is not None:
+            # The places inside first (PostGIS: the GiST index), then only their mentions.
+            inside, corners = self._inside("p", shown.bounds)
+            where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
+            params += corners
         listed = ", GROUP_CONCAT(DISTINCT m.article_id) AS article_ids" if with_article_ids else ""
         sql = (
             "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, agg.mentions, agg.articles"
@@ -522,10 +527,6 @@ class Store:
             + " FROM (SELECT m.place_id, COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles"
             + f"{listed} FROM mentions m WHERE {where} GROUP BY m.place_id) agg JOIN places p ON p.id = agg.place_id"
         )
-        if shown.bounds is not None:
-            inside, corners = self._inside("p", shown.bounds)
-            sql += f" WHERE {inside}"
-            params += corners
         frame = self._records(sql + " ORDER BY agg.mentions DESC, p.name", params)
         if with_article_ids:
             frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
@@ -571,18 +572,17 @@ class Store:
             frame = self.places(shown)
             frame["places"] = 1
             return frame
-        if around is not None:
-            inside, corners = self._inside("p", around)
-            where += f" AND {key} IN (SELECT p.id FROM places p WHERE {inside})"
-            params += corners
+        outer, corners = "TRUE", list[object]()
+        if around is not None and not _whole_world(around):
+            outer, corners = self._inside("p", around)
         size = 360.0 / 2 ** max(0, min(zoom, MAX_ZOOM)) / CELLS_PER_TILE
         cells = self._records(
             f"SELECT {self._cell('(p.lat + 90) / ?')} AS cell_row, {self._cell('(p.lon + 180) / ?')} AS cell_col,"
             " COUNT(*) AS places, SUM(agg.mentions) AS mentions,"
             " SUM(p.lat * agg.mentions) AS lat_sum, SUM(p.lon * agg.mentions) AS lon_sum"
             f" FROM (SELECT {key} AS place_id, {counted} AS mentions FROM {source} WHERE {where}{group}) agg"
-            " JOIN places p ON p.id = agg.place_id GROUP BY cell_row, cell_col",
-            [size, size, *params],
+            f" JOIN places p ON p.id = agg.place_id WHERE {outer} GROUP BY cell_row, cell_col",
+            [size, size, *params, *corners],
         )
         while len(cells) > max_places:  # the world at a high zoom: merge cells four by four
             cells["cell_row"] //= 2
@@ -835,6 +835,12 @@ def _article_filter(
         escaped = title.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
     return " AND ".join(clauses), params
+
+
+def _whole_world(bounds: Bounds) -> bool:
+    """Bounds that hold every place (a map zoomed out): no clause needed."""
+    south, west, north, east = bounds
+    return south <= -85 and north >= 85 and west <= -180 and east >= 180
 
 
 def _speaker_clause(alias: str, names: str) -> str:
