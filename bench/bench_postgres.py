@@ -46,7 +46,8 @@ RUNS = 7
 # Bulk loading bypasses Store.save, which keeps place_counts: count again after each load.
 RECOUNT = (
     "DELETE FROM place_counts",
-    "INSERT INTO place_counts (place_id, mentions) SELECT place_id, COUNT(*) FROM mentions GROUP BY place_id",
+    "INSERT INTO place_counts (place_id, mentions, lat, lon) SELECT m.place_id, COUNT(*), p.lat, p.lon"
+    " FROM mentions m JOIN places p ON p.id = m.place_id GROUP BY m.place_id, p.lat, p.lon",
 )
 
 

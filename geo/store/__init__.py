@@ -96,15 +96,18 @@ MIGRATIONS: tuple[str, ...] = (
     """,
     # 5: the map's viewport query by position: PostGIS geometry with a GiST index on PostgreSQL,
     # a (lat, lon) index on SQLite (a statement tagged with an engine runs on that engine only); and
-    # each place's mentions over every article, kept by each write, for the whole archive's map.
+    # each place's mentions over every article, kept by each write, for the whole archive's map (with its
+    # point: a place id's coordinates never change, and the world's map then reads this table alone).
     """
     /* sqlite */ CREATE INDEX places_lat_lon ON places(lat, lon);
     /* postgresql */ CREATE EXTENSION IF NOT EXISTS postgis;
     /* postgresql */ ALTER TABLE places ADD COLUMN geom geometry(Point, 4326)
         GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED;
     /* postgresql */ CREATE INDEX places_geom ON places USING GIST (geom);
-    CREATE TABLE place_counts (place_id TEXT PRIMARY KEY, mentions INTEGER NOT NULL);
-    INSERT INTO place_counts (place_id, mentions) SELECT place_id, COUNT(*) FROM mentions GROUP BY place_id;
+    CREATE TABLE place_counts (
+        place_id TEXT PRIMARY KEY, mentions INTEGER NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL);
+    INSERT INTO place_counts (place_id, mentions, lat, lon) SELECT m.place_id, COUNT(*), p.lat, p.lon
+        FROM mentions m JOIN places p ON p.id = m.place_id GROUP BY m.place_id, p.lat, p.lon;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -575,13 +578,21 @@ class Store:
         outer, corners = "TRUE", list[object]()
         if around is not None and not _whole_world(around):
             outer, corners = self._inside("p", around)
+        if everything and not corners:  # the whole archive, zoomed out: one table, no join
+            rows, weight = f"FROM place_counts pc WHERE {where}", "pc.mentions"
+            lat, lon = "pc.lat", "pc.lon"
+        else:
+            rows = (
+                f"FROM (SELECT {key} AS place_id, {counted} AS mentions FROM {source} WHERE {where}{group}) agg"
+                f" JOIN places p ON p.id = agg.place_id WHERE {outer}"
+            )
+            weight, lat, lon = "agg.mentions", "p.lat", "p.lon"
         size = 360.0 / 2 ** max(0, min(zoom, MAX_ZOOM)) / CELLS_PER_TILE
         cells = self._records(
-            f"SELECT {self._cell('(p.lat + 90) / ?')} AS cell_row, {self._cell('(p.lon + 180) / ?')} AS cell_col,"
-            " COUNT(*) AS places, SUM(agg.mentions) AS mentions,"
-            " SUM(p.lat * agg.mentions) AS lat_sum, SUM(p.lon * agg.mentions) AS lon_sum"
-            f" FROM (SELECT {key} AS place_id, {counted} AS mentions FROM {source} WHERE {where}{group}) agg"
-            f" JOIN places p ON p.id = agg.place_id WHERE {outer} GROUP BY cell_row, cell_col",
+            f"SELECT {self._cell(f'({lat} + 90) / ?')} AS cell_row, {self._cell(f'({lon} + 180) / ?')} AS cell_col,"
+            f" COUNT(*) AS places, SUM({weight}) AS mentions,"
+            f" SUM({lat} * {weight}) AS lat_sum, SUM({lon} * {weight}) AS lon_sum"
+            f" {rows} GROUP BY cell_row, cell_col",
             [size, size, *params, *corners],
         )
         while len(cells) > max_places:  # the world at a high zoom: merge cells four by four
@@ -928,13 +939,14 @@ def _count_places(db: sqlite3.Connection, article_id: str, sign: int) -> None:
     writers never wait on each other in a cycle). Last in a transaction: a busy place's row stays
     locked for the shortest time."""
     rows = db.execute(
-        "SELECT place_id, COUNT(*) FROM mentions WHERE article_id = ? GROUP BY place_id ORDER BY place_id",
+        "SELECT m.place_id, COUNT(*), p.lat, p.lon FROM mentions m JOIN places p ON p.id = m.place_id"
+        " WHERE m.article_id = ? GROUP BY m.place_id, p.lat, p.lon ORDER BY m.place_id",
         (article_id,),
     ).fetchall()
     db.executemany(
-        "INSERT INTO place_counts (place_id, mentions) VALUES (?, ?)"
+        "INSERT INTO place_counts (place_id, mentions, lat, lon) VALUES (?, ?, ?, ?)"
         " ON CONFLICT(place_id) DO UPDATE SET mentions = place_counts.mentions + excluded.mentions",
-        [(place_id, sign * count) for place_id, count in rows],
+        [(place_id, sign * count, lat, lon) for place_id, count, lat, lon in rows],
     )
 
 
