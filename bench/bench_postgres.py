@@ -133,9 +133,12 @@ def fill_sqlite(path: Path, rows: tuple[list[tuple], list[tuple], list[tuple]]) 
 
 
 def viewport_queries(store: Store) -> dict[str, Callable[[], object]]:
-    newest = list(store.articles(limit=20)["id"])
+    newest = list(store.articles(limit=500)["id"])
     return {
         "page default: the 20 newest articles, zoom 2": lambda: store.viewport(
+            MapFilter(newest[:20]), 2, max_places=MAX_PLACES, around=viewport_bounds((20.0, 10.0), 2)
+        ),
+        "the page's most: 500 articles, zoom 2": lambda: store.viewport(
             MapFilter(newest), 2, max_places=MAX_PLACES, around=viewport_bounds((20.0, 10.0), 2)
         ),
         "every article, the world at zoom 2": lambda: store.viewport(
@@ -188,7 +191,13 @@ def bench_viewport(server: str, sizes: list[int]) -> None:
                     print(f"| {size:,} | {name} | {pg_ms:.1f} | {lite_ms:.1f} | {len(result):,} |", flush=True)  # type: ignore[arg-type]
         with psycopg.connect(url) as db:
             places = db.execute("SELECT COUNT(DISTINCT place_id) FROM mentions").fetchone()[0]
+            mentions_bytes = db.execute("SELECT pg_total_relation_size('mentions')").fetchone()[0]
+            database_bytes = db.execute("SELECT pg_database_size(current_database())").fetchone()[0]
         print(f"({places:,} distinct places mentioned at {stored:,} mentions; GEO_MAP_MAX_PLACES={MAX_PLACES})")
+        print(
+            f"PostgreSQL: mentions with their indexes {mentions_bytes / 2**20:.0f} MiB"
+            f" ({mentions_bytes / stored:.0f} bytes a mention); the database {database_bytes / 2**20:.0f} MiB"
+        )
     finally:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
             admin.execute("DROP DATABASE IF EXISTS pg_bench_viewport WITH (FORCE)")
