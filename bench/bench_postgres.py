@@ -16,6 +16,7 @@ ingest of the 588 LGL articles with two workers no slower than SQLite's.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import resource
@@ -75,7 +76,7 @@ class Synthetic:
 
     def __init__(self, places: list[tuple]) -> None:
         self.place_ids = [p[0] for p in places]
-        self.weights = [1.0 / (rank + 1) for rank in range(len(places))]
+        self.cumulative = list(itertools.accumulate(1.0 / (rank + 1) for rank in range(len(places))))
         self.random = random.Random(14)
         self.articles = 0
 
@@ -87,7 +88,7 @@ class Synthetic:
             stamp = f"2026-01-01T00:00:00.{n:06d}+00:00" if n < 10**6 else f"2026-01-02T00:00:00.{n % 10**6:06d}"
             articles.append((article_id, f"Article {n}", "x" * 400, stamp, f"2026-01-{1 + n % 28:02d}"))
             passages.append((n, article_id, 0, 0, 400, "paragraph"))
-            chosen = self.random.choices(self.place_ids, self.weights, k=MENTIONS_PER_ARTICLE)
+            chosen = self.random.choices(self.place_ids, cum_weights=self.cumulative, k=MENTIONS_PER_ARTICLE)
             mentions += [
                 (article_id, n, i * 20, i * 20 + 5, "Place", place, "location") for i, place in enumerate(chosen)
             ]

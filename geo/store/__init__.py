@@ -135,7 +135,6 @@ class Store:
     """
 
     _ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
-    dialect = "sqlite"
 
     def __new__(cls, path: Path | str) -> Store:
         if cls is Store and is_postgres_url(path):

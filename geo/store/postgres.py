@@ -86,7 +86,6 @@ class PostgresStore(Store):
     """``Store`` on a PostgreSQL database with PostGIS; many processes may read and write it at once."""
 
     _ERRORS = (psycopg.Error,)
-    dialect = "postgresql"
 
     def __init__(self, path: str) -> None:  # type: ignore[override]
         self.url = path
