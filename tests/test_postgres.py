@@ -159,3 +159,24 @@ def test_the_store_reconnects_after_losing_its_connection(empty_postgres):
         assert store.has_article("0123456789abcdef")
         store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
         assert store.article_count() == 2
+
+
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_a_missing_server_skips_the_tier_outside_ci_and_fails_it_in_ci(ci, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["GEO_TEST_POSTGRES"] = "postgresql://postgres@127.0.0.1:9/postgres"  # nothing listens on port 9
+    if ci:
+        env["CI"] = ci
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", __file__, "-k", "schema_version"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    if ci:
+        assert done.returncode == 1 and "postgres tier cannot run in CI" in done.stdout, done.stdout[-2000:]
+    else:
+        assert done.returncode == 0 and "1 skipped" in done.stdout, done.stdout[-2000:]
+        assert "postgres tier: no PostgreSQL at" in done.stdout
