@@ -2,12 +2,12 @@
 
 ``to_dict`` is the JSON contract of ``python -m geo analyze --format json``::
 
-    {"article": {"id", "title", "source", "url", "published"},
+    {"article": {"id", "title", "source", "url", "published", "published_source"},
      "places": [{"id", "name", "lat", "lon", "kind", "country", "geonameid",
                  "mentions": [{"start", "end", "text", "role", "score", "reason", "runner_up"}]}],
      "actors": [{"id", "name", "type", "place_id", "mentions": [{"start", "end", "text"}]}],
      "claims": [{"id", "start", "end", "text", "speaker", "via", "cue", "stance", "hedged",
-                 "places", "actors", "contradicts"}]}
+                 "places", "actors", "contradicts", "published"}]}
 
 Demonym mentions ("Libyan port") are not place mentions: they name a people
 or a state and appear under the state's actor.
@@ -19,7 +19,7 @@ does) and return text, for ``python -m geo export`` and the page's download butt
   with its mentions, nearby actors and claims, each with its article id and
   [start, end) character offsets into the article text;
 - ``claims_csv``: one row per claim and place (speaker, via, cue, stance,
-  place, article, offsets, passage text);
+  place, article and its date, offsets; the passage text only when asked);
 - ``html_map``: a standalone HTML page with the folium map, Leaflet, jQuery
   and their CSS and images inlined, so it opens offline.
 """
@@ -58,14 +58,16 @@ CSV_COLUMNS = (
     "place_id",
     "article_id",
     "article_title",
+    "published",
     "claim_id",
     "start",
     "end",
     "claim_text",
     "passage_start",
     "passage_end",
-    "passage_text",
 )
+# Only when asked (``--with-passages``): each row would repeat its whole passage, most of the file's size.
+PASSAGE_COLUMN = "passage_text"
 
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:
@@ -97,6 +99,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
             "source": article.source,
             "url": article.url,
             "published": article.published,
+            "published_source": article.published_source,
         },
         "places": places,
         "actors": [
@@ -112,6 +115,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
         "claims": [
             {
                 **asdict(claim),
+                "published": article.published,  # a claim is dated by its article
                 "places": list(claim.places),
                 "actors": list(claim.actors),
                 "contradicts": list(claim.contradicts),
@@ -138,13 +142,11 @@ def _place_fields(place: Place) -> dict[str, Any]:
 
 def geojson(store: Store, shown: MapFilter) -> str:
     """The places ``shown`` puts on the map as an RFC 7946 FeatureCollection."""
-    places = with_stance(
-        store.places(shown, with_article_ids=True), store.claims(shown.article_ids, with_passages=False)
-    )
+    places = with_stance(store.places(shown, with_article_ids=True), store.claims(shown, with_passages=False))
     ids = set(places["id"])
     mentions = _grouped(store.mentions(shown), ids)
-    near = _grouped(store.actors_near_places(shown.article_ids), ids)
-    claims = _grouped(store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances), ids)
+    near = _grouped(store.actors_near_places(shown), ids)
+    claims = _grouped(store.claims(shown, speakers=shown.speakers, stances=shown.stances, with_passages=False), ids)
     used = sorted({a for row in places["article_ids"] for a in row})
     articles = store.articles_by_id(used)
     features = []
@@ -209,20 +211,22 @@ def geojson(store: Store, shown: MapFilter) -> str:
     return json.dumps(collection, ensure_ascii=False, indent=1)
 
 
-def claims_csv(store: Store, shown: MapFilter) -> str:
+def claims_csv(store: Store, shown: MapFilter, *, with_passages: bool = False) -> str:
     """Claims as CSV (``CSV_COLUMNS``), one row per claim and place ``shown`` puts on the map.
 
-    A claim about no place is listed once with an empty place, unless an
-    actor, date or bounds filter narrows the map to some places.
+    A claim about no place is listed once with an empty place, unless an actor
+    or bounds filter narrows the map to some places. ``published`` is the claim's
+    article's date. The passage's offsets are always there; its text
+    (``PASSAGE_COLUMN``, last) only ``with_passages``.
     """
-    claims = store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances)
-    narrowed = bool(shown.actor_ids) or shown.since is not None or shown.until is not None or shown.bounds is not None
+    claims = store.claims(shown, speakers=shown.speakers, stances=shown.stances, with_passages=with_passages)
+    narrowed = bool(shown.actor_ids) or shown.bounds is not None
     if narrowed:
         on_map = set(store.places(shown)["id"])
         claims = claims[claims["place_id"].isin(on_map)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow((*CSV_COLUMNS, PASSAGE_COLUMN) if with_passages else CSV_COLUMNS)
     for c in claims.to_dict("records"):
         writer.writerow(
             [
@@ -235,14 +239,15 @@ def claims_csv(store: Store, shown: MapFilter) -> str:
                 _cell(c["place_id"]),
                 _cell(c["article_id"]),
                 _cell(c["title"]),
+                _cell(c["published"]),
                 _cell(c["claim_id"]),
                 c["start"],
                 c["end"],
                 _cell(c["text"]),
                 _cell(c["passage_start"]),
                 _cell(c["passage_end"]),
-                _cell(c["passage"]),
             ]
+            + ([_cell(c["passage"])] if with_passages else [])
         )
     return out.getvalue()
 

@@ -73,7 +73,7 @@ def layer_claims(store: Store, shown: MapFilter, every_claim: pd.DataFrame) -> p
     by the filter's speakers and stances as the places are."""
     if not (shown.speakers or shown.stances):
         return every_claim
-    return store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+    return store.claims(shown, speakers=shown.speakers, stances=shown.stances, with_passages=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +103,7 @@ def map_frames(
     With ``max_places`` (and the map's ``zoom`` and viewport ``around``), more places than that come
     as the store's grid cells (``Store.viewport``), so the map never holds more features.
     """
-    every_claim = store.claims(shown.article_ids, with_passages=False)
+    every_claim = store.claims(shown, with_passages=False)
     if max_places is not None and zoom is not None:
         found = store.viewport(shown, zoom, max_places=max_places, around=around)
     else:
@@ -200,6 +200,8 @@ class PanelPassage:
     start: int  # the passage's offset in its article (highlights count from the article's start)
     highlights: tuple[Highlight, ...]
     claims: tuple[ClaimLine, ...]
+    published: str = ""  # the article's day, YYYY-MM-DD ("" when unknown)
+    dated_by_ingest: bool = False  # the article carried no date: ``published`` is when it was stored
 
 
 def claim_highlights(claims: pd.DataFrame) -> tuple[Highlight, ...]:
@@ -223,7 +225,7 @@ def panel_passages(
     place_id: str,
     actor_names: Mapping[str, str],
 ) -> list[PanelPassage]:
-    """The panel of ``place_id``: ``passages`` (Store.passages_for_place), the ``marks`` in them
+    """The panel of ``place_id``: ``passages`` (Store.passages_for_place: newest article first), the ``marks`` in them
     (Store.highlights: the selected place stands out, actors are titled by name) and the
     ``claims`` made in them (rows of Store.claims; one line per claim)."""
     marks_in = {passage_id: group for passage_id, group in marks.groupby("passage_id")}
@@ -246,7 +248,17 @@ def panel_passages(
             ClaimLine(str(c.speaker), c.via, str(c.cue), str(c.stance), bool(c.hedged), str(c.text))
             for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)
         )
+        published = getattr(row, "published", None)
         shown.append(
-            PanelPassage(str(row.article_id), str(row.title), str(row.text), int(row.start), highlights, lines)
+            PanelPassage(
+                str(row.article_id),
+                str(row.title),
+                str(row.text),
+                int(row.start),
+                highlights,
+                lines,
+                published=str(published)[:10] if published else "",
+                dated_by_ingest=getattr(row, "published_source", None) == "ingested",
+            )
         )
     return shown

@@ -203,38 +203,96 @@ def test_the_url_box_can_be_switched_off(tmp_path, monkeypatch):
     assert at.text_area or at.get("file_uploader")  # the rest of the sidebar is still there
 
 
-def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, monkeypatch, demo_analysis):
-    """23 copies of one article: same title, source and date, told apart in the chooser all the same."""
+@pytest.fixture()
+def many(tmp_path, monkeypatch, demo_analysis):
+    """23 copies of one article, one a day from 2024-01-01: same title and source, told apart all the same."""
     import dataclasses
 
     from geo.store import Store
 
     path = tmp_path / "many.sqlite"
     store = Store(path)
+    ids = []
     for n in range(23):
         article = dataclasses.replace(
-            demo_analysis.article, id=f"{n:016x}", text=demo_analysis.article.text + f" ({n})"
+            demo_analysis.article,
+            id=f"{n:016x}",
+            text=demo_analysis.article.text + f" ({n})",
+            published=f"2024-01-{n + 1:02d}",
+            published_source="record",
+            source="Alpha" if n % 2 else "Beta",
         )
-        store.save(dataclasses.replace(demo_analysis, article=article))
+        ids.append(store.save(dataclasses.replace(demo_analysis, article=article)))
     monkeypatch.setenv("GEO_DATABASE", str(path))
+    return ids
+
+
+def test_every_stored_article_is_shown_by_default_and_a_large_set_gets_a_short_link(many):
     at = run()
     assert not at.exception
-    assert any("20 newest of 23" in caption.value for caption in at.caption)
-    assert not [m for m in at.multiselect if m.key == "articles"]  # a long list opens on request
+    assert any("Showing 23 of 23 stored articles" in caption.value for caption in at.caption)
+    assert "article" not in at.query_params  # every article: no list of ids in the link
     at.toggle(key="edit_articles").set_value(True).run()
-    assert len(at.multiselect(key="articles").value) == 20
-    at.button(key="show_all").click().run()
-    assert len(query_values(at, "article")) == 23
-    assert len(at.multiselect(key="articles").value) == 23
-    assert not [b for b in at.button if b.key == "show_all"]  # nothing more to show
+    assert at.multiselect(key="articles").value == [] and len(at.multiselect(key="articles").options) == 23
+    at.multiselect(key="articles").set_value(many[:5]).run()
+    assert query_values(at, "article") == many[:5] and "view" not in at.query_params
+    assert any("Showing 5 of 5 chosen articles" in caption.value for caption in at.caption)
 
-    # Greece is named in two passages of each copy: the panel shows 30 of the 46 until asked for all.
-    at = run(article=[f"{n:016x}" for n in range(23)], place=GREECE)
+
+def test_a_set_of_articles_too_long_for_a_link_is_stored_as_a_view(many, monkeypatch):
+    from geo.view import url as view
+
+    monkeypatch.setattr(view, "LINK_ARTICLES", 10)  # 23 articles are then too many to list
+    at = run()
+    at.toggle(key="edit_articles").set_value(True).run()
+    at.multiselect(key="articles").set_value(many[:15]).run()
     assert not at.exception
-    passages = len(at.get("html")) - 1  # one more for the legend
-    assert passages == 30
+    assert "article" not in at.query_params and re.fullmatch(r"[0-9a-f]{12}", at.query_params["view"])
+    link = view.ViewState(view=at.query_params["view"]).query_string()
+    reopened = run(view=at.query_params["view"])  # a new session on the same server
+    assert not reopened.exception and not reopened.warning
+    assert any("Showing 15 of 15 chosen articles" in caption.value for caption in reopened.caption), link
+    unknown = run(view="0123456789ab")
+    assert "0123456789ab" in shown(" ".join(w.value for w in unknown.warning))
+
+
+def test_dates_in_the_link_narrow_the_articles_and_step_moves_the_window(many):
+    at = run(**{"from": "2024-01-03", "to": "2024-01-05"})
+    assert not at.exception
+    assert any("Showing 3 of 23 stored articles" in caption.value for caption in at.caption)
+    at.selectbox(key="window_days").set_value(7).run()
+    at.button(key="step_forward").click().run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2024-01-06", "2024-01-12")
+    assert any("Showing 7 of 23 stored articles" in caption.value for caption in at.caption)
+    at.button(key="step_back").click().run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2023-12-30", "2024-01-05")
+    at.button(key="all_days").click().run()
+    assert "from" not in at.query_params and "to" not in at.query_params
+    picked = run(article=many[:5], **{"from": "2024-01-02", "to": "2024-01-03"})
+    assert any("Showing 2 of 5 chosen articles published" in caption.value for caption in picked.caption)
+    bad = run(**{"from": "yesterday"})
+    assert "yesterday" in " ".join(w.value for w in bad.warning)
+
+
+def test_the_source_filter_lives_in_the_link_and_unknown_sources_are_named(many):
+    at = run()
+    at.multiselect(key="source_filter").set_value(["Alpha"]).run()
+    assert query_values(at, "source") == ["Alpha"]
+    assert any("Showing 11 of 23 stored articles" in caption.value for caption in at.caption)
+    reopened = run(source=["Alpha", "Nowhere"])
+    assert "Nowhere" in shown(" ".join(w.value for w in reopened.warning))
+    assert reopened.multiselect(key="source_filter").value == ["Alpha"]
+
+
+def test_the_place_panel_lists_passages_newest_first_with_their_dates(many):
+    at = run(place=GREECE)
+    assert not at.exception
+    captions = [shown(c.value) for c in at.caption]
+    dates = [c[:10] for c in captions if re.match(r"\d{4}-\d{2}-\d{2} ·", c)]
+    assert dates[:3] == ["2024-01-23", "2024-01-23", "2024-01-22"]  # two passages of each article
+    assert dates == sorted(dates, reverse=True) and len(dates) == 30
     at.toggle(key=f"all-passages-{GREECE}").set_value(True).run()
-    assert len(at.get("html")) - 1 == 46
+    assert len(at.get("html")) - 1 == 46  # every passage of every article, on request (one more: the legend)
 
 
 def test_every_place_opens_its_panel_on_its_own_passages(seeded, demo_analysis):

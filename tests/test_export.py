@@ -67,7 +67,14 @@ def test_claims_csv(filled):
     ]
     first = rows[0]
     assert (first["article_id"], first["start"], first["end"]) == ("aaaaaaaaaaaaaaaa", "0", "31")
-    assert first["passage_text"] == "Russia denied a base at Tobruk." and first["hedged"] == "no"
+    assert first["hedged"] == "no"
+    assert first["published"] == filled.article("aaaaaaaaaaaaaaaa")["published"]  # a claim is dated by its article
+    # Passage text only when asked: each row would repeat its passage.
+    assert "passage_text" not in first
+    with_text = list(csv.DictReader(io.StringIO(export.claims_csv(filled, MapFilter(ALL), with_passages=True))))
+    assert list(with_text[0]) == [*export.CSV_COLUMNS, export.PASSAGE_COLUMN]
+    assert with_text[0]["passage_text"] == "Russia denied a base at Tobruk."
+    assert [{k: v for k, v in r.items() if k != "passage_text"} for r in with_text] == rows
     # Under a place filter only claims about places on the map remain.
     narrowed = list(csv.DictReader(io.StringIO(export.claims_csv(filled, MapFilter(ALL, bounds=(30, 10, 35, 15))))))
     assert narrowed == []
@@ -128,3 +135,22 @@ def test_csv_cells_never_start_a_formula(start):
     assert _cell(f'{start}HYPERLINK("http://evil.example")').startswith("'")
     assert _cell("Tripoli") == "Tripoli"
     assert _cell(-3) == "-3" and _cell(2.0) == "2"
+
+
+def test_the_export_command_leaves_passages_out_unless_asked_and_takes_dates(filled, tmp_path, monkeypatch):
+    from geo.cli import main
+
+    monkeypatch.setenv("GEO_DATABASE", str(filled.path))
+    small, large = tmp_path / "claims.csv", tmp_path / "with-passages.csv"
+    assert main(["export", "--format", "csv", "--output", str(small)]) == 0
+    assert main(["export", "--format", "csv", "--output", str(large), "--with-passages"]) == 0
+    assert "passage_text" not in small.read_text().splitlines()[0]
+    assert large.read_text().splitlines()[0].endswith(",passage_text") and large.stat().st_size > small.stat().st_size
+    dated = tmp_path / "dated.csv"
+    assert (
+        main(["export", "--format", "csv", "--output", str(dated), "--from", "2024-01-01", "--to", "2024-01-31"]) == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(dated.read_text())))
+    assert {r["article_id"] for r in rows} == {"aaaaaaaaaaaaaaaa"} and {r["published"] for r in rows} == {"2024-01-02"}
+    with pytest.raises(SystemExit):
+        main(["export", "--format", "csv", "--output", str(dated), "--from", "January"])

@@ -6,7 +6,7 @@ import pytest
 
 from geo import settings
 from geo.errors import BinaryInput, EmptyInput, InputTooLarge, UnsupportedFormat
-from geo.sources.ingest import RawDocument, article_id, read_bytes, read_text
+from geo.sources.ingest import RawDocument, article_id, read_bytes, read_record, read_text
 from tests.conftest import QUICK_SHUTDOWN
 
 NEWS_PAGE = """<!DOCTYPE html>
@@ -394,3 +394,67 @@ def test_a_malformed_link_is_that_link_s_failure() -> None:
 
     with Fetcher() as fetcher, pytest.raises(FetchError, match="not a valid URL"):
         fetcher.get("http://[x/")
+
+
+PARAGRAPHS = "".join(
+    f"<p>Paragraph {n} of the report from the harbour at Piraeus, where talks on the port resumed on Monday"
+    " after a long pause, officials said.</p>"
+    for n in range(6)
+)
+
+
+@pytest.mark.parametrize(
+    "head, body",
+    [
+        ('<meta property="article:published_time" content="2024-03-05T10:00:00+00:00">', ""),
+        ('<meta property="og:published_time" content="2024-03-05">', ""),
+        (
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+            ' "headline": "Talks", "datePublished": "2024-03-05T08:00:00Z"}</script>',
+            "",
+        ),
+        ("", '<time datetime="2024-03-05">5 March 2024</time>'),
+    ],
+    ids=["article-published-time", "og", "json-ld", "time-element"],
+)
+def test_an_html_page_gives_its_publication_date(head: str, body: str) -> None:
+    page = (
+        f"<html><head><title>Talks</title>{head}</head>"
+        f"<body><article><h1>Talks</h1>{body}{PARAGRAPHS}</article></body></html>"
+    )
+    document = read_bytes(page.encode(), "page.html")
+    assert (document.published or "")[:10] == "2024-03-05" and document.published_source == "html"
+
+
+def test_publication_dates_are_read_as_iso_or_dropped() -> None:
+    from geo.sources.ingest import publication_date
+
+    assert publication_date("2016-09-12") == "2016-09-12"
+    assert publication_date("2016-09-12T10:00:00Z") == "2016-09-12T10:00:00+00:00"
+    assert publication_date("Mon, 12 Sep 2016 10:00:00 GMT") == "2016-09-12T10:00:00+00:00"  # RSS
+    assert publication_date("last Tuesday") is None and publication_date("") is None
+
+
+def test_corpus_records_and_feed_entries_carry_their_dates(tmp_path) -> None:
+    from geo.sources.ingest import Item, load, read_record
+
+    record = read_record({"text": "Talks resumed in Piraeus.", "published": "2016-09-12", "publisher": "ap"})
+    assert (record.published, record.published_source, record.source) == ("2016-09-12", "record", "ap")
+    assert read_record({"text": "Talks resumed in Piraeus."}).published is None
+    entry = Item("feed entry", data=b"Talks resumed in Piraeus.", filename="a.txt", published="2016-09-13")
+    assert (load(entry).published, load(entry).published_source) == ("2016-09-13", "feed")
+
+
+def test_an_article_without_a_date_is_dated_when_stored_and_says_so(pipeline, store) -> None:
+    from geo.export import to_dict
+
+    analysis = pipeline.analyze(read_text("Officials in Athens said the talks would resume."))
+    assert analysis.article.published is None
+    stored = store.article(store.save(analysis))
+    assert stored["published"] == stored["ingested_at"] and stored["published_source"] == "ingested"
+    dated = pipeline.analyze(
+        read_record({"text": "Officials in Athens said the talks would resume.", "published": "2016-09-12"})
+    )
+    data = to_dict(dated)
+    assert (data["article"]["published"], data["article"]["published_source"]) == ("2016-09-12", "record")
+    assert data["claims"] and {c["published"] for c in data["claims"]} == {"2016-09-12"}

@@ -189,6 +189,10 @@ class Pipeline:
             source=source,
             url=metadata.get("url") or document.url,
             published=metadata.get("published") or document.published,
+            # A date the caller passes is its own word ("given"); the store marks a missing one "ingested".
+            published_source=(metadata.get("published_source") or "given")
+            if metadata.get("published")
+            else document.published_source,
         )
         return Analysis(article=article, passages=passages, resolutions=resolutions, actors=actors, claims=claims)
 

@@ -20,6 +20,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,7 +49,8 @@ class RawDocument:
     title: str | None = None
     source: str | None = None
     url: str | None = None
-    published: str | None = None
+    published: str | None = None  # ISO 8601 (``publication_date``)
+    published_source: str | None = None  # where the date came from (``geo.types.Article``)
 
 
 def read_bytes(data: bytes, filename: str = "", *, limits: settings.Settings | None = None) -> RawDocument:
@@ -192,7 +195,10 @@ def _from_html(html: str) -> RawDocument:
         title=_clean_line(extracted.title),
         source=_clean_line(extracted.sitename) or _clean_line(extracted.hostname),
         url=_clean_line(extracted.url),
-        published=_clean_line(extracted.date),
+        # trafilatura reads the date through htmldate: article:published_time, og and other meta
+        # tags, JSON-LD datePublished, <time datetime>, ...
+        published=(published := publication_date(extracted.date)),
+        published_source="html" if published else None,
     )
 
 
@@ -435,10 +441,12 @@ def load(item: Item, *, fetcher: Fetcher | None = None, limits: settings.Setting
         document = replace(document, url=document.url or fetched.url)
     else:
         raise InputError(f"{item.name}: nothing to read.")
+    feed_date = publication_date(item.published) if not document.published else None
     return replace(
         document,
         title=document.title or item.title,
-        published=document.published or item.published,
+        published=document.published or feed_date,
+        published_source=document.published_source if document.published else ("feed" if feed_date else None),
         url=document.url or item.url,
     )
 
@@ -463,13 +471,34 @@ def read_record(record: object, *, limits: settings.Settings | None = None, name
         RawDocument(
             _normalise(text),
             title=field("title"),
-            source=field("source"),
+            source=field("source") or field("publisher"),  # PolNeAR names its outlet "publisher"
             url=field("url"),
-            published=field("published") or field("date"),
+            published=(published := publication_date(field("published") or field("date"))),
+            published_source="record" if published else None,
         ),
         limits,
         name,
     )
+
+
+def publication_date(value: str | None) -> str | None:
+    """A publication date as ISO 8601 (``YYYY-MM-DD`` or a full date-time), or None when it is not one.
+
+    Reads ISO 8601 (what HTML metadata, JSON-LD and corpora write) and RFC 2822 (what RSS writes).
+    """
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _expand_file(path: Path, limits: settings.Settings) -> Iterator[Item | Failure]:

@@ -12,13 +12,15 @@ Never edit a migration others have run: append a new one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -94,7 +96,16 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE claims ADD COLUMN cue_end INTEGER;
     ALTER TABLE claims ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;
     """,
-    # 5: the map's viewport query by position: PostGIS geometry with a GiST index on PostgreSQL,
+    # 5: where an article's date came from (an article without one is dated when it was stored, and
+    # says so); stored views, so a link can name a hand-picked set of articles too long to list in it.
+    """
+    ALTER TABLE articles ADD COLUMN published_source TEXT;
+    UPDATE articles SET published_source = 'given' WHERE published IS NOT NULL;
+    UPDATE articles SET published = ingested_at, published_source = 'ingested' WHERE published IS NULL;
+    CREATE INDEX articles_published_day ON articles(substr(published, 1, 10));
+    CREATE TABLE views (id TEXT PRIMARY KEY, articles TEXT NOT NULL, created_at TEXT NOT NULL);
+    """,
+    # 6: the map's viewport query by position: PostGIS geometry with a GiST index on PostgreSQL,
     # a (lat, lon) index on SQLite (a statement tagged with an engine runs on that engine only); and
     # each place's mentions over every article, kept by each write, for the whole archive's map (with its
     # point: a place id's coordinates never change, and the world's map then reads this table alone).
@@ -111,6 +122,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+VIEW_ID_CHARS = 12  # a stored view's id: hex digits of a hash of its article ids
+# Which articles a reader takes: a list of ids, None (every stored article), or a filter's articles, sources and dates.
+Scope = Sequence[str] | MapFilter | None
 DEFAULT_ARTICLE_LIMIT = 200  # articles(): rows returned when the caller names no limit
 MAX_ARTICLE_LIMIT = 10_000  # articles(): larger limits are cut to this
 CORRECTED_REASON = "Chosen by a person, over the gazetteer's first reading."
@@ -167,6 +181,7 @@ class Store:
                 f"Cannot open the database at {path}: {_cause(error)}. Set GEO_DATABASE to a writable file."
             ) from error
         self._lock = threading.Lock()
+        self._writes = 0  # this connection's commits (data_version counts the other connections')
 
     def _open_read_only(self) -> None:
         """A file this process may not write: read it as it is (immutable when its folder is not writable
@@ -219,6 +234,7 @@ class Store:
             try:
                 yield self._db
                 self._db.execute("COMMIT")
+                self._writes += 1
             except self._ERRORS as error:
                 self._rollback()
                 raise StoreError(f"Cannot write to {self.path}: {_cause(error)}. Nothing was saved.") from error
@@ -266,17 +282,20 @@ class Store:
         with self._transaction() as db:
             if replace:
                 _delete_article(db, article.id)
+            ingested_at = datetime.now(UTC).isoformat(timespec="microseconds")
             inserted = db.execute(
-                "INSERT INTO articles (id, title, url, source, published, text, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                "INSERT INTO articles (id, title, url, source, published, published_source, text, ingested_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
                 (
                     article.id,
                     article.title,
                     article.url,
                     article.source,
-                    article.published,
+                    # Every article has a date to place it in time: without its own, the time it was stored.
+                    article.published or ingested_at,
+                    (article.published_source or "given") if article.published else "ingested",
                     article.text,
-                    datetime.now(UTC).isoformat(timespec="microseconds"),
+                    ingested_at,
                 ),
             ).rowcount
             if not inserted:
@@ -427,6 +446,12 @@ class Store:
 
     # -- reading: articles ----------------------------------------------------
 
+    def revision(self) -> tuple[int, int]:
+        """Changes whenever a write is committed to the file, by this process or another: a key for
+        caching what the readers return."""
+        with self._reading():
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0]), self._writes
+
     def has_article(self, article_id: str) -> bool:
         with self._reading():
             return self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
@@ -447,12 +472,13 @@ class Store:
     def article(self, article_id: str) -> dict[str, str]:
         with self._reading():
             row = self._db.execute(
-                "SELECT id, title, url, source, published, text, ingested_at FROM articles WHERE id = ?",
+                "SELECT id, title, url, source, published, published_source, text, ingested_at FROM articles"
+                " WHERE id = ?",
                 (article_id,),
             ).fetchone()
         if row is None:
             raise ArticleNotFound(f"No stored article has the id {article_id!r}.")
-        keys = ("id", "title", "url", "source", "published", "text", "ingested_at")
+        keys = ("id", "title", "url", "source", "published", "published_source", "text", "ingested_at")
         return dict(zip(keys, row, strict=True))
 
     def articles(
@@ -473,16 +499,17 @@ class Store:
         """
         where, params = _article_filter("a", sources=sources, since=since, until=until, title=title)
         return self._frame(
-            "SELECT a.id, a.title, a.url, a.source, a.published, a.ingested_at,"
+            "SELECT a.id, a.title, a.url, a.source, a.published, a.published_source, a.ingested_at,"
             " (SELECT COUNT(DISTINCT m.place_id) FROM mentions m WHERE m.article_id = a.id) AS places"
             f" FROM articles a WHERE {where} ORDER BY a.ingested_at DESC, a.rowid DESC LIMIT ?",
             [*params, max(0, min(limit, MAX_ARTICLE_LIMIT))],
         )
 
     def articles_by_id(self, article_ids: Sequence[str]) -> pd.DataFrame:
-        """The named articles (any order of ids; unknown ids are left out): id, title, url, source, published."""
+        """The named articles (any order of ids; unknown ids are left out): id, title, url, source, published,
+        published_source, ingested_at."""
         return self._frame(
-            "SELECT id, title, url, source, published, ingested_at FROM articles"
+            "SELECT id, title, url, source, published, published_source, ingested_at FROM articles"
             f" WHERE id IN ({_placeholders(article_ids)}) ORDER BY ingested_at DESC, rowid DESC",
             article_ids,
         )
@@ -494,9 +521,13 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         title: str | None = None,
+        article_ids: Sequence[str] | None = None,
     ) -> int:
-        """How many stored articles pass the same filters as ``articles()``."""
+        """How many stored articles pass the same filters as ``articles()`` (and are among ``article_ids``)."""
         where, params = _article_filter("a", sources=sources, since=since, until=until, title=title)
+        if article_ids is not None:
+            where += f" AND a.id IN ({_placeholders(article_ids)})"
+            params += list(article_ids)
         with self._reading():
             return int(self._db.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0])
 
@@ -548,29 +579,8 @@ class Store:
         the id ``cell:ZOOM:ROW:COL``, the kind ``cell``, the mention-weighted centre of its places, the
         sum of their mentions, and no article count.
         """
-        # Every article and no filter (an archive's whole map): the per-place counts kept by every write.
-        # Otherwise the filter's mentions, counted here.
-        everything = shown.article_ids is None and not (
-            shown.actor_ids or shown.speakers or shown.stances or shown.since or shown.until
-        )
-        params: list[object]
-        if everything:
-            source, key, counted, group = "place_counts pc", "pc.place_id", "pc.mentions", ""
-            where, params = "pc.mentions > 0", []
-        else:
-            source, key, counted, group = "mentions m", "m.place_id", "COUNT(*)", " GROUP BY m.place_id"
-            where, params = self._mention_filter(shown)
-        if shown.bounds is not None:
-            inside, corners = self._inside("p", shown.bounds)
-            where += f" AND {key} IN (SELECT p.id FROM places p WHERE {inside})"
-            params += corners
-        # Counting stops at max_places + 1 distinct places: cheap however many mentions match.
-        with self._reading():
-            count = self._db.execute(
-                f"SELECT COUNT(*) FROM (SELECT DISTINCT {key} FROM {source} WHERE {where} LIMIT ?) few",
-                [*params, max_places + 1],
-            ).fetchone()[0]
-        if count <= max_places:
+        everything, (source, key, counted, group), where, params = self._counted_places(shown)
+        if not self._crowded(key, source, where, params, max_places):
             frame = self.places(shown)
             frame["places"] = 1
             return frame
@@ -618,6 +628,45 @@ class Store:
         """The grid row or column of a non-negative coordinate expression (SQLite's CAST truncates)."""
         return f"CAST({expression} AS INTEGER)"
 
+    def crowded(self, shown: MapFilter, max_places: int) -> bool:
+        """Whether ``shown`` puts more than ``max_places`` places on the map (``viewport`` then sums them)."""
+        _, (source, key, _, _), where, params = self._counted_places(shown)
+        return self._crowded(key, source, where, params, max_places)
+
+    def _crowded(self, key: str, source: str, where: str, params: list[object], max_places: int) -> bool:
+        # Counting stops at max_places + 1 distinct places: cheap however many mentions match.
+        with self._reading():
+            count = self._db.execute(
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT {key} FROM {source} WHERE {where} LIMIT ?) few",
+                [*params, max_places + 1],
+            ).fetchone()[0]
+        return bool(count > max_places)
+
+    def _counted_places(self, shown: MapFilter) -> tuple[bool, tuple[str, str, str, str], str, list[object]]:
+        """Where ``viewport`` counts each place's mentions: (whether it reads the kept counts, (table, place
+        id column, count expression, grouping), clause, parameters)."""
+        # Every article and no filter (an archive's whole map): the per-place counts kept by every write.
+        # Otherwise the filter's mentions, counted here.
+        everything = shown.article_ids is None and not (
+            shown.actor_ids or shown.speakers or shown.stances or shown.sources or shown.since or shown.until
+        )
+        params: list[object]
+        if everything:
+            parts = ("place_counts pc", "pc.place_id", "pc.mentions", "")
+            where, params = "pc.mentions > 0", []
+        else:
+            parts = ("mentions m", "m.place_id", "COUNT(*)", " GROUP BY m.place_id")
+            where, params = self._mention_filter(shown)
+        if shown.bounds is not None:
+            inside, corners = self._inside("p", shown.bounds)
+            where += f" AND {parts[1]} IN (SELECT p.id FROM places p WHERE {inside})"
+            params += corners
+        return everything, parts, where, params
+
+    def _looks_like_day(self, column: str) -> str:
+        """A clause keeping the values shaped YYYY-MM-DD (digits and dashes)."""
+        return f"{column} GLOB '{_DAY_GLOB}'"
+
     def _inside(self, alias: str, bounds: Bounds) -> tuple[str, list[object]]:
         """A clause keeping the places (table ``alias``) inside the bounds, and its parameters."""
         south, west, north, east = bounds
@@ -653,25 +702,65 @@ class Store:
                 "EXISTS (SELECT 1 FROM claim_places cp JOIN claims c ON c.article_id = cp.article_id"
                 f" AND c.id = cp.claim_id WHERE {' AND '.join(claim)})"
             )
-        if shown.since is not None or shown.until is not None:
-            where, dates = _article_filter("a", since=shown.since, until=shown.until)
+        if shown.sources or shown.since is not None or shown.until is not None:
+            where, dates = _article_filter("a", sources=shown.sources, since=shown.since, until=shown.until)
             clauses.append(f"m.article_id IN (SELECT a.id FROM articles a WHERE {where})")
             params += dates
         return " AND ".join(clauses), params
 
-    def actors(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
-        """Actors mentioned in the articles, most mentioned first: id, name, type, mentions, articles."""
-        where = "TRUE" if article_ids is None else f"am.article_id IN ({_placeholders(article_ids)})"
+    def timeline(self, shown: MapFilter) -> pd.DataFrame:
+        """Articles and place mentions per day of publication, under every filter of ``shown`` but its
+        dates (a timeline shows the days around the chosen range): day (YYYY-MM-DD), articles, mentions."""
+        undated = replace(shown, since=None, until=None, bounds=None)
+        where, params = _scope("a.id", undated)
+        mention_where, mention_params = self._mention_filter(undated)
+        days = self._records(
+            # (CAST: PostgreSQL sums counts as numeric, which pandas would hold as Decimal.)
+            "SELECT day, CAST(SUM(articles) AS INTEGER) AS articles, CAST(SUM(mentions) AS INTEGER) AS mentions"
+            " FROM (SELECT substr(a.published, 1, 10) AS day, COUNT(*) AS articles, 0 AS mentions"
+            f" FROM articles a WHERE {where} GROUP BY day"
+            " UNION ALL SELECT substr(a.published, 1, 10) AS day, 0, COUNT(*)"
+            f" FROM mentions m JOIN articles a ON a.id = m.article_id WHERE {mention_where} GROUP BY day) days"
+            f" WHERE {self._looks_like_day('day')} GROUP BY day ORDER BY day",
+            [*params, *mention_params],
+        )
+        # A date stored before dates were read as ISO 8601 may be no day at all ("2016-02-30"): left out.
+        return days[[_is_day(day) for day in days["day"]]].reset_index(drop=True) if len(days) else days
+
+    def save_view(self, article_ids: Sequence[str]) -> str:
+        """Store a set of articles under a short id a link can carry (the same set, the same id)."""
+        ids = sorted(set(article_ids))
+        view_id = hashlib.sha256(",".join(ids).encode("ascii")).hexdigest()[:VIEW_ID_CHARS]
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO views (id, articles, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                (view_id, ",".join(ids), datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+        return view_id
+
+    def view(self, view_id: str) -> tuple[str, ...] | None:
+        """The articles of a stored view, or None when this server has no view of that id."""
+        with self._reading():
+            row = self._db.execute("SELECT articles FROM views WHERE id = ?", (view_id,)).fetchone()
+        return None if row is None else tuple(a for a in row[0].split(",") if a)
+
+    def actors(self, article_ids: Scope) -> pd.DataFrame:
+        """Actors mentioned in the articles, most mentioned first: id, name, type, mentions, articles.
+
+        ``article_ids`` (here and in the other readers that take a ``Scope``): a list of article ids,
+        None for every stored article, or a ``MapFilter`` whose articles, sources and dates count.
+        """
+        where, params = _scope("am.article_id", article_ids)
         return self._frame(
             "SELECT a.id, a.name, a.type, COUNT(*) AS mentions, COUNT(DISTINCT am.article_id) AS articles"
             f" FROM actor_mentions am JOIN actors a ON a.id = am.actor_id WHERE {where}"
             " GROUP BY a.id ORDER BY mentions DESC, a.name",
-            article_ids or (),
+            params,
         )
 
-    def speakers(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
+    def speakers(self, article_ids: Scope) -> pd.DataFrame:
         """Who makes the claims in the articles: speaker (as stored), name, actor_id, claims, asserts, denies."""
-        where = "TRUE" if article_ids is None else f"c.article_id IN ({_placeholders(article_ids)})"
+        where, params = _scope("c.article_id", article_ids)
         return self._frame(
             "SELECT c.speaker, MAX(COALESCE(s.name, c.speaker)) AS name,"
             " MAX(COALESCE(c.speaker_actor, s.id)) AS actor_id, COUNT(*) AS claims,"
@@ -679,24 +768,25 @@ class Store:
             " SUM(CASE WHEN c.stance = 'denies' THEN 1 ELSE 0 END) AS denies"
             f" FROM claims c LEFT JOIN actors s ON s.id = c.speaker WHERE {where}"
             " GROUP BY c.speaker ORDER BY claims DESC, name",
-            article_ids or (),
+            params,
         )
 
     # -- reading: one place -------------------------------------------------------
 
-    def passages_for_place(self, article_ids: Sequence[str], place_id: str) -> pd.DataFrame:
-        """Passages that name the place: article, offsets and text, in reading order."""
+    def passages_for_place(self, article_ids: Scope, place_id: str) -> pd.DataFrame:
+        """Passages that name the place, newest article first, each article's in reading order:
+        passage_id, article_id, title, published, published_source, start, end, text."""
+        where, params = _scope("m.article_id", article_ids)
         return self._frame(
-            'SELECT ps.id AS passage_id, ps.article_id, a.title, ps.start, ps."end",'
-            ' substr(a.text, ps.start + 1, ps."end" - ps.start) AS text'
+            "SELECT ps.id AS passage_id, ps.article_id, a.title, a.published, a.published_source, ps.start,"
+            ' ps."end", substr(a.text, ps.start + 1, ps."end" - ps.start) AS text'
             " FROM passages ps JOIN articles a ON a.id = ps.article_id"
-            " WHERE ps.id IN (SELECT m.passage_id FROM mentions m"
-            f" WHERE m.place_id = ? AND m.article_id IN ({_placeholders(article_ids)}))"
-            " ORDER BY a.ingested_at DESC, ps.article_id, ps.start",
-            [place_id, *article_ids],
+            f" WHERE ps.id IN (SELECT m.passage_id FROM mentions m WHERE m.place_id = ? AND {where})"
+            " ORDER BY a.published DESC, a.ingested_at DESC, ps.article_id, ps.start",
+            [place_id, *params],
         )
 
-    def claims_for_place(self, article_ids: Sequence[str], place_id: str) -> pd.DataFrame:
+    def claims_for_place(self, article_ids: Scope, place_id: str) -> pd.DataFrame:
         """Claims about the place, in reading order (the columns of ``claims()``)."""
         return self.claims(article_ids, place_id=place_id)
 
@@ -719,13 +809,14 @@ class Store:
         keys = ("id", "name", "lat", "lon", "kind", "country", "geonameid")
         return dict(zip(keys, row, strict=True)) if row else None
 
-    def resolutions_for_place(self, article_ids: Sequence[str], place_id: str) -> pd.DataFrame:
+    def resolutions_for_place(self, article_ids: Scope, place_id: str) -> pd.DataFrame:
         """How each mention of the place was resolved: surface, score, runner-up and reason."""
+        where, params = _scope("m.article_id", article_ids)
         return self._frame(
             'SELECT m.article_id, m.start, m."end", m.surface, m.role, m.score, m.reason, r.name AS runner_up'
             " FROM mentions m LEFT JOIN places r ON r.id = m.runner_up"
-            f" WHERE m.place_id = ? AND m.article_id IN ({_placeholders(article_ids)}) ORDER BY m.start",
-            [place_id, *article_ids],
+            f" WHERE m.place_id = ? AND {where} ORDER BY m.start",
+            [place_id, *params],
         )
 
     # -- reading: provenance for the exports ---------------------------------------
@@ -746,20 +837,20 @@ class Store:
             params,
         )
 
-    def actors_near_places(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
+    def actors_near_places(self, article_ids: Scope) -> pd.DataFrame:
         """Actor mentions in passages that name a place: place_id, actor_id, name, type, article_id, start, end."""
-        where = "TRUE" if article_ids is None else f"m.article_id IN ({_placeholders(article_ids)})"
+        where, params = _scope("m.article_id", article_ids)
         return self._frame(
             'SELECT DISTINCT m.place_id, am.actor_id, a.name, a.type, am.article_id, am.start, am."end"'
             " FROM mentions m JOIN actor_mentions am ON am.passage_id = m.passage_id"
             f" JOIN actors a ON a.id = am.actor_id WHERE {where}"
             " ORDER BY m.place_id, am.actor_id, am.article_id, am.start",
-            article_ids or (),
+            params,
         )
 
     def claims(
         self,
-        article_ids: Sequence[str] | None,
+        article_ids: Scope,
         *,
         place_id: str | None = None,
         speakers: Sequence[str] = (),
@@ -768,16 +859,14 @@ class Store:
     ) -> pd.DataFrame:
         """Claims, one row per claim and place it is about (place columns empty for a claim about none).
 
-        Columns: article_id, title, claim_id, start, end, text, speaker (a name), speaker_id (its actor
-        id, if any), via, cue, stance, hedged, contradicts (comma-separated claim ids of the same
-        article, or None), place_id, place, passage_id, passage_start, passage_end, and with
-        ``with_passages`` passage (its text: cutting it out of every article is most of this query's time).
+        Columns: article_id, title, published (the article's date), claim_id, start, end, text,
+        speaker (a name), speaker_id (its actor id, if any), via, cue, stance, hedged, contradicts
+        (comma-separated claim ids of the same article, or None), place_id, place, passage_id,
+        passage_start, passage_end, and with ``with_passages`` passage (its text: cutting it out of
+        every article is most of this query's time).
         """
-        clauses = ["TRUE"]
-        params: list[object] = []
-        if article_ids is not None:
-            clauses.append(f"c.article_id IN ({_placeholders(article_ids)})")
-            params += list(article_ids)
+        scope, params = _scope("c.article_id", article_ids)
+        clauses = [scope]
         if place_id is not None:
             clauses.append("cp.place_id = ?")
             params.append(place_id)
@@ -789,7 +878,7 @@ class Store:
             clauses.append(f"c.stance IN ({_placeholders(stances)})")
             params += list(stances)
         return self._frame(
-            'SELECT c.article_id, a.title, c.id AS claim_id, c.start, c."end",'
+            'SELECT c.article_id, a.title, a.published, c.id AS claim_id, c.start, c."end",'
             ' COALESCE(c.text, substr(a.text, c.start + 1, c."end" - c.start)) AS text,'
             " COALESCE(s.name, c.speaker) AS speaker, COALESCE(c.speaker_actor, s.id) AS speaker_id,"
             " COALESCE(v.name, c.via) AS via,"
@@ -802,7 +891,8 @@ class Store:
             " LEFT JOIN places p ON p.id = cp.place_id"
             " LEFT JOIN actors s ON s.id = c.speaker LEFT JOIN actors v ON v.id = c.via"
             " LEFT JOIN passages ps ON ps.id = c.passage_id"
-            f" WHERE {' AND '.join(clauses)} ORDER BY a.ingested_at DESC, c.article_id, c.start, cp.place_id",
+            f" WHERE {' AND '.join(clauses)} ORDER BY a.published DESC, a.ingested_at DESC, c.article_id, c.start,"
+            " cp.place_id",
             params,
         )
 
@@ -844,6 +934,36 @@ def _article_filter(
         clauses.append(f"{alias}.title LIKE ? ESCAPE '\\'")
         escaped = title.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
+    return " AND ".join(clauses), params
+
+
+_DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+
+
+def _is_day(value: object) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _scope(column: str, scope: Scope) -> tuple[str, list[object]]:
+    """A clause keeping the rows whose article (``column``) is in ``scope``, and its parameters:
+    the articles a filter names, and of those, the ones of its sources and dates, all in SQL."""
+    if scope is None:
+        return "TRUE", []
+    if not isinstance(scope, MapFilter):
+        return f"{column} IN ({_placeholders(scope)})", list(scope)
+    clauses: list[str] = ["TRUE"]
+    params: list[object] = []
+    if scope.article_ids is not None:
+        clauses.append(f"{column} IN ({_placeholders(scope.article_ids)})")
+        params += list(scope.article_ids)
+    if scope.sources or scope.since is not None or scope.until is not None:
+        where, dates = _article_filter("sa", sources=scope.sources, since=scope.since, until=scope.until)
+        clauses.append(f"{column} IN (SELECT sa.id FROM articles sa WHERE {where})")
+        params += dates
     return " AND ".join(clauses), params
 
 

@@ -178,5 +178,8 @@ class PostgresStore(Store):
             [west, south, north, south, east, north],
         )
 
+    def _looks_like_day(self, column: str) -> str:
+        return f"{column} ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}$'"
+
     def _cell(self, expression: str) -> str:
         return f"CAST(floor({expression}) AS INTEGER)"
