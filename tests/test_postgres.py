@@ -180,3 +180,17 @@ def test_a_missing_server_skips_the_tier_outside_ci_and_fails_it_in_ci(ci, tmp_p
     else:
         assert done.returncode == 0 and "1 skipped" in done.stdout, done.stdout[-2000:]
         assert "postgres tier: no PostgreSQL at" in done.stdout
+
+
+@pytest.mark.postgres
+def test_the_revision_changes_with_every_write_from_any_server(empty_postgres):
+    from geo.store import Store
+
+    with Store(empty_postgres) as first, Store(empty_postgres) as second:
+        before = first.revision()
+        assert first.revision() == before  # reading changes nothing
+        second.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+        assert first.revision() != before
+        seen = first.revision()
+        second.save_view(["aaaaaaaaaaaaaaaa"])
+        assert first.revision() != seen

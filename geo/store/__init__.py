@@ -446,7 +446,7 @@ class Store:
 
     # -- reading: articles ----------------------------------------------------
 
-    def revision(self) -> tuple[int, int]:
+    def revision(self) -> tuple[int | str, int]:
         """Changes whenever a write is committed to the file, by this process or another: a key for
         caching what the readers return."""
         with self._reading():

@@ -92,6 +92,7 @@ class PostgresStore(Store):
         self.path = shown_url(path)  # type: ignore[assignment]
         self.read_only = False
         self._lock = threading.Lock()
+        self._writes = 0
         try:
             self._db = self._connect()  # type: ignore[assignment]
             self._migrate()
@@ -153,6 +154,12 @@ class PostgresStore(Store):
         self._reconnect_if_lost()
         with super()._reading():
             yield
+
+    def revision(self) -> tuple[int | str, int]:
+        """Changes whenever a write transaction starts or ends on the server (PostgreSQL's snapshot: the
+        transactions in progress and the next to come), so a cache keyed by it never outlives a commit."""
+        with self._reading():
+            return str(self._db.execute("SELECT pg_current_snapshot()::text").fetchone()[0]), self._writes
 
     def _frame(self, sql: str, params: Sequence[object] = ()) -> Any:
         return self._records(sql, params)  # pandas' SQL layer wants SQLAlchemy for anything but sqlite3
