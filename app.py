@@ -30,7 +30,7 @@ from geo.view import panel as html
 from geo.view import timeline
 from geo.view import url as view
 from geo.view.basemap import country_outlines
-from geo.view.static import BASEMAP_JSON, served_file
+from geo.view.static import BASEMAP_JSON, ORIENTATION_JSON, served_file
 from geo.view.style import STANCE_LABELS
 
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
@@ -45,7 +45,19 @@ MAP_CACHE_ENTRIES = 8  # filters whose map frames and filter options are kept fo
 PLACE_LIST_ROWS = 300  # the list beside the map shows the most mentioned places
 PANEL_PASSAGES = 30  # passages shown for a place before a reader asks for all of them
 
-st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
+SIDEBAR_PX = 220
+PLACE_COLUMNS = {  # narrow columns, so that all four fit beside the map
+    "name": st.column_config.TextColumn("Place", width=118),
+    "kind": st.column_config.TextColumn("Kind", width=64),
+    "country": st.column_config.TextColumn("CC", width=36, help="Country (ISO code)"),
+    "mentions": st.column_config.NumberColumn("Men.", width=44, help="Mentions"),
+}
+MAP_SHARE = (2, 1)  # map column : panel column
+PAGE_CSS = "<style>.block-container{padding-left:1.5rem;padding-right:1.5rem;padding-top:2.5rem}</style>"
+
+# A narrower sidebar and page margin: at 1280 px the map takes most of the width, the place list stays readable.
+st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide", initial_sidebar_state=SIDEBAR_PX)
+st.html(PAGE_CSS)
 config = settings.load()
 
 
@@ -159,13 +171,17 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
     with st.expander("Not this place? Choose another"):
         surfaces = sorted(set(how["surface"]))
         surface = surfaces[0] if len(surfaces) == 1 else st.selectbox("Name in the text", surfaces)
-        candidates = [c.place for c in open_gazetteer(str(config.gazetteer)).lookup(surface)]
+        gazetteer = open_gazetteer(str(config.gazetteer))
+        candidates = [c.place for c in gazetteer.lookup(surface)]
         others = [c for c in candidates if c.id != place_id][:CORRECTION_CHOICES]
         if not others:
             st.caption("The gazetteer has no other entry for this name.")
             return
         choice = st.selectbox(
-            "Other entries", others, format_func=html.candidate_label, key=f"correct-{place_id}-{surface}"
+            "Other entries",
+            others,
+            format_func=lambda p: html.candidate_label(p, gazetteer.division(p)),
+            key=f"correct-{place_id}-{surface}",
         )
         if st.button("Use this place", key=f"apply-{place_id}-{surface}"):
             mentions = how[how["surface"] == surface]
@@ -173,6 +189,22 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
                 store().correct(row.article_id, int(row.start), int(row.end), choice, by="page")
             set_view(place=choice.id)
             st.rerun()  # the whole page: the place moved on the map
+
+
+EMPTY_PASTE = "Nothing was analysed: the text box is empty (or holds only spaces). Paste an article's text first."
+EMPTY_URL = "Nothing was fetched: the URL box is empty. Type a web page's or feed's address (https://…) first."
+
+
+def runner_up_labels(how: pd.DataFrame) -> list[str]:
+    """The readings the gazetteer ranked second for this place's mentions, each told apart from the
+    chosen one by division, country, kind and population (their names are often the same)."""
+    gazetteer = open_gazetteer(str(config.gazetteer))
+    labels = []
+    for place_id in dict.fromkeys(how["runner_up_id"].dropna()):
+        found = gazetteer.get(str(place_id))
+        if found is not None:
+            labels.append(html.candidate_label(found, gazetteer.division(found)))
+    return labels
 
 
 NOT_ENGLISH = (
@@ -305,6 +337,30 @@ def on_map_event() -> None:
         st.rerun(PANEL)
 
 
+def show_warnings(slot: DeltaGenerator, found: list[str], url_changed: bool) -> None:
+    """Show the link's warnings (Markdown-escaped already) with a control to dismiss them.
+
+    A link opened from outside, or one with warnings of its own, replaces the warnings kept; the
+    page's own rewrites of the URL (a pan, a click) keep them, though the URL drops their cause.
+    """
+    kept, dismissed = st.session_state.get("url_warnings", []), st.session_state.get("dismissed_warnings", [])
+    if url_changed or any(w not in kept and w not in dismissed for w in found):
+        kept, st.session_state["dismissed_warnings"] = list(dict.fromkeys(found)), []  # another link's warnings
+    st.session_state["url_warnings"] = kept
+    for warning in kept:
+        slot.warning(warning)
+    if kept:
+        slot.button("Dismiss", key="dismiss_warnings", on_click=dismiss_warnings, help="Hide these warnings")
+
+
+def dismiss_warnings() -> None:
+    st.session_state["dismissed_warnings"] = [
+        *st.session_state.get("dismissed_warnings", []),
+        *st.session_state.get("url_warnings", []),
+    ]
+    st.session_state["url_warnings"] = []
+
+
 def empty_map_reason(article_ids: tuple[str, ...] | None, *, filtered: bool) -> str:
     """Why the map is empty, in words a reader can act on."""
     if filtered:
@@ -358,16 +414,26 @@ with st.expander("How to read this map"):
 
 with st.sidebar:
     st.header("Add an article")
-    pasted = st.text_area("Paste the text", height=180, placeholder="Paste a news article…")
-    if st.button("Analyse the text", type="primary", disabled=not pasted.strip()):
-        add_article(pasted.encode("utf-8"), "pasted.txt")
+    # Forms: a text box commits its value only when it loses focus, so a button beside it would
+    # need a first click to blur it; a form's button sends what is typed with the one click.
+    with st.form("paste_form", border=False):
+        pasted = st.text_area("Paste the text", height=180, placeholder="Paste a news article…", key="pasted")
+        if st.form_submit_button("Analyse the text", type="primary"):
+            if pasted.strip():
+                add_article(pasted.encode("utf-8"), "pasted.txt")
+            else:
+                st.session_state["add_error"] = EMPTY_PASTE
     upload = st.file_uploader("…or upload a file", type=["txt", "md", "html", "htm"])
     if upload is not None and st.button("Analyse the file"):
         add_article(upload.getvalue(), upload.name)
     if config.page_fetch_enabled:
-        address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
-        if address.strip() and st.button("Fetch and analyse", key="fetch"):
-            add_from_url(address.strip())
+        with st.form("url_form", border=False):
+            address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
+            if st.form_submit_button("Fetch and analyse", key="fetch"):
+                if address.strip():
+                    add_from_url(address.strip())
+                else:
+                    st.session_state["add_error"] = EMPTY_URL
     if st.button("Try the demo article"):
         add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
     if error := st.session_state.get("add_error"):
@@ -381,15 +447,18 @@ state, warnings = view.from_query(st.query_params.get_all)
 # opened from a link or stepped through with back/forward, and the widgets follow it.
 url_changed = st.session_state.get("view_seen") != state
 st.session_state["view_seen"] = state
-for warning in warnings:
-    notices.warning(view.md_escape(warning))
+# What the link asked for and the page could not show: kept until dismissed, or replaced by the
+# warnings of another link (the page rewrites its own URL, dropping what it could not read).
+url_warnings = [view.md_escape(w) for w in warnings]
 
 try:
     total = store().article_count()
 except GeoError as error:  # the database cannot be opened or read: SQLite's own reason, no traceback
     notices.error(view.md_escape(error))
+    show_warnings(notices, url_warnings, url_changed)
     st.stop()
 if not total:
+    show_warnings(notices, url_warnings, url_changed)
     notices.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
     st.stop()
 # The articles a link hand-picks, by id or as a stored view; none: every stored article.
@@ -397,7 +466,7 @@ chosen: tuple[str, ...] | None = None
 if state.view:
     chosen = store().view(state.view)
     if chosen is None:
-        notices.warning(
+        url_warnings.append(
             f"No stored view has the id {view.md_escape(state.view)}; it may live on another server. "
             "Showing every article."
         )
@@ -405,7 +474,7 @@ elif state.articles:
     known = store().known(state.articles)
     missing = [a for a in state.articles if a not in known]
     if missing:
-        notices.warning(
+        url_warnings.append(
             f"No stored article has the id {view.md_escape(', '.join(missing))}; it may live on another server."
         )
     chosen = tuple(a for a in state.articles if a in known) or None
@@ -414,7 +483,7 @@ if chosen is not None and len(chosen) == 1 and not looks_english(store().article
 sources = store().sources()
 unknown_sources = [s for s in state.sources if s not in set(sources["source"])]
 if unknown_sources:
-    notices.warning(f"No stored article comes from {view.md_escape(', '.join(unknown_sources))}.")
+    url_warnings.append(f"No stored article comes from {view.md_escape(', '.join(unknown_sources))}.")
 # What the articles, sources and dates keep: every reader below narrows by it in SQL.
 scope = MapFilter(
     article_ids=chosen,
@@ -483,7 +552,7 @@ actor_names = dict(zip(actors["id"], actors["name"], strict=True))
 actor_types = dict(zip(actors["id"], actors["type"], strict=True))
 selected_actors, unknown = view.match_actors(state.actors, actor_names)
 if unknown:
-    notices.warning(f"No actor called {view.md_escape(', '.join(unknown))} in these articles.")
+    url_warnings.append(f"No actor called {view.md_escape(', '.join(unknown))} in these articles.")
 actor_column, speaker_column, stance_column = st.columns([3, 2, 1])
 widget_value("actor_filter", selected_actors, url_changed)
 picked = actor_column.multiselect(
@@ -496,6 +565,14 @@ picked = actor_column.multiselect(
     args=(link_names,),
 )
 speaker_names = list(dict.fromkeys(speakers["name"]))
+# Read before the bound widget below, which drops values that name no speaker of these articles.
+if unknown_speakers := [s for s in st.query_params.get_all(BOUND["speakers"]) if s not in set(speakers["name"])]:
+    url_warnings.append(f"No speaker called {view.md_escape(', '.join(unknown_speakers))} in these articles.")
+    # The widget drops them from the URL: that is the page's own change, not a new link to follow.
+    st.session_state["view_seen"] = dataclasses.replace(
+        state, speakers=tuple(s for s in state.speakers if s not in unknown_speakers)
+    )
+show_warnings(notices, url_warnings, url_changed)
 wanted = set(state.speakers)
 picked_speakers = speaker_column.multiselect(
     "…about which these speakers make claims",
@@ -531,7 +608,7 @@ place = state.place if state.place in set(places["id"]) else None
 if "map_origin" not in st.session_state:
     st.session_state["map_origin"] = (state.center, state.zoom)
 origin_center, origin_zoom = st.session_state["map_origin"]
-map_column, panel = st.columns([3, 2], gap="medium")
+map_column, panel = st.columns(list(MAP_SHARE), gap="small")
 with map_column:
     if places.empty:
         filtered = bool(picked or picked_speakers or picked_stances or scope.sources or state.since or state.until)
@@ -545,6 +622,7 @@ with map_column:
         center=origin_center,
         zoom=origin_zoom,
         ring_on_click=True,  # a click rings its place at once; the panel alone reruns (on_map_event)
+        orientation={name: url for name, url in ORIENTATION_JSON.items() if served_file(url, STATIC).is_file()},
     )
     st.session_state["shown_places"] = places[["id", "lat", "lon"]]
     st_folium(
@@ -621,6 +699,7 @@ def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[st
         st.session_state["listed_places"] = list(listed["id"])
         st.dataframe(
             listed[["name", "kind", "country", "mentions"]],
+            column_config=PLACE_COLUMNS,
             hide_index=True,
             width="stretch",
             key="place_table",
@@ -640,10 +719,14 @@ def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[st
         if not how.empty:
             first = how.iloc[0]
             st.caption(view.md_escape(f"{html.precision_note(str(details.get('kind')))} Why here: {first['reason']}"))
+            if runner_ups := runner_up_labels(how):
+                st.caption(view.md_escape(f"Runner-up reading: {'; '.join(runner_ups)}"))
             correct_place_ui(how, place)
         stance = on_map.stance(place)
         if stance:
             st.caption(f"Claims: {STANCE_LABELS[stance]}.")
+        if stance == "contested":
+            st.html(html.sides_html(frames.both_sides(claims, place)))
         passages = store().passages_for_place(scope, place)
         if len(passages) > PANEL_PASSAGES and not st.toggle(
             f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"

@@ -21,7 +21,8 @@ does) and return text, for ``python -m geo export`` and the page's download butt
 - ``claims_csv``: one row per claim and place (speaker, via, cue, stance,
   place, article and its date, offsets; the passage text only when asked);
 - ``html_map``: a standalone HTML page with the folium map, Leaflet, jQuery
-  and their CSS and images inlined, so it opens offline.
+  and their CSS and images inlined, so it opens offline; clicking a place
+  opens a panel with its passages and the claims about it (``place_panels``).
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
-from geo.frames import map_frames, with_stance
+from geo.frames import Highlight, excerpt_window, map_frames, with_stance
 from geo.store.rows import place_mentions
 from geo.types import Analysis, MapFilter, Place
 
@@ -261,9 +264,144 @@ def html_map(store: Store, shown: MapFilter, *, basemap: dict | None = None, tit
         from geo.view.basemap import country_outlines
 
         basemap = country_outlines()
-    page = build_map(frames.places, claims=frames.layer_claims, basemap=basemap).get_root().render()
+    from geo.view.layers import every_layer
+
+    # The layers to orient by travel inside the file too (about 1.2 MB): it fetches nothing.
+    fmap = build_map(frames.places, claims=frames.layer_claims, basemap=basemap, orientation_data=every_layer())
+    _PlacePanel(place_panels(store, shown, frames.places)).add_to(fmap)
+    page = fmap.get_root().render()
     page = page.replace("<head>", f"<head>\n<title>{_escape(title)}</title>", 1)
     return inline_static(page)
+
+
+EXPORT_PASSAGES = 20  # passages a place's panel carries in the offline map (the page shows them all)
+
+
+def place_panels(store: Store, shown: MapFilter, places: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """What the offline map's panel shows for each place: its passages (the sentences round the
+    place, its mentions as [start, end) offsets into that text) and the claims about it.
+
+    ``{place_id: {"passages": [[title, date, text, [[start, end], ...]], ...], "more": n,
+    "claims": [[speaker, via, stance, hedged, outlet, date, text], ...]}}``: plain text only, the
+    browser writes it into the page as text nodes.
+    """
+    ids = set(places["id"])
+    mentions = store.mentions(shown)
+    mentions = mentions[mentions["place_id"].isin(ids) & mentions["passage_start"].notna()]
+    articles = store.articles_by_id(sorted(set(mentions["article_id"])))
+    about = {row.id: (row.title, _date(row.published)) for row in articles.itertuples(index=False)}
+    texts: dict[str, str] = {}
+    panels: dict[str, dict[str, Any]] = {}
+    for (place_id, article_id, start, end), group in mentions.groupby(
+        ["place_id", "article_id", "passage_start", "passage_end"], sort=False
+    ):
+        panel = panels.setdefault(str(place_id), {"passages": [], "more": 0, "claims": []})
+        if len(panel["passages"]) >= EXPORT_PASSAGES:
+            panel["more"] += 1
+            continue
+        if article_id not in texts:
+            texts[article_id] = store.article(article_id)["text"]
+        start, end = int(start), int(end)
+        text = texts[article_id][start:end]
+        marks = [Highlight(int(m.start), int(m.end), "selected", "") for m in group.itertuples(index=False)]
+        window = excerpt_window(text, start, marks) or (start, end)
+        title, date = about.get(article_id, ("", None))
+        panel["passages"].append(
+            [
+                title,
+                date,
+                texts[article_id][window[0] : window[1]],
+                [[m.start - window[0], m.end - window[0]] for m in marks if window[0] <= m.start < window[1]],
+            ]
+        )
+    claims = store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+    for c in claims[claims["place_id"].isin(ids)].itertuples(index=False):
+        panel = panels.setdefault(str(c.place_id), {"passages": [], "more": 0, "claims": []})
+        panel["claims"].append(
+            [str(c.speaker), _value(c.via), str(c.stance), bool(c.hedged), _value(c.source), _date(c.published), c.text]
+        )
+    return panels
+
+
+def _date(value: Any) -> str | None:
+    value = _value(value)
+    return str(value)[:10] if value else None
+
+
+class _PlacePanel(MacroElement):
+    """The offline map's place panel: a click on a pin or label lists the place's passages (its
+    mentions marked) and the claims about it. Every string is article text and reaches the page
+    as a text node (``textContent``), never as markup."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var panels = {{ this.panels }};
+  var box = document.createElement("aside");
+  box.className = "geo-panel";
+  box.style.cssText = "position:fixed;top:0;right:0;bottom:0;width:min(380px,90vw);overflow:auto;z-index:1000;" +
+    "background:#fff;box-shadow:-2px 0 6px rgba(0,0,0,.25);padding:10px 14px;font:14px/1.45 sans-serif;display:none";
+  document.body.appendChild(box);
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  function add(parent, tag, text, css) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (css) { node.style.cssText = css; }
+    parent.appendChild(node);
+    return node;
+  }
+  map.geoShowPlace = function (id, name) {
+    var data = panels[id] || {passages: [], more: 0, claims: []};
+    box.textContent = "";
+    var close = add(box, "button", "×", "float:right;border:none;background:none;font-size:20px;cursor:pointer");
+    close.title = "Close";
+    close.onclick = function () { box.style.display = "none"; };
+    add(box, "h3", name, "margin:4px 0 8px");
+    if (data.claims.length) {
+      add(box, "div", "Claims", "font-weight:600;margin-top:6px");
+      data.claims.forEach(function (c) {
+        var line = add(box, "div", null, "margin:4px 0;padding-left:6px;border-left:3px solid " +
+          ({{ this.colors|tojson }}[c[2]] || "#636363"));
+        add(line, "strong", c[0]);
+        if (c[1]) { add(line, "span", " via " + c[1], "color:#666"); }
+        add(line, "span", " " + c[2] + (c[3] ? " (hedged)" : ""), "color:#444");
+        add(line, "span", " · " + (c[4] || "source unknown") + " · " + (c[5] || "date unknown"), "color:#666");
+        add(line, "div", "“" + c[6] + "”", "font-style:italic;color:#333");
+      });
+    }
+    add(box, "div", "Passages", "font-weight:600;margin-top:8px");
+    data.passages.forEach(function (p) {
+      var item = add(box, "div", null, "margin:6px 0;padding:6px;border:1px solid #ddd;border-radius:6px");
+      add(item, "div", [p[0], p[1]].filter(Boolean).join(" · "), "color:#666;font-size:12px");
+      var body = add(item, "div"), cursor = 0;
+      p[3].forEach(function (m) {
+        if (m[0] < cursor) { return; }
+        add(body, "span", p[2].slice(cursor, m[0]));
+        add(body, "mark", p[2].slice(m[0], m[1]), "background:{{ this.mark }};font-weight:600");
+        cursor = m[1];
+      });
+      add(body, "span", p[2].slice(cursor));
+    });
+    if (data.more) { add(box, "div", data.more + " more passages in the app.", "color:#666"); }
+    box.style.display = "block";
+  };
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, panels: dict[str, dict[str, Any]]) -> None:
+        from geo.view.map import script_json
+        from geo.view.style import HIGHLIGHT_COLORS, STANCE_COLORS
+
+        super().__init__()
+        self._name = "PlacePanel"
+        self.panels = script_json(panels)
+        self.colors = {"asserts": STANCE_COLORS["asserted"], "denies": STANCE_COLORS["denied"]}
+        self.mark = HIGHLIGHT_COLORS["selected"]
 
 
 _STATIC_URL = "/app/static/"

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from geo import export, frames
-from geo.types import MapFilter
-from tests.test_store import TEXT, analysis, other_article
+from geo.types import Analysis, Article, Claim, MapFilter, Mention, Passage, Resolution
+from tests.test_store import TEXT, TOBRUK, analysis, other_article
 
 ALL = ["0123456789abcdef", "aaaaaaaaaaaaaaaa"]
 
@@ -135,6 +135,111 @@ def test_csv_cells_never_start_a_formula(start):
     assert _cell(f'{start}HYPERLINK("http://evil.example")').startswith("'")
     assert _cell("Tripoli") == "Tripoli"
     assert _cell(-3) == "-3" and _cell(2.0) == "2"
+
+
+# -- the offline map works like the page (issue 12, item 5) ------------------------------------------
+
+HOSTILE = '<img src=x onerror="window.pwned=1">'
+
+
+def hostile_article() -> Analysis:
+    """An article whose title, source, passage and claim all carry markup that must stay text."""
+    text = f"Russia denied {HOSTILE} a base at Tobruk.\nTripoli said nothing."
+    first_end = text.index("\n")
+    start = text.index("Tobruk")
+    return Analysis(
+        article=Article("bbbbbbbbbbbbbbbb", f"Bases {HOSTILE}", text, source="<b>Wire</b>", published="2026-11-02"),
+        passages=(Passage(0, 0, first_end, "paragraph"), Passage(1, first_end + 1, len(text), "paragraph")),
+        resolutions=(Resolution(Mention(start, start + 6, "Tobruk", "GPE"), TOBRUK, 0.8, "location", "why"),),
+        actors=(),
+        claims=(
+            Claim(
+                "c1", 0, first_end, text[:first_end], "<i>Russia</i>", None, "denied", "denies", False, ("gn:81302",)
+            ),
+        ),
+    )
+
+
+def open_offline(path, viewport=None):
+    """Chromium on a file, with every request that leaves the file and every script error collected."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
+    page.set_default_timeout(30_000)
+    page.outside, page.errors, page.dialogs = [], [], []
+    page.on("request", lambda r: page.outside.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    return playwright, browser, page
+
+
+@pytest.mark.browser
+def test_html_map_pin_opens_its_passages_and_claims_as_text(store, tmp_path):
+    from tests.browser_support import require_browser
+
+    require_browser()
+    store.save(hostile_article())
+    path = tmp_path / "map.html"
+    path.write_text(export.html_map(store, MapFilter(["bbbbbbbbbbbbbbbb"])), encoding="utf-8")
+    playwright, browser, page = open_offline(path)
+    try:
+        page.locator('.leaflet-marker-icon[title="Tobruk"]').click()
+        panel = page.locator(".geo-panel")
+        panel.locator("h3", has_text="Tobruk").wait_for()
+        text = panel.inner_text()
+        assert f"Russia denied {HOSTILE} a base at Tobruk." in text  # the passage, literally
+        assert f"Bases {HOSTILE}" in text and "<b>Wire</b> · 2026-11-02" in text and "<i>Russia</i>" in text
+        assert panel.locator("mark").inner_text() == "Tobruk"
+        assert panel.locator("img, b, i").count() == 0
+        assert page.evaluate("() => window.pwned") is None
+        assert page.errors == [] and page.outside == [] and page.dialogs == []
+    finally:
+        browser.close()
+        playwright.stop()
+
+
+def blank_rows(png: bytes) -> int:
+    """Rows of a screenshot that are one flat colour from edge to edge: a band with nothing drawn."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    return sum(1 for y in range(0, height, 4) if len({pixels[x, y] for x in range(0, width, 8)}) == 1)
+
+
+@pytest.mark.browser
+def test_html_map_is_drawn_whole_at_once(filled, tmp_path):
+    """The country outlines are drawn on a canvas: as SVG, a big window showed blank bands across the
+    map while the browser rasterised thousands of outline points, most of all after a pan."""
+    from tests.browser_support import require_browser
+
+    require_browser()
+    path = tmp_path / "map.html"
+    path.write_text(export.html_map(filled, MapFilter(ALL)), encoding="utf-8")
+    playwright, browser, page = open_offline(path, {"width": 1920, "height": 1080})
+    try:
+        page.wait_for_selector(".leaflet-marker-icon")
+        live_map = "Object.values(window).find(v => v && v.getZoom)"
+        page.evaluate(f"() => {{ {live_map}.setView([44, 20], 5, {{animate: false}}); }}")
+        page.mouse.move(900, 500)
+        page.mouse.down()
+        page.mouse.move(700, 300, steps=5)
+        page.mouse.up()
+        page.wait_for_function("() => document.getAnimations().length === 0")
+        assert blank_rows(page.screenshot()) == 0
+        # The layers to orient by travel in the file: city labels, zoomed in, with nothing fetched.
+        page.wait_for_function("() => document.querySelectorAll('.geo-city').length > 3")
+        assert "Belgrade" in page.locator(".geo-city").all_inner_texts()
+        assert page.outside == [] and page.errors == []
+    finally:
+        browser.close()
+        playwright.stop()
 
 
 def test_the_export_command_leaves_passages_out_unless_asked_and_takes_dates(filled, tmp_path, monkeypatch):

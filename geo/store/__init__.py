@@ -810,10 +810,11 @@ class Store:
         return dict(zip(keys, row, strict=True)) if row else None
 
     def resolutions_for_place(self, article_ids: Scope, place_id: str) -> pd.DataFrame:
-        """How each mention of the place was resolved: surface, score, runner-up and reason."""
+        """How each mention of the place was resolved: surface, score, runner-up (name and id) and reason."""
         where, params = _scope("m.article_id", article_ids)
         return self._frame(
-            'SELECT m.article_id, m.start, m."end", m.surface, m.role, m.score, m.reason, r.name AS runner_up'
+            'SELECT m.article_id, m.start, m."end", m.surface, m.role, m.score, m.reason, r.name AS runner_up,'
+            " m.runner_up AS runner_up_id"
             " FROM mentions m LEFT JOIN places r ON r.id = m.runner_up"
             f" WHERE m.place_id = ? AND {where} ORDER BY m.start",
             [place_id, *params],
@@ -859,8 +860,8 @@ class Store:
     ) -> pd.DataFrame:
         """Claims, one row per claim and place it is about (place columns empty for a claim about none).
 
-        Columns: article_id, title, published (the article's date), claim_id, start, end, text,
-        speaker (a name), speaker_id (its actor id, if any), via, cue, stance, hedged, contradicts
+        Columns: article_id, title, source and published (the article's outlet and date), claim_id, start,
+        end, text, speaker (a name), speaker_id (its actor id, if any), via, cue, stance, hedged, contradicts
         (comma-separated claim ids of the same article, or None), place_id, place, passage_id,
         passage_start, passage_end, and with ``with_passages`` passage (its text: cutting it out of
         every article is most of this query's time).
@@ -878,7 +879,7 @@ class Store:
             clauses.append(f"c.stance IN ({_placeholders(stances)})")
             params += list(stances)
         return self._frame(
-            'SELECT c.article_id, a.title, a.published, c.id AS claim_id, c.start, c."end",'
+            'SELECT c.article_id, a.title, a.source, a.published, c.id AS claim_id, c.start, c."end",'
             ' COALESCE(c.text, substr(a.text, c.start + 1, c."end" - c.start)) AS text,'
             " COALESCE(s.name, c.speaker) AS speaker, COALESCE(c.speaker_actor, s.id) AS speaker_id,"
             " COALESCE(v.name, c.via) AS via,"
