@@ -260,6 +260,7 @@ def main() -> None:
     def checkpoint(api: dict) -> None:
         if args.report:
             args.report.write_text(json.dumps({"shard": args.shard, "api": api}, indent=1, ensure_ascii=False))
+
     with tempfile.TemporaryDirectory(prefix="bench-fuzz-") as scratch:
         folder = Path(scratch)
         pipeline = Pipeline.load(config)

@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from geo import settings as settings_module
 from geo.errors import GeoError
@@ -221,20 +221,30 @@ def _export(args: argparse.Namespace) -> int:
 
     shown = MapFilter(article_ids=args.article or None, actor_ids=args.actor, since=args.since, until=args.until)
     with Store(settings_module.load().database) as store:
-        if args.format == "geojson":
-            text = export.geojson(store, shown)
-        elif args.format == "csv":
-            text = export.claims_csv(store, shown, with_passages=args.with_passages)
-        else:
-            text = export.html_map(store, shown)
-    if str(args.output) == "-":
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8", newline="")
-    except OSError as error:
-        raise GeoError(f"Cannot write {args.output}: {error.strerror}.") from error
+
+        def write(out: TextIO) -> None:
+            if args.format == "geojson":  # streamed: an archive's features never sit in memory at once
+                export.write_geojson(store, shown, out)
+            else:
+                out.write(
+                    export.claims_csv(store, shown, with_passages=args.with_passages)
+                    if args.format == "csv"
+                    else export.html_map(store, shown)
+                )
+
+        if str(args.output) == "-":
+            write(sys.stdout)
+            return 0
+        partial = args.output.with_name(args.output.name + ".partial")  # no half-written file under the name
+        try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                write(out)
+            partial.replace(args.output)
+        except OSError as error:
+            raise GeoError(f"Cannot write {args.output}: {error.strerror}.") from error
+        finally:
+            partial.unlink(missing_ok=True)
     print(args.output)
     return 0
 

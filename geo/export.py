@@ -34,11 +34,11 @@ import json
 import math
 import re
 import tempfile
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import pandas as pd
 from branca.element import MacroElement
@@ -50,6 +50,11 @@ from geo.types import Analysis, MapFilter, Place
 
 if TYPE_CHECKING:
     from geo.store import Store
+
+# Places whose mentions, actors and claims are read from the store at once: a place named in a
+# thousand articles makes a chunk of its own, a thousand small places make one together.
+EXPORT_CHUNK_PLACES = 1000
+EXPORT_CHUNK_MENTIONS = 5000
 
 CSV_COLUMNS = (
     "speaker",
@@ -145,73 +150,131 @@ def _place_fields(place: Place) -> dict[str, Any]:
 
 def geojson(store: Store, shown: MapFilter) -> str:
     """The places ``shown`` puts on the map as an RFC 7946 FeatureCollection."""
-    places = with_stance(store.places(shown, with_article_ids=True), store.claims(shown, with_passages=False))
-    ids = set(places["id"])
-    mentions = _grouped(store.mentions(shown), ids)
-    near = _grouped(store.actors_near_places(shown), ids)
-    claims = _grouped(store.claims(shown, speakers=shown.speakers, stances=shown.stances, with_passages=False), ids)
+    out = io.StringIO()
+    write_geojson(store, shown, out)
+    return out.getvalue()
+
+
+def write_geojson(store: Store, shown: MapFilter, out: TextIO) -> None:
+    """Write ``geojson(store, shown)`` to ``out`` one feature at a time.
+
+    The text is what ``json.dumps(collection, ensure_ascii=False, indent=1)`` gives,
+    but memory does not grow with the store: the places are taken in chunks (at
+    most ``EXPORT_CHUNK_PLACES`` places and, unless one place has more, about
+    ``EXPORT_CHUNK_MENTIONS`` mentions), each chunk's mentions, actors and claims
+    are asked of the store for those places only, and no feature is held after
+    it is written.
+    """
+    places = store.places(shown, with_article_ids=True)
+    out.write('{\n "type": "FeatureCollection",\n "features": [')
+    first = True
+    for chunk in _chunks(places):
+        for feature in _features(store, shown, chunk):
+            out.write(("\n" if first else ",\n") + _nested(feature, 2))
+            first = False
+    out.write("]" if first else "\n ]")
     used = sorted({a for row in places["article_ids"] for a in row})
     articles = store.articles_by_id(used)
-    features = []
+    # A foreign member (RFC 7946 section 6.1): where the offsets point.
+    listed = [{k: _value(v) for k, v in row.items()} for row in articles.to_dict("records")]
+    out.write(',\n "articles": ' + _nested(listed, 1).lstrip() + "\n}")
+
+
+def _chunks(places: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    start, mentions = 0, 0
+    for end, count in enumerate(places["mentions"], 1):
+        mentions += int(count)
+        if mentions >= EXPORT_CHUNK_MENTIONS or end - start >= EXPORT_CHUNK_PLACES:
+            yield places.iloc[start:end]
+            start, mentions = end, 0
+    if start < len(places):
+        yield places.iloc[start:]
+
+
+def _features(store: Store, shown: MapFilter, places: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """The GeoJSON features of ``places`` (a chunk of ``Store.places``), in their order."""
+    ids = list(places["id"])
+    every_claim = store.claims(shown, with_passages=False, place_ids=ids)
+    places = with_stance(places, every_claim)  # a place's stance is read from its own claims only
+    if shown.speakers or shown.stances:
+        every_claim = store.claims(
+            shown, speakers=shown.speakers, stances=shown.stances, with_passages=False, place_ids=ids
+        )
+    mentions = _Groups(store.mentions(shown, place_ids=ids))
+    near = _Groups(store.actors_near_places(shown, place_ids=ids))
+    by_place = _Groups(every_claim)
     for place in places.itertuples(index=False):
         place_actors: dict[str, dict[str, Any]] = {}
-        for m in near.get(place.id, ()):
+        for m in near.rows(place.id):
             actor = place_actors.setdefault(
                 m["actor_id"], {"id": m["actor_id"], "name": m["name"], "type": m["type"], "mentions": []}
             )
             actor["mentions"].append({"article_id": m["article_id"], "start": m["start"], "end": m["end"]})
-        features.append(
-            {
-                "type": "Feature",
+        feature = {
+            "type": "Feature",
+            "id": place.id,
+            "geometry": {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]},
+            "properties": {
                 "id": place.id,
-                "geometry": {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]},
-                "properties": {
-                    "id": place.id,
-                    "name": place.name,
-                    "kind": place.kind,
-                    "country": _value(place.country),
-                    "stance": _value(place.stance),
-                    "mention_count": int(place.mentions),
-                    "article_ids": list(place.article_ids),
-                    "mentions": [
-                        {
-                            "article_id": m["article_id"],
-                            "start": m["start"],
-                            "end": m["end"],
-                            "text": m["surface"],
-                            "role": m["role"],
-                            "score": _value(m["score"]),
-                            "reason": _value(m["reason"]),
-                            "passage": _span(m["passage_start"], m["passage_end"]),
-                        }
-                        for m in mentions.get(place.id, ())
-                    ],
-                    "actors": list(place_actors.values()),
-                    "claims": [
-                        {
-                            "article_id": c["article_id"],
-                            "id": c["claim_id"],
-                            "start": c["start"],
-                            "end": c["end"],
-                            "text": c["text"],
-                            "speaker": _value(c["speaker"]),
-                            "via": _value(c["via"]),
-                            "cue": _value(c["cue"]),
-                            "stance": _value(c["stance"]),
-                            "hedged": bool(c["hedged"]),
-                        }
-                        for c in claims.get(place.id, ())
-                    ],
-                },
-            }
-        )
-    collection = {
-        "type": "FeatureCollection",
-        "features": features,
-        # A foreign member (RFC 7946 section 6.1): where the offsets point.
-        "articles": [{k: _value(v) for k, v in row.items()} for row in articles.to_dict("records")],
-    }
-    return json.dumps(collection, ensure_ascii=False, indent=1)
+                "name": place.name,
+                "kind": place.kind,
+                "country": _value(place.country),
+                "stance": _value(place.stance),
+                "mention_count": int(place.mentions),
+                "article_ids": list(place.article_ids),
+                "mentions": [
+                    {
+                        "article_id": m["article_id"],
+                        "start": m["start"],
+                        "end": m["end"],
+                        "text": m["surface"],
+                        "role": m["role"],
+                        "score": _value(m["score"]),
+                        "reason": _value(m["reason"]),
+                        "passage": _span(m["passage_start"], m["passage_end"]),
+                    }
+                    for m in mentions.rows(place.id)
+                ],
+                "actors": list(place_actors.values()),
+                "claims": [
+                    {
+                        "article_id": c["article_id"],
+                        "id": c["claim_id"],
+                        "start": c["start"],
+                        "end": c["end"],
+                        "text": c["text"],
+                        "speaker": _value(c["speaker"]),
+                        "via": _value(c["via"]),
+                        "cue": _value(c["cue"]),
+                        "stance": _value(c["stance"]),
+                        "hedged": bool(c["hedged"]),
+                    }
+                    for c in by_place.rows(place.id)
+                ],
+            },
+        }
+        yield feature
+
+
+def _nested(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(..., indent=1)`` writes it ``depth`` levels down (JSON strings hold no raw
+    line breaks, so every line of the dump gets the same indent)."""
+    pad = " " * depth
+    return pad + json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + pad)
+
+
+class _Groups:
+    """A frame's rows by place id, as positions: a row becomes a dict only when its place is written."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self._positions = frame.groupby("place_id", sort=False).indices if len(frame) else {}
+
+    def rows(self, place_id: str) -> list[dict[str, Any]]:
+        positions = self._positions.get(place_id)
+        if positions is None:
+            return []
+        return self._frame.iloc[positions].to_dict("records")  # type: ignore[return-value]
 
 
 def claims_csv(store: Store, shown: MapFilter, *, with_passages: bool = False) -> str:
@@ -460,14 +523,6 @@ def _data_uri(path: Path) -> str:
         return "data:,"
     mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-def _grouped(frame: pd.DataFrame, place_ids: set[str]) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in frame.to_dict("records"):
-        if row.get("place_id") in place_ids:
-            grouped[row["place_id"]].append(row)
-    return grouped
 
 
 def _value(value: Any) -> Any:

@@ -83,6 +83,12 @@ SETTINGS: tuple[Setting, ...] = (
         " map's viewport into grid cells, so the browser never receives more features than this.",
     ),
     Setting(
+        "batch_size",
+        "GEO_BATCH_SIZE",
+        "32",
+        "Articles `geo ingest` sends to a worker at once, parsed by spaCy in one `nlp.pipe` call.",
+    ),
+    Setting(
         "page_fetch",
         "GEO_PAGE_FETCH",
         "on",
@@ -116,6 +122,7 @@ class Settings:
     timeout: float
     analysis_timeout: float
     map_max_places: int
+    batch_size: int
     page_fetch: str
     fetch_ports: str
     fetch_allow_hosts: str

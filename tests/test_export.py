@@ -137,6 +137,42 @@ def test_csv_cells_never_start_a_formula(start):
     assert _cell(-3) == "-3" and _cell(2.0) == "2"
 
 
+@pytest.mark.parametrize(
+    "shown", [MapFilter(ALL), MapFilter([]), MapFilter(ALL, speakers=["Russia"]), MapFilter(ALL, actor_ids=["haftar"])]
+)
+def test_streamed_geojson_is_the_text_json_dumps_gives(filled, shown):
+    """write_geojson writes feature by feature; the text is what one json.dumps of the whole would be."""
+    text = export.geojson(filled, shown)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1)
+    out = io.StringIO()
+    export.write_geojson(filled, shown, out)
+    assert out.getvalue() == text
+
+
+def test_cli_export_writes_geojson_to_a_file(filled, tmp_path, monkeypatch, capsys):
+    from geo.cli import main
+
+    monkeypatch.setenv("GEO_DATABASE", str(filled.path))
+    target = tmp_path / "out" / "map.geojson"
+    assert main(["export", "--format", "geojson", "--output", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == export.geojson(filled, MapFilter())
+    assert [p.name for p in target.parent.iterdir()] == ["map.geojson"]  # no partial file left
+    assert main(["export", "--format", "geojson", "--output", "-"]) == 0
+    assert capsys.readouterr().out.endswith(export.geojson(filled, MapFilter()))
+
+
+@pytest.mark.parametrize("shown", [MapFilter(ALL), MapFilter(ALL, stances=["denies"])])
+def test_geojson_read_a_place_at_a_time_is_the_same(filled, shown, monkeypatch):
+    """The export asks the store for a chunk of places at a time: chunks of one place give the same text."""
+    whole = export.geojson(filled, shown)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_PLACES", 1)
+    assert export.geojson(filled, shown) == whole
+    monkeypatch.setattr(export, "EXPORT_CHUNK_PLACES", 1000)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_MENTIONS", 1)
+    assert export.geojson(filled, shown) == whole
+    assert len(json.loads(export.geojson(filled, MapFilter(ALL)))["features"]) > 1  # more than one chunk to read
+
+
 # -- the offline map works like the page (issue 12, item 5) ------------------------------------------
 
 HOSTILE = '<img src=x onerror="window.pwned=1">'

@@ -822,10 +822,14 @@ class Store:
 
     # -- reading: provenance for the exports ---------------------------------------
 
-    def mentions(self, shown: MapFilter) -> pd.DataFrame:
-        """Every mention of the places ``shown`` puts on the map, with its passage: place_id, article_id,
-        start, end, surface, role, score, reason, passage_id, passage_start, passage_end."""
+    def mentions(self, shown: MapFilter, *, place_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every mention of the places ``shown`` puts on the map (of ``place_ids`` only, if given), with its
+        passage: place_id, article_id, start, end, surface, role, score, reason, passage_id, passage_start,
+        passage_end."""
         where, params = self._mention_filter(shown)
+        if place_ids is not None:
+            where += f" AND m.place_id IN ({_placeholders(place_ids)})"
+            params += list(place_ids)
         if shown.bounds is not None:
             inside, corners = self._inside("p", shown.bounds)
             where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
@@ -838,13 +842,18 @@ class Store:
             params,
         )
 
-    def actors_near_places(self, article_ids: Scope) -> pd.DataFrame:
-        """Actor mentions in passages that name a place: place_id, actor_id, name, type, article_id, start, end."""
+    def actors_near_places(self, article_ids: Scope, *, place_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Actor mentions in passages that name a place (one of ``place_ids``, if given): place_id, actor_id,
+        name, type, article_id, start, end."""
         where, params = _scope("m.article_id", article_ids)
+        clauses = [where]
+        if place_ids is not None:
+            clauses.append(f"m.place_id IN ({_placeholders(place_ids)})")
+            params += list(place_ids)
         return self._frame(
             'SELECT DISTINCT m.place_id, am.actor_id, a.name, a.type, am.article_id, am.start, am."end"'
             " FROM mentions m JOIN actor_mentions am ON am.passage_id = m.passage_id"
-            f" JOIN actors a ON a.id = am.actor_id WHERE {where}"
+            f" JOIN actors a ON a.id = am.actor_id WHERE {' AND '.join(clauses)}"
             " ORDER BY m.place_id, am.actor_id, am.article_id, am.start",
             params,
         )
@@ -857,6 +866,7 @@ class Store:
         speakers: Sequence[str] = (),
         stances: Sequence[str] = (),
         with_passages: bool = True,
+        place_ids: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Claims, one row per claim and place it is about (place columns empty for a claim about none).
 
@@ -871,6 +881,9 @@ class Store:
         if place_id is not None:
             clauses.append("cp.place_id = ?")
             params.append(place_id)
+        if place_ids is not None:  # claims about these places only (an export, a chunk at a time)
+            clauses.append(f"cp.place_id IN ({_placeholders(place_ids)})")
+            params += list(place_ids)
         if speakers:
             names = _placeholders(speakers)
             clauses.append(_speaker_clause("c", names))
