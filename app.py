@@ -85,8 +85,10 @@ def cache_key(shown: MapFilter) -> str:
 # every article above all) is drawn without reading the store again. The frames of every article of a
 # store of 1,500 take about 25 MB: a few filters are kept, not all.
 @st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
-def map_data(key: str, _shown: MapFilter) -> frames.MapFrames:
-    return frames.map_frames(store(), _shown)
+def map_data(
+    key: str, _shown: MapFilter, _zoom: int, _around: tuple[float, float, float, float] | None
+) -> frames.MapFrames:
+    return frames.map_frames(store(), _shown, zoom=_zoom, around=_around, max_places=config.map_max_places)
 
 
 @st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
@@ -318,7 +320,7 @@ def on_map_event() -> None:
     if point and point != st.session_state.get("handled_click"):
         st.session_state["handled_click"] = point
         clicked = geomap.place_at(st.session_state["shown_places"], point["lat"], point["lng"])
-        if clicked:
+        if clicked and not clicked.startswith("cell:"):  # a grid cell is no place: zoom in to see its places
             set_view(place=clicked)
             selected = True
     moved, zoom = value.get("center"), value.get("zoom")
@@ -596,7 +598,11 @@ shown = dataclasses.replace(
     stances=tuple(picked_stances),
     statements_only=state.statements_only,  # ?statements=only: no widget yet
 )
-on_map = map_data(cache_key(shown), shown)
+# Past config.map_max_places places the store sends grid cells for the viewport at this zoom (cached per view).
+map_zoom = state.zoom if state.zoom is not None else geomap.DEFAULT_ZOOM
+map_around = geomap.viewport_bounds(state.center, map_zoom) if state.center else None
+view_key = f"|{map_zoom}|{map_around}" if store().crowded(shown, config.map_max_places) else ""
+on_map = map_data(cache_key(shown) + view_key, shown, map_zoom, map_around)
 places, claims = on_map.places, on_map.claims
 place = state.place if state.place in set(places["id"]) else None
 

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from geo.analysis.passages import sentences
-from geo.types import MapFilter
+from geo.types import Bounds, MapFilter
 
 if TYPE_CHECKING:
     from geo.store import Store
@@ -94,10 +94,26 @@ class MapFrames:
         return None if found.empty or pd.isna(found.iloc[0]) else str(found.iloc[0])
 
 
-def map_frames(store: Store, shown: MapFilter, *, with_article_ids: bool = False) -> MapFrames:
-    """The places ``shown`` puts on the map, their stances and the claims layers' claims."""
+def map_frames(
+    store: Store,
+    shown: MapFilter,
+    *,
+    with_article_ids: bool = False,
+    zoom: int | None = None,
+    around: Bounds | None = None,
+    max_places: int | None = None,
+) -> MapFrames:
+    """The places ``shown`` puts on the map, their stances and the claims layers' claims.
+
+    With ``max_places`` (and the map's ``zoom`` and viewport ``around``), more places than that come
+    as the store's grid cells (``Store.viewport``), so the map never holds more features.
+    """
     every_claim = store.claims(shown, with_passages=False)
-    places = with_stance(store.places(shown, with_article_ids=with_article_ids), every_claim)
+    if max_places is not None and zoom is not None:
+        found = store.viewport(shown, zoom, max_places=max_places, around=around)
+    else:
+        found = store.places(shown, with_article_ids=with_article_ids)
+    places = with_stance(found, every_claim)
     return MapFrames(places, every_claim, layer_claims(store, shown, every_claim))
 
 

@@ -9,11 +9,13 @@ that it stays in step.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "geo-news-map"
 
@@ -30,13 +32,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database",
         "GEO_DATABASE",
-        str(_cache_dir() / "articles.sqlite"),
-        "SQLite file that stores analysed articles (created on first use).",
+        str(cache_dir() / "articles.sqlite"),
+        "SQLite file that stores analysed articles (created on first use), or a `postgresql://USER@HOST:PORT/NAME`"
+        " URL: PostgreSQL with PostGIS, shared by many ingesting processes and page servers.",
     ),
     Setting(
         "gazetteer",
         "GEO_GAZETTEER",
-        str(_cache_dir() / "gazetteer-v2.sqlite"),
+        str(cache_dir() / "gazetteer-v2.sqlite"),
         "Compiled offline gazetteer index (built from packaged data on first use).",
     ),
     Setting(
@@ -73,6 +76,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds the page lets one article's analysis run (in a worker process) before stopping it.",
     ),
     Setting(
+        "map_max_places",
+        "GEO_MAP_MAX_PLACES",
+        "3000",
+        "Most places the page's map draws one by one; when the shown articles name more, the store sums the"
+        " map's viewport into grid cells, so the browser never receives more features than this.",
+    ),
+    Setting(
         "batch_size",
         "GEO_BATCH_SIZE",
         "32",
@@ -101,7 +111,7 @@ SETTINGS: tuple[Setting, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    database: Path
+    database: Path | str  # a file, or a postgresql:// URL (a Path would fold its "//")
     gazetteer: Path
     spacy_model: str
     tiles: str
@@ -111,6 +121,7 @@ class Settings:
     user_agent: str
     timeout: float
     analysis_timeout: float
+    map_max_places: int
     batch_size: int
     page_fetch: str
     fetch_ports: str
@@ -119,6 +130,10 @@ class Settings:
     @property
     def page_fetch_enabled(self) -> bool:
         return self.page_fetch.strip().lower() not in ("off", "0", "false", "no")
+
+
+def _path_or_url(value: str) -> Path | str:
+    return value if "://" in value else Path(value)
 
 
 def markdown_table() -> str:
@@ -137,5 +152,11 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     raw = {s.name: env.get(s.env, s.default) for s in SETTINGS}
     kinds = {f.name: f.type for f in fields(Settings)}
-    converters = {"Path": Path, "int": int, "float": float, "str": str}
+    converters: dict[str, Callable[[str], Any]] = {
+        "Path": Path,
+        "Path | str": _path_or_url,
+        "int": int,
+        "float": float,
+        "str": str,
+    }
     return Settings(**{name: converters[str(kinds[name])](value) for name, value in raw.items()})

@@ -106,12 +106,27 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX articles_published_day ON articles(substr(published, 1, 10));
     CREATE TABLE views (id TEXT PRIMARY KEY, articles TEXT NOT NULL, created_at TEXT NOT NULL);
     """,
-    # 6: how a claim's speaker was resolved: the speaker as written, then each reference it was linked
+    # 6: the map's viewport query by position: PostGIS geometry with a GiST index on PostgreSQL,
+    # a (lat, lon) index on SQLite (a statement tagged with an engine runs on that engine only); and
+    # each place's mentions over every article, kept by each write, for the whole archive's map (with its
+    # point: a place id's coordinates never change, and the world's map then reads this table alone).
+    """
+    /* sqlite */ CREATE INDEX places_lat_lon ON places(lat, lon);
+    /* postgresql */ CREATE EXTENSION IF NOT EXISTS postgis;
+    /* postgresql */ ALTER TABLE places ADD COLUMN geom geometry(Point, 4326)
+        GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED;
+    /* postgresql */ CREATE INDEX places_geom ON places USING GIST (geom);
+    CREATE TABLE place_counts (
+        place_id TEXT PRIMARY KEY, mentions INTEGER NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL);
+    INSERT INTO place_counts (place_id, mentions, lat, lon) SELECT m.place_id, COUNT(*), p.lat, p.lon
+        FROM mentions m JOIN places p ON p.id = m.place_id GROUP BY m.place_id, p.lat, p.lon;
+    """,
+    # 7: how a claim's speaker was resolved: the speaker as written, then each reference it was linked
     # through ("he" -> "the president" -> "President X"), as JSON [[start, end, text], ...].
     """
     ALTER TABLE claims ADD COLUMN speaker_chain TEXT;
     """,
-    # 7: contradictions across articles: a claim and a claim of another article about the same place and
+    # 8: contradictions across articles: a claim and a claim of another article about the same place and
     # the same thing (geo.analysis.claims.proposition_keys), with opposite stances, by other speakers.
     """
     CREATE TABLE claim_contradictions (
@@ -129,6 +144,14 @@ DEFAULT_ARTICLE_LIMIT = 200  # articles(): rows returned when the caller names n
 MAX_ARTICLE_LIMIT = 10_000  # articles(): larger limits are cut to this
 CORRECTED_REASON = "Chosen by a person, over the gazetteer's first reading."
 BUSY_TIMEOUT_S = 60  # how long a writer waits for another process's transaction
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+CELLS_PER_TILE = 4  # viewport(): grid cells across one 256-pixel map tile (64 pixels a cell)
+MAX_ZOOM = 18
+
+
+def is_postgres_url(target: Path | str) -> bool:
+    """Whether ``GEO_DATABASE`` names a PostgreSQL database (a URL) rather than an SQLite file."""
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
 
 class Store:
@@ -136,7 +159,18 @@ class Store:
 
     Several processes may write the same file at once: each article is one
     ``BEGIN IMMEDIATE`` transaction, waiting up to ``BUSY_TIMEOUT_S`` for the others.
+    ``Store("postgresql://…")`` opens a PostgreSQL database instead (``geo.store.postgres``):
+    the same methods, the same schema history.
     """
+
+    _ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def __new__(cls, path: Path | str) -> Store:
+        if cls is Store and is_postgres_url(path):
+            from geo.store.postgres import PostgresStore
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -188,7 +222,7 @@ class Store:
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was written by a newer version (schema {version} > {SCHEMA_VERSION}).")
             for number in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[number]):
+                for statement in _statements(MIGRATIONS[number], "sqlite"):
                     self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._db.execute("COMMIT")
@@ -200,7 +234,7 @@ class Store:
         # SQLite has already rolled back after some errors (a full disk): a second ROLLBACK would
         # replace the real cause with "cannot rollback - no transaction is active".
         if self._db.in_transaction:
-            with suppress(sqlite3.Error):
+            with suppress(*self._ERRORS):
                 self._db.execute("ROLLBACK")
 
     @contextmanager
@@ -210,13 +244,13 @@ class Store:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as error:
+            except self._ERRORS as error:
                 raise StoreError(f"Cannot write to {self.path}: {_cause(error)}.") from error
             try:
                 yield self._db
                 self._db.execute("COMMIT")
                 self._writes += 1
-            except sqlite3.Error as error:
+            except self._ERRORS as error:
                 self._rollback()
                 raise StoreError(f"Cannot write to {self.path}: {_cause(error)}. Nothing was saved.") from error
             except BaseException:
@@ -228,7 +262,7 @@ class Store:
         with self._lock:
             try:
                 yield
-            except sqlite3.Error as error:
+            except self._ERRORS as error:
                 raise StoreError(f"Cannot read {self.path}: {_cause(error)}.") from error
 
     def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
@@ -283,11 +317,11 @@ class Store:
                 return article.id
             passage_ids = {}
             for passage in analysis.passages:
-                cursor = db.execute(
-                    'INSERT INTO passages (article_id, idx, start, "end", kind) VALUES (?, ?, ?, ?, ?)',
+                # RETURNING rather than lastrowid: the same statement on both engines.
+                passage_ids[passage.index] = db.execute(
+                    'INSERT INTO passages (article_id, idx, start, "end", kind) VALUES (?, ?, ?, ?, ?) RETURNING id',
                     (article.id, passage.index, passage.start, passage.end, passage.kind),
-                )
-                passage_ids[passage.index] = cursor.lastrowid
+                ).fetchone()[0]
             starts = [p.start for p in analysis.passages]
 
             def passage_of(start: int) -> int | None:
@@ -299,17 +333,24 @@ class Store:
                         return passage_ids[passage.index]
                 return None
 
-            for resolutions in place_mentions(analysis).values():
+            grouped = place_mentions(analysis)
+            # Runners-up are stored too, so the page can say what a place was chosen over. Shared rows
+            # (places, actors) are written in id order: two writers never wait on each other in a cycle.
+            places = {
+                p.id: p
+                for resolutions in grouped.values()
+                for p in (resolutions[0].place, *(r.runner_up for r in resolutions if r.runner_up))
+            }
+            db.executemany(
+                "INSERT OR IGNORE INTO places (id, name, lat, lon, kind, country, geonameid, population, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (p.id, p.name, p.lat, p.lon, p.kind, p.country, p.geonameid, p.population, p.source)
+                    for _, p in sorted(places.items())
+                ],
+            )
+            for resolutions in grouped.values():
                 place = resolutions[0].place
-                # Runners-up are stored too, so the page can say what a place was chosen over.
-                db.executemany(
-                    "INSERT OR IGNORE INTO places (id, name, lat, lon, kind, country, geonameid, population, source)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (p.id, p.name, p.lat, p.lon, p.kind, p.country, p.geonameid, p.population, p.source)
-                        for p in (place, *(r.runner_up for r in resolutions if r.runner_up))
-                    ],
-                )
                 db.executemany(
                     'INSERT INTO mentions (article_id, passage_id, start, "end", surface, place_id, role, score,'
                     " runner_up, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -329,11 +370,11 @@ class Store:
                         for r in resolutions
                     ],
                 )
+            db.executemany(
+                "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                sorted({a.id: (a.id, a.name, a.type, a.place_id) for a in reversed(analysis.actors)}.values()),
+            )
             for actor in analysis.actors:
-                db.execute(
-                    "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                    (actor.id, actor.name, actor.type, actor.place_id),
-                )
                 db.executemany(
                     'INSERT INTO actor_mentions (actor_id, article_id, passage_id, start, "end")'
                     " VALUES (?, ?, ?, ?, ?)",
@@ -383,12 +424,13 @@ class Store:
                 'SELECT start, "end", place_id FROM corrections WHERE article_id = ?', (article.id,)
             ).fetchall():
                 _apply_correction(db, article.id, start, end, place_id)
+            _count_places(db, article.id, +1)
         return article.id
 
     def contradictions_across(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
         """Claims of these articles contradicted by a claim of another stored article about the same
         place: article_id, claim_id, other_article_id, other_claim_id, place_id (each pair once)."""
-        where = "1"
+        where = "TRUE"
         params: list[str] = []
         if article_ids is not None:
             marks = _placeholders(article_ids)
@@ -424,7 +466,9 @@ class Store:
                 " by = excluded.by, at = excluded.at",
                 (article_id, start, end, place.id, by, datetime.now(UTC).isoformat(timespec="seconds")),
             )
+            _count_places(db, article_id, -1)
             _apply_correction(db, article_id, start, end, place.id)
+            _count_places(db, article_id, +1)
 
     def corrections(self, article_ids: Sequence[str]) -> pd.DataFrame:
         """Corrections made by people: article_id, start, end, place_id, by, at."""
@@ -436,7 +480,7 @@ class Store:
 
     # -- reading: articles ----------------------------------------------------
 
-    def revision(self) -> tuple[int, int]:
+    def revision(self) -> tuple[int | str, int]:
         """Changes whenever a write is committed to the file, by this process or another: a key for
         caching what the readers return."""
         with self._reading():
@@ -538,6 +582,11 @@ class Store:
         article_ids (a list of str; it costs time on large stores).
         """
         where, params = self._mention_filter(shown)
+        if shown.bounds is not None:
+            # The places inside first (PostGIS: the GiST index), then only their mentions.
+            inside, corners = self._inside("p", shown.bounds)
+            where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
+            params += corners
         listed = ", GROUP_CONCAT(DISTINCT m.article_id) AS article_ids" if with_article_ids else ""
         sql = (
             "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, agg.mentions, agg.articles"
@@ -545,21 +594,123 @@ class Store:
             + " FROM (SELECT m.place_id, COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles"
             + f"{listed} FROM mentions m WHERE {where} GROUP BY m.place_id) agg JOIN places p ON p.id = agg.place_id"
         )
-        if shown.bounds is not None:
-            inside, corners = _inside("p", shown.bounds)
-            sql += f" WHERE {inside}"
-            params += corners
         frame = self._records(sql + " ORDER BY agg.mentions DESC, p.name", params)
         if with_article_ids:
             frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
         return frame
+
+    def viewport(self, shown: MapFilter, zoom: int, *, max_places: int, around: Bounds | None = None) -> pd.DataFrame:
+        """What the map draws of ``shown`` at ``zoom``: at most ``max_places`` features whatever the store holds.
+
+        When ``shown`` puts at most ``max_places`` places on the map, those places (``places()``, all of
+        them: the browser clusters them itself). Otherwise the places inside ``around`` (the map's
+        viewport; None: the world) are summed into grid cells on the server, a quarter of a map tile wide
+        at that zoom (coarser while there are more than ``max_places`` cells).
+
+        Columns: those of ``places()`` and ``places`` (1 for a place, how many a cell holds). A cell has
+        the id ``cell:ZOOM:ROW:COL``, the kind ``cell``, the mention-weighted centre of its places, the
+        sum of their mentions, and no article count.
+        """
+        everything, (source, key, counted, group), where, params = self._counted_places(shown)
+        if not self._crowded(key, source, where, params, max_places):
+            frame = self.places(shown)
+            frame["places"] = 1
+            return frame
+        outer, corners = "TRUE", list[object]()
+        if around is not None and not _whole_world(around):
+            outer, corners = self._inside("p", around)
+        if everything and not corners:  # the whole archive, zoomed out: one table, no join
+            rows, weight = f"FROM place_counts pc WHERE {where}", "pc.mentions"
+            lat, lon = "pc.lat", "pc.lon"
+        else:
+            rows = (
+                f"FROM (SELECT {key} AS place_id, {counted} AS mentions FROM {source} WHERE {where}{group}) agg"
+                f" JOIN places p ON p.id = agg.place_id WHERE {outer}"
+            )
+            weight, lat, lon = "agg.mentions", "p.lat", "p.lon"
+        size = 360.0 / 2 ** max(0, min(zoom, MAX_ZOOM)) / CELLS_PER_TILE
+        cells = self._records(
+            f"SELECT {self._cell(f'({lat} + 90) / ?')} AS cell_row, {self._cell(f'({lon} + 180) / ?')} AS cell_col,"
+            f" COUNT(*) AS places, SUM({weight}) AS mentions,"
+            f" SUM({lat} * {weight}) AS lat_sum, SUM({lon} * {weight}) AS lon_sum"
+            f" {rows} GROUP BY cell_row, cell_col",
+            [size, size, *params, *corners],
+        )
+        while len(cells) > max_places:  # the world at a high zoom: merge cells four by four
+            cells["cell_row"] //= 2
+            cells["cell_col"] //= 2
+            cells = cells.groupby(["cell_row", "cell_col"], as_index=False).sum()
+            zoom -= 1
+        mentions = cells["mentions"].astype(float)
+        return pd.DataFrame(
+            {
+                "id": [f"cell:{zoom}:{r}:{c}" for r, c in zip(cells["cell_row"], cells["cell_col"], strict=True)],
+                "name": [f"{n:,} places" for n in cells["places"]],
+                "lat": cells["lat_sum"].astype(float) / mentions,
+                "lon": cells["lon_sum"].astype(float) / mentions,
+                "kind": "cell",
+                "country": None,
+                "mentions": cells["mentions"].astype(int),
+                "articles": None,
+                "places": cells["places"].astype(int),
+            }
+        ).sort_values(["mentions", "id"], ascending=[False, True], ignore_index=True)
+
+    def _cell(self, expression: str) -> str:
+        """The grid row or column of a non-negative coordinate expression (SQLite's CAST truncates)."""
+        return f"CAST({expression} AS INTEGER)"
+
+    def crowded(self, shown: MapFilter, max_places: int) -> bool:
+        """Whether ``shown`` puts more than ``max_places`` places on the map (``viewport`` then sums them)."""
+        _, (source, key, _, _), where, params = self._counted_places(shown)
+        return self._crowded(key, source, where, params, max_places)
+
+    def _crowded(self, key: str, source: str, where: str, params: list[object], max_places: int) -> bool:
+        # Counting stops at max_places + 1 distinct places: cheap however many mentions match.
+        with self._reading():
+            count = self._db.execute(
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT {key} FROM {source} WHERE {where} LIMIT ?) few",
+                [*params, max_places + 1],
+            ).fetchone()[0]
+        return bool(count > max_places)
+
+    def _counted_places(self, shown: MapFilter) -> tuple[bool, tuple[str, str, str, str], str, list[object]]:
+        """Where ``viewport`` counts each place's mentions: (whether it reads the kept counts, (table, place
+        id column, count expression, grouping), clause, parameters)."""
+        # Every article and no filter (an archive's whole map): the per-place counts kept by every write.
+        # Otherwise the filter's mentions, counted here.
+        everything = shown.article_ids is None and not (
+            shown.actor_ids or shown.speakers or shown.stances or shown.sources or shown.since or shown.until
+        )
+        params: list[object]
+        if everything:
+            parts = ("place_counts pc", "pc.place_id", "pc.mentions", "")
+            where, params = "pc.mentions > 0", []
+        else:
+            parts = ("mentions m", "m.place_id", "COUNT(*)", " GROUP BY m.place_id")
+            where, params = self._mention_filter(shown)
+        if shown.bounds is not None:
+            inside, corners = self._inside("p", shown.bounds)
+            where += f" AND {parts[1]} IN (SELECT p.id FROM places p WHERE {inside})"
+            params += corners
+        return everything, parts, where, params
+
+    def _looks_like_day(self, column: str) -> str:
+        """A clause keeping the values shaped YYYY-MM-DD (digits and dashes)."""
+        return f"{column} GLOB '{_DAY_GLOB}'"
+
+    def _inside(self, alias: str, bounds: Bounds) -> tuple[str, list[object]]:
+        """A clause keeping the places (table ``alias``) inside the bounds, and its parameters."""
+        south, west, north, east = bounds
+        lon = f"{alias}.lon BETWEEN ? AND ?" if west <= east else f"({alias}.lon >= ? OR {alias}.lon <= ?)"
+        return f"{alias}.lat BETWEEN ? AND ? AND {lon}", [south, north, west, east]
 
     def _mention_filter(self, shown: MapFilter) -> tuple[str, list[object]]:
         """A WHERE clause over ``mentions m`` shared by the map and its exports.
 
         All of ``shown`` but its bounds, which the caller applies to the places.
         """
-        clauses = ["1"]
+        clauses = ["TRUE"]
         params: list[object] = []
         if shown.article_ids is not None:
             clauses.append(f"m.article_id IN ({_placeholders(shown.article_ids)})")
@@ -598,12 +749,13 @@ class Store:
         where, params = _scope("a.id", undated)
         mention_where, mention_params = self._mention_filter(undated)
         days = self._records(
-            "SELECT day, SUM(articles) AS articles, SUM(mentions) AS mentions FROM ("
-            " SELECT substr(a.published, 1, 10) AS day, COUNT(*) AS articles, 0 AS mentions"
+            # (CAST: PostgreSQL sums counts as numeric, which pandas would hold as Decimal.)
+            "SELECT day, CAST(SUM(articles) AS INTEGER) AS articles, CAST(SUM(mentions) AS INTEGER) AS mentions"
+            " FROM (SELECT substr(a.published, 1, 10) AS day, COUNT(*) AS articles, 0 AS mentions"
             f" FROM articles a WHERE {where} GROUP BY day"
             " UNION ALL SELECT substr(a.published, 1, 10) AS day, 0, COUNT(*)"
-            f" FROM mentions m JOIN articles a ON a.id = m.article_id WHERE {mention_where} GROUP BY day)"
-            f" WHERE day GLOB '{_DAY_GLOB}' GROUP BY day ORDER BY day",
+            f" FROM mentions m JOIN articles a ON a.id = m.article_id WHERE {mention_where} GROUP BY day) days"
+            f" WHERE {self._looks_like_day('day')} GROUP BY day ORDER BY day",
             [*params, *mention_params],
         )
         # A date stored before dates were read as ISO 8601 may be no day at all ("2016-02-30"): left out.
@@ -644,9 +796,10 @@ class Store:
         """Who makes the claims in the articles: speaker (as stored), name, actor_id, claims, asserts, denies."""
         where, params = _scope("c.article_id", article_ids)
         return self._frame(
-            "SELECT c.speaker, COALESCE(s.name, c.speaker) AS name, COALESCE(c.speaker_actor, s.id) AS actor_id,"
-            " COUNT(*) AS claims,"
-            " SUM(c.stance = 'asserts') AS asserts, SUM(c.stance = 'denies') AS denies"
+            "SELECT c.speaker, MAX(COALESCE(s.name, c.speaker)) AS name,"
+            " MAX(COALESCE(c.speaker_actor, s.id)) AS actor_id, COUNT(*) AS claims,"
+            " SUM(CASE WHEN c.stance = 'asserts' THEN 1 ELSE 0 END) AS asserts,"
+            " SUM(CASE WHEN c.stance = 'denies' THEN 1 ELSE 0 END) AS denies"
             f" FROM claims c LEFT JOIN actors s ON s.id = c.speaker WHERE {where}"
             " GROUP BY c.speaker ORDER BY claims DESC, name",
             params,
@@ -659,10 +812,10 @@ class Store:
         passage_id, article_id, title, published, published_source, start, end, text."""
         where, params = _scope("m.article_id", article_ids)
         return self._frame(
-            "SELECT DISTINCT ps.id AS passage_id, ps.article_id, a.title, a.published, a.published_source, ps.start,"
+            "SELECT ps.id AS passage_id, ps.article_id, a.title, a.published, a.published_source, ps.start,"
             ' ps."end", substr(a.text, ps.start + 1, ps."end" - ps.start) AS text'
-            " FROM mentions m JOIN passages ps ON ps.id = m.passage_id JOIN articles a ON a.id = ps.article_id"
-            f" WHERE m.place_id = ? AND {where}"
+            " FROM passages ps JOIN articles a ON a.id = ps.article_id"
+            f" WHERE ps.id IN (SELECT m.passage_id FROM mentions m WHERE m.place_id = ? AND {where})"
             " ORDER BY a.published DESC, a.ingested_at DESC, ps.article_id, ps.start",
             [place_id, *params],
         )
@@ -712,7 +865,7 @@ class Store:
             where += f" AND m.place_id IN ({_placeholders(place_ids)})"
             params += list(place_ids)
         if shown.bounds is not None:
-            inside, corners = _inside("p", shown.bounds)
+            inside, corners = self._inside("p", shown.bounds)
             where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
             params += corners
         return self._frame(
@@ -813,7 +966,7 @@ def _article_filter(
     until: str | None = None,
     title: str | None = None,
 ) -> tuple[str, list[object]]:
-    clauses = ["1"]
+    clauses = ["TRUE"]
     params: list[object] = []
     if sources:
         clauses.append(f"{alias}.source IN ({_placeholders(sources)})")
@@ -847,10 +1000,10 @@ def _scope(column: str, scope: Scope) -> tuple[str, list[object]]:
     """A clause keeping the rows whose article (``column``) is in ``scope``, and its parameters:
     the articles a filter names, and of those, the ones of its sources and dates, all in SQL."""
     if scope is None:
-        return "1", []
+        return "TRUE", []
     if not isinstance(scope, MapFilter):
         return f"{column} IN ({_placeholders(scope)})", list(scope)
-    clauses: list[str] = ["1"]
+    clauses: list[str] = ["TRUE"]
     params: list[object] = []
     if scope.article_ids is not None:
         clauses.append(f"{column} IN ({_placeholders(scope.article_ids)})")
@@ -862,11 +1015,10 @@ def _scope(column: str, scope: Scope) -> tuple[str, list[object]]:
     return " AND ".join(clauses), params
 
 
-def _inside(alias: str, bounds: Bounds) -> tuple[str, list[object]]:
-    """A clause keeping the places (table ``alias``) inside the bounds, and its parameters."""
+def _whole_world(bounds: Bounds) -> bool:
+    """Bounds that hold every place (a map zoomed out): no clause needed."""
     south, west, north, east = bounds
-    lon = f"{alias}.lon BETWEEN ? AND ?" if west <= east else f"({alias}.lon >= ? OR {alias}.lon <= ?)"
-    return f"{alias}.lat BETWEEN ? AND ? AND {lon}", [south, north, west, east]
+    return south <= -85 and north >= 85 and west <= -180 and east >= 180
 
 
 def _speaker_clause(alias: str, names: str) -> str:
@@ -877,17 +1029,30 @@ def _speaker_clause(alias: str, names: str) -> str:
     )
 
 
-def _statements(script: str) -> Iterator[str]:
-    """Split a migration script into statements (executescript would commit our transaction)."""
+def _statements(script: str, dialect: str) -> Iterator[str]:
+    """Split a migration script into statements (executescript would commit our transaction).
+
+    A statement that starts with ``/* sqlite */`` or ``/* postgresql */`` runs on that engine only.
+    """
     buffer = ""
     for line in script.splitlines(keepends=True):
         buffer += line
         if sqlite3.complete_statement(buffer):
             if buffer.strip():
-                yield buffer.strip()
+                yield from _for_dialect(buffer.strip(), dialect)
             buffer = ""
     if buffer.strip():
-        yield buffer.strip()
+        yield from _for_dialect(buffer.strip(), dialect)
+
+
+def _for_dialect(statement: str, dialect: str) -> Iterator[str]:
+    for other in ("sqlite", "postgresql"):
+        tag = f"/* {other} */"
+        if statement.startswith(tag):
+            if other == dialect:
+                yield statement.removeprefix(tag).strip()
+            return
+    yield statement
 
 
 def _cause(error: BaseException) -> str:
@@ -964,8 +1129,25 @@ def _link_across_articles(db: sqlite3.Connection, article: Article, claims: Sequ
                 )
 
 
+def _count_places(db: sqlite3.Connection, article_id: str, sign: int) -> None:
+    """Add (+1) or take away (-1) the article's mentions in ``place_counts``, in place id order (so two
+    writers never wait on each other in a cycle). Last in a transaction: a busy place's row stays
+    locked for the shortest time."""
+    rows = db.execute(
+        "SELECT m.place_id, COUNT(*), p.lat, p.lon FROM mentions m JOIN places p ON p.id = m.place_id"
+        " WHERE m.article_id = ? GROUP BY m.place_id, p.lat, p.lon ORDER BY m.place_id",
+        (article_id,),
+    ).fetchall()
+    db.executemany(
+        "INSERT INTO place_counts (place_id, mentions, lat, lon) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(place_id) DO UPDATE SET mentions = place_counts.mentions + excluded.mentions",
+        [(place_id, sign * count, lat, lon) for place_id, count, lat, lon in rows],
+    )
+
+
 def _delete_article(db: sqlite3.Connection, article_id: str) -> None:
     """Remove an article's analysis (not the person's corrections, which outlive it)."""
+    _count_places(db, article_id, -1)
     db.execute(
         "DELETE FROM claim_contradictions WHERE article_id = ? OR other_article_id = ?", (article_id, article_id)
     )

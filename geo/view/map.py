@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 
 import folium
 import pandas as pd
@@ -55,6 +56,27 @@ ORIENTATION_PANE = "geo-orientation"  # divisions, rivers, lakes: over the basem
 MAX_FIT_ZOOM = 7
 MAX_ZOOM = 18
 CLICK_TOLERANCE_DEG = 1e-4  # a click reports the marker's rounded point; match it to the place within ~10 m
+
+
+def viewport_bounds(
+    center: tuple[float, float], zoom: int, *, width_px: int = 1400, height_px: int = 700
+) -> tuple[float, float, float, float]:
+    """(south, west, north, east) a map of about this size shows around ``center`` at ``zoom``, with half
+    a screen of margin each way (Web Mercator: 256-pixel tiles, 2**zoom of them around the world)."""
+    world_px = 256 * 2**zoom
+    lat, lon = center
+    half_lon = min(180.0, 360.0 * width_px / world_px)
+    y = math.log(math.tan(math.pi / 4 + math.radians(max(-85.0, min(85.0, lat))) / 2))
+    half_y = 2 * math.pi * height_px / world_px
+
+    def to_lat(value: float) -> float:
+        return math.degrees(2 * math.atan(math.exp(value)) - math.pi / 2)
+
+    if half_lon >= 180.0:
+        west, east = -180.0, 180.0
+    else:
+        west, east = (lon - half_lon + 180) % 360 - 180, (lon + half_lon + 180) % 360 - 180
+    return (to_lat(y - half_y), west, to_lat(y + half_y), east)
 
 
 class _OfflineIcons(MacroElement):
