@@ -85,7 +85,7 @@ def _sentences(row: dict[str, str]) -> list[tuple[str, bool]]:
             (f"Officials in {neighbour}, {name}, said on Tuesday that the talks would resume.", True),
             (f"A man from {neighbour}, {name}, was hurt in the crash, police said.", True),
         ]
-    the = "the " if kind in ("sea", "region", "feature") and not _bare(name) else ""
+    the = "the " if kind == "river" or (kind in ("sea", "region", "feature") and not _bare(name)) else ""
     return [
         (f"Reporters travelled to {the}{name} last week to cover the talks.", True),
         (f"Officials from {the}{name} and {neighbour} met on Tuesday to discuss trade.", False),

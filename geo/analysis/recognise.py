@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from geo.analysis.spanindex import SpanIndex
 from geo.gazetteer import Gazetteer
-from geo.types import AREA_KINDS, Mention, Passage
+from geo.types import CONTAINER_KINDS, Mention, Passage
 
 # Entity labels that never name a place or an actor.
 _NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -189,7 +189,7 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         for s, _ in evidence.numeric.holders(mention.start, mention.end)
     ):
         return False  # "March 5", "last Thursday"; not "Toulouse" in "Toulouse last week"
-    areas = any(c.place.kind in AREA_KINDS for c in mention.candidates)
+    areas = any(c.place.kind in CONTAINER_KINDS for c in mention.candidates)
     if one_word and mention.text in evidence.person_words and not areas:
         return False
     if one_word and mention.label == "GAZ" and mention.text.lower() in evidence.lower_words:
@@ -210,7 +210,7 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         return False  # "The Washington Post", "Los Angeles Times": a newspaper's name
     if _clipped_division(mention) and not (_AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)):
         return False  # "Mass." and "Miss." name states after a town ("Lowell, Mass."), else a word or a title
-    minor = not any(c.place.kind in AREA_KINDS for c in mention.candidates)
+    minor = not any(c.place.kind in CONTAINER_KINDS for c in mention.candidates)
     if not minor or mention.text in evidence.located or mention.label == "GPE":
         return True
     return not _not_a_place_word(mention, text, one_word)
@@ -290,7 +290,7 @@ def _trust_headlines(places: tuple[Mention, ...], titles: list[Passage]) -> tupl
         for m in places
         if not _inside(m.start, m.end, titles)
         or m.text.casefold() in in_body
-        or any(c.place.kind in AREA_KINDS and c.name_kind in ("name", "abbreviation") for c in m.candidates)
+        or any(c.place.kind in CONTAINER_KINDS and c.name_kind in ("name", "abbreviation") for c in m.candidates)
     )
 
 

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from geo.gazetteer import distance_km
-from geo.types import AREA_KINDS, Candidate, Mention, MentionRole, Place, Resolution
+from geo.types import AREA_KINDS, CONTAINER_KINDS, Candidate, Mention, MentionRole, Place, Resolution
 
 WEIGHTS = {
     "prominence": 0.30,
@@ -65,6 +65,9 @@ _KIND_PROMINENCE = {
     "airport": 0.4,
     "port": 0.4,
     "feature": 0.4,
+    "river": 0.45,
+    "lake": 0.45,
+    "island": 0.45,
 }
 _FACILITY_KINDS = frozenset({"airport", "air base", "naval base", "port"})
 _FACILITY_WORDS = re.compile(
@@ -239,7 +242,9 @@ def _readings(scored: list[_Scored]) -> list[tuple[_Scored, float]]:
     return [(s, math.exp((s.score - best) / READING_SPREAD)) for s in scored[:READINGS]]
 
 
-_POINT_KINDS = frozenset({"city", "admin2", "airport", "air base", "naval base", "port", "feature"})
+_POINT_KINDS = frozenset(
+    {"city", "admin2", "airport", "air base", "naval base", "port", "feature", "river", "lake", "island"}
+)
 
 
 def _home_region(winners: tuple[_Winner, ...]) -> dict[str, float]:
@@ -301,7 +306,7 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
 
     spaCy's label is weak evidence, so a name it calls a person or an
     organisation still counts as a place, but only when the reading is an
-    area, a major city, a facility the text calls one, or a place in a country the article
+    area (a river, lake or island by its own name), a major city, a facility the text calls one, or a place in a country the article
     is clearly about ("Misrata" labelled PERSON in a Libyan story, but not
     "Wagner" the South Dakota town in the same story).
     """
@@ -309,8 +314,13 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
         return True
     if mention.label not in _NON_PLACE_LABELS:
         return best.score >= MIN_SCORE_PLACE_LABEL
+    kind = best.candidate.place.kind
+    if kind in AREA_KINDS and kind not in CONTAINER_KINDS and best.candidate.name_kind == "name":
+        # A river, lake or island by its own name ("the Danube" that spaCy calls a person), not by
+        # another name a firm may share ("Amazon" is no index name of the river).
+        return True
     return best.score >= MIN_SCORE and (
-        (best.candidate.place.kind in AREA_KINDS and best.candidate.place.kind != "admin1")
+        (kind in CONTAINER_KINDS and kind != "admin1")
         or best.candidate.place.population >= MAJOR_CITY
         or best.parts["facility_cue"] > 0
         or best.parts["containment"] > 0
@@ -384,10 +394,10 @@ def _strong_priors(
         candidates = _no_capital_namesake_state(candidates, spoken_of, box)
         # The most important reading, not counting a town's other names ("Victoria" for Hong Kong).
         top = next((c for c in candidates if c.name_kind != "alternate" or c.place.kind != "city"), candidates[0])
-        if top.place.kind not in AREA_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
+        if top.place.kind not in CONTAINER_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
             out.append((mention, candidates))
             continue
-        towns = [c for c in candidates if c.place.kind not in AREA_KINDS]
+        towns = [c for c in candidates if c.place.kind not in CONTAINER_KINDS]
         if box and any(c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in towns):
             out.append((mention, candidates))
             continue
@@ -396,7 +406,7 @@ def _strong_priors(
         areas = [
             c
             for c in candidates
-            if c.place.kind in AREA_KINDS
+            if c.place.kind in CONTAINER_KINDS
             and c.name_kind in _AREA_NAME_KINDS
             and (c.place.kind != "admin1" or c.place.country == top.place.country or spoken_of(c.place.country))
         ]
@@ -474,7 +484,7 @@ def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
         return demonyms
     if _clipped(mention.text):
         # "Mo.", "Alta.": a clipped word is a state's or province's abbreviation, not a town named Mo.
-        areas = [c for c in kept if c.place.kind in AREA_KINDS and c.name_kind != "name"]
+        areas = [c for c in kept if c.place.kind in CONTAINER_KINDS and c.name_kind != "name"]
         if areas:
             return areas
     return _no_far_alternates(kept)

@@ -133,7 +133,7 @@ def place_importance(
 
     - continent 1.0; sea (seas, oceans, straits) 0.9
     - country 0.80 + 0.15 p
-    - region 0.75; feature 0.6
+    - region 0.75; feature, river, lake, island 0.6
     - admin1 0.30 + 0.30 p; admin2 0.25 + 0.25 p
     - city 0.10 + 0.60 p, plus 0.10 for a national capital
     - airport, air base, naval base, port: 0.45 when curated (supplement),
@@ -152,7 +152,7 @@ def place_importance(
         return round(0.80 + 0.15 * p, 6)
     if kind == "region":
         return 0.75
-    if kind == "feature":
+    if kind in ("feature", "river", "lake", "island"):
         return 0.6
     if kind == "admin1":
         return round(0.30 + 0.30 * p, 6)
