@@ -306,9 +306,10 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
 
     spaCy's label is weak evidence, so a name it calls a person or an
     organisation still counts as a place, but only when the reading is an
-    area (a river, lake or island by its own name), a major city, a facility the text calls one, or a place in a country the article
-    is clearly about ("Misrata" labelled PERSON in a Libyan story, but not
-    "Wagner" the South Dakota town in the same story).
+    area (a river, lake or island by its own name), a major city, a facility
+    the text calls one, or a place in a country the article is clearly about
+    ("Misrata" labelled PERSON in a Libyan story, but not "Wagner" the South
+    Dakota town in the same story).
     """
     if best.candidate.name_kind == "demonym":
         return True
