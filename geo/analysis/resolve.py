@@ -147,6 +147,24 @@ def resolve(
             if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
                 points[division].append((normalized_surface(m.text), c.place))
     usable = _strong_priors(usable, containers, town_named, points)
+
+    # Country votes by name, so that a name's own votes can be set aside: no name is evidence for itself.
+    own_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for m, cands in usable:
+        for country, weight in _country_vote(cands):
+            own_votes[normalized_surface(m.text)][country] += weight
+    all_votes: dict[str, float] = defaultdict(float)
+    for by_country in own_votes.values():
+        for country, weight in by_country.items():
+            all_votes[country] += weight
+    total_votes = sum(all_votes.values())
+
+    def others_focus(surface: str, country: str | None) -> float:
+        """The share of the other names' country evidence that points at ``country``."""
+        own = own_votes.get(surface, {})
+        total = total_votes - sum(own.values())
+        return (all_votes.get(country or "", 0.0) - own.get(country or "", 0.0)) / total if total > 1e-9 else 0.0
+
     context = _Context(
         focus=_country_focus(usable),
         divisions=_division_focus(usable),
@@ -183,7 +201,9 @@ def resolve(
                 key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
             )
         best = scored[0]
-        if not _plausible(mention, best):
+        if not _plausible(
+            mention, best, text, others_focus(normalized_surface(mention.text), best.candidate.place.country)
+        ):
             continue
         runner_up = next((s for s in scored[1:] if s.candidate.place.id != best.candidate.place.id), None)
         resolutions.append(
@@ -301,7 +321,7 @@ def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...], by_stat
     return sum(best.values()) / len(best) if best else 0.0
 
 
-def _plausible(mention: Mention, best: _Scored) -> bool:
+def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) -> bool:
     """Whether the winning reading is good enough to put on the map.
 
     spaCy's label is weak evidence, so a name it calls a person or an
@@ -309,7 +329,8 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
     area (a river, lake or island by its own name), a major city, a facility
     the text calls one, or a place in a country the article is clearly about
     ("Misrata" labelled PERSON in a Libyan story, but not "Wagner" the South
-    Dakota town in the same story).
+    Dakota town in the same story). A name is evidence for its own country only
+    where the text uses it as a place ("from Windhoek").
     """
     if best.candidate.name_kind == "demonym":
         return True
@@ -322,10 +343,35 @@ def _plausible(mention: Mention, best: _Scored) -> bool:
         return True
     return best.score >= MIN_SCORE and (
         (kind in CONTAINER_KINDS and kind != "admin1")
-        or best.candidate.place.population >= MAJOR_CITY
+        or (kind == "city" and best.candidate.place.population >= MAJOR_CITY)
+        # "Hamilton, Ont.": a state or province after a town and a comma
+        or (kind == "admin1" and _AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start) is not None)
         or best.parts["facility_cue"] > 0
         or best.parts["containment"] > 0
-        or best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
+        # The article's country: its other names, or the name's own readings where the text uses it as
+        # a place ("from Windhoek"), not where it acts ("Delta cancelled flights": no Nigerian state).
+        or (
+            best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
+            and (others_focus >= MIN_FOCUS_FOR_NON_PLACE_LABELS or _used_as_place(mention, text))
+        )
+    )
+
+
+_PLACE_CUE_BEFORE = re.compile(r"\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+(?:the\s+)?\Z")
+# "Gainesville man", "Paris City Council", "Rock Hill-based", "COLUMBUS, Ohio": words after a name
+# that make it a place.
+_PLACE_CUE_AFTER = re.compile(
+    r"(?:[ \t]+(?:man|woman|men|women|boy|girl|teen|couple|family|resident|residents|native|natives|area|city"
+    r"|county|police|public|library|council|school|schools|mayor|officials)\b|-based\b|(?-i:,[ \t]+[A-Z]))",
+    re.IGNORECASE,
+)
+
+
+def _used_as_place(mention: Mention, text: str) -> bool:
+    """Whether the words around a name use it as a place: "from Windhoek", "a Gainesville man"."""
+    return (
+        _PLACE_CUE_BEFORE.search(text, max(0, mention.start - 12), mention.start) is not None
+        or _PLACE_CUE_AFTER.match(text, mention.end) is not None
     )
 
 
@@ -521,6 +567,7 @@ def _seat_named(candidate: Candidate, others: list[Candidate]) -> bool:
         return False
     return any(
         o.place.kind == "city"
+        and o.name_kind == "name"  # Santa Cruz de la Sierra, called "Santa Cruz", leaves the department its name
         and o.place.country == div.country
         and o.place.admin1 == div.admin1
         and o.place.population * SEAT_RATIO >= div.population
@@ -534,16 +581,21 @@ def _looks_like_abbreviation(surface: str) -> bool:
     return bool(letters) and (all(ch.isupper() for ch in letters) or ("." in surface and letters[0].isupper()))
 
 
+def _country_vote(candidates: list[Candidate]) -> list[tuple[str, float]]:
+    """A name's vote for a country: 1 for a country's name, 0.5 for a name whose readings all lie in one."""
+    countries = {c.place.country for c in candidates if c.place.country}
+    if len(countries) != 1:
+        return []
+    (country,) = countries
+    return [(country, 1.0 if any(c.place.kind == "country" for c in candidates) else 0.5)]
+
+
 def _country_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
     """Share of unambiguous country evidence per ISO country code."""
     votes: dict[str, float] = defaultdict(float)
     for _mention, candidates in usable:
-        countries = {c.place.country for c in candidates if c.place.country}
-        if len(countries) != 1:
-            continue
-        (country,) = countries
-        direct = any(c.place.kind == "country" for c in candidates)
-        votes[country] += 1.0 if direct else 0.5
+        for country, weight in _country_vote(candidates):
+            votes[country] += weight
     total = sum(votes.values())
     return {country: n / total for country, n in votes.items()} if total else {}
 
