@@ -39,7 +39,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from geo.gazetteer import distance_km
+from geo.gazetteer import distance_km, normalize
+from geo.gazetteer.names import prominence as place_prominence
 from geo.types import AREA_KINDS, CONTAINER_KINDS, Candidate, Mention, MentionRole, Place, Resolution
 
 WEIGHTS = {
@@ -53,22 +54,6 @@ WEIGHTS = {
     "home_region": 0.10,
 }
 _NAME_FIT = {"name": 1.0, "abbreviation": 0.9, "alternate": 0.7, "short": 0.5, "demonym": 0.0}
-_KIND_PROMINENCE = {
-    "continent": 1.0,
-    "country": 1.0,
-    "sea": 0.9,
-    "region": 0.8,
-    "admin1": 0.75,
-    "admin2": 0.6,
-    "air base": 0.45,
-    "naval base": 0.45,
-    "airport": 0.4,
-    "port": 0.4,
-    "feature": 0.4,
-    "river": 0.45,
-    "lake": 0.45,
-    "island": 0.45,
-}
 _FACILITY_KINDS = frozenset({"airport", "air base", "naval base", "port"})
 _FACILITY_WORDS = re.compile(
     r"^\s+(air\s*base|airbase|air\s*field|airfield|airport|air\s+station|naval\s+base|base|port|harbou?r)\b",
@@ -96,22 +81,8 @@ class _Scored:
 
 
 def prominence(place: Place) -> float:
-    """0..1: areas by kind, towns by population (1 at ten million people); a state or province
-    between 0.45 and 0.75 by its population."""
-    return _prominence(place.kind, place.population)
-
-
-@lru_cache(maxsize=65536)
-def _prominence(kind: str, population: int) -> float:
-    if kind == "city":
-        return min(1.0, math.log10(population + 1) / 7.0) * 0.85
-    if kind == "admin1" and population:
-        # A small province ranks below a large city of its name (Sofia, Manchester): 0.75 at 25 million.
-        return ADMIN1_FLOOR + (_KIND_PROMINENCE["admin1"] - ADMIN1_FLOOR) * min(1.0, math.log10(population + 1) / 7.4)
-    return _KIND_PROMINENCE.get(kind, 0.3)
-
-
-ADMIN1_FLOOR = 0.45
+    """The one prior (``geo.gazetteer.names.prominence``) for a candidate."""
+    return place_prominence(place.kind, place.population)
 
 
 def resolve(
@@ -239,9 +210,8 @@ class _Context:
     points: dict[str, list[tuple[str, Place]]] = field(default_factory=dict)  # division -> (name, town reading)
 
 
-@lru_cache(maxsize=65536)
-def normalized_surface(text: str) -> str:
-    return " ".join(text.casefold().replace(".", "").split())
+# The project's one name normaliser, memoised: the resolver folds every mention's text, often the same.
+normalized_surface = lru_cache(maxsize=65536)(normalize)
 
 
 def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Context, box: set[str]) -> list[_Scored]:
