@@ -221,6 +221,7 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         and mention.label == "GAZ"
         and not areas
         and mention.text not in evidence.place_words
+        and mention.text[1:].islower()  # not a dateline's capitals ("BERLIN:")
         and _SENTENCE_START.search(text, max(0, mention.start - 3), mention.start)
         and _common_word(mention.text)
     ):
