@@ -5,8 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-# Test tiers (README, "Tests"): always-on (unmarked), shared (needs ../shared/), slow, browser.
-FAST := not browser and not shared and not slow
+# Test tiers (README, "Tests"): always-on (unmarked), shared (needs ../shared/), slow, browser, postgres.
+FAST := not browser and not shared and not slow and not postgres
 
 .PHONY: run test test-fast fuzz lint setup
 
@@ -28,7 +28,7 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -ra
 
-# The always-on tier alone: no ../shared/, no Chromium, no full gazetteer build.
+# The always-on tier alone: no ../shared/, no Chromium, no full gazetteer build, no PostgreSQL.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -ra -m "$(FAST)"
 

@@ -8,9 +8,9 @@ contract in geo.view.url.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -27,21 +27,37 @@ from geo.store import Store
 from geo.types import Analysis, MapFilter
 from geo.view import map as geomap
 from geo.view import panel as html
+from geo.view import timeline
 from geo.view import url as view
 from geo.view.basemap import country_outlines
-from geo.view.static import BASEMAP_JSON, served_file
+from geo.view.static import BASEMAP_JSON, ORIENTATION_JSON, served_file
 from geo.view.style import STANCE_LABELS
 
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
 STATIC = Path(__file__).parent / "static"  # served at /app/static/ (python -m geo static fills it)
-DEFAULT_ARTICLES = 20  # shown when the link names none
-MAX_CHOOSABLE_ARTICLES = view.MAX_ARTICLES  # newest stored articles offered in the chooser, and a link's most
+MAX_CHOOSABLE_ARTICLES = 10_000  # newest stored articles offered in the chooser (Store.MAX_ARTICLE_LIMIT)
 CORRECTION_CHOICES = 25  # other gazetteer entries offered for a mention
-ARTICLE_CHIPS = 12  # more articles than this: their chooser opens on request
+ARTICLE_CHIPS = 12  # a link naming this many articles or fewer opens the chooser
+FILTER_OPTIONS = 400  # actors and speakers offered in a filter: the most mentioned, and any the link names
+WINDOWS = {1: "1 day", 7: "7 days", 30: "30 days", 365: "a year"}  # the step and play controls' window
+PLAY_SECONDS = 2.5  # how long play shows each window
+MAP_CACHE_ENTRIES = 8  # filters whose map frames and filter options are kept for every session
 PLACE_LIST_ROWS = 300  # the list beside the map shows the most mentioned places
 PANEL_PASSAGES = 30  # passages shown for a place before a reader asks for all of them
 
-st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
+SIDEBAR_PX = 220
+PLACE_COLUMNS = {  # narrow columns, so that all four fit beside the map
+    "name": st.column_config.TextColumn("Place", width=118),
+    "kind": st.column_config.TextColumn("Kind", width=64),
+    "country": st.column_config.TextColumn("CC", width=36, help="Country (ISO code)"),
+    "mentions": st.column_config.NumberColumn("Men.", width=44, help="Mentions"),
+}
+MAP_SHARE = (2, 1)  # map column : panel column
+PAGE_CSS = "<style>.block-container{padding-left:1.5rem;padding-right:1.5rem;padding-top:2.5rem}</style>"
+
+# A narrower sidebar and page margin: at 1280 px the map takes most of the width, the place list stays readable.
+st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide", initial_sidebar_state=SIDEBAR_PX)
+st.html(PAGE_CSS)
 config = settings.load()
 
 
@@ -60,14 +76,37 @@ def basemap() -> dict:
     return country_outlines()
 
 
+def cache_key(shown: MapFilter) -> str:
+    """What a cached reading depends on: the database, its revision (any write changes it) and the filter."""
+    return f"{config.database}|{store().revision()}|{shown!r}"
+
+
+# Shared by every session, and never changed by the page: a filter seen before (the default view of
+# every article above all) is drawn without reading the store again. The frames of every article of a
+# store of 1,500 take about 25 MB: a few filters are kept, not all.
+@st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
+def map_data(
+    key: str, _shown: MapFilter, _zoom: int, _around: tuple[float, float, float, float] | None
+) -> frames.MapFrames:
+    return frames.map_frames(store(), _shown, zoom=_zoom, around=_around, max_places=config.map_max_places)
+
+
+@st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
+def filter_options(key: str, _scope: MapFilter) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """The actors and speakers of the articles in scope, and what a link says for each actor."""
+    actors = store().actors(_scope)
+    return actors, store().speakers(_scope), view.actor_values(dict(zip(actors["id"], actors["name"], strict=True)))
+
+
 # Parts of the view Streamlit keeps in the URL itself: widgets bound to the query parameter named
 # by their key (the speaker and stance filters, whose options are the URL's own values).
 BOUND = {"speakers": "speaker", "stances": "stance"}
 # The widget that shows each other part of the view, where one does. These stay synced by hand: a
 # bound widget writes its options' labels to the URL, but the URL names articles by id and actors
 # by name or id (case-insensitive), and the article chooser is not always shown.
-VIEW_WIDGETS = {"articles": "articles", "actors": "actor_filter"}
+VIEW_WIDGETS = {"articles": "articles", "view": "articles", "actors": "actor_filter", "sources": "source_filter"}
 PANEL = "place_panel"  # the place panel's fragment: a click on the map reruns only this
+LINK_ADDRESS_CHARS = 200  # kept for the server's address in front of the query string
 
 
 def set_view(**changes: object) -> None:
@@ -78,6 +117,13 @@ def set_view(**changes: object) -> None:
     """
     state, _ = view.from_query(st.query_params.get_all)
     new = dataclasses.replace(state, **changes)  # type: ignore[arg-type]
+    if new.articles and (
+        len(new.articles) > view.LINK_ARTICLES or len(new.query_string()) > view.MAX_LINK_CHARS - LINK_ADDRESS_CHARS
+    ):
+        # Too many to list in a link: the set is stored, and the link names it by a short id.
+        new = dataclasses.replace(new, articles=(), view=store().save_view(new.articles))
+    elif "articles" in changes:
+        new = dataclasses.replace(new, view=None)
     query = new.to_query()
     # One update, so one step in the browser's history; an empty list drops the parameter.
     st.query_params.update({name: query.get(name, []) for name in view.PARAMETERS if name not in BOUND.values()})
@@ -112,7 +158,7 @@ def add_article(data: bytes, filename: str) -> None:
         st.session_state["add_error"] = str(error)
         return
     st.session_state.pop("add_error", None)
-    set_view(articles=(article_id,), actors=(), place=None)
+    show_articles((article_id,), actors=(), place=None)
 
 
 @st.cache_resource(show_spinner="Opening the gazetteer…")
@@ -125,13 +171,17 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
     with st.expander("Not this place? Choose another"):
         surfaces = sorted(set(how["surface"]))
         surface = surfaces[0] if len(surfaces) == 1 else st.selectbox("Name in the text", surfaces)
-        candidates = [c.place for c in open_gazetteer(str(config.gazetteer)).lookup(surface)]
+        gazetteer = open_gazetteer(str(config.gazetteer))
+        candidates = [c.place for c in gazetteer.lookup(surface)]
         others = [c for c in candidates if c.id != place_id][:CORRECTION_CHOICES]
         if not others:
             st.caption("The gazetteer has no other entry for this name.")
             return
         choice = st.selectbox(
-            "Other entries", others, format_func=html.candidate_label, key=f"correct-{place_id}-{surface}"
+            "Other entries",
+            others,
+            format_func=lambda p: html.candidate_label(p, gazetteer.division(p)),
+            key=f"correct-{place_id}-{surface}",
         )
         if st.button("Use this place", key=f"apply-{place_id}-{surface}"):
             mentions = how[how["surface"] == surface]
@@ -139,6 +189,22 @@ def correct_place_ui(how: pd.DataFrame, place_id: str) -> None:
                 store().correct(row.article_id, int(row.start), int(row.end), choice, by="page")
             set_view(place=choice.id)
             st.rerun()  # the whole page: the place moved on the map
+
+
+EMPTY_PASTE = "Nothing was analysed: the text box is empty (or holds only spaces). Paste an article's text first."
+EMPTY_URL = "Nothing was fetched: the URL box is empty. Type a web page's or feed's address (https://…) first."
+
+
+def runner_up_labels(how: pd.DataFrame) -> list[str]:
+    """The readings the gazetteer ranked second for this place's mentions, each told apart from the
+    chosen one by division, country, kind and population (their names are often the same)."""
+    gazetteer = open_gazetteer(str(config.gazetteer))
+    labels = []
+    for place_id in dict.fromkeys(how["runner_up_id"].dropna()):
+        found = gazetteer.get(str(place_id))
+        if found is not None:
+            labels.append(html.candidate_label(found, gazetteer.division(found)))
+    return labels
 
 
 NOT_ENGLISH = (
@@ -165,14 +231,58 @@ def add_from_url(address: str) -> None:
     else:
         st.session_state.pop("add_error", None)
     if ids:
-        set_view(articles=ids, actors=(), speakers=(), stances=(), place=None)
+        show_articles(ids, actors=(), speakers=(), stances=(), place=None)
+
+
+def show_articles(ids: tuple[str, ...], **changes: object) -> None:
+    """Show these articles (just added, or chosen), whatever their dates and sources."""
+    set_view(articles=ids, since=None, until=None, sources=(), **changes)
 
 
 def on_articles(shown: list[str]) -> None:
-    """Articles chosen in the sidebar: show them (an emptied chooser changes nothing)."""
+    """Articles chosen in the sidebar: show them (an emptied chooser shows every article)."""
     chosen = st.session_state["articles"]
-    if chosen and sorted(chosen) != sorted(shown):
-        set_view(articles=tuple(chosen), place=None)
+    if sorted(chosen) != sorted(shown):
+        set_view(articles=tuple(chosen), view=None, place=None)
+
+
+def on_source_filter() -> None:
+    set_view(sources=tuple(st.session_state["source_filter"]), place=None)
+
+
+def on_brush() -> None:
+    """Days brushed on the timeline become the date range (an emptied brush keeps the range)."""
+    event = st.session_state.get("timeline")
+    days = timeline.brushed_days(getattr(event, "selection", None) if event is not None else None)
+    if days:
+        set_view(since=days[0], until=days[1], place=None)
+
+
+def step_dates(first: str, last: str, direction: int) -> bool:
+    """Move the date range one window along the timeline; False at its end."""
+    state, _ = view.from_query(st.query_params.get_all)
+    width = int(st.session_state.get("window_days", 7))
+    window = timeline.step_window(first, last, state.since, state.until, width, direction)
+    if window is None:
+        return False
+    set_view(since=window[0], until=window[1], place=None)
+    return True
+
+
+def step(first: str, last: str, direction: int) -> None:
+    step_dates(first, last, direction)
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def player(first: str, last: str) -> None:
+    """While play is on: every PLAY_SECONDS the window steps on and the page (the map) follows."""
+    now = time.monotonic()
+    if now - st.session_state.get("played_at", 0.0) < PLAY_SECONDS * 0.8:
+        return  # the page's own run, just after a step
+    st.session_state["played_at"] = now
+    if not step_dates(first, last, 1):
+        st.session_state["playing"] = False
+    st.rerun()
 
 
 def on_bound_filter() -> None:
@@ -185,9 +295,9 @@ def on_bound_filter() -> None:
         )
 
 
-def on_actor_filter(actor_names: dict[str, str]) -> None:
-    """Actors picked in the filter go to the URL by name, as a link names them."""
-    set_view(actors=tuple(actor_names[a] for a in st.session_state["actor_filter"]))
+def on_actor_filter(link_names: dict[str, str]) -> None:
+    """Actors picked in the filter go to the URL by name, as a link names them (by id when names clash)."""
+    set_view(actors=tuple(link_names.get(a, a) for a in st.session_state["actor_filter"]))
 
 
 def on_place_row() -> None:
@@ -210,7 +320,7 @@ def on_map_event() -> None:
     if point and point != st.session_state.get("handled_click"):
         st.session_state["handled_click"] = point
         clicked = geomap.place_at(st.session_state["shown_places"], point["lat"], point["lng"])
-        if clicked:
+        if clicked and not clicked.startswith("cell:"):  # a grid cell is no place: zoom in to see its places
             set_view(place=clicked)
             selected = True
     moved, zoom = value.get("center"), value.get("zoom")
@@ -227,13 +337,62 @@ def on_map_event() -> None:
         st.rerun(PANEL)
 
 
-def empty_map_reason(article_ids: list[str], *, filtered: bool) -> str:
+def show_warnings(slot: DeltaGenerator, found: list[str], url_changed: bool) -> None:
+    """Show the link's warnings (Markdown-escaped already) with a control to dismiss them.
+
+    A link opened from outside, or one with warnings of its own, replaces the warnings kept; the
+    page's own rewrites of the URL (a pan, a click) keep them, though the URL drops their cause.
+    """
+    kept, dismissed = st.session_state.get("url_warnings", []), st.session_state.get("dismissed_warnings", [])
+    if url_changed or any(w not in kept and w not in dismissed for w in found):
+        kept, st.session_state["dismissed_warnings"] = list(dict.fromkeys(found)), []  # another link's warnings
+    st.session_state["url_warnings"] = kept
+    for warning in kept:
+        slot.warning(warning)
+    if kept:
+        slot.button("Dismiss", key="dismiss_warnings", on_click=dismiss_warnings, help="Hide these warnings")
+
+
+def dismiss_warnings() -> None:
+    st.session_state["dismissed_warnings"] = [
+        *st.session_state.get("dismissed_warnings", []),
+        *st.session_state.get("url_warnings", []),
+    ]
+    st.session_state["url_warnings"] = []
+
+
+def empty_map_reason(article_ids: tuple[str, ...] | None, *, filtered: bool) -> str:
     """Why the map is empty, in words a reader can act on."""
     if filtered:
-        return "No places match these filters. Remove an actor, speaker or stance to see more."
-    if len(article_ids) == 1:
+        return "No places match these filters. Remove an actor, speaker, stance, source or date range to see more."
+    if article_ids is not None and len(article_ids) == 1:
         return "No places found in this text: it names no place the offline gazetteer knows."
     return "No places found in these articles."
+
+
+def timeline_ui(shown: MapFilter, state: view.ViewState) -> None:
+    """Articles and mentions per day under the map: brush it to choose the dates; step or play a window."""
+    days = store().timeline(shown)
+    if days.empty:
+        return
+    first, last = str(days["day"].iloc[0]), str(days["day"].iloc[-1])
+    st.vega_lite_chart(
+        timeline.chart(days, state.since, state.until),
+        key="timeline",
+        on_select=on_brush,
+        selection_mode=timeline.BRUSH,
+        width="stretch",
+    )
+    window, back, forward, play, clear = st.columns([3, 1, 1, 2, 2], vertical_alignment="bottom")
+    window.selectbox("Window", list(WINDOWS), index=1, format_func=WINDOWS.__getitem__, key="window_days")
+    back.button("◀", key="step_back", help="The window before", on_click=step, args=(first, last, -1))
+    forward.button("▶", key="step_forward", help="The window after", on_click=step, args=(first, last, 1))
+    play.toggle("Play", key="playing", help=f"Step on every {PLAY_SECONDS:g} s; the map follows")
+    if state.since or state.until:
+        clear.button("Every day", key="all_days", on_click=set_view, kwargs={"since": None, "until": None})
+    st.caption(f"Drag across the timeline to choose days ({first} – {last}): bars count articles, dots mentions.")
+    if st.session_state.get("playing"):
+        player(first, last)
 
 
 # -- the article being read -------------------------------------------------------------------
@@ -255,16 +414,26 @@ with st.expander("How to read this map"):
 
 with st.sidebar:
     st.header("Add an article")
-    pasted = st.text_area("Paste the text", height=180, placeholder="Paste a news article…")
-    if st.button("Analyse the text", type="primary", disabled=not pasted.strip()):
-        add_article(pasted.encode("utf-8"), "pasted.txt")
+    # Forms: a text box commits its value only when it loses focus, so a button beside it would
+    # need a first click to blur it; a form's button sends what is typed with the one click.
+    with st.form("paste_form", border=False):
+        pasted = st.text_area("Paste the text", height=180, placeholder="Paste a news article…", key="pasted")
+        if st.form_submit_button("Analyse the text", type="primary"):
+            if pasted.strip():
+                add_article(pasted.encode("utf-8"), "pasted.txt")
+            else:
+                st.session_state["add_error"] = EMPTY_PASTE
     upload = st.file_uploader("…or upload a file", type=["txt", "md", "html", "htm"])
     if upload is not None and st.button("Analyse the file"):
         add_article(upload.getvalue(), upload.name)
     if config.page_fetch_enabled:
-        address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
-        if address.strip() and st.button("Fetch and analyse", key="fetch"):
-            add_from_url(address.strip())
+        with st.form("url_form", border=False):
+            address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
+            if st.form_submit_button("Fetch and analyse", key="fetch"):
+                if address.strip():
+                    add_from_url(address.strip())
+                else:
+                    st.session_state["add_error"] = EMPTY_URL
     if st.button("Try the demo article"):
         add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
     if error := st.session_state.get("add_error"):
@@ -278,67 +447,112 @@ state, warnings = view.from_query(st.query_params.get_all)
 # opened from a link or stepped through with back/forward, and the widgets follow it.
 url_changed = st.session_state.get("view_seen") != state
 st.session_state["view_seen"] = state
-for warning in warnings:
-    notices.warning(view.md_escape(warning))
+# What the link asked for and the page could not show: kept until dismissed, or replaced by the
+# warnings of another link (the page rewrites its own URL, dropping what it could not read).
+url_warnings = [view.md_escape(w) for w in warnings]
 
 try:
-    stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
+    total = store().article_count()
 except GeoError as error:  # the database cannot be opened or read: SQLite's own reason, no traceback
     notices.error(view.md_escape(error))
+    show_warnings(notices, url_warnings, url_changed)
     st.stop()
-titles = {
-    row.id: " · ".join(str(part) for part in (row.title, row.source, (row.published or row.ingested_at)[:10]) if part)
-    for row in stored.itertuples(index=False)
-}
-# The chooser tells options apart by their label: two articles with the same title, source and date
-# would swap places in it, so repeated labels carry the article's id.
-repeated = {label for label, count in Counter(titles.values()).items() if count > 1}
-titles = {a: f"{label} · {a}" if label in repeated else label for a, label in titles.items()}
-missing = [a for a in state.articles if a not in titles]
-if missing:
-    notices.warning(
-        f"No stored article has the id {view.md_escape(', '.join(missing))}; it may live on another server."
-    )
-articles = [a for a in state.articles if a in titles] or list(stored["id"][:DEFAULT_ARTICLES])
-if not articles:
+if not total:
+    show_warnings(notices, url_warnings, url_changed)
     notices.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
     st.stop()
-if len(articles) == 1 and not looks_english(store().article(articles[0])["text"]):
+# The articles a link hand-picks, by id or as a stored view; none: every stored article.
+chosen: tuple[str, ...] | None = None
+if state.view:
+    chosen = store().view(state.view)
+    if chosen is None:
+        url_warnings.append(
+            f"No stored view has the id {view.md_escape(state.view)}; it may live on another server. "
+            "Showing every article."
+        )
+elif state.articles:
+    known = store().known(state.articles)
+    missing = [a for a in state.articles if a not in known]
+    if missing:
+        url_warnings.append(
+            f"No stored article has the id {view.md_escape(', '.join(missing))}; it may live on another server."
+        )
+    chosen = tuple(a for a in state.articles if a in known) or None
+if chosen is not None and len(chosen) == 1 and not looks_english(store().article(chosen[0])["text"]):
     notices.warning(NOT_ENGLISH)
-total = store().article_count()
-if not state.articles and len(stored) > DEFAULT_ARTICLES:
-    notices.caption(f"Showing the {DEFAULT_ARTICLES} newest of {total} stored articles; choose others in the sidebar.")
+sources = store().sources()
+unknown_sources = [s for s in state.sources if s not in set(sources["source"])]
+if unknown_sources:
+    url_warnings.append(f"No stored article comes from {view.md_escape(', '.join(unknown_sources))}.")
+# What the articles, sources and dates keep: every reader below narrows by it in SQL.
+scope = MapFilter(
+    article_ids=chosen,
+    sources=tuple(s for s in state.sources if s not in unknown_sources),
+    since=state.since,
+    until=state.until,
+)
+in_scope = store().article_count(sources=scope.sources, since=scope.since, until=scope.until, article_ids=chosen)
+dates = f" published {state.since or '…'} – {state.until or '…'}" if state.since or state.until else ""
+if chosen is None:
+    notices.caption(f"Showing {in_scope:,} of {total:,} stored articles{dates}.")
+else:
+    notices.caption(f"Showing {in_scope:,} of {len(chosen):,} chosen articles{dates} ({total:,} stored).")
 
 with st.sidebar:
     st.header("Stored articles")
-    # Hundreds of chips would fill the sidebar and slow every page load: a long list opens on request.
-    long_list = len(articles) > ARTICLE_CHIPS
-    if not long_list or st.toggle(f"Change the {len(articles)} articles shown", key="edit_articles"):
-        widget_value("articles", articles, url_changed)
+    source_counts = dict(zip(sources["source"], sources["articles"], strict=True))
+    if len(sources) > 1 or state.sources:
+        widget_value("source_filter", list(scope.sources), url_changed)
         st.multiselect(
-            "Show",
-            options=list(titles),
-            format_func=lambda a: titles[a],
-            key="articles",
-            on_change=on_articles,
-            args=(articles,),
+            "Sources",
+            options=list(sources["source"]),
+            format_func=lambda s: f"{s} ({source_counts.get(s, 0)})",
+            placeholder="Every source",
+            key="source_filter",
+            on_change=on_source_filter,
         )
-    if len(articles) < len(titles):
-        everything = f"all {total}" if total <= len(titles) else f"the {len(titles)} newest"
+    # The chooser lists every stored article: it opens on request, so a page load does not send them all.
+    # Open at first when a link hand-picks a few articles; then as the reader leaves it.
+    st.session_state.setdefault("edit_articles", chosen is not None and len(chosen) <= ARTICLE_CHIPS)
+    if st.toggle("Choose articles", key="edit_articles"):
+        stored = store().articles(limit=MAX_CHOOSABLE_ARTICLES)
+        titles = {
+            row.id: " · ".join(str(part) for part in (row.title, row.source, str(row.published or "")[:10]) if part)
+            for row in stored.itertuples(index=False)
+        }
+        # The chooser tells options apart by their label: two articles with the same title, source and date
+        # would swap places in it, so repeated labels carry the article's id.
+        repeated = {label for label, count in Counter(titles.values()).items() if count > 1}
+        titles = {a: f"{label} · {a}" if label in repeated else label for a, label in titles.items()}
+        widget_value("articles", list(chosen or ()), url_changed)
+        st.multiselect(
+            "Show only",
+            options=list(titles),
+            format_func=lambda a: titles.get(a, a),
+            key="articles",
+            placeholder="Every article",
+            on_change=on_articles,
+            args=(list(chosen or ()),),
+        )
+    if chosen is not None:
         st.button(
-            f"Show {everything} stored articles",
+            f"Show all {total:,} stored articles",
             key="show_all",
             on_click=set_view,
-            kwargs={"articles": tuple(titles), "place": None},
+            kwargs={"articles": (), "view": None, "place": None},
         )
 
 # -- filters --------------------------------------------------------------------------------
-actors = store().actors(articles)
+actors, speakers, link_names = filter_options(cache_key(scope), scope)
+# The most mentioned actors, and any the link names: a filter with every actor would send them all to the page.
+requested = {value.casefold() for value in state.actors}
+named = actors["id"].str.casefold().isin(requested) | actors["name"].str.casefold().isin(requested)
+actors = actors[(actors.index < FILTER_OPTIONS) | named]
 actor_names = dict(zip(actors["id"], actors["name"], strict=True))
 actor_types = dict(zip(actors["id"], actors["type"], strict=True))
 selected_actors, unknown = view.match_actors(state.actors, actor_names)
 if unknown:
-    notices.warning(f"No actor called {view.md_escape(', '.join(unknown))} in these articles.")
+    url_warnings.append(f"No actor called {view.md_escape(', '.join(unknown))} in these articles.")
 actor_column, speaker_column, stance_column = st.columns([3, 2, 1])
 widget_value("actor_filter", selected_actors, url_changed)
 picked = actor_column.multiselect(
@@ -348,12 +562,21 @@ picked = actor_column.multiselect(
     placeholder="Any actor",
     key="actor_filter",
     on_change=on_actor_filter,
-    args=(actor_names,),
+    args=(link_names,),
 )
-speakers = store().speakers(articles)
+speaker_names = list(dict.fromkeys(speakers["name"]))
+# Read before the bound widget below, which drops values that name no speaker of these articles.
+if unknown_speakers := [s for s in st.query_params.get_all(BOUND["speakers"]) if s not in set(speakers["name"])]:
+    url_warnings.append(f"No speaker called {view.md_escape(', '.join(unknown_speakers))} in these articles.")
+    # The widget drops them from the URL: that is the page's own change, not a new link to follow.
+    st.session_state["view_seen"] = dataclasses.replace(
+        state, speakers=tuple(s for s in state.speakers if s not in unknown_speakers)
+    )
+show_warnings(notices, url_warnings, url_changed)
+wanted = set(state.speakers)
 picked_speakers = speaker_column.multiselect(
     "…about which these speakers make claims",
-    options=list(dict.fromkeys(speakers["name"])),
+    options=[n for i, n in enumerate(speaker_names) if i < FILTER_OPTIONS or n in wanted],
     placeholder="Any speaker",
     key=BOUND["speakers"],
     bind="query-params",
@@ -368,10 +591,14 @@ picked_stances = stance_column.multiselect(
     on_change=on_bound_filter,
 )
 
-shown = MapFilter(
-    article_ids=tuple(articles), actor_ids=tuple(picked), speakers=tuple(picked_speakers), stances=tuple(picked_stances)
+shown = dataclasses.replace(
+    scope, actor_ids=tuple(picked), speakers=tuple(picked_speakers), stances=tuple(picked_stances)
 )
-on_map = frames.map_frames(store(), shown)
+# Past config.map_max_places places the store sends grid cells for the viewport at this zoom (cached per view).
+map_zoom = state.zoom if state.zoom is not None else geomap.DEFAULT_ZOOM
+map_around = geomap.viewport_bounds(state.center, map_zoom) if state.center else None
+view_key = f"|{map_zoom}|{map_around}" if store().crowded(shown, config.map_max_places) else ""
+on_map = map_data(cache_key(shown) + view_key, shown, map_zoom, map_around)
 places, claims = on_map.places, on_map.claims
 place = state.place if state.place in set(places["id"]) else None
 
@@ -381,10 +608,11 @@ place = state.place if state.place in set(places["id"]) else None
 if "map_origin" not in st.session_state:
     st.session_state["map_origin"] = (state.center, state.zoom)
 origin_center, origin_zoom = st.session_state["map_origin"]
-map_column, panel = st.columns([3, 2], gap="medium")
+map_column, panel = st.columns(list(MAP_SHARE), gap="small")
 with map_column:
     if places.empty:
-        st.info(empty_map_reason(articles, filtered=bool(picked or picked_speakers or picked_stances)))
+        filtered = bool(picked or picked_speakers or picked_stances or scope.sources or state.since or state.until)
+        st.info(empty_map_reason(chosen, filtered=filtered))
     fmap = geomap.build_map(
         places,
         claims=on_map.layer_claims,
@@ -394,6 +622,7 @@ with map_column:
         center=origin_center,
         zoom=origin_zoom,
         ring_on_click=True,  # a click rings its place at once; the panel alone reruns (on_map_event)
+        orientation={name: url for name, url in ORIENTATION_JSON.items() if served_file(url, STATIC).is_file()},
     )
     st.session_state["shown_places"] = places[["id", "lat", "lon"]]
     st_folium(
@@ -412,6 +641,7 @@ with map_column:
         render=False,
     )
     st.html(html.legend_html())
+    timeline_ui(shown, state)
     # (label, file, MIME type, what it holds, how to make it): built only when clicked.
     exports = (
         (
@@ -425,7 +655,7 @@ with map_column:
             "Claims CSV",
             "claims.csv",
             "text/csv",
-            "One row per claim and place, with offsets and passage text",
+            "One row per claim and place, dated, with passage offsets (geo export --with-passages adds the text)",
             lambda: export.claims_csv(store(), shown),
         ),
         (
@@ -442,9 +672,7 @@ with map_column:
 
 
 @st.fragment(key=PANEL)
-def place_panel(
-    articles: list[str], on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator
-) -> None:
+def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator) -> None:
     """The list of places, or the passages of the selected one, and the link to this view.
 
     A fragment: a click on the map (``on_map_event``) or inside the panel reruns only this, so
@@ -461,7 +689,7 @@ def place_panel(
             stances=tuple(st.session_state.get(BOUND["stances"], ())),
         )
         base = str(st.context.url or "").split("?")[0]
-        st.code(f"{base}?{urlencode(current.to_query(), doseq=True)}", language=None)
+        st.code(f"{base}?{current.query_string()}", language=None)
         st.caption("Anyone using this server opens the same articles, filter, selected place and map view.")
     if place is None:
         st.subheader("Places")
@@ -471,6 +699,7 @@ def place_panel(
         st.session_state["listed_places"] = list(listed["id"])
         st.dataframe(
             listed[["name", "kind", "country", "mentions"]],
+            column_config=PLACE_COLUMNS,
             hide_index=True,
             width="stretch",
             key="place_table",
@@ -486,15 +715,19 @@ def place_panel(
                 f"{details.get('lat'):.4f}, {details.get('lon'):.4f} · id {place}"
             )
         )
-        how = store().resolutions_for_place(articles, place)
+        how = store().resolutions_for_place(scope, place)
         if not how.empty:
             first = how.iloc[0]
             st.caption(view.md_escape(f"{html.precision_note(str(details.get('kind')))} Why here: {first['reason']}"))
+            if runner_ups := runner_up_labels(how):
+                st.caption(view.md_escape(f"Runner-up reading: {'; '.join(runner_ups)}"))
             correct_place_ui(how, place)
         stance = on_map.stance(place)
         if stance:
             st.caption(f"Claims: {STANCE_LABELS[stance]}.")
-        passages = store().passages_for_place(articles, place)
+        if stance == "contested":
+            st.html(html.sides_html(frames.both_sides(claims, place)))
+        passages = store().passages_for_place(scope, place)
         if len(passages) > PANEL_PASSAGES and not st.toggle(
             f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
         ):
@@ -502,10 +735,11 @@ def place_panel(
         marks = store().highlights(list(passages["passage_id"]))
         for passage in frames.panel_passages(passages, marks, claims, place, actor_names):
             with st.container(border=True):
-                if len(articles) > 1:
-                    st.caption(view.md_escape(passage.title))
+                # Newest first, each dated (an article without a date of its own: the day it was stored).
+                stored_on = " (stored; no date of its own)" if passage.dated_by_ingest else ""
+                st.caption(view.md_escape(f"{passage.published}{stored_on} · {passage.title}"))
                 st.html(html.passage_block(passage))
 
 
 with panel:
-    place_panel(articles, on_map, actor_names, share)
+    place_panel(scope, on_map, actor_names, share)

@@ -1,6 +1,6 @@
 """Generated inputs through the Python API and the CLI: count tracebacks and slow runs.
 
-    nice -n 10 .venv/bin/python bench/bench_fuzz.py [--count 10000] [--seed 13] [--cli-batch 250]
+    nice -n 10 .venv/bin/python bench/bench_fuzz.py [--count 10000] [--seed 13] [--cli-batch 250] [--shard K/N]
 
 Every input (article text, Markdown, HTML, JSONL corpus lines, feed XML, URL
 parameters; most small, some at the size limit: runs of marks, unclosed
@@ -12,6 +12,12 @@ whole analysis and a save to a scratch store. Then the same files go through
 folder. Prints, as JSON: inputs, API exceptions other than GeoError (with
 examples), API inputs over 30 s, the slowest input, CLI runs, CLI runs whose
 stderr holds a traceback, and the slowest CLI run per file.
+
+Each input's time is measured twice: wall clock and CPU time (this process's for
+the API, the child's for a CLI run), so a run on a loaded machine still tells
+work from waiting. ``--shard K/N`` takes every N-th input from the K-th (the
+same generated inputs), so N processes share a long run; ``--report FILE``
+rewrites the figures so far every 500 inputs.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import contextlib
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -150,10 +157,10 @@ def generate(rng: random.Random, limit: int) -> tuple[str, bytes | dict]:
     return "params", url_params(rng)
 
 
-def run_api(inputs, pipeline: Pipeline, store: Store, config) -> dict:
-    crashes, slow, slowest = [], [], (0.0, "")
-    for number, (kind, content) in enumerate(inputs):
-        started = time.perf_counter()
+def run_api(inputs, pipeline: Pipeline, store: Store, config, checkpoint=lambda report: None) -> dict:
+    crashes, slow, slowest, slowest_cpu = [], [], (0.0, ""), (0.0, "")
+    for count, (number, kind, content) in enumerate(inputs):
+        started, started_cpu = time.perf_counter(), time.process_time()
         try:
             documents = []
             if kind == "params":
@@ -174,32 +181,38 @@ def run_api(inputs, pipeline: Pipeline, store: Store, config) -> dict:
                     store.save(pipeline.analyze(document))
         except Exception as error:
             crashes.append({"input": number, "kind": kind, "error": traceback.format_exception_only(error)[-1].strip()})
-        took = time.perf_counter() - started
+        took, took_cpu = time.perf_counter() - started, time.process_time() - started_cpu
         if took > SLOW_S:
-            slow.append({"input": number, "kind": kind, "seconds": round(took, 1)})
+            slow.append({"input": number, "kind": kind, "seconds": round(took, 1), "cpu_seconds": round(took_cpu, 1)})
         slowest = max(slowest, (took, f"{number} ({kind})"))
-        if number % 500 == 0:
-            print(f"api {number}/{len(inputs)} crashes={len(crashes)} slow={len(slow)}", file=sys.stderr, flush=True)
-    return {
-        "inputs": len(inputs),
-        "exceptions_other_than_GeoError": len(crashes),
-        "examples": crashes[:10],
-        "over_30_s": slow,
-        "slowest_s": round(slowest[0], 2),
-        "slowest_input": slowest[1],
-    }
+        slowest_cpu = max(slowest_cpu, (took_cpu, f"{number} ({kind})"))
+        report = {
+            "inputs": count + 1,
+            "exceptions_other_than_GeoError": len(crashes),
+            "examples": crashes[:10],
+            "over_30_s": slow,
+            "over_30_cpu_s": [entry for entry in slow if entry["cpu_seconds"] > SLOW_S],
+            "slowest_s": round(slowest[0], 2),
+            "slowest_input": slowest[1],
+            "slowest_cpu_s": round(slowest_cpu[0], 2),
+            "slowest_cpu_input": slowest_cpu[1],
+        }
+        if count % 500 == 0:
+            print(f"api {count}/{len(inputs)} crashes={len(crashes)} slow={len(slow)}", file=sys.stderr, flush=True)
+            checkpoint(report)
+    return report
 
 
 def run_cli(inputs, folder: Path, batch: int, database: Path) -> dict:
-    files = [(k, c) for k, c in inputs if k != "params"]
-    runs, tracebacks, worst, codes = 0, [], 0.0, set()
+    files = [(k, c) for _, k, c in inputs if k != "params"]
+    runs, tracebacks, worst, worst_cpu, codes = 0, [], 0.0, 0.0, set()
     env = {**os.environ, "GEO_DATABASE": str(database), "PYTHONPATH": str(ROOT)}
     for start in range(0, len(files), batch):
         target = folder / f"batch{start // batch:04d}"
         target.mkdir()
         for offset, (kind, content) in enumerate(files[start : start + batch]):
             (target / f"{start + offset:05d}.{kind}").write_bytes(content)
-        started = time.perf_counter()
+        started, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(
             [sys.executable, "-m", "geo", "ingest", "--workers", "1", "--no-progress", str(target)],
             capture_output=True,
@@ -208,9 +221,13 @@ def run_cli(inputs, folder: Path, batch: int, database: Path) -> dict:
             timeout=3600,
         )
         took = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        took_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
         runs += 1
         codes.add(done.returncode)
-        worst = max(worst, took / max(1, len(list(target.iterdir()))))
+        files_in_run = max(1, len(list(target.iterdir())))
+        worst = max(worst, took / files_in_run)
+        worst_cpu = max(worst_cpu, took_cpu / files_in_run)
         if "Traceback" in done.stderr:
             tracebacks.append({"batch": str(target), "stderr": done.stderr[-2000:]})
         print(f"cli run {runs}: {took:.1f} s, exit {done.returncode}", file=sys.stderr, flush=True)
@@ -221,6 +238,7 @@ def run_cli(inputs, folder: Path, batch: int, database: Path) -> dict:
         "examples": tracebacks[:3],
         "exit_codes": sorted(codes),
         "slowest_run_seconds_per_file": round(worst, 2),
+        "slowest_run_cpu_seconds_per_file": round(worst_cpu, 2),
     }
 
 
@@ -230,22 +248,33 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--cli-batch", type=int, default=250)
     parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--shard", default="0/1", help="K/N: every N-th generated input, from the K-th")
+    parser.add_argument("--report", type=Path, help="rewrite the figures so far to this file as the run goes")
     args = parser.parse_args()
+    shard, shards = (int(part) for part in args.shard.split("/"))
     config = settings.load()
     rng = random.Random(args.seed)
-    inputs = [generate(rng, config.max_article_chars) for _ in range(args.count)]
+    generated = [generate(rng, config.max_article_chars) for _ in range(args.count)]
+    inputs = [(number, kind, content) for number, (kind, content) in enumerate(generated) if number % shards == shard]
+
+    def checkpoint(api: dict) -> None:
+        if args.report:
+            args.report.write_text(json.dumps({"shard": args.shard, "api": api}, indent=1, ensure_ascii=False))
+
     with tempfile.TemporaryDirectory(prefix="bench-fuzz-") as scratch:
         folder = Path(scratch)
         pipeline = Pipeline.load(config)
         started = time.perf_counter()
         with Store(folder / "api.sqlite") as store:
-            report = {"api": run_api(inputs, pipeline, store, config)}
+            report = {"shard": args.shard, "api": run_api(inputs, pipeline, store, config, checkpoint)}
         report["api"]["wall_s"] = round(time.perf_counter() - started, 1)
         if not args.no_cli:
             started = time.perf_counter()
             report["cli"] = run_cli(inputs, folder, args.cli_batch, folder / "cli.sqlite")
             report["cli"]["wall_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=1, ensure_ascii=False))
+    if args.report:
+        args.report.write_text(json.dumps(report, indent=1, ensure_ascii=False))
 
 
 if __name__ == "__main__":

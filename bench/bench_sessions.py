@@ -1,6 +1,6 @@
 """Many page sessions at once on one store, in Chromium: first markers, panels of every place kind, no leaks.
 
-    .venv/bin/python bench/bench_sessions.py [--sessions 20] [--database FILE] [--corpus ../shared/eval/lgl.jsonl]
+    .venv/bin/python bench/bench_sessions.py [--sessions 20] [--database FILE|postgresql://…] [--corpus …/lgl.jsonl]
 
 Ingests the corpus into ``--database`` when that file does not exist yet, starts the app on it, and
 opens ``--sessions`` browser contexts at once (one Chromium, async Playwright). Session i opens the
@@ -26,22 +26,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from geo.store import Store  # noqa: E402
+from geo.store import Store, is_postgres_url  # noqa: E402
 from geo.types import MapFilter  # noqa: E402
 from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, MAP_FRAME, app_server  # noqa: E402
 
 NEWEST = 20  # the page's default view: the newest stored articles
 
 
-def ensure_store(database: Path, corpus: Path) -> None:
-    if database.exists():
+def ensure_store(database: str, corpus: Path) -> None:
+    if is_postgres_url(database):
+        with Store(database) as store:
+            if store.article_count():
+                return
+    elif Path(database).exists():
         return
     print(f"ingesting {corpus} into {database} …", flush=True)
     env = {**os.environ, "GEO_DATABASE": str(database)}
     subprocess.run([sys.executable, "-m", "geo", "ingest", str(corpus), "--no-progress"], env=env, check=False)
 
 
-def places_by_kind(database: Path, sessions: int) -> list[tuple[str, str, str]]:
+def places_by_kind(database: str, sessions: int) -> list[tuple[str, str, str]]:
     """(id, name, kind) for ``sessions`` places of the default view, taking the kinds in turn."""
     with Store(database) as store:
         newest = list(store.articles(limit=NEWEST)["id"])
@@ -96,7 +100,7 @@ async def run(url: str, places: list[tuple[str, str, str]]) -> list[dict[str, ob
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=int, default=20)
-    parser.add_argument("--database", type=Path, default=Path("/tmp/geo-bench-lgl.sqlite"))
+    parser.add_argument("--database", default="/tmp/geo-bench-lgl.sqlite", help="an SQLite file or a postgresql:// URL")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "eval" / "lgl.jsonl")
     args = parser.parse_args()
     ensure_store(args.database, args.corpus)

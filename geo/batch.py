@@ -1,16 +1,20 @@
 """Ingest many articles: read in the parent, analyse in a pool of worker processes, write in the parent.
 
-``ingest_batch`` expands the targets (``geo.sources.ingest.expand``), reads each item
-(files, corpus records, fetched pages), skips text that is already stored or
-already seen in the batch (the content hash is the article id, so a duplicate
-costs no analysis), sends the rest to ``workers`` processes that each load the
-pipeline once, and saves each analysis in one transaction as it comes back.
-Results are reported in input order, one ``Outcome`` per item; a failure is
-reported with its reason and the batch goes on.
+``ingest_batch`` streams the targets (``geo.sources.ingest.expand``: a corpus is
+read one line at a time), reads each item (files, corpus records, fetched
+pages), skips text that is already stored or already seen in the batch (the
+content hash is the article id, so a duplicate costs no analysis), sends the
+rest in batches of ``GEO_BATCH_SIZE`` to ``workers`` processes that each load the
+pipeline once and parse a batch with one ``nlp.pipe`` call, and saves each
+analysis in one transaction as it comes back. Only a bounded window of articles
+is held at any time, so memory does not grow with the corpus. Results are
+reported in input order, one ``Outcome`` per item; a failure is reported with
+its reason and the batch goes on.
 """
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import sys
@@ -22,14 +26,14 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tqdm import tqdm
 
 from geo import settings as settings_module
 from geo.distributed import DaskAnalyser
-from geo.errors import AnalysisTimeout
-from geo.sources.ingest import Failure, Item, RawDocument, article_id, describe, expand, is_url, load
+from geo.errors import AnalysisTimeout, GeoError
+from geo.sources.ingest import Failure, Item, RawDocument, article_id, count_hint, describe, expand, is_url, load
 from geo.store import Store
 
 if TYPE_CHECKING:
@@ -38,7 +42,7 @@ if TYPE_CHECKING:
     from geo.types import Analysis
 
 DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
-IN_FLIGHT_PER_WORKER = 4  # articles queued per worker: keeps both busy without holding the whole batch
+BATCHES_IN_FLIGHT_PER_WORKER = 2  # one being analysed, one waiting: no worker idles between batches
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,33 +72,46 @@ def ingest_batch(
     """Read, analyse and store every article the targets name; ``report`` sees each outcome in input order.
 
     ``workers`` > 1 analyses in that many processes; otherwise the parent
-    analyses, with ``analyse`` or ``pipeline`` if given (else it loads one).
-    ``urls_only`` refuses every target that is not an http(s) URL (see ``ingest.expand``).
-    ``scheduler`` sends the analyses to a Dask cluster instead: a scheduler's
-    address (``tcp://host:8786``), or ``"local"`` for a local cluster of
-    ``workers`` processes (``geo.distributed``); reading and writing stay here.
+    analyses, with ``analyse`` (one article at a time) or ``pipeline`` if given
+    (else it loads one). ``urls_only`` refuses every target that is not an
+    http(s) URL (see ``ingest.expand``). ``scheduler`` sends the analyses to a
+    Dask cluster instead: a scheduler's address (``tcp://host:8786``), or
+    ``"local"`` for a local cluster of ``workers`` processes
+    (``geo.distributed``); reading and writing stay here.
     """
     config = config or settings_module.load()
-    targets = list(targets)  # read twice below: a generator would be spent by the first look
+    targets = list(targets)  # the command line's targets (not their articles): looked at more than once
     own_fetcher = fetcher is None and any(is_url(t) for t in targets)
     if own_fetcher:
         from geo.sources.fetch import Fetcher
 
         fetcher = Fetcher(config)
     try:
-        items = list(expand(targets, fetcher=fetcher, limits=config, urls_only=urls_only))
+        items = expand(targets, fetcher=fetcher, limits=config, urls_only=urls_only)
+        first = list(itertools.islice(items, 2))
+        items = itertools.chain(first, items)
         outcomes: list[Outcome] = []
-        bar = tqdm(total=len(items), unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True)
-        # A pool costs a model load per worker: not worth it for a single article.
-        analyser: _Analyser | DaskAnalyser
+        total = count_hint(targets) if progress else 0
+        bar = tqdm(total=total, unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True)
+        engine: _Engine
+        size = max(1, config.batch_size)
         if scheduler is not None:
             address = None if scheduler == "local" else scheduler
-            analyser = DaskAnalyser(address, workers=workers, timeout=config.timeout)
+            engine = DaskAnalyser(address, workers=workers, timeout=config.timeout)
+        elif analyse is not None:
+            engine, size = _InProcess(lambda batch: [_one(analyse, d) for d in batch]), 1  # its own deadline each
+        elif workers > 1 and len(first) > 1:  # a pool costs a model load per worker: not for a single article
+            engine = _Pool(config, workers)
         else:
-            analyser = _Analyser(config, min(workers, len(items)), pipeline, analyse)
+            from geo.analysis.pipeline import for_process
+
+            engine = _InProcess((pipeline or for_process(config)).analyze_many)
+        analyser = _Batcher(engine, size)
 
         def finish(outcome: Outcome) -> None:
             outcomes.append(outcome)
+            if progress and bar.n >= bar.total:  # a feed held more entries than the estimate
+                bar.total = bar.n + 1
             bar.update(1)
             if report is not None:
                 report(outcome)
@@ -118,11 +135,11 @@ def ingest_batch(
                             seen.add(ident)
                             pending.append((item.name, ident, analyser.submit(document)))
                 while pending and (not isinstance(pending[0][2], Future) or len(pending) > analyser.capacity):
-                    finish(_settle(pending.popleft(), store))
+                    finish(_settle(pending.popleft(), store, analyser))
             while pending:
-                finish(_settle(pending.popleft(), store))
+                finish(_settle(pending.popleft(), store, analyser))
         finally:
-            analyser.close()
+            engine.close()
             bar.close()
         return outcomes
     finally:
@@ -130,10 +147,12 @@ def ingest_batch(
             fetcher.close()
 
 
-def _settle(entry: tuple[str, str | None, Future[Analysis] | Outcome], store: Store) -> Outcome:
+def _settle(entry: tuple[str, str | None, Future[Analysis] | Outcome], store: Store, analyser: _Batcher) -> Outcome:
     name, ident, work = entry
     if isinstance(work, Outcome):
         return work
+    if not work.done():
+        analyser.flush()  # its batch may still be filling: send it rather than wait for more articles
     try:
         analysis = work.result()
         return Outcome(name, store.save(analysis))
@@ -141,70 +160,118 @@ def _settle(entry: tuple[str, str | None, Future[Analysis] | Outcome], store: St
         return Outcome(name, ident, error=describe(error))
 
 
-# -- the worker side ---------------------------------------------------------------------------
-
-_PIPELINE: Pipeline | None = None
+# -- where batches are analysed: this process, a process pool, a Dask cluster ----------------------
 
 
-def _load_pipeline(config: settings_module.Settings) -> None:
-    global _PIPELINE
-    from geo.analysis.pipeline import Pipeline
+class _Engine(Protocol):
+    slots: int  # batches that may be out at once
 
-    _PIPELINE = Pipeline.load(config)
+    def submit_batch(self, documents: list[RawDocument]) -> Future[list[Analysis | GeoError]]: ...
 
-
-def _analyse(document: RawDocument) -> Analysis:
-    assert _PIPELINE is not None, "the worker's pipeline is not loaded"
-    return _PIPELINE.analyze(document)
+    def close(self) -> None: ...
 
 
-class _Analyser:
-    """A process pool whose workers each load the pipeline once; with ``workers <= 1``, the parent analyses."""
+class _Batcher:
+    """Collect articles into batches for an engine and hand back one future per article."""
 
-    def __init__(
-        self,
-        config: settings_module.Settings,
-        workers: int,
-        pipeline: Pipeline | None = None,
-        analyse: Callable[[RawDocument], Analysis] | None = None,
-    ) -> None:
-        self._config = config
-        self._pipeline = pipeline
-        self._analyse = analyse
-        if analyse is not None:
-            workers = 1  # the callable brings its own processes (AnalysisWorkers)
-        self._pool: ProcessPoolExecutor | None = None
-        self._workers = max(1, workers)
-        self.capacity = self._workers * IN_FLIGHT_PER_WORKER if workers > 1 else 0
+    def __init__(self, engine: _Engine, size: int) -> None:
+        self._engine = engine
+        self._size = size
+        self._buffer: list[tuple[RawDocument, Future[Analysis]]] = []
+        self.capacity = (engine.slots + 1) * size  # articles held before the oldest is waited for
 
     def submit(self, document: RawDocument) -> Future[Analysis]:
-        if self._workers <= 1:
-            future: Future[Analysis] = Future()
-            try:
-                if self._analyse is not None:
-                    future.set_result(self._analyse(document))
-                    return future
-                if self._pipeline is None:
-                    if _PIPELINE is None:
-                        _load_pipeline(self._config)
-                    self._pipeline = _PIPELINE
-                assert self._pipeline is not None
-                future.set_result(self._pipeline.analyze(document))
-            except Exception as error:
+        future: Future[Analysis] = Future()
+        self._buffer.append((document, future))
+        if len(self._buffer) >= self._size:
+            self.flush()
+        return future
+
+    def flush(self) -> None:
+        batch, self._buffer = self._buffer, []
+        if not batch:
+            return
+        try:
+            done = self._engine.submit_batch([document for document, _ in batch])
+        except Exception as error:
+            for _, future in batch:
                 future.set_exception(error)
-            return future
+            return
+
+        def fan_out(finished: Future[list[Analysis | GeoError]]) -> None:
+            try:
+                results = finished.result()
+            except BaseException as error:  # the whole batch failed (a worker died): each article says so
+                for _, future in batch:
+                    future.set_exception(error)
+                return
+            for (_, future), result in zip(batch, results, strict=True):
+                if isinstance(result, BaseException):
+                    future.set_exception(result)
+                else:
+                    future.set_result(result)
+
+        done.add_done_callback(fan_out)
+
+
+def _one(analyse: Callable[[RawDocument], Analysis], document: RawDocument) -> Analysis | GeoError:
+    try:
+        return analyse(document)
+    except GeoError as error:
+        return error
+    except Exception as error:
+        return GeoError(describe(error))
+
+
+class _InProcess:
+    """Analyse each batch here, at once."""
+
+    slots = 1
+
+    def __init__(self, analyse_many: Callable[[list[RawDocument]], list[Analysis | GeoError]]) -> None:
+        self._analyse_many = analyse_many
+
+    def submit_batch(self, documents: list[RawDocument]) -> Future[list[Analysis | GeoError]]:
+        future: Future[list[Analysis | GeoError]] = Future()
+        try:
+            future.set_result(self._analyse_many(documents))
+        except Exception as error:
+            future.set_exception(error)
+        return future
+
+    def close(self) -> None:
+        pass
+
+
+class _Pool:
+    """A process pool whose workers each load the pipeline once (``pipeline.for_process``)."""
+
+    def __init__(self, config: settings_module.Settings, workers: int) -> None:
+        self._config = config
+        self._workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self.slots = workers * BATCHES_IN_FLIGHT_PER_WORKER
+
+    def submit_batch(self, documents: list[RawDocument]) -> Future[list[Analysis | GeoError]]:
+        # Imported here: the parent only reads and writes, and spaCy would cost it 90 MB.
+        from geo.analysis.pipeline import analyse_in_process, for_process
+
         if self._pool is not None:
             try:
-                return self._pool.submit(_analyse, document)
+                return self._pool.submit(analyse_in_process, documents)
             except BrokenProcessPool:
                 # A worker died (killed, out of memory): its articles fail with that reason; start afresh.
                 self._pool.shutdown(wait=False, cancel_futures=True)
-        # fork: workers start in milliseconds and share the parent's imported modules.
-        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        # spawn, not fork: a forked worker starts as a copy of the parent (its store, its pandas, the reads
+        # in flight) and, counted by RSS, costs that again per worker; a spawned one imports only the
+        # pipeline. The second or two it takes is paid once per worker, not per article.
         self._pool = ProcessPoolExecutor(
-            self._workers, mp_context=context, initializer=_load_pipeline, initargs=(self._config,)
+            self._workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=for_process,
+            initargs=(self._config,),
         )
-        return self._pool.submit(_analyse, document)
+        return self._pool.submit(analyse_in_process, documents)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -214,8 +281,22 @@ class _Analyser:
 # -- the page's workers: a deadline per article --------------------------------------------------
 
 
+def _load(config: settings_module.Settings) -> None:
+    from geo.analysis.pipeline import for_process
+
+    for_process(config)
+
+
 def _ready() -> bool:
-    return _PIPELINE is not None
+    from geo.analysis.pipeline import for_process
+
+    return for_process() is not None
+
+
+def _analyse(document: RawDocument) -> Analysis:
+    from geo.analysis.pipeline import for_process
+
+    return for_process().analyze(document)
 
 
 class AnalysisWorkers:
@@ -241,7 +322,7 @@ class AnalysisWorkers:
                 pool = ProcessPoolExecutor(
                     self._workers,
                     mp_context=multiprocessing.get_context(method),
-                    initializer=_load_pipeline,
+                    initializer=_load,
                     initargs=(self.config,),
                 )
                 # Load the model before the first deadline starts: it is not the article's time.

@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from geo import settings as settings_module
 from geo.errors import GeoError
@@ -49,6 +49,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--output", type=Path, required=True, help="file to write ('-' for stdout)")
     export.add_argument("--article", action="append", default=[], help="article id (repeatable; default: all)")
     export.add_argument("--actor", action="append", default=[], help="actor id (repeatable): places near them")
+    export.add_argument("--from", dest="since", default=None, type=_day, help="first publication day, YYYY-MM-DD")
+    export.add_argument("--to", dest="until", default=None, type=_day, help="last publication day, YYYY-MM-DD")
+    export.add_argument("--with-passages", action="store_true", help="csv: add each claim's passage text")
 
     gazetteer = commands.add_parser("gazetteer", help="manage the offline gazetteer index")
     gazetteer.add_argument("action", choices=("build", "download"), help="download: extend it with GeoNames dumps")
@@ -201,27 +204,47 @@ def _watch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(value: str) -> str:
+    """A day given on the command line, checked (argparse names the option when it is not one)."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a day (YYYY-MM-DD)") from error
+
+
 def _export(args: argparse.Namespace) -> int:
     from geo import export
     from geo.store import Store
     from geo.types import MapFilter
 
-    shown = MapFilter(article_ids=args.article or None, actor_ids=args.actor)
+    shown = MapFilter(article_ids=args.article or None, actor_ids=args.actor, since=args.since, until=args.until)
     with Store(settings_module.load().database) as store:
-        if args.format == "geojson":
-            text = export.geojson(store, shown)
-        elif args.format == "csv":
-            text = export.claims_csv(store, shown)
-        else:
-            text = export.html_map(store, shown)
-    if str(args.output) == "-":
-        sys.stdout.write(text)
-        return 0
-    try:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8", newline="")
-    except OSError as error:
-        raise GeoError(f"Cannot write {args.output}: {error.strerror}.") from error
+
+        def write(out: TextIO) -> None:
+            if args.format == "geojson":  # streamed: an archive's features never sit in memory at once
+                export.write_geojson(store, shown, out)
+            else:
+                out.write(
+                    export.claims_csv(store, shown, with_passages=args.with_passages)
+                    if args.format == "csv"
+                    else export.html_map(store, shown)
+                )
+
+        if str(args.output) == "-":
+            write(sys.stdout)
+            return 0
+        partial = args.output.with_name(args.output.name + ".partial")  # no half-written file under the name
+        try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            with partial.open("w", encoding="utf-8", newline="") as out:
+                write(out)
+            partial.replace(args.output)
+        except OSError as error:
+            raise GeoError(f"Cannot write {args.output}: {error.strerror}.") from error
+        finally:
+            partial.unlink(missing_ok=True)
     print(args.output)
     return 0
 

@@ -2,12 +2,12 @@
 
 ``to_dict`` is the JSON contract of ``python -m geo analyze --format json``::
 
-    {"article": {"id", "title", "source", "url", "published"},
+    {"article": {"id", "title", "source", "url", "published", "published_source"},
      "places": [{"id", "name", "lat", "lon", "kind", "country", "geonameid",
                  "mentions": [{"start", "end", "text", "role", "score", "reason", "runner_up"}]}],
      "actors": [{"id", "name", "type", "place_id", "mentions": [{"start", "end", "text"}]}],
      "claims": [{"id", "start", "end", "text", "speaker", "via", "cue", "stance", "hedged",
-                 "places", "actors", "contradicts"}]}
+                 "places", "actors", "contradicts", "published"}]}
 
 Demonym mentions ("Libyan port") are not place mentions: they name a people
 or a state and appear under the state's actor.
@@ -19,9 +19,10 @@ does) and return text, for ``python -m geo export`` and the page's download butt
   with its mentions, nearby actors and claims, each with its article id and
   [start, end) character offsets into the article text;
 - ``claims_csv``: one row per claim and place (speaker, via, cue, stance,
-  place, article, offsets, passage text);
+  place, article and its date, offsets; the passage text only when asked);
 - ``html_map``: a standalone HTML page with the folium map, Leaflet, jQuery
-  and their CSS and images inlined, so it opens offline.
+  and their CSS and images inlined, so it opens offline; clicking a place
+  opens a panel with its passages and the claims about it (``place_panels``).
 """
 
 from __future__ import annotations
@@ -33,20 +34,27 @@ import json
 import math
 import re
 import tempfile
-from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
-from geo.frames import map_frames, with_stance
+from geo.frames import Highlight, excerpt_window, map_frames, with_stance
 from geo.store.rows import place_mentions
 from geo.types import Analysis, MapFilter, Place
 
 if TYPE_CHECKING:
     from geo.store import Store
+
+# Places whose mentions, actors and claims are read from the store at once: a place named in a
+# thousand articles makes a chunk of its own, a thousand small places make one together.
+EXPORT_CHUNK_PLACES = 1000
+EXPORT_CHUNK_MENTIONS = 5000
 
 CSV_COLUMNS = (
     "speaker",
@@ -58,14 +66,16 @@ CSV_COLUMNS = (
     "place_id",
     "article_id",
     "article_title",
+    "published",
     "claim_id",
     "start",
     "end",
     "claim_text",
     "passage_start",
     "passage_end",
-    "passage_text",
 )
+# Only when asked (``--with-passages``): each row would repeat its whole passage, most of the file's size.
+PASSAGE_COLUMN = "passage_text"
 
 
 def to_dict(analysis: Analysis) -> dict[str, Any]:
@@ -97,6 +107,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
             "source": article.source,
             "url": article.url,
             "published": article.published,
+            "published_source": article.published_source,
         },
         "places": places,
         "actors": [
@@ -112,6 +123,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
         "claims": [
             {
                 **asdict(claim),
+                "published": article.published,  # a claim is dated by its article
                 "places": list(claim.places),
                 "actors": list(claim.actors),
                 "contradicts": list(claim.contradicts),
@@ -138,91 +150,149 @@ def _place_fields(place: Place) -> dict[str, Any]:
 
 def geojson(store: Store, shown: MapFilter) -> str:
     """The places ``shown`` puts on the map as an RFC 7946 FeatureCollection."""
-    places = with_stance(
-        store.places(shown, with_article_ids=True), store.claims(shown.article_ids, with_passages=False)
-    )
-    ids = set(places["id"])
-    mentions = _grouped(store.mentions(shown), ids)
-    near = _grouped(store.actors_near_places(shown.article_ids), ids)
-    claims = _grouped(store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances), ids)
+    out = io.StringIO()
+    write_geojson(store, shown, out)
+    return out.getvalue()
+
+
+def write_geojson(store: Store, shown: MapFilter, out: TextIO) -> None:
+    """Write ``geojson(store, shown)`` to ``out`` one feature at a time.
+
+    The text is what ``json.dumps(collection, ensure_ascii=False, indent=1)`` gives,
+    but memory does not grow with the store: the places are taken in chunks (at
+    most ``EXPORT_CHUNK_PLACES`` places and, unless one place has more, about
+    ``EXPORT_CHUNK_MENTIONS`` mentions), each chunk's mentions, actors and claims
+    are asked of the store for those places only, and no feature is held after
+    it is written.
+    """
+    places = store.places(shown, with_article_ids=True)
+    out.write('{\n "type": "FeatureCollection",\n "features": [')
+    first = True
+    for chunk in _chunks(places):
+        for feature in _features(store, shown, chunk):
+            out.write(("\n" if first else ",\n") + _nested(feature, 2))
+            first = False
+    out.write("]" if first else "\n ]")
     used = sorted({a for row in places["article_ids"] for a in row})
     articles = store.articles_by_id(used)
-    features = []
+    # A foreign member (RFC 7946 section 6.1): where the offsets point.
+    listed = [{k: _value(v) for k, v in row.items()} for row in articles.to_dict("records")]
+    out.write(',\n "articles": ' + _nested(listed, 1).lstrip() + "\n}")
+
+
+def _chunks(places: pd.DataFrame) -> Iterator[pd.DataFrame]:
+    start, mentions = 0, 0
+    for end, count in enumerate(places["mentions"], 1):
+        mentions += int(count)
+        if mentions >= EXPORT_CHUNK_MENTIONS or end - start >= EXPORT_CHUNK_PLACES:
+            yield places.iloc[start:end]
+            start, mentions = end, 0
+    if start < len(places):
+        yield places.iloc[start:]
+
+
+def _features(store: Store, shown: MapFilter, places: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    """The GeoJSON features of ``places`` (a chunk of ``Store.places``), in their order."""
+    ids = list(places["id"])
+    every_claim = store.claims(shown, with_passages=False, place_ids=ids)
+    places = with_stance(places, every_claim)  # a place's stance is read from its own claims only
+    if shown.speakers or shown.stances:
+        every_claim = store.claims(
+            shown, speakers=shown.speakers, stances=shown.stances, with_passages=False, place_ids=ids
+        )
+    mentions = _Groups(store.mentions(shown, place_ids=ids))
+    near = _Groups(store.actors_near_places(shown, place_ids=ids))
+    by_place = _Groups(every_claim)
     for place in places.itertuples(index=False):
         place_actors: dict[str, dict[str, Any]] = {}
-        for m in near.get(place.id, ()):
+        for m in near.rows(place.id):
             actor = place_actors.setdefault(
                 m["actor_id"], {"id": m["actor_id"], "name": m["name"], "type": m["type"], "mentions": []}
             )
             actor["mentions"].append({"article_id": m["article_id"], "start": m["start"], "end": m["end"]})
-        features.append(
-            {
-                "type": "Feature",
+        feature = {
+            "type": "Feature",
+            "id": place.id,
+            "geometry": {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]},
+            "properties": {
                 "id": place.id,
-                "geometry": {"type": "Point", "coordinates": [round(place.lon, 6), round(place.lat, 6)]},
-                "properties": {
-                    "id": place.id,
-                    "name": place.name,
-                    "kind": place.kind,
-                    "country": _value(place.country),
-                    "stance": _value(place.stance),
-                    "mention_count": int(place.mentions),
-                    "article_ids": list(place.article_ids),
-                    "mentions": [
-                        {
-                            "article_id": m["article_id"],
-                            "start": m["start"],
-                            "end": m["end"],
-                            "text": m["surface"],
-                            "role": m["role"],
-                            "score": _value(m["score"]),
-                            "reason": _value(m["reason"]),
-                            "passage": _span(m["passage_start"], m["passage_end"]),
-                        }
-                        for m in mentions.get(place.id, ())
-                    ],
-                    "actors": list(place_actors.values()),
-                    "claims": [
-                        {
-                            "article_id": c["article_id"],
-                            "id": c["claim_id"],
-                            "start": c["start"],
-                            "end": c["end"],
-                            "text": c["text"],
-                            "speaker": _value(c["speaker"]),
-                            "via": _value(c["via"]),
-                            "cue": _value(c["cue"]),
-                            "stance": _value(c["stance"]),
-                            "hedged": bool(c["hedged"]),
-                        }
-                        for c in claims.get(place.id, ())
-                    ],
-                },
-            }
-        )
-    collection = {
-        "type": "FeatureCollection",
-        "features": features,
-        # A foreign member (RFC 7946 section 6.1): where the offsets point.
-        "articles": [{k: _value(v) for k, v in row.items()} for row in articles.to_dict("records")],
-    }
-    return json.dumps(collection, ensure_ascii=False, indent=1)
+                "name": place.name,
+                "kind": place.kind,
+                "country": _value(place.country),
+                "stance": _value(place.stance),
+                "mention_count": int(place.mentions),
+                "article_ids": list(place.article_ids),
+                "mentions": [
+                    {
+                        "article_id": m["article_id"],
+                        "start": m["start"],
+                        "end": m["end"],
+                        "text": m["surface"],
+                        "role": m["role"],
+                        "score": _value(m["score"]),
+                        "reason": _value(m["reason"]),
+                        "passage": _span(m["passage_start"], m["passage_end"]),
+                    }
+                    for m in mentions.rows(place.id)
+                ],
+                "actors": list(place_actors.values()),
+                "claims": [
+                    {
+                        "article_id": c["article_id"],
+                        "id": c["claim_id"],
+                        "start": c["start"],
+                        "end": c["end"],
+                        "text": c["text"],
+                        "speaker": _value(c["speaker"]),
+                        "via": _value(c["via"]),
+                        "cue": _value(c["cue"]),
+                        "stance": _value(c["stance"]),
+                        "hedged": bool(c["hedged"]),
+                    }
+                    for c in by_place.rows(place.id)
+                ],
+            },
+        }
+        yield feature
 
 
-def claims_csv(store: Store, shown: MapFilter) -> str:
+def _nested(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(..., indent=1)`` writes it ``depth`` levels down (JSON strings hold no raw
+    line breaks, so every line of the dump gets the same indent)."""
+    pad = " " * depth
+    return pad + json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + pad)
+
+
+class _Groups:
+    """A frame's rows by place id, as positions: a row becomes a dict only when its place is written."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self._positions = frame.groupby("place_id", sort=False).indices if len(frame) else {}
+
+    def rows(self, place_id: str) -> list[dict[str, Any]]:
+        positions = self._positions.get(place_id)
+        if positions is None:
+            return []
+        return self._frame.iloc[positions].to_dict("records")  # type: ignore[return-value]
+
+
+def claims_csv(store: Store, shown: MapFilter, *, with_passages: bool = False) -> str:
     """Claims as CSV (``CSV_COLUMNS``), one row per claim and place ``shown`` puts on the map.
 
-    A claim about no place is listed once with an empty place, unless an
-    actor, date or bounds filter narrows the map to some places.
+    A claim about no place is listed once with an empty place, unless an actor
+    or bounds filter narrows the map to some places. ``published`` is the claim's
+    article's date. The passage's offsets are always there; its text
+    (``PASSAGE_COLUMN``, last) only ``with_passages``.
     """
-    claims = store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances)
-    narrowed = bool(shown.actor_ids) or shown.since is not None or shown.until is not None or shown.bounds is not None
+    claims = store.claims(shown, speakers=shown.speakers, stances=shown.stances, with_passages=with_passages)
+    narrowed = bool(shown.actor_ids) or shown.bounds is not None
     if narrowed:
         on_map = set(store.places(shown)["id"])
         claims = claims[claims["place_id"].isin(on_map)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow((*CSV_COLUMNS, PASSAGE_COLUMN) if with_passages else CSV_COLUMNS)
     for c in claims.to_dict("records"):
         writer.writerow(
             [
@@ -235,14 +305,15 @@ def claims_csv(store: Store, shown: MapFilter) -> str:
                 _cell(c["place_id"]),
                 _cell(c["article_id"]),
                 _cell(c["title"]),
+                _cell(c["published"]),
                 _cell(c["claim_id"]),
                 c["start"],
                 c["end"],
                 _cell(c["text"]),
                 _cell(c["passage_start"]),
                 _cell(c["passage_end"]),
-                _cell(c["passage"]),
             ]
+            + ([_cell(c["passage"])] if with_passages else [])
         )
     return out.getvalue()
 
@@ -256,9 +327,144 @@ def html_map(store: Store, shown: MapFilter, *, basemap: dict | None = None, tit
         from geo.view.basemap import country_outlines
 
         basemap = country_outlines()
-    page = build_map(frames.places, claims=frames.layer_claims, basemap=basemap).get_root().render()
+    from geo.view.layers import every_layer
+
+    # The layers to orient by travel inside the file too (about 1.2 MB): it fetches nothing.
+    fmap = build_map(frames.places, claims=frames.layer_claims, basemap=basemap, orientation_data=every_layer())
+    _PlacePanel(place_panels(store, shown, frames.places)).add_to(fmap)
+    page = fmap.get_root().render()
     page = page.replace("<head>", f"<head>\n<title>{_escape(title)}</title>", 1)
     return inline_static(page)
+
+
+EXPORT_PASSAGES = 20  # passages a place's panel carries in the offline map (the page shows them all)
+
+
+def place_panels(store: Store, shown: MapFilter, places: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """What the offline map's panel shows for each place: its passages (the sentences round the
+    place, its mentions as [start, end) offsets into that text) and the claims about it.
+
+    ``{place_id: {"passages": [[title, date, text, [[start, end], ...]], ...], "more": n,
+    "claims": [[speaker, via, stance, hedged, outlet, date, text], ...]}}``: plain text only, the
+    browser writes it into the page as text nodes.
+    """
+    ids = set(places["id"])
+    mentions = store.mentions(shown)
+    mentions = mentions[mentions["place_id"].isin(ids) & mentions["passage_start"].notna()]
+    articles = store.articles_by_id(sorted(set(mentions["article_id"])))
+    about = {row.id: (row.title, _date(row.published)) for row in articles.itertuples(index=False)}
+    texts: dict[str, str] = {}
+    panels: dict[str, dict[str, Any]] = {}
+    for (place_id, article_id, start, end), group in mentions.groupby(
+        ["place_id", "article_id", "passage_start", "passage_end"], sort=False
+    ):
+        panel = panels.setdefault(str(place_id), {"passages": [], "more": 0, "claims": []})
+        if len(panel["passages"]) >= EXPORT_PASSAGES:
+            panel["more"] += 1
+            continue
+        if article_id not in texts:
+            texts[article_id] = store.article(article_id)["text"]
+        start, end = int(start), int(end)
+        text = texts[article_id][start:end]
+        marks = [Highlight(int(m.start), int(m.end), "selected", "") for m in group.itertuples(index=False)]
+        window = excerpt_window(text, start, marks) or (start, end)
+        title, date = about.get(article_id, ("", None))
+        panel["passages"].append(
+            [
+                title,
+                date,
+                texts[article_id][window[0] : window[1]],
+                [[m.start - window[0], m.end - window[0]] for m in marks if window[0] <= m.start < window[1]],
+            ]
+        )
+    claims = store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+    for c in claims[claims["place_id"].isin(ids)].itertuples(index=False):
+        panel = panels.setdefault(str(c.place_id), {"passages": [], "more": 0, "claims": []})
+        panel["claims"].append(
+            [str(c.speaker), _value(c.via), str(c.stance), bool(c.hedged), _value(c.source), _date(c.published), c.text]
+        )
+    return panels
+
+
+def _date(value: Any) -> str | None:
+    value = _value(value)
+    return str(value)[:10] if value else None
+
+
+class _PlacePanel(MacroElement):
+    """The offline map's place panel: a click on a pin or label lists the place's passages (its
+    mentions marked) and the claims about it. Every string is article text and reaches the page
+    as a text node (``textContent``), never as markup."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var panels = {{ this.panels }};
+  var box = document.createElement("aside");
+  box.className = "geo-panel";
+  box.style.cssText = "position:fixed;top:0;right:0;bottom:0;width:min(380px,90vw);overflow:auto;z-index:1000;" +
+    "background:#fff;box-shadow:-2px 0 6px rgba(0,0,0,.25);padding:10px 14px;font:14px/1.45 sans-serif;display:none";
+  document.body.appendChild(box);
+  L.DomEvent.disableClickPropagation(box);
+  L.DomEvent.disableScrollPropagation(box);
+  function add(parent, tag, text, css) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (css) { node.style.cssText = css; }
+    parent.appendChild(node);
+    return node;
+  }
+  map.geoShowPlace = function (id, name) {
+    var data = panels[id] || {passages: [], more: 0, claims: []};
+    box.textContent = "";
+    var close = add(box, "button", "×", "float:right;border:none;background:none;font-size:20px;cursor:pointer");
+    close.title = "Close";
+    close.onclick = function () { box.style.display = "none"; };
+    add(box, "h3", name, "margin:4px 0 8px");
+    if (data.claims.length) {
+      add(box, "div", "Claims", "font-weight:600;margin-top:6px");
+      data.claims.forEach(function (c) {
+        var line = add(box, "div", null, "margin:4px 0;padding-left:6px;border-left:3px solid " +
+          ({{ this.colors|tojson }}[c[2]] || "#636363"));
+        add(line, "strong", c[0]);
+        if (c[1]) { add(line, "span", " via " + c[1], "color:#666"); }
+        add(line, "span", " " + c[2] + (c[3] ? " (hedged)" : ""), "color:#444");
+        add(line, "span", " · " + (c[4] || "source unknown") + " · " + (c[5] || "date unknown"), "color:#666");
+        add(line, "div", "“" + c[6] + "”", "font-style:italic;color:#333");
+      });
+    }
+    add(box, "div", "Passages", "font-weight:600;margin-top:8px");
+    data.passages.forEach(function (p) {
+      var item = add(box, "div", null, "margin:6px 0;padding:6px;border:1px solid #ddd;border-radius:6px");
+      add(item, "div", [p[0], p[1]].filter(Boolean).join(" · "), "color:#666;font-size:12px");
+      var body = add(item, "div"), cursor = 0;
+      p[3].forEach(function (m) {
+        if (m[0] < cursor) { return; }
+        add(body, "span", p[2].slice(cursor, m[0]));
+        add(body, "mark", p[2].slice(m[0], m[1]), "background:{{ this.mark }};font-weight:600");
+        cursor = m[1];
+      });
+      add(body, "span", p[2].slice(cursor));
+    });
+    if (data.more) { add(box, "div", data.more + " more passages in the app.", "color:#666"); }
+    box.style.display = "block";
+  };
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, panels: dict[str, dict[str, Any]]) -> None:
+        from geo.view.map import script_json
+        from geo.view.style import HIGHLIGHT_COLORS, STANCE_COLORS
+
+        super().__init__()
+        self._name = "PlacePanel"
+        self.panels = script_json(panels)
+        self.colors = {"asserts": STANCE_COLORS["asserted"], "denies": STANCE_COLORS["denied"]}
+        self.mark = HIGHLIGHT_COLORS["selected"]
 
 
 _STATIC_URL = "/app/static/"
@@ -317,14 +523,6 @@ def _data_uri(path: Path) -> str:
         return "data:,"
     mime = _MIME.get(path.suffix.lower(), "application/octet-stream")
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
-
-
-def _grouped(frame: pd.DataFrame, place_ids: set[str]) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in frame.to_dict("records"):
-        if row.get("place_id") in place_ids:
-            grouped[row["place_id"]].append(row)
-    return grouped
 
 
 def _value(value: Any) -> Any:

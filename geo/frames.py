@@ -7,7 +7,9 @@ exports alike, so that the three cannot drift apart:
 - ``map_frames``: the places a filter puts on the map with their stance, and the claims the
   per-speaker layers draw (``layer_claims``);
 - ``claim_layers``: one layer per speaker, the places they make claims about;
-- ``panel_passages``: the passages that name a place, each with its highlights and its claims.
+- ``panel_passages``: the passages that name a place, each with its highlights and its claims,
+  and the sentences round the place that the panel shows before a reader asks for the whole;
+- ``both_sides``: the claims about a contested place, each with the claims it contradicts.
 
 Plain data out (DataFrames, frozen dataclasses, stance words): colours, sizes and HTML are the
 view's (``geo.view.style``, ``geo.view.panel``).
@@ -15,19 +17,21 @@ view's (``geo.view.style``, ``geo.view.panel``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from geo.types import MapFilter
+from geo.analysis.passages import sentences
+from geo.types import Bounds, MapFilter
 
 if TYPE_CHECKING:
     from geo.store import Store
 
 MAX_CLAIM_LAYERS = 12  # speakers with the most claims get a layer each; more would crowd the layer control
 CLAIM_EXCERPT_CHARS = 110  # the passage shows the whole text; a claim line or tooltip names it briefly
+CONTEXT_SENTENCES = 1  # sentences kept either side of the place's own when a passage is trimmed
 COORDINATE_DECIMALS = 5  # sent to the browser: about a metre
 STANCE_VERBS = {"asserted": "asserts", "denied": "denies", "contested": "asserts and denies"}
 
@@ -73,7 +77,7 @@ def layer_claims(store: Store, shown: MapFilter, every_claim: pd.DataFrame) -> p
     by the filter's speakers and stances as the places are."""
     if not (shown.speakers or shown.stances):
         return every_claim
-    return store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+    return store.claims(shown, speakers=shown.speakers, stances=shown.stances, with_passages=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +93,26 @@ class MapFrames:
         return None if found.empty or pd.isna(found.iloc[0]) else str(found.iloc[0])
 
 
-def map_frames(store: Store, shown: MapFilter, *, with_article_ids: bool = False) -> MapFrames:
-    """The places ``shown`` puts on the map, their stances and the claims layers' claims."""
-    every_claim = store.claims(shown.article_ids, with_passages=False)
-    places = with_stance(store.places(shown, with_article_ids=with_article_ids), every_claim)
+def map_frames(
+    store: Store,
+    shown: MapFilter,
+    *,
+    with_article_ids: bool = False,
+    zoom: int | None = None,
+    around: Bounds | None = None,
+    max_places: int | None = None,
+) -> MapFrames:
+    """The places ``shown`` puts on the map, their stances and the claims layers' claims.
+
+    With ``max_places`` (and the map's ``zoom`` and viewport ``around``), more places than that come
+    as the store's grid cells (``Store.viewport``), so the map never holds more features.
+    """
+    every_claim = store.claims(shown, with_passages=False)
+    if max_places is not None and zoom is not None:
+        found = store.viewport(shown, zoom, max_places=max_places, around=around)
+    else:
+        found = store.places(shown, with_article_ids=with_article_ids)
+    places = with_stance(found, every_claim)
     return MapFrames(places, every_claim, layer_claims(store, shown, every_claim))
 
 
@@ -184,6 +204,26 @@ class PanelPassage:
     start: int  # the passage's offset in its article (highlights count from the article's start)
     highlights: tuple[Highlight, ...]
     claims: tuple[ClaimLine, ...]
+    published: str = ""  # the article's day, YYYY-MM-DD ("" when unknown)
+    dated_by_ingest: bool = False  # the article carried no date: ``published`` is when it was stored
+    excerpt: tuple[int, int] | None = None  # article offsets of the sentences round the place; None: all of it
+
+
+def excerpt_window(
+    text: str, start: int, marks: Sequence[Highlight], context: int = CONTEXT_SENTENCES
+) -> tuple[int, int] | None:
+    """The sentences of a passage (``text`` at article offset ``start``) round its ``marks``, with
+    ``context`` sentences either side, as article offsets; None when that is the whole passage."""
+    spans = sentences(text)
+    if len(spans) <= 1 + 2 * context or not marks:
+        return None
+    touched = [i for i, (a, b) in enumerate(spans) if any(m.start - start < b and a < m.end - start for m in marks)]
+    if not touched:
+        return None
+    first, last = max(0, min(touched) - context), min(len(spans) - 1, max(touched) + context)
+    if first == 0 and last == len(spans) - 1:
+        return None
+    return start + spans[first][0], start + spans[last][1]
 
 
 def claim_highlights(claims: pd.DataFrame) -> tuple[Highlight, ...]:
@@ -207,7 +247,7 @@ def panel_passages(
     place_id: str,
     actor_names: Mapping[str, str],
 ) -> list[PanelPassage]:
-    """The panel of ``place_id``: ``passages`` (Store.passages_for_place), the ``marks`` in them
+    """The panel of ``place_id``: ``passages`` (Store.passages_for_place: newest article first), the ``marks`` in them
     (Store.highlights: the selected place stands out, actors are titled by name) and the
     ``claims`` made in them (rows of Store.claims; one line per claim)."""
     marks_in = {passage_id: group for passage_id, group in marks.groupby("passage_id")}
@@ -230,7 +270,90 @@ def panel_passages(
             ClaimLine(str(c.speaker), c.via, str(c.cue), str(c.stance), bool(c.hedged), str(c.text))
             for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)
         )
+        selected = [h for h in highlights if h.kind == "selected"]
+        published = getattr(row, "published", None)
         shown.append(
-            PanelPassage(str(row.article_id), str(row.title), str(row.text), int(row.start), highlights, lines)
+            PanelPassage(
+                str(row.article_id),
+                str(row.title),
+                str(row.text),
+                int(row.start),
+                highlights,
+                lines,
+                published=str(published)[:10] if published else "",
+                dated_by_ingest=getattr(row, "published_source", None) == "ingested",
+                excerpt=excerpt_window(str(row.text), int(row.start), selected),
+            )
         )
     return shown
+
+
+@dataclass(frozen=True, slots=True)
+class SideClaim:
+    """A claim as the "both sides" list shows it: who, through whom, what, where it was published and when."""
+
+    article_id: str
+    claim_id: str
+    speaker: str
+    via: str | None
+    cue: str
+    stance: str
+    hedged: bool
+    text: str
+    outlet: str | None  # the article's source
+    date: str | None  # the article's publication date (YYYY-MM-DD), when known
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A claim about a place, and the claims it contradicts (or that contradict it)."""
+
+    claim: SideClaim
+    against: tuple[SideClaim, ...]
+
+
+def both_sides(claims: pd.DataFrame, place_id: str) -> list[Disagreement]:
+    """The claims about ``place_id`` among ``claims`` (rows of ``Store.claims``), asserting ones
+    first, each with the claims it is linked to by ``contradicts`` in either direction, wherever
+    those are about (the same article's claims, from ``claims``)."""
+    about = claims[claims["place_id"] == place_id] if not claims.empty else claims
+    if about.empty:
+        return []
+    # Contradictions link claims of one article: only the articles with a claim about the place count.
+    unique = claims[claims["article_id"].isin(set(about["article_id"]))].drop_duplicates(["article_id", "claim_id"])
+    by_key = {(str(c.article_id), str(c.claim_id)): _side_claim(c) for c in unique.itertuples(index=False)}
+    links: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    if "contradicts" in unique:
+        for c in unique.itertuples(index=False):
+            if isinstance(c.contradicts, str) and c.contradicts:
+                key = (str(c.article_id), str(c.claim_id))
+                for other in c.contradicts.split(","):
+                    pair = (key[0], other.strip())
+                    if pair in by_key and pair != key:
+                        links.setdefault(key, []).append(pair)
+                        links.setdefault(pair, []).append(key)
+    keys = list(dict.fromkeys((str(c.article_id), str(c.claim_id)) for c in about.itertuples(index=False)))
+    keys.sort(key=lambda key: by_key[key].date or "", reverse=True)  # newest first on each side
+    keys.sort(key=lambda key: by_key[key].stance != "asserts")
+    return [
+        Disagreement(by_key[key], tuple(by_key[other] for other in dict.fromkeys(links.get(key, ())))) for key in keys
+    ]
+
+
+def _side_claim(c: Any) -> SideClaim:
+    def text_or_none(value: object) -> str | None:
+        return None if value is None or (isinstance(value, float) and pd.isna(value)) or value == "" else str(value)
+
+    published = text_or_none(getattr(c, "published", None))
+    return SideClaim(
+        str(c.article_id),
+        str(c.claim_id),
+        str(c.speaker),
+        text_or_none(c.via),
+        str(c.cue),
+        str(c.stance),
+        bool(c.hedged),
+        str(c.text),
+        text_or_none(getattr(c, "source", None)),
+        published[:10] if published else None,
+    )

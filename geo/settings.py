@@ -9,11 +9,13 @@ that it stays in step.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "geo-news-map"
 
@@ -30,14 +32,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "database",
         "GEO_DATABASE",
-        str(_cache_dir() / "articles.sqlite"),
-        "SQLite file that stores analysed articles (created on first use).",
+        str(cache_dir() / "articles.sqlite"),
+        "SQLite file that stores analysed articles (created on first use), or a `postgresql://USER@HOST:PORT/NAME`"
+        " URL: PostgreSQL with PostGIS, shared by many ingesting processes and page servers.",
     ),
     Setting(
         "gazetteer",
         "GEO_GAZETTEER",
         # The index format in the name: two versions of the code never rebuild each other's file.
-        str(_cache_dir() / "gazetteer-v3.sqlite"),
+        str(cache_dir() / "gazetteer-v3.sqlite"),
         "Compiled offline gazetteer index (built from packaged data on first use).",
     ),
     Setting(
@@ -74,6 +77,19 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds the page lets one article's analysis run (in a worker process) before stopping it.",
     ),
     Setting(
+        "map_max_places",
+        "GEO_MAP_MAX_PLACES",
+        "3000",
+        "Most places the page's map draws one by one; when the shown articles name more, the store sums the"
+        " map's viewport into grid cells, so the browser never receives more features than this.",
+    ),
+    Setting(
+        "batch_size",
+        "GEO_BATCH_SIZE",
+        "32",
+        "Articles `geo ingest` sends to a worker at once, parsed by spaCy in one `nlp.pipe` call.",
+    ),
+    Setting(
         "page_fetch",
         "GEO_PAGE_FETCH",
         "on",
@@ -96,7 +112,7 @@ SETTINGS: tuple[Setting, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    database: Path
+    database: Path | str  # a file, or a postgresql:// URL (a Path would fold its "//")
     gazetteer: Path
     spacy_model: str
     tiles: str
@@ -106,6 +122,8 @@ class Settings:
     user_agent: str
     timeout: float
     analysis_timeout: float
+    map_max_places: int
+    batch_size: int
     page_fetch: str
     fetch_ports: str
     fetch_allow_hosts: str
@@ -113,6 +131,10 @@ class Settings:
     @property
     def page_fetch_enabled(self) -> bool:
         return self.page_fetch.strip().lower() not in ("off", "0", "false", "no")
+
+
+def _path_or_url(value: str) -> Path | str:
+    return value if "://" in value else Path(value)
 
 
 def markdown_table() -> str:
@@ -131,5 +153,11 @@ def load(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     raw = {s.name: env.get(s.env, s.default) for s in SETTINGS}
     kinds = {f.name: f.type for f in fields(Settings)}
-    converters = {"Path": Path, "int": int, "float": float, "str": str}
+    converters: dict[str, Callable[[str], Any]] = {
+        "Path": Path,
+        "Path | str": _path_or_url,
+        "int": int,
+        "float": float,
+        "str": str,
+    }
     return Settings(**{name: converters[str(kinds[name])](value) for name, value in raw.items()})

@@ -82,7 +82,10 @@ class Article:
     text: str
     source: str | None = None
     url: str | None = None
-    published: str | None = None
+    published: str | None = None  # ISO 8601 date or date-time
+    # Where ``published`` came from: "html" (the page's metadata), "feed" (its feed entry), "record" (a
+    # corpus line's "published"), "text" (a dateline in the text), or "ingested" (none: the time it was stored).
+    published_source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +212,7 @@ class MapFilter:
 
     ``article_ids``: the articles whose mentions count; None means every stored article.
     The other fields, given by keyword, narrow the mentions counted; an empty one narrows nothing:
+    ``sources`` keeps articles of these outlets;
     ``actor_ids`` keeps mentions in passages that name one of the actors;
     ``speakers`` (as stored, an actor id or an actor's name) and ``stances`` keep
     places that a matching claim of the same article is about; ``since``/``until``
@@ -222,6 +226,7 @@ class MapFilter:
     actor_ids: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()
     stances: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
     since: str | None = None
     until: str | None = None
     bounds: Bounds | None = None
@@ -230,7 +235,7 @@ class MapFilter:
         # Callers hold lists (widget values, argparse); a frozen value sets its fields this way.
         if self.article_ids is not None:
             object.__setattr__(self, "article_ids", _strings(self.article_ids))
-        for name in ("actor_ids", "speakers", "stances"):
+        for name in ("actor_ids", "speakers", "stances", "sources"):
             object.__setattr__(self, name, _strings(getattr(self, name)))
 
 

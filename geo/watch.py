@@ -14,6 +14,7 @@ watcher remembers.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import re
@@ -198,7 +199,12 @@ class Watcher:
             raise
 
 
-def default_state_path(database: Path) -> Path:
+def default_state_path(database: Path | str) -> Path:
+    if isinstance(database, str) and "://" in database:
+        # A database server has no folder to keep the state beside: this machine's cache folder, per database.
+        digest = hashlib.sha256(database.encode()).hexdigest()[:16]
+        return settings_module.cache_dir() / f"feeds-{digest}.json"
+    database = Path(database)
     return database.with_name(database.name + ".feeds.json")
 
 

@@ -6,13 +6,17 @@ Tiers (markers, registered in pyproject.toml; README "Tests"):
 - ``shared``: needs ../shared/ (the seed article and its gold answers, the evaluation corpora);
   runs whenever that folder exists, skips without it, and fails without it when ``CI`` is set;
 - ``slow``: the full gazetteer build and its reproducibility;
-- ``browser``: Chromium through Playwright (tests/browser_support.py).
+- ``browser``: Chromium through Playwright (tests/browser_support.py);
+- ``postgres``: a PostgreSQL server with PostGIS on 127.0.0.1:5432 (user postgres; ``GEO_TEST_POSTGRES``
+  names another); the session creates a fresh database and drops it at the end. Skips without a server,
+  fails without one when ``CI`` is set. The ``store`` fixture runs each of its tests on both engines.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +51,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("shared"):
         require_shared()
+    if item.get_closest_marker("postgres"):
+        require_postgres()
 
 
 def require_shared() -> None:
@@ -57,6 +63,70 @@ def require_shared() -> None:
     if os.environ.get("CI"):
         pytest.fail(f"shared tier cannot run in CI: {missing}")
     pytest.skip(f"shared tier: {missing}")
+
+
+POSTGRES_ADMIN = os.environ.get("GEO_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def require_postgres() -> None:
+    """Skip without a reachable PostgreSQL with PostGIS; in CI fail instead (``.ci/run`` starts one)."""
+    problem = _postgres_problem()
+    if problem is None:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"postgres tier cannot run in CI: {problem}")
+    pytest.skip(f"postgres tier: {problem}")
+
+
+_POSTGRES_CHECKED: list[str | None] = []
+
+
+def _postgres_problem() -> str | None:
+    if not _POSTGRES_CHECKED:
+        try:
+            import psycopg
+
+            with psycopg.connect(POSTGRES_ADMIN, connect_timeout=3) as db:
+                found = db.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'").fetchone()
+            _POSTGRES_CHECKED.append(None if found else f"PostGIS is not installed for the server at {POSTGRES_ADMIN}")
+        except Exception as error:  # ImportError, or any reason the server cannot be reached
+            _POSTGRES_CHECKED.append(f"no PostgreSQL at {POSTGRES_ADMIN} ({type(error).__name__}: {error})".strip())
+    return _POSTGRES_CHECKED[0]
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh database for this session (PostGIS enabled by the store's migration), dropped at the end."""
+    require_postgres()
+    import psycopg
+
+    name = f"geo_test_{os.getpid()}"
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {name}")
+        db.execute(f"CREATE DATABASE {name}")
+    yield POSTGRES_ADMIN.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as db:
+        db.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture()
+def empty_postgres(postgres_url) -> str:
+    """The session's database with every table of the store emptied (the schema stays)."""
+    import psycopg
+
+    from geo.store import Store
+
+    Store(postgres_url).close()  # creates the schema on first use
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        tables = [
+            row[0]
+            for row in db.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                " AND tablename NOT IN ('geo_schema', 'spatial_ref_sys')"
+            )
+        ]
+        db.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    return postgres_url
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -134,10 +204,12 @@ def seed_analysis(full_pipeline, seed_text):
     return full_pipeline.analyze_text(seed_text)
 
 
-@pytest.fixture()
-def store(tmp_path):
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request, tmp_path):
+    """An empty store: an SQLite file, and again an emptied PostgreSQL database (the postgres tier)."""
     from geo.store import Store
 
-    db = Store(tmp_path / "test.sqlite")
+    target = request.getfixturevalue("empty_postgres") if request.param == "postgres" else tmp_path / "test.sqlite"
+    db = Store(target)
     yield db
     db.close()

@@ -48,6 +48,11 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
+def passage_blocks(at: AppTest) -> int:
+    """How many passages the place panel shows (each carries its highlight styles)."""
+    return sum("mark.geo-selected" in str(element.proto.body) for element in at.get("html"))
+
+
 def html_text(at: AppTest) -> str:
     return " ".join(str(element.proto.body) for element in at.get("html"))
 
@@ -162,14 +167,14 @@ def test_a_web_page_url_is_fetched_analysed_and_shown(tmp_path, monkeypatch):
     url = f"http://127.0.0.1:{server.server_port}/story.html"
     try:
         at = run()  # the shipped policy: the server's own addresses are refused
-        at.text_input(key="url_input").input(url).run()
+        at.text_input(key="url_input").input(url)
         at.button(key="fetch").click().run()
         assert not at.exception
         assert "own network" in shown(" ".join(e.value for e in at.error))
         assert "article" not in at.query_params
         monkeypatch.setenv("GEO_FETCH_ALLOW_HOSTS", "127.0.0.1")  # a trusted intranet host
         at = run()
-        at.text_input(key="url_input").input(url).run()
+        at.text_input(key="url_input").input(url)
         at.button(key="fetch").click().run()
     finally:
         server.shutdown()
@@ -185,7 +190,7 @@ def test_the_url_box_never_reads_a_path_on_the_server(tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "paths.sqlite"))
     at = run()
     for typed in (str(secret), str(tmp_path), "/etc/passwd", "file:///etc/passwd"):
-        at.text_input(key="url_input").input(typed).run()
+        at.text_input(key="url_input").input(typed)
         at.button(key="fetch").click().run()
         assert not at.exception
         assert "not an http(s) URL" in shown(" ".join(e.value for e in at.error))
@@ -203,38 +208,96 @@ def test_the_url_box_can_be_switched_off(tmp_path, monkeypatch):
     assert at.text_area or at.get("file_uploader")  # the rest of the sidebar is still there
 
 
-def test_many_stored_articles_open_newest_first_and_all_on_request(tmp_path, monkeypatch, demo_analysis):
-    """23 copies of one article: same title, source and date, told apart in the chooser all the same."""
+@pytest.fixture()
+def many(tmp_path, monkeypatch, demo_analysis):
+    """23 copies of one article, one a day from 2024-01-01: same title and source, told apart all the same."""
     import dataclasses
 
     from geo.store import Store
 
     path = tmp_path / "many.sqlite"
     store = Store(path)
+    ids = []
     for n in range(23):
         article = dataclasses.replace(
-            demo_analysis.article, id=f"{n:016x}", text=demo_analysis.article.text + f" ({n})"
+            demo_analysis.article,
+            id=f"{n:016x}",
+            text=demo_analysis.article.text + f" ({n})",
+            published=f"2024-01-{n + 1:02d}",
+            published_source="record",
+            source="Alpha" if n % 2 else "Beta",
         )
-        store.save(dataclasses.replace(demo_analysis, article=article))
+        ids.append(store.save(dataclasses.replace(demo_analysis, article=article)))
     monkeypatch.setenv("GEO_DATABASE", str(path))
+    return ids
+
+
+def test_every_stored_article_is_shown_by_default_and_a_large_set_gets_a_short_link(many):
     at = run()
     assert not at.exception
-    assert any("20 newest of 23" in caption.value for caption in at.caption)
-    assert not [m for m in at.multiselect if m.key == "articles"]  # a long list opens on request
+    assert any("Showing 23 of 23 stored articles" in caption.value for caption in at.caption)
+    assert "article" not in at.query_params  # every article: no list of ids in the link
     at.toggle(key="edit_articles").set_value(True).run()
-    assert len(at.multiselect(key="articles").value) == 20
-    at.button(key="show_all").click().run()
-    assert len(query_values(at, "article")) == 23
-    assert len(at.multiselect(key="articles").value) == 23
-    assert not [b for b in at.button if b.key == "show_all"]  # nothing more to show
+    assert at.multiselect(key="articles").value == [] and len(at.multiselect(key="articles").options) == 23
+    at.multiselect(key="articles").set_value(many[:5]).run()
+    assert query_values(at, "article") == many[:5] and "view" not in at.query_params
+    assert any("Showing 5 of 5 chosen articles" in caption.value for caption in at.caption)
 
-    # Greece is named in two passages of each copy: the panel shows 30 of the 46 until asked for all.
-    at = run(article=[f"{n:016x}" for n in range(23)], place=GREECE)
+
+def test_a_set_of_articles_too_long_for_a_link_is_stored_as_a_view(many, monkeypatch):
+    from geo.view import url as view
+
+    monkeypatch.setattr(view, "LINK_ARTICLES", 10)  # 23 articles are then too many to list
+    at = run()
+    at.toggle(key="edit_articles").set_value(True).run()
+    at.multiselect(key="articles").set_value(many[:15]).run()
     assert not at.exception
-    passages = len(at.get("html")) - 1  # one more for the legend
-    assert passages == 30
+    assert "article" not in at.query_params and re.fullmatch(r"[0-9a-f]{12}", at.query_params["view"])
+    link = view.ViewState(view=at.query_params["view"]).query_string()
+    reopened = run(view=at.query_params["view"])  # a new session on the same server
+    assert not reopened.exception and not reopened.warning
+    assert any("Showing 15 of 15 chosen articles" in caption.value for caption in reopened.caption), link
+    unknown = run(view="0123456789ab")
+    assert "0123456789ab" in shown(" ".join(w.value for w in unknown.warning))
+
+
+def test_dates_in_the_link_narrow_the_articles_and_step_moves_the_window(many):
+    at = run(**{"from": "2024-01-03", "to": "2024-01-05"})
+    assert not at.exception
+    assert any("Showing 3 of 23 stored articles" in caption.value for caption in at.caption)
+    at.selectbox(key="window_days").set_value(7).run()
+    at.button(key="step_forward").click().run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2024-01-06", "2024-01-12")
+    assert any("Showing 7 of 23 stored articles" in caption.value for caption in at.caption)
+    at.button(key="step_back").click().run()
+    assert (at.query_params["from"], at.query_params["to"]) == ("2023-12-30", "2024-01-05")
+    at.button(key="all_days").click().run()
+    assert "from" not in at.query_params and "to" not in at.query_params
+    picked = run(article=many[:5], **{"from": "2024-01-02", "to": "2024-01-03"})
+    assert any("Showing 2 of 5 chosen articles published" in caption.value for caption in picked.caption)
+    bad = run(**{"from": "yesterday"})
+    assert "yesterday" in " ".join(w.value for w in bad.warning)
+
+
+def test_the_source_filter_lives_in_the_link_and_unknown_sources_are_named(many):
+    at = run()
+    at.multiselect(key="source_filter").set_value(["Alpha"]).run()
+    assert query_values(at, "source") == ["Alpha"]
+    assert any("Showing 11 of 23 stored articles" in caption.value for caption in at.caption)
+    reopened = run(source=["Alpha", "Nowhere"])
+    assert "Nowhere" in shown(" ".join(w.value for w in reopened.warning))
+    assert reopened.multiselect(key="source_filter").value == ["Alpha"]
+
+
+def test_the_place_panel_lists_passages_newest_first_with_their_dates(many):
+    at = run(place=GREECE)
+    assert not at.exception
+    captions = [shown(c.value) for c in at.caption]
+    dates = [c[:10] for c in captions if re.match(r"\d{4}-\d{2}-\d{2} ·", c)]
+    assert dates[:3] == ["2024-01-23", "2024-01-23", "2024-01-22"]  # two passages of each article
+    assert dates == sorted(dates, reverse=True) and len(dates) == 30
     at.toggle(key=f"all-passages-{GREECE}").set_value(True).run()
-    assert len(at.get("html")) - 1 == 46
+    assert passage_blocks(at) == 46  # every passage of every article, on request
 
 
 def test_every_place_opens_its_panel_on_its_own_passages(seeded, demo_analysis):
@@ -272,7 +335,150 @@ def test_a_runaway_text_stops_at_its_deadline_with_a_clear_message(tmp_path, mon
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "slow.sqlite"))
     monkeypatch.setenv("GEO_ANALYSIS_TIMEOUT", "1")
     at = AppTest.from_file(APP, default_timeout=90).run()
-    at.text_area[0].input("Officials in Tripoli said the talks in Geneva would resume.\n\n" * 1500).run()
+    at.text_area[0].input("Officials in Tripoli said the talks in Geneva would resume.\n\n" * 1500)
     at.button[0].click().run()
     assert not at.exception
     assert "GEO_ANALYSIS_TIMEOUT" in shown(" ".join(e.value for e in at.error))
+
+
+# -- input that works the first time (issue 12, item 6) ------------------------------------------
+
+
+def test_the_input_buttons_are_ready_before_anything_is_typed(tmp_path, monkeypatch):
+    """A button disabled until its text box loses focus needs two clicks: the first only blurs the box."""
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "empty.sqlite"))
+    at = run()
+    assert not at.exception
+    buttons = {b.label: b for b in at.button}
+    assert not buttons["Analyse the text"].disabled
+    assert not buttons["Fetch and analyse"].disabled  # shown with an empty box, not only after Enter
+
+
+@pytest.mark.parametrize("typed", ["", "   \n\t  "])
+def test_empty_input_says_why_nothing_happened(tmp_path, monkeypatch, typed):
+    monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "empty.sqlite"))
+    at = run()
+    at.text_area(key="pasted").input(typed)
+    next(b for b in at.button if b.label == "Analyse the text").click().run()
+    assert not at.exception
+    assert "text box is empty" in shown(" ".join(e.value for e in at.error))
+    at.text_input(key="url_input").input(typed.replace("\n", " "))
+    at.button(key="fetch").click().run()
+    assert "URL box is empty" in shown(" ".join(e.value for e in at.error))
+    assert "article" not in at.query_params
+
+
+def rewrite_url_as_the_page_does(at: AppTest, **params: list[str]) -> None:
+    """What ``set_view`` does on a pan or a click: a URL the page wrote itself, remembered as its own."""
+    from geo.view import url as view
+
+    for name in list(at.query_params):
+        del at.query_params[name]
+    for name, values in params.items():
+        at.query_params[name] = values
+    at.session_state["view_seen"] = view.from_query(lambda name: params.get(name, []))[0]
+
+
+def test_link_warnings_stay_until_dismissed(seeded):
+    at = run(article=[seeded, "not-an-id"], actor="Nobody")
+    assert "not-an-id" in shown(" ".join(w.value for w in at.warning))
+    rewrite_url_as_the_page_does(at, article=[seeded], zoom=["5"], center=["38.0,23.7"])
+    at.run()
+    assert not at.exception
+    warnings = shown(" ".join(w.value for w in at.warning))
+    assert "not-an-id" in warnings and "Nobody" in warnings  # the URL dropped the value; the warning stays
+    at.button(key="dismiss_warnings").click().run()
+    assert not [w.value for w in at.warning]
+    at.run()  # the actor is still in the URL: dismissed all the same
+    assert not [w.value for w in at.warning]
+
+
+def test_a_new_link_replaces_the_warnings(seeded):
+    at = run(article=[seeded, "not-an-id"])
+    assert "not-an-id" in shown(" ".join(w.value for w in at.warning))
+    at.query_params["article"] = [seeded, "also-bad"]
+    at.run()
+    warnings = shown(" ".join(w.value for w in at.warning))
+    assert "also-bad" in warnings and "not-an-id" not in warnings
+
+
+def test_an_unknown_speaker_is_named(seeded):
+    at = run(article=seeded, speaker=["Nobody", "<b>x</b>"])
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "No speaker called" in warnings and "Nobody" in shown(warnings)
+    assert "<b>" not in warnings  # escaped for Markdown
+
+
+# -- the place panel (issue 12, item 4) ------------------------------------------------------------
+
+
+@pytest.fixture()
+def contested(tmp_path, monkeypatch, demo_analysis):
+    """The demo article, its ministry's denial made about Athens too and linked to the officials' claim."""
+    import dataclasses
+
+    from geo.store import Store
+
+    claims = {c.id: c for c in demo_analysis.claims}
+    denial = dataclasses.replace(
+        claims["c2"], places=(ATHENS,), contradicts=("c1",), speaker="The <b>Turkish</b> foreign ministry"
+    )
+    article = dataclasses.replace(demo_analysis.article, source="Demo & Wire", published="2026-11-30T08:00:00")
+    analysis = dataclasses.replace(
+        demo_analysis, article=article, claims=tuple(denial if c.id == "c2" else c for c in demo_analysis.claims)
+    )
+    path = tmp_path / "contested.sqlite"
+    with Store(path) as store:
+        store.save(analysis)
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    return article.id
+
+
+def test_a_contested_place_shows_both_sides_with_speaker_outlet_and_date(contested):
+    at = run(article=contested, place=ATHENS)
+    assert not at.exception
+    shown_html = html_text(at)
+    assert "Both sides" in shown_html
+    sides = shown_html[shown_html.index("geo-sides") :]
+    assert "Asserted (1)" in sides and "Denied (1)" in sides
+    assert "Greek officials" in sides and "The &lt;b&gt;Turkish&lt;/b&gt; foreign ministry" in sides
+    assert "<b>Turkish" not in shown_html  # article text stays text
+    assert sides.count("contradicts:") == 2  # each side names the claim it contradicts
+    assert "Demo &amp; Wire · 2026-11-30" in sides
+
+
+def test_an_uncontested_place_has_no_sides(seeded):
+    at = run(article=seeded, place=PIRAEUS)
+    assert "geo-sides" not in html_text(at)
+
+
+def test_a_long_passage_shows_the_sentences_round_the_place_and_opens_whole(tmp_path, monkeypatch, pipeline):
+    from geo.store import Store
+
+    text = (
+        "Ferry Strike\n\nUnions met on Monday to plan the week. The talks lasted for hours. Observers expected "
+        "little from them. The port of Piraeus was then closed to ferries. Unions protested the decision. "
+        "Talks resume next week. Nothing else was agreed that day."
+    )
+    path = tmp_path / "long.sqlite"
+    article_id = Store(path).save(pipeline.analyze_text(text))
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    at = run(article=article_id, place=PIRAEUS)
+    assert not at.exception
+    block = html_text(at)
+    excerpt, whole = block.split("<details", 1)
+    assert "Observers expected little" in excerpt and "Unions protested the decision." in excerpt
+    assert "plan the week" not in excerpt and "Nothing else was agreed" not in excerpt
+    assert "Read the whole passage" in whole and "plan the week" in whole and "Nothing else was agreed" in whole
+
+
+def test_runner_up_readings_are_told_apart(seeded):
+    at = run(article=seeded, place=ATHENS)
+    assert not at.exception
+    runner_up = next(c.value for c in at.caption if c.value.startswith("Runner"))
+    assert re.search(r"Athens, \w[^,]*, US \(city, pop\. [\d,]+\)", shown(runner_up)), runner_up
+    options = at.selectbox(key=f"correct-{ATHENS}-Athens").options
+    labels = [option.rsplit(" · ", 1)[0] for option in options]
+    assert len(set(labels)) == len(labels)  # without their ids, still all different
+    assert any(re.match(r"Athens, (Georgia|Ohio|Alabama|Texas), US \(city", label) for label in labels), labels

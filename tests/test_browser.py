@@ -303,7 +303,7 @@ def test_correction_persists_after_a_server_restart(browser, tmp_path, seed_path
         expect(entries).to_be_visible()
         page.wait_for_function("() => document.getAnimations().length === 0")  # the expander has opened
         entries.click()
-        page.get_by_role("option", name=re.compile(r"Tripoli, LB \(")).first.click()
+        page.get_by_role("option", name=re.compile(r"Tripoli, (.+, )?LB \(")).first.click()
         page.get_by_role("button", name="Use this place").click()
         expect(page).not_to_have_url(re.compile(f"place={TRIPOLI_LY.replace(':', '(%3A|:)')}"))
         corrected = page.url
@@ -361,3 +361,104 @@ def test_the_stance_filter_keeps_itself_in_the_url(browser, served_seed):
     page.go_back()
     expect(page).not_to_have_url(re.compile(r"stance="))
     expect(page.locator(".st-key-stance").get_by_text("asserts")).to_have_count(0)
+
+
+# -- issue 12: input that works the first time, a map to orient by, the layout at 1280 px ----------
+
+
+def test_pasted_text_is_analysed_with_one_click(browser, served_seed):
+    """The text box commits its value on blur: a button beside it took a first click just to blur it."""
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    page.get_by_label("Paste the text").fill(
+        "Port talks stall\n\nOfficials in Benghazi said on Monday that talks over the port had stalled."
+    )
+    page.get_by_role("button", name="Analyse the text").click()  # once, with the focus still in the box
+    expect(page).to_have_url(re.compile(r"article=(?!" + article_id + r")[0-9a-f]{16}(&|$)"), timeout=90_000)
+    expect(marker(map_frame(page), "Benghazi")).to_be_visible()
+
+
+def test_a_link_warning_outlives_the_urls_own_rewrites(browser, served_seed):
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}&speaker=Nobody%20at%20all")
+    warning = page.get_by_text("No speaker called Nobody at all", exact=False)
+    expect(warning).to_be_visible()
+    settle(page)  # the map reported its view: the page rewrote the URL, without the speaker
+    expect(page).not_to_have_url(re.compile(r"speaker="))
+    marker(map_frame(page), "Tobruk").click()
+    expect(page.get_by_role("heading", name="Tobruk")).to_be_visible()
+    expect(warning).to_be_visible()
+    page.get_by_role("button", name="Dismiss").click()
+    expect(warning).to_have_count(0)
+
+
+ORIENTATION = (
+    "() => ({cities: [...document.querySelectorAll('.geo-city')].map(e => e.textContent),"
+    " canvases: document.querySelectorAll('.leaflet-geo-orientation-pane canvas').length,"
+    " drawn: Object.keys(window).filter(k => k.startsWith('map_')).map(k => window[k]).find(v => v && v.getZoom)"
+    "  ._layers && [...document.querySelectorAll('.leaflet-geo-orientation-pane canvas')].some(c => {"
+    "   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+    "   for (let i = 3; i < d.length; i += 4 * 97) { if (d[i]) { return true; } } return false; })})"
+)
+
+
+def test_zoomed_in_the_map_shows_divisions_rivers_lakes_and_city_labels(browser, served_seed):
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}&center=43.0,12.5&zoom=6")
+    settle(page)
+    live = leaflet(page)
+    live.wait_for_function("() => document.querySelectorAll('.geo-city').length > 5")
+    found = live.evaluate(ORIENTATION)
+    assert {"Rome", "Naples", "Milan"} <= set(found["cities"])
+    assert found["canvases"] == 1 and found["drawn"]  # the lines and lakes, drawn on their canvas
+    page.screenshot(path=str(ARTIFACTS / "orientation.png"), full_page=True)
+
+    world = new_page(browser)
+    world.goto(f"{url}/?article={article_id}&center=30.0,15.0&zoom=2")
+    settle(world)
+    assert leaflet(world).evaluate(ORIENTATION)["cities"] == []  # the world view stays clean
+
+
+def test_a_pin_counts_nothing_a_cluster_counts_places(browser, served_seed):
+    """A place with several mentions must not look like a cluster of as many places."""
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}&center=30.0,18.0&zoom=4")
+    settle(page)
+    frame = map_frame(page)
+    cluster = frame.locator(".geo-cluster").first
+    expect(cluster).to_be_visible()
+    count = cluster.inner_text().strip()
+    assert count.isdigit() and int(count) > 1
+    expect(cluster.locator(f'[title="{count} places: click to zoom in"]')).to_have_count(1)
+    page.goto(f"{url}/?article={article_id}&center=32.9,13.2&zoom=10")  # Tripoli alone, named twice
+    settle(page)
+    tripoli = marker(map_frame(page), "Tripoli")
+    expect(tripoli).to_be_visible()
+    tripoli.hover()
+    expect(map_frame(page).locator(".leaflet-tooltip").filter(has_text="2 mentions")).to_be_visible()
+    assert tripoli.inner_text().strip() == ""
+
+
+def test_at_1280_px_the_map_takes_most_of_the_width_and_the_list_fits(browser, served_seed):
+    url, article_id = served_seed
+    page = new_page(browser)  # 1280 px wide
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    map_box = page.locator('iframe[title="streamlit_folium.st_folium"]').last.bounding_box()
+    assert map_box["width"] >= 0.5 * VIEWPORT["width"], map_box
+    widths = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=stDataFrame] .dvn-scroller')]"
+        ".map(e => [e.scrollWidth, e.clientWidth])"
+    )
+    assert widths and all(scroll <= client for scroll, client in widths), widths  # every column in view

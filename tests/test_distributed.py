@@ -99,7 +99,8 @@ def test_ingest_on_two_dask_workers_stores_each_article_once(cluster: Cluster, t
 
 def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(cluster: Cluster, tmp_path: Path) -> None:
     corpus(tmp_path / "ports.jsonl")
-    env = {**os.environ, "GEO_DATABASE": str(tmp_path / "db.sqlite")}
+    # Batches of two: the first is stored while the workers still hold the others.
+    env = {**os.environ, "GEO_DATABASE": str(tmp_path / "db.sqlite"), "GEO_BATCH_SIZE": "2"}
     command = [sys.executable, "-m", "geo", "ingest", str(tmp_path / "ports.jsonl"), "--scheduler", cluster.address]
     # stderr to a file and stdout read through one buffer: communicate() after readline() would read the
     # pipe beneath the buffer and lose the lines readline() had already taken in.
@@ -117,6 +118,30 @@ def test_a_worker_killed_mid_ingest_loses_and_duplicates_nothing(cluster: Cluste
     assert errors.count("error:") == 1 and "not JSON" in errors
     assert len(ids) == 11 and len(set(ids)) == 10, (ids, errors[-3000:])  # the repeat prints its id again
     assert stored_ids(tmp_path / "db.sqlite") == sorted(set(ids))
+    assert not duplicated_rows(tmp_path / "db.sqlite")
+
+
+def duplicated_rows(database: Path) -> list[tuple]:
+    """Passages or mentions stored twice for one article."""
+    with sqlite3.connect(database) as db:
+        return [
+            *db.execute("SELECT article_id, idx FROM passages GROUP BY 1, 2 HAVING count(*) > 1"),
+            *db.execute('SELECT article_id, start, "end" FROM mentions GROUP BY 1, 2, 3 HAVING count(*) > 1'),
+        ]
+
+
+def test_two_ingests_at_once_store_each_article_once(cluster: Cluster, tmp_path: Path) -> None:
+    corpus(tmp_path / "ports.jsonl")
+    env = {**os.environ, "GEO_DATABASE": str(tmp_path / "db.sqlite"), "GEO_BATCH_SIZE": "3"}
+    command = [sys.executable, "-m", "geo", "ingest", str(tmp_path / "ports.jsonl"), "--scheduler", cluster.address]
+    runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in "ab"]
+    (first, first_err), (second, second_err) = (run.communicate(timeout=600) for run in runs)
+    assert [run.returncode for run in runs] == [1, 1], first_err + second_err  # only the bad line fails
+    assert first.split() == second.split() and len(set(first.split())) == 10  # each run reports every article
+    assert stored_ids(tmp_path / "db.sqlite") == sorted(set(first.split()))
+    with sqlite3.connect(tmp_path / "db.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM mentions").fetchone()[0] > 0
+    assert not duplicated_rows(tmp_path / "db.sqlite")
 
 
 def test_a_local_cluster_with_workers(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from geo import export, frames
-from geo.types import MapFilter
-from tests.test_store import TEXT, analysis, other_article
+from geo.types import Analysis, Article, Claim, MapFilter, Mention, Passage, Resolution
+from tests.test_store import TEXT, TOBRUK, analysis, other_article
 
 ALL = ["0123456789abcdef", "aaaaaaaaaaaaaaaa"]
 
@@ -67,7 +67,14 @@ def test_claims_csv(filled):
     ]
     first = rows[0]
     assert (first["article_id"], first["start"], first["end"]) == ("aaaaaaaaaaaaaaaa", "0", "31")
-    assert first["passage_text"] == "Russia denied a base at Tobruk." and first["hedged"] == "no"
+    assert first["hedged"] == "no"
+    assert first["published"] == filled.article("aaaaaaaaaaaaaaaa")["published"]  # a claim is dated by its article
+    # Passage text only when asked: each row would repeat its passage.
+    assert "passage_text" not in first
+    with_text = list(csv.DictReader(io.StringIO(export.claims_csv(filled, MapFilter(ALL), with_passages=True))))
+    assert list(with_text[0]) == [*export.CSV_COLUMNS, export.PASSAGE_COLUMN]
+    assert with_text[0]["passage_text"] == "Russia denied a base at Tobruk."
+    assert [{k: v for k, v in r.items() if k != "passage_text"} for r in with_text] == rows
     # Under a place filter only claims about places on the map remain.
     narrowed = list(csv.DictReader(io.StringIO(export.claims_csv(filled, MapFilter(ALL, bounds=(30, 10, 35, 15))))))
     assert narrowed == []
@@ -128,3 +135,163 @@ def test_csv_cells_never_start_a_formula(start):
     assert _cell(f'{start}HYPERLINK("http://evil.example")').startswith("'")
     assert _cell("Tripoli") == "Tripoli"
     assert _cell(-3) == "-3" and _cell(2.0) == "2"
+
+
+@pytest.mark.parametrize(
+    "shown", [MapFilter(ALL), MapFilter([]), MapFilter(ALL, speakers=["Russia"]), MapFilter(ALL, actor_ids=["haftar"])]
+)
+def test_streamed_geojson_is_the_text_json_dumps_gives(filled, shown):
+    """write_geojson writes feature by feature; the text is what one json.dumps of the whole would be."""
+    text = export.geojson(filled, shown)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1)
+    out = io.StringIO()
+    export.write_geojson(filled, shown, out)
+    assert out.getvalue() == text
+
+
+def test_cli_export_writes_geojson_to_a_file(filled, tmp_path, monkeypatch, capsys):
+    from geo.cli import main
+
+    monkeypatch.setenv("GEO_DATABASE", str(filled.path))
+    target = tmp_path / "out" / "map.geojson"
+    assert main(["export", "--format", "geojson", "--output", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == export.geojson(filled, MapFilter())
+    assert [p.name for p in target.parent.iterdir()] == ["map.geojson"]  # no partial file left
+    assert main(["export", "--format", "geojson", "--output", "-"]) == 0
+    assert capsys.readouterr().out.endswith(export.geojson(filled, MapFilter()))
+
+
+@pytest.mark.parametrize("shown", [MapFilter(ALL), MapFilter(ALL, stances=["denies"])])
+def test_geojson_read_a_place_at_a_time_is_the_same(filled, shown, monkeypatch):
+    """The export asks the store for a chunk of places at a time: chunks of one place give the same text."""
+    whole = export.geojson(filled, shown)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_PLACES", 1)
+    assert export.geojson(filled, shown) == whole
+    monkeypatch.setattr(export, "EXPORT_CHUNK_PLACES", 1000)
+    monkeypatch.setattr(export, "EXPORT_CHUNK_MENTIONS", 1)
+    assert export.geojson(filled, shown) == whole
+    assert len(json.loads(export.geojson(filled, MapFilter(ALL)))["features"]) > 1  # more than one chunk to read
+
+
+# -- the offline map works like the page (issue 12, item 5) ------------------------------------------
+
+HOSTILE = '<img src=x onerror="window.pwned=1">'
+
+
+def hostile_article() -> Analysis:
+    """An article whose title, source, passage and claim all carry markup that must stay text."""
+    text = f"Russia denied {HOSTILE} a base at Tobruk.\nTripoli said nothing."
+    first_end = text.index("\n")
+    start = text.index("Tobruk")
+    return Analysis(
+        article=Article("bbbbbbbbbbbbbbbb", f"Bases {HOSTILE}", text, source="<b>Wire</b>", published="2026-11-02"),
+        passages=(Passage(0, 0, first_end, "paragraph"), Passage(1, first_end + 1, len(text), "paragraph")),
+        resolutions=(Resolution(Mention(start, start + 6, "Tobruk", "GPE"), TOBRUK, 0.8, "location", "why"),),
+        actors=(),
+        claims=(
+            Claim(
+                "c1", 0, first_end, text[:first_end], "<i>Russia</i>", None, "denied", "denies", False, ("gn:81302",)
+            ),
+        ),
+    )
+
+
+def open_offline(path, viewport=None):
+    """Chromium on a file, with every request that leaves the file and every script error collected."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+    page = browser.new_page(viewport=viewport or {"width": 1280, "height": 800})
+    page.set_default_timeout(30_000)
+    page.outside, page.errors, page.dialogs = [], [], []
+    page.on("request", lambda r: page.outside.append(r.url) if not r.url.startswith(("file:", "data:")) else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.goto(path.as_uri())
+    return playwright, browser, page
+
+
+@pytest.mark.browser
+def test_html_map_pin_opens_its_passages_and_claims_as_text(store, tmp_path):
+    from tests.browser_support import require_browser
+
+    require_browser()
+    store.save(hostile_article())
+    path = tmp_path / "map.html"
+    path.write_text(export.html_map(store, MapFilter(["bbbbbbbbbbbbbbbb"])), encoding="utf-8")
+    playwright, browser, page = open_offline(path)
+    try:
+        page.locator('.leaflet-marker-icon[title="Tobruk"]').click()
+        panel = page.locator(".geo-panel")
+        panel.locator("h3", has_text="Tobruk").wait_for()
+        text = panel.inner_text()
+        assert f"Russia denied {HOSTILE} a base at Tobruk." in text  # the passage, literally
+        assert f"Bases {HOSTILE}" in text and "<b>Wire</b> · 2026-11-02" in text and "<i>Russia</i>" in text
+        assert panel.locator("mark").inner_text() == "Tobruk"
+        assert panel.locator("img, b, i").count() == 0
+        assert page.evaluate("() => window.pwned") is None
+        assert page.errors == [] and page.outside == [] and page.dialogs == []
+    finally:
+        browser.close()
+        playwright.stop()
+
+
+def blank_rows(png: bytes) -> int:
+    """Rows of a screenshot that are one flat colour from edge to edge: a band with nothing drawn."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    width, height = image.size
+    pixels = image.load()
+    return sum(1 for y in range(0, height, 4) if len({pixels[x, y] for x in range(0, width, 8)}) == 1)
+
+
+@pytest.mark.browser
+def test_html_map_is_drawn_whole_at_once(filled, tmp_path):
+    """The country outlines are drawn on a canvas: as SVG, a big window showed blank bands across the
+    map while the browser rasterised thousands of outline points, most of all after a pan."""
+    from tests.browser_support import require_browser
+
+    require_browser()
+    path = tmp_path / "map.html"
+    path.write_text(export.html_map(filled, MapFilter(ALL)), encoding="utf-8")
+    playwright, browser, page = open_offline(path, {"width": 1920, "height": 1080})
+    try:
+        page.wait_for_selector(".leaflet-marker-icon")
+        live_map = "Object.values(window).find(v => v && v.getZoom)"
+        page.evaluate(f"() => {{ {live_map}.setView([44, 20], 5, {{animate: false}}); }}")
+        page.mouse.move(900, 500)
+        page.mouse.down()
+        page.mouse.move(700, 300, steps=5)
+        page.mouse.up()
+        page.wait_for_function("() => document.getAnimations().length === 0")
+        assert blank_rows(page.screenshot()) == 0
+        # The layers to orient by travel in the file: city labels, zoomed in, with nothing fetched.
+        page.wait_for_function("() => document.querySelectorAll('.geo-city').length > 3")
+        assert "Belgrade" in page.locator(".geo-city").all_inner_texts()
+        assert page.outside == [] and page.errors == []
+    finally:
+        browser.close()
+        playwright.stop()
+
+
+def test_the_export_command_leaves_passages_out_unless_asked_and_takes_dates(filled, tmp_path, monkeypatch):
+    from geo.cli import main
+
+    monkeypatch.setenv("GEO_DATABASE", str(filled.path))
+    small, large = tmp_path / "claims.csv", tmp_path / "with-passages.csv"
+    assert main(["export", "--format", "csv", "--output", str(small)]) == 0
+    assert main(["export", "--format", "csv", "--output", str(large), "--with-passages"]) == 0
+    assert "passage_text" not in small.read_text().splitlines()[0]
+    assert large.read_text().splitlines()[0].endswith(",passage_text") and large.stat().st_size > small.stat().st_size
+    dated = tmp_path / "dated.csv"
+    assert (
+        main(["export", "--format", "csv", "--output", str(dated), "--from", "2024-01-01", "--to", "2024-01-31"]) == 0
+    )
+    rows = list(csv.DictReader(io.StringIO(dated.read_text())))
+    assert {r["article_id"] for r in rows} == {"aaaaaaaaaaaaaaaa"} and {r["published"] for r in rows} == {"2024-01-02"}
+    with pytest.raises(SystemExit):
+        main(["export", "--format", "csv", "--output", str(dated), "--from", "January"])

@@ -6,7 +6,7 @@ import pytest
 
 from geo import settings
 from geo.errors import BinaryInput, EmptyInput, InputTooLarge, UnsupportedFormat
-from geo.sources.ingest import RawDocument, article_id, read_bytes, read_text
+from geo.sources.ingest import RawDocument, article_id, read_bytes, read_record, read_text
 from tests.conftest import QUICK_SHUTDOWN
 
 NEWS_PAGE = """<!DOCTYPE html>
@@ -394,3 +394,134 @@ def test_a_malformed_link_is_that_link_s_failure() -> None:
 
     with Fetcher() as fetcher, pytest.raises(FetchError, match="not a valid URL"):
         fetcher.get("http://[x/")
+
+
+def test_a_corpus_is_read_line_by_line(tmp_path, limits) -> None:
+    """No size cap on the file, one per line: a corpus over 1,000 single-article limits is read whole,
+    a line past the limit fails alone, a line that is not UTF-8 fails alone, and the lines are read as
+    they are taken (a line rewritten after the first record was taken is read as rewritten)."""
+    import json
+
+    from geo.sources.ingest import Failure, Item, expand, record_line_limit
+
+    corpus = tmp_path / "big.jsonl"
+    record = json.dumps({"title": "old", "text": "Ships docked at Tobruk. " + "x" * 900}) + "\n"
+    lines = [record] * 6000
+    lines[3] = json.dumps({"text": "y" * (record_line_limit(limits) + 10)}) + "\n"
+    with corpus.open("wb") as out:
+        out.writelines(line.encode() for line in lines[:5])
+        out.write(b'{"text": "caf\xe9"}\n')
+        out.writelines(line.encode() for line in lines[5:])
+    assert corpus.stat().st_size > 1000 * limits.max_upload_bytes
+    items = expand([corpus], limits=limits)
+    assert isinstance(next(items), Item)
+    with corpus.open("r+b") as rewrite:  # the last line, same length, new title
+        rewrite.seek(-len(record), 2)
+        rewrite.write(record.replace('"old"', '"new"').encode())
+    rest = list(items)
+    assert len(rest) == 6000
+    failures = {i.name.rsplit(":", 1)[1]: i.reason for i in rest if isinstance(i, Failure)}
+    assert set(failures) == {"4", "6"}
+    assert "over" in failures["4"] and "not UTF-8" in failures["6"]
+    last = rest[-1]
+    assert isinstance(last, Item) and last.document is not None and last.document.title == "new"
+
+
+def test_the_batch_stores_articles_before_the_corpus_is_read(tmp_path, pipeline, store) -> None:
+    """The first outcomes are reported while the corpus is still being read: a record added to the file
+    after the first report is ingested by the same run."""
+    import json
+
+    from geo.batch import ingest_batch
+
+    corpus = tmp_path / "c.jsonl"
+    ports = ["Tobruk", "Benghazi", "Misrata", "Sirte", "Derna", "Zawiya"]
+    corpus.write_text("".join(json.dumps({"text": f"Ships docked at {p}."}) + "\n" for p in ports))
+
+    def append_once(outcome) -> None:
+        if not corpus.read_text().count("Tripoli"):
+            with corpus.open("a") as out:
+                out.write(json.dumps({"text": "Ships docked at Tripoli."}) + "\n")
+
+    config = settings.load({"GEO_BATCH_SIZE": "2"})
+    outcomes = ingest_batch(
+        [corpus], store, config=config, workers=1, pipeline=pipeline, progress=False, report=append_once
+    )
+    assert [o.error for o in outcomes] == [None] * 7
+    assert store.article(outcomes[-1].article_id)["text"] == "Ships docked at Tripoli."
+
+
+PARAGRAPHS = "".join(
+    f"<p>Paragraph {n} of the report from the harbour at Piraeus, where talks on the port resumed on Monday"
+    " after a long pause, officials said.</p>"
+    for n in range(6)
+)
+
+
+@pytest.mark.parametrize(
+    "head, body",
+    [
+        ('<meta property="article:published_time" content="2024-03-05T10:00:00+00:00">', ""),
+        ('<meta property="og:published_time" content="2024-03-05">', ""),
+        (
+            '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+            ' "headline": "Talks", "datePublished": "2024-03-05T08:00:00Z"}</script>',
+            "",
+        ),
+        ("", '<time datetime="2024-03-05">5 March 2024</time>'),
+    ],
+    ids=["article-published-time", "og", "json-ld", "time-element"],
+)
+def test_an_html_page_gives_its_publication_date(head: str, body: str) -> None:
+    page = (
+        f"<html><head><title>Talks</title>{head}</head>"
+        f"<body><article><h1>Talks</h1>{body}{PARAGRAPHS}</article></body></html>"
+    )
+    document = read_bytes(page.encode(), "page.html")
+    assert (document.published or "")[:10] == "2024-03-05" and document.published_source == "html"
+
+
+def test_publication_dates_are_read_as_iso_or_dropped() -> None:
+    from geo.sources.ingest import publication_date
+
+    assert publication_date("2016-09-12") == "2016-09-12"
+    assert publication_date("2016-09-12T10:00:00Z") == "2016-09-12T10:00:00+00:00"
+    assert publication_date("Mon, 12 Sep 2016 10:00:00 GMT") == "2016-09-12T10:00:00+00:00"  # RSS
+    assert publication_date("last Tuesday") is None and publication_date("") is None
+
+
+def test_corpus_records_and_feed_entries_carry_their_dates(tmp_path) -> None:
+    from geo.sources.ingest import Item, load, read_record
+
+    record = read_record({"text": "Talks resumed in Piraeus.", "published": "2016-09-12", "publisher": "ap"})
+    assert (record.published, record.published_source, record.source) == ("2016-09-12", "record", "ap")
+    assert read_record({"text": "Talks resumed in Piraeus."}).published is None
+    entry = Item("feed entry", data=b"Talks resumed in Piraeus.", filename="a.txt", published="2016-09-13")
+    assert (load(entry).published, load(entry).published_source) == ("2016-09-13", "feed")
+
+
+def test_an_article_without_a_date_is_dated_when_stored_and_says_so(pipeline, store) -> None:
+    from geo.export import to_dict
+
+    analysis = pipeline.analyze(read_text("Officials in Athens said the talks would resume."))
+    assert analysis.article.published is None
+    stored = store.article(store.save(analysis))
+    assert stored["published"] == stored["ingested_at"] and stored["published_source"] == "ingested"
+    dated = pipeline.analyze(
+        read_record({"text": "Officials in Athens said the talks would resume.", "published": "2016-09-12"})
+    )
+    data = to_dict(dated)
+    assert (data["article"]["published"], data["article"]["published_source"]) == ("2016-09-12", "record")
+    assert data["claims"] and {c["published"] for c in data["claims"]} == {"2016-09-12"}
+
+
+def test_the_reading_process_loads_neither_spacy_nor_trafilatura() -> None:
+    """geo ingest's own process only reads and writes: the model lives in its workers (spawned, not forked
+    copies of it), and trafilatura is imported only when an HTML page is read."""
+    import subprocess
+    import sys
+
+    code = "import sys, geo.cli, geo.batch; print(sorted({'spacy', 'trafilatura'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

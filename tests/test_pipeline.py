@@ -38,3 +38,48 @@ def test_analysis_is_deterministic_across_processes(demo_analysis):
     result = json.loads(first)
     assert result == json.loads(json.dumps(to_dict(demo_analysis)))
     assert result["places"] and result["actors"] and result["claims"]  # something to be deterministic about
+
+
+def test_a_batch_gives_each_article_the_analysis_it_gets_alone(pipeline, demo_text):
+    """nlp.pipe over a batch (long texts in chunks among short ones) changes no result; a text over the
+    token limit fails alone."""
+    from dataclasses import replace
+
+    from geo.errors import InputTooLarge
+    from geo.sources.ingest import read_text
+
+    documents = [
+        read_text(demo_text),
+        read_text("Floods Hit Dhaka As Rivers Rise\n\nOfficials in Dhaka said the water would recede."),
+        read_text("Talks in Geneva\n\n" + "Officials met in Geneva and Paris on Monday.\n" * 400),  # chunked
+        read_text("Ships docked at Tobruk and Benghazi."),
+    ]
+    bounded = replace(pipeline, max_tokens=2000)
+    alone = [bounded.analyze(d) if len(d.text) < 8000 else None for d in documents]
+    batched = bounded.analyze_many(documents)
+    assert isinstance(batched[2], InputTooLarge)
+    assert [to_dict(a) for i, a in enumerate(batched) if i != 2] == [to_dict(a) for a in alone if a]
+    assert [to_dict(a) for a in pipeline.analyze_many(documents[2:3])] == [to_dict(pipeline.analyze(documents[2]))]
+
+
+def test_one_article_breaking_the_batched_call_fails_alone(pipeline, monkeypatch):
+    from geo.errors import GeoError
+    from geo.sources.ingest import read_text
+
+    documents = [read_text("Clashes in Misrata."), read_text("Poison pill in Derna."), read_text("Calm in Sirte.")]
+    nlp = pipeline.nlp
+    parse_one = type(nlp).__call__
+
+    def refuse(self, doc, *args, **kwargs):
+        if "Poison" in doc.text:
+            raise ValueError("the model choked")
+        return parse_one(self, doc, *args, **kwargs)
+
+    def pipe(self, docs, *args, **kwargs):
+        return (refuse(self, doc) for doc in docs)
+
+    monkeypatch.setattr(type(nlp), "__call__", refuse)
+    monkeypatch.setattr(type(nlp), "pipe", pipe)
+    results = pipeline.analyze_many(documents)
+    assert isinstance(results[1], GeoError) and "the model choked" in str(results[1])
+    assert [r.article.text for r in (results[0], results[2])] == ["Clashes in Misrata.", "Calm in Sirte."]

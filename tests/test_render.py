@@ -221,3 +221,96 @@ def test_claim_highlights_mark_where_speaker_and_cue_are_written():
     assert '<mark class="geo-speaker" title="speaker: The mayor">The mayor</mark>' in out
     assert '<mark class="geo-cue" title="cue: asserts">said</mark>' in out
     assert frames.claim_highlights(claims.iloc[0:0]) == ()
+
+
+def test_orientation_layers_ship_small_whole_and_with_their_source():
+    from geo.view import layers
+
+    total = 0
+    for name in layers.LAYER_NAMES:
+        path = layers.DATA / f"{name}.json"
+        size = len(path.read_bytes())
+        total += size
+        data = layers.layer(name)
+        (feature,) = data["features"]
+        assert feature["properties"]["source"]
+        assert len(feature["geometry"]["coordinates"]) > 100, name
+    assert total < 1_200_000  # fetched once, and only when the map is zoomed in
+
+
+def test_city_labels_start_at_the_zoom_of_their_size():
+    from geo.view import layers
+
+    rows = layers.cities()
+    zoom = {name: z for _lat, _lon, name, z in rows}
+    assert zoom["Rome"] == 4 and zoom["Bologna"] == 6 and zoom["Padua"] == 8
+    assert "Andorra la Vella" not in zoom  # too small to label
+    populous_first = [r[3] for r in rows]
+    assert populous_first == sorted(populous_first)  # the most populous are placed first, and win overlaps
+
+
+def test_orientation_layers_are_fetched_only_when_named():
+    from geo.view.static import ORIENTATION_JSON
+
+    named = render.build_map(PLACES, orientation=ORIENTATION_JSON).get_root().render()
+    assert all(url in named for url in ORIENTATION_JSON.values())
+    assert ORIENTATION_JSON["admin1"] not in render.build_map(PLACES).get_root().render()
+
+
+def test_both_sides_links_contradictions_both_ways_whatever_places_they_name():
+    row = {"article_id": "a1", "title": "T", "source": "Wire", "published": "2026-11-02T10:00", "via": None}
+    claims = pd.DataFrame(
+        [
+            {
+                **row,
+                "claim_id": "c1",
+                "speaker": "Ministry",
+                "cue": "said",
+                "stance": "asserts",
+                "hedged": 0,
+                "text": "ships docked",
+                "contradicts": None,
+                "place_id": "gn:1",
+            },
+            {
+                **row,
+                "claim_id": "c1",
+                "speaker": "Ministry",
+                "cue": "said",
+                "stance": "asserts",
+                "hedged": 0,
+                "text": "ships docked",
+                "contradicts": None,
+                "place_id": "gn:2",
+            },
+            {
+                **row,
+                "claim_id": "c2",
+                "speaker": "Army",
+                "cue": "denied",
+                "stance": "denies",
+                "hedged": 1,
+                "text": "no ship docked",
+                "contradicts": "c1",
+                "place_id": None,
+            },
+            {
+                **row,
+                "article_id": "a2",
+                "claim_id": "c1",
+                "speaker": "Other",
+                "cue": "said",
+                "stance": "asserts",
+                "hedged": 0,
+                "text": "elsewhere",
+                "contradicts": None,
+                "place_id": "gn:3",
+            },
+        ]
+    )
+    (found,) = frames.both_sides(claims, "gn:2")  # its first row names another place
+    assert (found.claim.speaker, found.claim.outlet, found.claim.date) == ("Ministry", "Wire", "2026-11-02")
+    assert [(c.speaker, c.stance, c.hedged) for c in found.against] == [("Army", "denies", True)]
+    html = panel.sides_html([found])
+    assert "Asserted (1)" in html and "contradicts:" in html and "Denied" not in html
+    assert frames.both_sides(claims, "gn:9") == []

@@ -19,3 +19,16 @@ def test_environment_overrides_defaults(tmp_path):
     assert loaded.database == tmp_path / "x.sqlite"
     assert loaded.max_article_chars == 10
     assert isinstance(settings.load({}).timeout, float)
+
+
+def test_a_postgresql_url_is_kept_as_written():
+    url = "postgresql://postgres@127.0.0.1:5432/news"
+    assert settings.load({"GEO_DATABASE": url}).database == url  # a Path would fold "//" into "/"
+
+
+def test_a_database_server_keeps_feed_state_in_the_cache_folder(tmp_path):
+    from geo.watch import default_state_path
+
+    state = default_state_path("postgresql://postgres@127.0.0.1:5432/news")
+    assert state.parent == settings.cache_dir() and state.suffix == ".json"
+    assert default_state_path(tmp_path / "a.sqlite") == tmp_path / "a.sqlite.feeds.json"

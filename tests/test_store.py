@@ -1,8 +1,10 @@
 import sqlite3
+from datetime import UTC, datetime
 
 import pytest
 
 from geo.errors import ArticleNotFound, StoreError
+from geo.store import Store
 from geo.types import Actor, Analysis, Article, Candidate, Claim, MapFilter, Mention, Passage, Place, Resolution, Span
 
 TEXT = "Ships dock at Tobruk, Russia said.\nHaftar stayed in Benghazi."
@@ -158,9 +160,14 @@ def test_place_filters(store):
     assert set(store.places(MapFilter(speakers=["russia"]))["id"]) == {"gn:81302"}
     assert set(store.places(MapFilter(stances=["asserts"]))["id"]) == set()
     assert set(store.places(MapFilter(stances=["denies"]))["id"]) == {"gn:81302"}
-    by_date = store.places(MapFilter(since="2024-02-01"))
+    by_date = store.places(MapFilter(since="2024-02-01", until="2024-12-31"))
     assert set(by_date["id"]) == {"gn:81302", "gn:2210247"}
     assert set(by_date["articles"]) == {1}
+    # The first article has no date of its own: it is dated by when it was stored, and says so.
+    today = datetime.now(UTC).date().isoformat()
+    assert store.article(analysis().article.id)["published_source"] == "ingested"
+    assert set(store.places(MapFilter(since=today))["id"]) >= {"gn:88319"}
+    assert set(store.places(MapFilter(sources=["AP"]))["id"]) == set(by_date["id"])
     assert set(store.places(MapFilter(until="2024-01-31"), with_article_ids=True)["article_ids"].explode()) == {
         "aaaaaaaaaaaaaaaa"
     }
@@ -412,3 +419,56 @@ def test_claims_keep_where_speaker_and_cue_are_written(store):
     claims = store.claims(["bbbbbbbbbbbbbbbb"]).to_dict("records")
     assert [claims[0][k] for k in ("speaker_start", "speaker_end", "cue_start", "cue_end")] == [0, 6, 7, 13]
     assert claims[0]["internal"] == 1 and claims[1]["internal"] == 0
+
+
+def test_a_stored_view_names_any_number_of_articles(store):
+    ids = [f"{n:016x}" for n in range(700)]
+    view_id = store.save_view(ids)
+    assert len(view_id) == 12 and store.save_view(list(reversed(ids))) == view_id  # the same set, the same id
+    assert store.view(view_id) == tuple(sorted(ids))
+    assert store.view("000000000000") is None
+    reopened = Store(store.path)  # another session of the same server
+    assert reopened.view(view_id) == tuple(sorted(ids))
+
+
+def test_timeline_counts_articles_and_mentions_per_day_whatever_the_dates_chosen(store):
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05T10:00:00+00:00", source="AP"))
+    store.save(other_article("cccccccccccccccc", "2024-03-05", source="AP"))
+    days = store.timeline(MapFilter(since="2024-03-01"))
+    assert days.to_dict("records") == [
+        {"day": "2024-01-02", "articles": 1, "mentions": 2},
+        {"day": "2024-03-05", "articles": 2, "mentions": 4},
+    ]
+    assert list(store.timeline(MapFilter(sources=["AP"]))["day"]) == ["2024-03-05"]
+
+
+def test_readers_take_a_filter_and_list_passages_newest_first(store):
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    store.save(other_article("bbbbbbbbbbbbbbbb", "2024-03-05", source="AP"))
+    passages = store.passages_for_place(None, "gn:2210247")
+    assert list(passages["published"]) == ["2024-03-05", "2024-01-02"]
+    assert list(store.passages_for_place(MapFilter(until="2024-02-01"), "gn:2210247")["article_id"]) == [
+        "aaaaaaaaaaaaaaaa"
+    ]
+    assert set(store.claims(MapFilter(sources=["AP"]))["published"]) == {"2024-03-05"}
+    assert set(store.speakers(MapFilter(since="2025-01-01"))["speaker"]) == set()
+    assert set(store.actors(MapFilter(since="2024-03-01"))["id"]) == {"russia"}
+
+
+def test_revision_changes_with_every_write_from_any_process(tmp_path):
+    first, second = Store(tmp_path / "a.sqlite"), Store(tmp_path / "a.sqlite")
+    before = first.revision()
+    assert first.revision() == before  # reading changes nothing
+    second.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    assert first.revision() != before
+    seen = first.revision()
+    first.save_view(["aaaaaaaaaaaaaaaa"])
+    assert first.revision() != seen
+
+
+def test_the_timeline_leaves_out_dates_that_are_no_day(store):
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
+    store.save(other_article("bbbbbbbbbbbbbbbb", "2024-02-30"))  # written as given, before dates were checked
+    store.save(other_article("cccccccccccccccc", "Monday"))
+    assert list(store.timeline(MapFilter())["day"]) == ["2024-01-02"]

@@ -1,3 +1,5 @@
+from urllib.parse import parse_qs
+
 from geo.view import url as view
 
 
@@ -65,3 +67,45 @@ def test_every_kind_of_place_id_the_gazetteer_writes_is_read_back():
         query = view.ViewState(place=place_id).to_query()
         state, warnings = view.from_query(lambda name, q=query: [q[name]] if name in q else [])
         assert (state.place, warnings) == (place_id, [])
+
+
+def test_an_actor_whose_name_is_shared_is_written_by_id():
+    actors = {"nato": "NATO", "nato-2": "Nato", "russia": "Russia", "kremlin": "russia"}
+    values = view.actor_values(actors)
+    assert values["nato"] == "nato" and values["kremlin"] == "kremlin"  # "russia" is another actor's id
+    for actor_id in actors:
+        assert view.match_actors([values[actor_id]], actors) == ([actor_id], []), actor_id
+
+
+def test_dates_sources_and_stored_views_travel_in_the_link():
+    state = view.ViewState(since="2016-09-01", until="2016-09-30", sources=("ap", "breitbart"), view="0123456789ab")
+    query = parse_qs(state.query_string())
+    assert query == {
+        "from": ["2016-09-01"],
+        "to": ["2016-09-30"],
+        "source": ["ap", "breitbart"],
+        "view": ["0123456789ab"],
+    }
+    assert view.from_query(lambda name: query.get(name, [])) == (state, [])
+    backwards, warnings = view.from_query(params(**{"from": ["2016-09-30"], "to": ["2016-09-01"]}))
+    assert (backwards.since, backwards.until) == ("2016-09-01", "2016-09-30") and warnings
+    for bad in ("2016-9-1", "2016-W37-1", "yesterday", "2016-02-30"):
+        state, warnings = view.from_query(params(**{"from": [bad]}))
+        assert state.since is None and warnings, bad
+    assert view.ViewState().every_article and not view.ViewState(view="0123456789ab").every_article
+
+
+def test_a_link_with_as_many_articles_as_the_page_writes_stays_short():
+    state = view.ViewState(
+        articles=tuple(f"{n:016x}" for n in range(view.LINK_ARTICLES)),
+        since="2016-09-01",
+        until="2016-09-30",
+        sources=("Associated Press", "breitbart"),
+        actors=("Hillary Clinton", "Donald Trump"),
+        place="adm1:GR.ESYE43",
+        speakers=("a senior official in the ministry",),
+        stances=("asserts", "denies"),
+        center=(-33.1234, 151.1234),
+        zoom=12,
+    )
+    assert len("http://news-desk.example.org:8501/?" + state.query_string()) < view.MAX_LINK_CHARS - 400

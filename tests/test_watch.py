@@ -155,10 +155,10 @@ def test_durations_and_feed_lists(tmp_path):
 
 def test_cli_watch_once(feed_site, tmp_path, monkeypatch, capsys, pipeline):
     """`geo watch --once`, run in this process with the session's model (python -m geo runs in test_pipeline)."""
-    from geo import batch
+    from geo.analysis import pipeline as pipeline_module
     from geo.cli import main
 
-    monkeypatch.setattr(batch, "_PIPELINE", pipeline)  # else the command loads spaCy for one page
+    monkeypatch.setattr(pipeline_module, "_PROCESS_PIPELINE", pipeline)  # else the command loads spaCy for one page
     feed_site.entries = ["Piraeus"]
     listed = tmp_path / "feeds.txt"
     listed.write_text(feed_site.base + "/feed.xml\n")

@@ -167,6 +167,11 @@ def _is_headline(line: str) -> bool:
     return 2 <= len(words) <= 30 and not re.search(r"[.!?]\s*$", line)
 
 
+def sentences(text: str, start: int = 0, end: int | None = None) -> tuple[tuple[int, int], ...]:
+    """The sentences of ``text[start:end]`` as [start, end) offsets into ``text``."""
+    return _sentences(text, start, len(text) if end is None else end)
+
+
 def _sentences(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
     spans: list[tuple[int, int]] = []
     sentence_start = start

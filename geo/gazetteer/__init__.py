@@ -72,6 +72,7 @@ class Gazetteer:
         self._has = lru_cache(maxsize=262_144)(self._has_uncached)
         self._starts = lru_cache(maxsize=262_144)(self._starts_uncached)
         self._importance = lru_cache(maxsize=65_536)(self._importance_uncached)
+        self._divisions: dict[tuple[str, str], str] | None = None  # (country, admin1 code) -> name
 
     # -- opening ----------------------------------------------------------
 
@@ -189,6 +190,15 @@ class Gazetteer:
         """The place with this id, or None."""
         rows = self._query(f"SELECT {_PLACE_COLUMNS} FROM places p WHERE p.id = ?", (place_id,))
         return _place(rows[0]) if rows else None
+
+    def division(self, place: Place) -> str | None:
+        """The name of the first-level division (state, province) the place lies in, when the index has it."""
+        if not place.country or not place.admin1 or place.kind in ("country", "admin1", "continent"):
+            return None
+        if self._divisions is None:  # a few thousand rows, read once
+            rows = self._query("SELECT country, admin1, name FROM places WHERE kind = 'admin1'", ())
+            self._divisions = {(country, admin1): name for country, admin1, name in rows if admin1}
+        return self._divisions.get((place.country, place.admin1))
 
     def importance(self, place_id: str) -> float:
         """The place's prior in [0, 1] (see ``place_importance``); KeyError if unknown."""

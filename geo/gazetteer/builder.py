@@ -34,6 +34,7 @@ from geo.gazetteer.names import (
     keep_city_alternate,
     normalize,
     place_importance,
+    plausible_alternate,
     plural,
 )
 from geo.gazetteer.packaged import ALIASES_CSV, SUPPLEMENT_CSV, Sources, load_sources, only_countries, sha256, versions
@@ -138,6 +139,8 @@ def _add_cities(ix: Index, src: Sources, bar: tqdm) -> _CityFacts:
         ix.norm(own, pid, "name")
         norms = {own}
         for alt in c.get("alternatenames") or []:
+            if not plausible_alternate(alt):
+                continue
             norm = normalize(alt)
             if norm not in norms and keep_city_alternate(alt, norm):
                 norms.add(norm)
@@ -442,9 +445,9 @@ def build(
     tmp = Path(tmp_name)
     try:
         with tqdm(desc="gazetteer: reading packages", unit=" places", disable=not progress, file=sys.stderr) as bar:
-            src = load_sources(min_city_population)
+            only = None if countries is None else frozenset(c.upper() for c in countries)
+            src = load_sources(min_city_population, only)
             if countries is not None or min_city_population != 500:
-                only = None if countries is None else frozenset(c.upper() for c in countries)
                 src = only_countries(src, only, min_city_population)
             bar.reset(total=src.total())
             db = sqlite3.connect(tmp)

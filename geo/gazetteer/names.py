@@ -50,6 +50,8 @@ _LETTERS = str.maketrans(
     }
 )
 _POSSESSIVE = re.compile(r"'s\s*$")
+# Already folded: lower-case ASCII words and digits, one space between them (most names).
+_FOLDED = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 _PUNCT = re.compile(r"[^\w\s]")
 
 
@@ -59,7 +61,10 @@ def normalize(name: str) -> str:
     "al-Watiya", "Al Watiya" and "AL-WATIYA" give "al watiya"; "U.S." gives
     "us"; "Türkiye" gives "turkiye"; a trailing possessive goes ("Libya's").
     """
-    s = name.casefold().translate(_PRE)
+    s = name.casefold()
+    if _FOLDED.fullmatch(s):  # nothing below would change it: a third of a gazetteer build was this function
+        return s
+    s = s.translate(_PRE)
     if not s.isascii():  # decomposing ASCII changes nothing: most names skip the costly step
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     s = s.translate(_LETTERS)
@@ -82,9 +87,18 @@ def is_latin(norm: str) -> bool:
 
 def keep_city_alternate(alt: str, norm: str) -> bool:
     """Whether a town's alternate name (``norm`` its normalised form) is worth indexing."""
+    return plausible_alternate(alt) and len(norm) >= 3 and is_latin(norm)
+
+
+def plausible_alternate(alt: str) -> bool:
+    """The tests of ``keep_city_alternate`` that need no normalised form: cheap, so a build runs them before
+    normalising (most alternates are in other scripts, which have no capitals, and fail here)."""
     # All-lowercase alternates are machine transliterations ("trabls",
-    # "de li bo li"); short ones and codes ("TIP", "Ea") are noise.
-    return len(alt) <= 60 and len(norm) >= 3 and any(c.isupper() for c in alt) and not is_code(alt) and is_latin(norm)
+    # "de li bo li"); long ones and codes ("TIP") are noise.
+    if len(alt) > 60:
+        return False
+    capitals = alt != alt.lower() if alt.isascii() else any(c.isupper() for c in alt)
+    return capitals and not is_code(alt)
 
 
 # --------------------------------------------------------------------------

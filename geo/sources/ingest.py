@@ -15,17 +15,17 @@ and ``load`` reads one into a ``RawDocument``; ``geo.batch`` runs them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
+from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-import trafilatura
-from trafilatura.settings import Document
+from typing import TYPE_CHECKING, BinaryIO
 
 from geo import settings
 from geo.errors import BinaryInput, EmptyInput, GeoError, InputError, InputTooLarge, UnsupportedFormat
@@ -47,7 +47,8 @@ class RawDocument:
     title: str | None = None
     source: str | None = None
     url: str | None = None
-    published: str | None = None
+    published: str | None = None  # ISO 8601 (``publication_date``)
+    published_source: str | None = None  # where the date came from (``geo.types.Article``)
 
 
 def read_bytes(data: bytes, filename: str = "", *, limits: settings.Settings | None = None) -> RawDocument:
@@ -170,6 +171,10 @@ def _looks_like_html(text: str) -> bool:
 
 
 def _from_html(html: str) -> RawDocument:
+    # Imported here: trafilatura and lxml cost 20 MB, and the analysis workers never read HTML.
+    import trafilatura
+    from trafilatura.settings import Document
+
     # favor_precision: news pages surround the article with section menus,
     # "most read" lists and footers full of place names ("Africa", "Middle
     # East", "Offices in London"); each one that slips through becomes a false
@@ -192,7 +197,10 @@ def _from_html(html: str) -> RawDocument:
         title=_clean_line(extracted.title),
         source=_clean_line(extracted.sitename) or _clean_line(extracted.hostname),
         url=_clean_line(extracted.url),
-        published=_clean_line(extracted.date),
+        # trafilatura reads the date through htmldate: article:published_time, og and other meta
+        # tags, JSON-LD datePublished, <time datetime>, ...
+        published=(published := publication_date(extracted.date)),
+        published_source="html" if published else None,
     )
 
 
@@ -435,10 +443,12 @@ def load(item: Item, *, fetcher: Fetcher | None = None, limits: settings.Setting
         document = replace(document, url=document.url or fetched.url)
     else:
         raise InputError(f"{item.name}: nothing to read.")
+    feed_date = publication_date(item.published) if not document.published else None
     return replace(
         document,
         title=document.title or item.title,
-        published=document.published or item.published,
+        published=document.published or feed_date,
+        published_source=document.published_source if document.published else ("feed" if feed_date else None),
         url=document.url or item.url,
     )
 
@@ -463,13 +473,34 @@ def read_record(record: object, *, limits: settings.Settings | None = None, name
         RawDocument(
             _normalise(text),
             title=field("title"),
-            source=field("source"),
+            source=field("source") or field("publisher"),  # PolNeAR names its outlet "publisher"
             url=field("url"),
-            published=field("published") or field("date"),
+            published=(published := publication_date(field("published") or field("date"))),
+            published_source="record" if published else None,
         ),
         limits,
         name,
     )
+
+
+def publication_date(value: str | None) -> str | None:
+    """A publication date as ISO 8601 (``YYYY-MM-DD`` or a full date-time), or None when it is not one.
+
+    Reads ISO 8601 (what HTML metadata, JSON-LD and corpora write) and RFC 2822 (what RSS writes).
+    """
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text).isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _expand_file(path: Path, limits: settings.Settings) -> Iterator[Item | Failure]:
@@ -477,21 +508,84 @@ def _expand_file(path: Path, limits: settings.Settings) -> Iterator[Item | Failu
         yield Item(str(path), path=path)
         return
     try:
-        # Split on LF only: str.splitlines() would also split inside a record at U+2028, U+0085, ...
-        lines = _read_file(path, limits, kind="corpus").decode("utf-8-sig").split("\n")
-    except (InputError, UnicodeDecodeError) as error:
-        yield Failure(str(path), str(error))
+        corpus = path.open("rb")
+    except OSError as error:
+        yield Failure(str(path), f"Cannot read {path}: {error.strerror}.")
         return
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
+    with corpus:
+        for number, line in _corpus_lines(corpus, record_line_limit(limits)):
+            name = f"{path}:{number}"
+            try:
+                if line is None:
+                    raise InputTooLarge(
+                        f"Line {number} is over {record_line_limit(limits):,} bytes, more than one article "
+                        "can be (GEO_MAX_UPLOAD_BYTES)."
+                    )
+                text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+                if not text.strip():
+                    continue
+                yield Item(name, document=read_record(json.loads(text), limits=limits, name=f"Line {number}"))
+            except UnicodeDecodeError as error:
+                yield Failure(name, f"not UTF-8 text ({error.reason} at byte {error.start})")
+            except json.JSONDecodeError as error:
+                yield Failure(name, f"not JSON ({error.msg} at column {error.colno})")
+            except Exception as error:  # a record nested 1,000 deep, an integer of 5,000 digits, ...
+                yield Failure(name, describe(error))
+
+
+def record_line_limit(limits: settings.Settings) -> int:
+    """Longest corpus line read: a record whose text is at the byte limit, written with JSON escapes (up to
+    six bytes for a character), plus room for its title, URL and the other fields."""
+    return limits.max_upload_bytes * 6 + 64 * 1024
+
+
+def _corpus_lines(corpus: BinaryIO, limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """A JSONL corpus one line at a time, numbered from 1, so memory does not grow with the file.
+
+    Lines end at LF only (a record may hold U+2028 or U+0085 in its text). A line
+    longer than ``limit`` comes back as ``None`` and is skipped without being held.
+    """
+    for number in itertools.count(1):
+        line = corpus.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := corpus.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield number, None
+        else:
+            yield number, line
+
+
+def count_hint(targets: Iterable[str | Path | Item]) -> int:
+    """About how many items ``expand`` will give, for a progress bar: a corpus's lines are counted (not
+    parsed), a URL counts one (a feed's entries are known only once it is fetched)."""
+    total = 0
+    for target in targets:
+        if isinstance(target, Item) or is_url(target):
+            total += 1
             continue
-        name = f"{path}:{number}"
+        path = Path(target)
         try:
-            yield Item(name, document=read_record(json.loads(line), limits=limits, name=f"Line {number}"))
-        except json.JSONDecodeError as error:
-            yield Failure(name, f"not JSON ({error.msg} at column {error.colno})")
-        except Exception as error:  # a record nested 1,000 deep, an integer of 5,000 digits, ...
-            yield Failure(name, describe(error))
+            files = (
+                [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES]
+                if path.is_dir()
+                else [path]
+            )
+            for file in files:
+                total += _count_lines(file) if file.suffix.lower() in JSONL_SUFFIXES else 1
+        except OSError:
+            total += 1
+    return total
+
+
+def _count_lines(path: Path) -> int:
+    count, last = 0, b"\n"
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
 
 
 def _expand_url(url: str, fetcher: Fetcher | None, limits: settings.Settings) -> Iterator[Item | Failure]:
@@ -515,14 +609,13 @@ def _expand_url(url: str, fetcher: Fetcher | None, limits: settings.Settings) ->
         yield Item(entry.url, url=entry.url, title=entry.title, published=entry.published)
 
 
-def _read_file(path: Path, limits: settings.Settings, kind: str = "file") -> bytes:
-    # A corpus holds many articles, so it may be up to 1,000 single-article limits.
-    limit = limits.max_upload_bytes * (1000 if kind == "corpus" else 1)
+def _read_file(path: Path, limits: settings.Settings) -> bytes:
     try:
         size = path.stat().st_size
-        if size > limit:
+        if size > limits.max_upload_bytes:
             raise InputTooLarge(
-                f"'{path.name}' is {size:,} bytes; the limit is {limit:,} bytes (GEO_MAX_UPLOAD_BYTES)."
+                f"'{path.name}' is {size:,} bytes; the limit is {limits.max_upload_bytes:,} bytes "
+                "(GEO_MAX_UPLOAD_BYTES)."
             )
         return path.read_bytes()
     except OSError as error:

@@ -12,13 +12,15 @@ Never edit a migration others have run: append a new one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -94,12 +96,47 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE claims ADD COLUMN cue_end INTEGER;
     ALTER TABLE claims ADD COLUMN internal INTEGER NOT NULL DEFAULT 0;
     """,
+    # 5: where an article's date came from (an article without one is dated when it was stored, and
+    # says so); stored views, so a link can name a hand-picked set of articles too long to list in it.
+    """
+    ALTER TABLE articles ADD COLUMN published_source TEXT;
+    UPDATE articles SET published_source = 'given' WHERE published IS NOT NULL;
+    UPDATE articles SET published = ingested_at, published_source = 'ingested' WHERE published IS NULL;
+    CREATE INDEX articles_published_day ON articles(substr(published, 1, 10));
+    CREATE TABLE views (id TEXT PRIMARY KEY, articles TEXT NOT NULL, created_at TEXT NOT NULL);
+    """,
+    # 6: the map's viewport query by position: PostGIS geometry with a GiST index on PostgreSQL,
+    # a (lat, lon) index on SQLite (a statement tagged with an engine runs on that engine only); and
+    # each place's mentions over every article, kept by each write, for the whole archive's map (with its
+    # point: a place id's coordinates never change, and the world's map then reads this table alone).
+    """
+    /* sqlite */ CREATE INDEX places_lat_lon ON places(lat, lon);
+    /* postgresql */ CREATE EXTENSION IF NOT EXISTS postgis;
+    /* postgresql */ ALTER TABLE places ADD COLUMN geom geometry(Point, 4326)
+        GENERATED ALWAYS AS (ST_SetSRID(ST_MakePoint(lon, lat), 4326)) STORED;
+    /* postgresql */ CREATE INDEX places_geom ON places USING GIST (geom);
+    CREATE TABLE place_counts (
+        place_id TEXT PRIMARY KEY, mentions INTEGER NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL);
+    INSERT INTO place_counts (place_id, mentions, lat, lon) SELECT m.place_id, COUNT(*), p.lat, p.lon
+        FROM mentions m JOIN places p ON p.id = m.place_id GROUP BY m.place_id, p.lat, p.lon;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+VIEW_ID_CHARS = 12  # a stored view's id: hex digits of a hash of its article ids
+# Which articles a reader takes: a list of ids, None (every stored article), or a filter's articles, sources and dates.
+Scope = Sequence[str] | MapFilter | None
 DEFAULT_ARTICLE_LIMIT = 200  # articles(): rows returned when the caller names no limit
 MAX_ARTICLE_LIMIT = 10_000  # articles(): larger limits are cut to this
 CORRECTED_REASON = "Chosen by a person, over the gazetteer's first reading."
 BUSY_TIMEOUT_S = 60  # how long a writer waits for another process's transaction
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+CELLS_PER_TILE = 4  # viewport(): grid cells across one 256-pixel map tile (64 pixels a cell)
+MAX_ZOOM = 18
+
+
+def is_postgres_url(target: Path | str) -> bool:
+    """Whether ``GEO_DATABASE`` names a PostgreSQL database (a URL) rather than an SQLite file."""
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
 
 
 class Store:
@@ -107,7 +144,18 @@ class Store:
 
     Several processes may write the same file at once: each article is one
     ``BEGIN IMMEDIATE`` transaction, waiting up to ``BUSY_TIMEOUT_S`` for the others.
+    ``Store("postgresql://…")`` opens a PostgreSQL database instead (``geo.store.postgres``):
+    the same methods, the same schema history.
     """
+
+    _ERRORS: tuple[type[Exception], ...] = (sqlite3.Error,)
+
+    def __new__(cls, path: Path | str) -> Store:
+        if cls is Store and is_postgres_url(path):
+            from geo.store.postgres import PostgresStore
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -133,6 +181,7 @@ class Store:
                 f"Cannot open the database at {path}: {_cause(error)}. Set GEO_DATABASE to a writable file."
             ) from error
         self._lock = threading.Lock()
+        self._writes = 0  # this connection's commits (data_version counts the other connections')
 
     def _open_read_only(self) -> None:
         """A file this process may not write: read it as it is (immutable when its folder is not writable
@@ -158,7 +207,7 @@ class Store:
             if version > SCHEMA_VERSION:
                 raise StoreError(f"{self.path} was written by a newer version (schema {version} > {SCHEMA_VERSION}).")
             for number in range(version, SCHEMA_VERSION):
-                for statement in _statements(MIGRATIONS[number]):
+                for statement in _statements(MIGRATIONS[number], "sqlite"):
                     self._db.execute(statement)
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             self._db.execute("COMMIT")
@@ -170,7 +219,7 @@ class Store:
         # SQLite has already rolled back after some errors (a full disk): a second ROLLBACK would
         # replace the real cause with "cannot rollback - no transaction is active".
         if self._db.in_transaction:
-            with suppress(sqlite3.Error):
+            with suppress(*self._ERRORS):
                 self._db.execute("ROLLBACK")
 
     @contextmanager
@@ -180,12 +229,13 @@ class Store:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as error:
+            except self._ERRORS as error:
                 raise StoreError(f"Cannot write to {self.path}: {_cause(error)}.") from error
             try:
                 yield self._db
                 self._db.execute("COMMIT")
-            except sqlite3.Error as error:
+                self._writes += 1
+            except self._ERRORS as error:
                 self._rollback()
                 raise StoreError(f"Cannot write to {self.path}: {_cause(error)}. Nothing was saved.") from error
             except BaseException:
@@ -197,7 +247,7 @@ class Store:
         with self._lock:
             try:
                 yield
-            except sqlite3.Error as error:
+            except self._ERRORS as error:
                 raise StoreError(f"Cannot read {self.path}: {_cause(error)}.") from error
 
     def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
@@ -232,28 +282,31 @@ class Store:
         with self._transaction() as db:
             if replace:
                 _delete_article(db, article.id)
+            ingested_at = datetime.now(UTC).isoformat(timespec="microseconds")
             inserted = db.execute(
-                "INSERT INTO articles (id, title, url, source, published, text, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                "INSERT INTO articles (id, title, url, source, published, published_source, text, ingested_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
                 (
                     article.id,
                     article.title,
                     article.url,
                     article.source,
-                    article.published,
+                    # Every article has a date to place it in time: without its own, the time it was stored.
+                    article.published or ingested_at,
+                    (article.published_source or "given") if article.published else "ingested",
                     article.text,
-                    datetime.now(UTC).isoformat(timespec="microseconds"),
+                    ingested_at,
                 ),
             ).rowcount
             if not inserted:
                 return article.id
             passage_ids = {}
             for passage in analysis.passages:
-                cursor = db.execute(
-                    'INSERT INTO passages (article_id, idx, start, "end", kind) VALUES (?, ?, ?, ?, ?)',
+                # RETURNING rather than lastrowid: the same statement on both engines.
+                passage_ids[passage.index] = db.execute(
+                    'INSERT INTO passages (article_id, idx, start, "end", kind) VALUES (?, ?, ?, ?, ?) RETURNING id',
                     (article.id, passage.index, passage.start, passage.end, passage.kind),
-                )
-                passage_ids[passage.index] = cursor.lastrowid
+                ).fetchone()[0]
             starts = [p.start for p in analysis.passages]
 
             def passage_of(start: int) -> int | None:
@@ -265,17 +318,24 @@ class Store:
                         return passage_ids[passage.index]
                 return None
 
-            for resolutions in place_mentions(analysis).values():
+            grouped = place_mentions(analysis)
+            # Runners-up are stored too, so the page can say what a place was chosen over. Shared rows
+            # (places, actors) are written in id order: two writers never wait on each other in a cycle.
+            places = {
+                p.id: p
+                for resolutions in grouped.values()
+                for p in (resolutions[0].place, *(r.runner_up for r in resolutions if r.runner_up))
+            }
+            db.executemany(
+                "INSERT OR IGNORE INTO places (id, name, lat, lon, kind, country, geonameid, population, source)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (p.id, p.name, p.lat, p.lon, p.kind, p.country, p.geonameid, p.population, p.source)
+                    for _, p in sorted(places.items())
+                ],
+            )
+            for resolutions in grouped.values():
                 place = resolutions[0].place
-                # Runners-up are stored too, so the page can say what a place was chosen over.
-                db.executemany(
-                    "INSERT OR IGNORE INTO places (id, name, lat, lon, kind, country, geonameid, population, source)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (p.id, p.name, p.lat, p.lon, p.kind, p.country, p.geonameid, p.population, p.source)
-                        for p in (place, *(r.runner_up for r in resolutions if r.runner_up))
-                    ],
-                )
                 db.executemany(
                     'INSERT INTO mentions (article_id, passage_id, start, "end", surface, place_id, role, score,'
                     " runner_up, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -295,11 +355,11 @@ class Store:
                         for r in resolutions
                     ],
                 )
+            db.executemany(
+                "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                sorted({a.id: (a.id, a.name, a.type, a.place_id) for a in reversed(analysis.actors)}.values()),
+            )
             for actor in analysis.actors:
-                db.execute(
-                    "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                    (actor.id, actor.name, actor.type, actor.place_id),
-                )
                 db.executemany(
                     'INSERT INTO actor_mentions (actor_id, article_id, passage_id, start, "end")'
                     " VALUES (?, ?, ?, ?, ?)",
@@ -345,6 +405,7 @@ class Store:
                 'SELECT start, "end", place_id FROM corrections WHERE article_id = ?', (article.id,)
             ).fetchall():
                 _apply_correction(db, article.id, start, end, place_id)
+            _count_places(db, article.id, +1)
         return article.id
 
     def correct(self, article_id: str, start: int, end: int, place: Place, *, by: str) -> None:
@@ -371,7 +432,9 @@ class Store:
                 " by = excluded.by, at = excluded.at",
                 (article_id, start, end, place.id, by, datetime.now(UTC).isoformat(timespec="seconds")),
             )
+            _count_places(db, article_id, -1)
             _apply_correction(db, article_id, start, end, place.id)
+            _count_places(db, article_id, +1)
 
     def corrections(self, article_ids: Sequence[str]) -> pd.DataFrame:
         """Corrections made by people: article_id, start, end, place_id, by, at."""
@@ -382,6 +445,12 @@ class Store:
         )
 
     # -- reading: articles ----------------------------------------------------
+
+    def revision(self) -> tuple[int | str, int]:
+        """Changes whenever a write is committed to the file, by this process or another: a key for
+        caching what the readers return."""
+        with self._reading():
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0]), self._writes
 
     def has_article(self, article_id: str) -> bool:
         with self._reading():
@@ -403,12 +472,13 @@ class Store:
     def article(self, article_id: str) -> dict[str, str]:
         with self._reading():
             row = self._db.execute(
-                "SELECT id, title, url, source, published, text, ingested_at FROM articles WHERE id = ?",
+                "SELECT id, title, url, source, published, published_source, text, ingested_at FROM articles"
+                " WHERE id = ?",
                 (article_id,),
             ).fetchone()
         if row is None:
             raise ArticleNotFound(f"No stored article has the id {article_id!r}.")
-        keys = ("id", "title", "url", "source", "published", "text", "ingested_at")
+        keys = ("id", "title", "url", "source", "published", "published_source", "text", "ingested_at")
         return dict(zip(keys, row, strict=True))
 
     def articles(
@@ -429,16 +499,17 @@ class Store:
         """
         where, params = _article_filter("a", sources=sources, since=since, until=until, title=title)
         return self._frame(
-            "SELECT a.id, a.title, a.url, a.source, a.published, a.ingested_at,"
+            "SELECT a.id, a.title, a.url, a.source, a.published, a.published_source, a.ingested_at,"
             " (SELECT COUNT(DISTINCT m.place_id) FROM mentions m WHERE m.article_id = a.id) AS places"
             f" FROM articles a WHERE {where} ORDER BY a.ingested_at DESC, a.rowid DESC LIMIT ?",
             [*params, max(0, min(limit, MAX_ARTICLE_LIMIT))],
         )
 
     def articles_by_id(self, article_ids: Sequence[str]) -> pd.DataFrame:
-        """The named articles (any order of ids; unknown ids are left out): id, title, url, source, published."""
+        """The named articles (any order of ids; unknown ids are left out): id, title, url, source, published,
+        published_source, ingested_at."""
         return self._frame(
-            "SELECT id, title, url, source, published, ingested_at FROM articles"
+            "SELECT id, title, url, source, published, published_source, ingested_at FROM articles"
             f" WHERE id IN ({_placeholders(article_ids)}) ORDER BY ingested_at DESC, rowid DESC",
             article_ids,
         )
@@ -450,9 +521,13 @@ class Store:
         since: str | None = None,
         until: str | None = None,
         title: str | None = None,
+        article_ids: Sequence[str] | None = None,
     ) -> int:
-        """How many stored articles pass the same filters as ``articles()``."""
+        """How many stored articles pass the same filters as ``articles()`` (and are among ``article_ids``)."""
         where, params = _article_filter("a", sources=sources, since=since, until=until, title=title)
+        if article_ids is not None:
+            where += f" AND a.id IN ({_placeholders(article_ids)})"
+            params += list(article_ids)
         with self._reading():
             return int(self._db.execute(f"SELECT COUNT(*) FROM articles a WHERE {where}", params).fetchone()[0])
 
@@ -473,6 +548,11 @@ class Store:
         article_ids (a list of str; it costs time on large stores).
         """
         where, params = self._mention_filter(shown)
+        if shown.bounds is not None:
+            # The places inside first (PostGIS: the GiST index), then only their mentions.
+            inside, corners = self._inside("p", shown.bounds)
+            where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
+            params += corners
         listed = ", GROUP_CONCAT(DISTINCT m.article_id) AS article_ids" if with_article_ids else ""
         sql = (
             "SELECT p.id, p.name, p.lat, p.lon, p.kind, p.country, agg.mentions, agg.articles"
@@ -480,21 +560,125 @@ class Store:
             + " FROM (SELECT m.place_id, COUNT(*) AS mentions, COUNT(DISTINCT m.article_id) AS articles"
             + f"{listed} FROM mentions m WHERE {where} GROUP BY m.place_id) agg JOIN places p ON p.id = agg.place_id"
         )
-        if shown.bounds is not None:
-            inside, corners = _inside("p", shown.bounds)
-            sql += f" WHERE {inside}"
-            params += corners
         frame = self._records(sql + " ORDER BY agg.mentions DESC, p.name", params)
         if with_article_ids:
             frame["article_ids"] = [value.split(",") if value else [] for value in frame["article_ids"]]
         return frame
+
+    def viewport(
+        self, shown: MapFilter, zoom: int, *, max_places: int, around: Bounds | None = None
+    ) -> pd.DataFrame:
+        """What the map draws of ``shown`` at ``zoom``: at most ``max_places`` features whatever the store holds.
+
+        When ``shown`` puts at most ``max_places`` places on the map, those places (``places()``, all of
+        them: the browser clusters them itself). Otherwise the places inside ``around`` (the map's
+        viewport; None: the world) are summed into grid cells on the server, a quarter of a map tile wide
+        at that zoom (coarser while there are more than ``max_places`` cells).
+
+        Columns: those of ``places()`` and ``places`` (1 for a place, how many a cell holds). A cell has
+        the id ``cell:ZOOM:ROW:COL``, the kind ``cell``, the mention-weighted centre of its places, the
+        sum of their mentions, and no article count.
+        """
+        everything, (source, key, counted, group), where, params = self._counted_places(shown)
+        if not self._crowded(key, source, where, params, max_places):
+            frame = self.places(shown)
+            frame["places"] = 1
+            return frame
+        outer, corners = "TRUE", list[object]()
+        if around is not None and not _whole_world(around):
+            outer, corners = self._inside("p", around)
+        if everything and not corners:  # the whole archive, zoomed out: one table, no join
+            rows, weight = f"FROM place_counts pc WHERE {where}", "pc.mentions"
+            lat, lon = "pc.lat", "pc.lon"
+        else:
+            rows = (
+                f"FROM (SELECT {key} AS place_id, {counted} AS mentions FROM {source} WHERE {where}{group}) agg"
+                f" JOIN places p ON p.id = agg.place_id WHERE {outer}"
+            )
+            weight, lat, lon = "agg.mentions", "p.lat", "p.lon"
+        size = 360.0 / 2 ** max(0, min(zoom, MAX_ZOOM)) / CELLS_PER_TILE
+        cells = self._records(
+            f"SELECT {self._cell(f'({lat} + 90) / ?')} AS cell_row, {self._cell(f'({lon} + 180) / ?')} AS cell_col,"
+            f" COUNT(*) AS places, SUM({weight}) AS mentions,"
+            f" SUM({lat} * {weight}) AS lat_sum, SUM({lon} * {weight}) AS lon_sum"
+            f" {rows} GROUP BY cell_row, cell_col",
+            [size, size, *params, *corners],
+        )
+        while len(cells) > max_places:  # the world at a high zoom: merge cells four by four
+            cells["cell_row"] //= 2
+            cells["cell_col"] //= 2
+            cells = cells.groupby(["cell_row", "cell_col"], as_index=False).sum()
+            zoom -= 1
+        mentions = cells["mentions"].astype(float)
+        return pd.DataFrame(
+            {
+                "id": [f"cell:{zoom}:{r}:{c}" for r, c in zip(cells["cell_row"], cells["cell_col"], strict=True)],
+                "name": [f"{n:,} places" for n in cells["places"]],
+                "lat": cells["lat_sum"].astype(float) / mentions,
+                "lon": cells["lon_sum"].astype(float) / mentions,
+                "kind": "cell",
+                "country": None,
+                "mentions": cells["mentions"].astype(int),
+                "articles": None,
+                "places": cells["places"].astype(int),
+            }
+        ).sort_values(["mentions", "id"], ascending=[False, True], ignore_index=True)
+
+    def _cell(self, expression: str) -> str:
+        """The grid row or column of a non-negative coordinate expression (SQLite's CAST truncates)."""
+        return f"CAST({expression} AS INTEGER)"
+
+    def crowded(self, shown: MapFilter, max_places: int) -> bool:
+        """Whether ``shown`` puts more than ``max_places`` places on the map (``viewport`` then sums them)."""
+        _, (source, key, _, _), where, params = self._counted_places(shown)
+        return self._crowded(key, source, where, params, max_places)
+
+    def _crowded(self, key: str, source: str, where: str, params: list[object], max_places: int) -> bool:
+        # Counting stops at max_places + 1 distinct places: cheap however many mentions match.
+        with self._reading():
+            count = self._db.execute(
+                f"SELECT COUNT(*) FROM (SELECT DISTINCT {key} FROM {source} WHERE {where} LIMIT ?) few",
+                [*params, max_places + 1],
+            ).fetchone()[0]
+        return bool(count > max_places)
+
+    def _counted_places(self, shown: MapFilter) -> tuple[bool, tuple[str, str, str, str], str, list[object]]:
+        """Where ``viewport`` counts each place's mentions: (whether it reads the kept counts, (table, place
+        id column, count expression, grouping), clause, parameters)."""
+        # Every article and no filter (an archive's whole map): the per-place counts kept by every write.
+        # Otherwise the filter's mentions, counted here.
+        everything = shown.article_ids is None and not (
+            shown.actor_ids or shown.speakers or shown.stances or shown.sources or shown.since or shown.until
+        )
+        params: list[object]
+        if everything:
+            parts = ("place_counts pc", "pc.place_id", "pc.mentions", "")
+            where, params = "pc.mentions > 0", []
+        else:
+            parts = ("mentions m", "m.place_id", "COUNT(*)", " GROUP BY m.place_id")
+            where, params = self._mention_filter(shown)
+        if shown.bounds is not None:
+            inside, corners = self._inside("p", shown.bounds)
+            where += f" AND {parts[1]} IN (SELECT p.id FROM places p WHERE {inside})"
+            params += corners
+        return everything, parts, where, params
+
+    def _looks_like_day(self, column: str) -> str:
+        """A clause keeping the values shaped YYYY-MM-DD (digits and dashes)."""
+        return f"{column} GLOB '{_DAY_GLOB}'"
+
+    def _inside(self, alias: str, bounds: Bounds) -> tuple[str, list[object]]:
+        """A clause keeping the places (table ``alias``) inside the bounds, and its parameters."""
+        south, west, north, east = bounds
+        lon = f"{alias}.lon BETWEEN ? AND ?" if west <= east else f"({alias}.lon >= ? OR {alias}.lon <= ?)"
+        return f"{alias}.lat BETWEEN ? AND ? AND {lon}", [south, north, west, east]
 
     def _mention_filter(self, shown: MapFilter) -> tuple[str, list[object]]:
         """A WHERE clause over ``mentions m`` shared by the map and its exports.
 
         All of ``shown`` but its bounds, which the caller applies to the places.
         """
-        clauses = ["1"]
+        clauses = ["TRUE"]
         params: list[object] = []
         if shown.article_ids is not None:
             clauses.append(f"m.article_id IN ({_placeholders(shown.article_ids)})")
@@ -518,48 +702,91 @@ class Store:
                 "EXISTS (SELECT 1 FROM claim_places cp JOIN claims c ON c.article_id = cp.article_id"
                 f" AND c.id = cp.claim_id WHERE {' AND '.join(claim)})"
             )
-        if shown.since is not None or shown.until is not None:
-            where, dates = _article_filter("a", since=shown.since, until=shown.until)
+        if shown.sources or shown.since is not None or shown.until is not None:
+            where, dates = _article_filter("a", sources=shown.sources, since=shown.since, until=shown.until)
             clauses.append(f"m.article_id IN (SELECT a.id FROM articles a WHERE {where})")
             params += dates
         return " AND ".join(clauses), params
 
-    def actors(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
-        """Actors mentioned in the articles, most mentioned first: id, name, type, mentions, articles."""
-        where = "1" if article_ids is None else f"am.article_id IN ({_placeholders(article_ids)})"
+    def timeline(self, shown: MapFilter) -> pd.DataFrame:
+        """Articles and place mentions per day of publication, under every filter of ``shown`` but its
+        dates (a timeline shows the days around the chosen range): day (YYYY-MM-DD), articles, mentions."""
+        undated = replace(shown, since=None, until=None, bounds=None)
+        where, params = _scope("a.id", undated)
+        mention_where, mention_params = self._mention_filter(undated)
+        days = self._records(
+            # (CAST: PostgreSQL sums counts as numeric, which pandas would hold as Decimal.)
+            "SELECT day, CAST(SUM(articles) AS INTEGER) AS articles, CAST(SUM(mentions) AS INTEGER) AS mentions"
+            " FROM (SELECT substr(a.published, 1, 10) AS day, COUNT(*) AS articles, 0 AS mentions"
+            f" FROM articles a WHERE {where} GROUP BY day"
+            " UNION ALL SELECT substr(a.published, 1, 10) AS day, 0, COUNT(*)"
+            f" FROM mentions m JOIN articles a ON a.id = m.article_id WHERE {mention_where} GROUP BY day) days"
+            f" WHERE {self._looks_like_day('day')} GROUP BY day ORDER BY day",
+            [*params, *mention_params],
+        )
+        # A date stored before dates were read as ISO 8601 may be no day at all ("2016-02-30"): left out.
+        return days[[_is_day(day) for day in days["day"]]].reset_index(drop=True) if len(days) else days
+
+    def save_view(self, article_ids: Sequence[str]) -> str:
+        """Store a set of articles under a short id a link can carry (the same set, the same id)."""
+        ids = sorted(set(article_ids))
+        view_id = hashlib.sha256(",".join(ids).encode("ascii")).hexdigest()[:VIEW_ID_CHARS]
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO views (id, articles, created_at) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING",
+                (view_id, ",".join(ids), datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+        return view_id
+
+    def view(self, view_id: str) -> tuple[str, ...] | None:
+        """The articles of a stored view, or None when this server has no view of that id."""
+        with self._reading():
+            row = self._db.execute("SELECT articles FROM views WHERE id = ?", (view_id,)).fetchone()
+        return None if row is None else tuple(a for a in row[0].split(",") if a)
+
+    def actors(self, article_ids: Scope) -> pd.DataFrame:
+        """Actors mentioned in the articles, most mentioned first: id, name, type, mentions, articles.
+
+        ``article_ids`` (here and in the other readers that take a ``Scope``): a list of article ids,
+        None for every stored article, or a ``MapFilter`` whose articles, sources and dates count.
+        """
+        where, params = _scope("am.article_id", article_ids)
         return self._frame(
             "SELECT a.id, a.name, a.type, COUNT(*) AS mentions, COUNT(DISTINCT am.article_id) AS articles"
             f" FROM actor_mentions am JOIN actors a ON a.id = am.actor_id WHERE {where}"
             " GROUP BY a.id ORDER BY mentions DESC, a.name",
-            article_ids or (),
+            params,
         )
 
-    def speakers(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
+    def speakers(self, article_ids: Scope) -> pd.DataFrame:
         """Who makes the claims in the articles: speaker (as stored), name, actor_id, claims, asserts, denies."""
-        where = "1" if article_ids is None else f"c.article_id IN ({_placeholders(article_ids)})"
+        where, params = _scope("c.article_id", article_ids)
         return self._frame(
-            "SELECT c.speaker, COALESCE(s.name, c.speaker) AS name, COALESCE(c.speaker_actor, s.id) AS actor_id,"
-            " COUNT(*) AS claims,"
-            " SUM(c.stance = 'asserts') AS asserts, SUM(c.stance = 'denies') AS denies"
+            "SELECT c.speaker, MAX(COALESCE(s.name, c.speaker)) AS name,"
+            " MAX(COALESCE(c.speaker_actor, s.id)) AS actor_id, COUNT(*) AS claims,"
+            " SUM(CASE WHEN c.stance = 'asserts' THEN 1 ELSE 0 END) AS asserts,"
+            " SUM(CASE WHEN c.stance = 'denies' THEN 1 ELSE 0 END) AS denies"
             f" FROM claims c LEFT JOIN actors s ON s.id = c.speaker WHERE {where}"
             " GROUP BY c.speaker ORDER BY claims DESC, name",
-            article_ids or (),
+            params,
         )
 
     # -- reading: one place -------------------------------------------------------
 
-    def passages_for_place(self, article_ids: Sequence[str], place_id: str) -> pd.DataFrame:
-        """Passages that name the place: article, offsets and text, in reading order."""
+    def passages_for_place(self, article_ids: Scope, place_id: str) -> pd.DataFrame:
+        """Passages that name the place, newest article first, each article's in reading order:
+        passage_id, article_id, title, published, published_source, start, end, text."""
+        where, params = _scope("m.article_id", article_ids)
         return self._frame(
-            'SELECT DISTINCT ps.id AS passage_id, ps.article_id, a.title, ps.start, ps."end",'
-            ' substr(a.text, ps.start + 1, ps."end" - ps.start) AS text'
-            " FROM mentions m JOIN passages ps ON ps.id = m.passage_id JOIN articles a ON a.id = ps.article_id"
-            f" WHERE m.place_id = ? AND m.article_id IN ({_placeholders(article_ids)})"
-            " ORDER BY a.ingested_at DESC, ps.article_id, ps.start",
-            [place_id, *article_ids],
+            "SELECT ps.id AS passage_id, ps.article_id, a.title, a.published, a.published_source, ps.start,"
+            ' ps."end", substr(a.text, ps.start + 1, ps."end" - ps.start) AS text'
+            " FROM passages ps JOIN articles a ON a.id = ps.article_id"
+            f" WHERE ps.id IN (SELECT m.passage_id FROM mentions m WHERE m.place_id = ? AND {where})"
+            " ORDER BY a.published DESC, a.ingested_at DESC, ps.article_id, ps.start",
+            [place_id, *params],
         )
 
-    def claims_for_place(self, article_ids: Sequence[str], place_id: str) -> pd.DataFrame:
+    def claims_for_place(self, article_ids: Scope, place_id: str) -> pd.DataFrame:
         """Claims about the place, in reading order (the columns of ``claims()``)."""
         return self.claims(article_ids, place_id=place_id)
 
@@ -582,23 +809,29 @@ class Store:
         keys = ("id", "name", "lat", "lon", "kind", "country", "geonameid")
         return dict(zip(keys, row, strict=True)) if row else None
 
-    def resolutions_for_place(self, article_ids: Sequence[str], place_id: str) -> pd.DataFrame:
-        """How each mention of the place was resolved: surface, score, runner-up and reason."""
+    def resolutions_for_place(self, article_ids: Scope, place_id: str) -> pd.DataFrame:
+        """How each mention of the place was resolved: surface, score, runner-up (name and id) and reason."""
+        where, params = _scope("m.article_id", article_ids)
         return self._frame(
-            'SELECT m.article_id, m.start, m."end", m.surface, m.role, m.score, m.reason, r.name AS runner_up'
+            'SELECT m.article_id, m.start, m."end", m.surface, m.role, m.score, m.reason, r.name AS runner_up,'
+            " m.runner_up AS runner_up_id"
             " FROM mentions m LEFT JOIN places r ON r.id = m.runner_up"
-            f" WHERE m.place_id = ? AND m.article_id IN ({_placeholders(article_ids)}) ORDER BY m.start",
-            [place_id, *article_ids],
+            f" WHERE m.place_id = ? AND {where} ORDER BY m.start",
+            [place_id, *params],
         )
 
     # -- reading: provenance for the exports ---------------------------------------
 
-    def mentions(self, shown: MapFilter) -> pd.DataFrame:
-        """Every mention of the places ``shown`` puts on the map, with its passage: place_id, article_id,
-        start, end, surface, role, score, reason, passage_id, passage_start, passage_end."""
+    def mentions(self, shown: MapFilter, *, place_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every mention of the places ``shown`` puts on the map (of ``place_ids`` only, if given), with its
+        passage: place_id, article_id, start, end, surface, role, score, reason, passage_id, passage_start,
+        passage_end."""
         where, params = self._mention_filter(shown)
+        if place_ids is not None:
+            where += f" AND m.place_id IN ({_placeholders(place_ids)})"
+            params += list(place_ids)
         if shown.bounds is not None:
-            inside, corners = _inside("p", shown.bounds)
+            inside, corners = self._inside("p", shown.bounds)
             where += f" AND m.place_id IN (SELECT p.id FROM places p WHERE {inside})"
             params += corners
         return self._frame(
@@ -609,41 +842,48 @@ class Store:
             params,
         )
 
-    def actors_near_places(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
-        """Actor mentions in passages that name a place: place_id, actor_id, name, type, article_id, start, end."""
-        where = "1" if article_ids is None else f"m.article_id IN ({_placeholders(article_ids)})"
+    def actors_near_places(self, article_ids: Scope, *, place_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Actor mentions in passages that name a place (one of ``place_ids``, if given): place_id, actor_id,
+        name, type, article_id, start, end."""
+        where, params = _scope("m.article_id", article_ids)
+        clauses = [where]
+        if place_ids is not None:
+            clauses.append(f"m.place_id IN ({_placeholders(place_ids)})")
+            params += list(place_ids)
         return self._frame(
             'SELECT DISTINCT m.place_id, am.actor_id, a.name, a.type, am.article_id, am.start, am."end"'
             " FROM mentions m JOIN actor_mentions am ON am.passage_id = m.passage_id"
-            f" JOIN actors a ON a.id = am.actor_id WHERE {where}"
+            f" JOIN actors a ON a.id = am.actor_id WHERE {' AND '.join(clauses)}"
             " ORDER BY m.place_id, am.actor_id, am.article_id, am.start",
-            article_ids or (),
+            params,
         )
 
     def claims(
         self,
-        article_ids: Sequence[str] | None,
+        article_ids: Scope,
         *,
         place_id: str | None = None,
         speakers: Sequence[str] = (),
         stances: Sequence[str] = (),
         with_passages: bool = True,
+        place_ids: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Claims, one row per claim and place it is about (place columns empty for a claim about none).
 
-        Columns: article_id, title, claim_id, start, end, text, speaker (a name), speaker_id (its actor
-        id, if any), via, cue, stance, hedged, contradicts (comma-separated claim ids of the same
-        article, or None), place_id, place, passage_id, passage_start, passage_end, and with
-        ``with_passages`` passage (its text: cutting it out of every article is most of this query's time).
+        Columns: article_id, title, source and published (the article's outlet and date), claim_id, start,
+        end, text, speaker (a name), speaker_id (its actor id, if any), via, cue, stance, hedged, contradicts
+        (comma-separated claim ids of the same article, or None), place_id, place, passage_id,
+        passage_start, passage_end, and with ``with_passages`` passage (its text: cutting it out of
+        every article is most of this query's time).
         """
-        clauses = ["1"]
-        params: list[object] = []
-        if article_ids is not None:
-            clauses.append(f"c.article_id IN ({_placeholders(article_ids)})")
-            params += list(article_ids)
+        scope, params = _scope("c.article_id", article_ids)
+        clauses = [scope]
         if place_id is not None:
             clauses.append("cp.place_id = ?")
             params.append(place_id)
+        if place_ids is not None:  # claims about these places only (an export, a chunk at a time)
+            clauses.append(f"cp.place_id IN ({_placeholders(place_ids)})")
+            params += list(place_ids)
         if speakers:
             names = _placeholders(speakers)
             clauses.append(_speaker_clause("c", names))
@@ -652,7 +892,7 @@ class Store:
             clauses.append(f"c.stance IN ({_placeholders(stances)})")
             params += list(stances)
         return self._frame(
-            'SELECT c.article_id, a.title, c.id AS claim_id, c.start, c."end",'
+            'SELECT c.article_id, a.title, a.source, a.published, c.id AS claim_id, c.start, c."end",'
             ' COALESCE(c.text, substr(a.text, c.start + 1, c."end" - c.start)) AS text,'
             " COALESCE(s.name, c.speaker) AS speaker, COALESCE(c.speaker_actor, s.id) AS speaker_id,"
             " COALESCE(v.name, c.via) AS via,"
@@ -665,7 +905,8 @@ class Store:
             " LEFT JOIN places p ON p.id = cp.place_id"
             " LEFT JOIN actors s ON s.id = c.speaker LEFT JOIN actors v ON v.id = c.via"
             " LEFT JOIN passages ps ON ps.id = c.passage_id"
-            f" WHERE {' AND '.join(clauses)} ORDER BY a.ingested_at DESC, c.article_id, c.start, cp.place_id",
+            f" WHERE {' AND '.join(clauses)} ORDER BY a.published DESC, a.ingested_at DESC, c.article_id, c.start,"
+            " cp.place_id",
             params,
         )
 
@@ -691,7 +932,7 @@ def _article_filter(
     until: str | None = None,
     title: str | None = None,
 ) -> tuple[str, list[object]]:
-    clauses = ["1"]
+    clauses = ["TRUE"]
     params: list[object] = []
     if sources:
         clauses.append(f"{alias}.source IN ({_placeholders(sources)})")
@@ -710,11 +951,40 @@ def _article_filter(
     return " AND ".join(clauses), params
 
 
-def _inside(alias: str, bounds: Bounds) -> tuple[str, list[object]]:
-    """A clause keeping the places (table ``alias``) inside the bounds, and its parameters."""
+_DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
+
+
+def _is_day(value: object) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def _scope(column: str, scope: Scope) -> tuple[str, list[object]]:
+    """A clause keeping the rows whose article (``column``) is in ``scope``, and its parameters:
+    the articles a filter names, and of those, the ones of its sources and dates, all in SQL."""
+    if scope is None:
+        return "TRUE", []
+    if not isinstance(scope, MapFilter):
+        return f"{column} IN ({_placeholders(scope)})", list(scope)
+    clauses: list[str] = ["TRUE"]
+    params: list[object] = []
+    if scope.article_ids is not None:
+        clauses.append(f"{column} IN ({_placeholders(scope.article_ids)})")
+        params += list(scope.article_ids)
+    if scope.sources or scope.since is not None or scope.until is not None:
+        where, dates = _article_filter("sa", sources=scope.sources, since=scope.since, until=scope.until)
+        clauses.append(f"{column} IN (SELECT sa.id FROM articles sa WHERE {where})")
+        params += dates
+    return " AND ".join(clauses), params
+
+
+def _whole_world(bounds: Bounds) -> bool:
+    """Bounds that hold every place (a map zoomed out): no clause needed."""
     south, west, north, east = bounds
-    lon = f"{alias}.lon BETWEEN ? AND ?" if west <= east else f"({alias}.lon >= ? OR {alias}.lon <= ?)"
-    return f"{alias}.lat BETWEEN ? AND ? AND {lon}", [south, north, west, east]
+    return south <= -85 and north >= 85 and west <= -180 and east >= 180
 
 
 def _speaker_clause(alias: str, names: str) -> str:
@@ -725,17 +995,30 @@ def _speaker_clause(alias: str, names: str) -> str:
     )
 
 
-def _statements(script: str) -> Iterator[str]:
-    """Split a migration script into statements (executescript would commit our transaction)."""
+def _statements(script: str, dialect: str) -> Iterator[str]:
+    """Split a migration script into statements (executescript would commit our transaction).
+
+    A statement that starts with ``/* sqlite */`` or ``/* postgresql */`` runs on that engine only.
+    """
     buffer = ""
     for line in script.splitlines(keepends=True):
         buffer += line
         if sqlite3.complete_statement(buffer):
             if buffer.strip():
-                yield buffer.strip()
+                yield from _for_dialect(buffer.strip(), dialect)
             buffer = ""
     if buffer.strip():
-        yield buffer.strip()
+        yield from _for_dialect(buffer.strip(), dialect)
+
+
+def _for_dialect(statement: str, dialect: str) -> Iterator[str]:
+    for other in ("sqlite", "postgresql"):
+        tag = f"/* {other} */"
+        if statement.startswith(tag):
+            if other == dialect:
+                yield statement.removeprefix(tag).strip()
+            return
+    yield statement
 
 
 def _cause(error: BaseException) -> str:
@@ -784,8 +1067,25 @@ def _apply_correction(db: sqlite3.Connection, article_id: str, start: int, end: 
             )
 
 
+def _count_places(db: sqlite3.Connection, article_id: str, sign: int) -> None:
+    """Add (+1) or take away (-1) the article's mentions in ``place_counts``, in place id order (so two
+    writers never wait on each other in a cycle). Last in a transaction: a busy place's row stays
+    locked for the shortest time."""
+    rows = db.execute(
+        "SELECT m.place_id, COUNT(*), p.lat, p.lon FROM mentions m JOIN places p ON p.id = m.place_id"
+        " WHERE m.article_id = ? GROUP BY m.place_id, p.lat, p.lon ORDER BY m.place_id",
+        (article_id,),
+    ).fetchall()
+    db.executemany(
+        "INSERT INTO place_counts (place_id, mentions, lat, lon) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT(place_id) DO UPDATE SET mentions = place_counts.mentions + excluded.mentions",
+        [(place_id, sign * count, lat, lon) for place_id, count, lat, lon in rows],
+    )
+
+
 def _delete_article(db: sqlite3.Connection, article_id: str) -> None:
     """Remove an article's analysis (not the person's corrections, which outlive it)."""
+    _count_places(db, article_id, -1)
     for table in ("claim_places", "claim_actors"):
         db.execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
     for table in ("claims", "actor_mentions", "mentions", "passages"):

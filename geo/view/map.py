@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 
 import folium
 import pandas as pd
@@ -22,6 +23,7 @@ from markupsafe import Markup, escape
 
 from geo.frames import COORDINATE_DECIMALS, ClaimLayer, claim_layers
 from geo.types import AREA_KINDS, NARRATOR
+from geo.view.layers import MIN_ZOOM as ORIENTATION_MIN_ZOOM
 from geo.view.static import (
     JQUERY_JS,
     LEAFLET_CSS,
@@ -37,6 +39,8 @@ from geo.view.style import (
     CLUSTER_RADIUS_PX,
     CLUSTER_SIZES_PX,
     LABEL_BOX_PX,
+    LABELLED_CITIES,
+    ORIENTATION_STYLES,
     PIN_SIZE_PX,
     SELECTION_CLASS,
     SELECTION_RING,
@@ -48,9 +52,31 @@ from geo.view.style import (
 DEFAULT_CENTER = (20.0, 10.0)
 DEFAULT_ZOOM = 2  # the map opens here, then fits its places when the link names no view
 BASEMAP_PANE = "geo-basemap"  # below Leaflet's overlay pane (z-index 400): the shaded countries stay on top
+ORIENTATION_PANE = "geo-orientation"  # divisions, rivers, lakes: over the basemap, under the overlays
 MAX_FIT_ZOOM = 7
 MAX_ZOOM = 18
 CLICK_TOLERANCE_DEG = 1e-4  # a click reports the marker's rounded point; match it to the place within ~10 m
+
+
+def viewport_bounds(
+    center: tuple[float, float], zoom: int, *, width_px: int = 1400, height_px: int = 700
+) -> tuple[float, float, float, float]:
+    """(south, west, north, east) a map of about this size shows around ``center`` at ``zoom``, with half
+    a screen of margin each way (Web Mercator: 256-pixel tiles, 2**zoom of them around the world)."""
+    world_px = 256 * 2**zoom
+    lat, lon = center
+    half_lon = min(180.0, 360.0 * width_px / world_px)
+    y = math.log(math.tan(math.pi / 4 + math.radians(max(-85.0, min(85.0, lat))) / 2))
+    half_y = 2 * math.pi * height_px / world_px
+
+    def to_lat(value: float) -> float:
+        return math.degrees(2 * math.atan(math.exp(value)) - math.pi / 2)
+
+    if half_lon >= 180.0:
+        west, east = -180.0, 180.0
+    else:
+        west, east = (lon - half_lon + 180) % 360 - 180, (lon + half_lon + 180) % 360 - 180
+    return (to_lat(y - half_y), west, to_lat(y + half_y), east)
 
 
 class _OfflineIcons(MacroElement):
@@ -83,6 +109,8 @@ def build_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     ring_on_click: bool = False,
+    orientation: dict[str, str] | None = None,
+    orientation_data: dict[str, object] | None = None,
 ) -> folium.Map:
     """The map of ``places`` (columns id, name, lat, lon, kind, country, mentions; optional stance).
 
@@ -94,6 +122,9 @@ def build_map(
     shapes of the countries named). ``claims`` (rows of ``Store.claims``) adds
     one switchable layer per speaker: a ring round each shown place that
     speaker makes claims about. Offline by default.
+    ``orientation`` names the URLs of the layers to orient by (``geo.view.layers``: admin1,
+    rivers, lakes, cities), fetched the first time the map is zoomed in far enough;
+    ``orientation_data`` holds the same layers themselves, for a page that fetches nothing.
     The selected place is drawn by ``selection_layer``, sent apart so that a
     click does not rebuild the map; with ``ring_on_click`` the browser rings a
     clicked place at once, before (or without) the page sending a new selection.
@@ -119,6 +150,8 @@ def build_map(
     elif basemap is not None:
         outlines = _Outlines(data=_basemap_json(basemap), styles={"": BASEMAP_STYLE}, pane=BASEMAP_PANE).add_to(fmap)
         switchable.append(("Country basemap", outlines.get_name()))
+    if (orientation or orientation_data) and not tiles:
+        _Orientation(orientation or {}, orientation_data or {}).add_to(fmap)
     stance = dict(zip(places["id"], places["stance"], strict=True)) if "stance" in places else {}
     areas = places[places["kind"].isin(AREA_KINDS)]
     points = places[~places["kind"].isin(AREA_KINDS)]
@@ -235,7 +268,8 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     var count = cluster.getChildCount();
     var d = sizes.cluster[Math.min(sizes.cluster.length, String(count).length) - 1];
     return L.divIcon({
-      html: '<div style="width:' + d + "px;height:" + d + "px;border-radius:50%;background:" + color +
+      html: '<div title="' + count + ' places: click to zoom in" style="width:' + d + "px;height:" + d +
+        "px;border-radius:50%;background:" + color +
         ";opacity:.85;border:3px solid rgba(255,255,255,.9);box-shadow:0 0 0 2px " + color + ";color:#fff;" +
         "font:700 12px/" + d + 'px sans-serif;text-align:center">' + count + "</div>",
       className: "marker-cluster geo-cluster", iconSize: [d, d]});
@@ -259,8 +293,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     var d = Math.round(sizes.pin[0] + sizes.pin[1] * Math.log2(1 + r[5]));
     body = '<div data-place-id="' + esc(r[2]) + '" style="width:' + d + "px;height:" + d +
       "px;border-radius:50%;background:" + esc(color) + ";border:2px solid #fff;box-shadow:0 1px 3px " +
-      "rgba(0,0,0,.45);color:#fff;font:600 11px/" + d + 'px sans-serif;text-align:center">' +
-      (r[5] > 1 ? String(r[5]) : "") + "</div>";
+      "rgba(0,0,0,.45)" + '"></div>';  // no number: a number is a cluster's, counting places, not mentions
     size = [d, d];
     {% else %}
     body = '<div class="geo-label" data-place-id="' + esc(r[2]) + '" style="display:inline-block;padding:1px 6px;' +
@@ -271,7 +304,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     {% endif %}
     var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
                           iconAnchor: [Math.round(size[0] / 2), Math.round(size[1] / 2)]});
-    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: r[6], mentions: r[5]})
+    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: r[6], mentions: r[5], placeId: r[2]})
       .bindTooltip(text(tip));
   });
   {% if this.clustered %}
@@ -294,7 +327,11 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
   map.on("zoomend", declutter);
   map.whenReady(declutter);
   {% endif %}
-  layer.on("click", function (event) { if (map.geoSelect) { map.geoSelect(event.layer.getLatLng()); } });
+  layer.on("click", function (event) {
+    if (map.geoSelect) { map.geoSelect(event.layer.getLatLng()); }
+    // The offline export's panel (geo.export), where there is one.
+    if (map.geoShowPlace) { map.geoShowPlace(event.layer.options.placeId, event.layer.options.title); }
+  });
   layer.addTo(map);
   map.geoOverlays = map.geoOverlays || {};
   map.geoOverlays[{{ this.label|tojson }}] = layer;
@@ -331,6 +368,102 @@ def layer_label(layer: ClaimLayer) -> str:
     if layer.speaker == NARRATOR:
         return f"Said by the article itself ({layer.claims})"
     return f"Claims by {escape(layer.speaker)} ({layer.claims})"
+
+
+class _Orientation(MacroElement):
+    """Division boundaries, large rivers and lakes, and city labels, fetched the first time the
+    map is zoomed in to ``MIN_ZOOM`` and drawn on the basemap's canvas pane from then on.
+
+    City labels are text nodes, placed most populous first where they do not overlap a label
+    already placed, each from its own zoom on; they take no clicks (the pins above them do).
+    """
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var urls = {{ this.urls|tojson }}, inline = {{ this.inline }};
+  var styles = {{ this.styles|tojson }}, minZoom = {{ this.min_zoom }};
+  function get(name) {
+    if (inline[name]) { return Promise.resolve(inline[name]); }
+    return fetch(urls[name]).then(function (r) { return r.json(); });
+  }
+  var pane = {{ this.pane|tojson }};  // above the country fills, below the places and shaded countries
+  if (!map.getPane(pane)) { map.createPane(pane).style.zIndex = 355; }
+  if (!map.getPane("geo-city-labels")) {
+    var labelPane = map.createPane("geo-city-labels");
+    labelPane.style.zIndex = 360;
+    labelPane.style.pointerEvents = "none";
+  }
+  var renderer = L.canvas({padding: 0.5, pane: pane});
+  var lines = L.layerGroup(), labels = L.layerGroup(), cities = null, asked = false;
+  function load() {
+    asked = true;
+    ["lakes", "rivers", "admin1"].forEach(function (name) {
+      if (!urls[name] && !inline[name]) { return; }
+      get(name).then(function (data) {
+        L.geoJSON(data, {interactive: false, renderer: renderer, pane: pane, style: styles[name]}).addTo(lines);
+      });
+    });
+    if (urls.cities || inline.cities) {
+      get("cities").then(function (rows) { cities = rows; place(); });
+    }
+  }
+  function place() {
+    labels.clearLayers();
+    if (!cities || map.getZoom() < minZoom) { return; }
+    var zoom = map.getZoom(), bounds = map.getBounds().pad(0.1), taken = [], shown = 0;
+    for (var i = 0; i < cities.length && shown < {{ this.most }}; i++) {
+      var c = cities[i];
+      if (c[3] > zoom || !bounds.contains([c[0], c[1]])) { continue; }
+      var p = map.latLngToLayerPoint([c[0], c[1]]), w = 7 * c[2].length + 10;
+      var box = [p.x - 4, p.y - 9, p.x + w, p.y + 9];
+      if (taken.some(function (b) { return !(box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3]); })) {
+        continue;
+      }
+      taken.push(box);
+      shown++;
+      var label = document.createElement("div");
+      label.className = "geo-city";
+      label.textContent = c[2];
+      L.marker([c[0], c[1]], {pane: "geo-city-labels", interactive: false, keyboard: false,
+        icon: L.divIcon({html: label, className: "geo-city-label", iconSize: null, iconAnchor: [3, 9]})}).addTo(labels);
+    }
+  }
+  var style = document.createElement("style");
+  style.textContent = ".geo-city-label{background:none;border:none}" +
+    ".geo-city{font:11px/18px sans-serif;color:#555;white-space:nowrap;" +
+    "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}" +
+    ".geo-city:before{content:'';display:inline-block;width:4px;height:4px;border-radius:50%;" +
+    "background:#777;margin-right:4px;vertical-align:middle}";
+  document.head.appendChild(style);
+  function update() {
+    if (map.getZoom() >= minZoom) {
+      if (!asked) { load(); }
+      if (!map.hasLayer(lines)) { lines.addTo(map); labels.addTo(map); }
+      place();
+    } else if (map.hasLayer(lines)) {
+      map.removeLayer(lines);
+      map.removeLayer(labels);
+    }
+  }
+  map.on("moveend", update);
+  map.whenReady(update);
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, urls: dict[str, str], inline: dict[str, object]) -> None:
+        super().__init__()
+        self._name = "Orientation"
+        self.urls = urls
+        self.inline = _script_json(inline)
+        self.styles = ORIENTATION_STYLES
+        self.min_zoom = ORIENTATION_MIN_ZOOM
+        self.pane = ORIENTATION_PANE
+        self.most = LABELLED_CITIES
 
 
 class _ClaimLayers(MacroElement):
@@ -430,6 +563,8 @@ class _Outlines(MacroElement):
 var {{ this.get_name() }} = (function () {
   var map = {{ this._parent.get_name() }};
   var styles = {{ this.styles|tojson }};
+  // Drawn on a canvas: thousands of outline points as SVG take the browser's rasteriser seconds,
+  // leaving blank bands across the map until it catches up; a canvas is drawn at once.
   var options = {interactive: false, style: function (feature) {
     return styles[feature.properties.iso_a2] || styles[""];
   }};
@@ -437,6 +572,7 @@ var {{ this.get_name() }} = (function () {
   if (!map.getPane({{ this.pane|tojson }})) { map.createPane({{ this.pane|tojson }}).style.zIndex = 350; }
   options.pane = {{ this.pane|tojson }};
   {% endif %}
+  options.renderer = L.canvas({padding: 0.5, pane: options.pane || "overlayPane"});
   {% if this.url %}
   var layer = L.geoJSON(null, options).addTo(map);
   fetch({{ this.url|tojson }}).then(function (response) { return response.json(); })
@@ -476,9 +612,12 @@ def _basemap_json(basemap: dict) -> Markup:
     return _basemap_cache[0][1]
 
 
-def _script_json(value: object) -> Markup:
+def script_json(value: object) -> Markup:
     """JSON that is safe inside a <script> element (what Jinja's ``tojson`` writes), compact."""
     return htmlsafe_json_dumps(value, dumps=functools.partial(json.dumps, separators=(",", ":")))
+
+
+_script_json = script_json
 
 
 def place_at(places: pd.DataFrame, lat: float, lon: float) -> str | None:

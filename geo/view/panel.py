@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from geo.frames import ClaimLine, Highlight, PanelPassage, excerpt
+from geo.frames import ClaimLine, Disagreement, Highlight, PanelPassage, excerpt
 from geo.types import Place
 from geo.view.style import CLAIM_BADGES, HEDGE_BADGE, HIGHLIGHT_COLORS, LEGEND_NOTES, STANCE_COLORS, STANCE_LABELS
 
@@ -71,11 +71,41 @@ def _claim(claim: ClaimLine) -> str:
 
 
 def passage_block(passage: PanelPassage) -> str:
-    """A passage of the place panel: highlight styles, the highlighted text, the claims made in it."""
+    """A passage of the place panel: highlight styles, the highlighted text (the sentences round the
+    place, with a control that opens the whole passage, when it is longer), the claims made in it."""
+    whole = Markup(passage_html(passage.text, passage.start, passage.highlights))
+    trimmed = None
+    if passage.excerpt is not None:
+        start, end = passage.excerpt
+        text = passage.text[start - passage.start : end - passage.start]
+        trimmed = Markup(passage_html(text, start, passage.highlights))
     return _TEMPLATES.get_template("passage_block.html").render(
         colors=HIGHLIGHT_COLORS,
-        passage=Markup(passage_html(passage.text, passage.start, passage.highlights)),
+        passage=whole,
+        trimmed=trimmed,
+        before=passage.excerpt is not None and passage.excerpt[0] > passage.start,
+        after=passage.excerpt is not None and passage.excerpt[1] < passage.start + len(passage.text),
         claims=Markup("".join(_claim(claim) for claim in passage.claims)),
+    )
+
+
+def sides_html(disagreements: list[Disagreement]) -> str:
+    """A contested place's claims side by side: each with its speaker, outlet, date and the claims
+    it contradicts (every piece of article text escaped by the template)."""
+    sides = [
+        (word, [d for d in disagreements if d.claim.stance == stance])
+        for stance, word in (("asserts", "Asserted"), ("denies", "Denied"))
+    ]
+    return _TEMPLATES.get_template("sides.html").render(
+        sides=[
+            (word, STANCE_COLORS[stance], found)
+            for (word, found), stance in zip(sides, ("asserted", "denied"), strict=True)
+            if found
+        ],
+        badges=CLAIM_BADGES,
+        neutral=STANCE_COLORS[None],
+        hedge=HEDGE_BADGE,
+        excerpt=excerpt,
     )
 
 
@@ -90,8 +120,9 @@ def precision_note(kind: str) -> str:
     return _PRECISION.get(kind, f"A point ({kind}): the place itself.")
 
 
-def candidate_label(place: Place) -> str:
-    """How a gazetteer entry is offered to a person choosing between readings (plain text)."""
+def candidate_label(place: Place, division: str | None = None) -> str:
+    """How a gazetteer entry is offered to a person choosing between readings (plain text): name,
+    first-level division, country, kind and population, so that readings sharing a name differ."""
+    where = ", ".join(part for part in (division, place.country) if part)
     population = f", pop. {place.population:,}" if place.population else ""
-    country = f", {place.country}" if place.country else ""
-    return f"{place.name}{country} ({place.kind}{population}) · {place.id}"
+    return f"{place.name}{', ' + where if where else ''} ({place.kind}{population}) · {place.id}"

@@ -28,13 +28,16 @@ MARKERCLUSTER_DEFAULT_CSS = "/app/static/markercluster/MarkerCluster.Default.css
 # The country outlines as a file the browser fetches once and caches, instead of ~400 KB inside
 # every map the page sends (each click or filter change sends the map again).
 BASEMAP_JSON = "/app/static/basemap/countries.json"
+# Layers to orient by when zoomed in (geo.view.layers), fetched the first time the map zooms in that far.
+ORIENTATION_JSON = {name: f"/app/static/basemap/{name}.json" for name in ("admin1", "rivers", "lakes", "cities")}
 _URL_PREFIX = "/app/static/"
 
 DEFAULT_TARGET = Path("static")
 
 
 def install_static(target: Path) -> Path:
-    """Copy Leaflet (js, css, images), Leaflet.markercluster and jQuery into ``target``.
+    """Copy Leaflet (js, css, images), Leaflet.markercluster and jQuery into ``target``, with the
+    country basemap and the layers to orient by (divisions, rivers, lakes, cities).
 
     Unchanged files are left alone.
     """
@@ -54,6 +57,7 @@ def install_static(target: Path) -> Path:
     for source, dest in copies:
         _copy_if_changed(source, dest)
     _write_basemap(served_file(BASEMAP_JSON, target))
+    _write_orientation(target)
     return target
 
 
@@ -65,7 +69,18 @@ def served_file(url: str, target: Path) -> Path:
 def _write_basemap(dest: Path) -> None:
     from geo.view.basemap import country_outlines  # shapely and the shapefile reader: only when installing
 
-    text = json.dumps(country_outlines(), separators=(",", ":"), ensure_ascii=False)
+    _write_json(dest, json.dumps(country_outlines(), separators=(",", ":"), ensure_ascii=False))
+
+
+def _write_orientation(target: Path) -> None:
+    from geo.view import layers
+
+    for name, url in ORIENTATION_JSON.items():
+        value = layers.cities() if name == "cities" else layers.layer(name)
+        _write_json(served_file(url, target), json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+
+
+def _write_json(dest: Path, text: str) -> None:
     if dest.is_file() and dest.read_text(encoding="utf-8") == text:
         return
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -92,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m geo.view.static [TARGET]", file=sys.stderr)
         return 2
     target = install_static(Path(args[0]) if args else DEFAULT_TARGET)
-    print(f"Leaflet, jQuery and the country basemap installed in {target.resolve()}")
+    print(f"Leaflet, jQuery, the country basemap and its orientation layers installed in {target.resolve()}")
     return 0
 
 

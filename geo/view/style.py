@@ -40,6 +40,13 @@ HIGHLIGHT_COLORS = {
 # Areas are drawn as labels (countries also shaded), everything else as a pin.
 
 BASEMAP_STYLE = {"fillColor": "#eef0f2", "color": "#9aa3ad", "weight": 0.6, "fillOpacity": 1.0}
+# Layers to orient by when zoomed in (geo.view.layers): quiet, under the places.
+ORIENTATION_STYLES = {
+    "admin1": {"color": "#8a8f99", "weight": 0.8, "dashArray": "4 3", "opacity": 0.9},
+    "rivers": {"color": "#7aa6c9", "weight": 1.2, "opacity": 0.9},
+    "lakes": {"color": "#7aa6c9", "weight": 0.6, "fillColor": "#c6dbef", "fillOpacity": 1.0},
+}
+LABELLED_CITIES = 120  # city labels on screen at most
 SHADE_OPACITY = 0.18  # a country named in the text, filled with its stance colour
 SELECTION_CLASS = "geo-selection"  # the selected place's ring, wherever it was drawn (page or browser)
 SELECTION_RING: dict[str, Any] = {"radius": 16, "color": "#222", "weight": 3}
