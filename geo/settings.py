@@ -39,7 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "gazetteer",
         "GEO_GAZETTEER",
-        str(cache_dir() / "gazetteer-v2.sqlite"),
+        # The index format in the name: two versions of the code never rebuild each other's file.
+        str(cache_dir() / "gazetteer-v3.sqlite"),
         "Compiled offline gazetteer index (built from packaged data on first use).",
     ),
     Setting(

@@ -29,11 +29,18 @@ PlaceKind = Literal[
     "naval base",
     "port",
     "sea",
+    "river",
+    "lake",
+    "island",
     "feature",
 ]
-# Places that are areas rather than points: the map draws them as labels, not pins, and the resolver
-# reads them as containers ("Mexico" the country, not a town named after it). One set, used by both.
-AREA_KINDS: frozenset[str] = frozenset({"continent", "country", "admin1", "sea", "region"})
+# Places the resolver reads as containers with a strong prior ("Mexico" the country, not a town
+# named after it); "region" includes valleys, deserts, peninsulas, mountain ranges and historical
+# or contested regions.
+CONTAINER_KINDS: frozenset[str] = frozenset({"continent", "country", "admin1", "sea", "region"})
+# Places that are areas or lines rather than points: the map draws them as labels, not pins. Rivers,
+# lakes and islands are such areas but no containers: "Amazon" the company is not the river.
+AREA_KINDS: frozenset[str] = CONTAINER_KINDS | {"river", "lake", "island"}
 # A place mention names a location, a government that acts ("Moscow denied"),
 # or a people/state by its demonym ("Turkish forces").
 MentionRole = Literal["location", "actor", "demonym"]

@@ -20,6 +20,8 @@ from geopy.location import Location
 from geo import gazetteer as gz
 from geo.errors import GazetteerError
 from geo.gazetteer import Gazetteer, build, normalize
+from geo.gazetteer.divisions import _division_short
+from geo.types import AREA_KINDS, CONTAINER_KINDS
 from tests.conftest import FIXTURE_COUNTRIES, FIXTURE_MIN_POPULATION, QUICK_SHUTDOWN
 
 
@@ -167,6 +169,47 @@ def test_seas(gaz: Gazetteer) -> None:
     assert med.kind == "sea" and med.geonameid == "363196"
     assert gaz.lookup("Arabian Gulf")[0].place.id == "sup:persian-gulf"
     assert gaz.lookup("Gulf") == []  # too ambiguous to be a name
+
+
+@pytest.mark.parametrize(
+    ("name", "pid", "kind"),
+    [
+        ("Nile", "sup:nile", "river"),
+        ("River Danube", "sup:danube", "river"),
+        ("Lake Victoria", "sup:lake-victoria", "lake"),
+        ("Dead Sea", "sup:dead-sea", "lake"),
+        ("Lesbos", "sup:lesbos", "island"),
+        ("Spratly Islands", "sup:spratly-islands", "island"),
+        ("Anatolia", "sup:anatolia", "region"),
+        ("Korean Peninsula", "sup:korean-peninsula", "region"),
+        ("Kashmir", "sup:kashmir", "region"),
+        ("Gobi Desert", "sup:gobi", "region"),
+        ("Bekaa Valley", "sup:bekaa-valley", "region"),
+        ("Himalayas", "sup:himalayas", "region"),
+    ],
+)
+def test_rivers_lakes_islands_and_regions_have_their_kind(gaz: Gazetteer, name: str, pid: str, kind: str) -> None:
+    """Issue 10 item 4: physical and historical places, each of its real kind, drawn as an area."""
+    first = gaz.lookup(name)[0].place
+    assert (first.id, first.kind) == (pid, kind)
+    assert first.kind in AREA_KINDS and "Wikipedia" in first.source
+    # Rivers, lakes and islands are areas on the map but no containers for the resolver.
+    assert (kind in CONTAINER_KINDS) == (kind == "region")
+
+
+@pytest.mark.parametrize(
+    ("name", "short"),
+    [
+        ("Anhui Sheng", "Anhui"),
+        ("Xinjiang Uygur Zizhiqu", "Xinjiang"),
+        ("Guangxi Zhuangzu Zizhiqu", "Guangxi"),
+        ("Shanghai Shi", "Shanghai"),
+        ("Tibet Autonomous Region", "Tibet"),
+        ("Republic of Dagestan", "Dagestan"),
+    ],
+)
+def test_division_short_forms(name: str, short: str) -> None:
+    assert _division_short(name) == short
 
 
 def test_africa_is_the_continent_not_mahdia(gaz: Gazetteer) -> None:
@@ -407,7 +450,7 @@ def test_download_extends_the_index_with_geonames_dumps(tmp_path: Path, index_pa
         assert any(c.place.id == "gn:9999001" and c.name_kind == "abbreviation" for c in g.lookup("QZV"))
         assert not g.lookup("qzxvil")  # an all-lower-case alternate is a machine transliteration
         assert [c.place.id for c in g.lookup("Tarabulus Qzq")] == ["gn:2210247"]
-        assert g.lookup("Qzx River")[0].place.kind == "feature"
+        assert g.lookup("Qzx River")[0].place.kind == "river"  # its own kind: the map draws it as a label, not a pin
         assert not g.lookup("Qzx Farm") and not g.lookup("Tripoli Qzq Historic") and not g.lookup("Кзх")
         province = g.lookup("Qq Province Proper")[0].place
         assert (province.id, province.kind) == ("adm1:LY.99", "admin1")
@@ -490,7 +533,7 @@ def test_a_dump_without_a_length_is_cut_off_at_the_cap(
 @pytest.mark.slow
 def test_the_fixture_index_is_a_faithful_part_of_the_full_one(index_path: Path, full_index: Path) -> None:
     """Towns, airports, countries, continents and curated places of the small index are the full index's rows."""
-    kinds = "('city', 'airport', 'air base', 'country', 'continent', 'sea', 'region')"
+    kinds = "('city', 'airport', 'air base', 'country', 'continent', 'sea', 'region', 'river', 'lake', 'island')"
     columns = "id, name, lat, lon, kind, country, population, geonameid, source, importance"
     query = f"SELECT {columns} FROM places WHERE kind IN {kinds}"
     with sqlite3.connect(index_path) as small, sqlite3.connect(full_index) as full:

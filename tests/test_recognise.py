@@ -89,3 +89,29 @@ def test_an_organisation_named_like_a_town_is_not_a_place_unless_used_as_one(pla
     got = places(text)
     assert "Toyota" not in got  # spaCy: ORG; the gazetteer: towns only; never a place in the article
     assert "Roswell" in got  # spaCy: PERSON, but "from Roswell" uses it as a place
+
+
+def test_a_town_opening_a_persons_name_is_not_a_place(places, known) -> None:
+    known("Houston")
+    # spaCy: "Houston" GPE right before "Stewart Chamberlain" PERSON.
+    assert "Houston" not in places("Houston Stewart Chamberlain wrote racist tracts.")
+    assert "Houston" in places("Flights left Houston on time.")
+
+
+def test_a_common_word_capitalised_only_as_a_sentences_first_is_not_a_place(places, known) -> None:
+    known("Independence")  # Independence, Missouri
+    assert "Independence" not in places("Independence was declared at noon.")
+    assert "Independence" in places("The rally was held in Independence on Friday.")
+
+
+def test_an_organisation_named_after_its_owner_is_not_a_place(places, known) -> None:
+    known("Victoria")
+    assert "Victoria" not in places("Victoria's Secret closed stores.")
+    assert "Texas" in places("Texas Instruments hired staff.")  # a place opening an organisation's name counts
+
+
+def test_a_disease_named_after_a_place_is_not_a_place(places, known) -> None:
+    known("Nile")  # the river
+    got = places("Two cases of West Nile virus were reported in Hartford. West Nile cases rose this year.")
+    assert not {"Nile", "West Nile"} & set(got) and "Hartford" in got
+    assert "Nile" in places("Farmers along the Nile in Egypt lost their crops.")

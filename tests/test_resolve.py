@@ -106,3 +106,21 @@ def test_a_far_larger_namesake_wins_without_a_town_near_the_small_one() -> None:
         _mention("London", text.index("London"), london_uk, london_oh),
     ]
     assert {r.mention.text: r.place for r in resolve(mentions, text, lambda name: [])}["London"] == london_oh
+
+
+def test_one_prior_and_one_normaliser() -> None:
+    """Issue 15: the resolver scores with the gazetteer's prior and folds names with its normaliser."""
+    from geo.analysis import resolve as resolve_module
+    from geo.gazetteer import names
+
+    for place in (
+        Place("gn:1", "Washington", 38.9, -77.0, "city", "US", 689_545),
+        Place("s:1", "Washington", 47.4, -120.5, "admin1", "US", 7_000_000),
+        Place("s:2", "Nile", 24.1, 32.9, "river", None),
+    ):
+        assert resolve_module.prominence(place) == names.prominence(place.kind, place.population)
+    # The index's order is the same prior: the capital before the state of its name.
+    assert names.place_importance("city", 689_545, capital=True) > names.place_importance("admin1", 7_000_000)
+    assert names.place_importance("admin1", 7_000_000) > names.place_importance("city", 689_545)
+    for text in ("Washington's", "U.S.", "Türkiye", "al-Watiya"):
+        assert resolve_module.normalized_surface(text) == names.normalize(text)

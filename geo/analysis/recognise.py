@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from geo.analysis.spanindex import SpanIndex
 from geo.gazetteer import Gazetteer
-from geo.types import AREA_KINDS, Mention, Passage
+from geo.types import CONTAINER_KINDS, Mention, Passage
 
 # Entity labels that never name a place or an actor.
 _NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -137,6 +137,8 @@ class _Evidence:
     numeric: SpanIndex  # character spans of dates, times, numbers
     place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
     located: frozenset[str]  # names the article clearly uses as places: GPE, "in X", "X, Ohio"
+    person_starts: frozenset[int]  # where spaCy's person names start ("Stewart Chamberlain")
+    diseases: frozenset[str]  # words of names the article gives a disease ("West Nile" in "West Nile virus")
 
     @classmethod
     def of(cls, doc: Doc, text: str) -> _Evidence:
@@ -159,6 +161,8 @@ class _Evidence:
                 | {m.group(1) for m in _LOCATIVE_CUE.finditer(text)}
                 | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}
             ),
+            person_starts=frozenset(e.start_char for e in doc.ents if e.label_ == "PERSON"),
+            diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
         )
 
 
@@ -189,7 +193,7 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         for s, _ in evidence.numeric.holders(mention.start, mention.end)
     ):
         return False  # "March 5", "last Thursday"; not "Toulouse" in "Toulouse last week"
-    areas = any(c.place.kind in AREA_KINDS for c in mention.candidates)
+    areas = any(c.place.kind in CONTAINER_KINDS for c in mention.candidates)
     if one_word and mention.text in evidence.person_words and not areas:
         return False
     if one_word and mention.label == "GAZ" and mention.text.lower() in evidence.lower_words:
@@ -206,11 +210,27 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         return False  # an organisation or person spaCy names, never used as a place in the article
     if towns_only and _STREET_AFTER.match(text, mention.end):
         return False
+    if not areas and mention.end + 1 in evidence.person_starts and text[mention.end : mention.end + 1] == " ":
+        return False  # a town's (or county's) name opening a person's name: "Houston Stewart Chamberlain"
+    if mention.text.split()[-1] in evidence.diseases:
+        return False  # "West Nile virus", and "West Nile" again in the same article: a disease
+    if one_word and mention.label == "GAZ" and _glued_alternate(mention, text):
+        return False  # "Wal" in "Wal-Mart": only another name of some town, glued to a word
+    if (
+        one_word
+        and mention.label == "GAZ"
+        and not areas
+        and mention.text not in evidence.place_words
+        and mention.text[1:].islower()  # not a dateline's capitals ("BERLIN:")
+        and _SENTENCE_START.search(text, max(0, mention.start - 3), mention.start)
+        and _common_word(mention.text)
+    ):
+        return False  # "Independence was declared": capitalised only as a sentence's first word
     if _NEWSPAPER_AFTER.match(text, mention.end):
         return False  # "The Washington Post", "Los Angeles Times": a newspaper's name
     if _clipped_division(mention) and not (_AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)):
         return False  # "Mass." and "Miss." name states after a town ("Lowell, Mass."), else a word or a title
-    minor = not any(c.place.kind in AREA_KINDS for c in mention.candidates)
+    minor = not any(c.place.kind in CONTAINER_KINDS for c in mention.candidates)
     if not minor or mention.text in evidence.located or mention.label == "GPE":
         return True
     return not _not_a_place_word(mention, text, one_word)
@@ -249,6 +269,23 @@ def _not_a_place_word(mention: Mention, text: str, one_word: bool) -> bool:
     if _OFFICE_AFTER.match(text, mention.end):
         return True
     return small and _common_word(surface)
+
+
+# A disease named after a place: "West Nile virus", "Ebola fever", "Rift Valley fever", "Lyme disease".
+_DISEASE = re.compile(
+    r"\b((?-i:(?:[A-Z][\w'’-]*[ \t]+){1,3}))(?:\[?virus\]?|fever|disease|encephalitis)\b", re.IGNORECASE
+)
+
+
+def _glued_alternate(mention: Mention, text: str) -> bool:
+    return _HYPHEN_WORD.match(text, mention.end) is not None and all(
+        c.name_kind == "alternate" for c in mention.candidates
+    )
+
+
+_HYPHEN_WORD = re.compile(r"-[A-Z]")
+# The start of a text or of a sentence, just before a name: nothing there tells a name from a word.
+_SENTENCE_START = re.compile(r"(?:\A|[.!?][\"'”’)]?\s+|\n\s*)\Z")
 
 
 SMALL_TOWN = 100_000
@@ -290,7 +327,7 @@ def _trust_headlines(places: tuple[Mention, ...], titles: list[Passage]) -> tupl
         for m in places
         if not _inside(m.start, m.end, titles)
         or m.text.casefold() in in_body
-        or any(c.place.kind in AREA_KINDS and c.name_kind in ("name", "abbreviation") for c in m.candidates)
+        or any(c.place.kind in CONTAINER_KINDS and c.name_kind in ("name", "abbreviation") for c in m.candidates)
     )
 
 
@@ -383,6 +420,10 @@ def _can_start_name(tokens: list[Token], i: int) -> bool:
     return token.lower_ in _NAME_PARTICLES and followed_by_hyphen
 
 
+# "Victoria's Secret": a possessive inside an organisation's name makes the name before it a person's.
+_OWNER_AFTER = re.compile(r"['’]s\s")
+
+
 class _NameIndex:
     """The entities of name labels (and facilities) by start, so a mention reads only those that may hold it."""
 
@@ -394,21 +435,27 @@ class _NameIndex:
 
     def holds_longer(self, mention: Mention) -> bool:
         """Inside a longer name other than an organisation's: places that name an organisation
-        ("Texas Department of ...", "University of Georgia", "Georgian Interior Ministry") count;
+        ("Texas Department of ...", "University of Georgia", "Georgian Interior Ministry") count,
+        unless the organisation is named after its owner ("Victoria's Secret", "Denver's Steakhouse");
         a facility holds a name it does not start with ("Souda Bay": not Bay)."""
         lo = bisect_left(self._starts, mention.start - self._longest)
         hi = bisect_right(self._starts, mention.start)
         return any(
             (e.label != "FAC" or e.start < mention.start)
-            and not (e.label == "ORG" and e.start == mention.start)
+            and not (e.label == "ORG" and e.start == mention.start and not self._owned(e, mention))
             and mention.end <= e.end
             and (e.end - e.start) > (mention.end - mention.start)
             for e in self._names[lo:hi]
         )
 
+    @staticmethod
+    def _owned(entity: Mention, mention: Mention) -> bool:
+        return bool(_OWNER_AFTER.match(entity.text, mention.end - entity.start))
 
-# "Conakry and Freetown" as one entity (the small model does this): two names, not one.
-_PAIR = re.compile(r"[A-Z][\w'’-]+ (?:and|or) [A-Z][\w'’-]+")
+
+# "Conakry and Freetown", "Montevideo and Buenos Aires" as one entity (the small model does this): two
+# names, not one.
+_PAIR = re.compile(r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2} (?:and|or) [A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,2}")
 
 
 def _longest_first(mentions: Iterable[Mention]) -> tuple[Mention, ...]:

@@ -39,8 +39,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from geo.gazetteer import distance_km
-from geo.types import AREA_KINDS, Candidate, Mention, MentionRole, Place, Resolution
+from geo.gazetteer import distance_km, normalize
+from geo.gazetteer.names import prominence as place_prominence
+from geo.types import AREA_KINDS, CONTAINER_KINDS, Candidate, Mention, MentionRole, Place, Resolution
 
 WEIGHTS = {
     "prominence": 0.30,
@@ -53,19 +54,6 @@ WEIGHTS = {
     "home_region": 0.10,
 }
 _NAME_FIT = {"name": 1.0, "abbreviation": 0.9, "alternate": 0.7, "short": 0.5, "demonym": 0.0}
-_KIND_PROMINENCE = {
-    "continent": 1.0,
-    "country": 1.0,
-    "sea": 0.9,
-    "region": 0.8,
-    "admin1": 0.75,
-    "admin2": 0.6,
-    "air base": 0.45,
-    "naval base": 0.45,
-    "airport": 0.4,
-    "port": 0.4,
-    "feature": 0.4,
-}
 _FACILITY_KINDS = frozenset({"airport", "air base", "naval base", "port"})
 _FACILITY_WORDS = re.compile(
     r"^\s+(air\s*base|airbase|air\s*field|airfield|airport|air\s+station|naval\s+base|base|port|harbou?r)\b",
@@ -93,22 +81,8 @@ class _Scored:
 
 
 def prominence(place: Place) -> float:
-    """0..1: areas by kind, towns by population (1 at ten million people); a state or province
-    between 0.45 and 0.75 by its population."""
-    return _prominence(place.kind, place.population)
-
-
-@lru_cache(maxsize=65536)
-def _prominence(kind: str, population: int) -> float:
-    if kind == "city":
-        return min(1.0, math.log10(population + 1) / 7.0) * 0.85
-    if kind == "admin1" and population:
-        # A small province ranks below a large city of its name (Sofia, Manchester): 0.75 at 25 million.
-        return ADMIN1_FLOOR + (_KIND_PROMINENCE["admin1"] - ADMIN1_FLOOR) * min(1.0, math.log10(population + 1) / 7.4)
-    return _KIND_PROMINENCE.get(kind, 0.3)
-
-
-ADMIN1_FLOOR = 0.45
+    """The one prior (``geo.gazetteer.names.prominence``) for a candidate."""
+    return place_prominence(place.kind, place.population)
 
 
 def resolve(
@@ -144,6 +118,24 @@ def resolve(
             if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
                 points[division].append((normalized_surface(m.text), c.place))
     usable = _strong_priors(usable, containers, town_named, points)
+
+    # Country votes by name, so that a name's own votes can be set aside: no name is evidence for itself.
+    own_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for m, cands in usable:
+        for country, weight in _country_vote(cands):
+            own_votes[normalized_surface(m.text)][country] += weight
+    all_votes: dict[str, float] = defaultdict(float)
+    for by_country in own_votes.values():
+        for country, weight in by_country.items():
+            all_votes[country] += weight
+    total_votes = sum(all_votes.values())
+
+    def others_focus(surface: str, country: str | None) -> float:
+        """The share of the other names' country evidence that points at ``country``."""
+        own = own_votes.get(surface, {})
+        total = total_votes - sum(own.values())
+        return (all_votes.get(country or "", 0.0) - own.get(country or "", 0.0)) / total if total > 1e-9 else 0.0
+
     context = _Context(
         focus=_country_focus(usable),
         divisions=_division_focus(usable),
@@ -180,7 +172,9 @@ def resolve(
                 key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
             )
         best = scored[0]
-        if not _plausible(mention, best):
+        if not _plausible(
+            mention, best, text, others_focus(normalized_surface(mention.text), best.candidate.place.country)
+        ):
             continue
         runner_up = next((s for s in scored[1:] if s.candidate.place.id != best.candidate.place.id), None)
         resolutions.append(
@@ -216,9 +210,8 @@ class _Context:
     points: dict[str, list[tuple[str, Place]]] = field(default_factory=dict)  # division -> (name, town reading)
 
 
-@lru_cache(maxsize=65536)
-def normalized_surface(text: str) -> str:
-    return " ".join(text.casefold().replace(".", "").split())
+# The project's one name normaliser, memoised: the resolver folds every mention's text, often the same.
+normalized_surface = lru_cache(maxsize=65536)(normalize)
 
 
 def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Context, box: set[str]) -> list[_Scored]:
@@ -239,7 +232,9 @@ def _readings(scored: list[_Scored]) -> list[tuple[_Scored, float]]:
     return [(s, math.exp((s.score - best) / READING_SPREAD)) for s in scored[:READINGS]]
 
 
-_POINT_KINDS = frozenset({"city", "admin2", "airport", "air base", "naval base", "port", "feature"})
+_POINT_KINDS = frozenset(
+    {"city", "admin2", "airport", "air base", "naval base", "port", "feature", "river", "lake", "island"}
+)
 
 
 def _home_region(winners: tuple[_Winner, ...]) -> dict[str, float]:
@@ -296,25 +291,57 @@ def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...], by_stat
     return sum(best.values()) / len(best) if best else 0.0
 
 
-def _plausible(mention: Mention, best: _Scored) -> bool:
+def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) -> bool:
     """Whether the winning reading is good enough to put on the map.
 
     spaCy's label is weak evidence, so a name it calls a person or an
     organisation still counts as a place, but only when the reading is an
-    area, a major city, a facility the text calls one, or a place in a country the article
-    is clearly about ("Misrata" labelled PERSON in a Libyan story, but not
-    "Wagner" the South Dakota town in the same story).
+    area (a river, lake or island by its own name), a major city, a facility
+    the text calls one, or a place in a country the article is clearly about
+    ("Misrata" labelled PERSON in a Libyan story, but not "Wagner" the South
+    Dakota town in the same story). A name is evidence for its own country only
+    where the text uses it as a place ("from Windhoek").
     """
     if best.candidate.name_kind == "demonym":
         return True
     if mention.label not in _NON_PLACE_LABELS:
         return best.score >= MIN_SCORE_PLACE_LABEL
+    kind = best.candidate.place.kind
+    if kind in AREA_KINDS and kind not in CONTAINER_KINDS and best.candidate.name_kind == "name":
+        # A river, lake or island by its own name ("the Danube" that spaCy calls a person), not by
+        # another name a firm may share ("Amazon" is no index name of the river).
+        return True
     return best.score >= MIN_SCORE and (
-        (best.candidate.place.kind in AREA_KINDS and best.candidate.place.kind != "admin1")
-        or best.candidate.place.population >= MAJOR_CITY
+        (kind in CONTAINER_KINDS and kind != "admin1")
+        or (kind == "city" and best.candidate.place.population >= MAJOR_CITY)
+        # "Hamilton, Ont.": a state or province after a town and a comma
+        or (kind == "admin1" and _AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start) is not None)
         or best.parts["facility_cue"] > 0
         or best.parts["containment"] > 0
-        or best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
+        # The article's country: its other names, or the name's own readings where the text uses it as
+        # a place ("from Windhoek"), not where it acts ("Delta cancelled flights": no Nigerian state).
+        or (
+            best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
+            and (others_focus >= MIN_FOCUS_FOR_NON_PLACE_LABELS or _used_as_place(mention, text))
+        )
+    )
+
+
+_PLACE_CUE_BEFORE = re.compile(r"\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+(?:the\s+)?\Z")
+# "Gainesville man", "Paris City Council", "Rock Hill-based", "COLUMBUS, Ohio": words after a name
+# that make it a place.
+_PLACE_CUE_AFTER = re.compile(
+    r"(?:[ \t]+(?:man|woman|men|women|boy|girl|teen|couple|family|resident|residents|native|natives|area|city"
+    r"|county|police|public|library|council|school|schools|mayor|officials)\b|-based\b|(?-i:,[ \t]+[A-Z]))",
+    re.IGNORECASE,
+)
+
+
+def _used_as_place(mention: Mention, text: str) -> bool:
+    """Whether the words around a name use it as a place: "from Windhoek", "a Gainesville man"."""
+    return (
+        _PLACE_CUE_BEFORE.search(text, max(0, mention.start - 12), mention.start) is not None
+        or _PLACE_CUE_AFTER.match(text, mention.end) is not None
     )
 
 
@@ -384,10 +411,10 @@ def _strong_priors(
         candidates = _no_capital_namesake_state(candidates, spoken_of, box)
         # The most important reading, not counting a town's other names ("Victoria" for Hong Kong).
         top = next((c for c in candidates if c.name_kind != "alternate" or c.place.kind != "city"), candidates[0])
-        if top.place.kind not in AREA_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
+        if top.place.kind not in CONTAINER_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
             out.append((mention, candidates))
             continue
-        towns = [c for c in candidates if c.place.kind not in AREA_KINDS]
+        towns = [c for c in candidates if c.place.kind not in CONTAINER_KINDS]
         if box and any(c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in towns):
             out.append((mention, candidates))
             continue
@@ -396,7 +423,7 @@ def _strong_priors(
         areas = [
             c
             for c in candidates
-            if c.place.kind in AREA_KINDS
+            if c.place.kind in CONTAINER_KINDS
             and c.name_kind in _AREA_NAME_KINDS
             and (c.place.kind != "admin1" or c.place.country == top.place.country or spoken_of(c.place.country))
         ]
@@ -474,7 +501,7 @@ def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
         return demonyms
     if _clipped(mention.text):
         # "Mo.", "Alta.": a clipped word is a state's or province's abbreviation, not a town named Mo.
-        areas = [c for c in kept if c.place.kind in AREA_KINDS and c.name_kind != "name"]
+        areas = [c for c in kept if c.place.kind in CONTAINER_KINDS and c.name_kind != "name"]
         if areas:
             return areas
     return _no_far_alternates(kept)
@@ -510,6 +537,7 @@ def _seat_named(candidate: Candidate, others: list[Candidate]) -> bool:
         return False
     return any(
         o.place.kind == "city"
+        and o.name_kind == "name"  # Santa Cruz de la Sierra, called "Santa Cruz", leaves the department its name
         and o.place.country == div.country
         and o.place.admin1 == div.admin1
         and o.place.population * SEAT_RATIO >= div.population
@@ -523,16 +551,21 @@ def _looks_like_abbreviation(surface: str) -> bool:
     return bool(letters) and (all(ch.isupper() for ch in letters) or ("." in surface and letters[0].isupper()))
 
 
+def _country_vote(candidates: list[Candidate]) -> list[tuple[str, float]]:
+    """A name's vote for a country: 1 for a country's name, 0.5 for a name whose readings all lie in one."""
+    countries = {c.place.country for c in candidates if c.place.country}
+    if len(countries) != 1:
+        return []
+    (country,) = countries
+    return [(country, 1.0 if any(c.place.kind == "country" for c in candidates) else 0.5)]
+
+
 def _country_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
     """Share of unambiguous country evidence per ISO country code."""
     votes: dict[str, float] = defaultdict(float)
     for _mention, candidates in usable:
-        countries = {c.place.country for c in candidates if c.place.country}
-        if len(countries) != 1:
-            continue
-        (country,) = countries
-        direct = any(c.place.kind == "country" for c in candidates)
-        votes[country] += 1.0 if direct else 0.5
+        for country, weight in _country_vote(candidates):
+            votes[country] += weight
     total = sum(votes.values())
     return {country: n / total for country, n in votes.items()} if total else {}
 

@@ -281,11 +281,13 @@ def write_predictions(rows: Iterable[tuple[Article, list[Prediction]]], path: Pa
 
 
 def _population_choice(candidates: Sequence[Candidate]) -> tuple[float, float] | None:
-    # lookup() sorts by importance first: the population baseline is its head.
+    # The most populous reading (the index's order among equals): a baseline of its own, which changes
+    # to the resolver's prior never move.
     usable = [c for c in candidates if c.name_kind != "short"]
     if not usable:
         return None
-    return usable[0].place.lat, usable[0].place.lon
+    head = max(usable, key=lambda c: c.place.population)
+    return head.place.lat, head.place.lon
 
 
 def _span_row(article: Article, key: tuple[int, int], span: str, pred: Prediction | None) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from geo.gazetteer.names import (
 from geo.gazetteer.packaged import ALIASES_CSV, SUPPLEMENT_CSV, Sources, load_sources, only_countries, sha256, versions
 from geo.types import NameKind, Place, PlaceKind
 
-FORMAT_VERSION = "2"  # 2: compass words ("Northeast") are generic division names
+FORMAT_VERSION = "3"  # 3: rivers, lakes and islands are kinds of their own; Chinese division suffixes ("Sheng")
 _PLACE_KINDS = frozenset(get_args(PlaceKind))
 
 # Alternate spellings from countryinfo that are ordinary words or surnames.

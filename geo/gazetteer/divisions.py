@@ -28,13 +28,15 @@ from geo.gazetteer.packaged import Sources
 from geo.types import NameKind, Place
 
 # Words that name the kind of division, not the division: "Republic of
-# Dagestan", "Ontario Province", "Jackson County" keep a short form
+# Dagestan", "Ontario Province", "Anhui Sheng", "Jackson County" keep a short form
 # ("Dagestan") as another name; counties keep "County" in their own name.
 _DIVISION_WORDS = re.compile(
     r"^(republic|province|state|region|oblast|governorate|department|prefecture|county|district|"
     r"autonomous region|autonomous republic|autonomous okrug|krai|kray)\s+of\s+|"
     r"\s+(province|state|region|oblast|governorate|department|prefecture|district|krai|kray|"
-    r"autonomous okrug|autonomous oblast|republic|division|municipality|voivodeship|county)$",
+    r"autonomous okrug|autonomous oblast|autonomous region|republic|division|municipality|voivodeship|county|"
+    # GeoNames' Chinese forms: "Anhui Sheng", "Shanghai Shi", "Xinjiang Uygur Zizhiqu"
+    r"sheng|shi|((uygur|huizu|zhuangzu)\s+)?zizhiqu)$",
     re.IGNORECASE,
 )
 # Division names made only of these words ("Gulf", "Central", "North East")

@@ -1,8 +1,10 @@
 """Names and the rules about them: how a name is folded for matching, how it relates to its place, and the prior.
 
 ``normalize`` is the project's one name normaliser (the index stores names by it, the reader looks
-them up by it); ``NAME_KIND_RANK`` orders the ways a name relates to a place; ``place_importance``
-is the one prior for places that share a name; ``distance_km`` the one great-circle distance.
+them up by it, the resolver compares mentions by it); ``NAME_KIND_RANK`` orders the ways a name
+relates to a place; ``prominence`` is the one prior for places that share a name (the resolver
+scores with it; ``place_importance`` is the index's order by it); ``distance_km`` the one
+great-circle distance.
 The smaller helpers here (codes, scripts, demonym plurals, the core of a facility's name) are the
 tests the build and the GeoNames download apply to every name before indexing it.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 
 MAX_NAME_TOKENS = 6  # the longest name a phrase matcher looks for, in words
 # Lower is better: a place found by its own name beats the same place found by
@@ -137,46 +140,59 @@ def airport_core(name: str) -> str:
 # --------------------------------------------------------------------------
 
 
+# The one prior for places that share a name. ``prominence`` is what the resolver scores with (its weight is
+# tuned there); the index orders a name's candidates by ``place_importance``: the same prior plus small
+# modifiers that only the build knows (a national capital, a facility's IATA code or curated row).
+_KIND_PROMINENCE = {
+    "continent": 1.0,
+    "country": 1.0,
+    "sea": 0.9,
+    "region": 0.8,
+    "admin1": 0.75,
+    "admin2": 0.6,
+    "air base": 0.45,
+    "naval base": 0.45,
+    "airport": 0.4,
+    "port": 0.4,
+    "feature": 0.4,
+    "river": 0.45,
+    "lake": 0.45,
+    "island": 0.45,
+}
+ADMIN1_FLOOR = 0.45
+_FACILITY_KINDS = frozenset({"airport", "air base", "naval base", "port"})
+
+
+@lru_cache(maxsize=65536)
+def prominence(kind: str, population: int = 0) -> float:
+    """How large or important a place is, in [0, 1]: areas by kind, towns by population.
+
+    - continent and country 1.0; sea 0.9; region 0.8; admin2 0.6
+    - admin1 0.45 to 0.75 by its people (0.75 at 25 million; 0.75 when unknown): a small province
+      ranks below a large city of its name (Sofia, Manchester)
+    - city 0.85 * min(1, log10(1 + population) / 7): 0.85 at ten million
+    - air and naval bases 0.45; airports, ports, rivers, lakes, islands 0.4 to 0.45; features 0.4
+    """
+    if kind == "city":
+        return min(1.0, math.log10(max(population, 0) + 1) / 7.0) * 0.85
+    if kind == "admin1" and population:
+        return ADMIN1_FLOOR + (_KIND_PROMINENCE["admin1"] - ADMIN1_FLOOR) * min(1.0, math.log10(population + 1) / 7.4)
+    return _KIND_PROMINENCE.get(kind, 0.3)
+
+
 def place_importance(
     kind: str, population: int = 0, *, capital: bool = False, iata: bool = False, curated: bool = False
 ) -> float:
-    """A prior in [0, 1] for ranking places that share a name.
+    """The index's order for places that share a name: ``prominence`` plus 0.10 for a national
+    capital, and for a facility 0.05 when curated (supplement) or 0.10 less without an IATA code.
 
-    With ``p = min(1, log10(1 + population) / 8)`` (0 for none, 0.5 for 10k,
-    1 for 100 million or more):
-
-    - continent 1.0; sea (seas, oceans, straits) 0.9
-    - country 0.80 + 0.15 p
-    - region 0.75; feature 0.6
-    - admin1 0.30 + 0.30 p; admin2 0.25 + 0.25 p
-    - city 0.10 + 0.60 p, plus 0.10 for a national capital
-    - airport, air base, naval base, port: 0.45 when curated (supplement),
-      else 0.30 with an IATA code and 0.20 without
-
-    So "Africa" the continent outranks Mahdia (alternate name "Africa"),
-    Moscow, Russia outranks Moscow, Idaho, and Washington, D.C. outranks the
-    state of Washington.
+    So "Africa" the continent outranks Mahdia (alternate name "Africa"), Moscow, Russia outranks
+    Moscow, Idaho, and Washington, D.C. (a capital) outranks the state of Washington.
     """
-    p = min(1.0, math.log10(1 + max(population, 0)) / 8)
-    if kind == "continent":
-        return 1.0
-    if kind == "sea":
-        return 0.9
-    if kind == "country":
-        return round(0.80 + 0.15 * p, 6)
-    if kind == "region":
-        return 0.75
-    if kind == "feature":
-        return 0.6
-    if kind == "admin1":
-        return round(0.30 + 0.30 * p, 6)
-    if kind == "admin2":
-        return round(0.25 + 0.25 * p, 6)
-    if kind == "city":
-        return round(0.10 + 0.60 * p + (0.10 if capital else 0.0), 6)
-    if curated:
-        return 0.45
-    return 0.30 if iata else 0.20
+    value = prominence(kind, population) + (0.10 if capital else 0.0)
+    if kind in _FACILITY_KINDS:
+        value += 0.05 if curated else (0.0 if iata else -0.10)
+    return round(value, 6)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

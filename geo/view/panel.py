@@ -29,6 +29,9 @@ _PRECISION = {
     "continent": "An area: the label marks a point inside the continent.",
     "sea": "An area: the label marks a point on the sea.",
     "region": "An area: the label marks a point inside the region.",
+    "river": "A river: the label marks a point on its course.",
+    "lake": "An area: the label marks a point on the lake.",
+    "island": "An area: the label marks a point on the island or island group.",
 }
 
 
