@@ -66,6 +66,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
+from geo.analysis.spanindex import SpanIndex
 from geo.types import NARRATOR, Actor, Claim, Passage, Resolution, Span, Stance
 
 DATA = files("geo") / "data"
@@ -469,7 +470,7 @@ def _attributions(
     lo: int,
     hi: int,
     text: str,
-    quotes: list[tuple[int, int]],
+    quotes: SpanIndex,
     media: list[tuple[int, int]],
 ) -> list[_Draft]:
     curated = cue_lexicon(learned=False)
@@ -538,7 +539,7 @@ def _cue_verb(
     lo: int,
     hi: int,
     text: str,
-    quotes: list[tuple[int, int]],
+    quotes: SpanIndex,
     media: list[tuple[int, int]],
     consumed: set[int],
 ) -> _Draft | None:
@@ -741,10 +742,10 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     return [], None
 
 
-def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[Token]:
+def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Token]:
     """The quotation just before ("“...,” he said") or just after ("said: “...”") the cue."""
     doc = cue.doc
-    for start, end in quotes:
+    for start, end in quotes.overlapping(lo, hi):
         # right before the cue, or opening the sentence ("“...,” Jane Roe, a senator from Ohio, said")
         before = end <= cue.idx and (cue.idx - end <= 40 or start <= lo + 1)
         after = start >= _end(cue) and start - _end(cue) <= 3
@@ -837,35 +838,36 @@ def _unnest(found: list[_Draft], media: list[tuple[int, int]]) -> list[_Draft]:
 # --- rule 2: quotations --------------------------------------------------------------------
 
 
-def _inside(offset: int, regions: list[tuple[int, int]]) -> bool:
-    return any(start < offset < end for start, end in regions)
+def _inside(offset: int, regions: SpanIndex) -> bool:
+    return any(start < offset for start, _ in regions.overlapping(offset, offset + 1))
 
 
-def _quote_regions(text: str, prose: Sequence[Passage]) -> list[tuple[int, int]]:
+def _quote_regions(text: str, prose: Sequence[Passage]) -> SpanIndex:
     """Quotations, each from its opening mark to its closing mark or the paragraph's end."""
     regions = []
     for passage in prose:
         segment = text[passage.start : passage.end]
         for match in _QUOTES.finditer(segment):
             regions.append((passage.start + match.start(), passage.start + match.end()))
-    return regions
+    # Looked up by position: a text of thousands of unclosed quotes made every sentence read them all.
+    return SpanIndex(regions, disjoint=True)
 
 
 def _quoted_sentence(
     tokens: list[Token],
     lo: int,
     hi: int,
-    quotes: list[tuple[int, int]],
+    quotes: SpanIndex,
     attributed: list[_Draft],
     paragraph: int,
 ) -> list[_Draft]:
     """A sentence that is mostly quotation keeps the speaker of its quotation's attribution
     ("“A. B,” he said"), else of the last attribution in this or the previous paragraph."""
-    inside = sum(max(0, min(hi, e) - max(lo, s)) for s, e in quotes)
+    inside = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi))
     content = _strip(tokens)
     if inside * 2 < hi - lo or not content:
         return []
-    region_end = max((e for s, e in quotes if s < hi and lo < e), default=hi)
+    region_end = max((e for _, e in quotes.overlapping(lo, hi)), default=hi)
     later = [d for d in attributed if hi <= d.cue_at <= region_end + 40 and d.start < region_end]
     earlier = [d for d in attributed if d.cue_at < lo and d.paragraph >= paragraph - 1]
     source = later[0] if later else max(earlier, key=lambda d: d.cue_at) if earlier else None
@@ -893,14 +895,14 @@ def _quote_after_naming(
     tokens: list[Token],
     lo: int,
     hi: int,
-    quotes: list[tuple[int, int]],
+    quotes: SpanIndex,
     before: list[Token],
     named: list[tuple[int, int]],
     paragraph: int,
 ) -> list[_Draft]:
     """ "The spokesman Ali Omar met reporters on Monday. “We never entered the town.”": a quotation
     with no attribution of its own or nearby is spoken by the named actor the sentence before is about."""
-    inside = sum(max(0, min(hi, e) - max(lo, s)) for s, e in quotes)
+    inside = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi))
     content = _strip(tokens)
     if inside * 2 < hi - lo or not content or not before:
         return []

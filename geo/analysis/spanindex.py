@@ -51,6 +51,20 @@ class SpanIndex:
             return last is not None and last[0] <= start and end <= last[1]
         return any(s <= start and end <= e for s, e in self._near(start, end))
 
+    def overlapping(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans that share at least one character with [start, end), in order."""
+        if self._disjoint:  # sorted by start and by end alike: one bisection, then a contiguous run
+            i = bisect_left(self._spans, (start, -1))
+            if i and self._spans[i - 1][1] > start:
+                i -= 1
+            found = []
+            while i < len(self._spans) and self._spans[i][0] < end:
+                if self._spans[i][1] > start:
+                    found.append(self._spans[i])
+                i += 1
+            return found
+        return [(s, e) for s, e in self._near(start, end) if s < end and start < e]
+
     def holders(self, start: int, end: int) -> list[tuple[int, int]]:
         """The spans that contain [start, end) whole."""
         return [(s, e) for s, e in self._near(start, end) if s <= start and end <= e]
