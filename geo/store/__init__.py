@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -187,7 +188,7 @@ class Store:
                 )
                 self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
                 self._db.execute("PRAGMA foreign_keys = ON")
-                self._db.execute("PRAGMA journal_mode = WAL")
+                self._use_wal()
                 # WAL + NORMAL: a crash or kill never corrupts the file; a power cut may lose the last article.
                 self._db.execute("PRAGMA synchronous = NORMAL")
                 self._migrate()
@@ -197,6 +198,22 @@ class Store:
             ) from error
         self._lock = threading.Lock()
         self._writes = 0  # this connection's commits (data_version counts the other connections')
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL. A new file's switch needs it alone for a moment, and SQLite answers
+        "database is locked" at once rather than waiting (two processes opening one new file together):
+        try again until the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while True:
+            try:
+                mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+            else:
+                if mode in ("wal", "memory") or time.monotonic() > deadline:
+                    return
+            time.sleep(0.05)
 
     def _open_read_only(self) -> None:
         """A file this process may not write: read it as it is (immutable when its folder is not writable
