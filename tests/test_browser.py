@@ -301,7 +301,12 @@ def test_correction_persists_after_a_server_restart(browser, tmp_path, seed_path
         page.get_by_text("Not this place? Choose another").click()
         entries = page.get_by_label("Other entries")
         expect(entries).to_be_visible()
-        page.wait_for_function("() => document.getAnimations().length === 0")  # the expander has opened
+        # The expander has opened: its own animations have ended (others, such as Streamlit's status
+        # widget while a script runs, may still be going).
+        page.wait_for_function(
+            "() => !document.getAnimations().some(a => a.effect && a.effect.target"
+            " && a.effect.target.closest && a.effect.target.closest('[data-testid=\"stExpander\"]'))"
+        )
         entries.click()
         page.get_by_role("option", name=re.compile(r"Tripoli, (.+, )?LB \(")).first.click()
         page.get_by_role("button", name="Use this place").click()
