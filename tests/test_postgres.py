@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.test_store import DERNA, TEXT, TOBRUK, analysis, other_article, writer
+from tests.test_store import ARTICLE_SHAPES, DERNA, TEXT, TOBRUK, analysis, other_article, writer
 
 # -- PostgreSQL only ------------------------------------------------------------------------------
 
@@ -97,16 +97,7 @@ def pg_shapes(url: str) -> tuple[int, set[int], int, int]:
 
     with psycopg.connect(url) as db:
         articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        shapes = {
-            row[0]
-            for row in db.execute(
-                "SELECT (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id) * 10000"
-                " + (SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id) * 1000"
-                " + (SELECT COUNT(*) FROM actor_mentions m WHERE m.article_id = a.id) * 100"
-                " + (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) * 10"
-                " + (SELECT COUNT(*) FROM claim_places c WHERE c.article_id = a.id) FROM articles a"
-            )
-        }
+        shapes = {row[0] for row in db.execute(ARTICLE_SHAPES)}
         places = db.execute("SELECT COUNT(*) FROM places").fetchone()[0]
         actors = db.execute("SELECT COUNT(*) FROM actors").fetchone()[0]
     return articles, shapes, places, actors

@@ -287,21 +287,22 @@ def writer(path, count: int) -> list[str]:
     return [sys.executable, "-c", code, str(path), str(count)]
 
 
+# Each article's row counts as one number: passages, mentions, actor mentions, claims, claim places.
+ARTICLE_SHAPES = (
+    "SELECT (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id) * 10000"
+    " + (SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id) * 1000"
+    " + (SELECT COUNT(*) FROM actor_mentions m WHERE m.article_id = a.id) * 100"
+    " + (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) * 10"
+    " + (SELECT COUNT(*) FROM claim_places c WHERE c.article_id = a.id) FROM articles a"
+)
+
+
 def whole_articles(path) -> tuple[str, int, set[int]]:
     db = sqlite3.connect(path)
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
     articles = db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     # Each saved article has exactly 2 passages, 2 mentions, 1 actor mention, 2 claims, 1 claim place.
-    shapes = {
-        row[0]
-        for row in db.execute(
-            "SELECT (SELECT COUNT(*) FROM passages p WHERE p.article_id = a.id) * 10000"
-            " + (SELECT COUNT(*) FROM mentions m WHERE m.article_id = a.id) * 1000"
-            " + (SELECT COUNT(*) FROM actor_mentions m WHERE m.article_id = a.id) * 100"
-            " + (SELECT COUNT(*) FROM claims c WHERE c.article_id = a.id) * 10"
-            " + (SELECT COUNT(*) FROM claim_places c WHERE c.article_id = a.id) FROM articles a"
-        )
-    }
+    shapes = {row[0] for row in db.execute(ARTICLE_SHAPES)}
     db.close()
     return integrity, articles, shapes
 
