@@ -88,7 +88,33 @@ def prominence(place: Place) -> float:
 def resolve(
     mentions: Sequence[Mention], text: str, lookup, *, evidence: Sequence[Mention] = ()
 ) -> tuple[Resolution, ...]:
-    """Resolve every mention; ``lookup(name)`` returns gazetteer candidates for a container name.
+    """Resolve every mention (see ``ranked``): the best reading of each, if plausible, with the
+    runner-up it beat and why."""
+    resolutions = []
+    for mention, scored, focus, context in ranked(mentions, text, lookup, evidence=evidence):
+        best = scored[0]
+        if not _plausible(mention, best, text, focus):
+            continue
+        runner_up = next((s for s in scored[1:] if s.candidate.place.id != best.candidate.place.id), None)
+        resolutions.append(
+            Resolution(
+                mention=mention,
+                place=best.candidate.place,
+                score=round(best.score, 4),
+                role=_role(mention, best.candidate),
+                reason=_reason(best, runner_up, context.focus),
+                runner_up=runner_up.candidate.place if runner_up else None,
+                runner_up_score=round(runner_up.score, 4) if runner_up else None,
+            )
+        )
+    return tuple(resolutions)
+
+
+def ranked(
+    mentions: Sequence[Mention], text: str, lookup, *, evidence: Sequence[Mention] = ()
+) -> list[tuple[Mention, list[_Scored], float, _Context]]:
+    """Every mention's readings, best first, with the other names' country focus on the best and the
+    article's context; ``lookup(name)`` returns gazetteer candidates for a container name.
 
     ``evidence`` holds the article's other place mentions, read as evidence (country and
     division focus, coherence) but not resolved: with gold spans given, the rest of the
@@ -158,8 +184,10 @@ def resolve(
             if key not in readings or readings[key].confidence < weight:
                 readings[key] = _Winner(surface, reading.candidate.place, weight)
     winners = tuple(readings.values())
-    context = _Context(context.focus, context.divisions, winners, _home_region(winners), points=context.points)
-    resolutions = []
+    context = _Context(
+        context.focus, context.divisions, winners, _home_region(winners), points=context.points, fits=_Fits.of(winners)
+    )
+    out = []
     second: dict[int, list[_Scored]] = {}  # by the identity of the (shared) first-pass ranking
     for (mention, _), scored_first in zip(usable, first, strict=True):
         if id(mention) not in wanted:
@@ -167,28 +195,16 @@ def resolve(
         scored = second.get(id(scored_first)) or []
         if not scored:
             surface = normalized_surface(mention.text)
+            # The second pass only adds (at most ``SECOND_PASS_GAIN``): a reading that cannot reach the
+            # second-best first-pass score can be neither winner nor runner-up, and keeps its first score.
+            floor = scored_first[1].score - SECOND_PASS_GAIN if len(scored_first) > 1 else 0.0
             scored = second[id(scored_first)] = sorted(
-                (_second_pass(s, surface, context) for s in scored_first),
+                (_second_pass(s, surface, context) if s.score >= floor else s for s in scored_first),
                 key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
             )
-        best = scored[0]
-        if not _plausible(
-            mention, best, text, others_focus(normalized_surface(mention.text), best.candidate.place.country)
-        ):
-            continue
-        runner_up = next((s for s in scored[1:] if s.candidate.place.id != best.candidate.place.id), None)
-        resolutions.append(
-            Resolution(
-                mention=mention,
-                place=best.candidate.place,
-                score=round(best.score, 4),
-                role=_role(mention, best.candidate),
-                reason=_reason(best, runner_up, context.focus),
-                runner_up=runner_up.candidate.place if runner_up else None,
-                runner_up_score=round(runner_up.score, 4) if runner_up else None,
-            )
-        )
-    return tuple(resolutions)
+        focus = others_focus(normalized_surface(mention.text), scored[0].candidate.place.country)
+        out.append((mention, scored, focus, context))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +224,7 @@ class _Context:
     home: dict[str, float]  # division key -> confidence-weighted share of first-pass winners
     memo: dict[tuple[str, str], float] = field(default_factory=dict)  # (place id, name) -> coherence
     points: dict[str, list[tuple[str, Place]]] = field(default_factory=dict)  # division -> (name, town reading)
+    fits: _Fits | None = None  # the winners, sorted for ``_coherence`` (second pass)
 
 
 # The project's one name normaliser, memoised: the resolver folds every mention's text, often the same.
@@ -222,6 +239,7 @@ def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Co
     )
 
 
+SECOND_PASS_GAIN = WEIGHTS["coherence"] + WEIGHTS["home_region"]  # the most the second pass adds
 READINGS = 5  # first-pass readings of each name that the second pass weighs
 READING_SPREAD = 0.05  # a reading this far below the best counts e^-1 as much
 
@@ -260,35 +278,62 @@ COHERENCE_KM = 300.0
 _DEGREE_KM = 111.2  # km per degree of latitude: a cheap bound before the great circle
 
 
-def _coherence(place: Place, surface: str, winners: tuple[_Winner, ...], by_state: bool = True) -> float:
+@dataclass(frozen=True, slots=True)
+class _Fits:
+    """The first-pass readings ``_coherence`` compares a candidate with, sorted by what they can fit."""
+
+    names: frozenset[str]  # every other name counts in the mean, whatever its readings
+    points: tuple[tuple[str, float, float, float], ...]  # (name, lat, lon, confidence) of towns, rivers, ...
+    states: tuple[tuple[str, str, float], ...]  # (name, division, confidence) of first-level divisions
+    in_states: tuple[tuple[str, str, float], ...]  # (name, division, confidence) of points with a division
+
+    @classmethod
+    def of(cls, winners: tuple[_Winner, ...]) -> _Fits:
+        points, states, in_states = [], [], []
+        for w in winners:
+            place = w.place
+            if place.kind in _POINT_KINDS:
+                points.append((w.surface, place.lat, place.lon, w.confidence))
+                if (key := _division_key(place)) is not None:
+                    in_states.append((w.surface, key, w.confidence))
+            elif place.kind == "admin1" and (key := _division_key(place)) is not None:
+                states.append((w.surface, key, w.confidence))
+        return cls(frozenset(w.surface for w in winners), tuple(points), tuple(states), tuple(in_states))
+
+
+def _coherence(place: Place, surface: str, fits: _Fits, by_state: bool = True) -> float:
     """0..1: over the article's other names, the mean of how well their likely readings fit this
     place (each name's best fit, weighted by that reading's first-pass likelihood): closeness
     between points (1 at the same point, 0 from ``COHERENCE_KM`` on), containment between a
     point and a state or province; countries and seas do not count."""
+    others = len(fits.names) - (surface in fits.names)
+    if others <= 0:
+        return 0.0
     best: dict[str, float] = {}
-    point = place.kind in _POINT_KINDS
     division = _division_key(place)
-    for w in winners:
-        if w.surface == surface:
-            continue
-        seen = best.get(w.surface)
-        if seen is None:
-            best[w.surface] = seen = 0.0
-        if w.confidence <= seen:
-            continue
-        other = w.place
-        if point and other.kind in _POINT_KINDS:
-            if abs(place.lat - other.lat) * _DEGREE_KM >= COHERENCE_KM:
+    if place.kind in _POINT_KINDS:
+        lat, lon = place.lat, place.lon
+        lon_km = _DEGREE_KM * math.cos(math.radians(lat))
+        for name, olat, olon, confidence in fits.points:
+            if name == surface or confidence <= best.get(name, 0.0):
                 continue
-            fit = max(0.0, 1.0 - distance_km(place.lat, place.lon, other.lat, other.lon) / COHERENCE_KM)
-        elif by_state and (
-            (point and other.kind == "admin1") or (place.kind == "admin1" and other.kind in _POINT_KINDS)
-        ):
-            fit = float(division is not None and division == _division_key(other))
-        else:
-            continue
-        best[w.surface] = max(seen, w.confidence * fit)
-    return sum(best.values()) / len(best) if best else 0.0
+            if abs(lat - olat) * _DEGREE_KM >= COHERENCE_KM:
+                continue
+            dlon = abs(lon - olon)
+            if min(dlon, 360.0 - dlon) * lon_km >= COHERENCE_KM * 1.01:
+                continue
+            fit = 1.0 - distance_km(lat, lon, olat, olon) / COHERENCE_KM
+            if fit > 0.0 and confidence * fit > best.get(name, 0.0):
+                best[name] = confidence * fit
+        pairs = fits.states if by_state and division is not None else ()
+    elif place.kind == "admin1" and by_state and division is not None:
+        pairs = fits.in_states
+    else:
+        return 0.0
+    for name, key, confidence in pairs:
+        if key == division and name != surface and confidence > best.get(name, 0.0):
+            best[name] = confidence
+    return sum(best.values()) / others
 
 
 def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) -> bool:
@@ -304,6 +349,8 @@ def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) 
     """
     if best.candidate.name_kind == "demonym":
         return True
+    if _lone_actor(mention, best, text, others_focus):
+        return False
     if mention.label not in _NON_PLACE_LABELS:
         return best.score >= MIN_SCORE_PLACE_LABEL
     kind = best.candidate.place.kind
@@ -324,6 +371,29 @@ def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) 
             best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
             and (others_focus >= MIN_FOCUS_FOR_NON_PLACE_LABELS or _used_as_place(mention, text))
         )
+    )
+
+
+ACTING_TOWN = 100_000  # a town smaller than this that acts, with nothing else placing it, is a name
+
+
+def _lone_actor(mention: Mention, best: _Scored, text: str, others_focus: float) -> bool:
+    """A name that acts in its sentence (a subject or a possessor: "Titan signed the lease",
+    "Jupiter's moons") and can only be a small town, in an article that says nothing else about
+    where it is (no other name in its country, state or neighbourhood, no container, no "in X"):
+    a firm, a person or a planet named like a town somewhere, not the town. Countries and large
+    cities act in news ("China signed"); a town an article is about has its neighbours named."""
+    place = best.candidate.place
+    return (
+        mention.dep in _ACTOR_DEPS
+        and all(c.place.kind == "city" and c.place.population < ACTING_TOWN for c in mention.candidates)
+        and others_focus == 0.0
+        and best.parts["coherence"] == 0.0
+        and best.parts["home_region"] == 0.0
+        and best.parts["division_focus"] == 0.0
+        and best.parts["containment"] == 0.0
+        and place.kind == "city"
+        and not _used_as_place(mention, text)
     )
 
 
@@ -645,7 +715,8 @@ def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
     memo_key = (place.id, surface)
     coherence = context.memo.get(memo_key)
     if coherence is None:
-        coherence = context.memo[memo_key] = _coherence(place, surface, context.winners, first.anchored)
+        assert context.fits is not None, "the second pass reads the first pass's readings"
+        coherence = context.memo[memo_key] = _coherence(place, surface, context.fits, first.anchored)
     # The state a far smaller namesake lies in is no evidence for it (London, Ohio in an Ohio story).
     home = context.home.get(_division_key(place) or "", 0.0) if first.anchored else 0.0
     parts = {**first.parts, "coherence": coherence, "home_region": home}
