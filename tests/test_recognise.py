@@ -110,6 +110,13 @@ def test_an_organisation_named_after_its_owner_is_not_a_place(places, known) -> 
     assert "Texas" in places("Texas Instruments hired staff.")  # a place opening an organisation's name counts
 
 
+def test_a_place_opening_a_name_the_sentence_treats_as_a_person_is_not_a_place(places, known) -> None:
+    known("Indiana")
+    assert "Indiana" not in places("Indiana Jones is a film hero.")
+    assert "Indiana" not in places("Indiana Jones showed his hat to the crowd.")
+    assert "Texas" in places("Texas Instruments said it would hire staff.")
+
+
 def test_a_disease_named_after_a_place_is_not_a_place(places, known) -> None:
     known("Nile")  # the river
     got = places("Two cases of West Nile virus were reported in Hartford. West Nile cases rose this year.")

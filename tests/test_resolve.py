@@ -124,3 +124,41 @@ def test_one_prior_and_one_normaliser() -> None:
     assert names.place_importance("admin1", 7_000_000) > names.place_importance("city", 689_545)
     for text in ("Washington's", "U.S.", "Türkiye", "al-Watiya"):
         assert resolve_module.normalized_surface(text) == names.normalize(text)
+
+
+JUPITER_FL = Place("gn:4160610", "Jupiter", 26.93, -80.09, "city", "US", 62_707, "4160610", "FL")
+SEATTLE = Place("gn:5809844", "Seattle", 47.61, -122.33, "city", "US", 737_000, "5809844", "WA")
+VANCOUVER_BC = Place("gn:6173331", "Vancouver", 49.25, -123.12, "city", "CA", 662_248, "6173331", "02")
+VANCOUVER_WA = Place("gn:5814616", "Vancouver", 45.64, -122.66, "city", "US", 196_442, "5814616", "WA")
+
+
+def test_a_small_town_that_acts_with_nothing_placing_it_is_not_pinned() -> None:
+    def pins(text: str, dep: str) -> list[str]:
+        m = Mention(0, 7, "Jupiter", "LOC", (Candidate(JUPITER_FL, "name"),), dep)
+        return [r.place.id for r in resolve([m], text, lambda name: [])]
+
+    assert pins("Jupiter's moons are covered in ice.", "poss") == []  # a planet, not the Florida town
+    assert pins("Jupiter signed the lease.", "nsubj") == []  # a firm
+    assert pins("Jupiter is a town on the coast.", "attr") == [JUPITER_FL.id]  # no actor: kept
+    assert pins("Jupiter's police chief resigned.", "poss") == [JUPITER_FL.id]  # the town's own office
+
+
+def test_a_town_that_acts_beside_a_neighbour_is_pinned() -> None:
+    text = "Jupiter signed a water deal with Tequesta."
+    tequesta = Place("gn:4174855", "Tequesta", 26.96, -80.13, "city", "US", 5_700, "4174855", "FL")
+    jupiter = Mention(0, 7, "Jupiter", "GPE", (Candidate(JUPITER_FL, "name"),), "nsubj")
+    other = Mention(text.index("Tequesta"), len(text) - 1, "Tequesta", "GPE", (Candidate(tequesta, "name"),))
+    assert JUPITER_FL in [r.place for r in resolve([jupiter, other], text, lambda name: [])]
+
+
+def test_of_two_namesakes_both_near_the_other_places_the_better_known_wins() -> None:
+    # Vancouver, British Columbia and Vancouver, Washington both lie near Seattle: the state and
+    # country Seattle shares with the smaller one is a border, not evidence.
+    text = "Officials from Vancouver and Seattle met on Tuesday."
+    got = _resolve(text, ("Vancouver", (VANCOUVER_BC, VANCOUVER_WA)), ("Seattle", (SEATTLE,)))
+    assert got["Vancouver"] == VANCOUVER_BC.id
+    # Beside a place near only the smaller one, the smaller one stays.
+    portland = Place("gn:5746545", "Portland", 45.52, -122.68, "city", "US", 650_000, "5746545", "OR")
+    text = "Officials from Vancouver and Portland met on Tuesday."
+    got = _resolve(text, ("Vancouver", (VANCOUVER_BC, VANCOUVER_WA)), ("Portland", (portland,)))
+    assert got["Vancouver"] == VANCOUVER_WA.id

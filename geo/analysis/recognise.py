@@ -117,7 +117,7 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> 
         candidates = tuple(gazetteer.lookup(entity.text))
         if candidates:
             by_span[(entity.start, entity.end)] = replace(entity, candidates=candidates)
-    names = _NameIndex(entities)
+    names = _NameIndex(entities, text)
     for mention in _phrase_matches(doc, text, prose, gazetteer):
         if names.holds_longer(mention):
             continue
@@ -424,10 +424,21 @@ def _can_start_name(tokens: list[Token], i: int) -> bool:
 _OWNER_AFTER = re.compile(r"['’]s\s")
 
 
+# Words after a name that make it a person's: a personal pronoun of the subject's own ("showed her
+# collection", "said he"), or "is a ... hero/designer/...": organisations are "it" and "they".
+_PERSON_AFTER = re.compile(
+    r"[ \t]+(?:(?:\w+[ \t]+)?\w+[ \t]+(?:his|her|him|himself|herself)\b"
+    r"|(?:said|says|told|added|thinks|believes)[ \t]+(?:he|she)\b"
+    r"|(?:is|was|,)[ \t]+(?:a|an|the)[ \t]+(?:[\w-]+[ \t]+){0,2}(?:hero|heroine|character|man|woman|boy|girl|actor"
+    r"|actress|singer|designer|star|player|writer|author|director|explorer|archaeologist|politician|lawyer)\b)"
+)
+
+
 class _NameIndex:
     """The entities of name labels (and facilities) by start, so a mention reads only those that may hold it."""
 
-    def __init__(self, entities: Iterable[Mention]) -> None:
+    def __init__(self, entities: Iterable[Mention], text: str = "") -> None:
+        self._text = text
         kept = (e for e in entities if (e.label in _NAME_LABELS or e.label == "FAC") and not _PAIR.fullmatch(e.text))
         self._names = sorted(kept, key=lambda e: e.start)
         self._starts = [e.start for e in self._names]
@@ -442,11 +453,18 @@ class _NameIndex:
         hi = bisect_right(self._starts, mention.start)
         return any(
             (e.label != "FAC" or e.start < mention.start)
-            and not (e.label == "ORG" and e.start == mention.start and not self._owned(e, mention))
+            and not (
+                e.label == "ORG" and e.start == mention.start and not self._owned(e, mention) and not self._person(e)
+            )
             and mention.end <= e.end
             and (e.end - e.start) > (mention.end - mention.start)
             for e in self._names[lo:hi]
         )
+
+    def _person(self, entity: Mention) -> bool:
+        """An "organisation" of two words that the sentence treats as a person ("Carolina Herrera
+        showed her collection", "Indiana Jones is a film hero"): the place only opens a name."""
+        return len(entity.text.split()) == 2 and _PERSON_AFTER.match(self._text, entity.end) is not None
 
     @staticmethod
     def _owned(entity: Mention, mention: Mention) -> bool:

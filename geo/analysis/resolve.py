@@ -202,6 +202,7 @@ def ranked(
                 (_second_pass(s, surface, context) if s.score >= floor else s for s in scored_first),
                 key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
             )
+            scored = second[id(scored_first)] = _no_border_namesake(scored)
         focus = others_focus(normalized_surface(mention.text), scored[0].candidate.place.country)
         out.append((mention, scored, focus, context))
     return out
@@ -336,6 +337,40 @@ def _coherence(place: Place, surface: str, fits: _Fits, by_state: bool = True) -
     return sum(best.values()) / others
 
 
+BORDER_NEAR = 0.2  # coherence (1 at the same point, 0 from 300 km) that makes a namesake near the others
+BETTER_KNOWN = 0.05  # prominence by which a namesake is the better known (about 2.5 times the people)
+
+
+def _no_border_namesake(scored: list[_Scored]) -> list[_Scored]:
+    """Of two namesake towns that both lie near the article's other places, the better known one
+    ("Vancouver" beside "Seattle": the city in British Columbia, not Vancouver, Washington): the
+    country or state they share with the other places is a border, not evidence, so a smaller
+    namesake that is no nearer the other places gets no more country, state or home-region lift
+    than the better-known one."""
+    best = scored[0]
+    place = best.candidate.place
+    if place.kind != "city" or best.candidate.name_kind != "name" or best.parts["coherence"] <= 0.0:
+        return scored
+    rivals = [
+        s
+        for s in scored[1:]
+        if s.candidate.place.kind == "city"
+        and s.candidate.name_kind == "name"
+        and s.parts["coherence"] >= max(best.parts["coherence"], BORDER_NEAR)
+        and prominence(s.candidate.place) >= prominence(place) + BETTER_KNOWN
+    ]
+    if not rivals:
+        return scored
+    rival = max(rivals, key=lambda s: prominence(s.candidate.place))
+    capped = {k: min(best.parts[k], rival.parts[k]) for k in ("country_focus", "division_focus", "home_region")}
+    parts = {**best.parts, **capped}
+    again = _Scored(best.candidate, sum(WEIGHTS[k] * v for k, v in parts.items()), parts, best.anchored)
+    ranked_again = sorted(
+        (again, *scored[1:]), key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id)
+    )
+    return ranked_again if ranked_again[0] is rival else scored
+
+
 def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) -> bool:
     """Whether the winning reading is good enough to put on the map.
 
@@ -389,12 +424,14 @@ def _lone_actor(mention: Mention, best: _Scored, text: str, others_focus: float)
         and all(c.place.kind == "city" and c.place.population < ACTING_TOWN for c in mention.candidates)
         and others_focus == 0.0
         and best.parts["coherence"] == 0.0
-        and best.parts["home_region"] == 0.0
-        and best.parts["division_focus"] == 0.0
         and best.parts["containment"] == 0.0
         and place.kind == "city"
         and not _used_as_place(mention, text)
+        and not _PLACE_CUE_AFTER.match(text, mention.end + len(_POSSESSIVE.match(text, mention.end)[0]))
     )
+
+
+_POSSESSIVE = re.compile(r"(?:['’]s?)?")  # "Greer's mayor": the words after the possessive
 
 
 _PLACE_CUE_BEFORE = re.compile(r"\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+(?:the\s+)?\Z")
