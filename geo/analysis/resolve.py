@@ -427,11 +427,15 @@ def _lone_actor(mention: Mention, best: _Scored, text: str, others_focus: float)
         and best.parts["containment"] == 0.0
         and place.kind == "city"
         and not _used_as_place(mention, text)
-        and not _PLACE_CUE_AFTER.match(text, mention.end + len(_POSSESSIVE.match(text, mention.end)[0]))
+        and not _PLACE_CUE_AFTER.match(text, _past_possessive(text, mention.end))
     )
 
 
-_POSSESSIVE = re.compile(r"(?:['’]s?)?")  # "Greer's mayor": the words after the possessive
+def _past_possessive(text: str, end: int) -> int:
+    """Where the words after a name start, past a possessive ("Greer's mayor")."""
+    if text[end : end + 1] in ("'", "’"):
+        end += 1 + (text[end + 1 : end + 2] == "s")
+    return end
 
 
 _PLACE_CUE_BEFORE = re.compile(r"\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+(?:the\s+)?\Z")
