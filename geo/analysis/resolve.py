@@ -200,7 +200,7 @@ def ranked(
             floor = scored_first[1].score - SECOND_PASS_GAIN if len(scored_first) > 1 else 0.0
             scored = second[id(scored_first)] = sorted(
                 (_second_pass(s, surface, context) if s.score >= floor else s for s in scored_first),
-                key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
+                key=_by_score,
             )
             scored = second[id(scored_first)] = _no_border_namesake(scored)
         focus = others_focus(normalized_surface(mention.text), scored[0].candidate.place.country)
@@ -232,11 +232,16 @@ class _Context:
 normalized_surface = lru_cache(maxsize=65536)(normalize)
 
 
+def _by_score(s: _Scored) -> tuple[float, float, str]:
+    """Best first; among equal scores the more prominent (``parts["prominence"]`` is its prior)."""
+    return (-s.score, -s.parts["prominence"], s.candidate.place.id)
+
+
 def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Context, box: set[str]) -> list[_Scored]:
     most = max(prominence(c.place) for c in candidates)
     return sorted(
         (_score(c, mention, text, context, box, most) for c in candidates),
-        key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id),
+        key=_by_score,
     )
 
 
@@ -366,7 +371,7 @@ def _no_border_namesake(scored: list[_Scored]) -> list[_Scored]:
     parts = {**best.parts, **capped}
     again = _Scored(best.candidate, sum(WEIGHTS[k] * v for k, v in parts.items()), parts, best.anchored)
     ranked_again = sorted(
-        (again, *scored[1:]), key=lambda s: (-s.score, -prominence(s.candidate.place), s.candidate.place.id)
+        (again, *scored[1:]), key=_by_score
     )
     return ranked_again if ranked_again[0] is rival else scored
 
