@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit_folium import st_folium
 
 from geo import export, frames, settings
 from geo.analysis.passages import looks_english
@@ -25,6 +24,7 @@ from geo.gazetteer import Gazetteer
 from geo.sources.ingest import RawDocument, read_bytes
 from geo.store import Store
 from geo.types import Analysis, MapFilter
+from geo.view import component
 from geo.view import map as geomap
 from geo.view import panel as html
 from geo.view import timeline
@@ -89,6 +89,31 @@ def map_data(
     key: str, _shown: MapFilter, _zoom: int, _around: tuple[float, float, float, float] | None
 ) -> frames.MapFrames:
     return frames.map_frames(store(), _shown, zoom=_zoom, around=_around, max_places=config.map_max_places)
+
+
+@st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
+def drawn_map(
+    key: str, _on_map: frames.MapFrames, center: tuple[float, float] | None, zoom: int | None
+) -> component.MapParts:
+    """The map of a view as the component's script, built and rendered once for every session that
+    shows it (``key``: the view's frames, ``map_data``'s key; center and zoom: the view it opens with).
+
+    Immutable and free of any session's state: the selected place, and where a session has moved
+    the map since, travel beside it (``component.show``).
+    """
+    orientation = {name: url for name, url in ORIENTATION_JSON.items() if served_file(url, STATIC).is_file()}
+    fmap = geomap.build_map(
+        _on_map.places,
+        claims=_on_map.layer_claims,
+        basemap=basemap(),
+        basemap_url=BASEMAP_JSON if served_file(BASEMAP_JSON, STATIC).is_file() else None,
+        tiles=config.tiles,
+        center=center,
+        zoom=zoom,
+        ring_on_click=True,  # a click rings its place at once; the panel alone reruns (on_map_event)
+        orientation=orientation,
+    )
+    return component.map_parts(fmap, key="map")
 
 
 @st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
@@ -602,7 +627,8 @@ shown = dataclasses.replace(
 map_zoom = state.zoom if state.zoom is not None else geomap.DEFAULT_ZOOM
 map_around = geomap.viewport_bounds(state.center, map_zoom) if state.center else None
 view_key = f"|{map_zoom}|{map_around}" if store().crowded(shown, config.map_max_places) else ""
-on_map = map_data(cache_key(shown) + view_key, shown, map_zoom, map_around)
+map_key = cache_key(shown) + view_key
+on_map = map_data(map_key, shown, map_zoom, map_around)
 places, claims = on_map.places, on_map.claims
 place = state.place if state.place in set(places["id"]) else None
 
@@ -617,32 +643,19 @@ with map_column:
     if places.empty:
         filtered = bool(picked or picked_speakers or picked_stances or scope.sources or state.since or state.until)
         st.info(empty_map_reason(chosen, filtered=filtered))
-    fmap = geomap.build_map(
-        places,
-        claims=on_map.layer_claims,
-        basemap=basemap(),
-        basemap_url=BASEMAP_JSON if served_file(BASEMAP_JSON, STATIC).is_file() else None,
-        tiles=config.tiles,
-        center=origin_center,
-        zoom=origin_zoom,
-        ring_on_click=True,  # a click rings its place at once; the panel alone reruns (on_map_event)
-        orientation={name: url for name, url in ORIENTATION_JSON.items() if served_file(url, STATIC).is_file()},
-    )
+    parts = drawn_map(f"{map_key}|{config.tiles}", on_map, origin_center, origin_zoom)
     st.session_state["shown_places"] = places[["id", "lat", "lon"]]
-    st_folium(
-        fmap,
+    component.show(
+        parts,
         key="map",
         height=560,
-        use_container_width=True,
         # Move the map only when the URL was changed from outside; its own moves are already shown.
         center=state.center if url_changed else None,
         zoom=state.zoom if url_changed else None,
         returned_objects=["last_object_clicked", "center", "zoom"],
         # The selection travels as its own layer: a click re-sends this, not the whole map.
-        feature_group_to_add=geomap.selection_layer(places, place),
+        feature_group=geomap.selection_layer(places, place),
         on_change=on_map_event,
-        # st_folium renders the map's own script anyway; its extra whole-page render only costs time.
-        render=False,
     )
     st.html(html.legend_html())
     timeline_ui(shown, state)

@@ -323,3 +323,40 @@ def test_both_sides_links_contradictions_both_ways_whatever_places_they_name():
     html = panel.sides_html([found])
     assert "Asserted (1)" in html and "contradicts:" in html and "Denied" not in html
     assert frames.both_sides(claims, "gn:9") == []
+
+
+def test_the_shared_map_parts_send_what_st_folium_sends(monkeypatch):
+    """The page renders a view's map once (geo.view.component) and sends it with each session's own
+    selection: the component must receive exactly what st_folium itself would send."""
+    import streamlit_folium
+
+    from geo.view import component
+
+    sent: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
+    basemap = {"type": "FeatureCollection", "features": []}
+    returned = ["last_object_clicked", "center", "zoom"]
+    streamlit_folium.st_folium(
+        render.build_map(PLACES, claims=CLAIMS, basemap=basemap),
+        key="map",
+        height=560,
+        use_container_width=True,
+        center=(1.0, 2.0),
+        zoom=5,
+        returned_objects=returned,
+        feature_group_to_add=render.selection_layer(PLACES, "gn:1"),
+        render=False,
+    )
+    parts = component.map_parts(render.build_map(PLACES, claims=CLAIMS, basemap=basemap), key="map")
+    component.show(
+        parts,
+        key="map",
+        height=560,
+        center=(1.0, 2.0),
+        zoom=5,
+        returned_objects=returned,
+        feature_group=render.selection_layer(PLACES, "gn:1"),
+    )
+    ours, theirs = ({k: v for k, v in s.items() if k != "on_change"} for s in (sent[1], sent[0]))
+    assert ours == theirs
+    assert "Tobruk" in ours["script"] and "circle_marker" in ours["feature_group"]
