@@ -156,7 +156,7 @@ def build_map(
     areas = places[places["kind"].isin(AREA_KINDS)]
     points = places[~places["kind"].isin(AREA_KINDS)]
     if basemap is not None and not areas.empty:
-        shaded = _shade_countries(fmap, areas, stance, basemap)
+        shaded = _shade_countries(fmap, areas, stance, basemap, url=None if tiles else basemap_url)
         if shaded is not None:
             switchable.append(("Countries named (shaded)", shaded.get_name()))
     if ring_on_click:
@@ -481,12 +481,15 @@ class _ClaimLayers(MacroElement):
   map.geoClaimOverlays = map.geoClaimOverlays || {};
   var ring = {{ this.ring|tojson }};
   {{ this.layers|tojson }}.forEach(function (spec) {
+    // Off until switched on: the rings (thousands, with a tooltip each) are made the first time it is.
     var group = L.featureGroup();
-    spec.rows.forEach(function (r) {
-      var tip = document.createElement("span");
-      tip.textContent = r[3];
-      L.circleMarker([r[0], r[1]], Object.assign({color: r[2], fill: false}, ring))
-        .bindTooltip(tip).addTo(group);
+    group.once("add", function () {
+      spec.rows.forEach(function (r) {
+        var tip = document.createElement("span");
+        tip.textContent = r[3];
+        L.circleMarker([r[0], r[1]], Object.assign({color: r[2], fill: false}, ring))
+          .bindTooltip(tip).addTo(group);
+      });
     });
     map.geoClaimOverlays[spec.label] = group;
   });
@@ -533,8 +536,10 @@ class _LayerSwitch(MacroElement):
 
 
 def _shade_countries(
-    fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, str | None], basemap: dict
+    fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, str | None], basemap: dict, url: str | None = None
 ) -> _Outlines | None:
+    """The countries named, shaded by stance: their shapes from ``basemap``, or from the basemap file the
+    browser fetches anyway (``url``), so that the page does not send them a second time."""
     colors = {
         row.country: STANCE_COLORS.get(stance.get(row.id), STANCE_COLORS[None])
         for row in areas[areas["kind"] == "country"].itertuples(index=False)
@@ -543,6 +548,8 @@ def _shade_countries(
     if not features:
         return None
     styles = {iso: {"fillColor": c, "color": c, "weight": 1, "fillOpacity": SHADE_OPACITY} for iso, c in colors.items()}
+    if url is not None:
+        return _Outlines(url=url, styles=styles, only_styled=True).add_to(fmap)
     shaded = _Outlines(data=_script_json({"type": "FeatureCollection", "features": features}), styles=styles)
     shaded.add_to(fmap)
     return shaded
@@ -573,10 +580,16 @@ var {{ this.get_name() }} = (function () {
   options.pane = {{ this.pane|tojson }};
   {% endif %}
   options.renderer = L.canvas({padding: 0.5, pane: options.pane || "overlayPane"});
+  {% if this.only_styled %}
+  options.filter = function (feature) { return styles.hasOwnProperty(feature.properties.iso_a2); };
+  {% endif %}
   {% if this.url %}
   var layer = L.geoJSON(null, options).addTo(map);
-  fetch({{ this.url|tojson }}).then(function (response) { return response.json(); })
-    .then(function (data) { layer.addData(data); });
+  // One request for every layer drawn from this file (the basemap and the countries shaded).
+  var fetched = map.geoFetched = map.geoFetched || {};
+  fetched[{{ this.url|tojson }}] = fetched[{{ this.url|tojson }}] ||
+    fetch({{ this.url|tojson }}).then(function (response) { return response.json(); });
+  fetched[{{ this.url|tojson }}].then(function (data) { layer.addData(data); });
   return layer;
   {% else %}
   return L.geoJSON({{ this.data }}, options).addTo(map);
@@ -593,11 +606,13 @@ var {{ this.get_name() }} = (function () {
         data: Markup | None = None,
         url: str | None = None,
         pane: str | None = None,
+        only_styled: bool = False,
     ) -> None:
         super().__init__()
         self._name = "Outlines"
         self.data = data
         self.url = url
+        self.only_styled = only_styled  # draw only the shapes ``styles`` names
         self.styles = styles
         self.pane = pane
 
