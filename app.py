@@ -123,6 +123,13 @@ def filter_options(key: str, _scope: MapFilter) -> tuple[pd.DataFrame, pd.DataFr
     return actors, store().speakers(_scope), view.actor_values(dict(zip(actors["id"], actors["name"], strict=True)))
 
 
+@st.cache_data(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
+def timeline_days(key: str, _shown: MapFilter) -> pd.DataFrame:
+    """Articles and mentions per day for every session showing these filters (the dates aside: a step or
+    a brush reads the same days again)."""
+    return store().timeline(_shown)
+
+
 # Parts of the view Streamlit keeps in the URL itself: widgets bound to the query parameter named
 # by their key (the speaker and stance filters, whose options are the URL's own values).
 BOUND = {"speakers": "speaker", "stances": "stance"}
@@ -397,7 +404,7 @@ def empty_map_reason(article_ids: tuple[str, ...] | None, *, filtered: bool) -> 
 
 def timeline_ui(shown: MapFilter, state: view.ViewState) -> None:
     """Articles and mentions per day under the map: brush it to choose the dates; step or play a window."""
-    days = store().timeline(shown)
+    days = timeline_days(cache_key(dataclasses.replace(shown, since=None, until=None)), shown)
     if days.empty:
         return
     first, last = str(days["day"].iloc[0]), str(days["day"].iloc[-1])
