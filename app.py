@@ -24,10 +24,9 @@ from geo.gazetteer import Gazetteer
 from geo.sources.ingest import RawDocument, read_bytes
 from geo.store import Store
 from geo.types import Analysis, MapFilter
-from geo.view import component
+from geo.view import component, timeline
 from geo.view import map as geomap
 from geo.view import panel as html
-from geo.view import timeline
 from geo.view import url as view
 from geo.view.basemap import country_outlines
 from geo.view.static import BASEMAP_JSON, ORIENTATION_JSON, served_file

@@ -45,6 +45,14 @@ def ensure_store(database: str, corpus: Path) -> None:
     subprocess.run([sys.executable, "-m", "geo", "ingest", str(corpus), "--no-progress"], env=env, check=False)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process (the app server) has used so far."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 def places_by_kind(database: str, sessions: int) -> list[tuple[str, str, str]]:
     """(id, name, kind) for ``sessions`` places of the default view, taking the kinds in turn."""
     with Store(database) as store:
@@ -106,10 +114,12 @@ def main() -> None:
     ensure_store(args.database, args.corpus)
     places = places_by_kind(args.database, args.sessions)
     print(f"{len(places)} sessions; kinds: {sorted({k for _, _, k in places})}", flush=True)
+    load_start = os.getloadavg()[0]
     with app_server({"GEO_DATABASE": str(args.database)}) as server:
         started = time.perf_counter()
         results = asyncio.run(run(server.url, places))
         wall = time.perf_counter() - started
+        server_cpu = cpu_seconds(server.pid)
     for kind in sorted({str(r["kind"]) for r in results}):
         rows = [r for r in results if r["kind"] == kind]
         opened = sum(r["panel"] is not None for r in rows)
@@ -121,7 +131,9 @@ def main() -> None:
     if panels:
         print(f"panel shown:   median {statistics.median(panels):.1f} s, max {max(panels):.1f} s")
     print(f"panels opened: {len(panels)}/{len(results)}; sessions showing another's place: {len(leaks)}")
-    print(f"all {len(results)} sessions done in {wall:.1f} s")
+    print(f"all {len(results)} sessions done in {wall:.1f} s; the server used {server_cpu:.1f} s of CPU")
+    load_end = os.getloadavg()[0]
+    print(f"load average (1 min): {load_start:.1f} at the start, {load_end:.1f} at the end, {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
