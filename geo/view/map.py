@@ -210,7 +210,25 @@ class _SelectionRings(MacroElement):
     if (!isRing(event.layer)) { return; }
     map.eachLayer(function (other) { if (other !== event.layer && isRing(other)) { map.removeLayer(other); } });
   });
-  map.geoSelect = function (latlng) { L.circleMarker(latlng, ring).addTo(map); };
+  // Inside the page's map component (st_folium): tell the page of the click at once. The component
+  // reports a click 250 ms later (a debounce meant for pans); it then finds the same report already
+  // sent and sends nothing again. Its order of keys is kept, so the two reports compare equal.
+  function report(latlng) {
+    var global = window.__GLOBAL_DATA__, streamlit = window.Streamlit;
+    if (!global || !streamlit || !global.returned_objects) { return; }
+    var known = {last_object_clicked: latlng, zoom: map.getZoom(), center: map.getCenter()};
+    var data = {};
+    ["last_object_clicked", "zoom", "center"].forEach(function (key) {
+      if (global.returned_objects.indexOf(key) !== -1) { data[key] = known[key]; }
+    });
+    if (Object.keys(data).length !== global.returned_objects.length) { return; }  // it returns more: it reports
+    if (JSON.stringify(global.previous_data) !== JSON.stringify(data)) {
+      global.last_object_clicked = latlng;
+      global.previous_data = data;
+      streamlit.setComponentValue(data);
+    }
+  }
+  map.geoSelect = function (latlng) { L.circleMarker(latlng, ring).addTo(map); report(latlng); };
 })();
 {% endmacro %}
 """
