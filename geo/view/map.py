@@ -567,8 +567,9 @@ def _shade_countries(
         return None
     styles = {iso: {"fillColor": c, "color": c, "weight": 1, "fillOpacity": SHADE_OPACITY} for iso, c in colors.items()}
     if url is not None:
-        return _Outlines(url=url, styles=styles, only_styled=True).add_to(fmap)
-    shaded = _Outlines(data=_script_json({"type": "FeatureCollection", "features": features}), styles=styles)
+        shaded = _Outlines(url=url, styles=styles, only_styled=True)
+    else:
+        shaded = _Outlines(data=_script_json({"type": "FeatureCollection", "features": features}), styles=styles)
     shaded.add_to(fmap)
     return shaded
 
