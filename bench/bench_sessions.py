@@ -74,13 +74,17 @@ async def one_session(browser, url: str, place: tuple[str, str, str], all_names:
     page = await context.new_page()
     page.set_default_timeout(180_000)
     started = time.perf_counter()
-    await page.goto(f"{url}/?place={place_id}", wait_until="commit")
-    await page.wait_for_function(
-        "(sel) => [...document.querySelectorAll(sel)].some(f => { try {"
-        " return !!f.contentDocument.querySelector('.leaflet-marker-icon'); } catch (e) { return false; } })",
-        arg=MAP_FRAME,
-        polling=100,
-    )
+    try:
+        await page.goto(f"{url}/?place={place_id}", wait_until="commit")
+        await page.wait_for_function(
+            "(sel) => [...document.querySelectorAll(sel)].some(f => { try {"
+            " return !!f.contentDocument.querySelector('.leaflet-marker-icon'); } catch (e) { return false; } })",
+            arg=MAP_FRAME,
+            polling=100,
+        )
+    except Exception as error:  # a timeout: counted as a session with no markers, the others still measured
+        await context.close()
+        return {"kind": kind, "name": name, "first_markers": None, "panel": None, "leak": [], "error": str(error)[:80]}
     first_markers = time.perf_counter() - started
     heading = page.locator("h3").filter(has_text=name).first
     try:
@@ -124,7 +128,11 @@ def main() -> None:
         rows = [r for r in results if r["kind"] == kind]
         opened = sum(r["panel"] is not None for r in rows)
         print(f"  {kind:12s} sessions {len(rows):2d}  panels opened {opened}/{len(rows)}")
-    firsts = [float(r["first_markers"]) for r in results]  # type: ignore[arg-type]
+    firsts = [float(r["first_markers"]) for r in results if r["first_markers"] is not None]  # type: ignore[arg-type]
+    if len(firsts) < len(results):
+        print(f"no markers within the timeout: {len(results) - len(firsts)} sessions")
+    if not firsts:
+        return
     panels = [float(r["panel"]) for r in results if r["panel"] is not None]  # type: ignore[arg-type]
     leaks = [r for r in results if r["leak"]]
     print(f"first markers: median {statistics.median(firsts):.1f} s, max {max(firsts):.1f} s")
