@@ -43,6 +43,7 @@ PLAY_SECONDS = 2.5  # how long play shows each window
 MAP_CACHE_ENTRIES = 8  # filters whose map frames and filter options are kept for every session
 PLACE_LIST_ROWS = 300  # the list beside the map shows the most mentioned places
 PANEL_PASSAGES = 30  # passages shown for a place before a reader asks for all of them
+PANEL_CACHE_ENTRIES = 64  # places whose passages are kept for every session (a place of a view each)
 
 SIDEBAR_PX = 220
 PLACE_COLUMNS = {  # narrow columns, so that all four fit beside the map
@@ -127,6 +128,26 @@ def timeline_days(key: str, _shown: MapFilter) -> pd.DataFrame:
     """Articles and mentions per day for every session showing these filters (the dates aside: a step or
     a brush reads the same days again)."""
     return store().timeline(_shown)
+
+
+@st.cache_data(max_entries=PANEL_CACHE_ENTRIES, ttl=3600, show_spinner=False)
+def place_passages(
+    key: str,
+    place: str,
+    every: bool,
+    _scope: MapFilter,
+    _claims: pd.DataFrame,
+    _actor_names: dict[str, str],
+) -> tuple[int, list[frames.PanelPassage]]:
+    """How many passages name ``place`` in these articles, and the first PANEL_PASSAGES of them (``every``:
+    all) with their highlights and claims, for every session and every rerun showing this place and view
+    (``key``: the map's cache key and the actor names highlighted)."""
+    passages = store().passages_for_place(_scope, place)
+    count = len(passages)
+    if not every:
+        passages = passages.head(PANEL_PASSAGES)
+    marks = store().highlights(list(passages["passage_id"]))
+    return count, list(frames.panel_passages(passages, marks, _claims, place, _actor_names))
 
 
 # Parts of the view Streamlit keeps in the URL itself: widgets bound to the query parameter named
@@ -695,9 +716,12 @@ with map_column:
 
 
 @st.fragment(key=PANEL)
-def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator) -> None:
+def place_panel(
+    key: str, scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator
+) -> None:
     """The list of places, or the passages of the selected one, and the link to this view.
 
+    ``key``: the map's cache key (the filters and the store's revision), which the passages are cached by.
     A fragment: a click on the map (``on_map_event``) or inside the panel reruns only this, so
     the map is not built again. It reads the selection from the URL, which a click has just set.
     """
@@ -750,13 +774,13 @@ def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[st
             st.caption(f"Claims: {STANCE_LABELS[stance]}.")
         if stance == "contested":
             st.html(html.sides_html(frames.both_sides(claims, place)))
-        passages = store().passages_for_place(scope, place)
-        if len(passages) > PANEL_PASSAGES and not st.toggle(
-            f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
+        names_key = f"{key}|{hash(tuple(actor_names.items()))}"
+        count, shown_passages = place_passages(names_key, place, False, scope, claims, actor_names)
+        if count > PANEL_PASSAGES and st.toggle(
+            f"Show all {count} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
         ):
-            passages = passages.head(PANEL_PASSAGES)
-        marks = store().highlights(list(passages["passage_id"]))
-        for passage in frames.panel_passages(passages, marks, claims, place, actor_names):
+            count, shown_passages = place_passages(names_key, place, True, scope, claims, actor_names)
+        for passage in shown_passages:
             with st.container(border=True):
                 # Newest first, each dated (an article without a date of its own: the day it was stored).
                 stored_on = " (stored; no date of its own)" if passage.dated_by_ingest else ""
@@ -765,4 +789,4 @@ def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[st
 
 
 with panel:
-    place_panel(scope, on_map, actor_names, share)
+    place_panel(map_key, scope, on_map, actor_names, share)
