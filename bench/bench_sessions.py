@@ -46,11 +46,14 @@ def ensure_store(database: str, corpus: Path) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU seconds a process (the app server) has used so far."""
+    """CPU seconds a process and its ended children (a closed tab's renderer) have used so far."""
     import psutil
 
-    times = psutil.Process(pid).cpu_times()
-    return times.user + times.system
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
+        return 0.0
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def places_by_kind(database: str, sessions: int) -> list[tuple[str, str, str]]:
@@ -98,15 +101,19 @@ async def one_session(browser, url: str, place: tuple[str, str, str], all_names:
     return {"kind": kind, "name": name, "first_markers": first_markers, "panel": panel, "leak": sorted(others)}
 
 
-async def run(url: str, places: list[tuple[str, str, str]]) -> list[dict[str, object]]:
+async def run(url: str, places: list[tuple[str, str, str]]) -> tuple[list[dict[str, object]], float]:
+    """Every session's figures, and the CPU seconds of this script's child processes but the server
+    (Chromium and Playwright's driver) at the end."""
+    import psutil
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         names = {name for _, name, _ in places}
         results = await asyncio.gather(*(one_session(browser, url, p, names) for p in places))
+        browser_cpu = sum(cpu_seconds(child.pid) for child in psutil.Process().children(recursive=True))
         await browser.close()
-    return list(results)
+    return list(results), browser_cpu
 
 
 def main() -> None:
@@ -121,7 +128,7 @@ def main() -> None:
     load_start = os.getloadavg()[0]
     with app_server({"GEO_DATABASE": str(args.database)}) as server:
         started = time.perf_counter()
-        results = asyncio.run(run(server.url, places))
+        results, children_cpu = asyncio.run(run(server.url, places))
         wall = time.perf_counter() - started
         server_cpu = cpu_seconds(server.pid)
     for kind in sorted({str(r["kind"]) for r in results}):
@@ -139,7 +146,9 @@ def main() -> None:
     if panels:
         print(f"panel shown:   median {statistics.median(panels):.1f} s, max {max(panels):.1f} s")
     print(f"panels opened: {len(panels)}/{len(results)}; sessions showing another's place: {len(leaks)}")
-    print(f"all {len(results)} sessions done in {wall:.1f} s; the server used {server_cpu:.1f} s of CPU")
+    browser_cpu = children_cpu - server_cpu
+    print(f"all {len(results)} sessions done in {wall:.1f} s")
+    print(f"CPU: the server {server_cpu:.1f} s, Chromium and Playwright {browser_cpu:.1f} s")
     load_end = os.getloadavg()[0]
     print(f"load average (1 min): {load_start:.1f} at the start, {load_end:.1f} at the end, {os.cpu_count()} cores")
 
