@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 from tests.browser_support import ROOT
 from tests.conftest import QUICK_SHUTDOWN
 
+pytestmark = pytest.mark.usefixtures("component_scan_once")
+
 APP = str(ROOT / "app.py")
 PIRAEUS = "gn:255274"
 ATHENS = "gn:264371"
