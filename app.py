@@ -612,6 +612,10 @@ place = state.place if state.place in set(places["id"]) else None
 if "map_origin" not in st.session_state:
     st.session_state["map_origin"] = (state.center, state.zoom)
 origin_center, origin_zoom = st.session_state["map_origin"]
+if view_key and state.center is not None and state.zoom is not None:
+    # The map holds grid cells of its viewport, so a move brings new ones and a new map: that map opens
+    # where the reader left it (a click on a cell zooms into it), not where the session began.
+    origin_center, origin_zoom = state.center, state.zoom
 map_column, panel = st.columns(list(MAP_SHARE), gap="small")
 with map_column:
     if places.empty:

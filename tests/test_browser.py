@@ -467,3 +467,42 @@ def test_at_1280_px_the_map_takes_most_of_the_width_and_the_list_fits(browser, s
         ".map(e => [e.scrollWidth, e.clientWidth])"
     )
     assert widths and all(scroll <= client for scroll, client in widths), widths  # every column in view
+
+
+def test_a_grid_cell_click_zooms_the_map_into_that_cell(browser, tmp_path, seed_path):
+    """Past GEO_MAP_MAX_PLACES places the store sends grid cells: a click on one zooms into it, and the
+    page then draws what the cell holds (its places, or finer cells) where the click took the map."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect
+
+    database = tmp_path / "articles.sqlite"
+    ingest_seed(database, seed_path)
+    with app_server({**FULL, "GEO_DATABASE": str(database), "GEO_MAP_MAX_PLACES": "3"}) as server:
+        page = new_page(browser)
+        page.goto(server.url)
+        settle(page)  # the map fits its cells and reports that view, which the page draws again
+        cells = '.leaflet-marker-icon[title$=" places"]'
+        before = map_frame(page).locator(cells).all_inner_texts()
+        # A cell in view (the map's frame may hold some beyond its edges, or the page's).
+        inside = leaflet(page).wait_for_function(
+            f"() => {{ const i = [...document.querySelectorAll('{cells}')].findIndex(e => {{"
+            " const r = e.getBoundingClientRect(); return r.width > 0 && r.left > 0 && r.top > 0"
+            " && r.right < innerWidth && r.bottom < innerHeight; }); return i >= 0 ? String(i) : null; }"
+        )
+        inside = int(inside.json_value())
+        map_frame(page).locator(cells).nth(inside).click()
+        first = int(re.search(r"zoom=(\d+)", page.url).group(1))
+        expect(page).not_to_have_url(re.compile(rf"zoom={first}(&|$)"))
+        zoom = int(re.search(r"zoom=(\d+)", page.url).group(1))
+        assert zoom >= first + 2 and "place=" not in page.url  # in by two levels at least; nothing selected
+        # The page's rerun draws the cell's contents, on a map that stays where the click took it.
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        expect(map_frame(page).locator(cells).first).to_be_visible()
+        for _attempt in range(5):  # the map's frame is replaced once, when the new features arrive
+            try:
+                leaflet(page).wait_for_function(f"(z) => {LEAFLET_MAP}.getZoom() === z", arg=zoom)
+                break
+            except (PlaywrightError, StopIteration):
+                map_frame(page).locator(cells).first.wait_for()
+        assert map_view(page)[2] == zoom
+        assert map_frame(page).locator(cells).all_inner_texts() != before
