@@ -706,7 +706,8 @@ def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[st
         st.caption(f"Click a marker, or a row below, to read the passages that name the place.{more}")
         st.session_state["listed_places"] = list(listed["id"])
         st.dataframe(
-            listed[["name", "kind", "country", "mentions"]],
+            # A sea, a region or a continent has no country: an empty cell, not a grey "None".
+            listed[["name", "kind", "country", "mentions"]].assign(country=listed["country"].fillna("")),
             column_config=PLACE_COLUMNS,
             hide_index=True,
             width="stretch",

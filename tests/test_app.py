@@ -63,6 +63,14 @@ def test_article_parameter_shows_its_places(seeded):
     assert {"Athens", "Piraeus", "Ankara", "Brussels", "Aegean Sea"} <= places_listed(at)
 
 
+def test_places_without_a_country_list_an_empty_country(seeded):
+    at = run(article=seeded)
+    rows = at.dataframe[0].value.set_index("name")
+    assert rows.loc["Aegean Sea", "country"] == ""  # a sea: no country, and no "None" either
+    assert rows.loc["Piraeus", "country"] == "GR"
+    assert rows["country"].notna().all()
+
+
 def test_actor_parameter_filters_places(seeded):
     at = run(article=seeded, actor="Kyriakos Mitsotakis")
     assert not at.exception
