@@ -104,7 +104,13 @@ BOUND = {"speakers": "speaker", "stances": "stance"}
 # The widget that shows each other part of the view, where one does. These stay synced by hand: a
 # bound widget writes its options' labels to the URL, but the URL names articles by id and actors
 # by name or id (case-insensitive), and the article chooser is not always shown.
-VIEW_WIDGETS = {"articles": "articles", "view": "articles", "actors": "actor_filter", "sources": "source_filter"}
+VIEW_WIDGETS = {
+    "articles": "articles",
+    "view": "articles",
+    "actors": "actor_filter",
+    "sources": "source_filter",
+    "statements_only": "statements_filter",
+}
 PANEL = "place_panel"  # the place panel's fragment: a click on the map reruns only this
 LINK_ADDRESS_CHARS = 200  # kept for the server's address in front of the query string
 
@@ -134,7 +140,7 @@ def set_view(**changes: object) -> None:
         st.session_state.pop(VIEW_WIDGETS[part], None)
 
 
-def widget_value(key: str, from_url: list[str], url_changed: bool) -> None:
+def widget_value(key: str, from_url: object, url_changed: bool) -> None:
     """Seed a widget from the URL when the URL changed outside the page (a link, back, forward)."""
     if url_changed or key not in st.session_state:
         st.session_state[key] = from_url
@@ -298,6 +304,10 @@ def on_bound_filter() -> None:
 def on_actor_filter(link_names: dict[str, str]) -> None:
     """Actors picked in the filter go to the URL by name, as a link names them (by id when names clash)."""
     set_view(actors=tuple(link_names.get(a, a) for a in st.session_state["actor_filter"]))
+
+
+def on_statements_filter() -> None:
+    set_view(statements_only=bool(st.session_state["statements_filter"]), place=None)
 
 
 def on_place_row() -> None:
@@ -590,13 +600,20 @@ picked_stances = stance_column.multiselect(
     bind="query-params",
     on_change=on_bound_filter,
 )
+widget_value("statements_filter", state.statements_only, url_changed)
+statements_only = stance_column.toggle(
+    "Statements only",
+    key="statements_filter",
+    help='Leave out beliefs, wishes and plans ("believes", "wants", "plans to"): only what was said',
+    on_change=on_statements_filter,
+)
 
 shown = dataclasses.replace(
     scope,
     actor_ids=tuple(picked),
     speakers=tuple(picked_speakers),
     stances=tuple(picked_stances),
-    statements_only=state.statements_only,  # ?statements=only: no widget yet
+    statements_only=statements_only,
 )
 # Past config.map_max_places places the store sends grid cells for the viewport at this zoom (cached per view).
 map_zoom = state.zoom if state.zoom is not None else geomap.DEFAULT_ZOOM
@@ -619,7 +636,15 @@ if view_key and state.center is not None and state.zoom is not None:
 map_column, panel = st.columns(list(MAP_SHARE), gap="small")
 with map_column:
     if places.empty:
-        filtered = bool(picked or picked_speakers or picked_stances or scope.sources or state.since or state.until)
+        filtered = bool(
+            picked
+            or picked_speakers
+            or picked_stances
+            or statements_only
+            or scope.sources
+            or state.since
+            or state.until
+        )
         st.info(empty_map_reason(chosen, filtered=filtered))
     fmap = geomap.build_map(
         places,

@@ -325,6 +325,47 @@ def test_every_place_opens_its_panel_on_its_own_passages(seeded, demo_analysis):
         assert all(f'class="geo-selected" title="place">{text}<' not in shown for text in selected), place["id"]
 
 
+@pytest.fixture()
+def believed(tmp_path, monkeypatch, demo_analysis):
+    """The demo article with every claim but the first made a belief, wish or plan (``internal``)."""
+    import dataclasses
+
+    from geo.store import Store
+
+    claims = tuple(dataclasses.replace(c, internal=i > 0) for i, c in enumerate(demo_analysis.claims))
+    path = tmp_path / "app.sqlite"
+    with Store(path) as store:
+        store.save(dataclasses.replace(demo_analysis, claims=claims))
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    return claims
+
+
+def test_statements_only_is_a_page_filter_kept_in_the_url(believed):
+    from geo.store import Store
+    from geo.types import MapFilter
+
+    assert len(believed) >= 2 and {p for c in believed[1:] for p in c.places} - set(believed[0].places)
+    with Store(_database()) as store:
+        said = set(store.places(MapFilter(statements_only=True))["name"])
+    every = places_listed(run())
+    at = run(statements="only")
+    assert not at.exception
+    assert at.toggle(key="statements_filter").value is True
+    assert places_listed(at) == said and said < every
+    at.toggle(key="statements_filter").set_value(False).run()
+    assert "statements" not in at.query_params
+    assert places_listed(at) == every
+    at.toggle(key="statements_filter").set_value(True).run()
+    assert query_values(at, "statements") == ["only"]
+    assert places_listed(at) == said
+
+
+def _database() -> str:
+    import os
+
+    return os.environ["GEO_DATABASE"]
+
+
 def test_speaker_and_stance_filters_are_bound_to_the_url(seeded):
     """Streamlit keeps these two filters in the URL itself (bind="query-params"): a link sets them."""
     every = places_listed(run(article=seeded))
