@@ -291,6 +291,16 @@ def player(first: str, last: str) -> None:
     st.rerun()
 
 
+@st.fragment(run_every=max(config.page_refresh, 1.0))
+def follow_store(drawn: object) -> None:
+    """While "Follow new articles" is on: every GEO_PAGE_REFRESH s, one cheap read of the store's
+    revision; when a write has landed since the page was drawn (``geo watch``, another reader's
+    correction), the page reruns. The view lives in the URL and the map reopens where the reader
+    left it, so the new articles appear without losing the view or the open place."""
+    if store().revision() != drawn:
+        st.rerun()
+
+
 def on_bound_filter() -> None:
     """A bound filter changed on the page, which Streamlit writes to the URL: the page's own change,
     not a link, back or forward, so the rest of the page does not follow the URL as if it were."""
@@ -544,6 +554,12 @@ with st.sidebar:
             on_change=on_articles,
             args=(list(chosen or ()),),
         )
+    if config.page_refresh > 0 and st.toggle(
+        "Follow new articles",
+        key="follow",
+        help=f"Look for new articles every {config.page_refresh:g} s and show them, keeping this view",
+    ):
+        follow_store(store().revision())
     if chosen is not None:
         st.button(
             f"Show all {total:,} stored articles",
@@ -628,11 +644,13 @@ place = state.place if state.place in set(places["id"]) else None
 # st_folium's center/zoom arguments, so moving the map does not rebuild it.
 if "map_origin" not in st.session_state:
     st.session_state["map_origin"] = (state.center, state.zoom)
+# A new map for the same filter (new articles stored, or grid cells of another viewport: a move, a click
+# on a cell) opens where the reader left the map, not where the session began.
+drawn = (store().revision(), view_key)
+if st.session_state.get("map_drawn", drawn) != drawn and state.center is not None and state.zoom is not None:
+    st.session_state["map_origin"] = (state.center, state.zoom)
+st.session_state["map_drawn"] = drawn
 origin_center, origin_zoom = st.session_state["map_origin"]
-if view_key and state.center is not None and state.zoom is not None:
-    # The map holds grid cells of its viewport, so a move brings new ones and a new map: that map opens
-    # where the reader left it (a click on a cell zooms into it), not where the session began.
-    origin_center, origin_zoom = state.center, state.zoom
 map_column, panel = st.columns(list(MAP_SHARE), gap="small")
 with map_column:
     if places.empty:

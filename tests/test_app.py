@@ -366,6 +366,15 @@ def _database() -> str:
     return os.environ["GEO_DATABASE"]
 
 
+def test_following_new_articles_is_opt_in_and_can_be_switched_off(seeded, monkeypatch):
+    at = run(article=seeded)
+    assert at.toggle(key="follow").value is False  # the reader turns it on
+    at.toggle(key="follow").set_value(True).run()
+    assert not at.exception and places_listed(at)
+    monkeypatch.setenv("GEO_PAGE_REFRESH", "0")
+    assert not [t for t in run(article=seeded).toggle if t.key == "follow"]
+
+
 def test_speaker_and_stance_filters_are_bound_to_the_url(seeded):
     """Streamlit keeps these two filters in the URL itself (bind="query-params"): a link sets them."""
     every = places_listed(run(article=seeded))
