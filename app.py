@@ -778,7 +778,9 @@ def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[st
         if stance:
             st.caption(f"Claims: {STANCE_LABELS[stance]}.")
         if stance == "contested":
-            st.html(html.sides_html(frames.both_sides(claims, place)))
+            # Linked within an article, and across articles (another outlet's claim about this place).
+            across = store().contradictions_across(scope.article_ids)
+            st.html(html.sides_html(frames.both_sides(claims, place, across[across["place_id"] == place])))
         passages = store().passages_for_place(scope, place)
         if len(passages) > PANEL_PASSAGES and not st.toggle(
             f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"

@@ -506,6 +506,27 @@ def test_a_contested_place_shows_both_sides_with_speaker_outlet_and_date(contest
     assert "Demo &amp; Wire · 2026-11-30" in sides
 
 
+def test_both_sides_link_claims_of_different_outlets_about_the_place(tmp_path, monkeypatch):
+    """A denial, and another outlet's article asserting what it denies: linked at save, shown on both sides."""
+    from geo.store import Store
+    from tests.test_export import contested_articles
+
+    first, other = contested_articles()
+    path = tmp_path / "across.sqlite"
+    with Store(path) as store:
+        store.save(first)
+        store.save(other)
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    at = run(place="gn:81302")
+    assert not at.exception
+    shown_html = html_text(at)
+    sides = shown_html[shown_html.index("geo-sides") :]
+    assert "Asserted (2)" in sides and "Denied (1)" in sides
+    # The denial names both claims it contradicts; each assertion names the denial.
+    assert sides.count("contradicts:") == 4
+    assert "&lt;s&gt;Bloomberg&lt;/s&gt; · 2026-11-03" in sides and "<s>" not in shown_html
+
+
 def test_an_uncontested_place_has_no_sides(seeded):
     at = run(article=seeded, place=PIRAEUS)
     assert "geo-sides" not in html_text(at)
