@@ -469,20 +469,25 @@ def test_at_1280_px_the_map_takes_most_of_the_width_and_the_list_fits(browser, s
     assert widths and all(scroll <= client for scroll, client in widths), widths  # every column in view
 
 
-def wait_for_map_zoom(page, zoom: int) -> None:
-    """Wait until the live map shows ``zoom``, across the replacements of the map's frame that a new map
-    (new features) brings."""
+def in_live_map(page, condition: str, arg: object = None) -> object:
+    """Wait until ``condition`` (a script) is truthy in the live map's frame, and return its value, across
+    the replacements of that frame that a new map (new features) brings."""
     from playwright.sync_api import Error as PlaywrightError
 
     for _attempt in range(5):
         try:
-            leaflet(page).wait_for_function(
-                f"(z) => {{ const m = {LEAFLET_MAP}; return m && m.getZoom() === z; }}", arg=zoom
-            )
-            if map_view(page)[2] == zoom:
-                return
+            return leaflet(page).wait_for_function(condition, arg=arg).json_value()
         except (PlaywrightError, StopIteration):  # the frame went, or its successor has no map yet
             map_frame(page).locator(".leaflet-marker-icon").first.wait_for()
+    raise AssertionError(f"never true in the live map: {condition}")
+
+
+def wait_for_map_zoom(page, zoom: int) -> None:
+    """Wait until the live map shows ``zoom`` (its frame may be replaced meanwhile)."""
+    for _attempt in range(5):
+        in_live_map(page, f"(z) => {{ const m = {LEAFLET_MAP}; return m && m.getZoom() === z; }}", zoom)
+        if map_view(page)[2] == zoom:
+            return
     raise AssertionError(f"the map never settled at zoom {zoom}")
 
 
@@ -499,16 +504,21 @@ def test_a_grid_cell_click_zooms_the_map_into_that_cell(browser, tmp_path, seed_
         settle(page)  # the map fits its cells and reports that view, which the page draws again
         cells = '.leaflet-marker-icon[title$=" places"]'
         before = map_frame(page).locator(cells).all_inner_texts()
-        # A cell in view (the map's frame may hold some beyond its edges, or the page's).
-        inside = leaflet(page).wait_for_function(
-            f"() => {{ const i = [...document.querySelectorAll('{cells}')].findIndex(e => {{"
-            " const r = e.getBoundingClientRect(); return r.width > 0 && r.left > 0 && r.top > 0"
-            " && r.right < innerWidth && r.bottom < innerHeight; }); return i >= 0 ? String(i) : null; }"
-        )
-        inside = int(inside.json_value())
-        map_frame(page).locator(cells).nth(inside).click()
         first = int(re.search(r"zoom=(\d+)", page.url).group(1))
-        expect(page).not_to_have_url(re.compile(rf"zoom={first}(&|$)"))
+        for _attempt in range(3):  # a click on a map that a rerun replaces at that moment is lost: again
+            # A cell in view (the map's frame may hold some beyond its edges, or the page's).
+            inside = in_live_map(
+                page,
+                f"() => {{ const i = [...document.querySelectorAll('{cells}')].findIndex(e => {{"
+                " const r = e.getBoundingClientRect(); return r.width > 0 && r.left > 0 && r.top > 0"
+                " && r.right < innerWidth && r.bottom < innerHeight; }); return i >= 0 ? String(i) : null; }",
+            )
+            map_frame(page).locator(cells).nth(int(str(inside))).click()
+            try:
+                expect(page).not_to_have_url(re.compile(rf"zoom={first}(&|$)"), timeout=10_000)
+                break
+            except AssertionError:
+                continue
         zoom = int(re.search(r"zoom=(\d+)", page.url).group(1))
         assert zoom >= first + 2 and "place=" not in page.url  # in by two levels at least; nothing selected
         # The page's rerun draws the cell's contents, on a map that stays where the click took it.
