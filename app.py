@@ -156,7 +156,13 @@ BOUND = {"speakers": "speaker", "stances": "stance"}
 # The widget that shows each other part of the view, where one does. These stay synced by hand: a
 # bound widget writes its options' labels to the URL, but the URL names articles by id and actors
 # by name or id (case-insensitive), and the article chooser is not always shown.
-VIEW_WIDGETS = {"articles": "articles", "view": "articles", "actors": "actor_filter", "sources": "source_filter"}
+VIEW_WIDGETS = {
+    "articles": "articles",
+    "view": "articles",
+    "actors": "actor_filter",
+    "sources": "source_filter",
+    "statements_only": "statements_filter",
+}
 PANEL = "place_panel"  # the place panel's fragment: a click on the map reruns only this
 LINK_ADDRESS_CHARS = 200  # kept for the server's address in front of the query string
 
@@ -186,7 +192,7 @@ def set_view(**changes: object) -> None:
         st.session_state.pop(VIEW_WIDGETS[part], None)
 
 
-def widget_value(key: str, from_url: list[str], url_changed: bool) -> None:
+def widget_value(key: str, from_url: object, url_changed: bool) -> None:
     """Seed a widget from the URL when the URL changed outside the page (a link, back, forward)."""
     if url_changed or key not in st.session_state:
         st.session_state[key] = from_url
@@ -337,6 +343,16 @@ def player(first: str, last: str) -> None:
     st.rerun()
 
 
+@st.fragment(run_every=max(config.page_refresh, 1.0))
+def follow_store(drawn: object) -> None:
+    """While "Follow new articles" is on: every GEO_PAGE_REFRESH s, one cheap read of the store's
+    revision; when a write has landed since the page was drawn (``geo watch``, another reader's
+    correction), the page reruns. The view lives in the URL and the map reopens where the reader
+    left it, so the new articles appear without losing the view or the open place."""
+    if store().revision() != drawn:
+        st.rerun()
+
+
 def on_bound_filter() -> None:
     """A bound filter changed on the page, which Streamlit writes to the URL: the page's own change,
     not a link, back or forward, so the rest of the page does not follow the URL as if it were."""
@@ -350,6 +366,10 @@ def on_bound_filter() -> None:
 def on_actor_filter(link_names: dict[str, str]) -> None:
     """Actors picked in the filter go to the URL by name, as a link names them (by id when names clash)."""
     set_view(actors=tuple(link_names.get(a, a) for a in st.session_state["actor_filter"]))
+
+
+def on_statements_filter() -> None:
+    set_view(statements_only=bool(st.session_state["statements_filter"]), place=None)
 
 
 def on_place_row() -> None:
@@ -586,6 +606,12 @@ with st.sidebar:
             on_change=on_articles,
             args=(list(chosen or ()),),
         )
+    if config.page_refresh > 0 and st.toggle(
+        "Follow new articles",
+        key="follow",
+        help=f"Look for new articles every {config.page_refresh:g} s and show them, keeping this view",
+    ):
+        follow_store(store().revision())
     if chosen is not None:
         st.button(
             f"Show all {total:,} stored articles",
@@ -642,13 +668,20 @@ picked_stances = stance_column.multiselect(
     bind="query-params",
     on_change=on_bound_filter,
 )
+widget_value("statements_filter", state.statements_only, url_changed)
+statements_only = stance_column.toggle(
+    "Statements only",
+    key="statements_filter",
+    help='Leave out beliefs, wishes and plans ("believes", "wants", "plans to"): only what was said',
+    on_change=on_statements_filter,
+)
 
 shown = dataclasses.replace(
     scope,
     actor_ids=tuple(picked),
     speakers=tuple(picked_speakers),
     stances=tuple(picked_stances),
-    statements_only=state.statements_only,  # ?statements=only: no widget yet
+    statements_only=statements_only,
 )
 # Past config.map_max_places places the store sends grid cells for the viewport at this zoom (cached per view).
 map_zoom = state.zoom if state.zoom is not None else geomap.DEFAULT_ZOOM
@@ -664,11 +697,25 @@ place = state.place if state.place in set(places["id"]) else None
 # st_folium's center/zoom arguments, so moving the map does not rebuild it.
 if "map_origin" not in st.session_state:
     st.session_state["map_origin"] = (state.center, state.zoom)
+# A new map for the same filter (new articles stored, or grid cells of another viewport: a move, a click
+# on a cell) opens where the reader left the map, not where the session began.
+drawn = (store().revision(), view_key)
+if st.session_state.get("map_drawn", drawn) != drawn and state.center is not None and state.zoom is not None:
+    st.session_state["map_origin"] = (state.center, state.zoom)
+st.session_state["map_drawn"] = drawn
 origin_center, origin_zoom = st.session_state["map_origin"]
 map_column, panel = st.columns(list(MAP_SHARE), gap="small")
 with map_column:
     if places.empty:
-        filtered = bool(picked or picked_speakers or picked_stances or scope.sources or state.since or state.until)
+        filtered = bool(
+            picked
+            or picked_speakers
+            or picked_stances
+            or statements_only
+            or scope.sources
+            or state.since
+            or state.until
+        )
         st.info(empty_map_reason(chosen, filtered=filtered))
     parts = drawn_map(f"{map_key}|{config.tiles}", on_map, origin_center, origin_zoom)
     st.session_state["shown_places"] = places[["id", "lat", "lon"]]
@@ -745,7 +792,8 @@ def place_panel(
         st.caption(f"Click a marker, or a row below, to read the passages that name the place.{more}")
         st.session_state["listed_places"] = list(listed["id"])
         st.dataframe(
-            listed[["name", "kind", "country", "mentions"]],
+            # A sea, a region or a continent has no country: an empty cell, not a grey "None".
+            listed[["name", "kind", "country", "mentions"]].assign(country=listed["country"].fillna("")),
             column_config=PLACE_COLUMNS,
             hide_index=True,
             width="stretch",
@@ -773,7 +821,9 @@ def place_panel(
         if stance:
             st.caption(f"Claims: {STANCE_LABELS[stance]}.")
         if stance == "contested":
-            st.html(html.sides_html(frames.both_sides(claims, place)))
+            # Linked within an article, and across articles (another outlet's claim about this place).
+            across = store().contradictions_across(scope.article_ids, place)
+            st.html(html.sides_html(frames.both_sides(claims, place, across)))
         names_key = f"{key}|{hash(tuple(actor_names.items()))}"
         count, shown_passages = place_passages(names_key, place, False, scope, claims, actor_names)
         if count > PANEL_PASSAGES and st.toggle(

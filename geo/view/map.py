@@ -22,6 +22,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from geo.frames import COORDINATE_DECIMALS, ClaimLayer, claim_layers
+from geo.store import CELLS_PER_TILE
 from geo.types import AREA_KINDS, NARRATOR
 from geo.view.layers import MIN_ZOOM as ORIENTATION_MIN_ZOOM
 from geo.view.static import (
@@ -346,6 +347,19 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
   map.whenReady(declutter);
   {% endif %}
   layer.on("click", function (event) {
+    // A grid cell of the server's aggregation (cell:ZOOM:ROW:COL) is no place: zoom into it, and the
+    // page, told of the move, sends the places (or finer cells) it holds.
+    var cell = /^cell:([0-9]+):([0-9]+):([0-9]+)$/.exec(event.layer.options.placeId || "");
+    if (cell) {
+      var size = 360 / Math.pow(2, Number(cell[1])) / {{ this.cells_per_tile }};
+      var south = Number(cell[2]) * size - 90, west = Number(cell[3]) * size - 180;
+      var bounds = L.latLngBounds([[south, west], [south + size, west + size]]);
+      // A cell coarser than the view (the store merges cells while there are too many) is not fitted,
+      // which would zoom out: the map zooms in on its places' centre instead.
+      if (map.getBoundsZoom(bounds) >= map.getZoom() + 2) { map.fitBounds(bounds); }
+      else { map.setView(event.layer.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom())); }
+      return;
+    }
     if (map.geoSelect) { map.geoSelect(event.layer.getLatLng()); }
     // The offline export's panel (geo.export), where there is one.
     if (map.geoShowPlace) { map.geoShowPlace(event.layer.options.placeId, event.layer.options.title); }
@@ -371,6 +385,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
         self.rows = _script_json(rows)  # serialised once: st_folium renders the script more than once
         self.clustered = clustered
         self.label = label
+        self.cells_per_tile = CELLS_PER_TILE
         self.palette = [STANCE_COLORS[stance] for stance in STANCE_ORDER]
         self.sizes = {"pin": PIN_SIZE_PX, "cluster": CLUSTER_SIZES_PX, "label": LABEL_BOX_PX}
         self.cluster_options = {
