@@ -10,6 +10,8 @@ from streamlit.testing.v1 import AppTest
 from tests.browser_support import ROOT
 from tests.conftest import QUICK_SHUTDOWN
 
+pytestmark = pytest.mark.usefixtures("component_scan_once")
+
 APP = str(ROOT / "app.py")
 PIRAEUS = "gn:255274"
 ATHENS = "gn:264371"
@@ -483,3 +485,38 @@ def test_runner_up_readings_are_told_apart(seeded):
     labels = [option.rsplit(" · ", 1)[0] for option in options]
     assert len(set(labels)) == len(labels)  # without their ids, still all different
     assert any(re.match(r"Athens, (Georgia|Ohio|Alabama|Texas), US \(city", label) for label in labels), labels
+
+
+def map_component(at: AppTest):
+    """The map component's arguments as the page sent them (st_folium's script and layers)."""
+    import json
+
+    (element,) = [e for e in at.get("component_instance") if "script" in e.proto.json_args]
+    return json.loads(element.proto.json_args)
+
+
+def test_a_view_is_drawn_once_for_every_session_until_the_store_changes(seeded, monkeypatch, demo_analysis):
+    """The map of one view is built and rendered once and shared by every session; each session keeps
+    its own selection; any write to the store (a new revision) builds it again."""
+    import os
+
+    from geo.store import Store
+    from geo.view import map as geomap
+
+    built: list[int] = []
+    build = geomap.build_map
+    monkeypatch.setattr(geomap, "build_map", lambda *args, **kwargs: built.append(1) or build(*args, **kwargs))
+    picking = run(place=PIRAEUS)
+    browsing = run()
+    assert not picking.exception and not browsing.exception
+    assert len(built) == 1
+    # One map, two sessions: the ring round the selected place is the picking session's alone.
+    assert map_component(picking)["script"] == map_component(browsing)["script"]
+    assert '"opacity": 0' not in map_component(picking)["feature_group"]
+    assert '"opacity": 0' in map_component(browsing)["feature_group"]
+    assert any(h.value == "Piraeus" for h in picking.subheader)
+    assert not any(h.value == "Piraeus" for h in browsing.subheader) and "Piraeus" in places_listed(browsing)
+    with Store(os.environ["GEO_DATABASE"]) as store:
+        store.save(demo_analysis, replace=True)
+    assert not run().exception
+    assert len(built) == 2

@@ -352,6 +352,28 @@ def test_a_click_rings_its_place_and_reruns_only_the_panel(browser, served_seed)
         assert live.evaluate(LAST_SENT) == sent  # the page did not run the map again
 
 
+# Click a pin's element and read, in the same task, what the component has reported to the page.
+CLICK_AND_READ_REPORT = (
+    "(name) => { document.querySelector(`.leaflet-marker-icon[title=\"${name}\"]`).click();"
+    " const sent = window.__GLOBAL_DATA__.previous_data; return sent && sent.last_object_clicked; }"
+)
+
+
+def test_a_click_is_reported_to_the_page_at_once(browser, served_seed):
+    """st_folium reports clicks 250 ms late (a debounce meant for pans): the map reports a click on a place
+    itself, in the click's own task, in the form st_folium sends, so its late report sends nothing more."""
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    reported = leaflet(page).evaluate(CLICK_AND_READ_REPORT, "Tobruk")
+    assert reported is not None and abs(reported["lat"] - 32.08) < 0.1 and abs(reported["lng"] - 23.96) < 0.1
+    expect(page.get_by_role("heading", name="Tobruk")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"place=gn(%3A|:)81302"))
+
+
 def test_the_stance_filter_keeps_itself_in_the_url(browser, served_seed):
     """Bound by Streamlit (bind="query-params"): a choice writes the URL, back takes it away again."""
     from playwright.sync_api import expect
