@@ -164,9 +164,13 @@ def load() -> str:
 
 
 class TreeMemory:
-    """Peak of the summed RSS and PSS of a process and all its descendants, sampled in a thread."""
+    """Peak of the summed RSS and PSS of a process and all its descendants, sampled in a thread.
 
-    def __init__(self, pid: int, every: float = 0.2) -> None:
+    ``memory=False`` samples CPU times only: reading a process's PSS parses its whole memory map, which
+    for a spaCy worker costs milliseconds each time, CPU taken from the processes being measured."""
+
+    def __init__(self, pid: int, every: float = 0.2, *, memory: bool = True) -> None:
+        self._memory = memory
         self.peak_rss = self.peak_pss = self.peak_processes = 0
         self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU seconds when last seen)
         self.steady: dict[str, float] = {}
@@ -185,7 +189,7 @@ class TreeMemory:
                 return
             for process in processes:
                 try:
-                    info = process.memory_full_info()
+                    info = process.memory_full_info() if self._memory else process.memory_info()
                     times = process.cpu_times()
                     role = "parent" if process.pid == self._root.pid else _role(process)
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
@@ -203,10 +207,22 @@ class TreeMemory:
         self._thread.join()
 
     def cpu_by_role(self) -> dict[str, float]:
-        """CPU seconds of the reading and writing parent and of the analysing workers (as last sampled)."""
+        """CPU seconds of the reading and writing parent, of the analysing workers (together and each)
+        and of this benchmark's own process, read now (for the processes the sampling has seen)."""
+        for pid, (role, _) in list(self.cpu.items()):
+            try:
+                times = psutil.Process(pid).cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            self.cpu[pid] = (role, times.user + times.system)
         total: dict[str, float] = {}
-        for role, seconds in self.cpu.values():
+        workers = sorted(pid for pid, (role, _) in self.cpu.items() if role == "workers")
+        for pid, (role, seconds) in self.cpu.items():
             total[role] = total.get(role, 0.0) + seconds
+            if role == "workers" and len(workers) > 1:
+                total[f"worker {workers.index(pid) + 1}"] = seconds
+        own = psutil.Process().cpu_times()
+        total["bench"] = own.user + own.system
         return total
 
 
@@ -217,14 +233,16 @@ def _role(process: psutil.Process) -> str:
     return "workers"
 
 
-def run_measured(command: list[str], env: dict[str, str]) -> tuple[int, float, TreeMemory, list[float]]:
+def run_measured(
+    command: list[str], env: dict[str, str], *, memory: bool = True
+) -> tuple[int, float, TreeMemory, list[float]]:
     """Run ``command``; its exit code, wall time, tree memory and the time of each stdout line.
 
     ``memory.steady`` is the CPU each role spent between the first and the last line (start-up excluded).
     """
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    memory = TreeMemory(process.pid, every=0.1)
+    memory = TreeMemory(process.pid, every=0.1 if memory else 0.5, memory=memory)
     stamps = []
     first: dict[str, float] = {}
     last: dict[str, float] = {}
@@ -346,7 +364,7 @@ def workers(args: argparse.Namespace) -> None:
                 command = [sys.executable, "-m", "geo", "ingest", str(sample), "--no-progress"]
                 command += ["--scheduler", "local", "--workers", str(count)]
                 before = load()
-                code, wall, memory, stamps = run_measured(command, environment(database))
+                code, wall, memory, stamps = run_measured(command, environment(database), memory=False)
                 rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
                 rates.setdefault(count, []).append(rate)
                 print(
