@@ -6,10 +6,11 @@ pages), skips text that is already stored or already seen in the batch (the
 content hash is the article id, so a duplicate costs no analysis), sends the
 rest in batches of ``GEO_BATCH_SIZE`` to ``workers`` processes that each load the
 pipeline once and parse a batch with one ``nlp.pipe`` call, and saves the
-analyses as they come back, those ready together in one transaction (``Store.save_many``). Only a bounded window of articles
-is held at any time, so memory does not grow with the corpus. Results are
-reported in input order, one ``Outcome`` per item; a failure is reported with
-its reason and the batch goes on.
+analyses as they come back, those ready together in one transaction
+(``Store.save_many``). Only a bounded window of articles is held at any time,
+so memory does not grow with the corpus. Results are reported in input order,
+one ``Outcome`` per item; a failure is reported with its reason and the batch
+goes on.
 """
 
 from __future__ import annotations
@@ -141,8 +142,12 @@ def ingest_batch(
             while pending:
                 for outcome in _settle(pending, store, analyser):
                     finish(outcome)
-        finally:
+        except BaseException:  # Ctrl-C, SIGTERM (geo.cli), a failing store: stop the workers, not wait for them
+            engine.close(abort=True)
+            raise
+        else:
             engine.close()
+        finally:
             bar.close()
         return outcomes
     finally:
@@ -195,7 +200,7 @@ class _Engine(Protocol):
 
     def submit_batch(self, documents: list[RawDocument]) -> Future[list[Analysis | GeoError]]: ...
 
-    def close(self) -> None: ...
+    def close(self, *, abort: bool = False) -> None: ...  # abort: stop the workers now, their batches lost
 
 
 class _Batcher:
@@ -266,7 +271,7 @@ class _InProcess:
             future.set_exception(error)
         return future
 
-    def close(self) -> None:
+    def close(self, *, abort: bool = False) -> None:
         pass
 
 
@@ -299,9 +304,13 @@ class _Pool:
         )
         return self._pool.submit(analyse_batch, documents)
 
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, *, abort: bool = False) -> None:
+        if self._pool is None:
+            return
+        if abort:  # no public way to stop a running task
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 # -- the page's workers: a deadline per article --------------------------------------------------

@@ -72,6 +72,8 @@ class DaskAnalyser:
         except ImportError as error:  # pragma: no cover - a dependency of the project
             raise GeoError("Distributed ingest needs the 'distributed' package (pip install distributed).") from error
         self._cluster: Any = None
+        self._running: dict[str, Any] = {}  # Dask forgets a task whose future nobody holds: hold each until done
+        self._lock = threading.Lock()
         dask.config.set(QUIET_DASK)  # before the cluster starts: the nannies pass it on to their workers
         try:
             if address is None:
@@ -82,11 +84,13 @@ class DaskAnalyser:
             else:
                 self._client = Client(address, timeout=timeout)
         except OSError as error:
+            self.close(abort=True)
             raise GeoError(f"Cannot reach the Dask scheduler at {address}: {error}.") from error
+        except BaseException:  # interrupted while the cluster starts: stop what has started
+            self.close(abort=True)
+            raise
         threads = sum(self._client.nthreads().values()) or 1
         self.slots = threads * BATCHES_PER_THREAD
-        self._running: dict[str, Any] = {}  # Dask forgets a task whose future nobody holds: hold each until done
-        self._lock = threading.Lock()
 
     def submit_batch(self, documents: list[RawDocument]) -> Future[list[Analysis | GeoError]]:
         """The batch's analyses (or each one's failure), computed by one task on one worker."""
@@ -110,7 +114,13 @@ class DaskAnalyser:
         task.add_done_callback(done)
         return result
 
-    def close(self) -> None:
-        self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+    def close(self, *, abort: bool = False) -> None:
+        """Disconnect (the scheduler forgets this client's tasks: another client's, of the same keys, go
+        on); a local cluster's workers stop, ``abort`` or not."""
+        with self._lock:
+            self._running.clear()
+        client, cluster = getattr(self, "_client", None), self._cluster
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()

@@ -255,10 +255,17 @@ class Store:
                 self._db.execute("ROLLBACK")
 
     @contextmanager
+    def _using(self) -> Iterator[None]:
+        """Hold ``self._db`` for one read or one transaction: SQLite's one connection, one thread at a
+        time (PostgreSQL: a connection of the pool for this thread, ``geo.store.postgres``)."""
+        with self._lock:
+            yield
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         if self.read_only:
             raise StoreError(f"Cannot write to {self.path}: the file is read-only (opened for reading only).")
-        with self._lock:
+        with self._using():
             try:
                 self._db.execute("BEGIN IMMEDIATE")
             except self._ERRORS as error:
@@ -276,7 +283,7 @@ class Store:
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
-        with self._lock:
+        with self._using():
             try:
                 yield
             except self._ERRORS as error:
