@@ -174,6 +174,7 @@ class TreeMemory:
         self.peak_rss = self.peak_pss = self.peak_processes = 0
         self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU seconds when last seen)
         self.steady: dict[str, float] = {}
+        self.steady_articles = 0  # articles stored while ``steady`` was spent
         self._root = psutil.Process(pid)
         self._every = every
         self._stop = threading.Event()
@@ -243,15 +244,21 @@ def run_measured(
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     memory = TreeMemory(process.pid, every=0.1 if memory else 0.5, memory=memory)
-    stamps = []
+    stamps: list[float] = []
     first: dict[str, float] = {}
     last: dict[str, float] = {}
+    read_at = 0.0
     assert process.stdout is not None
     for _ in process.stdout:
         stamps.append(time.perf_counter() - started)
-        if len(stamps) == 1:
-            first = memory.cpu_by_role()
-        last = memory.cpu_by_role()
+        # The CPU times, read at the first line and then at most every 0.25 s (lines come a batch at
+        # once): reading them costs this process CPU that the measured processes share the cores with.
+        if len(stamps) == 1 or stamps[-1] - read_at >= 0.25:
+            read_at = stamps[-1]
+            last = memory.cpu_by_role()
+            memory.steady_articles = len(stamps) - 1
+            if len(stamps) == 1:
+                first = last
     code = process.wait()
     memory.stop()
     memory.steady = {role: seconds - first.get(role, 0.0) for role, seconds in last.items()}
@@ -286,10 +293,9 @@ def ingest(args: argparse.Namespace) -> None:
 
 def cpu_per_article(memory: TreeMemory, articles: int) -> str:
     """CPU per article of each role, between the first article stored and the last (start-up excluded)."""
+    stored = memory.steady_articles or max(1, articles - 1)
     return "steady CPU an article: " + ", ".join(
-        f"{role} {seconds / max(1, articles - 1) * 1000:.1f} ms"
-        for role, seconds in sorted(memory.steady.items())
-        if role != "other"
+        f"{role} {seconds / stored * 1000:.1f} ms" for role, seconds in sorted(memory.steady.items()) if role != "other"
     )
 
 
