@@ -231,10 +231,10 @@ def test_many_sessions_share_a_few_pooled_connections(empty_postgres, monkeypatc
 
 def test_the_pool_size_setting_is_checked(monkeypatch):
     from geo.errors import StoreError
-    from geo.store.postgres import POOL_SIZE, pool_size
+    from geo.store.postgres import pool_size
 
     monkeypatch.delenv("GEO_DATABASE_POOL", raising=False)
-    assert pool_size() == POOL_SIZE
+    assert pool_size() == 4
     monkeypatch.setenv("GEO_DATABASE_POOL", "0")
     assert pool_size() == 1
     monkeypatch.setenv("GEO_DATABASE_POOL", "many")

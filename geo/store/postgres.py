@@ -12,7 +12,6 @@ at once store it once. Corrections are rows of the shared database: every page s
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -29,7 +28,6 @@ from geo.store import MIGRATIONS, SCHEMA_VERSION, Store, _cause, _statements
 from geo.types import Analysis, Bounds
 
 CONNECT_TIMEOUT_S = 10
-POOL_SIZE = 4  # connections a store (a page server, an ingest) holds at most: GEO_DATABASE_POOL
 # autocommit: no implicit transactions; every write is an explicit BEGIN ... COMMIT, as on SQLite.
 CONNECTION_OPTIONS: dict[str, Any] = {
     "autocommit": True,
@@ -87,12 +85,13 @@ def postgres_sql(sql: str) -> str:
 
 
 def pool_size() -> int:
-    """``GEO_DATABASE_POOL``: the most connections one store opens (default 4, at least 1)."""
-    value = os.environ.get("GEO_DATABASE_POOL", "").strip()
+    """``GEO_DATABASE_POOL``: the most connections one store opens (at least 1)."""
+    from geo import settings
+
     try:
-        return max(1, int(value)) if value else POOL_SIZE
+        return max(1, settings.load().database_pool)
     except ValueError as error:
-        raise StoreError(f"GEO_DATABASE_POOL must be a whole number of connections, not {value!r}.") from error
+        raise StoreError(f"GEO_DATABASE_POOL must be a whole number of connections: {error}.") from error
 
 
 def shown_url(url: str) -> str:
