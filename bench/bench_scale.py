@@ -243,7 +243,9 @@ def run_measured(
     """
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    memory = TreeMemory(process.pid, every=0.1 if memory else 0.5, memory=memory)
+    # Without memory, the sampling thread only finds the processes (psutil scans all of /proc for children):
+    # every 2 s, so the benchmark takes little of the cores it measures. The CPU times are read below.
+    memory = TreeMemory(process.pid, every=0.1 if memory else 2.0, memory=memory)
     stamps: list[float] = []
     first: dict[str, float] = {}
     last: dict[str, float] = {}
