@@ -35,11 +35,6 @@ from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, MAP_FRAME, app_serve
 NEWEST = 20  # the page's default view: the newest stored articles
 
 
-def load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load {one:.1f}/{five:.1f} (1/5 min) on {os.cpu_count()} cores"
-
-
 def ensure_store(database: str, corpus: Path) -> None:
     if is_postgres_url(database):
         with Store(database) as store:
@@ -50,6 +45,17 @@ def ensure_store(database: str, corpus: Path) -> None:
     print(f"ingesting {corpus} into {database} …", flush=True)
     env = {**os.environ, "GEO_DATABASE": str(database)}
     subprocess.run([sys.executable, "-m", "geo", "ingest", str(corpus), "--no-progress"], env=env, check=False)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process and its ended children (a closed tab's renderer) have used so far."""
+    import psutil
+
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
+        return 0.0
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def places_by_kind(database: str, sessions: int) -> list[tuple[str, str, str]]:
@@ -75,7 +81,14 @@ async def one_session(
     page = await context.new_page()
     page.set_default_timeout(600_000)  # a cold server with every session at once, on a shared machine
     frame = page.frame_locator(MAP_FRAME).last
-    result: dict[str, object] = {"kind": kind, "name": name, "panel": None, "click": None, "leak": []}
+    result: dict[str, object] = {
+        "kind": kind,
+        "name": name,
+        "first_markers": None,
+        "panel": None,
+        "click": None,
+        "leak": [],
+    }
     try:
         started = time.perf_counter()
         await page.goto(f"{url}/?place={place_id}", wait_until="commit")
@@ -125,7 +138,10 @@ async def one_session(
     return result
 
 
-async def run(url: str, places: list[tuple[str, str, str]]) -> list[dict[str, object]]:
+async def run(url: str, places: list[tuple[str, str, str]]) -> tuple[list[dict[str, object]], float]:
+    """Every session's figures, and the CPU seconds of this script's child processes but the server
+    (Chromium and Playwright's driver) at the end."""
+    import psutil
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -135,8 +151,9 @@ async def run(url: str, places: list[tuple[str, str, str]]) -> list[dict[str, ob
         results = await asyncio.gather(
             *(one_session(browser, url, p, names, i, together) for i, p in enumerate(places))
         )
+        browser_cpu = sum(cpu_seconds(child.pid) for child in psutil.Process().children(recursive=True))
         await browser.close()
-    return list(results)
+    return list(results), browser_cpu
 
 
 def main() -> None:
@@ -147,26 +164,29 @@ def main() -> None:
     args = parser.parse_args()
     ensure_store(args.database, args.corpus)
     places = places_by_kind(args.database, args.sessions)
-    print(f"{len(places)} sessions; kinds: {sorted({k for _, _, k in places})}; {load()}", flush=True)
+    print(f"{len(places)} sessions; kinds: {sorted({k for _, _, k in places})}", flush=True)
+    load_start = os.getloadavg()[0]
     with app_server({"GEO_DATABASE": str(args.database)}) as server:
         started = time.perf_counter()
-        results = asyncio.run(run(server.url, places))
+        results, children_cpu = asyncio.run(run(server.url, places))
         wall = time.perf_counter() - started
+        server_cpu = cpu_seconds(server.pid)
     for kind in sorted({str(r["kind"]) for r in results}):
         rows = [r for r in results if r["kind"] == kind]
         opened = sum(r["panel"] is not None for r in rows)
         print(f"  {kind:12s} sessions {len(rows):2d}  panels opened {opened}/{len(rows)}")
-    firsts = [float(r["first_markers"]) for r in results if "first_markers" in r]  # type: ignore[arg-type]
+    firsts = [float(r["first_markers"]) for r in results if r["first_markers"] is not None]  # type: ignore[arg-type]
+    if len(firsts) < len(results):
+        print(f"no markers within the timeout: {len(results) - len(firsts)} sessions")
+    if not firsts:
+        return
     panels = [float(r["panel"]) for r in results if r["panel"] is not None]  # type: ignore[arg-type]
     leaks = [r for r in results if r["leak"]]
-    for r in results:
-        if "error" in r:
-            print(f"  {r['name']}: {r['error']}")
-    if firsts:
-        print(f"first markers: median {statistics.median(firsts):.1f} s, max {max(firsts):.1f} s")
+    print(f"first markers: median {statistics.median(firsts):.1f} s, max {max(firsts):.1f} s")
     if panels:
         print(f"panel shown:   median {statistics.median(panels):.1f} s, max {max(panels):.1f} s")
     print(f"panels opened: {len(panels)}/{len(results)}; sessions showing another's place: {len(leaks)}")
+    browser_cpu = children_cpu - server_cpu
     clicks = sorted(float(r["click"]) for r in results if r["click"] is not None)  # type: ignore[arg-type]
     if clicks:
         print(
@@ -174,7 +194,13 @@ def main() -> None:
             f" max {max(clicks):.2f} s, {len(clicks)}/{len(results)} panels;"
             f" each: {', '.join(f'{c:.2f}' for c in clicks)}"
         )
-    print(f"all {len(results)} sessions done in {wall:.1f} s; {load()}")
+    for r in results:
+        if "error" in r:
+            print(f"  {r['name']}: {r['error']}")
+    print(f"all {len(results)} sessions done in {wall:.1f} s")
+    print(f"CPU: the server {server_cpu:.1f} s, Chromium and Playwright {browser_cpu:.1f} s")
+    load_end = os.getloadavg()[0]
+    print(f"load average (1 min): {load_start:.1f} at the start, {load_end:.1f} at the end, {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

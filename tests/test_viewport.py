@@ -80,6 +80,7 @@ def test_viewport_bounds_hold_the_centre_and_cross_the_antimeridian():
     assert west > east  # across the antimeridian, as MapFilter.bounds has it
 
 
+@pytest.mark.usefixtures("component_scan_once")
 def test_the_page_draws_grid_cells_past_the_setting(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
