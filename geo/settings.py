@@ -84,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
         " map's viewport into grid cells, so the browser never receives more features than this.",
     ),
     Setting(
+        "database_pool",
+        "GEO_DATABASE_POOL",
+        "4",
+        "Most connections to a `postgresql://` database one process opens (a page server's sessions share"
+        " them; an ingest uses one).",
+    ),
+    Setting(
         "batch_size",
         "GEO_BATCH_SIZE",
         "32",
@@ -130,6 +137,7 @@ class Settings:
     timeout: float
     analysis_timeout: float
     map_max_places: int
+    database_pool: int
     batch_size: int
     page_fetch: str
     page_refresh: float

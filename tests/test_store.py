@@ -261,7 +261,7 @@ def test_a_failed_save_leaves_nothing(store):
     with pytest.raises(AttributeError):
         store.save(Analysis(broken.article, broken.passages, (bad,), broken.actors))
     assert not store.has_article("0123456789abcdef")
-    with store._lock:
+    with store._reading():  # the connection this thread may use (PostgreSQL: one of the pool)
         assert store._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0] == 0
 
 

@@ -110,13 +110,13 @@ def test_the_whole_archive_reads_kept_counts_that_match_the_mentions(crowded):
 
 
 def kept_counts(store) -> dict[str, int]:
-    with store._lock:
+    with store._reading():
         rows = store._db.execute("SELECT place_id, mentions FROM place_counts WHERE mentions <> 0").fetchall()
     return dict(rows)
 
 
 def actual_counts(store) -> dict[str, int]:
-    with store._lock:
+    with store._reading():
         return dict(store._db.execute("SELECT place_id, COUNT(*) FROM mentions GROUP BY place_id").fetchall())
 
 

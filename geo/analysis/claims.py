@@ -66,6 +66,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
+from geo.analysis.propositions import keys_of, proposition_keys
+from geo.analysis.propositions import singular as singular  # used from here by geo.eval and the tests
 from geo.analysis.spanindex import SpanIndex
 from geo.types import NARRATOR, Actor, Claim, Passage, Resolution, Span, Stance
 
@@ -1279,46 +1281,6 @@ def _actors_in(actors: Iterable[Actor], start: int, end: int) -> tuple[str, ...]
 
 # --- rule 8: contradictions ----------------------------------------------------------------
 
-# Words that name the same kind of thing for the purpose of "the same thing".
-TOPICS: dict[str, str] = {
-    **dict.fromkeys(
-        ["base", "airbase", "port", "harbour", "harbor", "facility", "docking", "outpost", "foothold", "garrison"],
-        "installation",
-    ),
-    **dict.fromkeys(["agreement", "deal", "accord", "treaty", "pact", "arrangement"], "agreement"),
-    **dict.fromkeys(["troop", "force", "soldier", "fighter", "mercenary", "paramilitary", "militia"], "troops"),
-    **dict.fromkeys(["attack", "strike", "raid", "bombing", "shelling", "airstrike", "assault"], "attack"),
-    **dict.fromkeys(["death", "casualty", "victim", "fatality"], "casualties"),
-    **dict.fromkeys(["weapon", "arm", "missile", "drone", "ammunition"], "weapons"),
-}
-# Nouns too general to say two claims are about the same thing.
-GENERIC_NOUNS = frozenset(
-    {
-        "report",
-        "source",
-        "people",
-        "country",
-        "time",
-        "year",
-        "day",
-        "week",
-        "month",
-        "way",
-        "thing",
-        "part",
-        "talk",
-        "statement",
-        "official",
-        "condition",
-        "anonymity",
-        "role",
-        "return",
-        "handful",
-        "number",
-        "side",
-    }
-)
-
 
 def link_contradictions(claims: tuple[Claim, ...], doc: Doc | None = None) -> tuple[Claim, ...]:
     """Link claims about the same thing with opposite stance by different speakers.
@@ -1344,37 +1306,11 @@ def link_contradictions(claims: tuple[Claim, ...], doc: Doc | None = None) -> tu
     return tuple(replace(c, contradicts=tuple(links[c.id])) for c in claims)
 
 
-def proposition_keys(text: str) -> set[str]:
-    """What a claim's words say it is about, as ``link_contradictions`` compares it (its nouns by
-    singular form or topic, generic ones left out), read from the text alone: the store compares
-    claims of different articles with it."""
-    return _key_words(Claim("", 0, len(text), text, "", None, "", "asserts", False), None)
-
-
 def _key_words(claim: Claim, doc: Doc | None) -> set[str]:
     if doc is None:
-        words = [w.lower() for w in re.findall(r"[A-Za-z]+", claim.text)]
-    else:
-        span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
-        words = [t.lower_ for t in span or () if t.pos_ == "NOUN"]
-    keys = set()
-    for word in words:
-        noun = singular(word)
-        if noun in GENERIC_NOUNS or len(noun) < 3:
-            continue
-        keys.add(TOPICS.get(noun, noun))
-    return keys
-
-
-def singular(word: str) -> str:
-    """A plain English singular ("bases" -> "base", "facilities" -> "facility")."""
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ses", "xes", "ches", "shes")) and not word.endswith(("bases", "cases", "ases")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
+        return set(proposition_keys(claim.text))
+    span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
+    return keys_of(t.lower_ for t in span or () if t.pos_ == "NOUN")
 
 
 # --- token helpers -------------------------------------------------------------------------
