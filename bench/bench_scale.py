@@ -164,12 +164,17 @@ def load() -> str:
 
 
 class TreeMemory:
-    """Peak of the summed RSS and PSS of a process and all its descendants, sampled in a thread."""
+    """Peak of the summed RSS and PSS of a process and all its descendants, sampled in a thread.
 
-    def __init__(self, pid: int, every: float = 0.2) -> None:
+    ``memory=False`` samples CPU times only: reading a process's PSS parses its whole memory map, which
+    for a spaCy worker costs milliseconds each time, CPU taken from the processes being measured."""
+
+    def __init__(self, pid: int, every: float = 0.2, *, memory: bool = True) -> None:
+        self._memory = memory
         self.peak_rss = self.peak_pss = self.peak_processes = 0
         self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU seconds when last seen)
         self.steady: dict[str, float] = {}
+        self.steady_articles = 0  # articles stored while ``steady`` was spent
         self._root = psutil.Process(pid)
         self._every = every
         self._stop = threading.Event()
@@ -185,7 +190,7 @@ class TreeMemory:
                 return
             for process in processes:
                 try:
-                    info = process.memory_full_info()
+                    info = process.memory_full_info() if self._memory else process.memory_info()
                     times = process.cpu_times()
                     role = "parent" if process.pid == self._root.pid else _role(process)
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
@@ -203,10 +208,22 @@ class TreeMemory:
         self._thread.join()
 
     def cpu_by_role(self) -> dict[str, float]:
-        """CPU seconds of the reading and writing parent and of the analysing workers (as last sampled)."""
+        """CPU seconds of the reading and writing parent, of the analysing workers (together and each)
+        and of this benchmark's own process, read now (for the processes the sampling has seen)."""
+        for pid, (role, _) in list(self.cpu.items()):
+            try:
+                times = psutil.Process(pid).cpu_times()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            self.cpu[pid] = (role, times.user + times.system)
         total: dict[str, float] = {}
-        for role, seconds in self.cpu.values():
+        workers = sorted(pid for pid, (role, _) in self.cpu.items() if role == "workers")
+        for pid, (role, seconds) in self.cpu.items():
             total[role] = total.get(role, 0.0) + seconds
+            if role == "workers" and len(workers) > 1:
+                total[f"worker {workers.index(pid) + 1}"] = seconds
+        own = psutil.Process().cpu_times()
+        total["bench"] = own.user + own.system
         return total
 
 
@@ -217,23 +234,33 @@ def _role(process: psutil.Process) -> str:
     return "workers"
 
 
-def run_measured(command: list[str], env: dict[str, str]) -> tuple[int, float, TreeMemory, list[float]]:
+def run_measured(
+    command: list[str], env: dict[str, str], *, memory: bool = True
+) -> tuple[int, float, TreeMemory, list[float]]:
     """Run ``command``; its exit code, wall time, tree memory and the time of each stdout line.
 
     ``memory.steady`` is the CPU each role spent between the first and the last line (start-up excluded).
     """
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    memory = TreeMemory(process.pid, every=0.1)
-    stamps = []
+    # Without memory, the sampling thread only finds the processes (psutil scans all of /proc for children):
+    # every 2 s, so the benchmark takes little of the cores it measures. The CPU times are read below.
+    memory = TreeMemory(process.pid, every=0.1 if memory else 2.0, memory=memory)
+    stamps: list[float] = []
     first: dict[str, float] = {}
     last: dict[str, float] = {}
+    read_at = 0.0
     assert process.stdout is not None
     for _ in process.stdout:
         stamps.append(time.perf_counter() - started)
-        if len(stamps) == 1:
-            first = memory.cpu_by_role()
-        last = memory.cpu_by_role()
+        # The CPU times, read at the first line and then at most every 0.25 s (lines come a batch at
+        # once): reading them costs this process CPU that the measured processes share the cores with.
+        if len(stamps) == 1 or stamps[-1] - read_at >= 0.25:
+            read_at = stamps[-1]
+            last = memory.cpu_by_role()
+            memory.steady_articles = len(stamps) - 1
+            if len(stamps) == 1:
+                first = last
     code = process.wait()
     memory.stop()
     memory.steady = {role: seconds - first.get(role, 0.0) for role, seconds in last.items()}
@@ -268,10 +295,9 @@ def ingest(args: argparse.Namespace) -> None:
 
 def cpu_per_article(memory: TreeMemory, articles: int) -> str:
     """CPU per article of each role, between the first article stored and the last (start-up excluded)."""
+    stored = memory.steady_articles or max(1, articles - 1)
     return "steady CPU an article: " + ", ".join(
-        f"{role} {seconds / max(1, articles - 1) * 1000:.1f} ms"
-        for role, seconds in sorted(memory.steady.items())
-        if role != "other"
+        f"{role} {seconds / stored * 1000:.1f} ms" for role, seconds in sorted(memory.steady.items()) if role != "other"
     )
 
 
@@ -346,7 +372,7 @@ def workers(args: argparse.Namespace) -> None:
                 command = [sys.executable, "-m", "geo", "ingest", str(sample), "--no-progress"]
                 command += ["--scheduler", "local", "--workers", str(count)]
                 before = load()
-                code, wall, memory, stamps = run_measured(command, environment(database))
+                code, wall, memory, stamps = run_measured(command, environment(database), memory=False)
                 rate = (len(stamps) - 1) / (stamps[-1] - stamps[0])
                 rates.setdefault(count, []).append(rate)
                 print(

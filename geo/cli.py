@@ -106,8 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     except GeoError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as interrupt:
+        return 128 + interrupt.signum if isinstance(interrupt, Stopped) else 130
     except Exception as error:  # a bug: one line that names it, never a traceback with the server's paths
         from geo.sources.ingest import describe
 
@@ -152,7 +152,7 @@ def _ingest(args: argparse.Namespace) -> int:
         else:
             tqdm.write(f"error: {outcome.name}: {outcome.error}", file=sys.stderr)
 
-    with Store(config.database) as store:
+    with _stopped_by_signals(), Store(config.database) as store:
         outcomes = ingest_batch(
             args.targets,
             store,
@@ -163,6 +163,42 @@ def _ingest(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
         )
     return 1 if any(o.error for o in outcomes) else 0
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM (or SIGHUP) arrived: unwind as Ctrl-C does, so the workers are stopped on the way out."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise ``Stopped`` in the main thread, as SIGINT raises KeyboardInterrupt, so
+    ``ingest_batch``'s cleanup stops its worker processes (or its local Dask cluster) rather than
+    leaving them behind. Only the first signal unwinds: another while the workers stop is ignored."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal fired
+        if not fired:
+            fired = True
+            raise Stopped(signum)
+
+    watched = (signal.SIGTERM, signal.SIGHUP)
+    before = {signum: signal.signal(signum, stop) for signum in watched}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 def _watch(args: argparse.Namespace) -> int:

@@ -84,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
         " map's viewport into grid cells, so the browser never receives more features than this.",
     ),
     Setting(
+        "database_pool",
+        "GEO_DATABASE_POOL",
+        "4",
+        "Most connections to a `postgresql://` database one process opens (a page server's sessions share"
+        " them; an ingest uses one).",
+    ),
+    Setting(
         "batch_size",
         "GEO_BATCH_SIZE",
         "32",
@@ -94,6 +101,13 @@ SETTINGS: tuple[Setting, ...] = (
         "GEO_PAGE_FETCH",
         "on",
         "'off' removes the page's web page or feed box (the CLI still fetches URLs).",
+    ),
+    Setting(
+        "page_refresh",
+        "GEO_PAGE_REFRESH",
+        "30",
+        "Seconds between a page's looks at the store while its 'Follow new articles' switch is on (as `geo watch`"
+        " ingests): a change redraws the page, keeping the reader's view and open place; 0 removes the switch.",
     ),
     Setting(
         "fetch_ports",
@@ -123,8 +137,10 @@ class Settings:
     timeout: float
     analysis_timeout: float
     map_max_places: int
+    database_pool: int
     batch_size: int
     page_fetch: str
+    page_refresh: float
     fetch_ports: str
     fetch_allow_hosts: str
 

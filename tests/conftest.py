@@ -150,6 +150,19 @@ def fixture_gazetteer(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="session")
+def component_scan_once() -> Iterator[None]:
+    """AppTest looks for Streamlit components in the metadata of every installed distribution at each
+    new ``AppTest`` (0.15 to 0.2 s of CPU a page run, a quarter of the page tests' time); nothing is
+    installed during a session, so the session scans once and every ``AppTest`` gets that answer."""
+    from streamlit.components.v2 import manifest_scanner
+
+    found = manifest_scanner.scan_component_manifests()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests", lambda max_workers=None: list(found))
+        yield
+
+
+@pytest.fixture(scope="session")
 def pipeline(fixture_gazetteer):
     from geo.analysis.pipeline import Pipeline
 

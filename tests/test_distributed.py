@@ -152,3 +152,45 @@ def test_a_local_cluster_with_workers(tmp_path: Path) -> None:
     done = subprocess.run([*command, "--workers", "2"], env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 1, done.stderr
     assert len(set(done.stdout.split())) == 10, (done.stdout, done.stderr, time.monotonic() - started)
+
+
+@pytest.mark.parametrize("engine", [["--scheduler", "local"], []], ids=["dask-local-cluster", "process-pool"])
+def test_sigterm_stops_the_ingest_and_every_worker_process(engine: list[str], tmp_path: Path) -> None:
+    """A service manager stops ``geo ingest`` with SIGTERM: its worker processes (a local Dask cluster's,
+    or the process pool's) stop with it, none left running."""
+    import threading
+
+    import psutil
+
+    texts = [
+        f"Harbour works in {port}\n\nOfficials in {port} said on day {n} that the terminal would reopen after "
+        f"repairs that took {n + 2} months."
+        for n, port in ((n, PORTS[n % len(PORTS)]) for n in range(400))
+    ]
+    lines = [json.dumps({"text": text}) for text in texts]
+    (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {**os.environ, "GEO_DATABASE": str(tmp_path / "db.sqlite")}
+    command = [sys.executable, "-m", "geo", "ingest", str(tmp_path / "many.jsonl"), "--no-progress", "--workers", "2"]
+    log = (tmp_path / "stderr.txt").open("w")
+    ingest = subprocess.Popen([*command, *engine], env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+    try:
+        first: list[str] = []
+        reader = threading.Thread(target=lambda: first.append(ingest.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        reader.join(timeout=300)  # the first article stored: the workers are up and analysing
+        assert first and first[0].strip(), (tmp_path / "stderr.txt").read_text()
+        children = psutil.Process(ingest.pid).children(recursive=True)
+        assert len(children) >= 2
+        ingest.send_signal(signal.SIGTERM)
+        code = ingest.wait(timeout=120)
+    finally:
+        if ingest.poll() is None:
+            ingest.kill()
+        log.close()
+    _, alive = psutil.wait_procs(children, timeout=30)
+    survivors = [" ".join(process.cmdline())[:120] for process in alive]
+    for process in alive:
+        process.kill()
+    assert not survivors
+    assert code == 128 + signal.SIGTERM, (tmp_path / "stderr.txt").read_text()[-2000:]
+    assert len(stored_ids(tmp_path / "db.sqlite")) < len(lines)  # stopped before the end

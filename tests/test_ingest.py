@@ -525,3 +525,51 @@ def test_the_reading_process_loads_neither_spacy_nor_trafilatura() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_writing_process_stays_free_of_spacy_while_it_stores_claims(pipeline, tmp_path) -> None:
+    """The ingesting process stores analyses (and compares their claims with stored ones) and names the
+    workers' task, all without importing spaCy: its memory and start are the writer's, not the model's."""
+    import pickle
+    import subprocess
+    import sys
+
+    from geo.analysis.claims import _key_words
+    from geo.analysis.propositions import proposition_keys
+    from geo.sources.ingest import read_record
+
+    text = "Officials in Tripoli said the port deal was signed. Rebels in Tripoli denied that the deal was signed."
+    analysis = pipeline.analyze(read_record({"text": text}))
+    assert analysis.claims
+    for claim in analysis.claims:  # the store's keys (words alone) are the analysis's own without a parse
+        assert set(proposition_keys(claim.text)) == _key_words(claim, None)
+    database, saved = tmp_path / "db.sqlite", tmp_path / "a.pickle"
+    saved.write_bytes(pickle.dumps(analysis))
+    code = (
+        "import pickle, sys; from geo.batch import analyse_batch; from geo.store import Store;"
+        f" pickle.dumps(analyse_batch); s = Store({str(database)!r});"
+        f" a = pickle.loads(open({str(saved)!r}, 'rb').read());"
+        " print(s.save_many([a, a]), sorted({'spacy', 'thinc'} & set(sys.modules)))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{[analysis.article.id] * 2} []"
+
+
+def test_save_many_stores_a_batch_in_one_go_and_a_bad_article_costs_only_itself(pipeline, store) -> None:
+    from dataclasses import replace
+
+    from geo.sources.ingest import read_record
+
+    good = [
+        pipeline.analyze(read_record({"text": f"Clashes in {city}. The UN called for calm."}))
+        for city in ("Sirte", "Derna")
+    ]
+    bad = replace(good[0], article=replace(good[0].article, id="bad", text=None))  # text is NOT NULL: refused
+    assert store.save_many(good) == [a.article.id for a in good]
+    assert store.save_many(good) == [a.article.id for a in good]  # again: stored once, by content hash
+    assert store.article_count() == 2
+    third = pipeline.analyze(read_record({"text": "Clashes in Tobruk. The UN called for calm."}))
+    result = store.save_many([bad, third])
+    assert isinstance(result[0], Exception) and result[1] == third.article.id
+    assert store.article_count() == 3 and not store.has_article("bad")

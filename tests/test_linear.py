@@ -1,4 +1,7 @@
-"""Work linear in the input: inputs that took minutes stay within seconds, and the changes keep text offsets."""
+"""Work linear in the input: inputs that took minutes stay within seconds, and the changes keep text offsets.
+
+Timed in CPU seconds of this process (``time.process_time``), not wall clock: other work on the machine
+slows the wall clock, not the CPU an input costs."""
 
 from __future__ import annotations
 
@@ -27,10 +30,10 @@ ADVERSARIAL = {
 
 @pytest.mark.parametrize("text", ADVERSARIAL.values(), ids=ADVERSARIAL.keys())
 def test_passages_and_markdown_stay_linear(text: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     passages.split(text)
     _from_markdown(text)
-    assert time.perf_counter() - started < 5  # each took 30 s to minutes before
+    assert time.process_time() - started < 5  # each took 30 s to minutes before
 
 
 def test_sentences_still_skip_abbreviations() -> None:
@@ -57,25 +60,27 @@ def test_prose_is_tokenised_as_before(pipeline) -> None:
 
 
 def test_a_punctuation_run_at_the_size_limit_is_analysed_in_seconds(pipeline) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     analysis = pipeline.analyze_text("Paris " + "!" * 199_000)
-    assert time.perf_counter() - started < 10  # 135 s for 20,000 marks before
+    assert time.process_time() - started < 10  # 135 s for 20,000 marks before
     assert analysis.article.text.startswith("Paris")
 
 
 def test_thousands_of_unclosed_quotations_are_analysed_in_seconds(pipeline) -> None:
     # Found by bench/bench_fuzz.py: each sentence of the claims pass read every quotation of the text.
-    started = time.perf_counter()
-    analysis = pipeline.analyze_text('_/"\n' * 8000)
-    assert time.perf_counter() - started < 20  # 40 s before, 5 s after
-    assert len(analysis.passages) == 8000
+    # 3,000 (not the 8,000 found) keep the quadratic cost well apart from the linear one at a third of
+    # the test's time: 8.8 s of CPU before the fix, 2.6 s after (8,000: 51 s before, 6 s after).
+    started = time.process_time()
+    analysis = pipeline.analyze_text('_/"\n' * 3000)
+    assert time.process_time() - started < 5
+    assert len(analysis.passages) == 3000
 
 
 def test_marks_rather_than_prose_are_refused_before_the_model(pipeline) -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(InputTooLarge, match="words and marks"):
         pipeline.analyze_text("Paris " + "! " * 99_000)
-    assert time.perf_counter() - started < 5
+    assert time.process_time() - started < 5
 
 
 def test_a_long_text_is_parsed_in_chunks_into_one_doc(pipeline) -> None:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import psycopg
 import pytest
 
 from tests.test_store import ARTICLE_SHAPES, DERNA, TEXT, TOBRUK, analysis, other_article, writer
@@ -146,7 +147,12 @@ def test_the_store_reconnects_after_losing_its_connection(empty_postgres):
 
     with Store(empty_postgres) as store:
         store.save(analysis())
-        store._db.raw.close()  # as a server restart would leave it
+        with psycopg.connect(empty_postgres, autocommit=True) as admin:  # as a server restart would leave them
+            ended = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = 'geo-news-map' AND datname = current_database()"
+            ).fetchone()[0]
+        assert ended >= 1
         assert store.has_article("0123456789abcdef")
         store.save(other_article("aaaaaaaaaaaaaaaa", "2024-01-02"))
         assert store.article_count() == 2
@@ -156,6 +162,9 @@ def test_the_store_reconnects_after_losing_its_connection(empty_postgres):
 def test_a_missing_server_skips_the_tier_outside_ci_and_fails_it_in_ci(ci, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env["GEO_TEST_POSTGRES"] = "postgresql://postgres@127.0.0.1:9/postgres"  # nothing listens on port 9
+    # The tiers live in conftest.py, not in a plugin: without the installed plugins (hypothesis's import
+    # alone is half of it) the inner session costs half the CPU.
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     if ci:
         env["CI"] = ci
     done = subprocess.run(
@@ -185,3 +194,52 @@ def test_the_revision_changes_with_every_write_from_any_server(empty_postgres):
         seen = first.revision()
         second.save_view(["aaaaaaaaaaaaaaaa"])
         assert first.revision() != seen
+
+
+@pytest.mark.postgres
+def test_many_sessions_share_a_few_pooled_connections(empty_postgres, monkeypatch):
+    """A page server's sessions are threads sharing one store: they read and write at once through a
+    pool of at most GEO_DATABASE_POOL connections, and each gets its own answers."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from geo.store import Store
+
+    monkeypatch.setenv("GEO_DATABASE_POOL", "3")
+    ids = [f"{n:016x}" for n in range(1, 21)]
+    with Store(empty_postgres) as store, psycopg.connect(empty_postgres, autocommit=True) as admin:
+        start = threading.Barrier(12)
+        peak = []
+
+        def session(n: int) -> tuple[int, bool, int]:
+            start.wait(timeout=60)
+            store.save(other_article(ids[n], f"2024-01-{n + 1:02d}"))  # a write between the reads
+            for _ in range(5):
+                stored = store.has_article(ids[n])
+                count = store.article_count(article_ids=[ids[n]])
+                peak.append(
+                    admin.execute(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE application_name = 'geo-news-map' AND datname = current_database()"
+                    ).fetchone()[0]
+                )
+            return n, stored, count
+
+        with ThreadPoolExecutor(12) as sessions:
+            answers = list(sessions.map(session, range(12)))
+        assert answers == [(n, True, 1) for n in range(12)]
+        assert store.article_count() == 12
+        assert 1 <= max(peak) <= 3  # never more connections than the pool's size
+
+
+def test_the_pool_size_setting_is_checked(monkeypatch):
+    from geo.errors import StoreError
+    from geo.store.postgres import pool_size
+
+    monkeypatch.delenv("GEO_DATABASE_POOL", raising=False)
+    assert pool_size() == 4
+    monkeypatch.setenv("GEO_DATABASE_POOL", "0")
+    assert pool_size() == 1
+    monkeypatch.setenv("GEO_DATABASE_POOL", "many")
+    with pytest.raises(StoreError, match="GEO_DATABASE_POOL"):
+        pool_size()

@@ -261,7 +261,7 @@ def test_a_failed_save_leaves_nothing(store):
     with pytest.raises(AttributeError):
         store.save(Analysis(broken.article, broken.passages, (bad,), broken.actors))
     assert not store.has_article("0123456789abcdef")
-    with store._lock:
+    with store._reading():  # the connection this thread may use (PostgreSQL: one of the pool)
         assert store._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0] == 0
 
 
@@ -541,3 +541,6 @@ def test_a_proposition_asserted_by_one_outlet_and_denied_by_another_is_linked(st
     assert store.contradictions_across(["dddddddddddddddd"]).empty
     store.save(asserted, replace=True)
     assert len(store.contradictions_across(None)) == 1
+    place = store.contradictions_across(None)["place_id"].iloc[0]
+    assert len(store.contradictions_across(["bbbbbbbbbbbbbbbb"], place)) == 1
+    assert store.contradictions_across(["bbbbbbbbbbbbbbbb"], "no-such-place").empty

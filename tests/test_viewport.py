@@ -80,6 +80,7 @@ def test_viewport_bounds_hold_the_centre_and_cross_the_antimeridian():
     assert west > east  # across the antimeridian, as MapFilter.bounds has it
 
 
+@pytest.mark.usefixtures("component_scan_once")
 def test_the_page_draws_grid_cells_past_the_setting(tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
@@ -109,13 +110,13 @@ def test_the_whole_archive_reads_kept_counts_that_match_the_mentions(crowded):
 
 
 def kept_counts(store) -> dict[str, int]:
-    with store._lock:
+    with store._reading():
         rows = store._db.execute("SELECT place_id, mentions FROM place_counts WHERE mentions <> 0").fetchall()
     return dict(rows)
 
 
 def actual_counts(store) -> dict[str, int]:
-    with store._lock:
+    with store._reading():
         return dict(store._db.execute("SELECT place_id, COUNT(*) FROM mentions GROUP BY place_id").fetchall())
 
 

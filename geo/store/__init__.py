@@ -128,7 +128,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE claims ADD COLUMN speaker_chain TEXT;
     """,
     # 8: contradictions across articles: a claim and a claim of another article about the same place and
-    # the same thing (geo.analysis.claims.proposition_keys), with opposite stances, by other speakers.
+    # the same thing (geo.analysis.propositions.proposition_keys), with opposite stances, by other speakers.
     """
     CREATE TABLE claim_contradictions (
         article_id TEXT NOT NULL, claim_id TEXT NOT NULL, other_article_id TEXT NOT NULL,
@@ -255,10 +255,17 @@ class Store:
                 self._db.execute("ROLLBACK")
 
     @contextmanager
+    def _using(self) -> Iterator[None]:
+        """Hold ``self._db`` for one read or one transaction: SQLite's one connection, one thread at a
+        time (PostgreSQL: a connection of the pool for this thread, ``geo.store.postgres``)."""
+        with self._lock:
+            yield
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         if self.read_only:
             raise StoreError(f"Cannot write to {self.path}: the file is read-only (opened for reading only).")
-        with self._lock:
+        with self._using():
             try:
                 self._db.execute("BEGIN IMMEDIATE")
             except self._ERRORS as error:
@@ -276,7 +283,7 @@ class Store:
 
     @contextmanager
     def _reading(self) -> Iterator[None]:
-        with self._lock:
+        with self._using():
             try:
                 yield
             except self._ERRORS as error:
@@ -310,149 +317,176 @@ class Store:
         With ``replace`` a known article's analysis is swapped for this one (re-analysis);
         a person's corrections of its mentions are applied again either way.
         """
-        article = analysis.article
         with self._transaction() as db:
-            if replace:
-                _delete_article(db, article.id)
-            ingested_at = datetime.now(UTC).isoformat(timespec="microseconds")
-            inserted = db.execute(
-                "INSERT INTO articles (id, title, url, source, published, published_source, text, ingested_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                (
-                    article.id,
-                    article.title,
-                    article.url,
-                    article.source,
-                    # Every article has a date to place it in time: without its own, the time it was stored.
-                    article.published or ingested_at,
-                    (article.published_source or "given") if article.published else "ingested",
-                    article.text,
-                    ingested_at,
-                ),
-            ).rowcount
-            if not inserted:
-                return article.id
-            passage_ids = {}
-            for passage in analysis.passages:
-                # RETURNING rather than lastrowid: the same statement on both engines.
-                passage_ids[passage.index] = db.execute(
-                    'INSERT INTO passages (article_id, idx, start, "end", kind) VALUES (?, ?, ?, ?, ?) RETURNING id',
-                    (article.id, passage.index, passage.start, passage.end, passage.kind),
-                ).fetchone()[0]
-            starts = [p.start for p in analysis.passages]
+            return self._write(db, analysis, replace=replace)
 
-            def passage_of(start: int) -> int | None:
-                i = bisect_right(starts, start) - 1
-                if i >= 0 and analysis.passages[i].start <= start < analysis.passages[i].end:
-                    return passage_ids[analysis.passages[i].index]
-                for passage in analysis.passages:  # passages out of order: look at every one
-                    if passage.start <= start < passage.end:
-                        return passage_ids[passage.index]
-                return None
+    def save_many(self, analyses: Sequence[Analysis]) -> list[str | Exception]:
+        """Store analysed articles in one transaction (a known article is left as it is): the ingest's
+        writer saves each batch that comes back from the workers this way, a commit per batch rather
+        than per article. Each article's id, or the error that kept that article alone from being
+        stored: if the batch's transaction fails, its articles are saved one by one, so one bad
+        article costs only itself."""
+        if len(analyses) > 1:
+            try:
+                with self._transaction() as db:
+                    return [self._write(db, analysis) for analysis in analyses]
+            except Exception:  # nothing of the batch was stored: find which article it was, one transaction each
+                pass
+        out: list[str | Exception] = []
+        for analysis in analyses:
+            try:
+                out.append(self.save(analysis))
+            except Exception as error:  # a bug in one article must not stop the others
+                out.append(error)
+        return out
 
-            grouped = place_mentions(analysis)
-            # Runners-up are stored too, so the page can say what a place was chosen over. Shared rows
-            # (places, actors) are written in id order: two writers never wait on each other in a cycle.
-            places = {
-                p.id: p
-                for resolutions in grouped.values()
-                for p in (resolutions[0].place, *(r.runner_up for r in resolutions if r.runner_up))
-            }
+    def _write(self, db: sqlite3.Connection, analysis: Analysis, *, replace: bool = False) -> str:
+        """One article's rows, inside the caller's transaction."""
+        article = analysis.article
+        if replace:
+            _delete_article(db, article.id)
+        ingested_at = datetime.now(UTC).isoformat(timespec="microseconds")
+        inserted = db.execute(
+            "INSERT INTO articles (id, title, url, source, published, published_source, text, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            (
+                article.id,
+                article.title,
+                article.url,
+                article.source,
+                # Every article has a date to place it in time: without its own, the time it was stored.
+                article.published or ingested_at,
+                (article.published_source or "given") if article.published else "ingested",
+                article.text,
+                ingested_at,
+            ),
+        ).rowcount
+        if not inserted:
+            return article.id
+        passage_ids = {}
+        for passage in analysis.passages:
+            # RETURNING rather than lastrowid: the same statement on both engines.
+            passage_ids[passage.index] = db.execute(
+                'INSERT INTO passages (article_id, idx, start, "end", kind) VALUES (?, ?, ?, ?, ?) RETURNING id',
+                (article.id, passage.index, passage.start, passage.end, passage.kind),
+            ).fetchone()[0]
+        starts = [p.start for p in analysis.passages]
+
+        def passage_of(start: int) -> int | None:
+            i = bisect_right(starts, start) - 1
+            if i >= 0 and analysis.passages[i].start <= start < analysis.passages[i].end:
+                return passage_ids[analysis.passages[i].index]
+            for passage in analysis.passages:  # passages out of order: look at every one
+                if passage.start <= start < passage.end:
+                    return passage_ids[passage.index]
+            return None
+
+        grouped = place_mentions(analysis)
+        # Runners-up are stored too, so the page can say what a place was chosen over. Shared rows
+        # (places, actors) are written in id order: two writers never wait on each other in a cycle.
+        places = {
+            p.id: p
+            for resolutions in grouped.values()
+            for p in (resolutions[0].place, *(r.runner_up for r in resolutions if r.runner_up))
+        }
+        db.executemany(
+            "INSERT OR IGNORE INTO places (id, name, lat, lon, kind, country, geonameid, population, source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (p.id, p.name, p.lat, p.lon, p.kind, p.country, p.geonameid, p.population, p.source)
+                for _, p in sorted(places.items())
+            ],
+        )
+        for resolutions in grouped.values():
+            place = resolutions[0].place
             db.executemany(
-                "INSERT OR IGNORE INTO places (id, name, lat, lon, kind, country, geonameid, population, source)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                'INSERT INTO mentions (article_id, passage_id, start, "end", surface, place_id, role, score,'
+                " runner_up, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (p.id, p.name, p.lat, p.lon, p.kind, p.country, p.geonameid, p.population, p.source)
-                    for _, p in sorted(places.items())
+                    (
+                        article.id,
+                        passage_of(r.mention.start),
+                        r.mention.start,
+                        r.mention.end,
+                        r.mention.text,
+                        place.id,
+                        r.role,
+                        r.score,
+                        r.runner_up.id if r.runner_up else None,
+                        r.reason,
+                    )
+                    for r in resolutions
                 ],
             )
-            for resolutions in grouped.values():
-                place = resolutions[0].place
-                db.executemany(
-                    'INSERT INTO mentions (article_id, passage_id, start, "end", surface, place_id, role, score,'
-                    " runner_up, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (
-                            article.id,
-                            passage_of(r.mention.start),
-                            r.mention.start,
-                            r.mention.end,
-                            r.mention.text,
-                            place.id,
-                            r.role,
-                            r.score,
-                            r.runner_up.id if r.runner_up else None,
-                            r.reason,
-                        )
-                        for r in resolutions
-                    ],
-                )
+        db.executemany(
+            "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
+            sorted({a.id: (a.id, a.name, a.type, a.place_id) for a in reversed(analysis.actors)}.values()),
+        )
+        for actor in analysis.actors:
             db.executemany(
-                "INSERT INTO actors (id, name, type, place_id) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO NOTHING",
-                sorted({a.id: (a.id, a.name, a.type, a.place_id) for a in reversed(analysis.actors)}.values()),
+                'INSERT INTO actor_mentions (actor_id, article_id, passage_id, start, "end") VALUES (?, ?, ?, ?, ?)',
+                [(actor.id, article.id, passage_of(m.start), m.start, m.end) for m in actor.mentions],
             )
-            for actor in analysis.actors:
-                db.executemany(
-                    'INSERT INTO actor_mentions (actor_id, article_id, passage_id, start, "end")'
-                    " VALUES (?, ?, ?, ?, ?)",
-                    [(actor.id, article.id, passage_of(m.start), m.start, m.end) for m in actor.mentions],
-                )
-            for claim in analysis.claims:
-                db.execute(
-                    'INSERT INTO claims (id, article_id, passage_id, start, "end", speaker, via, cue, stance, hedged,'
-                    " text, speaker_text, speaker_actor, contradicts, speaker_start, speaker_end, cue_start, cue_end,"
-                    " internal, speaker_chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT(article_id, id) DO NOTHING",
-                    (
-                        claim.id,
-                        article.id,
-                        passage_of(claim.start),
-                        claim.start,
-                        claim.end,
-                        claim.speaker,
-                        claim.via,
-                        claim.cue,
-                        claim.stance,
-                        int(claim.hedged),
-                        claim.text,
-                        claim.speaker_text,
-                        claim.speaker_actor,
-                        ",".join(claim.contradicts) or None,
-                        claim.speaker_start,
-                        claim.speaker_end,
-                        claim.cue_start,
-                        claim.cue_end,
-                        int(claim.internal),
-                        json.dumps([[s.start, s.end, s.text] for s in claim.speaker_chain], ensure_ascii=False)
-                        if claim.speaker_chain
-                        else None,
-                    ),
-                )
-                db.executemany(
-                    "INSERT OR IGNORE INTO claim_places (article_id, claim_id, place_id) VALUES (?, ?, ?)",
-                    [(article.id, claim.id, place_id) for place_id in claim.places],
-                )
-                db.executemany(
-                    "INSERT OR IGNORE INTO claim_actors (article_id, claim_id, actor_id) VALUES (?, ?, ?)",
-                    [(article.id, claim.id, actor_id) for actor_id in claim.actors],
-                )
-            _link_across_articles(db, article, analysis.claims)
-            for start, end, place_id in db.execute(
-                'SELECT start, "end", place_id FROM corrections WHERE article_id = ?', (article.id,)
-            ).fetchall():
-                _apply_correction(db, article.id, start, end, place_id)
-            _count_places(db, article.id, +1)
+        for claim in analysis.claims:
+            db.execute(
+                'INSERT INTO claims (id, article_id, passage_id, start, "end", speaker, via, cue, stance, hedged,'
+                " text, speaker_text, speaker_actor, contradicts, speaker_start, speaker_end, cue_start, cue_end,"
+                " internal, speaker_chain) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(article_id, id) DO NOTHING",
+                (
+                    claim.id,
+                    article.id,
+                    passage_of(claim.start),
+                    claim.start,
+                    claim.end,
+                    claim.speaker,
+                    claim.via,
+                    claim.cue,
+                    claim.stance,
+                    int(claim.hedged),
+                    claim.text,
+                    claim.speaker_text,
+                    claim.speaker_actor,
+                    ",".join(claim.contradicts) or None,
+                    claim.speaker_start,
+                    claim.speaker_end,
+                    claim.cue_start,
+                    claim.cue_end,
+                    int(claim.internal),
+                    json.dumps([[s.start, s.end, s.text] for s in claim.speaker_chain], ensure_ascii=False)
+                    if claim.speaker_chain
+                    else None,
+                ),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO claim_places (article_id, claim_id, place_id) VALUES (?, ?, ?)",
+                [(article.id, claim.id, place_id) for place_id in claim.places],
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO claim_actors (article_id, claim_id, actor_id) VALUES (?, ?, ?)",
+                [(article.id, claim.id, actor_id) for actor_id in claim.actors],
+            )
+        _link_across_articles(db, article, analysis.claims)
+        for start, end, place_id in db.execute(
+            'SELECT start, "end", place_id FROM corrections WHERE article_id = ?', (article.id,)
+        ).fetchall():
+            _apply_correction(db, article.id, start, end, place_id)
+        _count_places(db, article.id, +1)
         return article.id
 
-    def contradictions_across(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
+    def contradictions_across(self, article_ids: Sequence[str] | None, place_id: str | None = None) -> pd.DataFrame:
         """Claims of these articles contradicted by a claim of another stored article about the same
-        place: article_id, claim_id, other_article_id, other_claim_id, place_id (each pair once)."""
+        place (only ``place_id`` when given): article_id, claim_id, other_article_id, other_claim_id,
+        place_id (each pair once)."""
         where = "TRUE"
         params: list[str] = []
         if article_ids is not None:
             marks = _placeholders(article_ids)
-            where = f"article_id IN ({marks}) OR other_article_id IN ({marks})"
+            where = f"(article_id IN ({marks}) OR other_article_id IN ({marks}))"
             params = [*article_ids, *article_ids]
+        if place_id is not None:  # one place's panel: read its pairs, not the whole view's
+            where += " AND place_id = ?"
+            params.append(place_id)
         return self._frame(
             "SELECT article_id, claim_id, other_article_id, other_claim_id, place_id FROM claim_contradictions"
             f" WHERE {where} ORDER BY place_id, article_id, claim_id",
@@ -1123,7 +1157,7 @@ def _link_across_articles(db: sqlite3.Connection, article: Article, claims: Sequ
     places and the same thing (``proposition_keys``), with the opposite stance, by another speaker, and,
     when both outlets are known, from another outlet (the same proposition asserted by one outlet
     and denied by another)."""
-    from geo.analysis.claims import proposition_keys
+    from geo.analysis.propositions import proposition_keys
 
     for claim in claims:
         keys = proposition_keys(claim.text) if claim.places else set()

@@ -21,12 +21,19 @@ from typing import Any
 
 import psycopg
 from psycopg import errors, pq
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from geo.errors import StoreError
 from geo.store import MIGRATIONS, SCHEMA_VERSION, Store, _cause, _statements
 from geo.types import Analysis, Bounds
 
 CONNECT_TIMEOUT_S = 10
+# autocommit: no implicit transactions; every write is an explicit BEGIN ... COMMIT, as on SQLite.
+CONNECTION_OPTIONS: dict[str, Any] = {
+    "autocommit": True,
+    "connect_timeout": CONNECT_TIMEOUT_S,
+    "application_name": "geo-news-map",
+}
 MIGRATION_LOCK = 0x67656F  # pg_advisory_xact_lock key: one migrating process at a time
 SAVE_ATTEMPTS = 3  # a save chosen as a deadlock's victim is run again
 
@@ -77,13 +84,29 @@ def postgres_sql(sql: str) -> str:
     return re.sub(r"\bREAL\b", "DOUBLE PRECISION", out)
 
 
+def pool_size() -> int:
+    """``GEO_DATABASE_POOL``: the most connections one store opens (at least 1)."""
+    from geo import settings
+
+    try:
+        return max(1, settings.load().database_pool)
+    except ValueError as error:
+        raise StoreError(f"GEO_DATABASE_POOL must be a whole number of connections: {error}.") from error
+
+
 def shown_url(url: str) -> str:
     """The URL without its password, for messages."""
     return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
 class PostgresStore(Store):
-    """``Store`` on a PostgreSQL database with PostGIS; many processes may read and write it at once."""
+    """``Store`` on a PostgreSQL database with PostGIS; many processes may read and write it at once.
+
+    One store holds a pool of connections (``psycopg_pool``, ``GEO_DATABASE_POOL`` of them at most):
+    each read or transaction takes one for its thread and gives it back, so a page server's sessions
+    read at once rather than one after another, and a connection the server dropped (a restart) is
+    replaced before it is handed out.
+    """
 
     _ERRORS = (psycopg.Error,)
 
@@ -91,23 +114,66 @@ class PostgresStore(Store):
         self.url = path
         self.path = shown_url(path)  # type: ignore[assignment]
         self.read_only = False
-        self._lock = threading.Lock()
+        self._local = threading.local()
         self._writes = 0
         try:
-            self._db = self._connect()  # type: ignore[assignment]
-            self._migrate()
+            self._local.db = self._connect()  # a clear error for an unreachable server, and the schema
+            try:
+                self._migrate()
+            finally:
+                self._local.db.close()
+                self._local.db = None
         except psycopg.Error as error:
             raise StoreError(
                 f"Cannot open the database at {self.path}: {_cause(error)}. "
                 "Set GEO_DATABASE to a reachable postgresql:// URL (PostgreSQL with PostGIS)."
             ) from error
+        self._pool = ConnectionPool(
+            self.url,
+            min_size=1,
+            max_size=pool_size(),
+            kwargs=CONNECTION_OPTIONS,
+            check=ConnectionPool.check_connection,  # a connection the server dropped is replaced, not used
+            timeout=CONNECT_TIMEOUT_S,
+            name="geo-store",
+            open=False,
+        )
+        self._pool.open(wait=False)
+
+    @property
+    def _db(self) -> Any:  # type: ignore[override]
+        """The connection this thread holds (inside ``_reading`` or ``_transaction``)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            raise RuntimeError("the store's connection is used outside _reading() or _transaction()")
+        return db
 
     def _connect(self) -> _Connection:
-        # autocommit: no implicit transactions; every write is an explicit BEGIN ... COMMIT, as on SQLite.
-        raw = psycopg.connect(
-            self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="geo-news-map"
-        )
-        return _Connection(raw)
+        return _Connection(psycopg.connect(self.url, **CONNECTION_OPTIONS))
+
+    @contextmanager
+    def _using(self) -> Iterator[None]:
+        if getattr(self._local, "db", None) is not None:  # already holding one (a read inside a read)
+            yield
+            return
+        try:
+            checkout = self._pool.connection()
+            raw = checkout.__enter__()
+        except (PoolTimeout, psycopg.Error) as error:
+            raise StoreError(f"Cannot reach {self.path}: {_cause(error)}.") from error
+        self._local.db = _Connection(raw)
+        try:
+            yield
+        except BaseException as error:
+            self._local.db = None
+            if not checkout.__exit__(type(error), error, error.__traceback__):
+                raise
+        else:
+            self._local.db = None
+            checkout.__exit__(None, None, None)
+
+    def close(self) -> None:
+        self._pool.close()
 
     def _migrate(self) -> None:
         db = self._db
@@ -133,27 +199,6 @@ class PostgresStore(Store):
         except BaseException:
             self._rollback()
             raise
-
-    def _reconnect_if_lost(self) -> None:
-        """A restarted server or a dropped connection: connect again before the next statement."""
-        with self._lock:
-            if self._db.lost:  # type: ignore[attr-defined]
-                try:
-                    self._db = self._connect()  # type: ignore[assignment]
-                except psycopg.Error as error:
-                    raise StoreError(f"Cannot reach {self.path}: {_cause(error)}.") from error
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Any]:
-        self._reconnect_if_lost()
-        with super()._transaction() as db:
-            yield db
-
-    @contextmanager
-    def _reading(self) -> Iterator[None]:
-        self._reconnect_if_lost()
-        with super()._reading():
-            yield
 
     def revision(self) -> tuple[int | str, int]:
         """Changes whenever a write transaction starts or ends on the server (PostgreSQL's snapshot: the
