@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
-from streamlit_folium import st_folium
 
 from geo import export, frames, settings
 from geo.analysis.passages import looks_english
@@ -25,9 +24,9 @@ from geo.gazetteer import Gazetteer
 from geo.sources.ingest import RawDocument, read_bytes
 from geo.store import Store
 from geo.types import Analysis, MapFilter
+from geo.view import component, timeline
 from geo.view import map as geomap
 from geo.view import panel as html
-from geo.view import timeline
 from geo.view import url as view
 from geo.view.basemap import country_outlines
 from geo.view.static import BASEMAP_JSON, ORIENTATION_JSON, served_file
@@ -44,6 +43,7 @@ PLAY_SECONDS = 2.5  # how long play shows each window
 MAP_CACHE_ENTRIES = 8  # filters whose map frames and filter options are kept for every session
 PLACE_LIST_ROWS = 300  # the list beside the map shows the most mentioned places
 PANEL_PASSAGES = 30  # passages shown for a place before a reader asks for all of them
+PANEL_CACHE_ENTRIES = 64  # places whose passages are kept for every session (a place of a view each)
 
 SIDEBAR_PX = 220
 PLACE_COLUMNS = {  # narrow columns, so that all four fit beside the map
@@ -92,10 +92,62 @@ def map_data(
 
 
 @st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
+def drawn_map(
+    key: str, _on_map: frames.MapFrames, center: tuple[float, float] | None, zoom: int | None
+) -> component.MapParts:
+    """The map of a view as the component's script, built and rendered once for every session that
+    shows it (``key``: the view's frames, ``map_data``'s key; center and zoom: the view it opens with).
+
+    Immutable and free of any session's state: the selected place, and where a session has moved
+    the map since, travel beside it (``component.show``).
+    """
+    orientation = {name: url for name, url in ORIENTATION_JSON.items() if served_file(url, STATIC).is_file()}
+    fmap = geomap.build_map(
+        _on_map.places,
+        claims=_on_map.layer_claims,
+        basemap=basemap(),
+        basemap_url=BASEMAP_JSON if served_file(BASEMAP_JSON, STATIC).is_file() else None,
+        tiles=config.tiles,
+        center=center,
+        zoom=zoom,
+        ring_on_click=True,  # a click rings its place at once; the panel alone reruns (on_map_event)
+        orientation=orientation,
+    )
+    return component.map_parts(fmap, key="map")
+
+
+@st.cache_resource(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
 def filter_options(key: str, _scope: MapFilter) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """The actors and speakers of the articles in scope, and what a link says for each actor."""
     actors = store().actors(_scope)
     return actors, store().speakers(_scope), view.actor_values(dict(zip(actors["id"], actors["name"], strict=True)))
+
+
+@st.cache_data(max_entries=MAP_CACHE_ENTRIES, ttl=3600, show_spinner=False)
+def timeline_days(key: str, _shown: MapFilter) -> pd.DataFrame:
+    """Articles and mentions per day for every session showing these filters (the dates aside: a step or
+    a brush reads the same days again)."""
+    return store().timeline(_shown)
+
+
+@st.cache_data(max_entries=PANEL_CACHE_ENTRIES, ttl=3600, show_spinner=False)
+def place_passages(
+    key: str,
+    place: str,
+    every: bool,
+    _scope: MapFilter,
+    _claims: pd.DataFrame,
+    _actor_names: dict[str, str],
+) -> tuple[int, list[frames.PanelPassage]]:
+    """How many passages name ``place`` in these articles, and the first PANEL_PASSAGES of them (``every``:
+    all) with their highlights and claims, for every session and every rerun showing this place and view
+    (``key``: the map's cache key and the actor names highlighted)."""
+    passages = store().passages_for_place(_scope, place)
+    count = len(passages)
+    if not every:
+        passages = passages.head(PANEL_PASSAGES)
+    marks = store().highlights(list(passages["passage_id"]))
+    return count, list(frames.panel_passages(passages, marks, _claims, place, _actor_names))
 
 
 # Parts of the view Streamlit keeps in the URL itself: widgets bound to the query parameter named
@@ -104,7 +156,13 @@ BOUND = {"speakers": "speaker", "stances": "stance"}
 # The widget that shows each other part of the view, where one does. These stay synced by hand: a
 # bound widget writes its options' labels to the URL, but the URL names articles by id and actors
 # by name or id (case-insensitive), and the article chooser is not always shown.
-VIEW_WIDGETS = {"articles": "articles", "view": "articles", "actors": "actor_filter", "sources": "source_filter"}
+VIEW_WIDGETS = {
+    "articles": "articles",
+    "view": "articles",
+    "actors": "actor_filter",
+    "sources": "source_filter",
+    "statements_only": "statements_filter",
+}
 PANEL = "place_panel"  # the place panel's fragment: a click on the map reruns only this
 LINK_ADDRESS_CHARS = 200  # kept for the server's address in front of the query string
 
@@ -134,7 +192,7 @@ def set_view(**changes: object) -> None:
         st.session_state.pop(VIEW_WIDGETS[part], None)
 
 
-def widget_value(key: str, from_url: list[str], url_changed: bool) -> None:
+def widget_value(key: str, from_url: object, url_changed: bool) -> None:
     """Seed a widget from the URL when the URL changed outside the page (a link, back, forward)."""
     if url_changed or key not in st.session_state:
         st.session_state[key] = from_url
@@ -285,6 +343,16 @@ def player(first: str, last: str) -> None:
     st.rerun()
 
 
+@st.fragment(run_every=max(config.page_refresh, 1.0))
+def follow_store(drawn: object) -> None:
+    """While "Follow new articles" is on: every GEO_PAGE_REFRESH s, one cheap read of the store's
+    revision; when a write has landed since the page was drawn (``geo watch``, another reader's
+    correction), the page reruns. The view lives in the URL and the map reopens where the reader
+    left it, so the new articles appear without losing the view or the open place."""
+    if store().revision() != drawn:
+        st.rerun()
+
+
 def on_bound_filter() -> None:
     """A bound filter changed on the page, which Streamlit writes to the URL: the page's own change,
     not a link, back or forward, so the rest of the page does not follow the URL as if it were."""
@@ -298,6 +366,10 @@ def on_bound_filter() -> None:
 def on_actor_filter(link_names: dict[str, str]) -> None:
     """Actors picked in the filter go to the URL by name, as a link names them (by id when names clash)."""
     set_view(actors=tuple(link_names.get(a, a) for a in st.session_state["actor_filter"]))
+
+
+def on_statements_filter() -> None:
+    set_view(statements_only=bool(st.session_state["statements_filter"]), place=None)
 
 
 def on_place_row() -> None:
@@ -372,7 +444,7 @@ def empty_map_reason(article_ids: tuple[str, ...] | None, *, filtered: bool) -> 
 
 def timeline_ui(shown: MapFilter, state: view.ViewState) -> None:
     """Articles and mentions per day under the map: brush it to choose the dates; step or play a window."""
-    days = store().timeline(shown)
+    days = timeline_days(cache_key(dataclasses.replace(shown, since=None, until=None)), shown)
     if days.empty:
         return
     first, last = str(days["day"].iloc[0]), str(days["day"].iloc[-1])
@@ -534,6 +606,12 @@ with st.sidebar:
             on_change=on_articles,
             args=(list(chosen or ()),),
         )
+    if config.page_refresh > 0 and st.toggle(
+        "Follow new articles",
+        key="follow",
+        help=f"Look for new articles every {config.page_refresh:g} s and show them, keeping this view",
+    ):
+        follow_store(store().revision())
     if chosen is not None:
         st.button(
             f"Show all {total:,} stored articles",
@@ -590,19 +668,27 @@ picked_stances = stance_column.multiselect(
     bind="query-params",
     on_change=on_bound_filter,
 )
+widget_value("statements_filter", state.statements_only, url_changed)
+statements_only = stance_column.toggle(
+    "Statements only",
+    key="statements_filter",
+    help='Leave out beliefs, wishes and plans ("believes", "wants", "plans to"): only what was said',
+    on_change=on_statements_filter,
+)
 
 shown = dataclasses.replace(
     scope,
     actor_ids=tuple(picked),
     speakers=tuple(picked_speakers),
     stances=tuple(picked_stances),
-    statements_only=state.statements_only,  # ?statements=only: no widget yet
+    statements_only=statements_only,
 )
 # Past config.map_max_places places the store sends grid cells for the viewport at this zoom (cached per view).
 map_zoom = state.zoom if state.zoom is not None else geomap.DEFAULT_ZOOM
 map_around = geomap.viewport_bounds(state.center, map_zoom) if state.center else None
 view_key = f"|{map_zoom}|{map_around}" if store().crowded(shown, config.map_max_places) else ""
-on_map = map_data(cache_key(shown) + view_key, shown, map_zoom, map_around)
+map_key = cache_key(shown) + view_key
+on_map = map_data(map_key, shown, map_zoom, map_around)
 places, claims = on_map.places, on_map.claims
 place = state.place if state.place in set(places["id"]) else None
 
@@ -611,38 +697,39 @@ place = state.place if state.place in set(places["id"]) else None
 # st_folium's center/zoom arguments, so moving the map does not rebuild it.
 if "map_origin" not in st.session_state:
     st.session_state["map_origin"] = (state.center, state.zoom)
+# A new map for the same filter (new articles stored, or grid cells of another viewport: a move, a click
+# on a cell) opens where the reader left the map, not where the session began.
+drawn = (store().revision(), view_key)
+if st.session_state.get("map_drawn", drawn) != drawn and state.center is not None and state.zoom is not None:
+    st.session_state["map_origin"] = (state.center, state.zoom)
+st.session_state["map_drawn"] = drawn
 origin_center, origin_zoom = st.session_state["map_origin"]
 map_column, panel = st.columns(list(MAP_SHARE), gap="small")
 with map_column:
     if places.empty:
-        filtered = bool(picked or picked_speakers or picked_stances or scope.sources or state.since or state.until)
+        filtered = bool(
+            picked
+            or picked_speakers
+            or picked_stances
+            or statements_only
+            or scope.sources
+            or state.since
+            or state.until
+        )
         st.info(empty_map_reason(chosen, filtered=filtered))
-    fmap = geomap.build_map(
-        places,
-        claims=on_map.layer_claims,
-        basemap=basemap(),
-        basemap_url=BASEMAP_JSON if served_file(BASEMAP_JSON, STATIC).is_file() else None,
-        tiles=config.tiles,
-        center=origin_center,
-        zoom=origin_zoom,
-        ring_on_click=True,  # a click rings its place at once; the panel alone reruns (on_map_event)
-        orientation={name: url for name, url in ORIENTATION_JSON.items() if served_file(url, STATIC).is_file()},
-    )
+    parts = drawn_map(f"{map_key}|{config.tiles}", on_map, origin_center, origin_zoom)
     st.session_state["shown_places"] = places[["id", "lat", "lon"]]
-    st_folium(
-        fmap,
+    component.show(
+        parts,
         key="map",
         height=560,
-        use_container_width=True,
         # Move the map only when the URL was changed from outside; its own moves are already shown.
         center=state.center if url_changed else None,
         zoom=state.zoom if url_changed else None,
         returned_objects=["last_object_clicked", "center", "zoom"],
         # The selection travels as its own layer: a click re-sends this, not the whole map.
-        feature_group_to_add=geomap.selection_layer(places, place),
+        feature_group=geomap.selection_layer(places, place),
         on_change=on_map_event,
-        # st_folium renders the map's own script anyway; its extra whole-page render only costs time.
-        render=False,
     )
     st.html(html.legend_html())
     timeline_ui(shown, state)
@@ -676,9 +763,12 @@ with map_column:
 
 
 @st.fragment(key=PANEL)
-def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator) -> None:
+def place_panel(
+    key: str, scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator
+) -> None:
     """The list of places, or the passages of the selected one, and the link to this view.
 
+    ``key``: the map's cache key (the filters and the store's revision), which the passages are cached by.
     A fragment: a click on the map (``on_map_event``) or inside the panel reruns only this, so
     the map is not built again. It reads the selection from the URL, which a click has just set.
     """
@@ -702,7 +792,8 @@ def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[st
         st.caption(f"Click a marker, or a row below, to read the passages that name the place.{more}")
         st.session_state["listed_places"] = list(listed["id"])
         st.dataframe(
-            listed[["name", "kind", "country", "mentions"]],
+            # A sea, a region or a continent has no country: an empty cell, not a grey "None".
+            listed[["name", "kind", "country", "mentions"]].assign(country=listed["country"].fillna("")),
             column_config=PLACE_COLUMNS,
             hide_index=True,
             width="stretch",
@@ -730,14 +821,16 @@ def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[st
         if stance:
             st.caption(f"Claims: {STANCE_LABELS[stance]}.")
         if stance == "contested":
-            st.html(html.sides_html(frames.both_sides(claims, place)))
-        passages = store().passages_for_place(scope, place)
-        if len(passages) > PANEL_PASSAGES and not st.toggle(
-            f"Show all {len(passages)} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
+            # Linked within an article, and across articles (another outlet's claim about this place).
+            across = store().contradictions_across(scope.article_ids, place)
+            st.html(html.sides_html(frames.both_sides(claims, place, across)))
+        names_key = f"{key}|{hash(tuple(actor_names.items()))}"
+        count, shown_passages = place_passages(names_key, place, False, scope, claims, actor_names)
+        if count > PANEL_PASSAGES and st.toggle(
+            f"Show all {count} passages (the first {PANEL_PASSAGES} are shown)", key=f"all-passages-{place}"
         ):
-            passages = passages.head(PANEL_PASSAGES)
-        marks = store().highlights(list(passages["passage_id"]))
-        for passage in frames.panel_passages(passages, marks, claims, place, actor_names):
+            count, shown_passages = place_passages(names_key, place, True, scope, claims, actor_names)
+        for passage in shown_passages:
             with st.container(border=True):
                 # Newest first, each dated (an article without a date of its own: the day it was stored).
                 stored_on = " (stored; no date of its own)" if passage.dated_by_ingest else ""
@@ -746,4 +839,4 @@ def place_panel(scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[st
 
 
 with panel:
-    place_panel(scope, on_map, actor_names, share)
+    place_panel(map_key, scope, on_map, actor_names, share)

@@ -45,6 +45,17 @@ def ensure_store(database: str, corpus: Path) -> None:
     subprocess.run([sys.executable, "-m", "geo", "ingest", str(corpus), "--no-progress"], env=env, check=False)
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a process and its ended children (a closed tab's renderer) have used so far."""
+    import psutil
+
+    try:
+        times = psutil.Process(pid).cpu_times()
+    except psutil.Error:
+        return 0.0
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def places_by_kind(database: str, sessions: int) -> list[tuple[str, str, str]]:
     """(id, name, kind) for ``sessions`` places of the default view, taking the kinds in turn."""
     with Store(database) as store:
@@ -66,13 +77,17 @@ async def one_session(browser, url: str, place: tuple[str, str, str], all_names:
     page = await context.new_page()
     page.set_default_timeout(180_000)
     started = time.perf_counter()
-    await page.goto(f"{url}/?place={place_id}", wait_until="commit")
-    await page.wait_for_function(
-        "(sel) => [...document.querySelectorAll(sel)].some(f => { try {"
-        " return !!f.contentDocument.querySelector('.leaflet-marker-icon'); } catch (e) { return false; } })",
-        arg=MAP_FRAME,
-        polling=100,
-    )
+    try:
+        await page.goto(f"{url}/?place={place_id}", wait_until="commit")
+        await page.wait_for_function(
+            "(sel) => [...document.querySelectorAll(sel)].some(f => { try {"
+            " return !!f.contentDocument.querySelector('.leaflet-marker-icon'); } catch (e) { return false; } })",
+            arg=MAP_FRAME,
+            polling=100,
+        )
+    except Exception as error:  # a timeout: counted as a session with no markers, the others still measured
+        await context.close()
+        return {"kind": kind, "name": name, "first_markers": None, "panel": None, "leak": [], "error": str(error)[:80]}
     first_markers = time.perf_counter() - started
     heading = page.locator("h3").filter(has_text=name).first
     try:
@@ -86,15 +101,19 @@ async def one_session(browser, url: str, place: tuple[str, str, str], all_names:
     return {"kind": kind, "name": name, "first_markers": first_markers, "panel": panel, "leak": sorted(others)}
 
 
-async def run(url: str, places: list[tuple[str, str, str]]) -> list[dict[str, object]]:
+async def run(url: str, places: list[tuple[str, str, str]]) -> tuple[list[dict[str, object]], float]:
+    """Every session's figures, and the CPU seconds of this script's child processes but the server
+    (Chromium and Playwright's driver) at the end."""
+    import psutil
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         names = {name for _, name, _ in places}
         results = await asyncio.gather(*(one_session(browser, url, p, names) for p in places))
+        browser_cpu = sum(cpu_seconds(child.pid) for child in psutil.Process().children(recursive=True))
         await browser.close()
-    return list(results)
+    return list(results), browser_cpu
 
 
 def main() -> None:
@@ -106,22 +125,32 @@ def main() -> None:
     ensure_store(args.database, args.corpus)
     places = places_by_kind(args.database, args.sessions)
     print(f"{len(places)} sessions; kinds: {sorted({k for _, _, k in places})}", flush=True)
+    load_start = os.getloadavg()[0]
     with app_server({"GEO_DATABASE": str(args.database)}) as server:
         started = time.perf_counter()
-        results = asyncio.run(run(server.url, places))
+        results, children_cpu = asyncio.run(run(server.url, places))
         wall = time.perf_counter() - started
+        server_cpu = cpu_seconds(server.pid)
     for kind in sorted({str(r["kind"]) for r in results}):
         rows = [r for r in results if r["kind"] == kind]
         opened = sum(r["panel"] is not None for r in rows)
         print(f"  {kind:12s} sessions {len(rows):2d}  panels opened {opened}/{len(rows)}")
-    firsts = [float(r["first_markers"]) for r in results]  # type: ignore[arg-type]
+    firsts = [float(r["first_markers"]) for r in results if r["first_markers"] is not None]  # type: ignore[arg-type]
+    if len(firsts) < len(results):
+        print(f"no markers within the timeout: {len(results) - len(firsts)} sessions")
+    if not firsts:
+        return
     panels = [float(r["panel"]) for r in results if r["panel"] is not None]  # type: ignore[arg-type]
     leaks = [r for r in results if r["leak"]]
     print(f"first markers: median {statistics.median(firsts):.1f} s, max {max(firsts):.1f} s")
     if panels:
         print(f"panel shown:   median {statistics.median(panels):.1f} s, max {max(panels):.1f} s")
     print(f"panels opened: {len(panels)}/{len(results)}; sessions showing another's place: {len(leaks)}")
+    browser_cpu = children_cpu - server_cpu
     print(f"all {len(results)} sessions done in {wall:.1f} s")
+    print(f"CPU: the server {server_cpu:.1f} s, Chromium and Playwright {browser_cpu:.1f} s")
+    load_end = os.getloadavg()[0]
+    print(f"load average (1 min): {load_start:.1f} at the start, {load_end:.1f} at the end, {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":

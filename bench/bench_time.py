@@ -7,7 +7,9 @@ built with ``geo ingest`` into a temporary file unless ``--store`` names one bui
 which takes several minutes). The app starts on it once; one visit warms the server (its figures printed
 apart), then ``--runs`` visits are timed, each in a fresh browser context:
 
-- first markers: from requesting the page (every stored article, the default view) to markers in the map;
+- first markers: from requesting the page (every stored article, the default view) to markers in the map,
+  with the CPU seconds the server and the browser spent on it (load on the machine stretches the wall time,
+  not these);
 - filter change: choosing a source in the sidebar, to the map showing other markers;
 - date step: the timeline's "▶" (the next 7 days), to the map showing other markers;
 - brush: dragging across the timeline, to the URL's from=/to= and the map showing other markers.
@@ -74,16 +76,37 @@ def timed_change(page, action, before: int) -> float:
     return time.perf_counter() - started
 
 
-def one_run(browser, url: str) -> dict[str, float]:
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by the app server, and by this script's other child processes (Chromium
+    and Playwright's driver): what a visit costs, whatever the load on the machine."""
+    import psutil
+
+    server = others = 0.0
+    for process in psutil.Process().children(recursive=True):
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        if process.pid == server_pid:
+            server += times.user + times.system
+        else:
+            others += times.user + times.system
+    return server, others
+
+
+def one_run(browser, url: str, server_pid: int) -> dict[str, float]:
     from playwright.sync_api import expect
 
     page = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
     page.set_default_timeout(120_000)
     expect.set_options(timeout=120_000)
+    cpu_before = cpu_seconds(server_pid)
     started = time.perf_counter()
     page.goto(url, wait_until="commit")
     page.wait_for_function(FIRST_MARKERS, polling=50)  # polled every 50 ms: expect() backs off to 1 s
     first_markers = time.perf_counter() - started
+    cpu_after = cpu_seconds(server_pid)
+    server_cpu, browser_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
     before = settle(page)
 
     field = page.locator(".st-key-source_filter input")
@@ -119,6 +142,8 @@ def one_run(browser, url: str) -> dict[str, float]:
     page.context.close()
     return {
         "first_markers_s": first_markers,
+        "first_markers_server_cpu_s": server_cpu,
+        "first_markers_browser_cpu_s": browser_cpu,
         "filter_change_s": filter_change,
         "date_step_s": date_step,
         "brush_to_map_s": brush_to_map,
@@ -132,6 +157,7 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=None, help="a store of the seed, LGL and PolNeAR")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store
         if store is None:
@@ -141,13 +167,14 @@ def main() -> None:
             print(f"store built in {time.perf_counter() - started:.0f} s")
         with app_server({"GEO_DATABASE": str(store)}) as server, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-            runs = [one_run(browser, f"{server.url}/") for _ in range(args.runs + 1)]
+            runs = [one_run(browser, f"{server.url}/", server.pid) for _ in range(args.runs + 1)]
             browser.close()
     load = os.getloadavg()[0]
+    print(f"load average (1 min) at the start: {load_start:.1f}")
     print(f"first visit after the server started: {', '.join(f'{k} {v:.2f}' for k, v in runs[0].items())}")
     for key in runs[0]:
         values = [run[key] for run in runs[1:]]
-        print(f"{key:<16} median {statistics.median(values):6.2f}   runs {', '.join(f'{v:.2f}' for v in values)}")
+        print(f"{key:<28} median {statistics.median(values):6.2f}   runs {', '.join(f'{v:.2f}' for v in values)}")
     print(f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} cores")
 
 

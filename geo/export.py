@@ -44,7 +44,15 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from geo.frames import Highlight, excerpt_window, map_frames, with_stance
+from geo.frames import (
+    Highlight,
+    SideClaim,
+    contradiction_links,
+    excerpt_window,
+    map_frames,
+    side_claims,
+    with_stance,
+)
 from geo.store.rows import place_mentions
 from geo.types import Analysis, MapFilter, Place
 
@@ -345,8 +353,10 @@ def place_panels(store: Store, shown: MapFilter, places: pd.DataFrame) -> dict[s
     place, its mentions as [start, end) offsets into that text) and the claims about it.
 
     ``{place_id: {"passages": [[title, date, text, [[start, end], ...]], ...], "more": n,
-    "claims": [[speaker, via, stance, hedged, outlet, date, text], ...]}}``: plain text only, the
-    browser writes it into the page as text nodes.
+    "claims": [[speaker, via, stance, hedged, outlet, date, text, against], ...]}}``, ``against`` the
+    claims it contradicts (of the same article, or of another about the place), each
+    ``[speaker, via, stance, hedged, outlet, date, text]``: plain text only, the browser writes it
+    into the page as text nodes.
     """
     ids = set(places["id"])
     mentions = store.mentions(shown)
@@ -377,12 +387,32 @@ def place_panels(store: Store, shown: MapFilter, places: pd.DataFrame) -> dict[s
                 [[m.start - window[0], m.end - window[0]] for m in marks if window[0] <= m.start < window[1]],
             ]
         )
-    claims = store.claims(shown.article_ids, speakers=shown.speakers, stances=shown.stances, with_passages=False)
-    for c in claims[claims["place_id"].isin(ids)].itertuples(index=False):
+    # Every claim of the articles, so that a claim's contradicting side shows whoever said it; the
+    # panel lists the claims the speaker and stance filters keep.
+    every_claim = store.claims(shown, with_passages=False)
+    claims = (
+        store.claims(shown, speakers=shown.speakers, stances=shown.stances, with_passages=False)
+        if shown.speakers or shown.stances
+        else every_claim
+    )
+    unique = every_claim.drop_duplicates(["article_id", "claim_id"])
+    sides = side_claims(unique)
+    links = contradiction_links(unique, store.contradictions_across(shown.article_ids))
+
+    def line(side: SideClaim) -> list[Any]:
+        return [side.speaker, side.via, side.stance, side.hedged, side.outlet, side.date, side.text]
+
+    for c in (
+        claims[claims["place_id"].isin(ids)]
+        .drop_duplicates(["article_id", "claim_id", "place_id"])
+        .itertuples(index=False)
+    ):
         panel = panels.setdefault(str(c.place_id), {"passages": [], "more": 0, "claims": []})
-        panel["claims"].append(
-            [str(c.speaker), _value(c.via), str(c.stance), bool(c.hedged), _value(c.source), _date(c.published), c.text]
-        )
+        key = (str(c.article_id), str(c.claim_id))
+        panel["claims"].append([*line(sides[key]), [line(sides[other]) for other in links.get(key, ())]])
+    for panel in panels.values():  # asserting claims first, newest first on each side, as the page lists them
+        panel["claims"].sort(key=lambda c: c[5] or "", reverse=True)
+        panel["claims"].sort(key=lambda c: c[2] != "asserts")
     return panels
 
 
@@ -402,6 +432,7 @@ class _PlacePanel(MacroElement):
 (function () {
   var map = {{ this._parent.get_name() }};
   var panels = {{ this.panels }};
+  var colors = {{ this.colors|tojson }};
   var box = document.createElement("aside");
   box.className = "geo-panel";
   box.style.cssText = "position:fixed;top:0;right:0;bottom:0;width:min(380px,90vw);overflow:auto;z-index:1000;" +
@@ -423,16 +454,45 @@ class _PlacePanel(MacroElement):
     close.title = "Close";
     close.onclick = function () { box.style.display = "none"; };
     add(box, "h3", name, "margin:4px 0 8px");
+    // A claim: who says it (through whom), its stance, the outlet and date of its article, its text.
+    function claim(parent, c, css) {
+      var line = add(parent, "div", null, css);
+      add(line, "strong", c[0]);
+      if (c[1]) { add(line, "span", " via " + c[1], "color:#666"); }
+      add(line, "span", " " + c[2] + (c[3] ? " (hedged)" : ""), "color:#444");
+      add(line, "span", " · " + (c[4] || "source unknown") + " · " + (c[5] || "date unknown"), "color:#666");
+      add(line, "div", "“" + c[6] + "”", "font-style:italic;color:#333");
+      return line;
+    }
     if (data.claims.length) {
-      add(box, "div", "Claims", "font-weight:600;margin-top:6px");
-      data.claims.forEach(function (c) {
-        var line = add(box, "div", null, "margin:4px 0;padding-left:6px;border-left:3px solid " +
-          ({{ this.colors|tojson }}[c[2]] || "#636363"));
-        add(line, "strong", c[0]);
-        if (c[1]) { add(line, "span", " via " + c[1], "color:#666"); }
-        add(line, "span", " " + c[2] + (c[3] ? " (hedged)" : ""), "color:#444");
-        add(line, "span", " · " + (c[4] || "source unknown") + " · " + (c[5] || "date unknown"), "color:#666");
-        add(line, "div", "“" + c[6] + "”", "font-style:italic;color:#333");
+      // A contested place (claims that contradict each other, or both stances): both sides, each
+      // claim with the claims it contradicts, as the page's panel shows them.
+      var stances = data.claims.map(function (c) { return c[2]; });
+      var contested = data.claims.some(function (c) { return c[7] && c[7].length; }) ||
+        (stances.indexOf("asserts") >= 0 && stances.indexOf("denies") >= 0);
+      add(box, "div", contested ? "Both sides" : "Claims", "font-weight:600;margin-top:6px");
+      var groups = contested ? [["asserts", "Asserted"], ["denies", "Denied"], [null, "Other"]] : [[null, null]];
+      groups.forEach(function (g) {
+        var found = data.claims.filter(function (c) {
+          return g[0] ? c[2] === g[0] : !contested || (c[2] !== "asserts" && c[2] !== "denies");
+        });
+        if (!found.length) { return; }
+        var side = add(box, "div", null, "margin:4px 0");
+        side.className = "geo-side";
+        if (g[1]) {
+          add(side, "div", g[1] + " (" + found.length + ")", "font-weight:600;color:" + (colors[g[0]] || "#636363"));
+        }
+        found.forEach(function (c) {
+          var line = claim(side, c, "margin:4px 0;padding-left:6px;border-left:3px solid " +
+            (colors[c[2]] || "#636363"));
+          line.className = "geo-claim";
+          (c[7] || []).forEach(function (o) {
+            var against = add(line, "div", null, "margin:3px 0 0 12px;padding-left:6px;border-left:2px dashed #999");
+            against.className = "geo-against";
+            add(against, "span", "contradicts: ", "color:#666;font-style:normal");
+            claim(against, o, "display:inline");
+          });
+        });
       });
     }
     add(box, "div", "Passages", "font-weight:600;margin-top:8px");

@@ -325,32 +325,65 @@ class Disagreement:
     against: tuple[SideClaim, ...]
 
 
-def both_sides(claims: pd.DataFrame, place_id: str) -> list[Disagreement]:
+def both_sides(claims: pd.DataFrame, place_id: str, across: pd.DataFrame | None = None) -> list[Disagreement]:
     """The claims about ``place_id`` among ``claims`` (rows of ``Store.claims``), asserting ones
     first, each with the claims it is linked to by ``contradicts`` in either direction, wherever
-    those are about (the same article's claims, from ``claims``)."""
+    those are about (the same article's claims, from ``claims``), and by ``across``
+    (``Store.contradictions_across``: claims of other articles about the same place)."""
     about = claims[claims["place_id"] == place_id] if not claims.empty else claims
     if about.empty:
         return []
-    # Contradictions link claims of one article: only the articles with a claim about the place count.
+    # Contradictions link claims of one article, or claims about this place: only the articles with a
+    # claim about the place count.
     unique = claims[claims["article_id"].isin(set(about["article_id"]))].drop_duplicates(["article_id", "claim_id"])
-    by_key = {(str(c.article_id), str(c.claim_id)): _side_claim(c) for c in unique.itertuples(index=False)}
-    links: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    if "contradicts" in unique:
-        for c in unique.itertuples(index=False):
-            if isinstance(c.contradicts, str) and c.contradicts:
-                key = (str(c.article_id), str(c.claim_id))
-                for other in c.contradicts.split(","):
-                    pair = (key[0], other.strip())
-                    if pair in by_key and pair != key:
-                        links.setdefault(key, []).append(pair)
-                        links.setdefault(pair, []).append(key)
+    by_key = side_claims(unique)
+    links = contradiction_links(unique, across)
     keys = list(dict.fromkeys((str(c.article_id), str(c.claim_id)) for c in about.itertuples(index=False)))
     keys.sort(key=lambda key: by_key[key].date or "", reverse=True)  # newest first on each side
     keys.sort(key=lambda key: by_key[key].stance != "asserts")
-    return [
-        Disagreement(by_key[key], tuple(by_key[other] for other in dict.fromkeys(links.get(key, ())))) for key in keys
-    ]
+    return [Disagreement(by_key[key], tuple(by_key[other] for other in links.get(key, ()))) for key in keys]
+
+
+ClaimKey = tuple[str, str]  # (article id, claim id)
+
+
+def side_claims(claims: pd.DataFrame) -> dict[ClaimKey, SideClaim]:
+    """Each claim of ``claims`` (rows of ``Store.claims``, one per claim and place) once, by its key."""
+    return {(str(c.article_id), str(c.claim_id)): _side_claim(c) for c in claims.itertuples(index=False)}
+
+
+def contradiction_links(claims: pd.DataFrame, across: pd.DataFrame | None = None) -> dict[ClaimKey, list[ClaimKey]]:
+    """Which claims of ``claims`` contradict which, in both directions, each list in the order found
+    and without repeats: the same article's (the ``contradicts`` column) and, with ``across``
+    (``Store.contradictions_across``), other articles' claims about the same place. Links to claims
+    outside ``claims`` are left out."""
+    known = {(str(a), str(c)) for a, c in zip(claims["article_id"], claims["claim_id"], strict=True)}
+    pairs: list[tuple[ClaimKey, ClaimKey]] = []
+    if "contradicts" in claims:
+        for article_id, claim_id, contradicts in zip(
+            claims["article_id"], claims["claim_id"], claims["contradicts"], strict=True
+        ):
+            if isinstance(contradicts, str) and contradicts:
+                pairs += [
+                    ((str(article_id), str(claim_id)), (str(article_id), o.strip())) for o in contradicts.split(",")
+                ]
+    if across is not None and not across.empty:
+        pairs += [
+            ((str(a), str(c)), (str(oa), str(oc)))
+            for a, c, oa, oc in zip(
+                across["article_id"],
+                across["claim_id"],
+                across["other_article_id"],
+                across["other_claim_id"],
+                strict=True,
+            )
+        ]
+    links: dict[ClaimKey, dict[ClaimKey, None]] = {}
+    for key, other in pairs:
+        if key in known and other in known and key != other:
+            links.setdefault(key, {})[other] = None
+            links.setdefault(other, {})[key] = None
+    return {key: list(others) for key, others in links.items()}
 
 
 def _side_claim(c: Any) -> SideClaim:

@@ -96,6 +96,13 @@ SETTINGS: tuple[Setting, ...] = (
         "'off' removes the page's web page or feed box (the CLI still fetches URLs).",
     ),
     Setting(
+        "page_refresh",
+        "GEO_PAGE_REFRESH",
+        "30",
+        "Seconds between a page's looks at the store while its 'Follow new articles' switch is on (as `geo watch`"
+        " ingests): a change redraws the page, keeping the reader's view and open place; 0 removes the switch.",
+    ),
+    Setting(
         "fetch_ports",
         "GEO_FETCH_PORTS",
         "80,443",
@@ -125,6 +132,7 @@ class Settings:
     map_max_places: int
     batch_size: int
     page_fetch: str
+    page_refresh: float
     fetch_ports: str
     fetch_allow_hosts: str
 

@@ -65,6 +65,14 @@ def test_article_parameter_shows_its_places(seeded):
     assert {"Athens", "Piraeus", "Ankara", "Brussels", "Aegean Sea"} <= places_listed(at)
 
 
+def test_places_without_a_country_list_an_empty_country(seeded):
+    at = run(article=seeded)
+    rows = at.dataframe[0].value.set_index("name")
+    assert rows.loc["Aegean Sea", "country"] == ""  # a sea: no country, and no "None" either
+    assert rows.loc["Piraeus", "country"] == "GR"
+    assert rows["country"].notna().all()
+
+
 def test_actor_parameter_filters_places(seeded):
     at = run(article=seeded, actor="Kyriakos Mitsotakis")
     assert not at.exception
@@ -319,6 +327,56 @@ def test_every_place_opens_its_panel_on_its_own_passages(seeded, demo_analysis):
         assert all(f'class="geo-selected" title="place">{text}<' not in shown for text in selected), place["id"]
 
 
+@pytest.fixture()
+def believed(tmp_path, monkeypatch, demo_analysis):
+    """The demo article with every claim but the first made a belief, wish or plan (``internal``)."""
+    import dataclasses
+
+    from geo.store import Store
+
+    claims = tuple(dataclasses.replace(c, internal=i > 0) for i, c in enumerate(demo_analysis.claims))
+    path = tmp_path / "app.sqlite"
+    with Store(path) as store:
+        store.save(dataclasses.replace(demo_analysis, claims=claims))
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    return claims
+
+
+def test_statements_only_is_a_page_filter_kept_in_the_url(believed):
+    from geo.store import Store
+    from geo.types import MapFilter
+
+    assert len(believed) >= 2 and {p for c in believed[1:] for p in c.places} - set(believed[0].places)
+    with Store(_database()) as store:
+        said = set(store.places(MapFilter(statements_only=True))["name"])
+    every = places_listed(run())
+    at = run(statements="only")
+    assert not at.exception
+    assert at.toggle(key="statements_filter").value is True
+    assert places_listed(at) == said and said < every
+    at.toggle(key="statements_filter").set_value(False).run()
+    assert "statements" not in at.query_params
+    assert places_listed(at) == every
+    at.toggle(key="statements_filter").set_value(True).run()
+    assert query_values(at, "statements") == ["only"]
+    assert places_listed(at) == said
+
+
+def _database() -> str:
+    import os
+
+    return os.environ["GEO_DATABASE"]
+
+
+def test_following_new_articles_is_opt_in_and_can_be_switched_off(seeded, monkeypatch):
+    at = run(article=seeded)
+    assert at.toggle(key="follow").value is False  # the reader turns it on
+    at.toggle(key="follow").set_value(True).run()
+    assert not at.exception and places_listed(at)
+    monkeypatch.setenv("GEO_PAGE_REFRESH", "0")
+    assert not [t for t in run(article=seeded).toggle if t.key == "follow"]
+
+
 def test_speaker_and_stance_filters_are_bound_to_the_url(seeded):
     """Streamlit keeps these two filters in the URL itself (bind="query-params"): a link sets them."""
     every = places_listed(run(article=seeded))
@@ -450,6 +508,27 @@ def test_a_contested_place_shows_both_sides_with_speaker_outlet_and_date(contest
     assert "Demo &amp; Wire · 2026-11-30" in sides
 
 
+def test_both_sides_link_claims_of_different_outlets_about_the_place(tmp_path, monkeypatch):
+    """A denial, and another outlet's article asserting what it denies: linked at save, shown on both sides."""
+    from geo.store import Store
+    from tests.test_export import contested_articles
+
+    first, other = contested_articles()
+    path = tmp_path / "across.sqlite"
+    with Store(path) as store:
+        store.save(first)
+        store.save(other)
+    monkeypatch.setenv("GEO_DATABASE", str(path))
+    at = run(place="gn:81302")
+    assert not at.exception
+    shown_html = html_text(at)
+    sides = shown_html[shown_html.index("geo-sides") :]
+    assert "Asserted (2)" in sides and "Denied (1)" in sides
+    # The denial names both claims it contradicts; each assertion names the denial.
+    assert sides.count("contradicts:") == 4
+    assert "&lt;s&gt;Bloomberg&lt;/s&gt; · 2026-11-03" in sides and "<s>" not in shown_html
+
+
 def test_an_uncontested_place_has_no_sides(seeded):
     at = run(article=seeded, place=PIRAEUS)
     assert "geo-sides" not in html_text(at)
@@ -485,3 +564,38 @@ def test_runner_up_readings_are_told_apart(seeded):
     labels = [option.rsplit(" · ", 1)[0] for option in options]
     assert len(set(labels)) == len(labels)  # without their ids, still all different
     assert any(re.match(r"Athens, (Georgia|Ohio|Alabama|Texas), US \(city", label) for label in labels), labels
+
+
+def map_component(at: AppTest):
+    """The map component's arguments as the page sent them (st_folium's script and layers)."""
+    import json
+
+    (element,) = [e for e in at.get("component_instance") if "script" in e.proto.json_args]
+    return json.loads(element.proto.json_args)
+
+
+def test_a_view_is_drawn_once_for_every_session_until_the_store_changes(seeded, monkeypatch, demo_analysis):
+    """The map of one view is built and rendered once and shared by every session; each session keeps
+    its own selection; any write to the store (a new revision) builds it again."""
+    import os
+
+    from geo.store import Store
+    from geo.view import map as geomap
+
+    built: list[int] = []
+    build = geomap.build_map
+    monkeypatch.setattr(geomap, "build_map", lambda *args, **kwargs: built.append(1) or build(*args, **kwargs))
+    picking = run(place=PIRAEUS)
+    browsing = run()
+    assert not picking.exception and not browsing.exception
+    assert len(built) == 1
+    # One map, two sessions: the ring round the selected place is the picking session's alone.
+    assert map_component(picking)["script"] == map_component(browsing)["script"]
+    assert '"opacity": 0' not in map_component(picking)["feature_group"]
+    assert '"opacity": 0' in map_component(browsing)["feature_group"]
+    assert any(h.value == "Piraeus" for h in picking.subheader)
+    assert not any(h.value == "Piraeus" for h in browsing.subheader) and "Piraeus" in places_listed(browsing)
+    with Store(os.environ["GEO_DATABASE"]) as store:
+        store.save(demo_analysis, replace=True)
+    assert not run().exception
+    assert len(built) == 2

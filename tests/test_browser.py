@@ -352,6 +352,28 @@ def test_a_click_rings_its_place_and_reruns_only_the_panel(browser, served_seed)
         assert live.evaluate(LAST_SENT) == sent  # the page did not run the map again
 
 
+# Click a pin's element and read, in the same task, what the component has reported to the page.
+CLICK_AND_READ_REPORT = (
+    "(name) => { document.querySelector(`.leaflet-marker-icon[title=\"${name}\"]`).click();"
+    " const sent = window.__GLOBAL_DATA__.previous_data; return sent && sent.last_object_clicked; }"
+)
+
+
+def test_a_click_is_reported_to_the_page_at_once(browser, served_seed):
+    """st_folium reports clicks 250 ms late (a debounce meant for pans): the map reports a click on a place
+    itself, in the click's own task, in the form st_folium sends, so its late report sends nothing more."""
+    from playwright.sync_api import expect
+
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}")
+    settle(page)
+    reported = leaflet(page).evaluate(CLICK_AND_READ_REPORT, "Tobruk")
+    assert reported is not None and abs(reported["lat"] - 32.08) < 0.1 and abs(reported["lng"] - 23.96) < 0.1
+    expect(page.get_by_role("heading", name="Tobruk")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"place=gn(%3A|:)81302"))
+
+
 def test_the_stance_filter_keeps_itself_in_the_url(browser, served_seed):
     """Bound by Streamlit (bind="query-params"): a choice writes the URL, back takes it away again."""
     from playwright.sync_api import expect
@@ -467,3 +489,98 @@ def test_at_1280_px_the_map_takes_most_of_the_width_and_the_list_fits(browser, s
         ".map(e => [e.scrollWidth, e.clientWidth])"
     )
     assert widths and all(scroll <= client for scroll, client in widths), widths  # every column in view
+
+
+def in_live_map(page, condition: str, arg: object = None) -> object:
+    """Wait until ``condition`` (a script) is truthy in the live map's frame, and return its value, across
+    the replacements of that frame that a new map (new features) brings."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _attempt in range(5):
+        try:
+            return leaflet(page).wait_for_function(condition, arg=arg).json_value()
+        except (PlaywrightError, StopIteration):  # the frame went, or its successor has no map yet
+            map_frame(page).locator(".leaflet-marker-icon").first.wait_for()
+    raise AssertionError(f"never true in the live map: {condition}")
+
+
+def wait_for_map_zoom(page, zoom: int) -> None:
+    """Wait until the live map shows ``zoom`` (its frame may be replaced meanwhile)."""
+    for _attempt in range(5):
+        in_live_map(page, f"(z) => {{ const m = {LEAFLET_MAP}; return m && m.getZoom() === z; }}", zoom)
+        if map_view(page)[2] == zoom:
+            return
+    raise AssertionError(f"the map never settled at zoom {zoom}")
+
+
+def test_a_grid_cell_click_zooms_the_map_into_that_cell(browser, tmp_path, seed_path):
+    """Past GEO_MAP_MAX_PLACES places the store sends grid cells: a click on one zooms into it, and the
+    page then draws what the cell holds (its places, or finer cells) where the click took the map."""
+    from playwright.sync_api import expect
+
+    database = tmp_path / "articles.sqlite"
+    ingest_seed(database, seed_path)
+    with app_server({**FULL, "GEO_DATABASE": str(database), "GEO_MAP_MAX_PLACES": "3"}) as server:
+        page = new_page(browser)
+        page.goto(server.url)
+        settle(page)  # the map fits its cells and reports that view, which the page draws again
+        cells = '.leaflet-marker-icon[title$=" places"]'
+        before = map_frame(page).locator(cells).all_inner_texts()
+        first = int(re.search(r"zoom=(\d+)", page.url).group(1))
+        for _attempt in range(3):  # a click on a map that a rerun replaces at that moment is lost: again
+            # A cell in view (the map's frame may hold some beyond its edges, or the page's).
+            inside = in_live_map(
+                page,
+                f"() => {{ const i = [...document.querySelectorAll('{cells}')].findIndex(e => {{"
+                " const r = e.getBoundingClientRect(); return r.width > 0 && r.left > 0 && r.top > 0"
+                " && r.right < innerWidth && r.bottom < innerHeight; }); return i >= 0 ? String(i) : null; }",
+            )
+            map_frame(page).locator(cells).nth(int(str(inside))).click()
+            try:
+                expect(page).not_to_have_url(re.compile(rf"zoom={first}(&|$)"), timeout=10_000)
+                break
+            except AssertionError:
+                continue
+        zoom = int(re.search(r"zoom=(\d+)", page.url).group(1))
+        assert zoom >= first + 2 and "place=" not in page.url  # in by two levels at least; nothing selected
+        # The page's rerun draws the cell's contents, on a map that stays where the click took it.
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        expect(map_frame(page).locator(cells).first).to_be_visible()
+        wait_for_map_zoom(page, zoom)
+        assert map_frame(page).locator(cells).all_inner_texts() != before
+
+
+def test_a_followed_page_shows_new_articles_and_keeps_the_view_and_the_open_place(browser, tmp_path, seed_path):
+    """With "Follow new articles" on, an article stored by another process (as `geo watch` stores them)
+    appears without a reload; the map stays where the reader moved it and the open place stays open."""
+    from playwright.sync_api import expect
+
+    database = tmp_path / "articles.sqlite"
+    ingest_seed(database, seed_path)
+    with app_server({**FULL, "GEO_DATABASE": str(database), "GEO_PAGE_REFRESH": "1"}) as server:
+        page = new_page(browser)
+        page.goto(f"{server.url}/?place={TRIPOLI_LY}&center=32.9,13.2&zoom=7")
+        settle(page)
+        expect(page.get_by_text("Showing 1 of 1 stored articles")).to_be_visible()
+        expect(page.get_by_role("heading", name="Tripoli")).to_be_visible()
+        # The reader moves the map, away from the view the session opened with.
+        leaflet(page).evaluate(f"() => {{ {LEAFLET_MAP}.setView([33.1, 13.6], 9, {{animate: false}}); }}")
+        expect(page).to_have_url(re.compile(r"zoom=9"))
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        page.locator(".st-key-follow label").click()
+        stored = subprocess.run(
+            [sys.executable, "-m", "geo", "ingest", "--no-progress", str(ROOT / "data" / "demo_article.txt")],
+            cwd=ROOT,
+            env={**os.environ, **FULL, "GEO_DATABASE": str(database)},
+            capture_output=True,
+            text=True,
+        )
+        assert stored.returncode == 0, stored.stderr[-3000:]
+        expect(page.get_by_text("Showing 2 of 2 stored articles")).to_be_visible()
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+        expect(page.get_by_role("heading", name="Tripoli")).to_be_visible()  # the open place
+        assert f"place={TRIPOLI_LY.replace(':', '%3A')}" in page.url and "zoom=9" in page.url
+        expect(map_frame(page).locator(".leaflet-marker-icon").first).to_be_visible()
+        wait_for_map_zoom(page, 9)
+        lat, lon, _zoom = map_view(page)
+        assert abs(lat - 33.1) < 0.05 and abs(lon - 13.6) < 0.05

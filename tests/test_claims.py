@@ -31,6 +31,24 @@ def test_assertion_has_speaker_cue_and_content(claims_of):
     assert not claim.hedged and not claim.narrated
 
 
+def test_sentences_are_the_parse_s_own(pipeline):
+    """The rules read spaCy's sentences (the parse they walk), not the passages' regex split, which
+    ends a sentence after "a.m." before a capital and cut the content off its cue (two narrations)."""
+    from dataclasses import replace
+
+    rules = replace(pipeline, tagger=None)
+    text = "A headline for the test\n\nThe mayor told reporters at 10 a.m. Friday that the bridge was safe.\n"
+    claim = only(rules.analyze_text(text).claims)
+    assert claim.speaker_text == "The mayor"
+    assert claim.text == "the bridge was safe"
+
+
+def test_passive_auxiliaries_are_part_of_the_cue(claims_of):
+    text = "A headline for the test\n\nThe minister was told that the bridge was safe.\n"
+    claim = only(claims_of("The minister was told that the bridge was safe."))
+    assert text[claim.cue_start : claim.cue_end] == "was told"
+
+
 def test_denial_cue(claims_of):
     claim = only(claims_of("The ministry denied that Russian troops had entered Odesa."))
     assert claim.stance == "denies"

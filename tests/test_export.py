@@ -295,3 +295,86 @@ def test_the_export_command_leaves_passages_out_unless_asked_and_takes_dates(fil
     assert {r["article_id"] for r in rows} == {"aaaaaaaaaaaaaaaa"} and {r["published"] for r in rows} == {"2024-01-02"}
     with pytest.raises(SystemExit):
         main(["export", "--format", "csv", "--output", str(dated), "--from", "January"])
+
+
+# -- the offline panel shows both sides, as the page's does (issue 12, item 4) ----------------------
+
+
+def contested_articles() -> tuple[Analysis, Analysis]:
+    """A denial and an assertion about Tobruk in one article (linked by ``contradicts``), and another
+    outlet's article asserting what the denial denies (linked across articles at save): every
+    speaker, outlet, title and text carrying markup that must stay text."""
+    import dataclasses
+
+    first = hostile_article()
+    text = f"Bloomberg {HOSTILE} reported a Russian base at Tobruk.\nNothing else."
+    end = text.index("\n")
+    start = text.index("Tobruk")
+    denial = dataclasses.replace(first.claims[0], contradicts=("c2",))
+    rumour = Claim("c2", 0, 20, first.article.text[:20], "<u>Wire</u>", None, "said", "asserts", True, ("gn:81302",))
+    other = Analysis(
+        article=Article("cccccccccccccccc", "Other", text, source="<s>Bloomberg</s>", published="2026-11-03"),
+        passages=(Passage(0, 0, end, "paragraph"), Passage(1, end + 1, len(text), "paragraph")),
+        resolutions=(Resolution(Mention(start, start + 6, "Tobruk", "GPE"), TOBRUK, 0.8, "location", "why"),),
+        actors=(),
+        claims=(
+            Claim("c1", 0, end, text[:end], "<em>bloomberg</em>", None, "reported", "asserts", False, ("gn:81302",)),
+        ),
+    )
+    return dataclasses.replace(first, claims=(denial, rumour)), other
+
+
+def test_html_map_panel_carries_each_claims_contradicting_claims(store):
+    first, other = contested_articles()
+    store.save(first)
+    store.save(other)
+    assert not store.contradictions_across(["cccccccccccccccc"]).empty  # the link the export must carry
+    shown = MapFilter()
+    panels = export.place_panels(store, shown, frames.map_frames(store, shown).places)
+    claims = {(c[0], c[6]): c for c in panels["gn:81302"]["claims"]}
+    assert [c[2] for c in panels["gn:81302"]["claims"]] == ["asserts", "asserts", "denies"]  # asserting side first
+    denial = claims[("<i>Russia</i>", first.claims[0].text)]
+    # [speaker, via, stance, hedged, outlet, date, text]: the same article's claim, and the other outlet's.
+    assert sorted(denial[7]) == sorted(
+        [
+            ["<em>bloomberg</em>", None, "asserts", False, "<s>Bloomberg</s>", "2026-11-03", other.claims[0].text],
+            ["<u>Wire</u>", None, "asserts", True, "<b>Wire</b>", "2026-11-02", first.claims[1].text],
+        ]
+    )
+    assert [c[0] for c in claims[("<em>bloomberg</em>", other.claims[0].text)][7]] == ["<i>Russia</i>"]
+    # A speaker filter lists fewer claims, but each still names the claims it contradicts.
+    narrowed = export.place_panels(
+        store, MapFilter(speakers=["<em>bloomberg</em>"]), frames.map_frames(store, shown).places
+    )
+    (only,) = narrowed["gn:81302"]["claims"]
+    assert [c[0] for c in only[7]] == ["<i>Russia</i>"]
+
+
+@pytest.mark.browser
+def test_html_map_panel_shows_both_sides_offline_as_text(store, tmp_path):
+    from tests.browser_support import require_browser
+
+    require_browser()
+    first, other = contested_articles()
+    store.save(first)
+    store.save(other)
+    path = tmp_path / "map.html"
+    path.write_text(export.html_map(store, MapFilter()), encoding="utf-8")
+    playwright, browser, page = open_offline(path)
+    try:
+        page.locator('.leaflet-marker-icon[title="Tobruk"]').click()
+        panel = page.locator(".geo-panel")
+        panel.get_by_text("Both sides").wait_for()
+        assert panel.locator(".geo-side").all_inner_texts()[0].startswith("Asserted (2)")
+        denial = panel.locator(".geo-side", has_text="Denied (1)").locator(".geo-claim")
+        against = denial.locator(".geo-against").all_inner_texts()
+        assert len(against) == 2
+        assert any("<em>bloomberg</em>" in a and "<s>Bloomberg</s> · 2026-11-03" in a for a in against), against
+        assert any("<u>Wire</u>" in a and "<b>Wire</b> · 2026-11-02" in a for a in against), against
+        assert all(a.startswith("contradicts:") for a in against)
+        assert panel.locator("img, b, i, s, u, em").count() == 0
+        assert page.evaluate("() => window.pwned") is None
+        assert page.errors == [] and page.outside == [] and page.dialogs == []
+    finally:
+        browser.close()
+        playwright.stop()

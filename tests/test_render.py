@@ -155,8 +155,9 @@ def test_basemap_from_a_url_is_fetched_not_embedded():
     places = PLACES.assign(kind=["city", "country"], country=["LY", "LY"])
     fetched = render.build_map(places, basemap=basemap, basemap_url="/app/static/basemap/countries.json")
     page = fetched.get_root().render()
-    assert 'fetch("/app/static/basemap/countries.json")' in page
-    assert page.count('"iso_a2":"LY"') == 1  # once, for the shaded country; the basemap comes by URL
+    assert 'fetch("/app/static/basemap/countries.json")' in page and "map.geoFetched" in page
+    # No shape in the page: the shaded country is drawn from the fetched basemap (one request for both).
+    assert '"iso_a2":"LY"' not in page and '"LY": {"color"' in page and "options.filter" in page
     embedded = render.build_map(places, basemap=basemap).get_root().render()
     assert "fetch(" not in embedded and embedded.count('"iso_a2":"LY"') == 2
 
@@ -323,3 +324,40 @@ def test_both_sides_links_contradictions_both_ways_whatever_places_they_name():
     html = panel.sides_html([found])
     assert "Asserted (1)" in html and "contradicts:" in html and "Denied" not in html
     assert frames.both_sides(claims, "gn:9") == []
+
+
+def test_the_shared_map_parts_send_what_st_folium_sends(monkeypatch):
+    """The page renders a view's map once (geo.view.component) and sends it with each session's own
+    selection: the component must receive exactly what st_folium itself would send."""
+    import streamlit_folium
+
+    from geo.view import component
+
+    sent: list[dict] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kwargs: sent.append(kwargs))
+    basemap = {"type": "FeatureCollection", "features": []}
+    returned = ["last_object_clicked", "center", "zoom"]
+    streamlit_folium.st_folium(
+        render.build_map(PLACES, claims=CLAIMS, basemap=basemap),
+        key="map",
+        height=560,
+        use_container_width=True,
+        center=(1.0, 2.0),
+        zoom=5,
+        returned_objects=returned,
+        feature_group_to_add=render.selection_layer(PLACES, "gn:1"),
+        render=False,
+    )
+    parts = component.map_parts(render.build_map(PLACES, claims=CLAIMS, basemap=basemap), key="map")
+    component.show(
+        parts,
+        key="map",
+        height=560,
+        center=(1.0, 2.0),
+        zoom=5,
+        returned_objects=returned,
+        feature_group=render.selection_layer(PLACES, "gn:1"),
+    )
+    ours, theirs = ({k: v for k, v in s.items() if k != "on_change"} for s in (sent[1], sent[0]))
+    assert ours == theirs
+    assert "Tobruk" in ours["script"] and "circle_marker" in ours["feature_group"]

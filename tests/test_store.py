@@ -541,3 +541,6 @@ def test_a_proposition_asserted_by_one_outlet_and_denied_by_another_is_linked(st
     assert store.contradictions_across(["dddddddddddddddd"]).empty
     store.save(asserted, replace=True)
     assert len(store.contradictions_across(None)) == 1
+    place = store.contradictions_across(None)["place_id"].iloc[0]
+    assert len(store.contradictions_across(["bbbbbbbbbbbbbbbb"], place)) == 1
+    assert store.contradictions_across(["bbbbbbbbbbbbbbbb"], "no-such-place").empty

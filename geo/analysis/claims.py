@@ -54,7 +54,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
@@ -396,9 +396,10 @@ def extract_claims(
     headline = {p.index for p in prose if p.kind == "title"}
     quotes = _quote_regions(text, prose)
     media = [(m.start, m.end) for a in actors if a.type == "media" for m in a.mentions]
+    starts, ends = _doc_sentences(doc)
     sentences = []
     for position, passage in enumerate(prose):
-        for start, end in passage.sentences:
+        for start, end in _passage_sentences(doc, text, passage, starts, ends):
             sentence = doc.char_span(start, end, alignment_mode="expand")
             if sentence is not None and text[start:end].strip():
                 sentences.append((position, start, end, list(sentence), passage.index in headline))
@@ -460,6 +461,34 @@ def extract_claims(
             )
         )
     return link_contradictions(tuple(claims), doc)
+
+
+def _doc_sentences(doc: Doc) -> tuple[list[int], list[int]]:
+    """spaCy's sentences as character offsets (starts, ends), or empty lists when the Doc has none."""
+    if not doc.has_annotation("SENT_START") and not doc.has_annotation("DEP"):
+        return [], []
+    spans = [(s.start_char, s.end_char) for s in doc.sents]
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+def _passage_sentences(
+    doc: Doc, text: str, passage: Passage, starts: list[int], ends: list[int]
+) -> Iterator[tuple[int, int]]:
+    """A passage's sentences as spaCy split them (the parse the rules read), clipped to the passage and
+    stripped of white space; the passage's own split when the Doc has no sentences."""
+    if not starts:
+        yield from passage.sentences
+        return
+    k = max(0, bisect_right(starts, passage.start) - 1)
+    while k < len(starts) and starts[k] < passage.end:
+        start, end = max(starts[k], passage.start), min(ends[k], passage.end)
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            yield start, end
+        k += 1
 
 
 # --- rule 1: attributions -------------------------------------------------------------------
@@ -1135,6 +1164,10 @@ def _written_phrase(token: Token, lo: int, hi: int, cue: Token | None) -> tuple[
     ("Jane Roe, a senator from Ohio,"), without the cue should the parse hang it there."""
     skipped = {t.i for t in cue.subtree} if cue is not None and cue in token.subtree else set()
     skipped |= {c.i for c in token.children if c.dep_ == "case"}  # "the mayor's claim": the mayor
+    for child in token.children:
+        # "a group of doctors in 2015 found": the date is when, not who (PolNeAR's sources end before it)
+        if child.i > token.i and child.dep_ == "prep" and _dated(child):
+            skipped.update(t.i for t in child.subtree)
     kept = {t.i for t in _clip(token.subtree, lo, hi) if t.i not in skipped}
     first = last = token.i
     while first - 1 in kept:
@@ -1143,6 +1176,11 @@ def _written_phrase(token: Token, lo: int, hi: int, cue: Token | None) -> tuple[
         last += 1
     span = _strip(list(token.doc[first : last + 1])) or [token]
     return span[0].idx, _end(span[-1])
+
+
+def _dated(prep: Token) -> bool:
+    """A prepositional phrase that is a date or time ("in 2015", "on Friday")."""
+    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in prep.children)
 
 
 # --- rules 5-7: stance, hedges, places and actors ------------------------------------------
@@ -1373,10 +1411,10 @@ def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
 
 
 def _cue_span(verb: Token) -> tuple[int, int]:
-    """The cue as written: the verb with the auxiliaries, negation and adverbs just before it
-    ("has said", "did not say", "also said") and its particle ("pointed out")."""
+    """The cue as written: the verb with the auxiliaries (passive ones too), negation and adverbs
+    just before it ("has said", "was told", "did not say", "also said") and its particle ("pointed out")."""
     first = last = verb
-    before = {c.i: c for c in verb.children if c.dep_ in ("aux", "neg", "advmod") and c.i < verb.i}
+    before = {c.i: c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i}
     while first.i - 1 in before:
         first = before[first.i - 1]
     after = {c.i: c for c in verb.children if c.dep_ == "prt"}

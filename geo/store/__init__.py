@@ -444,15 +444,19 @@ class Store:
             _count_places(db, article.id, +1)
         return article.id
 
-    def contradictions_across(self, article_ids: Sequence[str] | None) -> pd.DataFrame:
+    def contradictions_across(self, article_ids: Sequence[str] | None, place_id: str | None = None) -> pd.DataFrame:
         """Claims of these articles contradicted by a claim of another stored article about the same
-        place: article_id, claim_id, other_article_id, other_claim_id, place_id (each pair once)."""
+        place (only ``place_id`` when given): article_id, claim_id, other_article_id, other_claim_id,
+        place_id (each pair once)."""
         where = "TRUE"
         params: list[str] = []
         if article_ids is not None:
             marks = _placeholders(article_ids)
-            where = f"article_id IN ({marks}) OR other_article_id IN ({marks})"
+            where = f"(article_id IN ({marks}) OR other_article_id IN ({marks}))"
             params = [*article_ids, *article_ids]
+        if place_id is not None:  # one place's panel: read its pairs, not the whole view's
+            where += " AND place_id = ?"
+            params.append(place_id)
         return self._frame(
             "SELECT article_id, claim_id, other_article_id, other_claim_id, place_id FROM claim_contradictions"
             f" WHERE {where} ORDER BY place_id, article_id, claim_id",

@@ -22,6 +22,7 @@ from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from geo.frames import COORDINATE_DECIMALS, ClaimLayer, claim_layers
+from geo.store import CELLS_PER_TILE
 from geo.types import AREA_KINDS, NARRATOR
 from geo.view.layers import MIN_ZOOM as ORIENTATION_MIN_ZOOM
 from geo.view.static import (
@@ -156,7 +157,7 @@ def build_map(
     areas = places[places["kind"].isin(AREA_KINDS)]
     points = places[~places["kind"].isin(AREA_KINDS)]
     if basemap is not None and not areas.empty:
-        shaded = _shade_countries(fmap, areas, stance, basemap)
+        shaded = _shade_countries(fmap, areas, stance, basemap, url=None if tiles else basemap_url)
         if shaded is not None:
             switchable.append(("Countries named (shaded)", shaded.get_name()))
     if ring_on_click:
@@ -210,7 +211,25 @@ class _SelectionRings(MacroElement):
     if (!isRing(event.layer)) { return; }
     map.eachLayer(function (other) { if (other !== event.layer && isRing(other)) { map.removeLayer(other); } });
   });
-  map.geoSelect = function (latlng) { L.circleMarker(latlng, ring).addTo(map); };
+  // Inside the page's map component (st_folium): tell the page of the click at once. The component
+  // reports a click 250 ms later (a debounce meant for pans); it then finds the same report already
+  // sent and sends nothing again. Its order of keys is kept, so the two reports compare equal.
+  function report(latlng) {
+    var global = window.__GLOBAL_DATA__, streamlit = window.Streamlit;
+    if (!global || !streamlit || !global.returned_objects) { return; }
+    var known = {last_object_clicked: latlng, zoom: map.getZoom(), center: map.getCenter()};
+    var data = {};
+    ["last_object_clicked", "zoom", "center"].forEach(function (key) {
+      if (global.returned_objects.indexOf(key) !== -1) { data[key] = known[key]; }
+    });
+    if (Object.keys(data).length !== global.returned_objects.length) { return; }  // it returns more: it reports
+    if (JSON.stringify(global.previous_data) !== JSON.stringify(data)) {
+      global.last_object_clicked = latlng;
+      global.previous_data = data;
+      streamlit.setComponentValue(data);
+    }
+  }
+  map.geoSelect = function (latlng) { L.circleMarker(latlng, ring).addTo(map); report(latlng); };
 })();
 {% endmacro %}
 """
@@ -328,6 +347,19 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
   map.whenReady(declutter);
   {% endif %}
   layer.on("click", function (event) {
+    // A grid cell of the server's aggregation (cell:ZOOM:ROW:COL) is no place: zoom into it, and the
+    // page, told of the move, sends the places (or finer cells) it holds.
+    var cell = /^cell:([0-9]+):([0-9]+):([0-9]+)$/.exec(event.layer.options.placeId || "");
+    if (cell) {
+      var size = 360 / Math.pow(2, Number(cell[1])) / {{ this.cells_per_tile }};
+      var south = Number(cell[2]) * size - 90, west = Number(cell[3]) * size - 180;
+      var bounds = L.latLngBounds([[south, west], [south + size, west + size]]);
+      // A cell coarser than the view (the store merges cells while there are too many) is not fitted,
+      // which would zoom out: the map zooms in on its places' centre instead.
+      if (map.getBoundsZoom(bounds) >= map.getZoom() + 2) { map.fitBounds(bounds); }
+      else { map.setView(event.layer.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom())); }
+      return;
+    }
     if (map.geoSelect) { map.geoSelect(event.layer.getLatLng()); }
     // The offline export's panel (geo.export), where there is one.
     if (map.geoShowPlace) { map.geoShowPlace(event.layer.options.placeId, event.layer.options.title); }
@@ -353,6 +385,7 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
         self.rows = _script_json(rows)  # serialised once: st_folium renders the script more than once
         self.clustered = clustered
         self.label = label
+        self.cells_per_tile = CELLS_PER_TILE
         self.palette = [STANCE_COLORS[stance] for stance in STANCE_ORDER]
         self.sizes = {"pin": PIN_SIZE_PX, "cluster": CLUSTER_SIZES_PX, "label": LABEL_BOX_PX}
         self.cluster_options = {
@@ -481,12 +514,15 @@ class _ClaimLayers(MacroElement):
   map.geoClaimOverlays = map.geoClaimOverlays || {};
   var ring = {{ this.ring|tojson }};
   {{ this.layers|tojson }}.forEach(function (spec) {
+    // Off until switched on: the rings (thousands, with a tooltip each) are made the first time it is.
     var group = L.featureGroup();
-    spec.rows.forEach(function (r) {
-      var tip = document.createElement("span");
-      tip.textContent = r[3];
-      L.circleMarker([r[0], r[1]], Object.assign({color: r[2], fill: false}, ring))
-        .bindTooltip(tip).addTo(group);
+    group.once("add", function () {
+      spec.rows.forEach(function (r) {
+        var tip = document.createElement("span");
+        tip.textContent = r[3];
+        L.circleMarker([r[0], r[1]], Object.assign({color: r[2], fill: false}, ring))
+          .bindTooltip(tip).addTo(group);
+      });
     });
     map.geoClaimOverlays[spec.label] = group;
   });
@@ -533,8 +569,10 @@ class _LayerSwitch(MacroElement):
 
 
 def _shade_countries(
-    fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, str | None], basemap: dict
+    fmap: folium.Map, areas: pd.DataFrame, stance: dict[str, str | None], basemap: dict, url: str | None = None
 ) -> _Outlines | None:
+    """The countries named, shaded by stance: their shapes from ``basemap``, or from the basemap file the
+    browser fetches anyway (``url``), so that the page does not send them a second time."""
     colors = {
         row.country: STANCE_COLORS.get(stance.get(row.id), STANCE_COLORS[None])
         for row in areas[areas["kind"] == "country"].itertuples(index=False)
@@ -543,7 +581,10 @@ def _shade_countries(
     if not features:
         return None
     styles = {iso: {"fillColor": c, "color": c, "weight": 1, "fillOpacity": SHADE_OPACITY} for iso, c in colors.items()}
-    shaded = _Outlines(data=_script_json({"type": "FeatureCollection", "features": features}), styles=styles)
+    if url is not None:
+        shaded = _Outlines(url=url, styles=styles, only_styled=True)
+    else:
+        shaded = _Outlines(data=_script_json({"type": "FeatureCollection", "features": features}), styles=styles)
     shaded.add_to(fmap)
     return shaded
 
@@ -573,10 +614,16 @@ var {{ this.get_name() }} = (function () {
   options.pane = {{ this.pane|tojson }};
   {% endif %}
   options.renderer = L.canvas({padding: 0.5, pane: options.pane || "overlayPane"});
+  {% if this.only_styled %}
+  options.filter = function (feature) { return styles.hasOwnProperty(feature.properties.iso_a2); };
+  {% endif %}
   {% if this.url %}
   var layer = L.geoJSON(null, options).addTo(map);
-  fetch({{ this.url|tojson }}).then(function (response) { return response.json(); })
-    .then(function (data) { layer.addData(data); });
+  // One request for every layer drawn from this file (the basemap and the countries shaded).
+  var fetched = map.geoFetched = map.geoFetched || {};
+  fetched[{{ this.url|tojson }}] = fetched[{{ this.url|tojson }}] ||
+    fetch({{ this.url|tojson }}).then(function (response) { return response.json(); });
+  fetched[{{ this.url|tojson }}].then(function (data) { layer.addData(data); });
   return layer;
   {% else %}
   return L.geoJSON({{ this.data }}, options).addTo(map);
@@ -593,11 +640,13 @@ var {{ this.get_name() }} = (function () {
         data: Markup | None = None,
         url: str | None = None,
         pane: str | None = None,
+        only_styled: bool = False,
     ) -> None:
         super().__init__()
         self._name = "Outlines"
         self.data = data
         self.url = url
+        self.only_styled = only_styled  # draw only the shapes ``styles`` names
         self.styles = styles
         self.pane = pane
 
