@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 
 # Test tiers (README, "Tests"): always-on (unmarked), shared (needs ../shared/), slow, browser, postgres.
 FAST := not browser and not shared and not slow and not postgres
+# pytest-xdist workers (`make test-fast JOBS=auto` for one a core): each has its own session (the small
+# gazetteer, the spaCy model, its own PostgreSQL database), so the tests must not share ports or files.
+JOBS ?= 2
 
 .PHONY: run test test-fast fuzz lint setup
 
@@ -25,12 +28,17 @@ run: setup
 	$(BIN)/streamlit run app.py
 
 # Every tier: the shared tier skips without ../shared/ (fails in CI), the browser tier without Chromium (fails in CI).
+# All but the browser tier on $(JOBS) workers, a file's tests on one worker (--dist loadfile: a module's fixtures
+# and the slow tier's full gazetteer build are made once); then the browser tier alone in one process (a
+# Streamlit server and Chromium per module, waiting on the page with timeouts). Both run; either failing fails.
 test: setup
-	$(BIN)/python -m pytest -ra
+	$(BIN)/python -m pytest -ra -n $(JOBS) --dist loadfile -m "not browser"; first=$$?; \
+	$(BIN)/python -m pytest -ra -m browser; second=$$?; \
+	test $$first -eq 0 && test $$second -eq 0
 
 # The always-on tier alone: no ../shared/, no Chromium, no full gazetteer build, no PostgreSQL.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -ra -m "$(FAST)"
+	$(BIN)/python -m pytest -ra -n $(JOBS) -m "$(FAST)"
 
 # The fuzzing tier with a larger budget than the always-on run (HYPOTHESIS_PROFILE=fuzz, tests/test_fuzz.py);
 # keep every crash it finds as an @example there. bench/bench_fuzz.py runs 10,000 inputs through CLI and API.

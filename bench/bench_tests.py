@@ -2,7 +2,8 @@
 
     nice -n 5 .venv/bin/python bench/bench_tests.py [-- PYTEST ARGS]
 
-Runs ``python -m pytest -ra -m "<the Makefile's FAST>"`` (or the pytest arguments after ``--``) as a
+Runs ``python -m pytest -ra -n 2 -m "<the Makefile's FAST>"`` as ``make test-fast`` does (two pytest-xdist
+workers), or the pytest arguments after ``--`` (``-- -ra -m "..."`` for one process), as a
 child subreaper (Linux ``prctl``), so processes orphaned by the tests (the page's analysis workers
 live under a fork server that is never waited for) are waited for here and their CPU counted;
 ``/usr/bin/time`` misses them. Prints the wall clock, the CPU (user + system) of the whole tree and
@@ -19,6 +20,7 @@ import sys
 import time
 
 FAST = "not browser and not shared and not slow and not postgres"  # the Makefile's FAST
+JOBS = "2"  # the Makefile's JOBS
 PR_SET_CHILD_SUBREAPER = 36
 
 
@@ -27,7 +29,7 @@ def load_average() -> str:
 
 
 def main(argv: list[str]) -> int:
-    pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else ["-ra", "-m", FAST]
+    pytest_args = argv[argv.index("--") + 1 :] if "--" in argv else ["-ra", "-n", JOBS, "-m", FAST]
     if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         print("warning: not a subreaper; orphaned processes' CPU is not counted", file=sys.stderr)
     before = load_average()
