@@ -301,10 +301,12 @@ def test_correction_persists_after_a_server_restart(browser, tmp_path, seed_path
         page.get_by_text("Not this place? Choose another").click()
         entries = page.get_by_label("Other entries")
         expect(entries).to_be_visible()
-        # The expander has opened: its own animations have ended (others, such as Streamlit's status
-        # widget while a script runs, may still be going).
+        # The expander has opened: its own opening animations have ended (others, such as Streamlit's
+        # status widget while a script runs, may still be going; a looping one inside it, a spinner,
+        # never ends and is not what the click has to wait for).
         page.wait_for_function(
-            "() => !document.getAnimations().some(a => a.effect && a.effect.target"
+            "() => !document.getAnimations().some(a => a.playState === 'running' && a.effect"
+            " && a.effect.getComputedTiming().iterations !== Infinity && a.effect.target"
             " && a.effect.target.closest && a.effect.target.closest('[data-testid=\"stExpander\"]'))"
         )
         entries.click()
