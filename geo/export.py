@@ -45,10 +45,12 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from geo.frames import (
+    ClaimKey,
     Highlight,
     SideClaim,
     contradiction_links,
     excerpt_window,
+    in_side_order,
     map_frames,
     side_claims,
     with_stance,
@@ -402,17 +404,19 @@ def place_panels(store: Store, shown: MapFilter, places: pd.DataFrame) -> dict[s
     def line(side: SideClaim) -> list[Any]:
         return [side.speaker, side.via, side.stance, side.hedged, side.outlet, side.date, side.text]
 
+    claims_about: dict[str, list[ClaimKey]] = {}
     for c in (
         claims[claims["place_id"].isin(ids)]
         .drop_duplicates(["article_id", "claim_id", "place_id"])
         .itertuples(index=False)
     ):
-        panel = panels.setdefault(str(c.place_id), {"passages": [], "more": 0, "claims": []})
-        key = (str(c.article_id), str(c.claim_id))
-        panel["claims"].append([*line(sides[key]), [line(sides[other]) for other in links.get(key, ())]])
-    for panel in panels.values():  # asserting claims first, newest first on each side, as the page lists them
-        panel["claims"].sort(key=lambda c: c[5] or "", reverse=True)
-        panel["claims"].sort(key=lambda c: c[2] != "asserts")
+        claims_about.setdefault(str(c.place_id), []).append((str(c.article_id), str(c.claim_id)))
+    for place_id, keys in claims_about.items():  # in the order the page lists them
+        panel = panels.setdefault(place_id, {"passages": [], "more": 0, "claims": []})
+        panel["claims"] = [
+            [*line(sides[key]), [line(sides[other]) for other in links.get(key, ())]]
+            for key in in_side_order(keys, sides)
+        ]
     return panels
 
 

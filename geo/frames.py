@@ -339,12 +339,20 @@ def both_sides(claims: pd.DataFrame, place_id: str, across: pd.DataFrame | None 
     by_key = side_claims(unique)
     links = contradiction_links(unique, across)
     keys = list(dict.fromkeys((str(c.article_id), str(c.claim_id)) for c in about.itertuples(index=False)))
-    keys.sort(key=lambda key: by_key[key].date or "", reverse=True)  # newest first on each side
-    keys.sort(key=lambda key: by_key[key].stance != "asserts")
-    return [Disagreement(by_key[key], tuple(by_key[other] for other in links.get(key, ()))) for key in keys]
+    return [
+        Disagreement(by_key[key], tuple(by_key[other] for other in links.get(key, ())))
+        for key in in_side_order(keys, by_key)
+    ]
 
 
 ClaimKey = tuple[str, str]  # (article id, claim id)
+
+
+def in_side_order(keys: Sequence[ClaimKey], sides: Mapping[ClaimKey, SideClaim]) -> list[ClaimKey]:
+    """Claims as "both sides" lists them, on the page and in the offline export: asserting ones
+    first, newest first on each side."""
+    ordered = sorted(keys, key=lambda key: sides[key].date or "", reverse=True)
+    return sorted(ordered, key=lambda key: sides[key].stance != "asserts")
 
 
 def side_claims(claims: pd.DataFrame) -> dict[ClaimKey, SideClaim]:
