@@ -44,9 +44,13 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from tornado.websocket import websocket_connect  # noqa: E402
 
 from bench.bench_sessions import cpu_seconds, ensure_store, places_by_kind  # noqa: E402
+from geo.store import Store  # noqa: E402
+from geo.types import MapFilter  # noqa: E402
+from geo.view.map import place_at  # noqa: E402
 from tests.browser_support import app_server  # noqa: E402
 
 ASSET = re.compile(r"""(?:src|href)=["']([^"'#?]+\.(?:js|css))""")
+WAIT_S = 300.0
 STATIC = re.compile(r"""["'](/?app/static/[^"'\s]+)["']""")
 
 
@@ -61,84 +65,128 @@ async def fetch_assets(client: httpx.AsyncClient, base: str, page: str) -> int:
     return total
 
 
-def first_report(args: dict[str, object]) -> str:
-    """What streamlit-folium reports once the map is drawn: its defaults with the bounds and zoom."""
+def report(args: dict[str, object], clicked: tuple[float, float] | None = None) -> str:
+    """What the page's map reports (the keys it asks for, in their order): once drawn, its view; on a
+    click, the marker's point with that view."""
     bounds = args.get("bounds") or [[None, None], [None, None]]
     (south, west), (north, east) = bounds  # type: ignore[misc]
-    return json.dumps(
-        {
-            "last_clicked": None,
-            "last_object_clicked": None,
-            "last_object_clicked_tooltip": None,
-            "last_object_clicked_popup": None,
-            "all_drawings": None,
-            "last_active_drawing": None,
-            "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}},
-            "zoom": args.get("zoom"),
-            "last_circle_radius": None,
-            "last_circle_polygon": None,
-            "selected_layers": None,
-        }
-    )
+    center = {"lat": (south + north) / 2, "lng": (west + east) / 2} if None not in (south, west, north, east) else None
+    point = {"lat": clicked[0], "lng": clicked[1]} if clicked else None
+    return json.dumps({"last_object_clicked": point, "zoom": args.get("zoom"), "center": center})
 
 
-async def one_session(base: str, place: tuple[str, str, str], names: set[str]) -> dict[str, object]:
-    place_id, name, kind = place
-    result: dict[str, object] = {"kind": kind, "name": name, "first_markers": None, "panel": None, "leak": []}
-    started = time.perf_counter()
-    async with httpx.AsyncClient(timeout=600) as client:
-        result["page_bytes"] = await fetch_assets(client, base, "/")
-        socket = await websocket_connect(base.replace("http", "ws", 1) + "/_stcore/stream", subprotocols=["streamlit"])
-        request = BackMsg()
-        request.rerun_script.query_string = f"place={place_id}"
-        request.rerun_script.page_script_hash = ""
-        await socket.write_message(request.SerializeToString(), binary=True)
-        component, headings, runs = None, set(), 0
-        while runs < 2:
-            raw = await socket.read_message()
+class Session:
+    """One visitor's tab, as the messages its frontend sends and receives."""
+
+    def __init__(self, base: str, place: tuple[str, str, str]) -> None:
+        self.base, self.place = base, place
+        self.socket = None
+        self.request = BackMsg()
+        self.component = None
+        self.headings: set[str] = set()
+
+    async def send(self, value: str | None = None) -> None:
+        message = BackMsg()
+        message.rerun_script.CopyFrom(self.request.rerun_script)
+        if value is not None and self.component is not None:
+            state = message.rerun_script.widget_states.widgets.add()
+            state.id = self.component.id
+            state.json_value = value
+        await self.socket.write_message(message.SerializeToString(), binary=True)  # type: ignore[union-attr]
+
+    async def until(self, *args: object) -> bool:
+        """``read`` with a deadline: a run that never ends is a failed session, not a hung benchmark."""
+        return await asyncio.wait_for(self.read(*args), WAIT_S)  # type: ignore[arg-type]
+
+    async def read(self, client: httpx.AsyncClient, heading: str, started: float, result: dict, key: str) -> bool:
+        """Read messages to the end of a script run (or a fragment's); note when ``heading`` arrives."""
+        while True:
+            raw = await self.socket.read_message()  # type: ignore[union-attr]
             if raw is None:
                 result["error"] = "the server closed the socket"
-                break
+                return False
             message = ForwardMsg()
             message.ParseFromString(raw)
             kind_of = message.WhichOneof("type")
             if kind_of == "new_session":
-                request.rerun_script.page_script_hash = message.new_session.main_script_hash
+                self.request.rerun_script.page_script_hash = message.new_session.main_script_hash
             elif kind_of == "delta" and message.delta.WhichOneof("type") == "new_element":
                 element = message.delta.new_element
                 if element.WhichOneof("type") == "heading":
-                    heading = element.heading.body.replace("\\", "")  # the page escapes Markdown
-                    headings.add(heading)
-                    if result["panel"] is None and heading == name:
-                        result["panel"] = time.perf_counter() - started
-                elif element.WhichOneof("type") == "component_instance" and component is None:
-                    component = element.component_instance
+                    shown = element.heading.body.replace("\\", "")  # the page escapes Markdown
+                    self.headings.add(shown)
+                    if result.get(key) is None and shown == heading:
+                        result[key] = time.perf_counter() - started
+                elif element.WhichOneof("type") == "component_instance" and self.component is None:
+                    self.component = component = element.component_instance
                     frame = f"/_stcore/component/{component.component_name}/index.html"
-                    fetched = await fetch_assets(client, base, frame)
+                    fetched = await fetch_assets(client, self.base, frame)
                     for path in sorted(set(STATIC.findall(component.json_args))):
-                        fetched += len((await client.get(base + "/" + path.lstrip("/"))).content)
+                        fetched += len((await client.get(self.base + "/" + path.lstrip("/"))).content)
                     result["first_markers"] = time.perf_counter() - started
                     result["map_bytes"] = len(component.json_args) + fetched
-            elif kind_of == "script_finished":
-                runs += 1
-                if runs == 1 and component is not None:
-                    report = BackMsg()
-                    report.rerun_script.CopyFrom(request.rerun_script)
-                    state = report.rerun_script.widget_states.widgets.add()
-                    state.id = component.id
-                    state.json_value = first_report(json.loads(component.json_args))
-                    await socket.write_message(report.SerializeToString(), binary=True)
-                elif runs == 1:
-                    break
-        result["settled"] = time.perf_counter() - started
-        result["leak"] = sorted((headings & names) - {name})
-        socket.close()
+            elif kind_of == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return True
+
+
+async def one_session(
+    base: str, place: tuple[str, str, str], target: tuple[str, float, float], names: set[str], together: asyncio.Barrier
+) -> dict[str, object]:
+    place_id, name, kind = place
+    result: dict[str, object] = {"kind": kind, "name": name, "first_markers": None, "panel": None, "click": None}
+    session = Session(base, place)
+    started = time.perf_counter()
+    async with httpx.AsyncClient(timeout=600) as client:
+        try:
+            result["page_bytes"] = await fetch_assets(client, base, "/")
+            stream = base.replace("http", "ws", 1) + "/_stcore/stream"
+            session.socket = await websocket_connect(stream, subprotocols=["streamlit"])
+            session.request.rerun_script.query_string = f"place={place_id}"
+            await session.send()
+            if await session.until(client, name, started, result, "panel") and session.component is not None:
+                args = json.loads(session.component.json_args)
+                await session.send(report(args))  # the drawn map's first report: the page runs again
+                await session.until(client, name, started, result, "panel")
+            result["settled"] = time.perf_counter() - started
+            result["leak"] = sorted((session.headings & names) - {name})
+        except Exception as error:  # a failed session is counted, and the others go on
+            result["error"] = f"{type(error).__name__}: {error}"[:200]
+        await together.wait()  # every session clicks a marker of another place at once
+        if session.component is not None and "error" not in result:
+            target_name, lat, lon = target
+            clicked = time.perf_counter()
+            await session.send(report(json.loads(session.component.json_args), (lat, lon)))
+            try:
+                while result["click"] is None and await session.until(client, target_name, clicked, result, "click"):
+                    pass
+            except Exception as error:
+                result["error"] = f"click: {type(error).__name__}: {error}"[:200]
+            result["clicked"] = target_name
+        if session.socket is not None:
+            session.socket.close()
     return result
 
 
-async def run(base: str, places: list[tuple[str, str, str]]) -> list[dict[str, object]]:
+def targets(database: str, places: list[tuple[str, str, str]]) -> list[tuple[str, float, float]]:
+    """For session i, the point of the place session i + 1 opened (another place to click) and the
+    name of the place the page opens for a click there (a county's point may be its seat's)."""
+    with Store(database) as store:
+        shown = store.places(MapFilter())
+    by_id = shown.set_index("id")
+    points = []
+    for place_id, _, _ in places[1:] + places[:1]:
+        lat, lon = float(by_id.loc[place_id, "lat"]), float(by_id.loc[place_id, "lon"])
+        opened = place_at(shown, lat, lon)
+        points.append((str(by_id.loc[opened, "name"]), lat, lon))
+    return points
+
+
+async def run(base: str, places: list[tuple[str, str, str]], clicks: list[tuple[str, float, float]]) -> list[dict]:
     names = {name for _, name, _ in places}
-    return list(await asyncio.gather(*(one_session(base, p, names) for p in places)))
+    together = asyncio.Barrier(len(places))
+    return list(
+        await asyncio.gather(*(one_session(base, p, c, names, together) for p, c in zip(places, clicks, strict=True)))
+    )
 
 
 def main() -> None:
@@ -150,19 +198,26 @@ def main() -> None:
     args = parser.parse_args()
     ensure_store(args.database, args.corpus)
     places = places_by_kind(args.database, args.sessions)
+    clicks = targets(args.database, places)
     print(f"{len(places)} sessions; kinds: {sorted({k for _, _, k in places})}", flush=True)
     with app_server({"GEO_DATABASE": str(args.database)}) as server:
         for round_number in range(1, args.rounds + 1):
             load_start = os.getloadavg()[0]
             cpu_before = cpu_seconds(server.pid)
             started = time.perf_counter()
-            results = asyncio.run(run(server.url, places))
+            results = asyncio.run(run(server.url, places, clicks))
             wall = time.perf_counter() - started
             server_cpu = cpu_seconds(server.pid) - cpu_before
-            leaks = [r for r in results if r["leak"]]
+            leaks = [r for r in results if r.get("leak")]
             print(f"round {round_number}: {len(results)} sessions at once")
-            for label, key in (("first markers", "first_markers"), ("panel", "panel"), ("settled", "settled")):
-                times = [float(r[key]) for r in results if r[key] is not None]  # type: ignore[arg-type]
+            steps = (
+                ("first markers", "first_markers"),
+                ("panel", "panel"),
+                ("settled", "settled"),
+                ("click to panel", "click"),
+            )
+            for label, key in steps:
+                times = [float(r[key]) for r in results if r.get(key) is not None]  # type: ignore[arg-type]
                 if times:
                     print(
                         f"  {label + ':':14s} median {statistics.median(times):.1f} s, max {max(times):.1f} s"
@@ -172,8 +227,8 @@ def main() -> None:
             load = f"load {load_start:.1f} → {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores"
             print(f"  the server's CPU: {server_cpu:.1f} s; {load}")
             for r in results:
-                if "error" in r or r["panel"] is None:
-                    print(f"  {r['kind']} {r['name']}: {r.get('error', 'no panel heading')}")
+                if "error" in r or r["panel"] is None or r["click"] is None:
+                    print(f"  {r['kind']} {r['name']}: {r.get('error', 'no panel or no click panel')}")
 
 
 if __name__ == "__main__":
