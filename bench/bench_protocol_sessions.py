@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
 import httpx  # noqa: E402
+import psutil  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from tornado.websocket import websocket_connect  # noqa: E402
@@ -225,7 +226,8 @@ def main() -> None:
                     )
             print(f"  sessions showing another's place: {len(leaks)}; all done in {wall:.1f} s")
             load = f"load {load_start:.1f} → {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores"
-            print(f"  the server's CPU: {server_cpu:.1f} s; {load}")
+            rss = psutil.Process(server.pid).memory_info().rss / 2**20
+            print(f"  the server's CPU: {server_cpu:.1f} s, its memory {rss:.0f} MiB RSS; {load}")
             for r in results:
                 if "error" in r or r["panel"] is None or r["click"] is None:
                     print(f"  {r['kind']} {r['name']}: {r.get('error', 'no panel or no click panel')}")
