@@ -783,8 +783,9 @@ def place_panel(
             stances=tuple(st.session_state.get(BOUND["stances"], ())),
         )
         base = str(st.context.url or "").split("?")[0]
-        st.code(f"{base}?{current.query_string()}", language=None)
-        st.caption("Anyone using this server opens the same articles, filter, selected place and map view.")
+        # Plain escaped text, not st.code: its syntax highlighter was the costliest script of a visit.
+        st.html(html.share_html(f"{base}?{current.query_string()}"))
+        st.caption("Click the link to select it, then copy it. Anyone using this server opens the same articles, filter, selected place and map view.")
     if place is None:
         st.subheader("Places")
         listed = places.sort_values(["mentions", "name"], ascending=[False, True]).head(PLACE_LIST_ROWS)

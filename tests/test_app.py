@@ -92,6 +92,16 @@ def test_place_parameter_opens_the_passages(seeded):
     assert "geo-claim" in html_text(at) and ">hedged<" in html_text(at)
 
 
+def test_the_share_box_is_escaped_text_selected_in_one_click_not_a_code_block(seeded):
+    """The link to the view is plain HTML text (the code block's syntax highlighter was the costliest
+    script of a visit), escaped, and one click selects all of it for copying."""
+    at = run(article=seeded, place=PIRAEUS)
+    assert not at.exception
+    assert not at.get("code")
+    (share,) = [str(e.proto.body) for e in at.get("html") if "user-select:all" in str(e.proto.body)]
+    assert f"?article={seeded}&amp;place=gn%3A255274<" in share  # escaped: & is &amp; in HTML
+
+
 def test_changing_the_filter_updates_the_url(seeded):
     at = run(article=seeded)
     assert "Athens" in places_listed(at)
