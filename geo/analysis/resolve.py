@@ -39,6 +39,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from geo.analysis.actors import ACTOR_NOUNS
 from geo.gazetteer import distance_km, normalize
 from geo.gazetteer.names import prominence as place_prominence
 from geo.types import AREA_KINDS, CONTAINER_KINDS, Candidate, Mention, MentionRole, Place, Resolution
@@ -772,10 +773,25 @@ def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
 
 def _role(mention: Mention, candidate: Candidate) -> MentionRole:
     if candidate.name_kind == "demonym":
-        return "demonym"
+        return "demonym" if _nationality(mention) else "location"
     if candidate.place.kind in ("country", "city") and mention.dep in _ACTOR_DEPS:
         return "actor"
     return "location"
+
+
+# A demonym's syntactic slots as a modifier: "Canadian officials", "the Sri Lankan government army".
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod"})
+
+
+def _nationality(mention: Mention) -> bool:
+    """A demonym that says who people are, not where something is: it modifies a noun through which
+    a state acts ("Canadian officials", "the Iraqi government", "Russian troops": the country is an
+    actor, recorded as such by ``geo.analysis.actors``), or it names a language ("spoke French").
+    Other demonyms ("the Egyptian economy", "Russian missiles", "the Georgian-controlled village")
+    are place mentions of their country, pinned there."""
+    if mention.label == "LANGUAGE":
+        return True
+    return mention.dep in _MODIFIER_DEPS and mention.head.lower() in ACTOR_NOUNS
 
 
 _PART_REASONS = {
