@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +84,11 @@ class _Scored:
 
 def prominence(place: Place) -> float:
     """The one prior (``geo.gazetteer.names.prominence``) for a candidate."""
-    return place_prominence(place.kind, place.population)
+    return _prominence_of(place.kind, place.population)
+
+
+# The resolver asks for the same few thousand (kind, population) pairs over and over.
+_prominence_of = lru_cache(maxsize=65536)(place_prominence)
 
 
 def resolve(
@@ -102,7 +107,7 @@ def resolve(
                 mention=mention,
                 place=best.candidate.place,
                 score=round(best.score, 4),
-                role=_role(mention, best.candidate),
+                role=_role(mention, best.candidate, text),
                 reason=_reason(best, runner_up, context.focus),
                 runner_up=runner_up.candidate.place if runner_up else None,
                 runner_up_score=round(runner_up.score, 4) if runner_up else None,
@@ -240,8 +245,11 @@ def _by_score(s: _Scored) -> tuple[float, float, str]:
 
 def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Context, box: set[str]) -> list[_Scored]:
     most = max(prominence(c.place) for c in candidates)
+    # What the mention's own words say, read once for all its candidates.
+    facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
+    surface = normalized_surface(mention.text)
     return sorted(
-        (_score(c, mention, text, context, box, most) for c in candidates),
+        (_score(c, surface, facility_next, context, box, most) for c in candidates),
         key=_by_score,
     )
 
@@ -291,6 +299,7 @@ class _Fits:
 
     names: frozenset[str]  # every other name counts in the mean, whatever its readings
     points: tuple[tuple[str, float, float, float], ...]  # (name, lat, lon, confidence) of towns, rivers, ...
+    lats: tuple[float, ...]  # the points' latitudes, ascending (the points are in that order)
     states: tuple[tuple[str, str, float], ...]  # (name, division, confidence) of first-level divisions
     in_states: tuple[tuple[str, str, float], ...]  # (name, division, confidence) of points with a division
 
@@ -305,7 +314,14 @@ class _Fits:
                     in_states.append((w.surface, key, w.confidence))
             elif place.kind == "admin1" and (key := _division_key(place)) is not None:
                 states.append((w.surface, key, w.confidence))
-        return cls(frozenset(w.surface for w in winners), tuple(points), tuple(states), tuple(in_states))
+        points.sort(key=lambda p: p[1])  # by latitude: a candidate reads only the band within reach
+        return cls(
+            frozenset(w.surface for w in winners),
+            tuple(points),
+            tuple(p[1] for p in points),
+            tuple(states),
+            tuple(in_states),
+        )
 
 
 def _coherence(place: Place, surface: str, fits: _Fits, by_state: bool = True) -> float:
@@ -321,7 +337,9 @@ def _coherence(place: Place, surface: str, fits: _Fits, by_state: bool = True) -
     if place.kind in _POINT_KINDS:
         lat, lon = place.lat, place.lon
         lon_km = _DEGREE_KM * math.cos(math.radians(lat))
-        for name, olat, olon, confidence in fits.points:
+        reach = COHERENCE_KM / _DEGREE_KM
+        lo, hi = bisect_left(fits.lats, lat - reach), bisect_right(fits.lats, lat + reach)
+        for name, olat, olon, confidence in fits.points[lo:hi]:
             if name == surface or confidence <= best.get(name, 0.0):
                 continue
             if abs(lat - olat) * _DEGREE_KM >= COHERENCE_KM:
@@ -728,32 +746,59 @@ FAR_SMALLER = 0.25
 
 
 def _score(
-    candidate: Candidate, mention: Mention, text: str, context: _Context, containers: set[str], most: float = 0.0
+    candidate: Candidate,
+    surface: str,
+    facility_next: bool,
+    context: _Context,
+    containers: set[str],
+    most: float = 0.0,
 ) -> _Scored:
+    """A candidate's first-pass score; ``surface`` is the mention's normalised text, ``facility_next``
+    whether "base" or "airport" follows it."""
     place = candidate.place
-    facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
     key = _division_key(place) or ""
     own = prominence(place)
     in_box = bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
-    surface = normalized_surface(mention.text)
     unanchored = (
         place.kind in _POINT_KINDS
         and own + FAR_SMALLER <= most
         and not in_box
         and not any(s != surface and _near(place, p) for s, p in context.points.get(key, ()))
     )
+    fit = _NAME_FIT[candidate.name_kind]
+    country = 0.0 if unanchored else context.focus.get(place.country or "", 0.0)
+    division = 0.0 if unanchored else context.divisions.get(key, 0.0)
+    contained = float(in_box)
+    facility = float(facility_next and place.kind in _FACILITY_KINDS)
     parts = {
         "prominence": own,
-        "name_fit": _NAME_FIT[candidate.name_kind],
-        "country_focus": 0.0 if unanchored else context.focus.get(place.country or "", 0.0),
-        "division_focus": 0.0 if unanchored else context.divisions.get(key, 0.0),
-        "containment": float(in_box),
-        "facility_cue": float(facility_next and place.kind in _FACILITY_KINDS),
+        "name_fit": fit,
+        "country_focus": country,
+        "division_focus": division,
+        "containment": contained,
+        "facility_cue": facility,
         "coherence": 0.0,  # second pass (``_second_pass``)
         "home_region": 0.0,
     }
-    score = sum(WEIGHTS[name] * value for name, value in parts.items())
+    # The weighted sum of ``parts`` in their order (the first pass's coherence and home region are 0).
+    score = (
+        _W_PROMINENCE * own
+        + _W_NAME_FIT * fit
+        + _W_COUNTRY * country
+        + _W_DIVISION * division
+        + _W_CONTAINMENT * contained
+        + _W_FACILITY * facility
+    )
     return _Scored(candidate, score, parts, not unanchored)
+
+
+_W_PROMINENCE, _W_NAME_FIT, _W_COUNTRY, _W_DIVISION = (
+    WEIGHTS["prominence"],
+    WEIGHTS["name_fit"],
+    WEIGHTS["country_focus"],
+    WEIGHTS["division_focus"],
+)
+_W_CONTAINMENT, _W_FACILITY = WEIGHTS["containment"], WEIGHTS["facility_cue"]
 
 
 def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
@@ -771,9 +816,9 @@ def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
     return _Scored(first.candidate, score, parts, first.anchored)
 
 
-def _role(mention: Mention, candidate: Candidate) -> MentionRole:
+def _role(mention: Mention, candidate: Candidate, text: str) -> MentionRole:
     if candidate.name_kind == "demonym":
-        return "demonym" if _nationality(mention) else "location"
+        return "demonym" if _nationality(mention, text) else "location"
     if candidate.place.kind in ("country", "city") and mention.dep in _ACTOR_DEPS:
         return "actor"
     return "location"
@@ -783,7 +828,7 @@ def _role(mention: Mention, candidate: Candidate) -> MentionRole:
 _MODIFIER_DEPS = frozenset({"amod", "compound", "nmod"})
 
 
-def _nationality(mention: Mention) -> bool:
+def _nationality(mention: Mention, text: str) -> bool:
     """A demonym that says who people are, not where something is: it modifies a noun through which
     a state acts ("Canadian officials", "the Iraqi government", "Russian troops": the country is an
     actor, recorded as such by ``geo.analysis.actors``), or it names a language ("spoke French").
@@ -791,7 +836,14 @@ def _nationality(mention: Mention) -> bool:
     are place mentions of their country, pinned there."""
     if mention.label == "LANGUAGE":
         return True
-    return mention.dep in _MODIFIER_DEPS and mention.head.lower() in ACTOR_NOUNS
+    if mention.dep in _MODIFIER_DEPS and mention.head.lower() in ACTOR_NOUNS:
+        return True
+    # The parse may attach it elsewhere ("Italian and British forces"): the next lower-case word.
+    following = _NEXT_WORD.match(text, mention.end)
+    return following is not None and following.group(1) in ACTOR_NOUNS
+
+
+_NEXT_WORD = re.compile(r"[\s\w-]{0,30}?\b([a-z]+)\b")
 
 
 _PART_REASONS = {
