@@ -39,6 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from geo.analysis.actors import ACTOR_NOUNS
 from geo.gazetteer import distance_km, normalize
@@ -74,8 +75,9 @@ MIN_FOCUS_FOR_NON_PLACE_LABELS = 0.2
 MAJOR_CITY = 500_000  # a city this large is a place even where spaCy calls the name a person's
 
 
-@dataclass(frozen=True, slots=True)
-class _Scored:
+class _Scored(NamedTuple):
+    """One reading's score and its parts (a tuple: thousands are made per article, cheaply)."""
+
     candidate: Candidate
     score: float
     parts: dict[str, float]
@@ -132,7 +134,19 @@ def ranked(
     each was, and the article's home region, the division most winners share).
     """
     wanted = {id(m) for m in mentions}
-    usable = [(m, _usable_candidates(m, text)) for m in (*mentions, *evidence)]
+    # A name said again reads the same way where its surroundings do: filter its readings once.
+    filtered: dict[tuple[str, int, str, str, bool, bool], list[Candidate]] = {}
+    usable = []
+    for m in (*mentions, *evidence):
+        cands = m.candidates
+        if not cands:
+            continue
+        facility_next = bool(_FACILITY_WORDS.match(text[m.end : m.end + 30]))
+        after_town = _AFTER_TOWN.search(text, max(0, m.start - 40), m.start) is not None
+        key = (m.text, len(cands), cands[0].place.id, cands[-1].place.id, facility_next, after_town)
+        if key not in filtered:
+            filtered[key] = _usable_candidates(m, facility_next, after_town)
+        usable.append((m, filtered[key]))
     usable = [(m, cands) for m, cands in usable if cands]
     containers = [_containers(m, text, lookup) for m, _ in usable]
     # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
@@ -145,10 +159,15 @@ def ranked(
     }
     # Every town or county reading of every name, by division: the article's possible anchors.
     points: dict[str, list[tuple[str, Place]]] = defaultdict(list)
+    anchored_names: set[tuple[str, int]] = set()
     for m, cands in usable:
+        surface = normalized_surface(m.text)
+        if (surface, id(cands)) in anchored_names:
+            continue  # a name said again adds no anchor
+        anchored_names.add((surface, id(cands)))
         for c in cands:
             if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
-                points[division].append((normalized_surface(m.text), c.place))
+                points[division].append((surface, c.place))
     usable = _strong_priors(usable, containers, town_named, points)
 
     # Country votes by name, so that a name's own votes can be set aside: no name is evidence for itself.
@@ -214,8 +233,7 @@ def ranked(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Winner:
+class _Winner(NamedTuple):
     surface: str
     place: Place
     confidence: float  # how close this reading came to winning its name (1 = the winner)
@@ -518,8 +536,12 @@ def _strong_priors(
     # Where each name's most prominent town or division lies: sub-national evidence, counted per
     # country and per division (a name's own count is taken off when it is judged).
     local_of: dict[str, Place] = {}
+    seen: set[tuple[str, int]] = set()
     for m, cands in usable:
         surface = normalized_surface(m.text)
+        if (surface, id(cands)) in seen:
+            continue  # the same name with the same readings (shared list): nothing new
+        seen.add((surface, id(cands)))
         countries = {c.place.country for c in cands if c.place.country}
         if len(countries) == 1 and surface not in own_country:
             own_country[surface] = next(iter(countries))
@@ -616,15 +638,12 @@ def _no_capital_namesake_state(
     return kept or candidates
 
 
-def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
-    """Drop readings the surface text rules out."""
-    facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
+def _usable_candidates(mention: Mention, facility_next: bool, after_town: bool) -> list[Candidate]:
+    """Drop readings the surface text rules out (``facility_next``: "base" or "airport" follows;
+    ``after_town``: a town and a comma come just before)."""
     kept = []
     for candidate in mention.candidates:
-        if candidate.name_kind == "abbreviation" and not (
-            _looks_like_abbreviation(mention.text)
-            or _AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)
-        ):
+        if candidate.name_kind == "abbreviation" and not (_looks_like_abbreviation(mention.text) or after_town):
             continue  # "us" the pronoun is not the United States; "Cairns, Qld" is Queensland
         if candidate.name_kind == "short" and not facility_next:
             continue  # "Wagner" alone is not Wagner airport; "Mitiga base" is Mitiga airport
@@ -650,7 +669,7 @@ def _no_far_alternates(candidates: list[Candidate]) -> list[Candidate]:
     the own name of a far more important place: "Mexico" is not Mexico City's other name when it is
     a country's, "Egypt" not a town in Arizona once called so."""
     exact = max((prominence(c.place) for c in candidates if c.name_kind in ("name", "abbreviation")), default=None)
-    if exact is None:
+    if exact is None or not any(c.name_kind == "alternate" for c in candidates):
         return candidates
     return [c for c in candidates if c.name_kind != "alternate" or prominence(c.place) + ALTERNATE_MARGIN > exact]
 
@@ -709,17 +728,27 @@ def _division_key(place: Place) -> str | None:
     return f"{place.country}.{place.admin1}" if place.country and place.admin1 else None
 
 
+def _division_vote(candidates: list[Candidate]) -> tuple[str, float] | None:
+    """A name's vote for a first-level division: 1 when its most important reading is the division
+    itself ("Texas"), 0.5 when all its readings lie in one."""
+    top = max(candidates, key=lambda c: prominence(c.place))
+    if top.place.kind == "admin1" and top.name_kind != "demonym" and (key := _division_key(top.place)):
+        return key, 1.0
+    keys = {_division_key(c.place) for c in candidates}
+    if len(keys) == 1 and None not in keys:
+        return next(iter(keys)) or "", 0.5
+    return None
+
+
 def _division_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
     """Share of first-level-division evidence per "CC.admin1" key."""
     votes: dict[str, float] = defaultdict(float)
+    vote_of: dict[int, tuple[str, float] | None] = {}  # by readings list: a repeated name votes alike
     for _mention, candidates in usable:
-        top = max(candidates, key=lambda c: prominence(c.place))
-        if top.place.kind == "admin1" and top.name_kind != "demonym" and (key := _division_key(top.place)):
-            votes[key] += 1.0
-            continue
-        keys = {_division_key(c.place) for c in candidates}
-        if len(keys) == 1 and None not in keys:
-            votes[next(iter(keys)) or ""] += 0.5
+        if id(candidates) not in vote_of:
+            vote_of[id(candidates)] = _division_vote(candidates)
+        if (vote := vote_of[id(candidates)]) is not None:
+            votes[vote[0]] += vote[1]
     total = sum(votes.values())
     return {key: n / total for key, n in votes.items()} if total else {}
 
