@@ -61,8 +61,9 @@ _DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
 # Words that only a person's name takes: a verb of saying after it or before it at a clause's end
 # ("Douglas said", "said Nelson."), "who", or a relative or a court case of its own ("Welch's mother").
 _PERSON_CUE = re.compile(
-    r"(?<!\bof )(?<!\bfrom )(?<!\bin )(?<!\bnear )(?<!\bat )\b([A-Z][a-z]+)(?:[ \t]+(?:said|says|told|added|explained|noted|stated|testified|recalled|declined|believes"
-    r"|believed)\b|,[ \t]+who\b|['’]s?[ \t]+(?:wife|husband|daughter|son|mother|father|stepfather|stepmother"
+    r"(?<!\bof )(?<!\bfrom )(?<!\bin )(?<!\bnear )(?<!\bat )\b([A-Z][a-z]+)"
+    r"(?:[ \t]+(?:said|says|told|added|explained|noted|stated|testified|recalled|declined|believes|believed)\b"
+    r"|,[ \t]+who\b|['’]s?[ \t]+(?:wife|husband|daughter|son|mother|father|stepfather|stepmother"
     r"|brother|sister|parents|family|lawyer|lawyers|attorney|attorneys|trial|arrest|sentencing|funeral)\b)"
     r"|\b(?:said|says|told)[ \t]+([A-Z][a-z]+)[ \t]*[.,]"
 )

@@ -136,17 +136,17 @@ def ranked(
     wanted = {id(m) for m in mentions}
     # A name said again reads the same way where its surroundings do: filter its readings once.
     filtered: dict[tuple[str, int, str, str, bool, bool], list[Candidate]] = {}
-    usable = []
+    usable: list[tuple[Mention, list[Candidate]]] = []
     for m in (*mentions, *evidence):
-        cands = m.candidates
-        if not cands:
+        if not m.candidates:
             continue
         facility_next = bool(_FACILITY_WORDS.match(text[m.end : m.end + 30]))
         after_town = _AFTER_TOWN.search(text, max(0, m.start - 40), m.start) is not None
-        key = (m.text, len(cands), cands[0].place.id, cands[-1].place.id, facility_next, after_town)
-        if key not in filtered:
-            filtered[key] = _usable_candidates(m, facility_next, after_town)
-        usable.append((m, filtered[key]))
+        same_readings = (m.text, len(m.candidates), m.candidates[0].place.id, m.candidates[-1].place.id)
+        said_alike = (*same_readings, facility_next, after_town)
+        if said_alike not in filtered:
+            filtered[said_alike] = _usable_candidates(m, facility_next, after_town)
+        usable.append((m, filtered[said_alike]))
     usable = [(m, cands) for m, cands in usable if cands]
     containers = [_containers(m, text, lookup) for m, _ in usable]
     # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
