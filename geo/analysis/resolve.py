@@ -172,8 +172,11 @@ def ranked(
 
     # Country votes by name, so that a name's own votes can be set aside: no name is evidence for itself.
     own_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    votes_of: dict[int, list[tuple[str, float]]] = {}  # by readings list: a name said again votes alike
     for m, cands in usable:
-        for country, weight in _country_vote(cands):
+        if id(cands) not in votes_of:
+            votes_of[id(cands)] = _country_vote(cands)
+        for country, weight in votes_of[id(cands)]:
             own_votes[normalized_surface(m.text)][country] += weight
     all_votes: dict[str, float] = defaultdict(float)
     for by_country in own_votes.values():
@@ -188,7 +191,7 @@ def ranked(
         return (all_votes.get(country or "", 0.0) - own.get(country or "", 0.0)) / total if total > 1e-9 else 0.0
 
     context = _Context(
-        focus=_country_focus(usable),
+        focus=_country_focus(usable, votes_of),
         divisions=_division_focus(usable),
         winners=(),
         home={},
@@ -714,11 +717,15 @@ def _country_vote(candidates: list[Candidate]) -> list[tuple[str, float]]:
     return [(country, 1.0 if any(c.place.kind == "country" for c in candidates) else 0.5)]
 
 
-def _country_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
-    """Share of unambiguous country evidence per ISO country code."""
+def _country_focus(
+    usable: list[tuple[Mention, list[Candidate]]], votes_of: dict[int, list[tuple[str, float]]] | None = None
+) -> dict[str, float]:
+    """Share of unambiguous country evidence per ISO country code (``votes_of``: each readings list's
+    ``_country_vote``, by the list's identity, where already computed)."""
     votes: dict[str, float] = defaultdict(float)
     for _mention, candidates in usable:
-        for country, weight in _country_vote(candidates):
+        known = votes_of.get(id(candidates)) if votes_of is not None else None
+        for country, weight in known if known is not None else _country_vote(candidates):
             votes[country] += weight
     total = sum(votes.values())
     return {country: n / total for country, n in votes.items()} if total else {}
