@@ -160,3 +160,44 @@ def test_city_before_an_institution_belongs_to_the_institution(pipeline) -> None
 def test_an_institution_the_model_calls_a_person_is_an_organisation(places) -> None:
     text = "Residents of Huntsville met Huntsville Fire Chief Tom Grisham on Monday."
     assert places(text).count("Huntsville") == 2
+
+
+def test_a_town_opening_a_public_bodys_name_is_a_place(places) -> None:
+    # The town places its court, board or police: "Litchfield Superior Court" is Litchfield's.
+    text = "The mason was arraigned in Litchfield Superior Court on Tuesday on charges of burglary."
+    assert "Litchfield" in places(text)
+    # A news agency is a newspaper's kind, not the town's body.
+    assert "Chicago" not in places("The Chicago News Agency said the clinic closed in Boston.")
+
+
+def test_a_legislators_party_and_hometown_names_the_town(places) -> None:
+    assert "Charleston" in places("Rep. Wendell Gilliard, D-Charleston, tried unsuccessfully to restore the funding.")
+
+
+def test_a_plural_title_is_not_a_place(places, known) -> None:
+    known("Sens")  # Sens, France
+    assert "Sens" not in places("The plan drew praise from U.S. Sens. Robert C. Byrd and Jay Rockefeller on Monday.")
+
+
+def test_the_generic_city_is_not_a_place(pipeline) -> None:
+    from geo.analysis.recognise import _Evidence, _reads_as_place
+    from geo.types import Candidate, Mention, Place
+
+    text = "MANSFIELD — The City Council on Monday authorized the refinancing of the debt."
+    doc = pipeline.nlp(text)
+    town = Place("gn:1", "Cityville", 40.0, -80.0, "city", "US", 20_000)  # a town "The City" is another name of
+    start = text.index("The City")
+    mention = Mention(start, start + 8, "The City", "GAZ", (Candidate(town, "alternate"),))
+    assert not _reads_as_place(mention, text, _Evidence.of(doc, text))
+
+
+def test_a_region_named_like_a_speaker_the_article_names_in_full_is_a_person(pipeline) -> None:
+    from geo.analysis.recognise import _Evidence, _reads_as_place
+    from geo.types import Candidate, Mention, Place
+
+    text = "An officer responded, Capt. Roy A. Nelson said. The tenant agreed to turn the music down, Nelson said."
+    doc = pipeline.nlp(text)
+    region = Place("adm1:NZ.F5", "Nelson", -41.3, 173.2, "admin1", "NZ", 54_400)  # a region: not the surname rule's
+    start = text.rindex("Nelson")
+    mention = Mention(start, start + 6, "Nelson", "PERSON", (Candidate(region, "name"),))
+    assert not _reads_as_place(mention, text, _Evidence.of(doc, text))

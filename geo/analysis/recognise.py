@@ -45,6 +45,12 @@ _INSTITUTION_WORDS = frozenset(
     "Police Fire Sheriff Mayor City Town Township Village County Council Chamber Public Regional Metropolitan Area"
     " District Volunteer High Middle Airport Municipal Community Memorial Recreation".split()
 )
+# The last word of a public body's or a civic institution's name ("Litchfield Superior Court",
+# "Canaan Board of Finance" ends otherwise and is not one).
+_INSTITUTION_HEADS = frozenset(
+    "Department Court Council Board Commission Committee Society Library Club Foundation Authority Association"
+    " Agency Office Bureau Service Services Chamber District Commissioners Police".split()
+)
 _NAME_GOES_ON = re.compile(rf"[ \t]+(?!(?:{'|'.join(sorted(_INSTITUTION_WORDS))})\b)[A-Z][a-z]")
 # A capitalised word (not a sentence's first, nor a compass word) right before: "Lake Vermont".
 _NAME_CAME_BEFORE = re.compile(
@@ -71,12 +77,19 @@ _PERSON_CUE = re.compile(
 _OFFICE_AFTER = re.compile(
     r"[ \t]+(?:administration|presidency|campaign|era|doctrine|aides?|camp|supporters|loyalists)\b"
 )
+# A title's abbreviation (plural too) before a person's name: "Sens. Byrd", "Reps. Ford" (Sens is a French town).
+_TITLE_AT = re.compile(
+    r"(?:Sens?|Reps?|Govs?|Gens?|Drs?|Messrs|Mmes|Profs?|Lts?|Sgts?|Capts?|Cols?|Majs?|Revs?|Dets?)\."
+    r"[ \t]+(?:[A-Z]\.[ \t]+)?[A-Z]"
+)
+# "The City Council", "the Town of Edwardsville": a settlement's generic word is a common noun, not a name.
+_GENERIC_SETTLEMENT = re.compile(r"(?:the|The|THE)[ \t]+(?:City|Town|Village|Township|Borough|County|Parish)")
 _CALENDAR = frozenset(
     w.lower() for w in (*calendar.month_name[1:], *calendar.month_abbr[1:], *calendar.day_name, *calendar.day_abbr)
 )
 _NEWSPAPER_AFTER = re.compile(
     r"[ \t]+(?:Post|Times|Herald|Journal|Tribune|Gazette|Chronicle|Examiner|Courier|Observer|Register|Inquirer"
-    r"|Sentinel|Dispatch|Star-Ledger|Daily News|Free Press|Bee)\b"
+    r"|Sentinel|Dispatch|Star-Ledger|Daily News|News|Free Press|Bee)\b"
 )
 _FIRM_JOIN = re.compile(r"[ \t]*&")
 _FIRM_JOIN_BEFORE = re.compile(r"&[ \t]*$")
@@ -132,7 +145,7 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> 
         if names.holds_longer(mention):
             continue
         by_span.setdefault((mention.start, mention.end), mention)
-    evidence = _Evidence.of(doc, text)
+    evidence = _Evidence.of(doc, text, entities)
     mentions = (_with_abbreviation_dot(m, text) for m in _longest_first(by_span.values()))
     places = tuple(m for m in mentions if _reads_as_place(m, text, evidence))
     return Recognition(places=_trust_headlines(places, titles), entities=entities)
@@ -150,9 +163,10 @@ class _Evidence:
     person_starts: frozenset[int]  # where spaCy's person names start ("Stewart Chamberlain")
     diseases: frozenset[str]  # words of names the article gives a disease ("West Nile" in "West Nile virus")
     speakers: frozenset[str]  # one-word names the article treats as a person's ("Douglas said", "Welch's mother")
+    organisation_starts: frozenset[int]  # where spaCy's names of public bodies start ("Athens Police Department")
 
     @classmethod
-    def of(cls, doc: Doc, text: str) -> _Evidence:
+    def of(cls, doc: Doc, text: str, entities: Iterable[Mention] = ()) -> _Evidence:
         return cls(
             lower_words=frozenset(t.text for t in doc if t.is_lower and t.is_alpha),
             person_words=frozenset(
@@ -181,6 +195,9 @@ class _Evidence:
             person_starts=frozenset(e.start_char for e in doc.ents if e.label_ == "PERSON"),
             diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
             speakers=frozenset(m.group(1) or m.group(2) for m in _PERSON_CUE.finditer(text)),
+            organisation_starts=frozenset(
+                e.start for e in entities if e.label == "ORG" and e.text.rsplit(None, 1)[-1] in _INSTITUTION_HEADS
+            ),
         )
 
 
@@ -214,6 +231,9 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     areas = any(c.place.kind in CONTAINER_KINDS for c in mention.candidates)
     if one_word and mention.text in evidence.person_words and not areas:
         return False
+    speaker = mention.text in evidence.speakers and mention.text not in evidence.place_words
+    if one_word and mention.text in evidence.person_words and speaker:
+        return False  # "Capt. Roy A. Nelson ... Nelson said": a person, though a region is named so too
     if one_word and mention.label == "GAZ" and mention.text.lower() in evidence.lower_words:
         return False
     if one_word and not areas and mention.text in evidence.speakers and mention.text not in evidence.place_words:
@@ -222,7 +242,12 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     runs_on = _NAME_GOES_ON.match(text, mention.end) or _NAME_CAME_BEFORE.search(
         text, max(0, mention.start - 40), mention.start
     )
-    if one_word and mention.label == "GAZ" and not (areas or demonym) and runs_on:
+    # "the Athens Police Department", "Litchfield Superior Court": a town's name opening an
+    # organisation's name (spaCy's) places the organisation in the town.
+    opens_organisation = mention.start in evidence.organisation_starts and not _NAME_CAME_BEFORE.search(
+        text, max(0, mention.start - 40), mention.start
+    )
+    if one_word and mention.label == "GAZ" and not (areas or demonym) and runs_on and not opens_organisation:
         return False
     towns_only = all(c.place.kind == "city" for c in mention.candidates)
     unattested = mention.text not in evidence.place_words and not mention.text.isupper()  # "MAKHACHKALA --"
@@ -246,6 +271,8 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         and _common_word(mention.text)
     ):
         return False  # "Independence was declared": capitalised only as a sentence's first word
+    if _TITLE_AT.match(text, mention.start) or _GENERIC_SETTLEMENT.fullmatch(mention.text):
+        return False  # "U.S. Sens. Byrd and Rockefeller": a title; "The City Council": the article's own city
     if _NEWSPAPER_AFTER.match(text, mention.end):
         return False  # "The Washington Post", "Los Angeles Times": a newspaper's name
     if _clipped_division(mention) and not (_AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)):
@@ -433,7 +460,7 @@ def _match_at(
 def _city_of_institution(
     tokens: list[Token], i: int, width: int, candidates: tuple[Candidate, ...], gazetteer: Gazetteer
 ) -> bool:
-    """"Dublin City Council", "Alexandria City Public Schools": where "X City" is only another name
+    """ "Dublin City Council", "Alexandria City Public Schools": where "X City" is only another name
     of the place X names, "City" opens the institution's name; the place is X ("Mexico City Health
     Secretary" keeps the city's own name)."""
     if width < 2 or tokens[i + width - 1].text != "City" or i + width >= len(tokens):
@@ -459,6 +486,8 @@ def _can_start_name(tokens: list[Token], i: int) -> bool:
     return token.lower_ in _NAME_PARTICLES and followed_by_hyphen
 
 
+# "Rep. Gilliard, D-Charleston": a legislator's party and hometown; the entity holds a place.
+_PARTY_HOMETOWN = re.compile(r"[DRI]-[A-Z][\w.'’ -]*")
 # "Victoria's Secret": a possessive inside an organisation's name makes the name before it a person's.
 _OWNER_AFTER = re.compile(r"['’]s\s")
 
@@ -495,6 +524,7 @@ class _NameIndex:
             and not (
                 e.label == "ORG" and e.start == mention.start and not self._owned(e, mention) and not self._person(e)
             )
+            and not _PARTY_HOMETOWN.fullmatch(e.text[: mention.end - e.start])
             and mention.end <= e.end
             and (e.end - e.start) > (mention.end - mention.start)
             for e in self._names[lo:hi]
