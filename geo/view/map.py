@@ -554,8 +554,10 @@ class _ClaimLayers(MacroElement):
         self.ring = CLAIM_RING
         self.labels = [layer_label(layer) for layer in layers]
         rows = [[[r.lat, r.lon, STANCE_COLORS[r.stance], r.tooltip] for r in layer.rings] for layer in layers]
-        self.url = publish(json.dumps(rows, separators=(",", ":"), ensure_ascii=False)) if publish else None
-        self.rows = None if publish else rows
+        self.url = None
+        if publish is not None and layers:
+            self.url = publish(json.dumps(rows, separators=(",", ":"), ensure_ascii=False))
+        self.rows = None if self.url else rows
 
 
 class _LayerSwitch(MacroElement):
