@@ -19,6 +19,7 @@ from geo.view.style import CLAIM_BADGES, HEDGE_BADGE, HIGHLIGHT_COLORS, LEGEND_N
 _TEMPLATES = Environment(
     loader=PackageLoader("geo.view", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
+    auto_reload=False,  # the templates ship with the package: no stat of each file on every render
 )
 
 # What the point on the map stands for, by kind of place.
