@@ -134,6 +134,33 @@ def test_a_tagged_attribution_needs_a_predicate_or_a_known_cue_to_become_a_claim
     assert _new(doc, tagged("criticism of", "the plan"))
 
 
+def test_a_content_is_not_widened_over_another_claim_s_cue(pipeline) -> None:
+    """The tagger can join two reports into one content; the first claim then keeps its own content
+    rather than take in the second one's cue (it would match the other attribution better)."""
+    from dataclasses import replace
+
+    from geo.analysis.attribution import revise
+    from geo.sources.ingest import RawDocument
+
+    text = "Bridge row\n\nThe mayor said the bridge was safe. Officials added that it would open in May.\n"
+    analysis, doc = replace(pipeline, tagger=None).analyze_doc(RawDocument(text))
+    rules = [c for c in analysis.claims if not c.narrated]
+    assert [c.text for c in rules] == ["the bridge was safe", "it would open in May"]
+    joined = (text.index("the bridge"), text.index(" in May") + len(" in May"))
+
+    class Joining:  # tags one content over both reports, as the CRF sometimes does
+        def tag(self, doc, roles):
+            inside = [joined[0] <= t.idx < joined[1] and not t.is_space for t in doc]
+            return ["I-CON" if x and k and inside[k - 1] else "B-CON" if x else "O" for k, x in enumerate(inside)]
+
+    revised = [
+        c
+        for c in revise(analysis.claims, doc, text, analysis.actors, analysis.resolutions, Joining())
+        if not c.narrated
+    ]
+    assert [c.text for c in revised] == ["the bridge was safe", "it would open in May"]
+
+
 def test_without_the_model_the_rules_stand_alone_and_say_so(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

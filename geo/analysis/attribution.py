@@ -456,7 +456,8 @@ def revise(
     """The rules' claims revised by the tagger (each choice measured on PolNeAR dev):
 
     - a rule claim whose content the tagger finds and widens (a quotation that runs on, a
-      clause the parse cut short) takes the tagger's content; its cue and speaker stay the
+      clause the parse cut short) takes the tagger's content, unless the wider span takes in
+      another claim's cue (two reports joined, one nested in the other); its cue and speaker stay the
       rules' (their spans are the more often exact), or are the tagger's where the rules have none;
     - an attribution the rules missed becomes a claim when the tagger also found its cue, with a verb,
       an adjective or a known cue noun in it, or a colon or dash (without one, a tagged content is more often wrong than
@@ -488,7 +489,13 @@ def revise(
         for n, k in enumerate(hits):
             claim = revised[k]
             changes: dict[str, Any] = {}
-            if n == 0 and start <= claim.start and claim.end <= end and not _covers_own(start, end, claim):
+            if (
+                n == 0
+                and start <= claim.start
+                and claim.end <= end
+                and not _covers_own(start, end, claim)
+                and not _covers_other(start, end, claim, revised)
+            ):
                 changes = {"start": start, "end": end, "text": text[start:end]}
                 changes["places"] = _places_in(resolutions, start, end)
                 changes["actors"] = _actors_in(actors, start, end)
@@ -502,6 +509,20 @@ def revise(
         taken += [(c.cue_start, c.cue_end) for c in added if c.cue_start is not None and c.cue_end is not None]
         revised = [c for c in revised if not (c.narrated and any(c.start < e and s < c.end for s, e in taken))]
     return link_contradictions(_renumber(revised + added), doc)
+
+
+def _covers_other(start: int, end: int, claim: Claim, claims: Sequence[Claim]) -> bool:
+    """A content widened over another claim's cue: the tagger joined two reports, nested ("X had told
+    police that ..., the source added") or side by side, and the wider span matches the other one's
+    attribution better than this claim's own (measured on 20 % of train held out from the tagger:
+    detection 0.747 -> 0.761, cue exact 0.547 -> 0.575, content overlap unchanged)."""
+    for other in claims:
+        if other.narrated or other.cue_start is None or other.cue_end is None or other.cue_start == claim.cue_start:
+            continue
+        widened_over = start < other.cue_end and other.cue_start < end
+        if widened_over and not (claim.start < other.cue_end and other.cue_start < claim.end):
+            return True
+    return False
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
