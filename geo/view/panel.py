@@ -116,6 +116,11 @@ def legend_html() -> str:
     return _TEMPLATES.get_template("legend.html").render(items=items, notes=LEGEND_NOTES)
 
 
+def share_html(link: str) -> str:
+    """The link to this view as text that one click selects whole (escaped: it carries URL parameters)."""
+    return _TEMPLATES.get_template("share.html").render(link=link)
+
+
 def precision_note(kind: str) -> str:
     """What the point on the map stands for, in one sentence (plain text)."""
     return _PRECISION.get(kind, f"A point ({kind}): the place itself.")
