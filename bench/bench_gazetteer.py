@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_gazetteer.py [--corpus ../shared/eval/lgl.jsonl] [--articles 100] [--build]
 
 Prints index build time (with --build), size, peak RSS, lookups/s,
-toponyms resolved/s (gold spans, candidates looked up beforehand) and
+toponyms resolved/s (gold spans, candidates looked up beforehand; CPU time, best of 5) and
 articles/s end to end against spaCy alone on the same articles (one process).
 """
 
@@ -25,6 +25,7 @@ from geo.gazetteer import Gazetteer, build
 from geo.types import Mention
 
 ROOT = Path(__file__).resolve().parent.parent
+RESOLVE_PASSES = 5
 
 
 def main() -> None:
@@ -63,10 +64,16 @@ def main() -> None:
             for t in a["toponyms"]
         ]
         prepared.append((a["text"], ms))
-    started = time.perf_counter()
-    n = sum(len(resolve(ms, text, gaz.lookup)) for text, ms in prepared)
-    took = time.perf_counter() - started
-    print(f"resolve: {sum(len(ms) for _, ms in prepared) / took:,.0f} toponyms/s ({n} resolved)")
+    # CPU time of this process, best of RESOLVE_PASSES: the machine is shared, wall clock is not ours.
+    took = float("inf")
+    for _ in range(RESOLVE_PASSES):
+        started = time.process_time()
+        n = sum(len(resolve(ms, text, gaz.lookup)) for text, ms in prepared)
+        took = min(took, time.process_time() - started)
+    print(
+        f"resolve: {sum(len(ms) for _, ms in prepared) / took:,.0f} toponyms/s"
+        f" (CPU time, best of {RESOLVE_PASSES}; {n} resolved)"
+    )
 
     nlp = load_model(settings.load().spacy_model)
     texts = [a["text"] for a in articles]

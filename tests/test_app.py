@@ -330,10 +330,11 @@ def test_the_place_panel_lists_passages_newest_first_with_their_dates(many):
     assert not at.exception
     captions = [shown(c.value) for c in at.caption]
     dates = [c[:10] for c in captions if re.match(r"\d{4}-\d{2}-\d{2} ·", c)]
-    assert dates[:3] == ["2024-01-23", "2024-01-23", "2024-01-22"]  # two passages of each article
+    # three passages of each article: "Greece" twice and "Greek waters" (a demonym that places, pinned)
+    assert dates[:4] == ["2024-01-23", "2024-01-23", "2024-01-23", "2024-01-22"]
     assert dates == sorted(dates, reverse=True) and len(dates) == 30
     at.toggle(key=f"all-passages-{GREECE}").set_value(True).run()
-    assert passage_blocks(at) == 46  # every passage of every article, on request
+    assert passage_blocks(at) == 69  # every passage of every article (3 x 23), on request
 
 
 def test_every_place_opens_its_panel_on_its_own_passages(seeded, demo_analysis):

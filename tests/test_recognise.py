@@ -122,3 +122,41 @@ def test_a_disease_named_after_a_place_is_not_a_place(places, known) -> None:
     got = places("Two cases of West Nile virus were reported in Hartford. West Nile cases rose this year.")
     assert not {"Nile", "West Nile"} & set(got) and "Hartford" in got
     assert "Nile" in places("Farmers along the Nile in Egypt lost their crops.")
+
+
+def test_a_town_name_the_article_uses_as_a_speaker_is_not_a_place(places, known) -> None:
+    known("Peabody")  # Peabody, Massachusetts
+    assert "Peabody" not in places("The hoax spread online. Peabody said police had received reports.")
+    # The same cue after "from X" is a person from the place: "the 20-year-old from Brampton said".
+    assert "Fargo" in places("It was a great feeling, the 20-year-old from Fargo said.")
+
+
+def test_city_before_an_institution_belongs_to_the_institution(pipeline) -> None:
+    from geo.analysis.recognise import _city_of_institution
+    from geo.types import Candidate, Place
+
+    dublin = Place("gn:2964574", "Dublin", 53.3, -6.3, "city", "IE", 1_000_000)
+    mexico_city = Place("gn:3530597", "Mexico City", 19.4, -99.1, "city", "MX", 12_000_000)
+    mexico = Place("gn:3996063", "Mexico", 23.0, -102.0, "country", "MX", 126_000_000)
+
+    class Index:
+        def lookup(self, name: str) -> list[Candidate]:
+            return {
+                "Dublin": [Candidate(dublin, "name")],
+                "Mexico": [Candidate(mexico, "name"), Candidate(mexico_city, "alternate")],
+            }.get(name, [])
+
+    def takes_city(text: str, longer: tuple[Candidate, ...]) -> bool:
+        tokens = list(pipeline.nlp(text))
+        return _city_of_institution(tokens, 0, 2, longer, Index())  # type: ignore[arg-type]
+
+    # "Dublin City" is only another name of Dublin: the council is Dublin's, the place "Dublin".
+    assert takes_city("Dublin City Council met.", (Candidate(dublin, "alternate"),))
+    # "Mexico City" is the city's own name: it stays whole.
+    assert not takes_city("Mexico City Health Secretary spoke.", (Candidate(mexico_city, "name"),))
+    assert not takes_city("Dublin City was quiet.", (Candidate(dublin, "alternate"),))  # no institution after
+
+
+def test_an_institution_the_model_calls_a_person_is_an_organisation(places) -> None:
+    text = "Residents of Huntsville met Huntsville Fire Chief Tom Grisham on Monday."
+    assert places(text).count("Huntsville") == 2

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from geo.analysis.resolve import resolve
-from geo.types import Candidate, Mention, Place
+from geo.types import Candidate, Mention, Place, Resolution
 
 TEXAS = Place("gn:4736286", "Texas", 31.97, -99.90, "admin1", "US", 25_000_000, "4736286", "TX")
 PARIS_TX = Place("gn:4717560", "Paris", 33.66, -95.55, "city", "US", 25_000, "4717560", "TX")
@@ -162,3 +162,22 @@ def test_of_two_namesakes_both_near_the_other_places_the_better_known_wins() -> 
     text = "Officials from Vancouver and Portland met on Tuesday."
     got = _resolve(text, ("Vancouver", (VANCOUVER_BC, VANCOUVER_WA)), ("Portland", (portland,)))
     assert got["Vancouver"] == VANCOUVER_WA.id
+
+
+CANADA = Place("gn:6251999", "Canada", 60.1, -113.6, "country", "CA", 37_000_000, "6251999")
+
+
+def _demonym(text: str, dep: str, head: str, label: str = "NORP") -> Resolution:
+    mention = Mention(0, len(text.split()[0]), text.split()[0], label, (Candidate(CANADA, "demonym"),), dep, head)
+    (resolution,) = resolve([mention], text, lambda name: [])
+    return resolution
+
+
+def test_a_demonym_is_pinned_as_a_place_unless_it_says_who_people_are() -> None:
+    # "Canadian exports": the country as a place; "Canadian officials": a nationality, the country an
+    # actor (still resolved to Canada, not pinned); "French" spoken: a language.
+    exports = _demonym("Canadian exports fell in March.", "amod", "export")
+    assert exports.place == CANADA and exports.role == "location"
+    officials = _demonym("Canadian officials said the border would reopen.", "amod", "official")
+    assert officials.place == CANADA and officials.role == "demonym"
+    assert _demonym("French was spoken at home.", "nsubjpass", "speak", "LANGUAGE").role == "demonym"

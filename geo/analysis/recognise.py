@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 
 from geo.analysis.spanindex import SpanIndex
 from geo.gazetteer import Gazetteer
-from geo.types import CONTAINER_KINDS, Mention, Passage
+from geo.types import CONTAINER_KINDS, Candidate, Mention, Passage
 
 # Entity labels that never name a place or an actor.
 _NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
@@ -41,10 +41,11 @@ _TITLE_BEFORE = re.compile(
 )
 # A capitalised word right after: the name goes on ("Commissioner Gary", "North Cooper").
 # A town's name before one of these words names the town's own institution ("Newark Police").
-_NAME_GOES_ON = re.compile(
-    r"[ \t]+(?!(?:Police|Fire|Sheriff|Mayor|City|Town|Township|Village|County|Council|Chamber|Public|Regional"
-    r"|Metropolitan|Area|District|Volunteer|High|Middle|Airport|Municipal|Community|Memorial|Recreation)\b)[A-Z][a-z]"
+_INSTITUTION_WORDS = frozenset(
+    "Police Fire Sheriff Mayor City Town Township Village County Council Chamber Public Regional Metropolitan Area"
+    " District Volunteer High Middle Airport Municipal Community Memorial Recreation".split()
 )
+_NAME_GOES_ON = re.compile(rf"[ \t]+(?!(?:{'|'.join(sorted(_INSTITUTION_WORDS))})\b)[A-Z][a-z]")
 # A capitalised word (not a sentence's first, nor a compass word) right before: "Lake Vermont".
 _NAME_CAME_BEFORE = re.compile(
     r"[a-z,;][ \t]+(?!(?:North|South|East|West|Central|Downtown|Historic|Greater|Old|New)\b)[A-Z][a-z]+[ \t]+$"
@@ -57,6 +58,15 @@ _AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
 _PLACE_IN_CONTAINER = re.compile(r"\b([A-Z][a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?){1,2}")
 # An upper-case name opening a dateline: "CHARLESTON, W.Va.", "BEIRUT:", "SCOTT (AP)".
 _DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
+# Words that only a person's name takes: a verb of saying after it or before it at a clause's end
+# ("Douglas said", "said Nelson."), "who", or a relative or a court case of its own ("Welch's mother").
+_PERSON_CUE = re.compile(
+    r"(?<!\bof )(?<!\bfrom )(?<!\bin )(?<!\bnear )(?<!\bat )\b([A-Z][a-z]+)"
+    r"(?:[ \t]+(?:said|says|told|added|explained|noted|stated|testified|recalled|declined|believes|believed)\b"
+    r"|,[ \t]+who\b|['’]s?[ \t]+(?:wife|husband|daughter|son|mother|father|stepfather|stepmother"
+    r"|brother|sister|parents|family|lawyer|lawyers|attorney|attorneys|trial|arrest|sentencing|funeral)\b)"
+    r"|\b(?:said|says|told)[ \t]+([A-Z][a-z]+)[ \t]*[.,]"
+)
 # Offices and followings named after a person: "the Obama administration", "Clinton aides".
 _OFFICE_AFTER = re.compile(
     r"[ \t]+(?:administration|presidency|campaign|era|doctrine|aides?|camp|supporters|loyalists)\b"
@@ -139,13 +149,20 @@ class _Evidence:
     located: frozenset[str]  # names the article clearly uses as places: GPE, "in X", "X, Ohio"
     person_starts: frozenset[int]  # where spaCy's person names start ("Stewart Chamberlain")
     diseases: frozenset[str]  # words of names the article gives a disease ("West Nile" in "West Nile virus")
+    speakers: frozenset[str]  # one-word names the article treats as a person's ("Douglas said", "Welch's mother")
 
     @classmethod
     def of(cls, doc: Doc, text: str) -> _Evidence:
         return cls(
             lower_words=frozenset(t.text for t in doc if t.is_lower and t.is_alpha),
             person_words=frozenset(
-                {t.text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1 for t in e if t.is_title}
+                {
+                    t.text
+                    for e in doc.ents
+                    if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in _INSTITUTION_WORDS for t in e)
+                    for t in e
+                    if t.is_title
+                }
                 | {m.group(1) for m in _TITLE_BEFORE.finditer(text)}
             )
             - {m.group(1) for m in _LOCATIVE_CUE.finditer(text)},
@@ -163,6 +180,7 @@ class _Evidence:
             ),
             person_starts=frozenset(e.start_char for e in doc.ents if e.label_ == "PERSON"),
             diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
+            speakers=frozenset(m.group(1) or m.group(2) for m in _PERSON_CUE.finditer(text)),
         )
 
 
@@ -198,6 +216,8 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         return False
     if one_word and mention.label == "GAZ" and mention.text.lower() in evidence.lower_words:
         return False
+    if one_word and not areas and mention.text in evidence.speakers and mention.text not in evidence.place_words:
+        return False  # "Douglas said", "Welch's mother": a person, wherever the article names them
     demonym = any(c.name_kind == "demonym" for c in mention.candidates)
     runs_on = _NAME_GOES_ON.match(text, mention.end) or _NAME_CAME_BEFORE.search(
         text, max(0, mention.start - 40), mention.start
@@ -346,7 +366,9 @@ def _clean_entity(full_text: str, ent: Span) -> Mention | None:
     if not text or not any(ch.isalpha() for ch in text) or "\n" in text:
         return None
     root = ent.root
-    return Mention(start, end, text, ent.label_, dep=root.dep_, head=root.head.lemma_)
+    # "Huntsville Fire", "Alexandria Police": the small model's person is a town's institution.
+    label = "ORG" if ent.label_ == "PERSON" and any(t.text in _INSTITUTION_WORDS for t in ent) else ent.label_
+    return Mention(start, end, text, label, dep=root.dep_, head=root.head.lemma_)
 
 
 def _phrase_matches(doc: Doc, text: str, prose: list[Passage], gazetteer: Gazetteer) -> Iterable[Mention]:
@@ -400,10 +422,27 @@ def _match_at(
         start, end = first.idx, last.idx + len(last)
         surface = text[start:end]
         candidates = tuple(gazetteer.lookup(surface))
+        if candidates and _city_of_institution(tokens, i, width, candidates, gazetteer):
+            continue
         if candidates:
             root = doc[first.i : last.i + 1].root
             return Mention(start, end, surface, "GAZ", candidates, root.dep_, root.head.lemma_), width
     return None
+
+
+def _city_of_institution(
+    tokens: list[Token], i: int, width: int, candidates: tuple[Candidate, ...], gazetteer: Gazetteer
+) -> bool:
+    """"Dublin City Council", "Alexandria City Public Schools": where "X City" is only another name
+    of the place X names, "City" opens the institution's name; the place is X ("Mexico City Health
+    Secretary" keeps the city's own name)."""
+    if width < 2 or tokens[i + width - 1].text != "City" or i + width >= len(tokens):
+        return False
+    if not tokens[i + width].text[:1].isupper():
+        return False
+    shorter = " ".join(t.text for t in tokens[i : i + width - 1])
+    other_name = {c.place.id for c in candidates if c.name_kind != "name"}  # not "Mexico City" itself
+    return any(c.place.id in other_name and c.name_kind == "name" for c in gazetteer.lookup(shorter))
 
 
 def _dateline(doc: Doc, token: Token) -> bool:

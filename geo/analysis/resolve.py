@@ -34,11 +34,14 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
+from geo.analysis.actors import ACTOR_NOUNS
 from geo.gazetteer import distance_km, normalize
 from geo.gazetteer.names import prominence as place_prominence
 from geo.types import AREA_KINDS, CONTAINER_KINDS, Candidate, Mention, MentionRole, Place, Resolution
@@ -72,8 +75,9 @@ MIN_FOCUS_FOR_NON_PLACE_LABELS = 0.2
 MAJOR_CITY = 500_000  # a city this large is a place even where spaCy calls the name a person's
 
 
-@dataclass(frozen=True, slots=True)
-class _Scored:
+class _Scored(NamedTuple):
+    """One reading's score and its parts (a tuple: thousands are made per article, cheaply)."""
+
     candidate: Candidate
     score: float
     parts: dict[str, float]
@@ -82,7 +86,11 @@ class _Scored:
 
 def prominence(place: Place) -> float:
     """The one prior (``geo.gazetteer.names.prominence``) for a candidate."""
-    return place_prominence(place.kind, place.population)
+    return _prominence_of(place.kind, place.population)
+
+
+# The resolver asks for the same few thousand (kind, population) pairs over and over.
+_prominence_of = lru_cache(maxsize=65536)(place_prominence)
 
 
 def resolve(
@@ -101,7 +109,7 @@ def resolve(
                 mention=mention,
                 place=best.candidate.place,
                 score=round(best.score, 4),
-                role=_role(mention, best.candidate),
+                role=_role(mention, best.candidate, text),
                 reason=_reason(best, runner_up, context.focus),
                 runner_up=runner_up.candidate.place if runner_up else None,
                 runner_up_score=round(runner_up.score, 4) if runner_up else None,
@@ -126,7 +134,19 @@ def ranked(
     each was, and the article's home region, the division most winners share).
     """
     wanted = {id(m) for m in mentions}
-    usable = [(m, _usable_candidates(m, text)) for m in (*mentions, *evidence)]
+    # A name said again reads the same way where its surroundings do: filter its readings once.
+    filtered: dict[tuple[str, int, str, str, bool, bool], list[Candidate]] = {}
+    usable: list[tuple[Mention, list[Candidate]]] = []
+    for m in (*mentions, *evidence):
+        if not m.candidates:
+            continue
+        facility_next = bool(_FACILITY_WORDS.match(text[m.end : m.end + 30]))
+        after_town = _AFTER_TOWN.search(text, max(0, m.start - 40), m.start) is not None
+        same_readings = (m.text, len(m.candidates), m.candidates[0].place.id, m.candidates[-1].place.id)
+        said_alike = (*same_readings, facility_next, after_town)
+        if said_alike not in filtered:
+            filtered[said_alike] = _usable_candidates(m, facility_next, after_town)
+        usable.append((m, filtered[said_alike]))
     usable = [(m, cands) for m, cands in usable if cands]
     containers = [_containers(m, text, lookup) for m, _ in usable]
     # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
@@ -139,16 +159,24 @@ def ranked(
     }
     # Every town or county reading of every name, by division: the article's possible anchors.
     points: dict[str, list[tuple[str, Place]]] = defaultdict(list)
+    anchored_names: set[tuple[str, int]] = set()
     for m, cands in usable:
+        surface = normalized_surface(m.text)
+        if (surface, id(cands)) in anchored_names:
+            continue  # a name said again adds no anchor
+        anchored_names.add((surface, id(cands)))
         for c in cands:
             if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
-                points[division].append((normalized_surface(m.text), c.place))
+                points[division].append((surface, c.place))
     usable = _strong_priors(usable, containers, town_named, points)
 
     # Country votes by name, so that a name's own votes can be set aside: no name is evidence for itself.
     own_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    votes_of: dict[int, list[tuple[str, float]]] = {}  # by readings list: a name said again votes alike
     for m, cands in usable:
-        for country, weight in _country_vote(cands):
+        if id(cands) not in votes_of:
+            votes_of[id(cands)] = _country_vote(cands)
+        for country, weight in votes_of[id(cands)]:
             own_votes[normalized_surface(m.text)][country] += weight
     all_votes: dict[str, float] = defaultdict(float)
     for by_country in own_votes.values():
@@ -163,7 +191,7 @@ def ranked(
         return (all_votes.get(country or "", 0.0) - own.get(country or "", 0.0)) / total if total > 1e-9 else 0.0
 
     context = _Context(
-        focus=_country_focus(usable),
+        focus=_country_focus(usable, votes_of),
         divisions=_division_focus(usable),
         winners=(),
         home={},
@@ -208,8 +236,7 @@ def ranked(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Winner:
+class _Winner(NamedTuple):
     surface: str
     place: Place
     confidence: float  # how close this reading came to winning its name (1 = the winner)
@@ -239,8 +266,11 @@ def _by_score(s: _Scored) -> tuple[float, float, str]:
 
 def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Context, box: set[str]) -> list[_Scored]:
     most = max(prominence(c.place) for c in candidates)
+    # What the mention's own words say, read once for all its candidates.
+    facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
+    surface = normalized_surface(mention.text)
     return sorted(
-        (_score(c, mention, text, context, box, most) for c in candidates),
+        (_score(c, surface, facility_next, context, box, most) for c in candidates),
         key=_by_score,
     )
 
@@ -290,6 +320,7 @@ class _Fits:
 
     names: frozenset[str]  # every other name counts in the mean, whatever its readings
     points: tuple[tuple[str, float, float, float], ...]  # (name, lat, lon, confidence) of towns, rivers, ...
+    lats: tuple[float, ...]  # the points' latitudes, ascending (the points are in that order)
     states: tuple[tuple[str, str, float], ...]  # (name, division, confidence) of first-level divisions
     in_states: tuple[tuple[str, str, float], ...]  # (name, division, confidence) of points with a division
 
@@ -304,7 +335,14 @@ class _Fits:
                     in_states.append((w.surface, key, w.confidence))
             elif place.kind == "admin1" and (key := _division_key(place)) is not None:
                 states.append((w.surface, key, w.confidence))
-        return cls(frozenset(w.surface for w in winners), tuple(points), tuple(states), tuple(in_states))
+        points.sort(key=lambda p: p[1])  # by latitude: a candidate reads only the band within reach
+        return cls(
+            frozenset(w.surface for w in winners),
+            tuple(points),
+            tuple(p[1] for p in points),
+            tuple(states),
+            tuple(in_states),
+        )
 
 
 def _coherence(place: Place, surface: str, fits: _Fits, by_state: bool = True) -> float:
@@ -320,7 +358,9 @@ def _coherence(place: Place, surface: str, fits: _Fits, by_state: bool = True) -
     if place.kind in _POINT_KINDS:
         lat, lon = place.lat, place.lon
         lon_km = _DEGREE_KM * math.cos(math.radians(lat))
-        for name, olat, olon, confidence in fits.points:
+        reach = COHERENCE_KM / _DEGREE_KM
+        lo, hi = bisect_left(fits.lats, lat - reach), bisect_right(fits.lats, lat + reach)
+        for name, olat, olon, confidence in fits.points[lo:hi]:
             if name == surface or confidence <= best.get(name, 0.0):
                 continue
             if abs(lat - olat) * _DEGREE_KM >= COHERENCE_KM:
@@ -499,8 +539,12 @@ def _strong_priors(
     # Where each name's most prominent town or division lies: sub-national evidence, counted per
     # country and per division (a name's own count is taken off when it is judged).
     local_of: dict[str, Place] = {}
+    seen: set[tuple[str, int]] = set()
     for m, cands in usable:
         surface = normalized_surface(m.text)
+        if (surface, id(cands)) in seen:
+            continue  # the same name with the same readings (shared list): nothing new
+        seen.add((surface, id(cands)))
         countries = {c.place.country for c in cands if c.place.country}
         if len(countries) == 1 and surface not in own_country:
             own_country[surface] = next(iter(countries))
@@ -597,15 +641,12 @@ def _no_capital_namesake_state(
     return kept or candidates
 
 
-def _usable_candidates(mention: Mention, text: str) -> list[Candidate]:
-    """Drop readings the surface text rules out."""
-    facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
+def _usable_candidates(mention: Mention, facility_next: bool, after_town: bool) -> list[Candidate]:
+    """Drop readings the surface text rules out (``facility_next``: "base" or "airport" follows;
+    ``after_town``: a town and a comma come just before)."""
     kept = []
     for candidate in mention.candidates:
-        if candidate.name_kind == "abbreviation" and not (
-            _looks_like_abbreviation(mention.text)
-            or _AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)
-        ):
+        if candidate.name_kind == "abbreviation" and not (_looks_like_abbreviation(mention.text) or after_town):
             continue  # "us" the pronoun is not the United States; "Cairns, Qld" is Queensland
         if candidate.name_kind == "short" and not facility_next:
             continue  # "Wagner" alone is not Wagner airport; "Mitiga base" is Mitiga airport
@@ -631,7 +672,7 @@ def _no_far_alternates(candidates: list[Candidate]) -> list[Candidate]:
     the own name of a far more important place: "Mexico" is not Mexico City's other name when it is
     a country's, "Egypt" not a town in Arizona once called so."""
     exact = max((prominence(c.place) for c in candidates if c.name_kind in ("name", "abbreviation")), default=None)
-    if exact is None:
+    if exact is None or not any(c.name_kind == "alternate" for c in candidates):
         return candidates
     return [c for c in candidates if c.name_kind != "alternate" or prominence(c.place) + ALTERNATE_MARGIN > exact]
 
@@ -676,11 +717,15 @@ def _country_vote(candidates: list[Candidate]) -> list[tuple[str, float]]:
     return [(country, 1.0 if any(c.place.kind == "country" for c in candidates) else 0.5)]
 
 
-def _country_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
-    """Share of unambiguous country evidence per ISO country code."""
+def _country_focus(
+    usable: list[tuple[Mention, list[Candidate]]], votes_of: dict[int, list[tuple[str, float]]] | None = None
+) -> dict[str, float]:
+    """Share of unambiguous country evidence per ISO country code (``votes_of``: each readings list's
+    ``_country_vote``, by the list's identity, where already computed)."""
     votes: dict[str, float] = defaultdict(float)
     for _mention, candidates in usable:
-        for country, weight in _country_vote(candidates):
+        known = votes_of.get(id(candidates)) if votes_of is not None else None
+        for country, weight in known if known is not None else _country_vote(candidates):
             votes[country] += weight
     total = sum(votes.values())
     return {country: n / total for country, n in votes.items()} if total else {}
@@ -690,17 +735,27 @@ def _division_key(place: Place) -> str | None:
     return f"{place.country}.{place.admin1}" if place.country and place.admin1 else None
 
 
+def _division_vote(candidates: list[Candidate]) -> tuple[str, float] | None:
+    """A name's vote for a first-level division: 1 when its most important reading is the division
+    itself ("Texas"), 0.5 when all its readings lie in one."""
+    top = max(candidates, key=lambda c: prominence(c.place))
+    if top.place.kind == "admin1" and top.name_kind != "demonym" and (key := _division_key(top.place)):
+        return key, 1.0
+    keys = {_division_key(c.place) for c in candidates}
+    if len(keys) == 1 and None not in keys:
+        return next(iter(keys)) or "", 0.5
+    return None
+
+
 def _division_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
     """Share of first-level-division evidence per "CC.admin1" key."""
     votes: dict[str, float] = defaultdict(float)
+    vote_of: dict[int, tuple[str, float] | None] = {}  # by readings list: a repeated name votes alike
     for _mention, candidates in usable:
-        top = max(candidates, key=lambda c: prominence(c.place))
-        if top.place.kind == "admin1" and top.name_kind != "demonym" and (key := _division_key(top.place)):
-            votes[key] += 1.0
-            continue
-        keys = {_division_key(c.place) for c in candidates}
-        if len(keys) == 1 and None not in keys:
-            votes[next(iter(keys)) or ""] += 0.5
+        if id(candidates) not in vote_of:
+            vote_of[id(candidates)] = _division_vote(candidates)
+        if (vote := vote_of[id(candidates)]) is not None:
+            votes[vote[0]] += vote[1]
     total = sum(votes.values())
     return {key: n / total for key, n in votes.items()} if total else {}
 
@@ -727,32 +782,59 @@ FAR_SMALLER = 0.25
 
 
 def _score(
-    candidate: Candidate, mention: Mention, text: str, context: _Context, containers: set[str], most: float = 0.0
+    candidate: Candidate,
+    surface: str,
+    facility_next: bool,
+    context: _Context,
+    containers: set[str],
+    most: float = 0.0,
 ) -> _Scored:
+    """A candidate's first-pass score; ``surface`` is the mention's normalised text, ``facility_next``
+    whether "base" or "airport" follows it."""
     place = candidate.place
-    facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
     key = _division_key(place) or ""
     own = prominence(place)
     in_box = bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
-    surface = normalized_surface(mention.text)
     unanchored = (
         place.kind in _POINT_KINDS
         and own + FAR_SMALLER <= most
         and not in_box
         and not any(s != surface and _near(place, p) for s, p in context.points.get(key, ()))
     )
+    fit = _NAME_FIT[candidate.name_kind]
+    country = 0.0 if unanchored else context.focus.get(place.country or "", 0.0)
+    division = 0.0 if unanchored else context.divisions.get(key, 0.0)
+    contained = float(in_box)
+    facility = float(facility_next and place.kind in _FACILITY_KINDS)
     parts = {
         "prominence": own,
-        "name_fit": _NAME_FIT[candidate.name_kind],
-        "country_focus": 0.0 if unanchored else context.focus.get(place.country or "", 0.0),
-        "division_focus": 0.0 if unanchored else context.divisions.get(key, 0.0),
-        "containment": float(in_box),
-        "facility_cue": float(facility_next and place.kind in _FACILITY_KINDS),
+        "name_fit": fit,
+        "country_focus": country,
+        "division_focus": division,
+        "containment": contained,
+        "facility_cue": facility,
         "coherence": 0.0,  # second pass (``_second_pass``)
         "home_region": 0.0,
     }
-    score = sum(WEIGHTS[name] * value for name, value in parts.items())
+    # The weighted sum of ``parts`` in their order (the first pass's coherence and home region are 0).
+    score = (
+        _W_PROMINENCE * own
+        + _W_NAME_FIT * fit
+        + _W_COUNTRY * country
+        + _W_DIVISION * division
+        + _W_CONTAINMENT * contained
+        + _W_FACILITY * facility
+    )
     return _Scored(candidate, score, parts, not unanchored)
+
+
+_W_PROMINENCE, _W_NAME_FIT, _W_COUNTRY, _W_DIVISION = (
+    WEIGHTS["prominence"],
+    WEIGHTS["name_fit"],
+    WEIGHTS["country_focus"],
+    WEIGHTS["division_focus"],
+)
+_W_CONTAINMENT, _W_FACILITY = WEIGHTS["containment"], WEIGHTS["facility_cue"]
 
 
 def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
@@ -770,12 +852,34 @@ def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
     return _Scored(first.candidate, score, parts, first.anchored)
 
 
-def _role(mention: Mention, candidate: Candidate) -> MentionRole:
+def _role(mention: Mention, candidate: Candidate, text: str) -> MentionRole:
     if candidate.name_kind == "demonym":
-        return "demonym"
+        return "demonym" if _nationality(mention, text) else "location"
     if candidate.place.kind in ("country", "city") and mention.dep in _ACTOR_DEPS:
         return "actor"
     return "location"
+
+
+# A demonym's syntactic slots as a modifier: "Canadian officials", "the Sri Lankan government army".
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod"})
+
+
+def _nationality(mention: Mention, text: str) -> bool:
+    """A demonym that says who people are, not where something is: it modifies a noun through which
+    a state acts ("Canadian officials", "the Iraqi government", "Russian troops": the country is an
+    actor, recorded as such by ``geo.analysis.actors``), or it names a language ("spoke French").
+    Other demonyms ("the Egyptian economy", "Russian missiles", "the Georgian-controlled village")
+    are place mentions of their country, pinned there."""
+    if mention.label == "LANGUAGE":
+        return True
+    if mention.dep in _MODIFIER_DEPS and mention.head.lower() in ACTOR_NOUNS:
+        return True
+    # The parse may attach it elsewhere ("Italian and British forces"): the next lower-case word.
+    following = _NEXT_WORD.match(text, mention.end)
+    return following is not None and following.group(1) in ACTOR_NOUNS
+
+
+_NEXT_WORD = re.compile(r"[\s\w-]{0,30}?\b([a-z]+)\b")
 
 
 _PART_REASONS = {

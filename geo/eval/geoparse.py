@@ -244,6 +244,7 @@ def predict_doc(article: Article, doc: Doc, gazetteer: Gazetteer, *, gold_spans:
     return [
         _prediction(r.mention.start, r.mention.end, r.place.lat, r.place.lon, r.place.geonameid, r.place.id)
         for r in resolve(recognition.places, text, gazetteer.lookup)
+        if r.role != "demonym"
     ]
 
 
