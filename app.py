@@ -29,7 +29,7 @@ from geo.view import map as geomap
 from geo.view import panel as html
 from geo.view import url as view
 from geo.view.basemap import country_outlines
-from geo.view.static import BASEMAP_JSON, ORIENTATION_JSON, served_file
+from geo.view.static import BASEMAP_JSON, ORIENTATION_JSON, publish_json, served_file
 from geo.view.style import STANCE_LABELS
 
 DEMO_ARTICLE = Path(__file__).parent / "data" / "demo_article.txt"
@@ -102,16 +102,19 @@ def drawn_map(
     the map since, travel beside it (``component.show``).
     """
     orientation = {name: url for name, url in ORIENTATION_JSON.items() if served_file(url, STATIC).is_file()}
+    served = served_file(BASEMAP_JSON, STATIC).is_file()  # the static folder is installed and served
     fmap = geomap.build_map(
         _on_map.places,
         claims=_on_map.layer_claims,
         basemap=basemap(),
-        basemap_url=BASEMAP_JSON if served_file(BASEMAP_JSON, STATIC).is_file() else None,
+        basemap_url=BASEMAP_JSON if served else None,
         tiles=config.tiles,
         center=center,
         zoom=zoom,
         ring_on_click=True,  # a click rings its place at once; the panel alone reruns (on_map_event)
         orientation=orientation,
+        # The claim rings (most of a large view's map) are fetched when a claims layer is switched on.
+        publish=(lambda text: publish_json(text, STATIC)) if served else None,
     )
     return component.map_parts(fmap, key="map")
 

@@ -90,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     claims.add_argument("--predictions", type=Path, default=None, help="eval: score this file instead of parsing")
     claims.add_argument("--limit", type=int, default=None, help="first N articles only")
     claims.add_argument("--json", action="store_true", help="eval: print the scores as JSON")
+    claims.add_argument(
+        "--model",
+        type=Path,
+        default=None,
+        help="parse, eval: this tagger file (one `claims train --output` wrote) instead of the packaged one",
+    )
 
     geocode = commands.add_parser(
         "geocode", help="look a name up in the offline gazetteer (and the online geocoder, if configured)"
@@ -367,10 +373,18 @@ def _claims(args: argparse.Namespace) -> int:
     from geo.eval.claims import load_attribution_corpus, load_claim_predictions, score_attributions
 
     def predict(corpus: Path) -> Iterator[dict[str, Any]]:
+        from dataclasses import replace
+
+        from geo.analysis.attribution import Tagger
         from geo.analysis.pipeline import Pipeline
         from geo.eval.claims import predict_attributions
 
-        return predict_attributions(load_attribution_corpus(corpus, args.limit), Pipeline.load())
+        pipeline = Pipeline.load()
+        if args.model is not None:
+            if not args.model.is_file():
+                raise InputError(f"No tagger model at {args.model}.")
+            pipeline = replace(pipeline, tagger=Tagger(args.model))
+        return predict_attributions(load_attribution_corpus(corpus, args.limit), pipeline)
 
     if args.action == "train":
         return _claims_train(args)
@@ -454,6 +468,7 @@ def _claims_train(args: argparse.Namespace) -> int:
         "python_crfsuite": version("python-crfsuite"),
         "params": {**attribution.TRAIN_PARAMS, "feature.minfreq": attribution.MIN_FEATURE_FREQ},
         "seed": "none: CRFsuite's L-BFGS is deterministic",
+        "training_inputs_sha256": attribution.training_inputs(),
         "model_sha256": hashlib.sha256(model.read_bytes()).hexdigest(),
         "model_bytes": model.stat().st_size,
         "trained": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

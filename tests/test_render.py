@@ -173,6 +173,45 @@ def test_each_ring_takes_its_stance_colour_on_the_map():
     assert f'"{style.STANCE_COLORS["contested"]}", "Tobruk: LNA asserts and denies' in page
 
 
+def test_claim_rings_are_fetched_when_switched_on_not_sent_with_the_map(tmp_path):
+    """A view with thousands of claim rings: the map sent stays small (the rings wait in a file the
+    browser fetches the first time a claims layer is switched on); every session gets the same map."""
+    import json
+
+    from geo.view import component
+    from geo.view.static import publish_json, served_file
+
+    places = pd.DataFrame(
+        [
+            {"id": f"gn:{i}", "name": f"Town {i}", "lat": i % 80 / 1, "lon": i % 170 / 1, "kind": "city", "mentions": 1}
+            for i in range(1000)
+        ]
+    )
+    claims = pd.DataFrame(
+        [
+            ("a1", f"c{i}-{s}", f"Speaker <{s}>", "asserts", f"gn:{i}", f"<b>claim</b> {i} " + "x" * 100)
+            for i in range(1000)
+            for s in range(3)
+        ],
+        columns=["article_id", "claim_id", "speaker", "stance", "place_id", "text"],
+    )
+    bare = component.map_parts(render.build_map(places), key="map").size
+    urls: list[str] = []
+
+    def publish(text: str) -> str:
+        urls.append(publish_json(text, tmp_path))
+        return urls[-1]
+
+    drawn = [component.map_parts(render.build_map(places, claims=claims, publish=publish), key="map") for _ in "ab"]
+    assert drawn[0].size - bare < 2_000  # 3,000 rings with their tooltips would add some 450 KB
+    assert urls[0] == urls[1] and drawn[0].script.count(urls[0]) == 1  # one file, the same for every session
+    assert drawn[0].hash_key == drawn[1].hash_key
+    rings = json.loads(served_file(urls[0], tmp_path).read_text(encoding="utf-8"))
+    assert [len(layer) for layer in rings] == [1000, 1000, 1000]
+    assert rings[0][0][3].startswith("Town 0: Speaker <0> asserts (1 claim) — “<b>claim</b> 0 ")  # shown as text
+    assert "Claims by Speaker \\u0026lt;0\\u0026gt; (1000)" in drawn[0].script  # a label, escaped
+
+
 def test_a_panel_passage_is_escaped_text_with_its_marks_and_claims():
     from geo.frames import ClaimLine, PanelPassage
 

@@ -56,6 +56,9 @@ _CLOSING = frozenset({"”", "’"})
 _STRAIGHT = frozenset({'"'})
 _SENTENCE_ENDS = frozenset({".", "?", "!"})
 _PUNCTUATION_CUES = frozenset({":", "—", "–", "―"})
+# What a cue the rules did not make needs besides a known cue noun: a verb, an auxiliary ("has been
+# a supporter of") or an adjective ("worried about"); a bare noun phrase ("A headline for") is none.
+_PREDICATES = frozenset({"VERB", "AUX", "ADJ"})
 _EDGE = " \t\n“”\"‘’'«»,;:.—–-"
 
 
@@ -256,6 +259,25 @@ def train(
     trainer.train(str(path))
 
 
+def training_inputs() -> str:
+    """sha256 of what training reads besides the corpus and spaCy: the rules' code and cue tables
+    (their claims are features) and the feature code. The provenance keeps it and a test compares,
+    so a change to the rules without a retrain fails instead of leaving a model no command rebuilds."""
+    import hashlib
+    import inspect
+
+    from geo.analysis import claims as rules
+
+    digest = hashlib.sha256(inspect.getsource(rules).encode("utf-8"))
+    for name in (rules.LEARNED_CUES, "claim_cues.csv"):
+        resource = files("geo") / "data" / name
+        digest.update(resource.read_bytes() if resource.is_file() else b"")
+    for function in (rule_roles, _quote_states, cue_words, _share, _cue_above, features, gold_tags):
+        digest.update(inspect.getsource(function).encode("utf-8"))
+    digest.update(repr((TRAIN_PARAMS, MIN_FEATURE_FREQ, MAX_CUE_DEPTH)).encode("utf-8"))
+    return digest.hexdigest()
+
+
 def write_provenance(path: Path, record: dict[str, Any]) -> Path:
     path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return path
@@ -434,10 +456,11 @@ def revise(
     """The rules' claims revised by the tagger (each choice measured on PolNeAR dev):
 
     - a rule claim whose content the tagger finds and widens (a quotation that runs on, a
-      clause the parse cut short) takes the tagger's content; its cue and speaker stay the
+      clause the parse cut short) takes the tagger's content, unless the wider span takes in
+      another claim's cue (two reports joined, one nested in the other); its cue and speaker stay the
       rules' (their spans are the more often exact), or are the tagger's where the rules have none;
-    - an attribution the rules missed becomes a claim when the tagger also found its cue, with a verb
-      or a noun in it, or a colon or dash (without one, a tagged content is more often wrong than
+    - an attribution the rules missed becomes a claim when the tagger also found its cue, with a verb,
+      an adjective or a known cue noun in it, or a colon or dash (without one, a tagged content is more often wrong than
       right); the narration it covers is dropped;
     - a rule claim the tagger does not find stays (dropping it loses more than it gains).
     """
@@ -466,7 +489,13 @@ def revise(
         for n, k in enumerate(hits):
             claim = revised[k]
             changes: dict[str, Any] = {}
-            if n == 0 and start <= claim.start and claim.end <= end and not _covers_own(start, end, claim):
+            if (
+                n == 0
+                and start <= claim.start
+                and claim.end <= end
+                and not _covers_own(start, end, claim)
+                and not _covers_other(start, end, claim, revised)
+            ):
                 changes = {"start": start, "end": end, "text": text[start:end]}
                 changes["places"] = _places_in(resolutions, start, end)
                 changes["actors"] = _actors_in(actors, start, end)
@@ -480,6 +509,20 @@ def revise(
         taken += [(c.cue_start, c.cue_end) for c in added if c.cue_start is not None and c.cue_end is not None]
         revised = [c for c in revised if not (c.narrated and any(c.start < e and s < c.end for s, e in taken))]
     return link_contradictions(_renumber(revised + added), doc)
+
+
+def _covers_other(start: int, end: int, claim: Claim, claims: Sequence[Claim]) -> bool:
+    """A content widened over another claim's cue: the tagger joined two reports, nested ("X had told
+    police that ..., the source added") or side by side, and the wider span matches the other one's
+    attribution better than this claim's own (measured on 20 % of train held out from the tagger:
+    detection 0.747 -> 0.761, cue exact 0.547 -> 0.575, content overlap unchanged)."""
+    for other in claims:
+        if other.narrated or other.cue_start is None or other.cue_end is None or other.cue_start == claim.cue_start:
+            continue
+        widened_over = start < other.cue_end and other.cue_start < end
+        if widened_over and not (claim.start < other.cue_end and other.cue_start < claim.end):
+            return True
+    return False
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -511,14 +554,21 @@ def _conflicts(attribution: Attribution, claims: Sequence[Claim]) -> bool:
 
 
 def _new(doc: Doc, attribution: Attribution) -> bool:
-    """Whether a tagged attribution the rules did not make becomes a claim: its cue has a verb or a
-    noun (or is a colon or dash: "Trump: ..."), it is not negated (what was not said is no claim: "did
-    not comment on the reports" is narration) nor a request reported as an event ("pressed him to
-    leave", as the rules read it), and its source is not a demonstrative ("That explains why ...")."""
+    """Whether a tagged attribution the rules did not make becomes a claim: its cue has a verb, an
+    auxiliary or an adjective, a cue noun the lexicon knows, or is a colon or dash ("Trump: ...");
+    a bare noun phrase is none (PolNeAR annotates half its headlines, so the tagger reads a first line
+    as an attribution: "A headline for the test" makes no claim). It is not negated (what was not
+    said is no claim: "did not comment on the reports" is narration) nor a request reported as an
+    event ("pressed him to leave", as the rules read it), and its source is not a demonstrative
+    ("That explains why ...")."""
     if attribution.cue is None:
         return False
     span = doc.char_span(*attribution.cue, alignment_mode="expand") or ()
-    if not any(t.pos_ in ("VERB", "NOUN") or t.text in _PUNCTUATION_CUES for t in span):
+    words = cue_words()
+    if not any(
+        t.pos_ in _PREDICATES or t.text in _PUNCTUATION_CUES or (t.pos_ == "NOUN" and t.lemma_.lower() in words)
+        for t in span
+    ):
         return False
     if any(t.dep_ == "neg" for t in span) or any(_request(t) for t in span):
         return False

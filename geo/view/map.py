@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from collections.abc import Callable
 
 import folium
 import pandas as pd
@@ -112,6 +113,7 @@ def build_map(
     ring_on_click: bool = False,
     orientation: dict[str, str] | None = None,
     orientation_data: dict[str, object] | None = None,
+    publish: Callable[[str], str] | None = None,
 ) -> folium.Map:
     """The map of ``places`` (columns id, name, lat, lon, kind, country, mentions; optional stance).
 
@@ -122,7 +124,9 @@ def build_map(
     given (the page serves it as a static file; ``basemap`` still gives the
     shapes of the countries named). ``claims`` (rows of ``Store.claims``) adds
     one switchable layer per speaker: a ring round each shown place that
-    speaker makes claims about. Offline by default.
+    speaker makes claims about; with ``publish`` (JSON text in, the URL it is served at out) the
+    rings are fetched from there when a layer is first switched on, not sent with the map.
+    Offline by default.
     ``orientation`` names the URLs of the layers to orient by (``geo.view.layers``: admin1,
     rivers, lakes, cities), fetched the first time the map is zoomed in far enough;
     ``orientation_data`` holds the same layers themselves, for a page that fetches nothing.
@@ -165,7 +169,7 @@ def build_map(
     _PlaceLayer(_rows(points, stance), clustered=True, label="Places (pins)").add_to(fmap)
     _PlaceLayer(_rows(areas, stance), clustered=False, label="Areas (labels)").add_to(fmap)
     if claims is not None and not claims.empty:
-        _ClaimLayers(claim_layers(claims, places)).add_to(fmap)
+        _ClaimLayers(claim_layers(claims, places), publish).add_to(fmap)
     _LayerSwitch(switchable).add_to(fmap)
     if center is None:
         framed = points if not points.empty else places
@@ -502,6 +506,9 @@ class _Orientation(MacroElement):
 class _ClaimLayers(MacroElement):
     """One Leaflet layer per speaker, off until switched on in the layer control.
 
+    The rings (thousands in a large view, a tooltip each: most of the map's bytes) are not sent with
+    the map when ``url`` names a file that holds them: the browser fetches it, once for every layer,
+    the first time a layer is switched on. Without ``url`` they travel inside the script (the offline export).
     Rings, not filled discs: a click inside a ring still reaches the pin beneath it.
     Tooltips are text nodes, so article text never becomes markup.
     """
@@ -513,35 +520,44 @@ class _ClaimLayers(MacroElement):
   var map = {{ this._parent.get_name() }};
   map.geoClaimOverlays = map.geoClaimOverlays || {};
   var ring = {{ this.ring|tojson }};
-  {{ this.layers|tojson }}.forEach(function (spec) {
-    // Off until switched on: the rings (thousands, with a tooltip each) are made the first time it is.
+  var rings = null;  // a promise of every layer's rows: [lat, lon, colour, tooltip]
+  function load() {
+    {% if this.url %}
+    rings = rings || fetch({{ this.url|tojson }}).then(function (response) { return response.json(); });
+    {% else %}
+    rings = rings || Promise.resolve({{ this.rows|tojson }});
+    {% endif %}
+    return rings;
+  }
+  {{ this.labels|tojson }}.forEach(function (label, index) {
     var group = L.featureGroup();
     group.once("add", function () {
-      spec.rows.forEach(function (r) {
-        var tip = document.createElement("span");
-        tip.textContent = r[3];
-        L.circleMarker([r[0], r[1]], Object.assign({color: r[2], fill: false}, ring))
-          .bindTooltip(tip).addTo(group);
+      load().then(function (layers) {
+        layers[index].forEach(function (r) {
+          var tip = document.createElement("span");
+          tip.textContent = r[3];
+          L.circleMarker([r[0], r[1]], Object.assign({color: r[2], fill: false}, ring))
+            .bindTooltip(tip).addTo(group);
+        });
       });
     });
-    map.geoClaimOverlays[spec.label] = group;
+    map.geoClaimOverlays[label] = group;
   });
 })();
 {% endmacro %}
 """
     )
 
-    def __init__(self, layers: list[ClaimLayer]) -> None:
+    def __init__(self, layers: list[ClaimLayer], publish: Callable[[str], str] | None = None) -> None:
         super().__init__()
         self._name = "ClaimLayers"
         self.ring = CLAIM_RING
-        self.layers = [
-            {
-                "label": layer_label(layer),
-                "rows": [[r.lat, r.lon, STANCE_COLORS[r.stance], r.tooltip] for r in layer.rings],
-            }
-            for layer in layers
-        ]
+        self.labels = [layer_label(layer) for layer in layers]
+        rows = [[[r.lat, r.lon, STANCE_COLORS[r.stance], r.tooltip] for r in layer.rings] for layer in layers]
+        self.url = None
+        if publish is not None and layers:
+            self.url = publish(json.dumps(rows, separators=(",", ":"), ensure_ascii=False))
+        self.rows = None if self.url else rows
 
 
 class _LayerSwitch(MacroElement):

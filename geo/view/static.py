@@ -9,9 +9,13 @@ Run ``python -m geo.view.static [TARGET]`` before ``streamlit run``.
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import json
+import os
 import shutil
 import sys
+import threading
+import time
 from pathlib import Path
 
 import xstatic.pkg.jquery
@@ -31,6 +35,10 @@ BASEMAP_JSON = "/app/static/basemap/countries.json"
 # Layers to orient by when zoomed in (geo.view.layers), fetched the first time the map zooms in that far.
 ORIENTATION_JSON = {name: f"/app/static/basemap/{name}.json" for name in ("admin1", "rivers", "lakes", "cities")}
 _URL_PREFIX = "/app/static/"
+# Data a map fetches only when the reader asks for it (the claim rings), written by the page as it
+# draws a map: named by its content, so every session of a view, and the browser's cache, share one file.
+PUBLISHED = "/app/static/published/"
+PUBLISHED_MAX_AGE_S = 7 * 24 * 3600  # a file no map has used for a week is removed
 
 DEFAULT_TARGET = Path("static")
 
@@ -64,6 +72,29 @@ def install_static(target: Path) -> Path:
 def served_file(url: str, target: Path) -> Path:
     """The file in the static folder ``target`` that Streamlit serves at ``url``."""
     return target / url.removeprefix(_URL_PREFIX)
+
+
+def publish_json(text: str, target: Path) -> str:
+    """Write the JSON ``text`` into the static folder ``target`` under a name taken from its content;
+    returns the URL the browser fetches it from. Files no map has used for a while are removed."""
+    url = f"{PUBLISHED}{hashlib.sha256(text.encode()).hexdigest()[:24]}.json"
+    dest = served_file(url, target)
+    if dest.is_file():
+        os.utime(dest)  # in use again: not one to remove
+        return url
+    folder = dest.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    stale = time.time() - PUBLISHED_MAX_AGE_S
+    for old in folder.glob("*.json"):
+        try:
+            if old.stat().st_mtime < stale:
+                old.unlink()
+        except FileNotFoundError:  # another server removed it first
+            pass
+    tmp = dest.with_name(f"{dest.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # sessions, servers: one each
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(dest)
+    return url
 
 
 def _write_basemap(dest: Path) -> None:
