@@ -21,9 +21,10 @@ def test_headline_does_not_swallow_the_lead_claim(pipeline):
         "crossed the border near Kharkiv.\n"
     )
     claims = to_dict(pipeline.analyze_text(text))["claims"]
-    denial = next(c for c in claims if c["stance"] == "denies")
+    # The headline may be a claim of its own (news corpora annotate about half of them as attributions);
+    # the lead's denial must still be there whole, with its own speaker.
+    denial = next(c for c in claims if c["stance"] == "denies" and "crossed the border" in c["text"])
     assert "source" in (denial.get("speaker_text") or denial["speaker"])
-    assert "crossed the border" in denial["text"]
 
 
 def test_analysis_is_deterministic_across_processes(pipeline, demo_analysis, monkeypatch, capsys):
