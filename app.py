@@ -514,6 +514,12 @@ with st.sidebar:
 # One slot for every notice above the map: however many there are, the map keeps its place in the
 # page, and Streamlit keeps its frame instead of loading it again.
 notices = st.container()
+# A session's first run sends the map, and defers the timeline and the list of places: in the browser
+# they share one thread with the map's frame (about 1.3 s of Chromium's CPU, most of it the list's grid),
+# so the markers would wait for them. The map reports its view once drawn, which reruns the page: they
+# follow then (any later run shows them).
+st.session_state["page_runs"] = st.session_state.get("page_runs", 0) + 1
+first_run = st.session_state["page_runs"] == 1
 state, warnings = view.from_query(st.query_params.get_all)
 # The URL is the source of truth: when it differs from what this session last wrote, it was
 # opened from a link or stepped through with back/forward, and the widgets follow it.
@@ -732,7 +738,10 @@ with map_column:
         on_change=on_map_event,
     )
     st.html(html.legend_html())
-    timeline_ui(shown, state)
+    if first_run:
+        st.caption("The timeline follows once the map is drawn.")
+    else:
+        timeline_ui(shown, state)
     # (label, file, MIME type, what it holds, how to make it): built only when clicked.
     exports = (
         (
@@ -764,11 +773,16 @@ with map_column:
 
 @st.fragment(key=PANEL)
 def place_panel(
-    key: str, scope: MapFilter, on_map: frames.MapFrames, actor_names: dict[str, str], share: DeltaGenerator
+    key: str,
+    scope: MapFilter,
+    on_map: frames.MapFrames,
+    actor_names: dict[str, str],
+    share: DeltaGenerator,
 ) -> None:
     """The list of places, or the passages of the selected one, and the link to this view.
 
     ``key``: the map's cache key (the filters and the store's revision), which the passages are cached by.
+    During the session's first run (and any click before the next) the list waits: the map comes first.
     A fragment: a click on the map (``on_map_event``) or inside the panel reruns only this, so
     the map is not built again. It reads the selection from the URL, which a click has just set.
     """
@@ -783,9 +797,16 @@ def place_panel(
             stances=tuple(st.session_state.get(BOUND["stances"], ())),
         )
         base = str(st.context.url or "").split("?")[0]
-        st.code(f"{base}?{current.query_string()}", language=None)
-        st.caption("Anyone using this server opens the same articles, filter, selected place and map view.")
-    if place is None:
+        # Plain escaped text, not st.code: its syntax highlighter was the costliest script of a visit.
+        st.html(html.share_html(f"{base}?{current.query_string()}"))
+        st.caption(
+            "Click the link to select it, then copy it. Anyone using this server opens the same articles, "
+            "filter, selected place and map view."
+        )
+    if place is None and st.session_state.get("page_runs", 0) <= 1:
+        st.subheader("Places")
+        st.caption("The list of places follows once the map is drawn.")
+    elif place is None:
         st.subheader("Places")
         listed = places.sort_values(["mentions", "name"], ascending=[False, True]).head(PLACE_LIST_ROWS)
         more = f" The {len(listed)} most mentioned of {len(places):,} are listed." if len(listed) < len(places) else ""

@@ -9,7 +9,7 @@ apart), then ``--runs`` visits are timed, each in a fresh browser context:
 
 - first markers: from requesting the page (every stored article, the default view) to markers in the map,
   with the CPU seconds the server and the browser spent on it (load on the machine stretches the wall time,
-  not these);
+  not these), and the CPU seconds of the whole visit until the page is at rest (``visit_*``);
 - filter change: choosing a source in the sidebar, to the map showing other markers;
 - date step: the timeline's "▶" (the next 7 days), to the map showing other markers;
 - brush: dragging across the timeline, to the URL's from=/to= and the map showing other markers.
@@ -76,22 +76,28 @@ def timed_change(page, action, before: int) -> float:
     return time.perf_counter() - started
 
 
-def cpu_seconds(server_pid: int) -> tuple[float, float]:
-    """CPU seconds used so far by the app server, and by this script's other child processes (Chromium
-    and Playwright's driver): what a visit costs, whatever the load on the machine."""
+def cpu_by_process() -> dict[int, float]:
+    """CPU seconds used so far by each of this script's child processes (the app server, Chromium's
+    processes and Playwright's driver)."""
     import psutil
 
-    server = others = 0.0
+    used = {}
     for process in psutil.Process().children(recursive=True):
         try:
             times = process.cpu_times()
         except psutil.Error:
             continue
-        if process.pid == server_pid:
-            server += times.user + times.system
-        else:
-            others += times.user + times.system
-    return server, others
+        used[process.pid] = times.user + times.system
+    return used
+
+
+def cpu_spent(before: dict[int, float], after: dict[int, float], server_pid: int) -> tuple[float, float]:
+    """CPU seconds the server, and the other processes (Chromium and Playwright's driver), spent between two
+    readings: what a visit costs, whatever the load on the machine. Per process, so that the renderer of a
+    context closed meanwhile (gone from ``after``) does not count against this visit."""
+    spent = {pid: used - before.get(pid, 0.0) for pid, used in after.items()}
+    server = spent.pop(server_pid, 0.0)
+    return server, sum(spent.values())
 
 
 def one_run(browser, url: str, server_pid: int) -> dict[str, float]:
@@ -100,14 +106,15 @@ def one_run(browser, url: str, server_pid: int) -> dict[str, float]:
     page = browser.new_context(viewport={"width": 1280, "height": 1400}).new_page()
     page.set_default_timeout(120_000)
     expect.set_options(timeout=120_000)
-    cpu_before = cpu_seconds(server_pid)
+    cpu_before = cpu_by_process()
     started = time.perf_counter()
     page.goto(url, wait_until="commit")
     page.wait_for_function(FIRST_MARKERS, polling=50)  # polled every 50 ms: expect() backs off to 1 s
     first_markers = time.perf_counter() - started
-    cpu_after = cpu_seconds(server_pid)
-    server_cpu, browser_cpu = cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]
+    server_cpu, browser_cpu = cpu_spent(cpu_before, cpu_by_process(), server_pid)
     before = settle(page)
+    # The whole visit, to the page at rest: work deferred past the first markers still counts here.
+    visit_server_cpu, visit_browser_cpu = cpu_spent(cpu_before, cpu_by_process(), server_pid)
 
     field = page.locator(".st-key-source_filter input")
     field.click()
@@ -144,6 +151,8 @@ def one_run(browser, url: str, server_pid: int) -> dict[str, float]:
         "first_markers_s": first_markers,
         "first_markers_server_cpu_s": server_cpu,
         "first_markers_browser_cpu_s": browser_cpu,
+        "visit_server_cpu_s": visit_server_cpu,
+        "visit_browser_cpu_s": visit_browser_cpu,
         "filter_change_s": filter_change,
         "date_step_s": date_step,
         "brush_to_map_s": brush_to_map,

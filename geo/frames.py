@@ -18,7 +18,7 @@ view's (``geo.view.style``, ``geo.view.panel``).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -231,10 +231,15 @@ def excerpt_window(
 def claim_highlights(claims: pd.DataFrame) -> tuple[Highlight, ...]:
     """Where each claim's speaker and cue are written (the ``speaker_start``... columns of the
     claims frame), as highlights; a claim whose speaker or cue is not written has none."""
-    marks: list[Highlight] = []
     if claims.empty or "speaker_start" not in claims:
         return ()
-    for c in claims.drop_duplicates("claim_id").itertuples(index=False):
+    return _claim_marks(claims.drop_duplicates("claim_id").itertuples(index=False))
+
+
+def _claim_marks(claims: Iterable[Any]) -> tuple[Highlight, ...]:
+    """``claim_highlights`` of claims rows (named tuples), one row a claim."""
+    marks: list[Highlight] = []
+    for c in claims:
         if pd.notna(c.speaker_start) and pd.notna(c.speaker_end):
             marks.append(Highlight(int(c.speaker_start), int(c.speaker_end), "speaker", f"speaker: {c.speaker}"))
         if pd.notna(c.cue_start) and pd.notna(c.cue_end):
@@ -263,9 +268,16 @@ def panel_passages(
     """The panel of ``place_id``: ``passages`` (Store.passages_for_place: newest article first), the ``marks`` in them
     (Store.highlights: the selected place stands out, actors are titled by name) and the
     ``claims`` made in them (rows of Store.claims; one line per claim)."""
-    marks_in = {passage_id: group for passage_id, group in marks.groupby("passage_id")}
+    # Rows grouped once, as named tuples: a frame filtered, deduplicated and iterated per passage cost
+    # pandas' overhead thirty times over (most of a click's server CPU, on a place's first click).
+    marks_in: dict[object, list[Any]] = {}
+    for m in marks.itertuples(index=False):
+        marks_in.setdefault(m.passage_id, []).append(m)
     made_here = claims[claims["passage_id"].isin(passages["passage_id"])]
-    claims_in = {key: group for key, group in made_here.groupby(["article_id", "passage_id"])}
+    claims_in: dict[tuple[object, object], list[Any]] = {}
+    for c in made_here.drop_duplicates(["article_id", "passage_id", "claim_id"]).itertuples(index=False):
+        claims_in.setdefault((c.article_id, c.passage_id), []).append(c)
+    offsets = "speaker_start" in claims  # where speakers and cues are written
     shown: list[PanelPassage] = []
     for row in passages.itertuples(index=False):
         highlights = tuple(
@@ -275,13 +287,14 @@ def panel_passages(
                 "selected" if m.kind == "place" and m.target == place_id else str(m.kind),
                 actor_names.get(str(m.target), "") if m.kind == "actor" else "place",
             )
-            for m in marks_in.get(row.passage_id, marks.iloc[0:0]).itertuples(index=False)
+            for m in marks_in.get(row.passage_id, ())
         )
-        in_passage = claims_in.get((row.article_id, row.passage_id), claims.iloc[0:0])
-        highlights += claim_highlights(in_passage)  # who speaks, and the words that say so
+        in_passage = claims_in.get((row.article_id, row.passage_id), [])
+        if offsets:
+            highlights += _claim_marks(in_passage)  # who speaks, and the words that say so
         lines = tuple(
             ClaimLine(str(c.speaker), c.via, str(c.cue), str(c.stance), bool(c.hedged), str(c.text), speaker_chain(c))
-            for c in in_passage.drop_duplicates("claim_id").itertuples(index=False)
+            for c in in_passage
         )
         selected = [h for h in highlights if h.kind == "selected"]
         published = getattr(row, "published", None)

@@ -33,7 +33,9 @@ def run(**params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     for name, value in params.items():
         at.query_params[name] = value
-    return at.run()
+    # Twice, as in a browser: the map reports its view once drawn, which reruns the page (the first
+    # run defers the timeline and the list of places until then).
+    return at.run().run()
 
 
 def query_values(at: AppTest, name: str) -> list[str]:
@@ -90,6 +92,16 @@ def test_place_parameter_opens_the_passages(seeded):
     assert '<mark class="geo-selected" title="place">Piraeus</mark>' in html_text(at)
     # The claim made in that passage, under it: who, the stance, the hedge.
     assert "geo-claim" in html_text(at) and ">hedged<" in html_text(at)
+
+
+def test_the_share_box_is_escaped_text_selected_in_one_click_not_a_code_block(seeded):
+    """The link to the view is plain HTML text (the code block's syntax highlighter was the costliest
+    script of a visit), escaped, and one click selects all of it for copying."""
+    at = run(article=seeded, place=PIRAEUS)
+    assert not at.exception
+    assert not at.get("code")
+    (share,) = [str(e.proto.body) for e in at.get("html") if "user-select:all" in str(e.proto.body)]
+    assert f"?article={seeded}&amp;place=gn%3A255274<" in share  # escaped: & is &amp; in HTML
 
 
 def test_changing_the_filter_updates_the_url(seeded):
@@ -252,6 +264,20 @@ def test_every_stored_article_is_shown_by_default_and_a_large_set_gets_a_short_l
     at.multiselect(key="articles").set_value(many[:5]).run()
     assert query_values(at, "article") == many[:5] and "view" not in at.query_params
     assert any("Showing 5 of 5 chosen articles" in caption.value for caption in at.caption)
+
+
+def test_the_first_run_sends_the_map_and_the_next_the_timeline_and_the_list(many):
+    """In the browser the timeline and the list of places share a thread with the map's frame: a
+    session's first run leaves them out, so the markers come first; the run the map's report starts
+    (any later run) shows them."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert map_component(at)["script"]  # the map, with its markers
+    assert not at.dataframe and not at.get("vega_lite_chart")
+    at.run()
+    assert not at.exception
+    assert "Athens" in places_listed(at) and at.get("vega_lite_chart")
+    assert at.button(key="step_forward")
 
 
 def test_a_set_of_articles_too_long_for_a_link_is_stored_as_a_view(many, monkeypatch):

@@ -53,6 +53,10 @@ def test_viewport_sums_many_places_into_at_most_max_places_cells(crowded):
         assert set(cells["kind"]) == {"cell"}
         assert cells["places"].sum() == 400 and cells["mentions"].sum() == 1200
         assert cells["lat"].between(20.0, 39.0).all() and cells["lon"].between(10.0, 29.0).all()
+    # A cell of one place is named in the singular.
+    crowded.save(grid_article("lone", [Place("t:lone", "Lone", -40.0, -70.0, "city", "AR", 1000, None)]))
+    cells = crowded.viewport(MapFilter(), 3, max_places=50)
+    assert "1 place" in set(cells["name"]) and "1 places" not in set(cells["name"])
     # Zoomed in, only the viewport is summed: 5 x 5 places around (22, 12).
     near = crowded.viewport(MapFilter(), 6, max_places=50, around=(19.5, 9.5, 24.5, 14.5))
     assert near["places"].sum() == 25 and near["mentions"].sum() == 75

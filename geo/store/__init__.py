@@ -704,7 +704,7 @@ class Store:
         return pd.DataFrame(
             {
                 "id": [f"cell:{zoom}:{r}:{c}" for r, c in zip(cells["cell_row"], cells["cell_col"], strict=True)],
-                "name": [f"{n:,} places" for n in cells["places"]],
+                "name": [f"{n:,} place" if n == 1 else f"{n:,} places" for n in cells["places"]],
                 "lat": cells["lat_sum"].astype(float) / mentions,
                 "lon": cells["lon_sum"].astype(float) / mentions,
                 "kind": "cell",

@@ -19,6 +19,7 @@ from geo.view.style import CLAIM_BADGES, HEDGE_BADGE, HIGHLIGHT_COLORS, LEGEND_N
 _TEMPLATES = Environment(
     loader=PackageLoader("geo.view", "templates"),
     autoescape=select_autoescape(default=True, default_for_string=True),
+    auto_reload=False,  # the templates ship with the package: no stat of each file on every render
 )
 
 # What the point on the map stands for, by kind of place.
@@ -113,6 +114,11 @@ def legend_html() -> str:
     """The legend shown under the map: one swatch per stance."""
     items = [(color, STANCE_LABELS[stance]) for stance, color in STANCE_COLORS.items()]
     return _TEMPLATES.get_template("legend.html").render(items=items, notes=LEGEND_NOTES)
+
+
+def share_html(link: str) -> str:
+    """The link to this view as text that one click selects whole (escaped: it carries URL parameters)."""
+    return _TEMPLATES.get_template("share.html").render(link=link)
 
 
 def precision_note(kind: str) -> str:
