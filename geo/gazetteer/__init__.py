@@ -69,9 +69,9 @@ class Gazetteer:
         self.path = path
         self._meta = meta
         self._max_tokens = int(meta.get("max_name_tokens", MAX_NAME_TOKENS))
-        # Per instance, so a closed gazetteer's cache dies with it. Bounded (GEO_GAZETTEER_CACHE): every
-        # new number or name a corpus holds is probed, and at 262,144 entries the probes alone grew each
-        # analysing process by about 50 MiB over 50,000 articles; the names that recur stay cached.
+        # Per instance, so a closed gazetteer's cache dies with it. Bounded (GEO_GAZETTEER_CACHE): real news
+        # brings about 53 new phrases an article to probe, which kept a long ingest's workers growing; with
+        # 16,384 entries 77 % of the probes still hit (79 % unbounded, 840 PolNeAR articles).
         size = settings.load().gazetteer_cache if cache_size is None else cache_size
         self._lookup = lru_cache(maxsize=size)(self._lookup_uncached)
         self._has = lru_cache(maxsize=size)(self._has_uncached)
