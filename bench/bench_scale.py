@@ -315,7 +315,9 @@ def export(args: argparse.Namespace) -> None:
 
 def grow(args: argparse.Namespace) -> None:
     """Copy the stored articles (with their passages, mentions, actor mentions and claims) under new ids
-    until the store holds ``--to`` articles: an export's size, without analysing them all again."""
+    until the store holds ``--to`` articles: an export's size, without analysing them all again. A copy's
+    id has an "x" in it, never in an analysed article's (hex) id: the 12 hex digits and a copy number
+    of before collided with an article whose id happened to end in that number."""
     import sqlite3
 
     db = sqlite3.connect(args.database)
@@ -329,11 +331,11 @@ def grow(args: argparse.Namespace) -> None:
         db.execute("CREATE TEMP TABLE IF NOT EXISTS pick (id TEXT PRIMARY KEY)")
         db.execute("DELETE FROM pick")
         db.executemany("INSERT INTO pick VALUES (?)", [(i,) for i in take])
-        new = f"substr(x.article_id, 1, 12) || printf('%04d', {copy})"
+        new = f"substr(x.article_id, 1, 11) || printf('x%04d', {copy})"
         shift = copy * offset
         db.executescript(f"""
             INSERT INTO articles (id, title, url, source, published, text, ingested_at)
-              SELECT substr(a.id, 1, 12) || printf('%04d', {copy}), a.title, a.url, a.source, a.published, a.text,
+              SELECT substr(a.id, 1, 11) || printf('x%04d', {copy}), a.title, a.url, a.source, a.published, a.text,
                      a.ingested_at FROM articles a JOIN pick USING (id);
             INSERT INTO passages (id, article_id, idx, start, "end", kind)
               SELECT x.id + {shift}, {new}, x.idx, x.start, x."end", x.kind FROM passages x

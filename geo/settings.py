@@ -97,6 +97,13 @@ SETTINGS: tuple[Setting, ...] = (
         "Articles `geo ingest` sends to a worker at once, parsed by spaCy in one `nlp.pipe` call.",
     ),
     Setting(
+        "gazetteer_cache",
+        "GEO_GAZETTEER_CACHE",
+        "16384",
+        "Answers each analysing process keeps per kind of gazetteer question (a name's places, whether a name"
+        " or its start exists): bounds a worker's memory over a long ingest; the names that recur stay cached.",
+    ),
+    Setting(
         "page_fetch",
         "GEO_PAGE_FETCH",
         "on",
@@ -139,6 +146,7 @@ class Settings:
     map_max_places: int
     database_pool: int
     batch_size: int
+    gazetteer_cache: int
     page_fetch: str
     page_refresh: float
     fetch_ports: str

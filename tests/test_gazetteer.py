@@ -18,6 +18,7 @@ import pytest
 from geopy.location import Location
 
 from geo import gazetteer as gz
+from geo import settings
 from geo.errors import GazetteerError
 from geo.gazetteer import Gazetteer, build, normalize
 from geo.gazetteer.divisions import _division_short
@@ -281,6 +282,25 @@ def test_starts_name_on_whole_words(gaz: Gazetteer) -> None:
     assert gaz.starts_name("U.S.")  # normalised like lookups
     assert not gaz.starts_name("New Yo")  # a prefix of a word is not a start
     assert not gaz.starts_name("Qzxv") and not gaz.starts_name("")
+
+
+def test_answer_caches_are_bounded_by_the_setting(index_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long ingest probes every new word and number: each cache keeps at most GEO_GAZETTEER_CACHE
+    answers (the most recent), and the answers stay the same."""
+    names = ["Tripoli", "Benghazi", "Misrata", "Sirte", "Derna", "Tripoli", "no such place"]
+    with Gazetteer.open(index_path, build_if_missing=False, cache_size=100) as roomy:
+        expected = [(roomy.lookup(n), roomy.starts_name(n), roomy.has_name(normalize(n))) for n in names]
+    monkeypatch.setenv("GEO_GAZETTEER_CACHE", "2")
+    with Gazetteer.open(index_path, build_if_missing=False) as small:
+        assert [(small.lookup(n), small.starts_name(n), small.has_name(normalize(n))) for n in names] == expected
+        info = small.cache_info()
+    assert {kind: (i.maxsize, i.currsize) for kind, i in info.items() if kind != "importance"} == {
+        "lookup": (2, 2),
+        "has_name": (2, 2),
+        "starts_name": (2, 2),
+    }
+    assert info["importance"].maxsize == 2
+    assert settings.load().gazetteer_cache == 2
 
 
 def test_get_round_trip(gaz: Gazetteer) -> None:

@@ -515,13 +515,17 @@ def test_an_article_without_a_date_is_dated_when_stored_and_says_so(pipeline, st
     assert data["claims"] and {c["published"] for c in data["claims"]} == {"2016-09-12"}
 
 
-def test_the_reading_process_loads_neither_spacy_nor_trafilatura() -> None:
+def test_the_reading_process_loads_neither_spacy_nor_trafilatura_nor_pandas() -> None:
     """geo ingest's own process only reads and writes: the model lives in its workers (spawned, not forked
-    copies of it), and trafilatura is imported only when an HTML page is read."""
+    copies of it), trafilatura is imported only when an HTML page is read, and pandas (with NumPy and
+    Arrow, 110 MiB of the process) only when the store is read for the page."""
     import subprocess
     import sys
 
-    code = "import sys, geo.cli, geo.batch; print(sorted({'spacy', 'trafilatura'} & set(sys.modules)))"
+    code = (
+        "import sys, geo.cli, geo.batch;"
+        " print(sorted({'spacy', 'trafilatura', 'pandas', 'numpy', 'pyarrow'} & set(sys.modules)))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
@@ -549,11 +553,12 @@ def test_the_writing_process_stays_free_of_spacy_while_it_stores_claims(pipeline
         "import pickle, sys; from geo.batch import analyse_batch; from geo.store import Store;"
         f" pickle.dumps(analyse_batch); s = Store({str(database)!r});"
         f" a = pickle.loads(open({str(saved)!r}, 'rb').read());"
-        " print(s.save_many([a, a]), sorted({'spacy', 'thinc'} & set(sys.modules)))"
+        " print(s.has_article(a.article.id), s.save_many([a, a]), s.has_article(a.article.id),"
+        " sorted({'spacy', 'thinc', 'pandas', 'numpy'} & set(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == f"{[analysis.article.id] * 2} []"
+    assert done.stdout.strip() == f"False {[analysis.article.id] * 2} True []"
 
 
 def test_save_many_stores_a_batch_in_one_go_and_a_bad_article_costs_only_itself(pipeline, store) -> None:

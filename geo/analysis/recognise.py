@@ -347,7 +347,9 @@ def _common_word(surface: str) -> bool:
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return float(zipf_frequency(word, "en"))
+    # The small list (29,000 words down to Zipf 3) answers ">= COMMON_ZIPF" exactly as the large one
+    # (321,000 words; checked word by word) and costs each worker 4 MiB instead of 34.
+    return float(zipf_frequency(word, "en", wordlist="small"))
 
 
 def _clipped_division(mention: Mention) -> bool:

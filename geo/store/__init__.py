@@ -24,12 +24,14 @@ from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from geo.errors import ArticleNotFound, StoreError
 from geo.store.rows import place_mentions
 from geo.types import Analysis, Article, Bounds, Claim, MapFilter, Place
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -290,11 +292,15 @@ class Store:
                 raise StoreError(f"Cannot read {self.path}: {_cause(error)}.") from error
 
     def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        import pandas as pd  # here, not at the top: an ingest only writes, and pandas is 60 MiB of it
+
         with self._reading():
             return _nulls_as_none(pd.read_sql_query(sql, self._db, params=list(params)))
 
     def _records(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
         """Like ``_frame`` without pandas' SQL layer: faster for the large frames of the map."""
+        import pandas as pd
+
         with self._reading():
             cursor = self._db.execute(sql, list(params))
             columns = [d[0] for d in cursor.description]
@@ -662,6 +668,8 @@ class Store:
         the id ``cell:ZOOM:ROW:COL``, the kind ``cell``, the mention-weighted centre of its places, the
         sum of their mentions, and no article count.
         """
+        import pandas as pd
+
         everything, (source, key, counted, group), where, params = self._counted_places(shown)
         if not self._crowded(key, source, where, params, max_places):
             frame = self.places(shown)
