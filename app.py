@@ -470,6 +470,36 @@ def timeline_ui(shown: MapFilter, state: view.ViewState) -> None:
         player(first, last)
 
 
+def article_forms() -> None:
+    """The sidebar's ways to add an article: paste, upload, a URL, the demo."""
+    with st.sidebar:
+        st.header("Add an article")
+        # Forms: a text box commits its value only when it loses focus, so a button beside it would
+        # need a first click to blur it; a form's button sends what is typed with the one click.
+        with st.form("paste_form", border=False):
+            pasted = st.text_area("Paste the text", height=180, placeholder="Paste a news article…", key="pasted")
+            if st.form_submit_button("Analyse the text", type="primary"):
+                if pasted.strip():
+                    add_article(pasted.encode("utf-8"), "pasted.txt")
+                else:
+                    st.session_state["add_error"] = EMPTY_PASTE
+        upload = st.file_uploader("…or upload a file", type=["txt", "md", "html", "htm"])
+        if upload is not None and st.button("Analyse the file"):
+            add_article(upload.getvalue(), upload.name)
+        if config.page_fetch_enabled:
+            with st.form("url_form", border=False):
+                address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
+                if st.form_submit_button("Fetch and analyse", key="fetch"):
+                    if address.strip():
+                        add_from_url(address.strip())
+                    else:
+                        st.session_state["add_error"] = EMPTY_URL
+        if st.button("Try the demo article"):
+            add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
+        if error := st.session_state.get("add_error"):
+            st.error(view.md_escape(error))
+
+
 # -- the article being read -------------------------------------------------------------------
 st.title("News map")
 st.caption("Places, actors and passages of news articles, resolved offline. Click a marker to read what is said there.")
@@ -487,42 +517,20 @@ with st.expander("How to read this map"):
         "- The **link** in the address bar always reproduces this view; *Share this view* under the map copies it."
     )
 
-with st.sidebar:
-    st.header("Add an article")
-    # Forms: a text box commits its value only when it loses focus, so a button beside it would
-    # need a first click to blur it; a form's button sends what is typed with the one click.
-    with st.form("paste_form", border=False):
-        pasted = st.text_area("Paste the text", height=180, placeholder="Paste a news article…", key="pasted")
-        if st.form_submit_button("Analyse the text", type="primary"):
-            if pasted.strip():
-                add_article(pasted.encode("utf-8"), "pasted.txt")
-            else:
-                st.session_state["add_error"] = EMPTY_PASTE
-    upload = st.file_uploader("…or upload a file", type=["txt", "md", "html", "htm"])
-    if upload is not None and st.button("Analyse the file"):
-        add_article(upload.getvalue(), upload.name)
-    if config.page_fetch_enabled:
-        with st.form("url_form", border=False):
-            address = st.text_input("…or a web page or feed URL", placeholder="https://…", key="url_input")
-            if st.form_submit_button("Fetch and analyse", key="fetch"):
-                if address.strip():
-                    add_from_url(address.strip())
-                else:
-                    st.session_state["add_error"] = EMPTY_URL
-    if st.button("Try the demo article"):
-        add_article(DEMO_ARTICLE.read_bytes(), DEMO_ARTICLE.name)
-    if error := st.session_state.get("add_error"):
-        st.error(view.md_escape(error))
-
 # One slot for every notice above the map: however many there are, the map keeps its place in the
 # page, and Streamlit keeps its frame instead of loading it again.
 notices = st.container()
-# A session's first run sends the map, and defers the timeline and the list of places: in the browser
-# they share one thread with the map's frame (about 1.3 s of Chromium's CPU, most of it the list's grid),
-# so the markers would wait for them. The map reports its view once drawn, which reruns the page: they
-# follow then (any later run shows them).
+# A session's first run sends the map, and defers the timeline, the list of places and the sidebar's
+# forms: in the browser they share one thread with the map's frame (about 1.3 s of Chromium's CPU for
+# the list's grid and the chart, 0.3-0.7 s for the forms and the file uploader), so the markers would
+# wait for them. The map (empty or not) reports its view once drawn, which reruns the page: they follow
+# then (any later run shows them). A page that draws no map (no articles yet, a store error) shows the
+# forms at once.
 st.session_state["page_runs"] = st.session_state.get("page_runs", 0) + 1
 first_run = st.session_state["page_runs"] == 1
+if not first_run:
+    article_forms()
+
 state, warnings = view.from_query(st.query_params.get_all)
 # The URL is the source of truth: when it differs from what this session last wrote, it was
 # opened from a link or stepped through with back/forward, and the widgets follow it.
@@ -537,10 +545,14 @@ try:
 except GeoError as error:  # the database cannot be opened or read: SQLite's own reason, no traceback
     notices.error(view.md_escape(error))
     show_warnings(notices, url_warnings, url_changed)
+    if first_run:  # no map will report its view to bring them: now
+        article_forms()
     st.stop()
 if not total:
     show_warnings(notices, url_warnings, url_changed)
     notices.info("No articles yet. Paste one in the sidebar, upload a file, or try the demo article.")
+    if first_run:
+        article_forms()
     st.stop()
 # The articles a link hand-picks, by id or as a stored view; none: every stored article.
 chosen: tuple[str, ...] | None = None

@@ -132,9 +132,10 @@ def test_url_parameters_reach_notices_as_literal_text(seeded):
 
 def test_empty_store_explains_what_to_do(tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_DATABASE", str(tmp_path / "empty.sqlite"))
-    at = run()
+    at = AppTest.from_file(APP, default_timeout=60).run()  # one run: no map will report to start another
     assert not at.exception
     assert any("No articles yet" in shown(i.value) for i in at.info)
+    assert at.text_area(key="pasted") and at.button(key="FormSubmitter:paste_form-Analyse the text")
 
 
 def test_text_in_another_language_explains_the_empty_map(tmp_path, monkeypatch, pipeline):
@@ -274,10 +275,12 @@ def test_the_first_run_sends_the_map_and_the_next_the_timeline_and_the_list(many
     assert not at.exception
     assert map_component(at)["script"]  # the map, with its markers
     assert not at.dataframe and not at.get("vega_lite_chart")
+    assert not at.text_area and not at.get("file_uploader")  # the sidebar's forms: after the map too
     at.run()
     assert not at.exception
     assert "Athens" in places_listed(at) and at.get("vega_lite_chart")
     assert at.button(key="step_forward")
+    assert at.text_area(key="pasted") and at.get("file_uploader")
 
 
 def test_a_set_of_articles_too_long_for_a_link_is_stored_as_a_view(many, monkeypatch):
