@@ -503,6 +503,32 @@ def test_the_speakers_chain_is_stored_and_read_back_for_the_panel(store):
     assert speaker_chain(rows.loc["c2"]) == ()
 
 
+def test_a_claim_links_at_most_the_newest_contradicting_claims(store, monkeypatch):
+    """A proposition many articles assert: a denial is linked to the newest LINK_LIMIT of them, not to
+    every one (the links would grow with the square of the coverage)."""
+    import dataclasses
+
+    import geo.store
+
+    monkeypatch.setattr(geo.store, "LINK_LIMIT", 3)
+    text = "Bloomberg reported a Russian base at Tobruk.\nNothing else."
+    for day in range(1, 9):
+        article_id = f"{day:016x}"
+        source = f"Outlet {day}"
+        asserted = dataclasses.replace(
+            other_article(article_id, f"2024-01-{day:02d}", source=source),
+            article=Article(article_id, "B", text + " " * day, source=source, published=f"2024-01-{day:02d}"),
+            claims=(
+                Claim("c1", 0, 44, text[:44], f"speaker {day}", None, "reported", "asserts", False, ("gn:81302",)),
+            ),
+        )
+        store.save(asserted)
+    store.save(other_article("aaaaaaaaaaaaaaaa", "2024-02-01", source="Reuters"))  # c1: Russia denied it
+    links = store.contradictions_across(["aaaaaaaaaaaaaaaa"])
+    denial = links[links["article_id"] == "aaaaaaaaaaaaaaaa"]
+    assert sorted(denial["other_article_id"]) == [f"{day:016x}" for day in (6, 7, 8)]
+
+
 def test_a_proposition_asserted_by_one_outlet_and_denied_by_another_is_linked(store):
     import dataclasses
 
