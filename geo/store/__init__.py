@@ -1169,13 +1169,15 @@ def _apply_correction(db: sqlite3.Connection, article_id: str, start: int, end: 
             )
 
 
-# A claim is linked to at most this many contradicting claims of other articles, the newest first,
+# A claim is linked to at most LINK_LIMIT contradicting claims of other articles, the newest first,
 # found among the newest LINK_CANDIDATES claims about each of its places (an index): a proposition
 # that hundreds of articles assert and hundreds deny would otherwise store every pair (quadratic:
 # 2.5 million links, 479 MB, after 10,000 articles of one synthetic story) and read every stored claim
-# about the place for each new one. The panel shows a handful of them per claim.
-LINK_LIMIT = 25
-LINK_CANDIDATES = 2_000
+# about the place for each new one (the ingesting command's CPU an article grew with the store, 31 ms at
+# 9,000 articles; 2,000 candidates a place still cost it 23 ms, 300 keep it under the workers' pace).
+# The panel shows a handful of them per claim.
+LINK_LIMIT = 10
+LINK_CANDIDATES = 300
 
 
 def _link_across_articles(db: sqlite3.Connection, article: Article, claims: Sequence[Claim]) -> None:
