@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -82,6 +81,8 @@ def publish_json(text: str, target: Path) -> str:
     if dest.is_file():
         os.utime(dest)  # in use again: not one to remove
         return url
+    from geo.view.basemap import _write_atomic  # loaded already by the page that publishes
+
     folder = dest.parent
     folder.mkdir(parents=True, exist_ok=True)
     stale = time.time() - PUBLISHED_MAX_AGE_S
@@ -91,9 +92,7 @@ def publish_json(text: str, target: Path) -> str:
                 old.unlink()
         except FileNotFoundError:  # another server removed it first
             pass
-    tmp = dest.with_name(f"{dest.name}.{os.getpid()}-{threading.get_ident()}.tmp")  # sessions, servers: one each
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(dest)
+    _write_atomic(dest, text)  # a temporary file of its own for each writer (sessions, servers), then a rename
     return url
 
 
