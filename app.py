@@ -53,7 +53,13 @@ PLACE_COLUMNS = {  # narrow columns, so that all four fit beside the map
     "mentions": st.column_config.NumberColumn("Men.", width=44, help="Mentions"),
 }
 MAP_SHARE = (2, 1)  # map column : panel column
-PAGE_CSS = "<style>.block-container{padding-left:1.5rem;padding-right:1.5rem;padding-top:2.5rem}</style>"
+# Placeholders hold still (as Streamlit's own reduced-motion style has them): a pulsing placeholder, the map's
+# above all while its frame loads, has Chromium repaint and composite it every frame, and under load (twenty
+# sessions on one machine) that was a third of the browsers' CPU while they waited for their maps.
+PAGE_CSS = (
+    "<style>.block-container{padding-left:1.5rem;padding-right:1.5rem;padding-top:2.5rem}"
+    ".stSkeleton,[data-testid=stSkeleton],[data-testid=stSkeletonElement]{animation:none!important}</style>"
+)
 
 # A narrower sidebar and page margin: at 1280 px the map takes most of the width, the place list stays readable.
 st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide", initial_sidebar_state=SIDEBAR_PX)
