@@ -586,3 +586,29 @@ def test_a_followed_page_shows_new_articles_and_keeps_the_view_and_the_open_plac
         wait_for_map_zoom(page, 9)
         lat, lon, _zoom = map_view(page)
         assert abs(lat - 33.1) < 0.05 and abs(lon - 13.6) < 0.05
+
+
+# Pins and clusters whose centre lies in the map, and what a click at that centre reaches (the element on top).
+PIN_HITS = (
+    "() => { const box = document.querySelector('.leaflet-container').getBoundingClientRect();"
+    " return [...document.querySelectorAll('.leaflet-marker-icon')].filter(i => !i.querySelector('.geo-label'))"
+    ".map(i => { const r = i.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;"
+    " if (x < box.left || x > box.right || y < box.top || y > box.bottom) { return null; }"
+    " const top = document.elementFromPoint(x, y), owner = top && top.closest('.leaflet-marker-icon');"
+    " return [i.title || i.innerText, owner === i ? 'itself' : owner ? owner.innerText : String(top)]; })"
+    ".filter(Boolean); }"
+)
+
+
+@pytest.mark.parametrize("zoom", [3, 5])
+def test_an_area_label_never_covers_a_pin(browser, served_seed, zoom):
+    """A country's label sits near its towns: drawn over a pin, it took the pin's clicks (Rwanda's over Nairobi)."""
+    url, article_id = served_seed
+    page = new_page(browser)
+    page.goto(f"{url}/?article={article_id}&center=30.0,18.0&zoom={zoom}")
+    settle(page)
+    expect_labels = map_frame(page).locator(".geo-label")
+    assert expect_labels.count() > 0
+    hits = map_frame(page).locator("body").evaluate(PIN_HITS)
+    assert hits and all(reached == "itself" for _, reached in hits), hits
+    page.context.close()

@@ -327,7 +327,10 @@ class _PlaceLayer(JSCSSMixin, MacroElement):
     {% endif %}
     var icon = L.divIcon({html: body, className: "geo-marker", iconSize: size,
                           iconAnchor: [Math.round(size[0] / 2), Math.round(size[1] / 2)]});
-    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: r[6], mentions: r[5], placeId: r[2]})
+    // Area labels lie under every pin and cluster (Leaflet stacks markers by their height on the screen):
+    // a wide label drawn over a town's pin (Rwanda's over Nairobi's) took every click meant for the pin.
+    return L.marker([r[0], r[1]], {title: r[3], icon: icon, stance: r[6], mentions: r[5], placeId: r[2],
+                                   zIndexOffset: {{ 0 if this.clustered else -1000000 }}})
       .bindTooltip(text(tip));
   });
   {% if this.clustered %}
