@@ -160,17 +160,6 @@ def build_map(
     stance = dict(zip(places["id"], places["stance"], strict=True)) if "stance" in places else {}
     areas = places[places["kind"].isin(AREA_KINDS)]
     points = places[~places["kind"].isin(AREA_KINDS)]
-    framed = points if not points.empty else places
-    if center is None and len(framed):
-        # Fitted before any layer is added, and at once: the markers are clustered for the fitted zoom only,
-        # not first for the opening zoom and then again through a zoom animation on every fresh visit.
-        fit = folium.FitBounds(
-            [(framed["lat"].min(), framed["lon"].min()), (framed["lat"].max(), framed["lon"].max())],
-            padding=(40, 40),
-            max_zoom=MAX_FIT_ZOOM,
-        )
-        fit.options["animate"] = False
-        fit.add_to(fmap)
     if basemap is not None and not areas.empty:
         shaded = _shade_countries(fmap, areas, stance, basemap, url=None if tiles else basemap_url)
         if shaded is not None:
@@ -182,6 +171,14 @@ def build_map(
     if claims is not None and not claims.empty:
         _ClaimLayers(claim_layers(claims, places), publish).add_to(fmap)
     _LayerSwitch(switchable).add_to(fmap)
+    if center is None:
+        framed = points if not points.empty else places
+        if len(framed):
+            fmap.fit_bounds(
+                [(framed["lat"].min(), framed["lon"].min()), (framed["lat"].max(), framed["lon"].max())],
+                padding=(40, 40),
+                max_zoom=MAX_FIT_ZOOM,
+            )
     return fmap
 
 
