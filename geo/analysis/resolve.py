@@ -410,9 +410,7 @@ def _no_border_namesake(scored: list[_Scored]) -> list[_Scored]:
     capped = {k: min(best.parts[k], rival.parts[k]) for k in ("country_focus", "division_focus", "home_region")}
     parts = {**best.parts, **capped}
     again = _Scored(best.candidate, sum(WEIGHTS[k] * v for k, v in parts.items()), parts, best.anchored)
-    ranked_again = sorted(
-        (again, *scored[1:]), key=_by_score
-    )
+    ranked_again = sorted((again, *scored[1:]), key=_by_score)
     return ranked_again if ranked_again[0] is rival else scored
 
 
@@ -571,7 +569,12 @@ def _strong_priors(
         candidates = _no_capital_namesake_state(candidates, spoken_of, box)
         # The most important reading, not counting a town's other names ("Victoria" for Hong Kong).
         top = next((c for c in candidates if c.name_kind != "alternate" or c.place.kind != "city"), candidates[0])
-        if top.place.kind not in CONTAINER_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
+        if (
+            top.place.kind not in CONTAINER_KINDS
+            or top.name_kind not in _AREA_NAME_KINDS
+            or surface in town_named
+            or _minor_division(top, candidates)
+        ):
             out.append((mention, candidates))
             continue
         towns = [c for c in candidates if c.place.kind not in CONTAINER_KINDS]
@@ -604,6 +607,24 @@ def _strong_priors(
         ]
         out.append((mention, areas + local if local and not supported else areas))
     return out
+
+
+def _minor_division(top: Candidate, candidates: list[Candidate]) -> bool:
+    """Whether the most important reading is a first-level division that a careful reader does not know
+    better than a namesake town abroad: one with fewer people than that town ("Hanover" the parish of
+    Jamaica beside Hanover, Maryland; "Manchester" and "Portland" in Jamaica; Mozambique's Gaza). Such a
+    name gets no strong prior: the scoring decides. (Yukon, with a fifth more people than Yukon,
+    Oklahoma in this index's town sums, keeps it.)"""
+    if top.place.kind != "admin1":
+        return False
+    bar = top.place.population
+    return any(
+        c.place.kind == "city"
+        and c.name_kind == "name"
+        and c.place.country != top.place.country
+        and c.place.population > bar
+        for c in candidates
+    )
 
 
 NEAR_KM = 60.0  # another named town this close makes a namesake town the article's own
