@@ -221,8 +221,9 @@ def _read_states() -> list[dict[str, Any]]:
 
 def _read_iso_points() -> list[tuple[str, tuple[str, ...], float, float]]:
     """The points of the ISO 3166-2 subdivisions (the iso3166-2 package, MIT; its points are the subdivisions'
-    middles as Google's geocoder gives them, for the large ones Wikipedia's rounded points: British Columbia
-    55N 125W, Manitoba 55N 97W), each with its names: the ISO name and the other names it lists ("Moscow (eng)")."""
+    middles as Google's geocoder gives them, for the large ones near Wikipedia's rounded points: Manitoba 55N 97W
+    as there, British Columbia 55N 125W against 54N 125W), each with its names: the ISO name and the other names
+    it lists ("Moscow (eng)")."""
     path = _package_dir("iso3166_2") / "iso3166-2.json"
     rows: list[tuple[str, tuple[str, ...], float, float]] = []
     for cc, subdivisions in json.loads(path.read_text(encoding="utf-8")).items():
