@@ -168,6 +168,7 @@ def ranked(
         for c in cands:
             if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
                 points[division].append((surface, c.place))
+    usable = [(m, _state_said(m, cands, text)) for m, cands in usable]
     usable = _strong_priors(usable, containers, town_named, points)
 
     # Country votes by name, so that a name's own votes can be set aside: no name is evidence for itself.
@@ -636,6 +637,24 @@ def _near(place: Place, other: Place) -> bool:
         and abs(place.lon - other.lon) * _DEGREE_KM * math.cos(math.radians(place.lat)) < NEAR_KM * 1.01
         and distance_km(place.lat, place.lon, other.lat, other.lon) < NEAR_KM
     )
+
+
+# "Washington state", "the state of New York": the text itself says the state is meant.
+_STATE_AFTER = re.compile(r"\s+state\b")
+_STATE_BEFORE = re.compile(r"\bstate\s+of\s+$", re.IGNORECASE)
+
+
+def _state_said(mention: Mention, candidates: list[Candidate], text: str) -> list[Candidate]:
+    """Only the first-level division readings of a name the text calls a state ("a Washington state farm",
+    "in the state of Washington"), unless the name is a country's own ("Mexico state oil company")."""
+    if not (
+        _STATE_AFTER.match(text, mention.end) or _STATE_BEFORE.search(text, max(0, mention.start - 20), mention.start)
+    ):
+        return candidates
+    if any(c.place.kind == "country" and c.name_kind == "name" for c in candidates):
+        return candidates
+    states = [c for c in candidates if c.place.kind == "admin1"]
+    return states or candidates
 
 
 def _no_capital_namesake_state(
