@@ -21,6 +21,12 @@ the markers) and every file the map frame needs have arrived; "panel" the arriva
 heading; "settled" the end of the second script run. A browser on the visitor's own machine then
 needs its own drawing time on top (``bench_time.py`` measures one fresh visit's browser CPU). Asserts
 nothing; prints medians, maxima, the server's CPU seconds and whether any session saw another's place.
+
+``--browsers K`` makes the first K sessions real Chromium tabs (``bench_sessions.py``'s session: first
+markers drawn in the map frame, the panel, a click on a marker at the same moment as every other
+session's), so that a visitor's own browser is measured while the protocol clients give the server
+the load of all the others, whose browsers would run on their own machines. Their figures are printed
+apart.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from tornado.websocket import websocket_connect  # noqa: E402
 
 from bench.bench_sessions import cpu_seconds, ensure_store, places_by_kind  # noqa: E402
+from bench.bench_sessions import one_session as browser_session  # noqa: E402
 from geo.store import Store  # noqa: E402
 from geo.types import MapFilter  # noqa: E402
 from geo.view.map import place_at  # noqa: E402
@@ -182,12 +189,29 @@ def targets(database: str, places: list[tuple[str, str, str]]) -> list[tuple[str
     return points
 
 
-async def run(base: str, places: list[tuple[str, str, str]], clicks: list[tuple[str, float, float]]) -> list[dict]:
+async def run(
+    base: str, places: list[tuple[str, str, str]], clicks: list[tuple[str, float, float]], browsers: int = 0
+) -> list[dict]:
+    """Every session's figures; the first ``browsers`` sessions in Chromium (marked ``browser``)."""
     names = {name for _, name, _ in places}
     together = asyncio.Barrier(len(places))
-    return list(
-        await asyncio.gather(*(one_session(base, p, c, names, together) for p, c in zip(places, clicks, strict=True)))
-    )
+    clients = [
+        one_session(base, p, c, names, together) for p, c in zip(places[browsers:], clicks[browsers:], strict=True)
+    ]
+    if not browsers:
+        return list(await asyncio.gather(*clients))
+    from playwright.async_api import async_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        tabs = [browser_session(browser, base, p, names, i, together) for i, p in enumerate(places[:browsers])]
+        results = list(await asyncio.gather(*tabs, *clients))
+        await browser.close()
+    for result in results[:browsers]:
+        result["browser"] = True
+    return results
 
 
 def main() -> None:
@@ -196,6 +220,7 @@ def main() -> None:
     parser.add_argument("--database", default="/tmp/geo-bench-lgl.sqlite", help="an SQLite file or a postgresql:// URL")
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "eval" / "lgl.jsonl")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of all sessions at once, one after another")
+    parser.add_argument("--browsers", type=int, default=0, help="how many of the sessions are Chromium tabs")
     args = parser.parse_args()
     ensure_store(args.database, args.corpus)
     places = places_by_kind(args.database, args.sessions)
@@ -206,7 +231,7 @@ def main() -> None:
             load_start = os.getloadavg()[0]
             cpu_before = cpu_seconds(server.pid)
             started = time.perf_counter()
-            results = asyncio.run(run(server.url, places, clicks))
+            results = asyncio.run(run(server.url, places, clicks, args.browsers))
             wall = time.perf_counter() - started
             server_cpu = cpu_seconds(server.pid) - cpu_before
             leaks = [r for r in results if r.get("leak")]
@@ -217,19 +242,26 @@ def main() -> None:
                 ("settled", "settled"),
                 ("click to panel", "click"),
             )
-            for label, key in steps:
-                times = [float(r[key]) for r in results if r.get(key) is not None]  # type: ignore[arg-type]
-                if times:
-                    print(
-                        f"  {label + ':':14s} median {statistics.median(times):.1f} s, max {max(times):.1f} s"
-                        f" ({len(times)}/{len(results)})"
-                    )
+            groups = [("", [r for r in results if not r.get("browser")])]
+            if args.browsers:
+                groups = [
+                    ("protocol clients ", groups[0][1]),
+                    ("Chromium tabs ", [r for r in results if r.get("browser")]),
+                ]
+            for who, rows in groups:
+                for label, key in steps:
+                    times = [float(r[key]) for r in rows if r.get(key) is not None]  # type: ignore[arg-type]
+                    if times:
+                        print(
+                            f"  {who}{label + ':':14s} median {statistics.median(times):.1f} s,"
+                            f" max {max(times):.1f} s ({len(times)}/{len(rows)})"
+                        )
             print(f"  sessions showing another's place: {len(leaks)}; all done in {wall:.1f} s")
             load = f"load {load_start:.1f} → {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores"
             rss = psutil.Process(server.pid).memory_info().rss / 2**20
             print(f"  the server's CPU: {server_cpu:.1f} s, its memory {rss:.0f} MiB RSS; {load}")
             for r in results:
-                if "error" in r or r["panel"] is None or r["click"] is None:
+                if "error" in r or r.get("panel") is None or r.get("click") is None:
                     print(f"  {r['kind']} {r['name']}: {r.get('error', 'no panel or no click panel')}")
 
 
