@@ -189,9 +189,10 @@ def timed(args: argparse.Namespace, pipeline, corpora: dict[str, list]) -> None:
         for stage, label in LABELS:
             ratios = [(stage != "end-to-end") + t / s for t, s in zip(times[stage], spacy, strict=True)]
             q1, q2, q3 = quartiles(ratios)
+            whose = "all" if stage == "end-to-end" else "ours"
             print(
                 f"  {label:<20} {q2:.3f} x spaCy (IQR {q1:.3f}-{q3:.3f}, all {min(ratios):.3f}-{max(ratios):.3f}); "
-                f"{'all' if stage == 'end-to-end' else 'ours'} {1000 * statistics.median(times[stage]) / count:.1f} ms an article"
+                f"{whose} {1000 * statistics.median(times[stage]) / count:.1f} ms an article"
             )
 
 
