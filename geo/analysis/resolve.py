@@ -168,6 +168,7 @@ def ranked(
         for c in cands:
             if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
                 points[division].append((surface, c.place))
+    usable = [(m, _state_said(m, cands, text)) for m, cands in usable]
     usable = _strong_priors(usable, containers, town_named, points)
 
     # Country votes by name, so that a name's own votes can be set aside: no name is evidence for itself.
@@ -410,9 +411,7 @@ def _no_border_namesake(scored: list[_Scored]) -> list[_Scored]:
     capped = {k: min(best.parts[k], rival.parts[k]) for k in ("country_focus", "division_focus", "home_region")}
     parts = {**best.parts, **capped}
     again = _Scored(best.candidate, sum(WEIGHTS[k] * v for k, v in parts.items()), parts, best.anchored)
-    ranked_again = sorted(
-        (again, *scored[1:]), key=_by_score
-    )
+    ranked_again = sorted((again, *scored[1:]), key=_by_score)
     return ranked_again if ranked_again[0] is rival else scored
 
 
@@ -571,7 +570,12 @@ def _strong_priors(
         candidates = _no_capital_namesake_state(candidates, spoken_of, box)
         # The most important reading, not counting a town's other names ("Victoria" for Hong Kong).
         top = next((c for c in candidates if c.name_kind != "alternate" or c.place.kind != "city"), candidates[0])
-        if top.place.kind not in CONTAINER_KINDS or top.name_kind not in _AREA_NAME_KINDS or surface in town_named:
+        if (
+            top.place.kind not in CONTAINER_KINDS
+            or top.name_kind not in _AREA_NAME_KINDS
+            or surface in town_named
+            or _minor_division(top, candidates)
+        ):
             out.append((mention, candidates))
             continue
         towns = [c for c in candidates if c.place.kind not in CONTAINER_KINDS]
@@ -606,6 +610,24 @@ def _strong_priors(
     return out
 
 
+def _minor_division(top: Candidate, candidates: list[Candidate]) -> bool:
+    """Whether the most important reading is a first-level division that a careful reader does not know
+    better than a namesake town abroad: one with fewer people than that town ("Hanover" the parish of
+    Jamaica beside Hanover, Maryland; "Manchester" and "Portland" in Jamaica; Mozambique's Gaza). Such a
+    name gets no strong prior: the scoring decides. (Yukon, with a fifth more people than Yukon,
+    Oklahoma in this index's town sums, keeps it.)"""
+    if top.place.kind != "admin1":
+        return False
+    bar = top.place.population
+    return any(
+        c.place.kind == "city"
+        and c.name_kind == "name"
+        and c.place.country != top.place.country
+        and c.place.population > bar
+        for c in candidates
+    )
+
+
 NEAR_KM = 60.0  # another named town this close makes a namesake town the article's own
 
 
@@ -615,6 +637,24 @@ def _near(place: Place, other: Place) -> bool:
         and abs(place.lon - other.lon) * _DEGREE_KM * math.cos(math.radians(place.lat)) < NEAR_KM * 1.01
         and distance_km(place.lat, place.lon, other.lat, other.lon) < NEAR_KM
     )
+
+
+# "Washington state", "the state of New York": the text itself says the state is meant.
+_STATE_AFTER = re.compile(r"\s+state\b")
+_STATE_BEFORE = re.compile(r"\bstate\s+of\s+$", re.IGNORECASE)
+
+
+def _state_said(mention: Mention, candidates: list[Candidate], text: str) -> list[Candidate]:
+    """Only the first-level division readings of a name the text calls a state ("a Washington state farm",
+    "in the state of Washington"), unless the name is a country's own ("Mexico state oil company")."""
+    if not (
+        _STATE_AFTER.match(text, mention.end) or _STATE_BEFORE.search(text, max(0, mention.start - 20), mention.start)
+    ):
+        return candidates
+    if any(c.place.kind == "country" and c.name_kind == "name" for c in candidates):
+        return candidates
+    states = [c for c in candidates if c.place.kind == "admin1"]
+    return states or candidates
 
 
 def _no_capital_namesake_state(

@@ -366,21 +366,7 @@ def score_attributions(
         exact["content (no complementiser)"].gold += len(gold)
         exact["all three"].predicted += len(pred)
         exact["all three"].gold += len(gold)
-        pairs = []
-        for i, p in enumerate(pred):
-            for j, g in enumerate(gold):
-                g_tokens, gap = g["content"]
-                p_tokens = p["content"] - gap
-                shared = len(p_tokens & g_tokens)
-                if shared and 2 * shared >= min(len(p_tokens), len(g_tokens)):
-                    pairs.append((-shared, i, j))
-        used_p: set[int] = set()
-        used_g: set[int] = set()
-        for _, i, j in sorted(pairs):
-            if i in used_p or j in used_g:
-                continue
-            used_p.add(i)
-            used_g.add(j)
+        for i, j in _match(pred, gold):
             detect.hits += 1
             all_exact = True
             for part in PARTS:
@@ -411,6 +397,48 @@ def score_attributions(
     table.update({f"matched pairs: overlap {part}": prf.row() for part, prf in pair_overlap.items()})
     mean = {part: sum(v) / len(v) if v else 0.0 for part, v in pair_f1.items()}
     return AttributionScore(len(articles), n_claims, n_gold, table, mean)
+
+
+def _match(
+    pred: Sequence[dict[str, frozenset[int]]], gold: Sequence[dict[str, tuple[frozenset[int], frozenset[int]]]]
+) -> list[tuple[int, int]]:
+    """(claim, gold attribution) index pairs: contents sharing at least half the tokens of the shorter
+    one (a gold span's gap tokens set aside), one to one, greedily by the number of shared tokens."""
+    pairs = []
+    for i, p in enumerate(pred):
+        for j, g in enumerate(gold):
+            g_tokens, gap = g["content"]
+            p_tokens = p["content"] - gap
+            shared = len(p_tokens & g_tokens)
+            if shared and 2 * shared >= min(len(p_tokens), len(g_tokens)):
+                pairs.append((-shared, i, j))
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    matched = []
+    for _, i, j in sorted(pairs):
+        if i in used_p or j in used_g:
+            continue
+        used_p.add(i)
+        used_g.add(j)
+        matched.append((i, j))
+    return matched
+
+
+def matched_pairs(
+    text: str, claims: Sequence[dict[str, Any]], attributions: Sequence[dict[str, Any]]
+) -> tuple[list[tuple[int, int]], list[dict[str, frozenset[int]]], list[dict[str, frozenset[int]]], list[str]]:
+    """The scorer's matching for one article, for error analysis: the (claim, attribution) index pairs
+    (attributions with a content only, in order), each side's tokens per part (a gold part without
+    its gap tokens; a claim part minus the gap tokens is what is scored) and the token texts."""
+    tokens = _Tokens(text)
+    golds = [a for a in attributions if a.get("content")]
+    pred = [{part: tokens.of(_predicted(c, part))[0] for part in PARTS} for c in claims]
+    gold_parts = [{part: tokens.of(_gold(a, part)) for part in PARTS} for a in golds]
+    pairs = _match(pred, gold_parts)
+    scored = [{part: pred[i][part] - gold_parts[j][part][1] for part in PARTS} for i, j in pairs]
+    for (i, _j), parts in zip(pairs, scored, strict=True):
+        pred[i] = parts
+    return pairs, pred, [{part: g[part][0] for part in PARTS} for g in gold_parts], tokens.words
 
 
 def load_attribution_corpus(path: Path, limit: int | None = None) -> list[dict[str, Any]]:

