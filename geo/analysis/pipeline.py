@@ -238,7 +238,7 @@ class Pipeline:
         self, document: RawDocument, passages: tuple[Passage, ...], doc: Doc, metadata: dict[str, str | None]
     ) -> Analysis:
         text = document.text
-        recognition = recognise(doc, passages, self.gazetteer)
+        recognition = recognise(doc, passages, self.gazetteer, text)
         resolutions = resolve(recognition.places, text, self.gazetteer.lookup)
         source = metadata.get("source") or document.source or passages_stage.source_of(text, passages)
         title = metadata.get("title") or document.title or passages_stage.title_of(text, passages) or _first_words(text)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from spacy.attrs import IS_ALPHA, IS_LOWER, ORTH
 from spacy.tokens import Doc, Span, Token
 
 from geo.analysis.spanindex import SpanIndex
@@ -120,9 +121,11 @@ class Recognition:
     entities: tuple[Mention, ...]
 
 
-def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer) -> Recognition:
-    """Find the place mentions and named entities of ``doc``'s text."""
-    text = doc.text  # built anew on every access: read it once
+def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer, text: str | None = None) -> Recognition:
+    """Find the place mentions and named entities of ``doc``'s text (``text``, when the caller has it)."""
+    # ``doc.text`` joins every token's text anew on each access (a fifth of recognition's cost):
+    # read it once, or not at all when the caller holds the text the Doc was parsed from.
+    text = doc.text if text is None else text
     prose = [p for p in passages if p.kind != "metadata"]
     titles = [p for p in prose if p.kind == "title" and _title_case(text[p.start : p.end])]
     in_prose = SpanIndex(((p.start, p.end) for p in prose), disjoint=True)
@@ -167,12 +170,13 @@ class _Evidence:
 
     @classmethod
     def of(cls, doc: Doc, text: str, entities: Iterable[Mention] = ()) -> _Evidence:
+        ents = doc.ents  # a new tuple of new Spans on every access: read once
         return cls(
-            lower_words=frozenset(t.text for t in doc if t.is_lower and t.is_alpha),
+            lower_words=_lower_words(doc),
             person_words=frozenset(
                 {
                     t.text
-                    for e in doc.ents
+                    for e in ents
                     if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in _INSTITUTION_WORDS for t in e)
                     for t in e
                     if t.is_title
@@ -180,25 +184,30 @@ class _Evidence:
                 | {m.group(1) for m in _TITLE_BEFORE.finditer(text)}
             )
             - {m.group(1) for m in _LOCATIVE_CUE.finditer(text)},
-            numeric=SpanIndex(
-                ((e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC_LABELS), disjoint=True
-            ),
+            numeric=SpanIndex(((e.start_char, e.end_char) for e in ents if e.label_ in _NUMERIC_LABELS), disjoint=True),
             place_words=frozenset(
-                {e.text for e in doc.ents if e.label_ in ("GPE", "LOC")}
-                | {m.group(1) for m in _PLACE_CUE.finditer(text)}
+                {e.text for e in ents if e.label_ in ("GPE", "LOC")} | {m.group(1) for m in _PLACE_CUE.finditer(text)}
             ),
             located=frozenset(
-                {e.text for e in doc.ents if e.label_ == "GPE"}
+                {e.text for e in ents if e.label_ == "GPE"}
                 | {m.group(1) for m in _LOCATIVE_CUE.finditer(text)}
                 | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}
             ),
-            person_starts=frozenset(e.start_char for e in doc.ents if e.label_ == "PERSON"),
+            person_starts=frozenset(e.start_char for e in ents if e.label_ == "PERSON"),
             diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
             speakers=frozenset(m.group(1) or m.group(2) for m in _PERSON_CUE.finditer(text)),
             organisation_starts=frozenset(
                 e.start for e in entities if e.label == "ORG" and e.text.rsplit(None, 1)[-1] in _INSTITUTION_HEADS
             ),
         )
+
+
+def _lower_words(doc: Doc) -> frozenset[str]:
+    """The words ``doc`` writes in lower case, read from its arrays: a walk over its tokens makes a
+    Python object of each."""
+    words = doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
+    strings = doc.vocab.strings
+    return frozenset(strings[int(orth)] for orth in set(words[(words[:, 1] != 0) & (words[:, 2] != 0), 0].tolist()))
 
 
 def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
