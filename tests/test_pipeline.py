@@ -90,3 +90,16 @@ def test_one_article_breaking_the_batched_call_fails_alone(pipeline, monkeypatch
     results = pipeline.analyze_many(documents)
     assert isinstance(results[1], GeoError) and "the model choked" in str(results[1])
     assert [r.article.text for r in (results[0], results[2])] == ["Clashes in Misrata.", "Calm in Sirte."]
+
+
+def test_a_bare_surname_is_the_person_last_named_in_full_with_it(pipeline):
+    body = (
+        "Alexander Dvorak opened the market in Brno on Monday.\n\n"
+        "His cousin Gabe Dvorak runs the bakery across the square.\n\n"
+        "Dvorak said the bread would be ready by noon."
+    )
+    text = f"A headline for the test\n\n{body}\n"
+    analysis = pipeline.analyze_text(text)
+    last = text.rindex("Dvorak")
+    holders = [a.name for a in analysis.actors if any(s.start == last for s in a.mentions)]
+    assert holders == ["Gabe Dvorak"]

@@ -202,15 +202,17 @@ def _acts(resolution: Resolution, text: str) -> bool:
 
 
 def _add_people(drafts: dict[str, _Draft], people: list[Mention], text: str) -> None:
-    names = [(p, _TITLES.sub("", p.text).strip()) for p in people]
-    full_names = {name for _p, name in names if len(name.split()) > 1}
+    names = [(p, _TITLES.sub("", p.text).strip()) for p in sorted(people, key=lambda p: p.start)]
+    full_names = sorted({name for _p, name in names if len(name.split()) > 1}, key=lambda n: (-len(n), n))
+    last_seen: dict[str, str] = {}  # surname: the full name that last bore it, in text order
     for person, name in names:
         if not name:
             continue
-        canonical = next(
-            (full for full in sorted(full_names, key=len, reverse=True) if full.split()[-1] == name),
-            name,
-        )
+        if len(name.split()) > 1:
+            last_seen[name.split()[-1]] = name
+        # A bare surname is the person last named in full with it ("Mark Dvorak … Gabe Dvorak … Dvorak said"
+        # is Gabe); before any, the longest full name that has it, ties by name, never by set order.
+        canonical = last_seen.get(name) or next((full for full in full_names if full.split()[-1] == name), name)
         draft = _draft(drafts, canonical, "person")
         draft.spans.add((person.start + person.text.index(name), person.start + person.text.index(name) + len(name)))
         draft.aliases.update({name, canonical.split()[-1]})
