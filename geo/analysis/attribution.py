@@ -433,9 +433,9 @@ def _words(text: str, start: int, end: int) -> set[int]:
     return {start + m.start() for m in _WORD.finditer(text[start:end])}
 
 
-def _matches(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """The scorer's test: the two contents share at least half the words of the shorter one."""
-    x, y = _words(text, *a), _words(text, *b)
+def _matches(x: set[int], y: set[int]) -> bool:
+    """The scorer's test on two contents' words (``_words``): they share at least half the words of
+    the shorter one."""
     shared = len(x & y)
     return bool(shared) and 2 * shared >= min(len(x), len(y))
 
@@ -472,13 +472,22 @@ def revise(
     revised = list(claims)
     matched: set[int] = set()
     added: list[Claim] = []
+    spans_words: dict[tuple[int, int], set[int]] = {}  # each span split into words once, not once a pair
+
+    def words(span: tuple[int, int]) -> set[int]:
+        found = spans_words.get(span)
+        if found is None:
+            found = spans_words[span] = _words(text, *span)
+        return found
+
     for attribution in attributions:
+        content = words(attribution.content)
         hits = [
             k
             for k, c in enumerate(revised)
             if not c.narrated
             and k not in matched
-            and (_matches(text, (c.start, c.end), attribution.content) or _inside_mostly(c, *attribution.content))
+            and (_matches(words((c.start, c.end)), content) or _inside_mostly(c, *attribution.content))
         ]
         start, end = _trim(text, _strip_complementiser(text, *attribution.content), attribution.content[1])
         if not hits:
