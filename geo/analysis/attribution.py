@@ -28,6 +28,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_SPACE, IS_TITLE, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc, Token
 
 from geo.analysis.claims import (
@@ -96,14 +97,14 @@ def rule_roles(doc: Doc, claims: Iterable[Claim]) -> list[str]:
     return roles
 
 
-def _quote_states(doc: Doc) -> list[str]:
-    """Per token: "q" inside quotation marks, "o"/"c" on an opening/closing mark, "-" outside.
-    A paragraph break closes any open quotation (a quote that runs on reopens its marks)."""
+def _quote_states(texts: Sequence[str], spaces: Sequence[bool]) -> list[str]:
+    """Per token (its text, whether it is space): "q" inside quotation marks, "o"/"c" on an opening/
+    closing mark, "-" outside. A paragraph break closes any open quotation (a quote that runs on
+    reopens its marks)."""
     states = []
     inside = False
-    for token in doc:
-        text = token.text
-        if token.is_space and "\n" in text:
+    for text, space in zip(texts, spaces, strict=True):
+        if space and "\n" in text:
             inside = False
             states.append("-")
         elif text in _OPENING or (text in _STRAIGHT and not inside):
@@ -131,56 +132,77 @@ def _share(lemma: str) -> str:
     return str(min(4, int(5 * cues / uses)))
 
 
-def _cue_above(token: Token, words: frozenset[str]) -> tuple[Token | None, str, int]:
-    """The nearest ancestor that is a cue word, the dependency of the child on the path under it,
-    and the depth; (None, "", 0) when none is within ``MAX_CUE_DEPTH``."""
-    child = token
+def _cue_above(i: int, heads: Sequence[int], cues: Sequence[bool], deps: Sequence[str]) -> tuple[int, str, int]:
+    """The nearest ancestor of token ``i`` that is a cue word (``cues``), the dependency of the child
+    on the path under it, and the depth; (-1, "", 0) when none is within ``MAX_CUE_DEPTH``."""
+    child = i
     for depth in range(1, MAX_CUE_DEPTH + 1):
-        head = child.head
-        if head.i == child.i:
+        head = heads[child]
+        if head == child:
             break
-        if head.lemma_.lower() in words and head.pos_ in ("VERB", "NOUN", "AUX"):
-            return head, child.dep_, depth
+        if cues[head]:
+            return head, deps[child], depth
         child = head
-    return None, "", 0
+    return -1, "", 0
+
+
+# The token attributes the features read, taken from the Doc's arrays: a spaCy Token object a token
+# (and one a step up the parse) was a third of the tagger's cost. Strings by their (unsigned) hash;
+# the head as an offset and the sentence start as 1/-1/0, signed.
+_COLUMNS = (ORTH, LOWER, LEMMA, POS, TAG, DEP, ENT_TYPE, IS_SPACE, IS_TITLE)
+_SIGNED = (HEAD, SENT_START)
 
 
 def features(doc: Doc, roles: Sequence[str]) -> list[list[str]]:
     """The feature names of each token of ``doc`` (one CRF item a token)."""
     words = cue_words()
-    quotes = _quote_states(doc)
     n = len(doc)
-    lower = [t.lower_ if not t.is_space else "<sp>" for t in doc]
-    pos = [t.pos_ for t in doc]
+    strings = doc.vocab.strings
+    table: Any = doc.to_array(list(_COLUMNS))  # uint64 (spaCy's stubs say float)
+    columns: list[list[int]] = table.reshape(n, len(_COLUMNS)).T.tolist()
+    orth, low, lem, pos_ids, tag_ids, dep_ids, ent_ids, space_flags, titles = columns
+    signed: list[list[int]] = doc.to_array(list(_SIGNED)).astype("int64").reshape(n, len(_SIGNED)).T.tolist()
+    offsets, starts = signed
+    texts = [strings[h] for h in orth]
+    spaces = [bool(s) for s in space_flags]
+    quotes = _quote_states(texts, spaces)
+    lower = ["<sp>" if spaces[i] else strings[low[i]] for i in range(n)]
+    lemmas = [strings[h].lower() for h in lem]
+    pos = [strings[h] for h in pos_ids]
+    tags = [strings[h] for h in tag_ids]
+    deps = [strings[h] for h in dep_ids]
+    ents = [strings[h] for h in ent_ids]
+    heads = [i + offset for i, offset in enumerate(offsets)]
+    cues = [lemma in words and p in ("VERB", "NOUN", "AUX") for lemma, p in zip(lemmas, pos, strict=True)]
     out: list[list[str]] = []
-    for token in doc:
-        i = token.i
-        lemma = token.lemma_.lower()
-        head = token.head
-        cue, via, depth = _cue_above(token, words)
+    for i in range(n):
+        lemma = lemmas[i]
+        dep = deps[i]
+        head = heads[i]
+        cue, via, depth = _cue_above(i, heads, cues, deps)
         f = [
             "b",
             "w=" + lower[i],
             "l=" + lemma,
             "p=" + pos[i],
-            "t=" + token.tag_,
-            "d=" + token.dep_,
-            "dh=" + token.dep_ + "|" + head.lemma_.lower(),
-            "hp=" + head.pos_ + "|" + token.dep_,
+            "t=" + tags[i],
+            "d=" + dep,
+            "dh=" + dep + "|" + lemmas[head],
+            "hp=" + pos[head] + "|" + dep,
             "q=" + quotes[i],
             "r=" + roles[i],
-            "sh=" + _share(lemma) if token.pos_ == "VERB" else "sh=-",
+            "sh=" + _share(lemma) if pos[i] == "VERB" else "sh=-",
             "cw=" + str(lemma in words) + "|" + pos[i],
             "ca=" + via + "|" + str(min(depth, 3)),
-            "cl=" + (cue.lemma_.lower() + "|" + via if cue is not None else "-"),
-            "cd=" + ("L" if cue is not None and cue.i > i else "R" if cue is not None else "-"),
+            "cl=" + (lemmas[cue] + "|" + via if cue >= 0 else "-"),
+            "cd=" + ("L" if cue > i else "R" if cue >= 0 else "-"),
         ]
-        if token.is_sent_start:
+        if starts[i] > 0:
             f.append("ss")
-        if token.is_title:
+        if titles[i]:
             f.append("title")
-        if token.ent_type_:
-            f.append("e=" + token.ent_type_)
+        if ents[i]:
+            f.append("e=" + ents[i])
         for k in (-2, -1, 1, 2):
             j = i + k
             if 0 <= j < n:
@@ -274,7 +296,7 @@ def training_inputs() -> str:
         digest.update(resource.read_bytes() if resource.is_file() else b"")
     for function in (rule_roles, _quote_states, cue_words, _share, _cue_above, features, gold_tags):
         digest.update(inspect.getsource(function).encode("utf-8"))
-    digest.update(repr((TRAIN_PARAMS, MIN_FEATURE_FREQ, MAX_CUE_DEPTH)).encode("utf-8"))
+    digest.update(repr((TRAIN_PARAMS, MIN_FEATURE_FREQ, MAX_CUE_DEPTH, _COLUMNS, _SIGNED)).encode("utf-8"))
     return digest.hexdigest()
 
 
