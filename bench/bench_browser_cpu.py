@@ -26,6 +26,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from bench_map import FIRST_MARKERS  # noqa: E402
 from bench_sessions import CLICKABLE  # noqa: E402
+from bench_time import cpu_by_process  # noqa: E402
 
 from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, app_server, map_frame  # noqa: E402
 
@@ -52,15 +53,16 @@ def kind(process) -> str:  # type: ignore[no-untyped-def]
 
 
 def reading() -> dict[int, tuple[str, float]]:
+    """``bench_time.cpu_by_process``'s reading, each process with its kind."""
     import psutil
 
     used = {}
-    for process in psutil.Process().children(recursive=True):
+    for pid, seconds in cpu_by_process().items():
         try:
-            times = process.cpu_times()
+            process = psutil.Process(pid)
         except psutil.Error:
             continue
-        used[process.pid] = (kind(process), times.user + times.system)
+        used[pid] = (kind(process), seconds)
     return used
 
 
