@@ -17,7 +17,8 @@ Each input's time is measured twice: wall clock and CPU time (this process's for
 the API, the child's for a CLI run), so a run on a loaded machine still tells
 work from waiting. ``--shard K/N`` takes every N-th input from the K-th (the
 same generated inputs), so N processes share a long run; ``--report FILE``
-rewrites the figures so far every 500 inputs.
+rewrites the figures so far every 500 API inputs and after every CLI run;
+``--no-api`` runs only the CLI pass.
 """
 
 from __future__ import annotations
@@ -203,10 +204,23 @@ def run_api(inputs, pipeline: Pipeline, store: Store, config, checkpoint=lambda 
     return report
 
 
-def run_cli(inputs, folder: Path, batch: int, database: Path) -> dict:
+def run_cli(inputs, folder: Path, batch: int, database: Path, checkpoint=lambda report: None) -> dict:
     files = [(k, c) for _, k, c in inputs if k != "params"]
-    runs, tracebacks, worst, worst_cpu, codes = 0, [], 0.0, 0.0, set()
+    runs, tracebacks, worst, worst_cpu, codes, done_files = 0, [], 0.0, 0.0, set(), 0
     env = {**os.environ, "GEO_DATABASE": str(database), "PYTHONPATH": str(ROOT)}
+
+    def report() -> dict:
+        return {
+            "files": done_files,
+            "of_files": len(files),
+            "runs": runs,
+            "runs_with_traceback": len(tracebacks),
+            "examples": tracebacks[:3],
+            "exit_codes": sorted(codes),
+            "slowest_run_seconds_per_file": round(worst, 2),
+            "slowest_run_cpu_seconds_per_file": round(worst_cpu, 2),
+        }
+
     for start in range(0, len(files), batch):
         target = folder / f"batch{start // batch:04d}"
         target.mkdir()
@@ -230,16 +244,10 @@ def run_cli(inputs, folder: Path, batch: int, database: Path) -> dict:
         worst_cpu = max(worst_cpu, took_cpu / files_in_run)
         if "Traceback" in done.stderr:
             tracebacks.append({"batch": str(target), "stderr": done.stderr[-2000:]})
+        done_files += files_in_run
         print(f"cli run {runs}: {took:.1f} s, exit {done.returncode}", file=sys.stderr, flush=True)
-    return {
-        "files": len(files),
-        "runs": runs,
-        "runs_with_traceback": len(tracebacks),
-        "examples": tracebacks[:3],
-        "exit_codes": sorted(codes),
-        "slowest_run_seconds_per_file": round(worst, 2),
-        "slowest_run_cpu_seconds_per_file": round(worst_cpu, 2),
-    }
+        checkpoint(report())
+    return report()
 
 
 def main() -> None:
@@ -248,6 +256,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--cli-batch", type=int, default=250)
     parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--no-api", action="store_true", help="only the CLI pass (for a run split over two sittings)")
     parser.add_argument("--shard", default="0/1", help="K/N: every N-th generated input, from the K-th")
     parser.add_argument("--report", type=Path, help="rewrite the figures so far to this file as the run goes")
     args = parser.parse_args()
@@ -257,20 +266,26 @@ def main() -> None:
     generated = [generate(rng, config.max_article_chars) for _ in range(args.count)]
     inputs = [(number, kind, content) for number, (kind, content) in enumerate(generated) if number % shards == shard]
 
-    def checkpoint(api: dict) -> None:
-        if args.report:
-            args.report.write_text(json.dumps({"shard": args.shard, "api": api}, indent=1, ensure_ascii=False))
+    report: dict = {"shard": args.shard}
+
+    def checkpoint(part: str):
+        def write(figures: dict) -> None:
+            if args.report:
+                args.report.write_text(json.dumps({**report, part: figures}, indent=1, ensure_ascii=False))
+
+        return write
 
     with tempfile.TemporaryDirectory(prefix="bench-fuzz-") as scratch:
         folder = Path(scratch)
-        pipeline = Pipeline.load(config)
-        started = time.perf_counter()
-        with Store(folder / "api.sqlite") as store:
-            report = {"shard": args.shard, "api": run_api(inputs, pipeline, store, config, checkpoint)}
-        report["api"]["wall_s"] = round(time.perf_counter() - started, 1)
+        if not args.no_api:
+            pipeline = Pipeline.load(config)
+            started = time.perf_counter()
+            with Store(folder / "api.sqlite") as store:
+                report["api"] = run_api(inputs, pipeline, store, config, checkpoint("api"))
+            report["api"]["wall_s"] = round(time.perf_counter() - started, 1)
         if not args.no_cli:
             started = time.perf_counter()
-            report["cli"] = run_cli(inputs, folder, args.cli_batch, folder / "cli.sqlite")
+            report["cli"] = run_cli(inputs, folder, args.cli_batch, folder / "cli.sqlite", checkpoint("cli"))
             report["cli"]["wall_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(report, indent=1, ensure_ascii=False))
     if args.report:
