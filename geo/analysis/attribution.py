@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
-from bisect import bisect_left
+import struct
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -28,7 +30,8 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_SPACE, IS_TITLE, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+import numpy as np
+from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.tokens import Doc, Token
 
 from geo.analysis.claims import (
@@ -115,6 +118,38 @@ def _quote_states(texts: Sequence[str], spaces: Sequence[bool]) -> list[str]:
             states.append("c")
         else:
             states.append("q" if inside else "-")
+    return states
+
+
+_ROLE_NAMES = (OUTSIDE, *(f"{bio}-{role}" for role in ROLES for bio in "BI"))
+_ROLE_CODES = {name: k for k, name in enumerate(_ROLE_NAMES)}
+_QUOTE_STATES = ("-", "q", "o", "c")
+
+
+def _quote_codes(strings: Any, orth: Any, spaces: Any) -> Any:
+    """``_quote_states`` as codes into ``_QUOTE_STATES``, from the Doc's ORTH hashes and IS_SPACE
+    flags: the state machine runs over the marks and line breaks only, the tokens between take the
+    state ("q" or "-") the mark before them leaves."""
+    hashes, codes = np.unique(orth, return_inverse=True)
+    texts = [strings[h] for h in hashes.tolist()]
+    mark = np.array([t in _OPENING or t in _CLOSING or t in _STRAIGHT for t in texts], dtype=bool)[codes.reshape(-1)]
+    newline = np.array(["\n" in t for t in texts], dtype=bool)[codes.reshape(-1)]
+    breaks = spaces & newline
+    states = np.zeros(len(orth), dtype=np.intp)
+    inside = False
+    events = np.flatnonzero(mark | breaks).tolist()
+    for n, i in enumerate(events):
+        text = texts[codes.reshape(-1)[i]]
+        if breaks[i]:
+            inside = False
+        elif text in _OPENING or (text in _STRAIGHT and not inside):
+            inside = True
+            states[i] = 2
+        else:
+            inside = False
+            states[i] = 3
+        if inside:
+            states[i + 1 : events[n + 1] if n + 1 < len(events) else len(orth)] = 1
     return states
 
 
@@ -237,16 +272,226 @@ def gold_tags(doc: Doc, attributions: Iterable[dict[str, Any]]) -> list[str]:
 
 
 class Tagger:
-    """A loaded CRF model (CRFsuite's tagger reads a file: the packaged resource is opened as one)."""
+    """A loaded CRF model, tagged here rather than by CRFsuite (which trains it and defines its file).
+
+    CRFsuite's tagger takes a token's features as strings, ~35 of them a token, each made in
+    Python, copied and looked up by name in the model: together twice spaCy's share of the work on
+    a token. Here each template's column of values (``templates``) is looked up in a table of that
+    template's weights, the scores summed with numpy and the best sequence found by the same Viterbi
+    (same scores, same choice among ties), run block-wise so numpy does the steps.
+    """
 
     def __init__(self, path: Path) -> None:
-        import pycrfsuite
+        self.labels, self._tables, self._weights, self._transitions = _read_model(path.read_bytes())
 
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(path))
+    def scores(self, doc: Doc, roles: Sequence[str]) -> Any:
+        """Each token's score for each label (n x labels): the weights of its features (``features``)
+        summed in their order, as CRFsuite sums them. The same features, made a column of codes at a
+        time with numpy: a template's value is made into a string and looked up once for each distinct
+        value (or pair of values) in the article, not once a token."""
+        n = len(doc)
+        weights, tables = self._weights, self._tables
+        absent = len(weights) - 1
+        total = np.zeros((n, weights.shape[1]))
+
+        def add(name: str, values: Sequence[str | None], codes: Any) -> None:
+            """Template ``name``'s weights: token i has ``values[codes[i]]`` (a code past the values or
+            a value None: no feature)."""
+            table = tables.get(name)
+            if table is not None:
+                get = table.get
+                rows = np.array([absent if v is None else get(v, absent) for v in values] + [absent], dtype=np.intp)
+                np.add(total, weights.take(rows[codes], axis=0), out=total)
+
+        def distinct(codes: Any) -> tuple[list[int], Any]:
+            unique, inverse = np.unique(codes, return_inverse=True)
+            return unique.tolist(), inverse.reshape(-1)
+
+        def shifted(codes: Any, k: int, past: int) -> Any:
+            out = np.full(n, past, dtype=np.intp)
+            if k < 0:
+                out[-k:] = codes[: n + k]
+            else:
+                out[: max(0, n - k)] = codes[k:]
+            return out
+
+        strings = doc.vocab.strings
+        array: Any = doc.to_array(list(_COLUMNS))
+        offsets: Any = doc.to_array([HEAD]).astype(np.intp).reshape(-1)
+        starts: Any = doc.to_array([SENT_START]).astype(np.intp).reshape(-1)
+        orth, low, lem, pos_ids, tag_ids, dep_ids, ent_ids, space_flags, titles = (array[:, k] for k in range(9))
+        heads = np.arange(n) + offsets
+        spaces = space_flags.astype(bool)
+        # The token's words and parse: distinct hashes to their strings.
+        low_hashes, low_codes = distinct(low)
+        lower = [strings[h] for h in low_hashes] + ["<sp>"]
+        low_codes = np.where(spaces, len(lower) - 1, low_codes)
+        lemma_hashes, lemma_codes = distinct(lem)
+        lemmas = [strings[h].lower() for h in lemma_hashes]
+        pos_hashes, pos_codes = distinct(pos_ids)
+        pos = [strings[h] for h in pos_hashes]
+        tag_hashes, tag_codes = distinct(tag_ids)
+        dep_hashes, dep_codes = distinct(dep_ids)
+        deps = [strings[h] for h in dep_hashes]
+        ent_hashes, ent_codes = distinct(ent_ids)
+        quote_codes = _quote_codes(strings, orth, spaces)
+        role_codes = np.array([_ROLE_CODES[r] for r in roles], dtype=np.intp)
+        # How each token hangs on the nearest cue word above it (``_cue_above``, for all tokens at once).
+        words = cue_words()
+        known = np.array([lemma in words for lemma in lemmas], dtype=bool)
+        is_cue_pos = np.array([p in ("VERB", "NOUN", "AUX") for p in pos], dtype=bool)
+        cues = known[lemma_codes] & is_cue_pos[pos_codes]
+        cue = np.full(n, -1, dtype=np.intp)
+        via = np.full(n, len(deps), dtype=np.intp)  # the dependency under the cue; len(deps): none ("")
+        depth = np.zeros(n, dtype=np.intp)
+        child = np.arange(n)
+        searching = np.ones(n, dtype=bool)
+        for level in range(1, MAX_CUE_DEPTH + 1):
+            head = heads[child]
+            searching &= head != child
+            hit = searching & cues[head]
+            cue[hit], via[hit], depth[hit] = head[hit], dep_codes[child[hit]], level
+            searching &= ~hit
+            if not searching.any():
+                break
+            child = np.where(searching, head, child)
+        every = np.arange(n)
+        add("b", [""], np.zeros(n, dtype=np.intp))
+        add("w=", lower, low_codes)
+        add("l=", lemmas, lemma_codes)
+        add("p=", pos, pos_codes)
+        add("t=", [strings[h] for h in tag_hashes], tag_codes)
+        add("d=", deps, dep_codes)
+        pairs, codes = distinct(dep_codes * len(lemmas) + lemma_codes[heads])
+        add("dh=", [deps[c // len(lemmas)] + "|" + lemmas[c % len(lemmas)] for c in pairs], codes)
+        pairs, codes = distinct(pos_codes[heads] * len(deps) + dep_codes)
+        add("hp=", [pos[c // len(deps)] + "|" + deps[c % len(deps)] for c in pairs], codes)
+        add("q=", _QUOTE_STATES, quote_codes)
+        add("r=", _ROLE_NAMES, role_codes)
+        verb = np.array([p == "VERB" for p in pos], dtype=bool)[pos_codes]
+        pairs, codes = distinct(np.where(verb, lemma_codes, len(lemmas)))
+        add("sh=", [_share(lemmas[c]) if c < len(lemmas) else "-" for c in pairs], codes)
+        pairs, codes = distinct(known[lemma_codes] * len(pos) + pos_codes)
+        add("cw=", [str(bool(c // len(pos))) + "|" + pos[c % len(pos)] for c in pairs], codes)
+        names = [*deps, ""]
+        pairs, codes = distinct(via * 4 + np.minimum(depth, 3))
+        add("ca=", [names[c // 4] + "|" + str(c % 4) for c in pairs], codes)
+        pairs, codes = distinct(np.where(cue >= 0, lemma_codes[cue] * len(names) + via, -1))
+        add("cl=", [lemmas[c // len(names)] + "|" + names[c % len(names)] if c >= 0 else "-" for c in pairs], codes)
+        add("cd=", ["L", "R", "-"], np.where(cue > every, 0, np.where(cue >= 0, 1, 2)))
+        add("ss", [""], np.where(starts > 0, 0, 1))
+        add("title", [""], np.where(titles != 0, 0, 1))
+        add("e=", [strings[h] or None for h in ent_hashes], ent_codes)
+        for k in (-2, -1, 1, 2):
+            add(f"r{k}=", _ROLE_NAMES, shifted(role_codes, k, len(_ROLE_NAMES)))
+            add(f"p{k}=", pos, shifted(pos_codes, k, len(pos)))
+            add(f"q{k}=", _QUOTE_STATES, shifted(quote_codes, k, len(_QUOTE_STATES)))
+            if abs(k) == 1:
+                add(f"w{k}=", lower, shifted(low_codes, k, len(lower)))
+            add(f"edge{k}", [""], np.where((every + k < 0) | (every + k >= n), 0, 1))
+        before = shifted(role_codes, -1, len(_ROLE_NAMES))
+        add("rr=", [r + "|" + b for r in _ROLE_NAMES for b in (*_ROLE_NAMES, "^")], role_codes * 8 + before)
+        return total
 
     def tag(self, doc: Doc, roles: Sequence[str]) -> list[str]:
-        return list(self._tagger.tag(features(doc, roles))) if len(doc) else []
+        if not len(doc):
+            return []
+        labels = self.labels
+        return [labels[k] for k in _viterbi(self.scores(doc, roles), self._transitions)]
+
+
+def _read_model(data: bytes) -> tuple[list[str], dict[str, dict[str, int]], Any, Any]:
+    """A CRFsuite model file (crf1dmodel.c: a header, 20-byte features, the label and attribute
+    names in CQDB chunks): its labels by id, each template's {value: attribute id}, the attributes'
+    weights (attributes x labels, and a last row of zeros) and the transition weights (labels x labels)."""
+    try:
+        magic, _, kind, _, _, n_labels, n_attributes, at_features, at_labels, at_attributes = struct.unpack_from(
+            "<4sI4s7I", data, 0
+        )
+        if magic != b"lCRF" or kind != b"FOMC":
+            raise ValueError("not a CRFsuite model")
+        chunk, _, count = struct.unpack_from("<4sII", data, at_features)
+        if chunk != b"FEAT":
+            raise ValueError("no feature chunk")
+        record = np.dtype([("kind", "<u4"), ("source", "<u4"), ("target", "<u4"), ("weight", "<f8")])
+        found = np.frombuffer(data, dtype=record, count=count, offset=at_features + 12)
+        labels = _cqdb_keys(data, at_labels)
+        attributes = _cqdb_keys(data, at_attributes)
+    except struct.error as error:
+        raise ValueError(f"a truncated CRFsuite model: {error}") from error
+    if len(labels) != n_labels or len(attributes) != n_attributes:
+        raise ValueError("a CRFsuite model whose names do not match its counts")
+    weights = np.zeros((n_attributes + 1, n_labels))
+    transitions = np.zeros((n_labels, n_labels))
+    state, moves = found[found["kind"] == 0], found[found["kind"] == 1]
+    weights[state["source"], state["target"]] = state["weight"]
+    transitions[moves["source"], moves["target"]] = moves["weight"]
+    tables: dict[str, dict[str, int]] = {}
+    for k, attribute in enumerate(attributes):
+        name, equals, value = attribute.partition("=")
+        tables.setdefault(name + equals, {})[value] = k  # a flag ("ss") has no "=" and the value ""
+    return labels, tables, weights, transitions
+
+
+def _cqdb_keys(data: bytes, at: int) -> list[str]:
+    """The strings of a CQDB chunk by id (cqdb.c: a header, hash tables, and a backward array of
+    each id's record: id, size with the final NUL, the string)."""
+    chunk, _, _, _, size, backward = struct.unpack_from("<4s5I", data, at)
+    if chunk != b"CQDB":
+        raise ValueError("no CQDB chunk")
+    keys = []
+    for offset in struct.unpack_from(f"<{size}I", data, at + backward):
+        start = at + offset
+        _, length = struct.unpack_from("<II", data, start)
+        keys.append(data[start + 8 : start + 7 + length].decode("utf-8"))
+    return keys
+
+
+def _viterbi(scores: Any, transitions: Any) -> list[int]:
+    """The label sequence (indices) of highest total score, as CRFsuite's Viterbi finds it: a token's
+    best score for a label is the best over the labels before it of their score plus the transition,
+    plus its own score (``scores``), the first of equal ones taken. Run in about sqrt(n) blocks of
+    tokens so numpy takes the steps: a block's steps make one (max, +) product of labels x labels
+    matrices, all blocks' at once; the scores entering each block carried across the blocks; then the
+    steps inside all blocks taken at once, and each token's best label before it read off its scores."""
+    n, size = scores.shape
+    block = max(1, math.isqrt(n) // 2)  # more blocks than steps in one: measured the faster
+    blocks = -(-n // block)
+    padded = np.zeros((blocks * block, size))  # the padding's steps come after the last token: unread
+    padded[:n] = scores
+    # Blocks on the last axis, so each numpy step runs over all of them at once (small axes first
+    # make numpy's loops slow). own[t, k, b]: the score of label k at token t of block b.
+    own = np.ascontiguousarray(padded.reshape(blocks, block, size).transpose(1, 2, 0))
+    moves = np.ascontiguousarray(np.broadcast_to(transitions[:, :, None], (size, size, blocks)))
+    first = moves + own[0][None, :, :]
+    first[:, :, 0] = scores[0][None, :]  # the first token has no label before it
+    product = first  # product[j, k, b]: the best score from label j before block b to label k at its t
+    for t in range(1, block):
+        product = (product[:, :, None, :] + (moves + own[t][None, :, :])[None, :, :, :]).max(axis=1)
+    entering = np.zeros((blocks, size))
+    across = product.transpose(2, 0, 1).copy()
+    for b in range(1, blocks):
+        entering[b] = (entering[b - 1][:, None] + across[b - 1]).max(axis=0)
+    entering = entering.T
+    best = np.empty((block, size, blocks))
+    score = entering
+    for t in range(block):
+        score = (score[:, None, :] + moves).max(axis=0) + own[t]
+        if t == 0:
+            score[:, 0] = scores[0]
+        best[t] = score
+    ordered = best.transpose(1, 2, 0).reshape(size, blocks * block)[:, : n - 1]  # [k, token]
+    # The label before each token's label on its best path: the first j of the greatest score[j] + move.
+    before = ordered[:, None, :] + moves[:, :, :1]
+    greatest = before.max(axis=0)
+    pointers = np.zeros((size, n - 1), dtype=np.intp)
+    for j in range(size - 1, -1, -1):
+        pointers[before[j] == greatest] = j
+    back: list[list[int]] = pointers.T.tolist()
+    path = [int(best[(n - 1) % block, :, (n - 1) // block].argmax())]
+    for i in range(n - 2, -1, -1):
+        path.append(back[i][path[-1]])
+    return path[::-1]
 
 
 @lru_cache(maxsize=1)
@@ -322,19 +567,25 @@ def tagged_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     return spans
 
 
-def _paragraph_starts(doc: Doc) -> list[int]:
-    return [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
-
-
 def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
     """Attributions from tags: each content (pieces around a cue or source in one paragraph joined,
     as in "“A,” he said, “B.”"), with the nearest cue in its paragraph and the source nearest that cue."""
-    tags = [OUTSIDE if t.is_space and "\n" in t.text else tag for t, tag in zip(doc, tags, strict=True)]
-    spans = [s for s in tagged_spans(tags) if any(not t.is_punct and not t.is_space for t in doc[s[1] : s[2]])]
-    paragraphs = _paragraph_starts(doc)
+    # The tokens' flags from the Doc's arrays (a spaCy Token object a token was most of this step).
+    flags: Any = doc.to_array([IS_SPACE, IS_PUNCT]).reshape(len(doc), 2).astype(bool)
+    spaces: list[bool] = flags[:, 0].tolist()
+    breaks = [i for i in np.flatnonzero(flags[:, 0]).tolist() if "\n" in doc[i].text]
+    tags = list(tags)
+    for i in breaks:
+        tags[i] = OUTSIDE
+    words = np.concatenate([[0], np.cumsum(~flags[:, 0] & ~flags[:, 1])]).tolist()  # words before each token
+    spans = [s for s in tagged_spans(tags) if words[s[2]] > words[s[1]]]
+    starts, ends = [s[1] for s in spans], [s[2] for s in spans]  # in order, apart
+    paragraphs = [0] + [i + 1 for i in breaks]
+    paragraph = np.searchsorted(paragraphs, np.arange(1, len(doc) + 1)).tolist().__getitem__
 
-    def paragraph(i: int) -> int:
-        return bisect_left(paragraphs, i + 1)
+    def chars(i: int, j: int) -> tuple[int, int]:
+        inside = [k for k in range(i, j) if not spaces[k]]
+        return doc[inside[0]].idx, doc[inside[-1]].idx + len(doc[inside[-1]])
 
     contents: list[list[int]] = []  # [first, end] token indices
     for role, i, j in spans:
@@ -342,7 +593,7 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
             continue
         if contents:
             last = contents[-1]
-            between = [s for s in spans if last[1] <= s[1] and s[2] <= i]
+            between = spans[bisect_left(starts, last[1]) : bisect_right(ends, i)]
             tagged = {t for s in between for t in range(s[1], s[2])}
             if (
                 any(s[0] == "CUE" for s in between)
@@ -374,7 +625,7 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
         ):
             # A quotation that runs on into the next paragraph (which opens with a quotation mark).
             earlier = found[previous[2]]
-            found[previous[2]] = replace(earlier, content=(earlier.content[0], _chars(doc, i, j)[1]))
+            found[previous[2]] = replace(earlier, content=(earlier.content[0], chars(i, j)[1]))
             previous = (p, j, previous[2])
             continue
         if cue is None:
@@ -385,9 +636,9 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
             source = _nearest(sources, cue[1], cue[2], paragraph(cue[1]), paragraph, set())
         found.append(
             Attribution(
-                content=_chars(doc, i, j),
-                cue=_chars(doc, cue[1], cue[2]) if cue else None,
-                source=_chars(doc, source[1], source[2]) if source else None,
+                content=chars(i, j),
+                cue=chars(cue[1], cue[2]) if cue else None,
+                source=chars(source[1], source[2]) if source else None,
             )
         )
         previous = (p, j, len(found) - 1)
@@ -439,11 +690,6 @@ def _nearest(
         if best_distance is None or distance < best_distance:
             best, best_distance = span, distance
     return best
-
-
-def _chars(doc: Doc, i: int, j: int) -> tuple[int, int]:
-    tokens = [t for t in doc[i:j] if not t.is_space]
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
 # --- revising the rules' claims ---------------------------------------------------------------------
@@ -504,12 +750,14 @@ def revise(
 
     for attribution in attributions:
         content = words(attribution.content)
+        first, last = attribution.content
         hits = [
             k
             for k, c in enumerate(revised)
             if not c.narrated
             and k not in matched
-            and (_matches(words((c.start, c.end)), content) or _inside_mostly(c, *attribution.content))
+            and ((c.start < last and first < c.end) or c.end <= c.start)  # either test needs an overlap
+            and (_matches(words((c.start, c.end)), content) or _inside_mostly(c, first, last))
         ]
         start, end = _trim(text, _strip_complementiser(text, *attribution.content), attribution.content[1])
         if not hits:
@@ -677,7 +925,9 @@ def _actor_at(actors: tuple[Actor, ...], span: tuple[int, int] | None) -> str | 
 def _renumber(claims: Iterable[Claim]) -> tuple[Claim, ...]:
     ordered = sorted(claims, key=lambda c: (c.start, c.end))
     ids = {c.id: f"c{n}" for n, c in enumerate(ordered, 1) if c.id}
-    return tuple(
-        replace(c, id=f"c{n}", contradicts=tuple(ids[x] for x in c.contradicts if x in ids))
-        for n, c in enumerate(ordered, 1)
-    )
+    renumbered = []
+    for n, claim in enumerate(ordered, 1):
+        links = tuple(ids[x] for x in claim.contradicts if x in ids)
+        same = claim.id == f"c{n}" and claim.contradicts == links  # most are: ``replace`` is not cheap
+        renumbered.append(claim if same else replace(claim, id=f"c{n}", contradicts=links))
+    return tuple(renumbered)
