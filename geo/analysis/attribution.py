@@ -11,8 +11,9 @@ role the rules gave it: the model learns where the rules are right and where the
 The tagged spans are grouped into attributions (a content, the cue nearest to it, the source
 nearest to that cue); ``revise`` then corrects the rules' spans with them and adds the
 attributions the rules missed. The model is a CRFsuite file shipped in ``geo/data`` with its
-provenance beside it, built by ``python -m geo claims train`` from a training split (never dev
-or test); it holds feature names and weights, no sentences. Without it the rules stand alone.
+provenance beside it, built by ``python -m geo claims train`` from a training split (never dev or
+test) and read here with numpy, tagging as CRFsuite does; it holds feature names and weights, no
+sentences. Without it the rules stand alone.
 """
 
 from __future__ import annotations
@@ -124,6 +125,10 @@ def _quote_states(texts: Sequence[str], spaces: Sequence[bool]) -> list[str]:
 _ROLE_NAMES = (OUTSIDE, *(f"{bio}-{role}" for role in ROLES for bio in "BI"))
 _ROLE_CODES = {name: k for k, name in enumerate(_ROLE_NAMES)}
 _QUOTE_STATES = ("-", "q", "o", "c")
+_ROLE_PAIRS = tuple(r + "|" + b for r in _ROLE_NAMES for b in (*_ROLE_NAMES, "^"))  # "rr=": a role and the one before
+_FLAG = ("",)
+_SIDES = ("L", "R", "-")  # "cd=": the cue above is after the token, before it, none
+_FIXED = (_ROLE_NAMES, _QUOTE_STATES, _ROLE_PAIRS, _FLAG, _SIDES)  # templates whose values are these
 
 
 def _quote_codes(strings: Any, orth: Any, spaces: Any) -> Any:
@@ -274,15 +279,17 @@ def gold_tags(doc: Doc, attributions: Iterable[dict[str, Any]]) -> list[str]:
 class Tagger:
     """A loaded CRF model, tagged here rather than by CRFsuite (which trains it and defines its file).
 
-    CRFsuite's tagger takes a token's features as strings, ~35 of them a token, each made in
-    Python, copied and looked up by name in the model: together twice spaCy's share of the work on
-    a token. Here each template's column of values (``templates``) is looked up in a table of that
-    template's weights, the scores summed with numpy and the best sequence found by the same Viterbi
-    (same scores, same choice among ties), run block-wise so numpy does the steps.
+    CRFsuite's tagger takes each token's features as strings (``features``: ~38 a token, each made in
+    Python, copied and looked up by name in the model): that was 0.12-0.17 of spaCy's own time, more
+    than the rest of the analysis after places. Here the weights are read from the file once, each
+    template's values are made and looked up once for each distinct value in the article (``scores``),
+    summed with numpy, and the best sequence is found by CRFsuite's Viterbi run block-wise
+    (``_viterbi``): the same scores to the last bit and the same tags as CRFsuite's tagger (tested).
     """
 
     def __init__(self, path: Path) -> None:
         self.labels, self._tables, self._weights, self._transitions = _read_model(path.read_bytes())
+        self._fixed: dict[str, Any] = {}
 
     def scores(self, doc: Doc, roles: Sequence[str]) -> Any:
         """Each token's score for each label (n x labels): the weights of its features (``features``)
@@ -290,22 +297,30 @@ class Tagger:
         time with numpy: a template's value is made into a string and looked up once for each distinct
         value (or pair of values) in the article, not once a token."""
         n = len(doc)
-        weights, tables = self._weights, self._tables
+        weights, tables, fixed = self._weights, self._tables, self._fixed
         absent = len(weights) - 1
-        total = np.zeros((n, weights.shape[1]))
+        columns = []  # each template's attribute a token, in the order of ``features``
 
         def add(name: str, values: Sequence[str | None], codes: Any) -> None:
-            """Template ``name``'s weights: token i has ``values[codes[i]]`` (a code past the values or
-            a value None: no feature)."""
-            table = tables.get(name)
-            if table is not None:
-                get = table.get
+            """Template ``name``'s attributes: token i has ``values[codes[i]]`` (a code past the values or
+            a value None: no feature). The rows of a template whose values are fixed are kept."""
+            rows = fixed.get(name) if values in _FIXED else None
+            if rows is None:
+                get = tables.get(name, {}).get
                 rows = np.array([absent if v is None else get(v, absent) for v in values] + [absent], dtype=np.intp)
-                np.add(total, weights.take(rows[codes], axis=0), out=total)
+                if values in _FIXED:
+                    fixed[name] = rows
+            columns.append(rows[codes])
 
-        def distinct(codes: Any) -> tuple[list[int], Any]:
-            unique, inverse = np.unique(codes, return_inverse=True)
-            return unique.tolist(), inverse.reshape(-1)
+        def distinct(codes: Any, size: int = 0) -> tuple[list[int], Any]:
+            """The distinct codes in order, and each token's place among them; codes below ``size``
+            (small numbers, pairs of codes) by marking them, without numpy's sort."""
+            if not size:
+                unique, inverse = np.unique(codes, return_inverse=True)
+                return unique.tolist(), inverse.reshape(-1)
+            present = np.zeros(size, dtype=bool)
+            present[codes] = True
+            return np.flatnonzero(present).tolist(), (np.cumsum(present) - 1)[codes]
 
         def shifted(codes: Any, k: int, past: int) -> Any:
             out = np.full(n, past, dtype=np.intp)
@@ -356,31 +371,32 @@ class Tagger:
                 break
             child = np.where(searching, head, child)
         every = np.arange(n)
-        add("b", [""], np.zeros(n, dtype=np.intp))
+        add("b", _FLAG, np.zeros(n, dtype=np.intp))
         add("w=", lower, low_codes)
         add("l=", lemmas, lemma_codes)
         add("p=", pos, pos_codes)
         add("t=", [strings[h] for h in tag_hashes], tag_codes)
         add("d=", deps, dep_codes)
-        pairs, codes = distinct(dep_codes * len(lemmas) + lemma_codes[heads])
+        pairs, codes = distinct(dep_codes * len(lemmas) + lemma_codes[heads], len(deps) * len(lemmas))
         add("dh=", [deps[c // len(lemmas)] + "|" + lemmas[c % len(lemmas)] for c in pairs], codes)
-        pairs, codes = distinct(pos_codes[heads] * len(deps) + dep_codes)
+        pairs, codes = distinct(pos_codes[heads] * len(deps) + dep_codes, len(pos) * len(deps))
         add("hp=", [pos[c // len(deps)] + "|" + deps[c % len(deps)] for c in pairs], codes)
         add("q=", _QUOTE_STATES, quote_codes)
         add("r=", _ROLE_NAMES, role_codes)
         verb = np.array([p == "VERB" for p in pos], dtype=bool)[pos_codes]
-        pairs, codes = distinct(np.where(verb, lemma_codes, len(lemmas)))
+        pairs, codes = distinct(np.where(verb, lemma_codes, len(lemmas)), len(lemmas) + 1)
         add("sh=", [_share(lemmas[c]) if c < len(lemmas) else "-" for c in pairs], codes)
-        pairs, codes = distinct(known[lemma_codes] * len(pos) + pos_codes)
+        pairs, codes = distinct(known[lemma_codes] * len(pos) + pos_codes, 2 * len(pos))
         add("cw=", [str(bool(c // len(pos))) + "|" + pos[c % len(pos)] for c in pairs], codes)
         names = [*deps, ""]
-        pairs, codes = distinct(via * 4 + np.minimum(depth, 3))
+        pairs, codes = distinct(via * 4 + np.minimum(depth, 3), 4 * len(names))
         add("ca=", [names[c // 4] + "|" + str(c % 4) for c in pairs], codes)
-        pairs, codes = distinct(np.where(cue >= 0, lemma_codes[cue] * len(names) + via, -1))
-        add("cl=", [lemmas[c // len(names)] + "|" + names[c % len(names)] if c >= 0 else "-" for c in pairs], codes)
-        add("cd=", ["L", "R", "-"], np.where(cue > every, 0, np.where(cue >= 0, 1, 2)))
-        add("ss", [""], np.where(starts > 0, 0, 1))
-        add("title", [""], np.where(titles != 0, 0, 1))
+        width = len(names)
+        pairs, codes = distinct(np.where(cue >= 0, lemma_codes[cue] * width + via + 1, 0), len(lemmas) * width + 1)
+        add("cl=", [lemmas[(c - 1) // width] + "|" + names[(c - 1) % width] if c else "-" for c in pairs], codes)
+        add("cd=", _SIDES, np.where(cue > every, 0, np.where(cue >= 0, 1, 2)))
+        add("ss", _FLAG, np.where(starts > 0, 0, 1))
+        add("title", _FLAG, np.where(titles != 0, 0, 1))
         add("e=", [strings[h] or None for h in ent_hashes], ent_codes)
         for k in (-2, -1, 1, 2):
             add(f"r{k}=", _ROLE_NAMES, shifted(role_codes, k, len(_ROLE_NAMES)))
@@ -388,10 +404,11 @@ class Tagger:
             add(f"q{k}=", _QUOTE_STATES, shifted(quote_codes, k, len(_QUOTE_STATES)))
             if abs(k) == 1:
                 add(f"w{k}=", lower, shifted(low_codes, k, len(lower)))
-            add(f"edge{k}", [""], np.where((every + k < 0) | (every + k >= n), 0, 1))
+            add(f"edge{k}", _FLAG, np.where((every + k < 0) | (every + k >= n), 0, 1))
         before = shifted(role_codes, -1, len(_ROLE_NAMES))
-        add("rr=", [r + "|" + b for r in _ROLE_NAMES for b in (*_ROLE_NAMES, "^")], role_codes * 8 + before)
-        return total
+        add("rr=", _ROLE_PAIRS, role_codes * (len(_ROLE_NAMES) + 1) + before)
+        # Summed over the templates one after the other (numpy's sum over the first axis), as CRFsuite adds.
+        return weights.take(np.stack(columns), axis=0).sum(axis=0)
 
     def tag(self, doc: Doc, roles: Sequence[str]) -> list[str]:
         if not len(doc):
@@ -787,7 +804,15 @@ def revise(
         taken = [(c.start, c.end) for c in added]
         taken += [(c.cue_start, c.cue_end) for c in added if c.cue_start is not None and c.cue_end is not None]
         revised = [c for c in revised if not (c.narrated and any(c.start < e and s < c.end for s, e in taken))]
-    return link_contradictions(_renumber(revised + added), doc)
+    result = _renumber(revised + added)
+    if [_linked_by(c) for c in result] == [_linked_by(c) for c in claims]:
+        return result  # nothing contradiction links read changed: the rules' links (``extract_claims``) stand
+    return link_contradictions(result, doc)
+
+
+def _linked_by(claim: Claim) -> tuple[Any, ...]:
+    """What ``link_contradictions`` reads of a claim (its content's words through its span)."""
+    return claim.id, claim.start, claim.end, claim.stance, claim.speaker, claim.actors, claim.places
 
 
 def _covers_other(start: int, end: int, claim: Claim, claims: Sequence[Claim]) -> bool:
