@@ -32,7 +32,23 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_PUNCT, IS_SPACE, IS_TITLE, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+from spacy.attrs import (
+    DEP,
+    ENT_TYPE,
+    HEAD,
+    IDX,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_TITLE,
+    LEMMA,
+    LENGTH,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    SPACY,
+    TAG,
+)
 from spacy.tokens import Doc, Token
 
 from geo.analysis.claims import (
@@ -89,15 +105,31 @@ def rule_roles(doc: Doc, claims: Iterable[Claim]) -> list[str]:
         spans.append(("CON", claim.start, claim.end))
         spans.append(("SRC", claim.speaker_start, claim.speaker_end))
         spans.append(("CUE", claim.cue_start, claim.cue_end))
+    if not spans:
+        return roles
+    # The tokens ``doc.char_span(start, end, alignment_mode="expand")`` gives, found from the Doc's
+    # offsets (a Token object a token of every span was most of this step): a token holds its
+    # characters and its trailing space; a span starting in that space starts at the next token.
+    table: Any = doc.to_array([IDX, LENGTH, SPACY]).astype(np.int64).reshape(len(doc), 3)
+    firsts: list[int] = table[:, 0].tolist()
+    words: list[int] = (table[:, 0] + table[:, 1]).tolist()
+    ends: list[int] = (table[:, 0] + table[:, 1] + table[:, 2]).tolist()
+
+    def token_at(char: int) -> int:
+        i = bisect_right(firsts, char) - 1
+        return i if i >= 0 and char < ends[i] else -1
+
     for role, start, end in spans:
         if start is None or end is None or end <= start:
             continue
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
+        first, last = token_at(start), token_at(end - 1)
+        if first < 0 or last < 0:
             continue
-        for k, token in enumerate(span):
-            if roles[token.i] == OUTSIDE:
-                roles[token.i] = ("B-" if k == 0 else "I-") + role
+        if start == words[first]:
+            first += 1
+        for i in range(first, last + 1):
+            if roles[i] == OUTSIDE:
+                roles[i] = ("B-" if i == first else "I-") + role
     return roles
 
 
@@ -131,22 +163,22 @@ _SIDES = ("L", "R", "-")  # "cd=": the cue above is after the token, before it, 
 _FIXED = (_ROLE_NAMES, _QUOTE_STATES, _ROLE_PAIRS, _FLAG, _SIDES)  # templates whose values are these
 
 
-def _quote_codes(strings: Any, orth: Any, spaces: Any) -> Any:
-    """``_quote_states`` as codes into ``_QUOTE_STATES``, from the Doc's ORTH hashes and IS_SPACE
-    flags: the state machine runs over the marks and line breaks only, the tokens between take the
-    state ("q" or "-") the mark before them leaves."""
-    hashes, codes = np.unique(orth, return_inverse=True)
-    texts = [strings[h] for h in hashes.tolist()]
-    mark = np.array([t in _OPENING or t in _CLOSING or t in _STRAIGHT for t in texts], dtype=bool)[codes.reshape(-1)]
-    newline = np.array(["\n" in t for t in texts], dtype=bool)[codes.reshape(-1)]
-    breaks = spaces & newline
+def _quote_codes(doc: Doc, orth: Any, spaces: Any) -> Any:
+    """``_quote_states`` as codes into ``_QUOTE_STATES``, from the Doc's ORTH ids and IS_SPACE flags:
+    the state machine runs over the quotation marks and line breaks only, and the tokens between take
+    the state ("q" or "-") the one before them leaves."""
+    strings = doc.vocab.strings
+    marks = {strings[mark]: mark for mark in _OPENING | _CLOSING | _STRAIGHT}
+    events = np.flatnonzero(np.isin(orth, list(marks)) | spaces).tolist()
     states = np.zeros(len(orth), dtype=np.intp)
     inside = False
-    events = np.flatnonzero(mark | breaks).tolist()
     for n, i in enumerate(events):
-        text = texts[codes.reshape(-1)[i]]
-        if breaks[i]:
-            inside = False
+        text = marks.get(int(orth[i]))
+        if text is None:  # a space: a line break closes a quotation, other spaces leave it
+            if "\n" not in doc[i].text:
+                text = ""
+            else:
+                inside = False
         elif text in _OPENING or (text in _STRAIGHT and not inside):
             inside = True
             states[i] = 2
@@ -154,6 +186,8 @@ def _quote_codes(strings: Any, orth: Any, spaces: Any) -> Any:
             inside = False
             states[i] = 3
         if inside:
+            if text == "":
+                states[i] = 1
             states[i + 1 : events[n + 1] if n + 1 < len(events) else len(orth)] = 1
     return states
 
@@ -313,22 +347,20 @@ class Tagger:
             columns.append(rows[codes])
 
         def distinct(codes: Any, size: int = 0) -> tuple[list[int], Any]:
-            """The distinct codes in order, and each token's place among them; codes below ``size``
-            (small numbers, pairs of codes) by marking them, without numpy's sort."""
+            """The distinct codes, and each token's place among them: hashes by a dict (in C, faster
+            than numpy's sort on an article), codes below ``size`` (pairs of codes) by marking them."""
             if not size:
-                unique, inverse = np.unique(codes, return_inverse=True)
-                return unique.tolist(), inverse.reshape(-1)
+                values = codes.tolist()
+                unique = dict.fromkeys(values)
+                places = dict(zip(unique, range(len(unique)), strict=True))
+                return list(unique), np.array(list(map(places.__getitem__, values)), dtype=np.intp)
             present = np.zeros(size, dtype=bool)
             present[codes] = True
             return np.flatnonzero(present).tolist(), (np.cumsum(present) - 1)[codes]
 
-        def shifted(codes: Any, k: int, past: int) -> Any:
-            out = np.full(n, past, dtype=np.intp)
-            if k < 0:
-                out[-k:] = codes[: n + k]
-            else:
-                out[: max(0, n - k)] = codes[k:]
-            return out
+        def shifted(codes: Any, past: int) -> Any:
+            """``codes`` padded with ``past`` on both ends: the codes k tokens away are [2 + k : 2 + k + n]."""
+            return np.concatenate([[past, past], codes, [past, past]]).astype(np.intp)
 
         strings = doc.vocab.strings
         array: Any = doc.to_array(list(_COLUMNS))
@@ -349,7 +381,7 @@ class Tagger:
         dep_hashes, dep_codes = distinct(dep_ids)
         deps = [strings[h] for h in dep_hashes]
         ent_hashes, ent_codes = distinct(ent_ids)
-        quote_codes = _quote_codes(strings, orth, spaces)
+        quote_codes = _quote_codes(doc, orth, spaces)
         role_codes = np.array([_ROLE_CODES[r] for r in roles], dtype=np.intp)
         # How each token hangs on the nearest cue word above it (``_cue_above``, for all tokens at once).
         words = cue_words()
@@ -398,15 +430,17 @@ class Tagger:
         add("ss", _FLAG, np.where(starts > 0, 0, 1))
         add("title", _FLAG, np.where(titles != 0, 0, 1))
         add("e=", [strings[h] or None for h in ent_hashes], ent_codes)
+        near_roles, near_pos = shifted(role_codes, len(_ROLE_NAMES)), shifted(pos_codes, len(pos))
+        near_quotes, near_words = shifted(quote_codes, len(_QUOTE_STATES)), shifted(low_codes, len(lower))
+        ends = shifted(np.ones(n, dtype=np.intp), 0)  # the flag (code 0) past the ends
         for k in (-2, -1, 1, 2):
-            add(f"r{k}=", _ROLE_NAMES, shifted(role_codes, k, len(_ROLE_NAMES)))
-            add(f"p{k}=", pos, shifted(pos_codes, k, len(pos)))
-            add(f"q{k}=", _QUOTE_STATES, shifted(quote_codes, k, len(_QUOTE_STATES)))
+            add(f"r{k}=", _ROLE_NAMES, near_roles[2 + k : 2 + k + n])
+            add(f"p{k}=", pos, near_pos[2 + k : 2 + k + n])
+            add(f"q{k}=", _QUOTE_STATES, near_quotes[2 + k : 2 + k + n])
             if abs(k) == 1:
-                add(f"w{k}=", lower, shifted(low_codes, k, len(lower)))
-            add(f"edge{k}", _FLAG, np.where((every + k < 0) | (every + k >= n), 0, 1))
-        before = shifted(role_codes, -1, len(_ROLE_NAMES))
-        add("rr=", _ROLE_PAIRS, role_codes * (len(_ROLE_NAMES) + 1) + before)
+                add(f"w{k}=", lower, near_words[2 + k : 2 + k + n])
+            add(f"edge{k}", _FLAG, ends[2 + k : 2 + k + n])
+        add("rr=", _ROLE_PAIRS, role_codes * (len(_ROLE_NAMES) + 1) + near_roles[1 : 1 + n])
         # Summed over the templates one after the other (numpy's sum over the first axis), as CRFsuite adds.
         return weights.take(np.stack(columns), axis=0).sum(axis=0)
 
