@@ -323,7 +323,7 @@ class Tagger:
 
     def __init__(self, path: Path) -> None:
         self.labels, self._tables, self._weights, self._transitions = _read_model(path.read_bytes())
-        self._fixed: dict[str, Any] = {}
+        self._fixed: dict[str, list[int]] = {}
 
     def scores(self, doc: Doc, roles: Sequence[str]) -> Any:
         """Each token's score for each label (n x labels): the weights of its features (``features``)
@@ -333,18 +333,22 @@ class Tagger:
         n = len(doc)
         weights, tables, fixed = self._weights, self._tables, self._fixed
         absent = len(weights) - 1
-        columns = []  # each template's attribute a token, in the order of ``features``
+        # Each template's rows (one a value, and the absent row last) in one list, and its tokens' codes
+        # moved past the templates before it: one numpy lookup for all templates at the end.
+        rows: list[int] = []
+        columns: list[Any] = []
 
         def add(name: str, values: Sequence[str | None], codes: Any) -> None:
             """Template ``name``'s attributes: token i has ``values[codes[i]]`` (a code past the values or
             a value None: no feature). The rows of a template whose values are fixed are kept."""
-            rows = fixed.get(name) if values in _FIXED else None
-            if rows is None:
+            known = fixed.get(name) if values in _FIXED else None
+            if known is None:
                 get = tables.get(name, {}).get
-                rows = np.array([absent if v is None else get(v, absent) for v in values] + [absent], dtype=np.intp)
+                known = [absent if v is None else get(v, absent) for v in values] + [absent]
                 if values in _FIXED:
-                    fixed[name] = rows
-            columns.append(rows[codes])
+                    fixed[name] = known
+            columns.append(codes + len(rows) if rows else codes)
+            rows.extend(known)
 
         def distinct(codes: Any, size: int = 0) -> tuple[list[int], Any]:
             """The distinct codes, and each token's place among them: hashes by a dict (in C, faster
@@ -388,20 +392,22 @@ class Tagger:
         known = np.array([lemma in words for lemma in lemmas], dtype=bool)
         is_cue_pos = np.array([p in ("VERB", "NOUN", "AUX") for p in pos], dtype=bool)
         cues = known[lemma_codes] & is_cue_pos[pos_codes]
-        cue = np.full(n, -1, dtype=np.intp)
-        via = np.full(n, len(deps), dtype=np.intp)  # the dependency under the cue; len(deps): none ("")
-        depth = np.zeros(n, dtype=np.intp)
-        child = np.arange(n)
-        searching = np.ones(n, dtype=bool)
-        for level in range(1, MAX_CUE_DEPTH + 1):
-            head = heads[child]
-            searching &= head != child
-            hit = searching & cues[head]
-            cue[hit], via[hit], depth[hit] = head[hit], dep_codes[child[hit]], level
-            searching &= ~hit
-            if not searching.any():
-                break
-            child = np.where(searching, head, child)
+        # ``_cue_above`` inline, in Python: a numpy step a level of the parse costs more on an article.
+        up: list[int] = heads.tolist()
+        is_cue: list[bool] = cues.tolist()
+        dep_list: list[int] = dep_codes.tolist()
+        found, under, levels = [-1] * n, [len(deps)] * n, [0] * n  # len(deps): no dependency ("")
+        for i in range(n):
+            child = i
+            for level in range(1, MAX_CUE_DEPTH + 1):
+                head = up[child]
+                if head == child:
+                    break
+                if is_cue[head]:
+                    found[i], under[i], levels[i] = head, dep_list[child], level
+                    break
+                child = head
+        cue, via, depth = np.array(found), np.array(under), np.array(levels)
         every = np.arange(n)
         add("b", _FLAG, np.zeros(n, dtype=np.intp))
         add("w=", lower, low_codes)
@@ -442,7 +448,7 @@ class Tagger:
             add(f"edge{k}", _FLAG, ends[2 + k : 2 + k + n])
         add("rr=", _ROLE_PAIRS, role_codes * (len(_ROLE_NAMES) + 1) + near_roles[1 : 1 + n])
         # Summed over the templates one after the other (numpy's sum over the first axis), as CRFsuite adds.
-        return weights.take(np.stack(columns), axis=0).sum(axis=0)
+        return weights.take(np.array(rows, dtype=np.intp)[np.stack(columns)], axis=0).sum(axis=0)
 
     def tag(self, doc: Doc, roles: Sequence[str]) -> list[str]:
         if not len(doc):
@@ -538,10 +544,10 @@ def _viterbi(scores: Any, transitions: Any) -> list[int]:
     pointers = np.zeros((size, n - 1), dtype=np.intp)
     for j in range(size - 1, -1, -1):
         pointers[before[j] == greatest] = j
-    back: list[list[int]] = pointers.T.tolist()
+    back: list[int] = pointers.T.ravel().tolist()  # one flat list: no list a token for the collector
     path = [int(best[(n - 1) % block, :, (n - 1) // block].argmax())]
     for i in range(n - 2, -1, -1):
-        path.append(back[i][path[-1]])
+        path.append(back[i * size + path[-1]])
     return path[::-1]
 
 
@@ -622,8 +628,11 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
     """Attributions from tags: each content (pieces around a cue or source in one paragraph joined,
     as in "“A,” he said, “B.”"), with the nearest cue in its paragraph and the source nearest that cue."""
     # The tokens' flags from the Doc's arrays (a spaCy Token object a token was most of this step).
-    flags: Any = doc.to_array([IS_SPACE, IS_PUNCT]).reshape(len(doc), 2).astype(bool)
+    table: Any = doc.to_array([IS_SPACE, IS_PUNCT, IDX, LENGTH]).astype(np.int64).reshape(len(doc), 4)
+    flags = table[:, :2].astype(bool)
     spaces: list[bool] = flags[:, 0].tolist()
+    firsts: list[int] = table[:, 2].tolist()
+    lasts: list[int] = (table[:, 2] + table[:, 3]).tolist()
     breaks = [i for i in np.flatnonzero(flags[:, 0]).tolist() if "\n" in doc[i].text]
     tags = list(tags)
     for i in breaks:
@@ -636,7 +645,7 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
 
     def chars(i: int, j: int) -> tuple[int, int]:
         inside = [k for k in range(i, j) if not spaces[k]]
-        return doc[inside[0]].idx, doc[inside[-1]].idx + len(doc[inside[-1]])
+        return firsts[inside[0]], lasts[inside[-1]]
 
     contents: list[list[int]] = []  # [first, end] token indices
     for role, i, j in spans:
