@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from spacy.attrs import IS_ALPHA, IS_LOWER, ORTH
+from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, LENGTH, ORTH
 from spacy.tokens import Doc, Span, Token
 
 from geo.analysis.spanindex import SpanIndex
@@ -67,8 +67,9 @@ _PLACE_IN_CONTAINER = re.compile(r"\b([A-Z][a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?
 _DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
 # Words that only a person's name takes: a verb of saying after it or before it at a clause's end
 # ("Douglas said", "said Nelson."), "who", or a relative or a court case of its own ("Welch's mother").
+# The lookahead first: the lookbehinds are tried only where a capital starts (half the scan's cost).
 _PERSON_CUE = re.compile(
-    r"(?<!\bof )(?<!\bfrom )(?<!\bin )(?<!\bnear )(?<!\bat )\b([A-Z][a-z]+)"
+    r"(?=[A-Z])(?<!\bof )(?<!\bfrom )(?<!\bin )(?<!\bnear )(?<!\bat )\b([A-Z][a-z]+)"
     r"(?:[ \t]+(?:said|says|told|added|explained|noted|stated|testified|recalled|declined|believes|believed)\b"
     r"|,[ \t]+who\b|['’]s?[ \t]+(?:wife|husband|daughter|son|mother|father|stepfather|stepmother"
     r"|brother|sister|parents|family|lawyer|lawyers|attorney|attorneys|trial|arrest|sentencing|funeral)\b)"
@@ -412,41 +413,56 @@ def _clean_entity(full_text: str, ent: Span) -> Mention | None:
 def _phrase_matches(doc: Doc, text: str, prose: list[Passage], gazetteer: Gazetteer) -> Iterable[Mention]:
     """Longest gazetteer names starting at each capitalised token, left to right."""
     longest = gazetteer.max_name_tokens
-    by_passage: list[list[Token]] = [[] for _ in prose]
+    # Read the tokens' offsets from the Doc's arrays and make Token objects only where a name may
+    # start: a walk over the Doc makes a Python object of every token (most of this stage's cost).
+    rows: list[list[int]] = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
+    by_passage: list[list[int]] = [[] for _ in prose]
     p = 0
-    for token in doc:  # passages are in text order: one walk buckets the tokens
-        while p < len(prose) and token.idx >= prose[p].end:
+    for i, (idx, length) in enumerate(rows):  # passages are in text order: one walk buckets the tokens
+        while p < len(prose) and idx >= prose[p].end:
             p += 1
         if p == len(prose):
             break
-        if prose[p].start <= token.idx and token.idx + len(token) <= prose[p].end:
-            by_passage[p].append(token)
-    for tokens in by_passage:
-        i = 0
-        while i < len(tokens):
-            match = _match_at(doc, text, tokens, i, longest, gazetteer) if _can_start_name(tokens, i) else None
+        if prose[p].start <= idx and idx + length <= prose[p].end:
+            by_passage[p].append(i)
+    for indices in by_passage:
+        k = 0
+        while k < len(indices):
+            if not _can_start_name(text, rows, indices, k):
+                k += 1
+                continue
+            match = _match_at(doc, text, rows, indices[k : k + longest + 1], longest, gazetteer)
             if match is None:
-                i += 1
+                k += 1
                 continue
             mention, width = match
             yield mention
-            i += width
+            k += width
 
 
 def _match_at(
-    doc: Doc, text: str, tokens: list[Token], i: int, longest: int, gazetteer: Gazetteer
+    doc: Doc, text: str, rows: list[list[int]], indices: list[int], longest: int, gazetteer: Gazetteer
 ) -> tuple[Mention, int] | None:
+    """The longest gazetteer name starting at the first of ``indices`` (a passage's tokens from
+    there on, one past the longest name), and its width in tokens; ``rows``: each token's offset
+    and length."""
     # Grow the span while its words still begin some gazetteer name (one indexed probe a
     # word, cached), then look names up from the longest such span down.
     reach = 0
     words: list[str] = []
-    for token in tokens[i : i + longest]:
-        if token.is_space or "\n" in token.text:
+    for j in indices[:longest]:
+        idx, length = rows[j]
+        word = text[idx : idx + length]
+        if word.isspace() or "\n" in word:  # spaCy's is_space is str.isspace
             break
-        words.append(token.text)
+        words.append(word)
         if not gazetteer.starts_name(" ".join(words)):
             break
         reach += 1
+    if not reach:
+        return None
+    # Token objects for the span and the word after it (_city_of_institution reads it) only.
+    tokens, i = [doc[j] for j in indices[: reach + 1]], 0
     for width in range(reach, 0, -1):
         first, last = tokens[i], tokens[i + width - 1]
         if not (last.is_alpha or _ABBREVIATION.fullmatch(last.text)) or last.is_stop or not last.text[:1].isupper():
@@ -489,12 +505,16 @@ def _dateline(doc: Doc, token: Token) -> bool:
     return bool(token.is_upper and len(token) > 2 and token.is_sent_start and following in _DATELINE_PUNCT)
 
 
-def _can_start_name(tokens: list[Token], i: int) -> bool:
-    token = tokens[i]
-    if token.text[:1].isupper():
+def _can_start_name(text: str, rows: list[list[int]], indices: list[int], k: int) -> bool:
+    """A capitalised token, or a name particle before a hyphen ("al-Hasakah"); ``rows`` holds each
+    token's offset and length, ``indices`` a passage's tokens."""
+    idx, length = rows[indices[k]]
+    if text[idx : idx + 1].isupper():
         return True
-    followed_by_hyphen = i + 1 < len(tokens) and tokens[i + 1].text == "-"
-    return token.lower_ in _NAME_PARTICLES and followed_by_hyphen
+    if k + 1 >= len(indices):
+        return False
+    after, after_length = rows[indices[k + 1]]
+    return text[after : after + after_length] == "-" and text[idx : idx + length].lower() in _NAME_PARTICLES
 
 
 # "Rep. Gilliard, D-Charleston": a legislator's party and hometown; the entity holds a place.
