@@ -169,6 +169,7 @@ def find_actors(
     )
 
 
+@lru_cache(maxsize=65536)  # actors, outlets and claims slug the same names again and again
 def slug(name: str) -> str:
     """A stable id for an actor name: "Khalifa Haftar" -> "khalifa-haftar"."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -330,6 +331,7 @@ _TYPE_RANK: dict[str, int] = {
 }
 
 
+@lru_cache(maxsize=65536)
 def _key(name: str) -> str:
     return slug(re.sub(r"^(the|The)\s+", "", name))
 

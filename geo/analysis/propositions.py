@@ -69,11 +69,17 @@ def keys_of(words: Iterable[str]) -> set[str]:
     """The keys of these lower-case words: their singular form or topic, generic and short ones left out."""
     keys = set()
     for word in words:
-        noun = singular(word)
-        if noun in GENERIC_NOUNS or len(noun) < 3:
-            continue
-        keys.add(TOPICS.get(noun, noun))
+        if (key := _word_key(word)) is not None:
+            keys.add(key)
     return keys
+
+
+@lru_cache(maxsize=65536)  # the claims ask for the same few thousand words again and again
+def _word_key(word: str) -> str | None:
+    noun = singular(word)
+    if noun in GENERIC_NOUNS or len(noun) < 3:
+        return None
+    return TOPICS.get(noun, noun)
 
 
 def singular(word: str) -> str:
