@@ -133,9 +133,10 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer, tex
     titles = [p for p in prose if p.kind == "title" and _title_case(text[p.start : p.end])]
     in_prose = SpanIndex(((p.start, p.end) for p in prose), disjoint=True)
     in_titles = SpanIndex(((p.start, p.end) for p in titles), disjoint=True)
+    ents = doc.ents  # a new tuple of new Spans on every access: read once, here and for the evidence
     entities = tuple(
         mention
-        for ent in doc.ents
+        for ent in ents
         if ent.label_ not in _NUMERIC_LABELS
         and in_prose.holds(ent.start_char, ent.end_char)
         and not in_titles.holds(ent.start_char, ent.end_char)
@@ -151,7 +152,7 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer, tex
         if names.holds_longer(mention):
             continue
         by_span.setdefault((mention.start, mention.end), mention)
-    evidence = _Evidence.of(doc, text, entities)
+    evidence = _Evidence.of(doc, text, entities, ents)
     mentions = (_with_abbreviation_dot(m, text) for m in _longest_first(by_span.values()))
     places = tuple(m for m in mentions if _reads_as_place(m, text, evidence))
     return Recognition(places=_trust_headlines(places, titles), entities=entities)
@@ -172,8 +173,10 @@ class _Evidence:
     organisation_starts: frozenset[int]  # where spaCy's names of public bodies start ("Athens Police Department")
 
     @classmethod
-    def of(cls, doc: Doc, text: str, entities: Iterable[Mention] = ()) -> _Evidence:
-        ents = doc.ents  # a new tuple of new Spans on every access: read once
+    def of(
+        cls, doc: Doc, text: str, entities: Iterable[Mention] = (), ents: tuple[Span, ...] | None = None
+    ) -> _Evidence:
+        ents = doc.ents if ents is None else ents  # a new tuple of new Spans on every access: read once
         locative = {m.group(1) for m in _LOCATIVE_CUE.finditer(text)}
         return cls(
             lower_words=_lower_words(doc),
