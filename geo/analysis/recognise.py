@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -174,9 +174,9 @@ class _Evidence:
 
     @classmethod
     def of(
-        cls, doc: Doc, text: str, entities: Iterable[Mention] = (), ents: tuple[Span, ...] | None = None
+        cls, doc: Doc, text: str, entities: Iterable[Mention] = (), spans: Sequence[Span] | None = None
     ) -> _Evidence:
-        ents = doc.ents if ents is None else ents  # a new tuple of new Spans on every access: read once
+        ents = doc.ents if spans is None else spans  # a new tuple of new Spans on every access: read once
         locative = {m.group(1) for m in _LOCATIVE_CUE.finditer(text)}
         return cls(
             lower_words=_lower_words(doc),
