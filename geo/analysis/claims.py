@@ -507,11 +507,18 @@ def _attributions(
     curated = cue_lexicon(learned=False)
     found: list[_Draft] = []
     consumed: set[int] = set()
+    # A sentence inside a quotation is the quoted speaker's words: a cue in it ("“He started this by
+    # saying Obama is not a citizen”") is part of what is quoted, not a report of its own (PolNeAR's
+    # annotation is univocal, the outer report wins); the sentence keeps the quotation's speaker.
+    # "according to" names the source of the quoted words themselves (an outlet quoting its sources).
+    quoted = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi)) * 2 >= hi - lo
     for token in tokens:
         if token.i in consumed:
             continue
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
             draft = _according_to(token, lo, hi)
+        elif quoted and _inside(token.idx, quotes):
+            continue
         elif token.pos_ in ("VERB", "AUX") and not _infinitive(token) and (entry := _cue_of(token, curated)):
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
         elif token.pos_ == "NOUN":
