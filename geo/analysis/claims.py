@@ -400,13 +400,16 @@ def extract_claims(
     media = [(m.start, m.end) for a in actors if a.type == "media" for m in a.mentions]
     starts, ends = _doc_sentences(doc)
     sentences = []
+    drafts: list[_Draft] = []
     for position, passage in enumerate(prose):
+        if (signed := _signed_quote(text, passage, position)) is not None:
+            drafts.append(signed)  # its sentences are all the signed quote
+            continue
         for start, end in _passage_sentences(doc, text, passage, starts, ends):
             sentence = doc.char_span(start, end, alignment_mode="expand")
             if sentence is not None and text[start:end].strip():
                 sentences.append((position, start, end, list(sentence), passage.index in headline))
     places = [(r.mention.start, r.mention.end) for r in resolutions]
-    drafts: list[_Draft] = []
     unattributed = []
     for position, start, end, tokens, in_headline in sentences:
         inner = _strip(tokens)
@@ -539,6 +542,34 @@ def _dateline(draft: _Draft, places: list[tuple[int, int]]) -> bool:
 
 
 COLON_SPEAKER_MAX = 6  # "Sen. Jane Roe: ..." - a longer opening is a sentence, not a speaker
+# "“...” ― Jane Roe" (reader reactions, epigraphs): a paragraph that is a quotation signed, after a
+# dash, with a capitalised name of up to five words.
+_SIGNED = re.compile(r"[”“\"]\s*([―—–-])\s*([A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|del|van|von|da|al)){0,4})\s*$")
+_SIGNED_TAIL = 120  # the signature is looked for at the paragraph's end only
+
+
+def _signed_quote(text: str, passage: Passage, position: int) -> _Draft | None:
+    """A paragraph that is one quotation and, after a dash, its author's name: the name speaks, the
+    dash is the cue, the quotation (marks included) is the content."""
+    if passage.kind != "paragraph" or text[passage.start] not in "“”\"":
+        return None
+    match = _SIGNED.search(text, max(passage.start + 1, passage.end - _SIGNED_TAIL), passage.end)
+    if match is None:
+        return None
+    dash, name = match.span(1), match.span(2)
+    head = text.rfind(" ", *name) + 1 or name[0]
+    return _Draft(
+        start=passage.start,
+        end=match.start() + 1,
+        cue=text[dash[0] : dash[1]],
+        cue_at=dash[0],
+        cue_end=dash[1],
+        stance="asserts",
+        hedged_by_cue=False,
+        kind="attributed",
+        speaker=_Who(name[0], name[1], max(head, name[0]), name[1], pronoun=False),
+        paragraph=position,
+    )
 
 
 def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
