@@ -382,6 +382,7 @@ class _Draft:
     hedges: list[tuple[int, int]] = field(default_factory=list)
     cue_end: int = -1  # the cue's span is [cue_at, cue_end); -1: the cue is not written here
     internal: bool = False  # a belief, wish or plan rather than a statement
+    headline: bool = False  # made in the headline, which no quote in the body continues
 
 
 def extract_claims(
@@ -417,7 +418,7 @@ def extract_claims(
             continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
         found = [d for d in _attributions(tokens, start, end, text, quotes, media) if not _dateline(d, places)]
         for draft in found:
-            draft.paragraph = position
+            draft.paragraph, draft.headline = position, in_headline
         drafts.extend(found)
         if not found and not in_headline:
             unattributed.append((position, start, end, tokens))
@@ -938,7 +939,7 @@ def _quoted_sentence(
         return []
     region_end = max((e for _, e in quotes.overlapping(lo, hi)), default=hi)
     later = [d for d in attributed if hi <= d.cue_at <= region_end + 40 and d.start < region_end]
-    earlier = [d for d in attributed if d.cue_at < lo and d.paragraph >= paragraph - 1]
+    earlier = [d for d in attributed if d.cue_at < lo and d.paragraph >= paragraph - 1 and not d.headline]
     source = later[0] if later else max(earlier, key=lambda d: d.cue_at) if earlier else None
     if source is None:
         return []
