@@ -409,7 +409,9 @@ def extract_claims(
         for start, end in _passage_sentences(doc, text, passage, starts, ends):
             sentence = doc.char_span(start, end, alignment_mode="expand")
             if sentence is not None and text[start:end].strip():
-                sentences.append((position, start, end, list(sentence), passage.index in headline))
+                tokens = _after_dateline(list(sentence))
+                start = tokens[0].idx if tokens else start
+                sentences.append((position, start, end, tokens, passage.index in headline))
     places = [(r.mention.start, r.mention.end) for r in resolutions]
     unattributed = []
     for position, start, end, tokens, in_headline in sentences:
@@ -534,6 +536,25 @@ def _attributions(
     if not found and (colon := _colon_quote(tokens, lo, hi)) is not None:
         found.append(colon)
     return _unnest(found, media)
+
+
+_DASHES = frozenset({"-", "--", "—", "―", "–"})
+DATELINE_MAX = 10  # tokens of "MANCHESTER, N.H. (AP) —"
+
+
+def _after_dateline(tokens: list[Token]) -> list[Token]:
+    """A sentence without its dateline ("WASHINGTON (AP) — ...", "BRUSSELS - ..."), or a capitalised
+    lead-in ("QUESTIONABLE MEDICAL CLAIMS — ..."): neither is part of a source or a content."""
+    if not tokens or not tokens[0].is_upper or not tokens[0].is_alpha:
+        return tokens
+    depth = 0
+    for k, token in enumerate(tokens[: DATELINE_MAX + 1]):
+        if token.text in _DASHES and depth == 0:
+            return tokens[k + 1 :] if k + 1 < len(tokens) else tokens
+        depth += (token.text == "(") - (token.text == ")")
+        if not (depth or token.is_upper or token.is_punct or token.is_space):
+            return tokens
+    return tokens
 
 
 def _dateline(draft: _Draft, places: list[tuple[int, int]]) -> bool:
@@ -743,7 +764,8 @@ def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
     deps = ("ccomp", "xcomp", "dobj") if "object" in entry.takes else ("ccomp",)
     for dep in deps:
         for child in cue.children:
-            if child.dep_ == dep and lo <= child.idx < hi:
+            # its head may lie in a dateline cut from the sentence ("WASHINGTON ― X is ..., they said")
+            if child.dep_ == dep and (lo <= child.idx < hi or child.idx < lo <= child.right_edge.idx):
                 return child
     return None
 
