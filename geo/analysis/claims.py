@@ -888,6 +888,9 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
         borrows = verb.dep_ in ("conj", "xcomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
+        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep":
+            verb = verb.head.head  # "began by saying", "responded by calling": the verb the phrase hangs on
+            continue
         verb = verb.head if borrows and verb.head != verb else None
     if cue.dep_ == "acl" and cue.tag_ == "VBD" and lo <= cue.head.idx < hi:
         # "A source in the army, commanded by X, denied that ...": the small model hangs the
