@@ -573,7 +573,7 @@ _SIGNED_TAIL = 120  # the signature is looked for at the paragraph's end only
 def _signed_quote(text: str, passage: Passage, position: int) -> _Draft | None:
     """A paragraph that is one quotation and, after a dash, its author's name: the name speaks, the
     dash is the cue, the quotation (marks included) is the content."""
-    if passage.kind != "paragraph" or text[passage.start] not in "“”\"":
+    if passage.kind != "paragraph" or text[passage.start] not in '“”"':
         return None
     match = _SIGNED.search(text, max(passage.start + 1, passage.end - _SIGNED_TAIL), passage.end)
     if match is None:
@@ -720,7 +720,7 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
     if root.dep_ == "xcomp":
         prep = next((c for c in cue.children if c.dep_ == "prep" and cue.i < c.i < root.i), None)
         pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
-        if pobj is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
+        if prep is not None and pobj is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
             return _strip(_clip([*pobj.subtree, *content], lo, hi)), prep
     return content, None
 
