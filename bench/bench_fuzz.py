@@ -18,7 +18,8 @@ the API, the child's for a CLI run), so a run on a loaded machine still tells
 work from waiting. ``--shard K/N`` takes every N-th input from the K-th (the
 same generated inputs), so N processes share a long run; ``--report FILE``
 rewrites the figures so far every 500 API inputs and after every CLI run;
-``--no-api`` runs only the CLI pass.
+``--no-api`` runs only the CLI pass and ``--first N`` starts at input N (the same
+inputs are generated either way), so a run can go on where an earlier one stopped.
 """
 
 from __future__ import annotations
@@ -258,13 +259,18 @@ def main() -> None:
     parser.add_argument("--no-cli", action="store_true")
     parser.add_argument("--no-api", action="store_true", help="only the CLI pass (for a run split over two sittings)")
     parser.add_argument("--shard", default="0/1", help="K/N: every N-th generated input, from the K-th")
+    parser.add_argument("--first", type=int, default=0, help="skip the generated inputs numbered below this")
     parser.add_argument("--report", type=Path, help="rewrite the figures so far to this file as the run goes")
     args = parser.parse_args()
     shard, shards = (int(part) for part in args.shard.split("/"))
     config = settings.load()
     rng = random.Random(args.seed)
     generated = [generate(rng, config.max_article_chars) for _ in range(args.count)]
-    inputs = [(number, kind, content) for number, (kind, content) in enumerate(generated) if number % shards == shard]
+    inputs = [
+        (number, kind, content)
+        for number, (kind, content) in enumerate(generated)
+        if number % shards == shard and number >= args.first
+    ]
 
     report: dict = {"shard": args.shard}
 
