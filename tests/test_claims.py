@@ -443,3 +443,10 @@ def test_a_participle_after_a_preposition_borrows_the_subject(rule_claims):
     text, claims = rule_claims("Dean appeared on MSNBC and began by saying he would never diagnose anyone on air.")
     claim = only(claims)
     assert _at(text, claim.speaker_start, claim.speaker_end) == "Dean" and _cue(text, claim) == "saying"
+
+
+def test_a_poll_speaks_through_in(rule_claims):
+    text, claims = rule_claims("In the latest poll, Clinton leads Trump by five points among likely voters.")
+    claim = only(claims)
+    assert claim.speaker == "the latest poll" and _cue(text, claim) == "In"
+    assert claim.text == "Clinton leads Trump by five points among likely voters"
