@@ -450,3 +450,9 @@ def test_a_poll_speaks_through_in(rule_claims):
     claim = only(claims)
     assert claim.speaker == "the latest poll" and _cue(text, claim) == "In"
     assert claim.text == "Clinton leads Trump by five points among likely voters"
+
+
+def test_a_label_before_a_colon_is_no_speaker(rule_claims):
+    """ "Editor's note:", "Correction:" open a line in the article's own voice."""
+    for label in ("Editor's note", "Correction"):
+        assert not rule_claims(f"{label}: An earlier version of this article misstated the date.")[1]

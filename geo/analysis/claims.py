@@ -565,6 +565,11 @@ def _dateline(draft: _Draft, places: list[tuple[int, int]]) -> bool:
     return draft.cue == ":" and who is not None and any(s <= who.start and who.end <= e for s, e in places)
 
 
+# Labels that open a line of the article's own ("Correction:", "Editor's note:", "Video:"), not speakers.
+COLON_LABELS = frozenset(
+    "note correction corrections clarification update updates warning video photo photos watch related "
+    "disclosure disclaimer transcript excerpt excerpts".split()
+)
 COLON_SPEAKER_MAX = 6  # "Sen. Jane Roe: ..." - a longer opening is a sentence, not a speaker
 # "“...” ― Jane Roe" (reader reactions, epigraphs): a paragraph that is a quotation signed, after a
 # dash, with a capitalised name of up to five words.
@@ -607,6 +612,8 @@ def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
     if not rest or any(t.pos_ in ("VERB", "AUX") for t in who) or not any(t.pos_ in ("PROPN", "NOUN") for t in who):
         return None
     if all(t.ent_type_ in ("GPE", "LOC", "DATE", "TIME") for t in who if not t.is_punct):
+        return None
+    if who[-1].lower_ in COLON_LABELS and not who[-1].ent_type_:  # "Editor's note:", not "Judicial Watch:"
         return None
     colon = words[at]
     start, end = rest[0].idx, _end(rest[-1])
