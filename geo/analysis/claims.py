@@ -181,6 +181,7 @@ def learned_cues() -> dict[str, tuple[int, int]]:
     return {row["cue"]: (int(row["cues"]), int(row["uses"])) for row in csv.DictReader(lines)}
 
 
+@lru_cache(maxsize=1)
 def _learned_particles() -> frozenset[tuple[str, str]]:
     pairs = (key.split(" ") for key, (cues, _) in learned_cues().items() if " " in key and cues >= MIN_PARTICLE_COUNT)
     return frozenset((verb, particle) for verb, particle in pairs)
@@ -335,6 +336,7 @@ def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) 
         writer.writerows(rows)
     learned_cues.cache_clear()
     cue_lexicon.cache_clear()
+    _learned_particles.cache_clear()
     return path
 
 
