@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from importlib.resources import as_file, files
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,70 @@ def test_on_polnear_dev_the_model_finds_more_and_wider_than_the_rules(full_pipel
     assert learned["overlap content"][2] >= rules["overlap content"][2] + 0.02
     assert learned["exact source"][2] >= rules["exact source"][2]
     assert learned["exact cue"][2] >= rules["exact cue"][2] - 0.02
+
+
+def _reference_viterbi(scores, transitions) -> list[int]:
+    """CRFsuite's Viterbi step by step (crf1d_context.c): the first of equal scores wins."""
+    n, size = len(scores), len(transitions)
+    best, back = [list(scores[0])], []
+    for i in range(1, n):
+        row, pointers = [], []
+        for k in range(size):
+            j = max(range(size), key=lambda j: (best[-1][j] + transitions[j][k], -j))
+            row.append(best[-1][j] + transitions[j][k] + scores[i][k])
+            pointers.append(j)
+        best.append(row)
+        back.append(pointers)
+    path = [max(range(size), key=lambda k: (best[-1][k], -k))]
+    for pointers in reversed(back):
+        path.append(pointers[path[-1]])
+    return path[::-1]
+
+
+def test_the_blockwise_viterbi_finds_crfsuite_s_path_ties_included() -> None:
+    import numpy as np
+
+    from geo.analysis.attribution import _viterbi
+
+    rng = np.random.default_rng(3)
+    for n in [1, 2, 3, 4, 5, 8, 9, 17, 31, 64, 65, 200, 401]:
+        for tied in (False, True):
+            # Small whole numbers make many equal scores, where the first label must win.
+            scores = rng.integers(-2, 3, size=(n, 7)).astype(float) if tied else rng.normal(size=(n, 7))
+            transitions = rng.integers(-1, 2, size=(7, 7)).astype(float) if tied else rng.normal(size=(7, 7))
+            assert _viterbi(scores, transitions) == _reference_viterbi(scores.tolist(), transitions.tolist()), (n, tied)
+
+
+def test_the_tagger_scores_and_tags_as_crfsuite_does_with_the_same_model(pipeline) -> None:
+    """The tagger reads the model file itself and makes its features a column at a time: each token's
+    scores are the weights of its ``features`` strings (as training saw them) summed, and the tags
+    are CRFsuite's own tagger's on the same model."""
+    from dataclasses import replace
+
+    import numpy as np
+    import pycrfsuite
+
+    from geo.analysis.attribution import features, rule_roles
+    from geo.sources.ingest import RawDocument
+
+    tagger = pipeline.tagger
+    assert tagger is not None
+    weights = {name + value: row for name, table in tagger._tables.items() for value, row in table.items()}
+    reference = pycrfsuite.Tagger()
+    with as_file(files("geo") / "data" / attribution.MODEL) as path:
+        reference.open(str(path))
+    texts = [text for text, _ in ARTICLES] + [
+        'Row over “the plan”\n\n"It will fail," a critic said: the council, he added, “has no money”.\n\n'
+        "According to the mayor's office, work starts in May. Nobody commented.\n"
+    ]
+    for text in texts:
+        analysis, doc = replace(pipeline, tagger=None).analyze_doc(RawDocument(text))
+        roles = rule_roles(doc, analysis.claims)
+        made = features(doc, roles)
+        expected = np.zeros((len(doc), len(tagger.labels)))
+        for i, names in enumerate(made):
+            for name in names:
+                if name in weights:
+                    expected[i] += tagger._weights[weights[name]]
+        assert np.array_equal(tagger.scores(doc, roles), expected)
+        assert tagger.tag(doc, roles) == list(reference.tag(made))

@@ -11,16 +11,19 @@ role the rules gave it: the model learns where the rules are right and where the
 The tagged spans are grouped into attributions (a content, the cue nearest to it, the source
 nearest to that cue); ``revise`` then corrects the rules' spans with them and adds the
 attributions the rules missed. The model is a CRFsuite file shipped in ``geo/data`` with its
-provenance beside it, built by ``python -m geo claims train`` from a training split (never dev
-or test); it holds feature names and weights, no sentences. Without it the rules stand alone.
+provenance beside it, built by ``python -m geo claims train`` from a training split (never dev or
+test) and read here with numpy, tagging as CRFsuite does; it holds feature names and weights, no
+sentences. Without it the rules stand alone.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import re
-from bisect import bisect_left
+import struct
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -28,7 +31,24 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
-from spacy.attrs import DEP, ENT_TYPE, HEAD, IS_SPACE, IS_TITLE, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+import numpy as np
+from spacy.attrs import (
+    DEP,
+    ENT_TYPE,
+    HEAD,
+    IDX,
+    IS_PUNCT,
+    IS_SPACE,
+    IS_TITLE,
+    LEMMA,
+    LENGTH,
+    LOWER,
+    ORTH,
+    POS,
+    SENT_START,
+    SPACY,
+    TAG,
+)
 from spacy.tokens import Doc, Token
 
 from geo.analysis.claims import (
@@ -85,15 +105,31 @@ def rule_roles(doc: Doc, claims: Iterable[Claim]) -> list[str]:
         spans.append(("CON", claim.start, claim.end))
         spans.append(("SRC", claim.speaker_start, claim.speaker_end))
         spans.append(("CUE", claim.cue_start, claim.cue_end))
+    if not spans:
+        return roles
+    # The tokens ``doc.char_span(start, end, alignment_mode="expand")`` gives, found from the Doc's
+    # offsets (a Token object a token of every span was most of this step): a token holds its
+    # characters and its trailing space; a span starting in that space starts at the next token.
+    table: Any = doc.to_array([IDX, LENGTH, SPACY]).astype(np.int64).reshape(len(doc), 3)
+    firsts: list[int] = table[:, 0].tolist()
+    words: list[int] = (table[:, 0] + table[:, 1]).tolist()
+    ends: list[int] = (table[:, 0] + table[:, 1] + table[:, 2]).tolist()
+
+    def token_at(char: int) -> int:
+        i = bisect_right(firsts, char) - 1
+        return i if i >= 0 and char < ends[i] else -1
+
     for role, start, end in spans:
         if start is None or end is None or end <= start:
             continue
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None:
+        first, last = token_at(start), token_at(end - 1)
+        if first < 0 or last < 0:
             continue
-        for k, token in enumerate(span):
-            if roles[token.i] == OUTSIDE:
-                roles[token.i] = ("B-" if k == 0 else "I-") + role
+        if start == words[first]:
+            first += 1
+        for i in range(first, last + 1):
+            if roles[i] == OUTSIDE:
+                roles[i] = ("B-" if i == first else "I-") + role
     return roles
 
 
@@ -115,6 +151,44 @@ def _quote_states(texts: Sequence[str], spaces: Sequence[bool]) -> list[str]:
             states.append("c")
         else:
             states.append("q" if inside else "-")
+    return states
+
+
+_ROLE_NAMES = (OUTSIDE, *(f"{bio}-{role}" for role in ROLES for bio in "BI"))
+_ROLE_CODES = {name: k for k, name in enumerate(_ROLE_NAMES)}
+_QUOTE_STATES = ("-", "q", "o", "c")
+_ROLE_PAIRS = tuple(r + "|" + b for r in _ROLE_NAMES for b in (*_ROLE_NAMES, "^"))  # "rr=": a role and the one before
+_FLAG = ("",)
+_SIDES = ("L", "R", "-")  # "cd=": the cue above is after the token, before it, none
+_FIXED = (_ROLE_NAMES, _QUOTE_STATES, _ROLE_PAIRS, _FLAG, _SIDES)  # templates whose values are these
+
+
+def _quote_codes(doc: Doc, orth: Any, spaces: Any) -> Any:
+    """``_quote_states`` as codes into ``_QUOTE_STATES``, from the Doc's ORTH ids and IS_SPACE flags:
+    the state machine runs over the quotation marks and line breaks only, and the tokens between take
+    the state ("q" or "-") the one before them leaves."""
+    strings = doc.vocab.strings
+    marks = {strings[mark]: mark for mark in _OPENING | _CLOSING | _STRAIGHT}
+    events = np.flatnonzero(np.isin(orth, list(marks)) | spaces).tolist()
+    states = np.zeros(len(orth), dtype=np.intp)
+    inside = False
+    for n, i in enumerate(events):
+        text = marks.get(int(orth[i]))
+        if text is None:  # a space: a line break closes a quotation, other spaces leave it
+            if "\n" not in doc[i].text:
+                text = ""
+            else:
+                inside = False
+        elif text in _OPENING or (text in _STRAIGHT and not inside):
+            inside = True
+            states[i] = 2
+        else:
+            inside = False
+            states[i] = 3
+        if inside:
+            if text == "":
+                states[i] = 1
+            states[i + 1 : events[n + 1] if n + 1 < len(events) else len(orth)] = 1
     return states
 
 
@@ -237,16 +311,244 @@ def gold_tags(doc: Doc, attributions: Iterable[dict[str, Any]]) -> list[str]:
 
 
 class Tagger:
-    """A loaded CRF model (CRFsuite's tagger reads a file: the packaged resource is opened as one)."""
+    """A loaded CRF model, tagged here rather than by CRFsuite (which trains it and defines its file).
+
+    CRFsuite's tagger takes each token's features as strings (``features``: ~38 a token, each made in
+    Python, copied and looked up by name in the model): that was 0.12-0.17 of spaCy's own time, more
+    than the rest of the analysis after places. Here the weights are read from the file once, each
+    template's values are made and looked up once for each distinct value in the article (``scores``),
+    summed with numpy, and the best sequence is found by CRFsuite's Viterbi run block-wise
+    (``_viterbi``): the same scores to the last bit and the same tags as CRFsuite's tagger (tested).
+    """
 
     def __init__(self, path: Path) -> None:
-        import pycrfsuite
+        self.labels, self._tables, self._weights, self._transitions = _read_model(path.read_bytes())
+        self._fixed: dict[str, list[int]] = {}
 
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(path))
+    def scores(self, doc: Doc, roles: Sequence[str]) -> Any:
+        """Each token's score for each label (n x labels): the weights of its features (``features``)
+        summed in their order, as CRFsuite sums them. The same features, made a column of codes at a
+        time with numpy: a template's value is made into a string and looked up once for each distinct
+        value (or pair of values) in the article, not once a token."""
+        n = len(doc)
+        weights, tables, fixed = self._weights, self._tables, self._fixed
+        absent = len(weights) - 1
+        # Each template's rows (one a value, and the absent row last) in one list, and its tokens' codes
+        # moved past the templates before it: one numpy lookup for all templates at the end.
+        rows: list[int] = []
+        columns: list[Any] = []
+
+        def add(name: str, values: Sequence[str | None], codes: Any) -> None:
+            """Template ``name``'s attributes: token i has ``values[codes[i]]`` (a code past the values or
+            a value None: no feature). The rows of a template whose values are fixed are kept."""
+            known = fixed.get(name) if values in _FIXED else None
+            if known is None:
+                get = tables.get(name, {}).get
+                known = [absent if v is None else get(v, absent) for v in values] + [absent]
+                if values in _FIXED:
+                    fixed[name] = known
+            columns.append(codes + len(rows) if rows else codes)
+            rows.extend(known)
+
+        def distinct(codes: Any, size: int = 0) -> tuple[list[int], Any]:
+            """The distinct codes, and each token's place among them: hashes by a dict (in C, faster
+            than numpy's sort on an article), codes below ``size`` (pairs of codes) by marking them."""
+            if not size:
+                values = codes.tolist()
+                unique = dict.fromkeys(values)
+                places = dict(zip(unique, range(len(unique)), strict=True))
+                return list(unique), np.array(list(map(places.__getitem__, values)), dtype=np.intp)
+            present = np.zeros(size, dtype=bool)
+            present[codes] = True
+            return np.flatnonzero(present).tolist(), (np.cumsum(present) - 1)[codes]
+
+        def shifted(codes: Any, past: int) -> Any:
+            """``codes`` padded with ``past`` on both ends: the codes k tokens away are [2 + k : 2 + k + n]."""
+            return np.concatenate([[past, past], codes, [past, past]]).astype(np.intp)
+
+        strings = doc.vocab.strings
+        array: Any = doc.to_array(list(_COLUMNS))
+        offsets: Any = doc.to_array([HEAD]).astype(np.intp).reshape(-1)
+        starts: Any = doc.to_array([SENT_START]).astype(np.intp).reshape(-1)
+        orth, low, lem, pos_ids, tag_ids, dep_ids, ent_ids, space_flags, titles = (array[:, k] for k in range(9))
+        heads = np.arange(n) + offsets
+        spaces = space_flags.astype(bool)
+        # The token's words and parse: distinct hashes to their strings.
+        low_hashes, low_codes = distinct(low)
+        lower = [strings[h] for h in low_hashes] + ["<sp>"]
+        low_codes = np.where(spaces, len(lower) - 1, low_codes)
+        lemma_hashes, lemma_codes = distinct(lem)
+        lemmas = [strings[h].lower() for h in lemma_hashes]
+        pos_hashes, pos_codes = distinct(pos_ids)
+        pos = [strings[h] for h in pos_hashes]
+        tag_hashes, tag_codes = distinct(tag_ids)
+        dep_hashes, dep_codes = distinct(dep_ids)
+        deps = [strings[h] for h in dep_hashes]
+        ent_hashes, ent_codes = distinct(ent_ids)
+        quote_codes = _quote_codes(doc, orth, spaces)
+        role_codes = np.array([_ROLE_CODES[r] for r in roles], dtype=np.intp)
+        # How each token hangs on the nearest cue word above it (``_cue_above``, for all tokens at once).
+        words = cue_words()
+        known = np.array([lemma in words for lemma in lemmas], dtype=bool)
+        is_cue_pos = np.array([p in ("VERB", "NOUN", "AUX") for p in pos], dtype=bool)
+        cues = known[lemma_codes] & is_cue_pos[pos_codes]
+        # ``_cue_above`` inline, in Python: a numpy step a level of the parse costs more on an article.
+        up: list[int] = heads.tolist()
+        is_cue: list[bool] = cues.tolist()
+        dep_list: list[int] = dep_codes.tolist()
+        found, under, levels = [-1] * n, [len(deps)] * n, [0] * n  # len(deps): no dependency ("")
+        for i in range(n):
+            child = i
+            for level in range(1, MAX_CUE_DEPTH + 1):
+                head = up[child]
+                if head == child:
+                    break
+                if is_cue[head]:
+                    found[i], under[i], levels[i] = head, dep_list[child], level
+                    break
+                child = head
+        cue, via, depth = np.array(found), np.array(under), np.array(levels)
+        every = np.arange(n)
+        add("b", _FLAG, np.zeros(n, dtype=np.intp))
+        add("w=", lower, low_codes)
+        add("l=", lemmas, lemma_codes)
+        add("p=", pos, pos_codes)
+        add("t=", [strings[h] for h in tag_hashes], tag_codes)
+        add("d=", deps, dep_codes)
+        pairs, codes = distinct(dep_codes * len(lemmas) + lemma_codes[heads], len(deps) * len(lemmas))
+        add("dh=", [deps[c // len(lemmas)] + "|" + lemmas[c % len(lemmas)] for c in pairs], codes)
+        pairs, codes = distinct(pos_codes[heads] * len(deps) + dep_codes, len(pos) * len(deps))
+        add("hp=", [pos[c // len(deps)] + "|" + deps[c % len(deps)] for c in pairs], codes)
+        add("q=", _QUOTE_STATES, quote_codes)
+        add("r=", _ROLE_NAMES, role_codes)
+        verb = np.array([p == "VERB" for p in pos], dtype=bool)[pos_codes]
+        pairs, codes = distinct(np.where(verb, lemma_codes, len(lemmas)), len(lemmas) + 1)
+        add("sh=", [_share(lemmas[c]) if c < len(lemmas) else "-" for c in pairs], codes)
+        pairs, codes = distinct(known[lemma_codes] * len(pos) + pos_codes, 2 * len(pos))
+        add("cw=", [str(bool(c // len(pos))) + "|" + pos[c % len(pos)] for c in pairs], codes)
+        names = [*deps, ""]
+        pairs, codes = distinct(via * 4 + np.minimum(depth, 3), 4 * len(names))
+        add("ca=", [names[c // 4] + "|" + str(c % 4) for c in pairs], codes)
+        width = len(names)
+        pairs, codes = distinct(np.where(cue >= 0, lemma_codes[cue] * width + via + 1, 0), len(lemmas) * width + 1)
+        add("cl=", [lemmas[(c - 1) // width] + "|" + names[(c - 1) % width] if c else "-" for c in pairs], codes)
+        add("cd=", _SIDES, np.where(cue > every, 0, np.where(cue >= 0, 1, 2)))
+        add("ss", _FLAG, np.where(starts > 0, 0, 1))
+        add("title", _FLAG, np.where(titles != 0, 0, 1))
+        add("e=", [strings[h] or None for h in ent_hashes], ent_codes)
+        near_roles, near_pos = shifted(role_codes, len(_ROLE_NAMES)), shifted(pos_codes, len(pos))
+        near_quotes, near_words = shifted(quote_codes, len(_QUOTE_STATES)), shifted(low_codes, len(lower))
+        ends = shifted(np.ones(n, dtype=np.intp), 0)  # the flag (code 0) past the ends
+        for k in (-2, -1, 1, 2):
+            add(f"r{k}=", _ROLE_NAMES, near_roles[2 + k : 2 + k + n])
+            add(f"p{k}=", pos, near_pos[2 + k : 2 + k + n])
+            add(f"q{k}=", _QUOTE_STATES, near_quotes[2 + k : 2 + k + n])
+            if abs(k) == 1:
+                add(f"w{k}=", lower, near_words[2 + k : 2 + k + n])
+            add(f"edge{k}", _FLAG, ends[2 + k : 2 + k + n])
+        add("rr=", _ROLE_PAIRS, role_codes * (len(_ROLE_NAMES) + 1) + near_roles[1 : 1 + n])
+        # Summed over the templates one after the other (numpy's sum over the first axis), as CRFsuite adds.
+        return weights.take(np.array(rows, dtype=np.intp)[np.stack(columns)], axis=0).sum(axis=0)
 
     def tag(self, doc: Doc, roles: Sequence[str]) -> list[str]:
-        return list(self._tagger.tag(features(doc, roles))) if len(doc) else []
+        if not len(doc):
+            return []
+        labels = self.labels
+        return [labels[k] for k in _viterbi(self.scores(doc, roles), self._transitions)]
+
+
+def _read_model(data: bytes) -> tuple[list[str], dict[str, dict[str, int]], Any, Any]:
+    """A CRFsuite model file (crf1dmodel.c: a header, 20-byte features, the label and attribute
+    names in CQDB chunks): its labels by id, each template's {value: attribute id}, the attributes'
+    weights (attributes x labels, and a last row of zeros) and the transition weights (labels x labels)."""
+    try:
+        magic, _, kind, _, _, n_labels, n_attributes, at_features, at_labels, at_attributes = struct.unpack_from(
+            "<4sI4s7I", data, 0
+        )
+        if magic != b"lCRF" or kind != b"FOMC":
+            raise ValueError("not a CRFsuite model")
+        chunk, _, count = struct.unpack_from("<4sII", data, at_features)
+        if chunk != b"FEAT":
+            raise ValueError("no feature chunk")
+        record = np.dtype([("kind", "<u4"), ("source", "<u4"), ("target", "<u4"), ("weight", "<f8")])
+        found = np.frombuffer(data, dtype=record, count=count, offset=at_features + 12)
+        labels = _cqdb_keys(data, at_labels)
+        attributes = _cqdb_keys(data, at_attributes)
+    except struct.error as error:
+        raise ValueError(f"a truncated CRFsuite model: {error}") from error
+    if len(labels) != n_labels or len(attributes) != n_attributes:
+        raise ValueError("a CRFsuite model whose names do not match its counts")
+    weights = np.zeros((n_attributes + 1, n_labels))
+    transitions = np.zeros((n_labels, n_labels))
+    state, moves = found[found["kind"] == 0], found[found["kind"] == 1]
+    weights[state["source"], state["target"]] = state["weight"]
+    transitions[moves["source"], moves["target"]] = moves["weight"]
+    tables: dict[str, dict[str, int]] = {}
+    for k, attribute in enumerate(attributes):
+        name, equals, value = attribute.partition("=")
+        tables.setdefault(name + equals, {})[value] = k  # a flag ("ss") has no "=" and the value ""
+    return labels, tables, weights, transitions
+
+
+def _cqdb_keys(data: bytes, at: int) -> list[str]:
+    """The strings of a CQDB chunk by id (cqdb.c: a header, hash tables, and a backward array of
+    each id's record: id, size with the final NUL, the string)."""
+    chunk, _, _, _, size, backward = struct.unpack_from("<4s5I", data, at)
+    if chunk != b"CQDB":
+        raise ValueError("no CQDB chunk")
+    keys = []
+    for offset in struct.unpack_from(f"<{size}I", data, at + backward):
+        start = at + offset
+        _, length = struct.unpack_from("<II", data, start)
+        keys.append(data[start + 8 : start + 7 + length].decode("utf-8"))
+    return keys
+
+
+def _viterbi(scores: Any, transitions: Any) -> list[int]:
+    """The label sequence (indices) of highest total score, as CRFsuite's Viterbi finds it: a token's
+    best score for a label is the best over the labels before it of their score plus the transition,
+    plus its own score (``scores``), the first of equal ones taken. Run in about sqrt(n) blocks of
+    tokens so numpy takes the steps: a block's steps make one (max, +) product of labels x labels
+    matrices, all blocks' at once; the scores entering each block carried across the blocks; then the
+    steps inside all blocks taken at once, and each token's best label before it read off its scores."""
+    n, size = scores.shape
+    block = max(1, math.isqrt(n) // 2)  # more blocks than steps in one: measured the faster
+    blocks = -(-n // block)
+    padded = np.zeros((blocks * block, size))  # the padding's steps come after the last token: unread
+    padded[:n] = scores
+    # Blocks on the last axis, so each numpy step runs over all of them at once (small axes first
+    # make numpy's loops slow). own[t, k, b]: the score of label k at token t of block b.
+    own = np.ascontiguousarray(padded.reshape(blocks, block, size).transpose(1, 2, 0))
+    moves = np.ascontiguousarray(np.broadcast_to(transitions[:, :, None], (size, size, blocks)))
+    first = moves + own[0][None, :, :]
+    first[:, :, 0] = scores[0][None, :]  # the first token has no label before it
+    product = first  # product[j, k, b]: the best score from label j before block b to label k at its t
+    for t in range(1, block):
+        product = (product[:, :, None, :] + (moves + own[t][None, :, :])[None, :, :, :]).max(axis=1)
+    entering = np.zeros((blocks, size))
+    across = product.transpose(2, 0, 1).copy()
+    for b in range(1, blocks):
+        entering[b] = (entering[b - 1][:, None] + across[b - 1]).max(axis=0)
+    entering = entering.T
+    best = np.empty((block, size, blocks))
+    score = entering
+    for t in range(block):
+        score = (score[:, None, :] + moves).max(axis=0) + own[t]
+        if t == 0:
+            score[:, 0] = scores[0]
+        best[t] = score
+    ordered = best.transpose(1, 2, 0).reshape(size, blocks * block)[:, : n - 1]  # [k, token]
+    # The label before each token's label on its best path: the first j of the greatest score[j] + move.
+    before = ordered[:, None, :] + moves[:, :, :1]
+    greatest = before.max(axis=0)
+    pointers = np.zeros((size, n - 1), dtype=np.intp)
+    for j in range(size - 1, -1, -1):
+        pointers[before[j] == greatest] = j
+    back: list[int] = pointers.T.ravel().tolist()  # one flat list: no list a token for the collector
+    path = [int(best[(n - 1) % block, :, (n - 1) // block].argmax())]
+    for i in range(n - 2, -1, -1):
+        path.append(back[i * size + path[-1]])
+    return path[::-1]
 
 
 @lru_cache(maxsize=1)
@@ -322,19 +624,28 @@ def tagged_spans(tags: Sequence[str]) -> list[tuple[str, int, int]]:
     return spans
 
 
-def _paragraph_starts(doc: Doc) -> list[int]:
-    return [0] + [t.i + 1 for t in doc if t.is_space and "\n" in t.text]
-
-
 def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
     """Attributions from tags: each content (pieces around a cue or source in one paragraph joined,
     as in "“A,” he said, “B.”"), with the nearest cue in its paragraph and the source nearest that cue."""
-    tags = [OUTSIDE if t.is_space and "\n" in t.text else tag for t, tag in zip(doc, tags, strict=True)]
-    spans = [s for s in tagged_spans(tags) if any(not t.is_punct and not t.is_space for t in doc[s[1] : s[2]])]
-    paragraphs = _paragraph_starts(doc)
+    # The tokens' flags from the Doc's arrays (a spaCy Token object a token was most of this step).
+    table: Any = doc.to_array([IS_SPACE, IS_PUNCT, IDX, LENGTH]).astype(np.int64).reshape(len(doc), 4)
+    flags = table[:, :2].astype(bool)
+    spaces: list[bool] = flags[:, 0].tolist()
+    firsts: list[int] = table[:, 2].tolist()
+    lasts: list[int] = (table[:, 2] + table[:, 3]).tolist()
+    breaks = [i for i in np.flatnonzero(flags[:, 0]).tolist() if "\n" in doc[i].text]
+    tags = list(tags)
+    for i in breaks:
+        tags[i] = OUTSIDE
+    words = np.concatenate([[0], np.cumsum(~flags[:, 0] & ~flags[:, 1])]).tolist()  # words before each token
+    spans = [s for s in tagged_spans(tags) if words[s[2]] > words[s[1]]]
+    starts, ends = [s[1] for s in spans], [s[2] for s in spans]  # in order, apart
+    paragraphs = [0] + [i + 1 for i in breaks]
+    paragraph = np.searchsorted(paragraphs, np.arange(1, len(doc) + 1)).tolist().__getitem__
 
-    def paragraph(i: int) -> int:
-        return bisect_left(paragraphs, i + 1)
+    def chars(i: int, j: int) -> tuple[int, int]:
+        inside = [k for k in range(i, j) if not spaces[k]]
+        return firsts[inside[0]], lasts[inside[-1]]
 
     contents: list[list[int]] = []  # [first, end] token indices
     for role, i, j in spans:
@@ -342,7 +653,7 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
             continue
         if contents:
             last = contents[-1]
-            between = [s for s in spans if last[1] <= s[1] and s[2] <= i]
+            between = spans[bisect_left(starts, last[1]) : bisect_right(ends, i)]
             tagged = {t for s in between for t in range(s[1], s[2])}
             if (
                 any(s[0] == "CUE" for s in between)
@@ -374,7 +685,7 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
         ):
             # A quotation that runs on into the next paragraph (which opens with a quotation mark).
             earlier = found[previous[2]]
-            found[previous[2]] = replace(earlier, content=(earlier.content[0], _chars(doc, i, j)[1]))
+            found[previous[2]] = replace(earlier, content=(earlier.content[0], chars(i, j)[1]))
             previous = (p, j, previous[2])
             continue
         if cue is None:
@@ -385,9 +696,9 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
             source = _nearest(sources, cue[1], cue[2], paragraph(cue[1]), paragraph, set())
         found.append(
             Attribution(
-                content=_chars(doc, i, j),
-                cue=_chars(doc, cue[1], cue[2]) if cue else None,
-                source=_chars(doc, source[1], source[2]) if source else None,
+                content=chars(i, j),
+                cue=chars(cue[1], cue[2]) if cue else None,
+                source=chars(source[1], source[2]) if source else None,
             )
         )
         previous = (p, j, len(found) - 1)
@@ -439,11 +750,6 @@ def _nearest(
         if best_distance is None or distance < best_distance:
             best, best_distance = span, distance
     return best
-
-
-def _chars(doc: Doc, i: int, j: int) -> tuple[int, int]:
-    tokens = [t for t in doc[i:j] if not t.is_space]
-    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
 # --- revising the rules' claims ---------------------------------------------------------------------
@@ -504,12 +810,14 @@ def revise(
 
     for attribution in attributions:
         content = words(attribution.content)
+        first, last = attribution.content
         hits = [
             k
             for k, c in enumerate(revised)
             if not c.narrated
             and k not in matched
-            and (_matches(words((c.start, c.end)), content) or _inside_mostly(c, *attribution.content))
+            and ((c.start < last and first < c.end) or c.end <= c.start)  # either test needs an overlap
+            and (_matches(words((c.start, c.end)), content) or _inside_mostly(c, first, last))
         ]
         start, end = _trim(text, _strip_complementiser(text, *attribution.content), attribution.content[1])
         if not hits:
@@ -539,7 +847,15 @@ def revise(
         taken = [(c.start, c.end) for c in added]
         taken += [(c.cue_start, c.cue_end) for c in added if c.cue_start is not None and c.cue_end is not None]
         revised = [c for c in revised if not (c.narrated and any(c.start < e and s < c.end for s, e in taken))]
-    return link_contradictions(_renumber(revised + added), doc)
+    result = _renumber(revised + added)
+    if [_linked_by(c) for c in result] == [_linked_by(c) for c in claims]:
+        return result  # nothing contradiction links read changed: the rules' links (``extract_claims``) stand
+    return link_contradictions(result, doc)
+
+
+def _linked_by(claim: Claim) -> tuple[Any, ...]:
+    """What ``link_contradictions`` reads of a claim (its content's words through its span)."""
+    return claim.id, claim.start, claim.end, claim.stance, claim.speaker, claim.actors, claim.places
 
 
 def _covers_other(start: int, end: int, claim: Claim, claims: Sequence[Claim]) -> bool:
@@ -677,7 +993,9 @@ def _actor_at(actors: tuple[Actor, ...], span: tuple[int, int] | None) -> str | 
 def _renumber(claims: Iterable[Claim]) -> tuple[Claim, ...]:
     ordered = sorted(claims, key=lambda c: (c.start, c.end))
     ids = {c.id: f"c{n}" for n, c in enumerate(ordered, 1) if c.id}
-    return tuple(
-        replace(c, id=f"c{n}", contradicts=tuple(ids[x] for x in c.contradicts if x in ids))
-        for n, c in enumerate(ordered, 1)
-    )
+    renumbered = []
+    for n, claim in enumerate(ordered, 1):
+        links = tuple(ids[x] for x in claim.contradicts if x in ids)
+        same = claim.id == f"c{n}" and claim.contradicts == links  # most are: ``replace`` is not cheap
+        renumbered.append(claim if same else replace(claim, id=f"c{n}", contradicts=links))
+    return tuple(renumbered)
