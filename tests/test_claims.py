@@ -379,3 +379,80 @@ def test_it_never_continues_a_persons_quote(claims_of):
     assert "berg" not in said.speaker.lower()
     quoted = next(c for c in claims if "taxes will fall" in c.text)
     assert "berg" in quoted.speaker.lower()
+
+
+# --- PolNeAR's conventions, read as rules (docs/attribution.md, 2026-12-07) ---------------------
+
+
+@pytest.fixture(scope="module")
+def rule_claims(pipeline):
+    from dataclasses import replace
+
+    rules = replace(pipeline, tagger=None)
+
+    def analyse(body: str):
+        text = f"A headline for the test\n\n{body}\n"
+        return text, [c for c in rules.analyze_text(text).claims if not c.narrated]
+
+    return analyse
+
+
+def _cue(text, claim):
+    return _at(text, claim.cue_start, claim.cue_end)
+
+
+def test_a_cue_inside_a_quotation_is_part_of_the_quoted_words(rule_claims):
+    """ "“... He started this by saying X ...” said Y": one report, Y's; "saying" is quoted, not a cue."""
+    text, claims = rule_claims(
+        "“This is a bad day for the city,” said Jane Roe, a senator from Ohio. "
+        "“He started this by saying the mayor is not a citizen. He had no proof of it.”"
+    )
+    assert len(claims) == 3
+    assert {_cue(text, c) for c in claims} == {"said"}
+    assert {c.speaker_text for c in claims} == {"Jane Roe"}
+
+
+def test_a_quotation_signed_with_a_dash_is_the_signatory_s(rule_claims):
+    text, claims = rule_claims("“The plan will fail. Nobody in this town wants it.” ― Maria Lopez")
+    claim = only(claims)
+    assert claim.speaker == "Maria Lopez" and _cue(text, claim) == "―"
+    assert claim.text == "“The plan will fail. Nobody in this town wants it.”"
+
+
+def test_a_dateline_is_neither_source_nor_content(rule_claims):
+    for dateline in ("WASHINGTON (AP) —", "BRUSSELS -"):
+        text, claims = rule_claims(f"{dateline} Senior officials said Friday that the talks had failed.")
+        claim = only(claims)
+        assert _at(text, claim.speaker_start, claim.speaker_end) == "Senior officials"
+        assert claim.text == "the talks had failed"
+
+
+def test_the_cue_runs_on_to_its_content(rule_claims):
+    """PolNeAR's cue is the predicate up to the proposition: its preposition, an infinitive cue."""
+    for body, cue, content in (
+        ("The senator called for an inquiry into the deal.", "called for", "an inquiry into the deal"),
+        ("Clinton called on Trump to apologize to the family.", "called on", "Trump to apologize to the family"),
+        ("The general appeared to suggest that veterans are weak.", "appeared to suggest", "veterans are weak"),
+    ):
+        text, claims = rule_claims(body)
+        claim = only(claims)
+        assert (_cue(text, claim), claim.text) == (cue, content)
+
+
+def test_a_participle_after_a_preposition_borrows_the_subject(rule_claims):
+    text, claims = rule_claims("Dean appeared on MSNBC and began by saying he would never diagnose anyone on air.")
+    claim = only(claims)
+    assert _at(text, claim.speaker_start, claim.speaker_end) == "Dean" and _cue(text, claim) == "saying"
+
+
+def test_a_poll_speaks_through_in(rule_claims):
+    text, claims = rule_claims("In the latest poll, Clinton leads Trump by five points among likely voters.")
+    claim = only(claims)
+    assert claim.speaker == "the latest poll" and _cue(text, claim) == "In"
+    assert claim.text == "Clinton leads Trump by five points among likely voters"
+
+
+def test_a_label_before_a_colon_is_no_speaker(rule_claims):
+    """ "Editor's note:", "Correction:" open a line in the article's own voice."""
+    for label in ("Editor's note", "Correction"):
+        assert not rule_claims(f"{label}: An earlier version of this article misstated the date.")[1]

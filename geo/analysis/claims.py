@@ -181,6 +181,7 @@ def learned_cues() -> dict[str, tuple[int, int]]:
     return {row["cue"]: (int(row["cues"]), int(row["uses"])) for row in csv.DictReader(lines)}
 
 
+@lru_cache(maxsize=1)
 def _learned_particles() -> frozenset[tuple[str, str]]:
     pairs = (key.split(" ") for key, (cues, _) in learned_cues().items() if " " in key and cues >= MIN_PARTICLE_COUNT)
     return frozenset((verb, particle) for verb, particle in pairs)
@@ -335,6 +336,7 @@ def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) 
         writer.writerows(rows)
     learned_cues.cache_clear()
     cue_lexicon.cache_clear()
+    _learned_particles.cache_clear()
     return path
 
 
@@ -382,6 +384,7 @@ class _Draft:
     hedges: list[tuple[int, int]] = field(default_factory=list)
     cue_end: int = -1  # the cue's span is [cue_at, cue_end); -1: the cue is not written here
     internal: bool = False  # a belief, wish or plan rather than a statement
+    headline: bool = False  # made in the headline, which no quote in the body continues
 
 
 def extract_claims(
@@ -400,13 +403,18 @@ def extract_claims(
     media = [(m.start, m.end) for a in actors if a.type == "media" for m in a.mentions]
     starts, ends = _doc_sentences(doc)
     sentences = []
+    drafts: list[_Draft] = []
     for position, passage in enumerate(prose):
+        if (signed := _signed_quote(text, passage, position)) is not None:
+            drafts.append(signed)  # its sentences are all the signed quote
+            continue
         for start, end in _passage_sentences(doc, text, passage, starts, ends):
             sentence = doc.char_span(start, end, alignment_mode="expand")
             if sentence is not None and text[start:end].strip():
-                sentences.append((position, start, end, list(sentence), passage.index in headline))
+                tokens = _after_dateline(list(sentence))
+                start = tokens[0].idx if tokens else start
+                sentences.append((position, start, end, tokens, passage.index in headline))
     places = [(r.mention.start, r.mention.end) for r in resolutions]
-    drafts: list[_Draft] = []
     unattributed = []
     for position, start, end, tokens, in_headline in sentences:
         inner = _strip(tokens)
@@ -414,7 +422,7 @@ def extract_claims(
             continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
         found = [d for d in _attributions(tokens, start, end, text, quotes, media) if not _dateline(d, places)]
         for draft in found:
-            draft.paragraph = position
+            draft.paragraph, draft.headline = position, in_headline
         drafts.extend(found)
         if not found and not in_headline:
             unattributed.append((position, start, end, tokens))
@@ -507,11 +515,20 @@ def _attributions(
     curated = cue_lexicon(learned=False)
     found: list[_Draft] = []
     consumed: set[int] = set()
+    # A sentence inside a quotation is the quoted speaker's words: a cue in it ("“He started this by
+    # saying Obama is not a citizen”") is part of what is quoted, not a report of its own (PolNeAR's
+    # annotation is univocal, the outer report wins); the sentence keeps the quotation's speaker.
+    # "according to" names the source of the quoted words themselves (an outlet quoting its sources).
+    quoted = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi)) * 2 >= hi - lo
     for token in tokens:
         if token.i in consumed:
             continue
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
             draft = _according_to(token, lo, hi)
+        elif quoted and _inside(token.idx, quotes):
+            continue
+        elif token.lower_ == "in" and token.dep_ == "prep":
+            draft = _in_poll(token, lo, hi)
         elif token.pos_ in ("VERB", "AUX") and not _infinitive(token) and (entry := _cue_of(token, curated)):
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
         elif token.pos_ == "NOUN":
@@ -525,13 +542,65 @@ def _attributions(
     return _unnest(found, media)
 
 
+_DASHES = frozenset({"-", "--", "—", "―", "–"})
+DATELINE_MAX = 10  # tokens of "MANCHESTER, N.H. (AP) —"
+
+
+def _after_dateline(tokens: list[Token]) -> list[Token]:
+    """A sentence without its dateline ("WASHINGTON (AP) — ...", "BRUSSELS - ..."), or a capitalised
+    lead-in ("QUESTIONABLE MEDICAL CLAIMS — ..."): neither is part of a source or a content."""
+    if not tokens or not tokens[0].is_upper or not tokens[0].is_alpha:
+        return tokens
+    depth = 0
+    for k, token in enumerate(tokens[: DATELINE_MAX + 1]):
+        if token.text in _DASHES and depth == 0:
+            return tokens[k + 1 :] if k + 1 < len(tokens) else tokens
+        depth += (token.text == "(") - (token.text == ")")
+        if not (depth or token.is_upper or token.is_punct or token.is_space):
+            return tokens
+    return tokens
+
+
 def _dateline(draft: _Draft, places: list[tuple[int, int]]) -> bool:
     """ "BERLIN: ...": a colon after a place name opens a dateline, not a quote."""
     who = draft.speaker
     return draft.cue == ":" and who is not None and any(s <= who.start and who.end <= e for s, e in places)
 
 
+# Labels that open a line of the article's own ("Correction:", "Editor's note:", "Video:"), not speakers.
+COLON_LABELS = frozenset(
+    "note correction corrections clarification update updates warning video photo photos watch related "
+    "disclosure disclaimer transcript excerpt excerpts".split()
+)
 COLON_SPEAKER_MAX = 6  # "Sen. Jane Roe: ..." - a longer opening is a sentence, not a speaker
+# "“...” ― Jane Roe" (reader reactions, epigraphs): a paragraph that is a quotation signed, after a
+# dash, with a capitalised name of up to five words.
+_SIGNED = re.compile(r"[”“\"]\s*([―—–-])\s*([A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|de|del|van|von|da|al)){0,4})\s*$")
+_SIGNED_TAIL = 120  # the signature is looked for at the paragraph's end only
+
+
+def _signed_quote(text: str, passage: Passage, position: int) -> _Draft | None:
+    """A paragraph that is one quotation and, after a dash, its author's name: the name speaks, the
+    dash is the cue, the quotation (marks included) is the content."""
+    if passage.kind != "paragraph" or text[passage.start] not in '“”"':
+        return None
+    match = _SIGNED.search(text, max(passage.start + 1, passage.end - _SIGNED_TAIL), passage.end)
+    if match is None:
+        return None
+    dash, name = match.span(1), match.span(2)
+    head = text.rfind(" ", *name) + 1 or name[0]
+    return _Draft(
+        start=passage.start,
+        end=match.start() + 1,
+        cue=text[dash[0] : dash[1]],
+        cue_at=dash[0],
+        cue_end=dash[1],
+        stance="asserts",
+        hedged_by_cue=False,
+        kind="attributed",
+        speaker=_Who(name[0], name[1], max(head, name[0]), name[1], pronoun=False),
+        paragraph=position,
+    )
 
 
 def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
@@ -545,6 +614,8 @@ def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
     if not rest or any(t.pos_ in ("VERB", "AUX") for t in who) or not any(t.pos_ in ("PROPN", "NOUN") for t in who):
         return None
     if all(t.ent_type_ in ("GPE", "LOC", "DATE", "TIME") for t in who if not t.is_punct):
+        return None
+    if who[-1].lower_ in COLON_LABELS and not who[-1].ent_type_:  # "Editor's note:", not "Judicial Watch:"
         return None
     colon = words[at]
     start, end = rest[0].idx, _end(rest[-1])
@@ -613,6 +684,8 @@ def _cue_verb(
     content = _strip(content)
     if not content:
         return None
+    if particle is None:
+        content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
     end = _gloss_end(cue, end, lo, hi)
     passive = any(c.dep_ == "auxpass" for c in cue.children)
@@ -630,7 +703,7 @@ def _cue_verb(
         end=end,
         cue=_phrase_text(cue, text),
         cue_at=_cue_span(cue)[0],
-        cue_end=_end(particle) if particle is not None else _cue_span(cue)[1],
+        cue_end=_end(particle) if particle is not None else _preposition_end(cue, start),
         internal=entry.internal,
         stance="denies" if negated else entry.stance,
         hedged_by_cue=entry.hedged or (passive and speaker is None),
@@ -642,6 +715,27 @@ def _cue_verb(
     )
 
 
+def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[list[Token], Token | None]:
+    """Where the cue runs on into what was its content, the content and the cue's last word (None: the
+    cue ends as before). PolNeAR's cue is the whole predicate up to the proposition:
+    - "appeared to suggest that X", "wanted to know who X": an infinitive that is a cue with its own clause;
+    - "called on Trump to stop ...": the cue's learned preposition, its object opening the content."""
+    root = next((t for t in content if t.head == cue), None)
+    if root is None:
+        return content, None
+    if root.dep_ == "xcomp" and _cue_of(root, cue_lexicon(learned=False)) is not None:
+        clause = next((c for c in root.children if c.dep_ == "ccomp" and c.i > root.i and lo <= c.idx < hi), None)
+        inner = _strip(_clip(clause.subtree, lo, hi)) if clause is not None else []
+        if inner:
+            return inner, max((c for c in root.children if c.dep_ == "prt"), default=root, key=lambda t: t.i)
+    if root.dep_ == "xcomp":
+        prep = next((c for c in cue.children if c.dep_ == "prep" and cue.i < c.i < root.i), None)
+        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if prep is not None and pobj is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
+            return _strip(_clip([*pobj.subtree, *content], lo, hi)), prep
+    return content, None
+
+
 def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
     """ "..., according to X": X speaks; the clause the phrase hangs on is the content."""
     to = according.nbor()
@@ -649,9 +743,26 @@ def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
     if source is None:
         return None
     phrase = {t.i for t in according.subtree} | {to.i} | {t.i for t in source.subtree}
-    anchor: Token | None = according.head
-    if anchor == according or not lo <= according.head.idx < hi:  # the parse ran into the line before
-        rest = [t for t in _clip(according.sent, lo, hi) if t.i not in phrase]
+    return _sourced(according, to, source, phrase, lo, hi)
+
+
+POLLS = frozenset({"poll", "survey"})
+
+
+def _in_poll(prep: Token, lo: int, hi: int) -> _Draft | None:
+    """ "In the latest poll, Clinton leads by 5 points", "his gains in some polls": the poll speaks
+    (PolNeAR's cue is the "in"; 43 of its 67 "in" cues in train have a poll or survey as source)."""
+    source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if source is None or source.lemma_.lower() not in POLLS:
+        return None
+    return _sourced(prep, prep, source, {t.i for t in prep.subtree}, lo, hi)
+
+
+def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int, hi: int) -> _Draft | None:
+    """A phrase that names a source ("according to X", "in a poll"): the clause it hangs on is the content."""
+    anchor: Token | None = first.head
+    if anchor == first or not lo <= first.head.idx < hi:  # the parse ran into the line before
+        rest = [t for t in _clip(first.sent, lo, hi) if t.i not in phrase]
         roots = [t for t in rest if t.pos_ in ("VERB", "AUX") and not lo <= t.head.idx < hi]
         anchor = next(iter(roots), None) or next((t for t in rest if t.pos_ == "VERB"), None)
     if anchor is None:
@@ -664,9 +775,9 @@ def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
     return _Draft(
         start=start,
         end=end,
-        cue="according to",
-        cue_at=according.idx,
-        cue_end=_end(to),
+        cue=" ".join(t.text for t in first.doc[first.i : last.i + 1]),
+        cue_at=first.idx,
+        cue_end=_end(last),
         stance="denies" if negated else "asserts",
         hedged_by_cue=False,
         kind="attributed",
@@ -704,7 +815,8 @@ def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
     deps = ("ccomp", "xcomp", "dobj") if "object" in entry.takes else ("ccomp",)
     for dep in deps:
         for child in cue.children:
-            if child.dep_ == dep and lo <= child.idx < hi:
+            # its head may lie in a dateline cut from the sentence ("WASHINGTON ― X is ..., they said")
+            if child.dep_ == dep and (lo <= child.idx < hi or child.idx < lo <= child.right_edge.idx):
                 return child
     return None
 
@@ -804,6 +916,9 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
         borrows = verb.dep_ in ("conj", "xcomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
+        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep":
+            verb = verb.head.head  # "began by saying", "responded by calling": the verb the phrase hangs on
+            continue
         verb = verb.head if borrows and verb.head != verb else None
     if cue.dep_ == "acl" and cue.tag_ == "VBD" and lo <= cue.head.idx < hi:
         # "A source in the army, commanded by X, denied that ...": the small model hangs the
@@ -900,7 +1015,7 @@ def _quoted_sentence(
         return []
     region_end = max((e for _, e in quotes.overlapping(lo, hi)), default=hi)
     later = [d for d in attributed if hi <= d.cue_at <= region_end + 40 and d.start < region_end]
-    earlier = [d for d in attributed if d.cue_at < lo and d.paragraph >= paragraph - 1]
+    earlier = [d for d in attributed if d.cue_at < lo and d.paragraph >= paragraph - 1 and not d.headline]
     source = later[0] if later else max(earlier, key=lambda d: d.cue_at) if earlier else None
     if source is None:
         return []
@@ -1357,6 +1472,20 @@ def _cue_span(verb: Token) -> tuple[int, int]:
     while last.i + 1 in after:
         last = after[last.i + 1]
     return first.idx, _end(last)
+
+
+def _preposition_end(verb: Token, content_start: int) -> int:
+    """The cue's end: its verb group, and a preposition of the verb's that stands right between it and
+    the content ("called for X", "talked about X", "referred to X": PolNeAR's cue holds it 98 times in
+    100 when the verb takes the preposition as a cue; "said in a statement that X" keeps "in" out)."""
+    end = _cue_span(verb)[1]
+    doc = verb.doc
+    after = next((t for t in doc[verb.i + 1 : verb.i + 4] if t.idx >= end), None)
+    if after is not None and after.dep_ == "prep" and after.head == verb:
+        following = after.nbor() if after.i + 1 < len(doc) else None
+        if following is not None and following.idx == content_start:
+            return _end(after)
+    return end
 
 
 def _phrase(who: _Who | None) -> tuple[int | None, int | None]:
