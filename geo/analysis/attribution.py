@@ -791,6 +791,9 @@ def revise(
       an adjective or a known cue noun in it, or a colon or dash (without one, a tagged content is more often wrong than
       right); the narration it covers is dropped;
     - a rule claim the tagger does not find stays (dropping it loses more than it gains).
+
+    ``claims`` come with their contradictions linked (``extract_claims`` links them); when the revision
+    changes nothing the links read (``_linked_by``), those links are kept rather than made again.
     """
     if tagger is None or not len(doc):
         return claims
