@@ -16,7 +16,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 
+import numpy as np
 from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, LENGTH, ORTH
 from spacy.tokens import Doc, Span, Token
 
@@ -419,46 +421,73 @@ def _clean_entity(full_text: str, ent: Span) -> Mention | None:
 def _phrase_matches(doc: Doc, text: str, prose: list[Passage], gazetteer: Gazetteer) -> Iterable[Mention]:
     """Longest gazetteer names starting at each capitalised token, left to right."""
     longest = gazetteer.max_name_tokens
+    if not len(doc) or not prose:
+        return
     # Read the tokens' offsets from the Doc's arrays and make Token objects only where a name may
     # start: a walk over the Doc makes a Python object of every token (most of this stage's cost).
-    rows: list[list[int]] = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-    by_passage: list[list[int]] = [[] for _ in prose]
-    p = 0
-    for i, (idx, length) in enumerate(rows):  # passages are in text order: one walk buckets the tokens
-        while p < len(prose) and idx >= prose[p].end:
-            p += 1
-        if p == len(prose):
-            break
-        if prose[p].start <= idx and idx + length <= prose[p].end:
-            by_passage[p].append(i)
-    for indices in by_passage:
-        k = 0
-        while k < len(indices):
-            if not _can_start_name(text, rows, indices, k):
-                k += 1
+    # The walk over the tokens is numpy's too: each token's passage (passages are in text order), and
+    # the tokens that may start a name, a superset of those ``_can_start_name`` takes (an upper-case
+    # first letter is A-Z or not ASCII; a particle comes before a "-"), which it then decides.
+    offsets = doc.to_array([IDX, LENGTH]).astype(np.int64)
+    idx_array, length_array = offsets[:, 0], offsets[:, 1]
+    ends = np.array([p.end for p in prose], dtype=np.int64)
+    which = np.searchsorted(ends, idx_array, side="right")  # the first passage ending after the token starts
+    clipped = np.minimum(which, len(prose) - 1)
+    starts_of = np.array([p.start for p in prose], dtype=np.int64)
+    inside = (which < len(prose)) & (starts_of[clipped] <= idx_array) & (idx_array + length_array <= ends[clipped])
+    kept = np.flatnonzero(inside)
+    if not len(kept) or not text:
+        return
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # one a character
+    readable = (length_array > 0) & (idx_array < len(codes))
+    first = np.where(readable, codes[np.minimum(idx_array, len(codes) - 1)], 0)  # each token's first character
+    capital = readable & (((first >= 65) & (first <= 90)) | (first >= 128))
+    group = which[kept]
+    same_passage = group[1:] == group[:-1]
+    following = kept[1:]
+    hyphen_next = np.zeros(len(kept), dtype=bool)
+    hyphen_next[:-1] = same_passage & readable[following] & (length_array[following] == 1) & (first[following] == 45)
+    may_start = np.flatnonzero(capital[kept] | hyphen_next).tolist()
+    bounds = [0, *(np.flatnonzero(~same_passage) + 1).tolist(), len(kept)]
+    starts: list[int] = idx_array.tolist()
+    lengths: list[int] = length_array.tolist()
+    token_order: list[int] = kept.tolist()
+    c = 0
+    for a, b in pairwise(bounds):
+        indices = token_order[a:b]
+        resume = 0
+        while c < len(may_start) and may_start[c] < b:
+            k = may_start[c] - a
+            c += 1
+            if k < resume or not _can_start_name(text, starts, lengths, indices, k):
                 continue
-            match = _match_at(doc, text, rows, indices[k : k + longest + 1], longest, gazetteer)
+            match = _match_at(doc, text, starts, lengths, indices[k : k + longest + 1], longest, gazetteer)
             if match is None:
-                k += 1
                 continue
             mention, width = match
             yield mention
-            k += width
+            resume = k + width
 
 
 def _match_at(
-    doc: Doc, text: str, rows: list[list[int]], indices: list[int], longest: int, gazetteer: Gazetteer
+    doc: Doc,
+    text: str,
+    starts: list[int],
+    lengths: list[int],
+    indices: list[int],
+    longest: int,
+    gazetteer: Gazetteer,
 ) -> tuple[Mention, int] | None:
     """The longest gazetteer name starting at the first of ``indices`` (a passage's tokens from
-    there on, one past the longest name), and its width in tokens; ``rows``: each token's offset
-    and length."""
+    there on, one past the longest name), and its width in tokens; ``starts`` and ``lengths``: each
+    token's offset and length."""
     # Grow the span while its words still begin some gazetteer name (one indexed probe a
     # word, cached), then look names up from the longest such span down.
     reach = 0
     words: list[str] = []
     for j in indices[:longest]:
-        idx, length = rows[j]
-        word = text[idx : idx + length]
+        idx = starts[j]
+        word = text[idx : idx + lengths[j]]
         if word.isspace() or "\n" in word:  # spaCy's is_space is str.isspace
             break
         words.append(word)
@@ -511,16 +540,19 @@ def _dateline(doc: Doc, token: Token) -> bool:
     return bool(token.is_upper and len(token) > 2 and token.is_sent_start and following in _DATELINE_PUNCT)
 
 
-def _can_start_name(text: str, rows: list[list[int]], indices: list[int], k: int) -> bool:
-    """A capitalised token, or a name particle before a hyphen ("al-Hasakah"); ``rows`` holds each
-    token's offset and length, ``indices`` a passage's tokens."""
-    idx, length = rows[indices[k]]
+def _can_start_name(text: str, starts: list[int], lengths: list[int], indices: list[int], k: int) -> bool:
+    """A capitalised token, or a name particle before a hyphen ("al-Hasakah"); ``starts`` and
+    ``lengths`` hold each token's offset and length, ``indices`` a passage's tokens."""
+    idx = starts[indices[k]]
     if text[idx : idx + 1].isupper():
         return True
     if k + 1 >= len(indices):
         return False
-    after, after_length = rows[indices[k + 1]]
-    return text[after : after + after_length] == "-" and text[idx : idx + length].lower() in _NAME_PARTICLES
+    after = starts[indices[k + 1]]
+    return (
+        text[after : after + lengths[indices[k + 1]]] == "-"
+        and text[idx : idx + lengths[indices[k]]].lower() in _NAME_PARTICLES
+    )
 
 
 # "Rep. Gilliard, D-Charleston": a legislator's party and hometown; the entity holds a place.
