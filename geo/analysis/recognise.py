@@ -33,16 +33,28 @@ _NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "OR
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
 # Arabic and Romance articles that start a name in lower case: al-Watiya, el-Fasher, de la Rosa.
 _NAME_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "es", "de", "du", "la"})
-# "in Greer", "near Clinton": the article uses the word as a place.
-# Each article-wide cue opens with a lookahead of its first letters: the engine then tries the
-# word boundary and the alternatives only there (the scans are most of _Evidence's cost).
-_LOCATIVE_CUE = re.compile(r"(?=[inoat])\b(?:in|near|outside|around|throughout)\s+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
+
+
+def _after_boundary(words: str) -> str:
+    """An alternation of ``words`` ("Mr|Mrs|..."), each at the start of a word: as ``\\b(?:Mr|Mrs|...)``
+    matches, but each alternative opens with its first letter and checks the boundary behind it. A
+    pattern that opens so lets the engine skip to the characters that can start a match (a lookahead
+    or a word boundary first makes it try at every character: the scans are most of _Evidence's cost)."""
+    return "(?:" + "|".join(f"{w[0]}(?<!\\w{w[0]}){w[1:]}" for w in words.split("|")) + ")"
+
+
+# "in Greer", "near Clinton": the article uses the word as a place (a place cue below, of these words,
+# not before another capitalised word).
+_LOCATIVE_WORDS = frozenset({"in", "near", "outside", "around", "throughout"})
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
 # "Mr. Welch", "President Obama", "coach Ripley": a title makes the next word a person's name.
 _TITLE_BEFORE = re.compile(
-    r"(?=[A-Zc])\b(?:Mr|Mrs|Ms|Miss|Dr|Sen|Rep|Gov|Lt|Sgt|Capt|Cpl|Det|Col|Gen|Maj|Rev|Prof|Judge|Justice|President"
-    r"|Senator|Governor|Mayor|Officer|Deputy|Sheriff|Chief|Commissioner|Councilman|Councilwoman|Trooper"
-    r"|Coach|coach|Father|Sister|Brother|Pastor|Bishop|Principal|Superintendent|Director|Secretary)\.?"
-    r"[ \t]+(?:[A-Z]\.[ \t]+)?([A-Z][a-z]+)\b"
+    _after_boundary(
+        "Mr|Mrs|Ms|Miss|Dr|Sen|Rep|Gov|Lt|Sgt|Capt|Cpl|Det|Col|Gen|Maj|Rev|Prof|Judge|Justice|President"
+        "|Senator|Governor|Mayor|Officer|Deputy|Sheriff|Chief|Commissioner|Councilman|Councilwoman|Trooper"
+        "|Coach|coach|Father|Sister|Brother|Pastor|Bishop|Principal|Superintendent|Director|Secretary"
+    )
+    + r"\.?[ \t]+(?:[A-Z]\.[ \t]+)?([A-Z][a-z]+)\b"
 )
 # A capitalised word right after: the name goes on ("Commissioner Gary", "North Cooper").
 # A town's name before one of these words names the town's own institution ("Newark Police").
@@ -62,22 +74,28 @@ _NAME_CAME_BEFORE = re.compile(
     r"[a-z,;][ \t]+(?!(?:North|South|East|West|Central|Downtown|Historic|Greater|Old|New)\b)[A-Z][a-z]+[ \t]+$"
 )
 # Weaker place cues, enough to keep a name spaCy calls an organisation or person: "of Roswell", "to Bluefield".
-_PLACE_CUE = re.compile(r"(?=[inoaft])\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+([A-Z][a-z]+)\b")
+# The cue opens with a lookahead of its first letters (frequent letters: opening with them as above costs more).
+_PLACE_CUE = re.compile(r"(?=[inoaft])\b(in|near|outside|around|throughout|of|from|to|at|across)\s+([A-Z][a-z]+)\b")
 # "Lowell, Mass.": the town, a comma, then the state.
 _AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
 # "Akron, Ohio": a name placed in a state, province or country.
-_PLACE_IN_CONTAINER = re.compile(r"(?=[A-Z])\b([A-Z][a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?){1,2}")
+# (Each pattern that starts at a capital opens with it and checks the word boundary behind it: see _after_boundary.)
+_PLACE_IN_CONTAINER = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?){1,2}")
 # An upper-case name opening a dateline: "CHARLESTON, W.Va.", "BEIRUT:", "SCOTT (AP)".
 _DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
 # Words that only a person's name takes: a verb of saying after it or before it at a clause's end
 # ("Douglas said", "said Nelson."), "who", or a relative or a court case of its own ("Welch's mother").
-# The lookahead first: the lookbehinds are tried only where a capital starts (half the scan's cost).
-_PERSON_CUE = re.compile(
-    r"(?=[A-Z])(?<!\bof )(?<!\bfrom )(?<!\bin )(?<!\bnear )(?<!\bat )\b([A-Z][a-z]+)"
+# Two patterns (a name, then its cue; a verb, then the name), scanned apart, each the faster for it
+# (see _after_boundary); ``_speakers`` takes their matches as one pattern of the two alternatives would.
+_SPEAKER_BEFORE_CUE = re.compile(
+    r"([A-Z](?<!\bof [A-Z])(?<!\bfrom [A-Z])(?<!\bin [A-Z])(?<!\bnear [A-Z])(?<!\bat [A-Z])(?<!\w[A-Z])[a-z]+)"
     r"(?:[ \t]+(?:said|says|told|added|explained|noted|stated|testified|recalled|declined|believes|believed)\b"
     r"|,[ \t]+who\b|['’]s?[ \t]+(?:wife|husband|daughter|son|mother|father|stepfather|stepmother"
     r"|brother|sister|parents|family|lawyer|lawyers|attorney|attorneys|trial|arrest|sentencing|funeral)\b)"
-    r"|\b(?:said|says|told)[ \t]+([A-Z][a-z]+)[ \t]*[.,]"
+)
+# One pattern a verb, each opening with the verb (the engine finds a literal opening fastest).
+_CUE_BEFORE_SPEAKER = tuple(
+    re.compile(rf"{verb}(?<!\w{verb})[ \t]+([A-Z][a-z]+)[ \t]*[.,]") for verb in ("said", "says", "told")
 )
 # Offices and followings named after a person: "the Obama administration", "Clinton aides".
 _OFFICE_AFTER = re.compile(
@@ -164,7 +182,7 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer, tex
 class _Evidence:
     """What the whole article says about its words, for telling names from common words."""
 
-    lower_words: frozenset[str]  # words the article also writes in lower case ("police")
+    lower_words: _LowerWords  # words the article also writes in lower case ("police")
     person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
     numeric: SpanIndex  # character spans of dates, times, numbers
     place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
@@ -179,9 +197,14 @@ class _Evidence:
         cls, doc: Doc, text: str, entities: Iterable[Mention] = (), spans: Sequence[Span] | None = None
     ) -> _Evidence:
         ents = doc.ents if spans is None else spans  # a new tuple of new Spans on every access: read once
-        locative = {m.group(1) for m in _LOCATIVE_CUE.finditer(text)}
+        place_cues = [(m.group(1), m.group(2), m.end()) for m in _PLACE_CUE.finditer(text)]
+        # No two cues overlap, so the cues of locative words not before another capitalised word are
+        # where a pattern of those alone would match.
+        locative = {
+            name for cue, name, end in place_cues if cue in _LOCATIVE_WORDS and not _CAPITAL_AFTER.match(text, end)
+        }
         return cls(
-            lower_words=_lower_words(doc),
+            lower_words=_LowerWords(doc),
             person_words=frozenset(
                 {
                     t.text
@@ -195,7 +218,7 @@ class _Evidence:
             - locative,
             numeric=SpanIndex(((e.start_char, e.end_char) for e in ents if e.label_ in _NUMERIC_LABELS), disjoint=True),
             place_words=frozenset(
-                {e.text for e in ents if e.label_ in ("GPE", "LOC")} | {m.group(1) for m in _PLACE_CUE.finditer(text)}
+                {e.text for e in ents if e.label_ in ("GPE", "LOC")} | {name for _cue, name, _end in place_cues}
             ),
             located=frozenset(
                 {e.text for e in ents if e.label_ == "GPE"}
@@ -204,19 +227,49 @@ class _Evidence:
             ),
             person_starts=frozenset(e.start_char for e in ents if e.label_ == "PERSON"),
             diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
-            speakers=frozenset(m.group(1) or m.group(2) for m in _PERSON_CUE.finditer(text)),
+            speakers=_speakers(text),
             organisation_starts=frozenset(
                 e.start for e in entities if e.label == "ORG" and e.text.rsplit(None, 1)[-1] in _INSTITUTION_HEADS
             ),
         )
 
 
-def _lower_words(doc: Doc) -> frozenset[str]:
-    """The words ``doc`` writes in lower case, read from its arrays: a walk over its tokens makes a
-    Python object of each."""
-    words = doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
-    strings = doc.vocab.strings
-    return frozenset(strings[int(orth)] for orth in set(words[(words[:, 1] != 0) & (words[:, 2] != 0), 0].tolist()))
+def _speakers(text: str) -> frozenset[str]:
+    """The names the cues of a person's name find, left to right, as one pattern of the alternatives
+    would: a match is taken unless it starts inside the one before. Each pattern finds all its own
+    matches (none holds the start of another: a capital or a verb opens each, and only one)."""
+    found = sorted(
+        (m.start(), m.end(), m.group(1))
+        for pattern in (_SPEAKER_BEFORE_CUE, *_CUE_BEFORE_SPEAKER)
+        for m in pattern.finditer(text)
+    )
+    names: set[str] = set()
+    taken_to = 0
+    for start, end, name in found:
+        if start >= taken_to:
+            names.add(name)
+            taken_to = end
+    return frozenset(names)
+
+
+class _LowerWords:
+    """The words ``doc`` writes in lower case, asked one at a time: read from its arrays (a walk over
+    its tokens makes a Python object of each) at the first question, and kept as the hashes spaCy
+    keeps its words by (making the string of each cost more than hashing the words asked)."""
+
+    __slots__ = ("_doc", "_hashes")
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+        self._hashes: frozenset[int] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word:
+            return False
+        if self._hashes is None:
+            words = self._doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
+            self._hashes = frozenset(words[(words[:, 1] != 0) & (words[:, 2] != 0), 0].tolist())
+        return bool(self._doc.vocab.strings[word] in self._hashes)
 
 
 def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
@@ -338,7 +391,8 @@ def _not_a_place_word(mention: Mention, text: str, one_word: bool) -> bool:
 
 # A disease named after a place: "West Nile virus", "Ebola fever", "Rift Valley fever", "Lyme disease".
 _DISEASE = re.compile(
-    r"(?-i:(?=[A-Z]))\b((?-i:(?:[A-Z][\w'’-]*[ \t]+){1,3}))(?:\[?virus\]?|fever|disease|encephalitis)\b", re.IGNORECASE
+    r"((?-i:[A-Z](?<!\w[A-Z])[\w'’-]*[ \t]+(?:[A-Z][\w'’-]*[ \t]+){0,2}))(?:\[?virus\]?|fever|disease|encephalitis)\b",
+    re.IGNORECASE,
 )
 
 
