@@ -165,8 +165,10 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer, tex
     by_span: dict[tuple[int, int], Mention] = {}
     for entity in entities:
         candidates = tuple(gazetteer.lookup(entity.text))
-        if candidates:
-            by_span[(entity.start, entity.end)] = replace(entity, candidates=candidates)
+        if candidates:  # ``replace`` reads the dataclass's fields each time: the Mention made directly
+            by_span[(entity.start, entity.end)] = Mention(
+                entity.start, entity.end, entity.text, entity.label, candidates, entity.dep, entity.head
+            )
     names = _NameIndex(entities, text)
     for mention in _phrase_matches(doc, text, prose, gazetteer):
         if names.holds_longer(mention):
@@ -197,6 +199,8 @@ class _Evidence:
         cls, doc: Doc, text: str, entities: Iterable[Mention] = (), spans: Sequence[Span] | None = None
     ) -> _Evidence:
         ents = doc.ents if spans is None else spans  # a new tuple of new Spans on every access: read once
+        labelled = [(e.label_, e) for e in ents]  # ``label_`` is a string store lookup: once an entity
+        gpe = {e.text for label, e in labelled if label == "GPE"}
         place_cues = [(m.group(1), m.group(2), m.end()) for m in _PLACE_CUE.finditer(text)]
         # No two cues overlap, so the cues of locative words not before another capitalised word are
         # where a pattern of those alone would match.
@@ -208,24 +212,26 @@ class _Evidence:
             person_words=frozenset(
                 {
                     t.text
-                    for e in ents
-                    if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in _INSTITUTION_WORDS for t in e)
+                    for label, e in labelled
+                    if label == "PERSON" and len(e) > 1 and not any(t.text in _INSTITUTION_WORDS for t in e)
                     for t in e
                     if t.is_title
                 }
                 | {m.group(1) for m in _TITLE_BEFORE.finditer(text)}
             )
             - locative,
-            numeric=SpanIndex(((e.start_char, e.end_char) for e in ents if e.label_ in _NUMERIC_LABELS), disjoint=True),
+            numeric=SpanIndex(
+                ((e.start_char, e.end_char) for label, e in labelled if label in _NUMERIC_LABELS), disjoint=True
+            ),
             place_words=frozenset(
-                {e.text for e in ents if e.label_ in ("GPE", "LOC")} | {name for _cue, name, _end in place_cues}
+                gpe | {e.text for label, e in labelled if label == "LOC"} | {name for _cue, name, _end in place_cues}
             ),
             located=frozenset(
-                {e.text for e in ents if e.label_ == "GPE"}
+                gpe
                 | locative
                 | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}
             ),
-            person_starts=frozenset(e.start_char for e in ents if e.label_ == "PERSON"),
+            person_starts=frozenset(e.start_char for label, e in labelled if label == "PERSON"),
             diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
             speakers=_speakers(text),
             organisation_starts=frozenset(
@@ -309,16 +315,23 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         return False
     if one_word and not areas and mention.text in evidence.speakers and mention.text not in evidence.place_words:
         return False  # "Douglas said", "Welch's mother": a person, wherever the article names them
-    demonym = any(c.name_kind == "demonym" for c in mention.candidates)
-    runs_on = _NAME_GOES_ON.match(text, mention.end) or _NAME_CAME_BEFORE.search(
-        text, max(0, mention.start - 40), mention.start
-    )
-    # "the Athens Police Department", "Litchfield Superior Court": a town's name opening an
-    # organisation's name (spaCy's) places the organisation in the town.
-    opens_organisation = mention.start in evidence.organisation_starts and not _NAME_CAME_BEFORE.search(
-        text, max(0, mention.start - 40), mention.start
-    )
-    if one_word and mention.label == "GAZ" and not (areas or demonym) and runs_on and not opens_organisation:
+    # A one-word match that runs on into a name or comes after one (the cheap tests first: each is
+    # asked only when those before it hold), unless it opens an organisation's name (spaCy's): "the
+    # Athens Police Department", "Litchfield Superior Court" place the organisation in the town.
+    if (
+        one_word
+        and mention.label == "GAZ"
+        and not areas
+        and not any(c.name_kind == "demonym" for c in mention.candidates)
+        and (
+            _NAME_GOES_ON.match(text, mention.end)
+            or _NAME_CAME_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        )
+        and not (
+            mention.start in evidence.organisation_starts
+            and not _NAME_CAME_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        )
+    ):
         return False
     towns_only = all(c.place.kind == "city" for c in mention.candidates)
     unattested = mention.text not in evidence.place_words and not mention.text.isupper()  # "MAKHACHKALA --"
@@ -348,8 +361,7 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         return False  # "The Washington Post", "Los Angeles Times": a newspaper's name
     if _clipped_division(mention) and not (_AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)):
         return False  # "Mass." and "Miss." name states after a town ("Lowell, Mass."), else a word or a title
-    minor = not any(c.place.kind in CONTAINER_KINDS for c in mention.candidates)
-    if not minor or mention.text in evidence.located or mention.label == "GPE":
+    if areas or mention.text in evidence.located or mention.label == "GPE":  # not only minor places
         return True
     return not _not_a_place_word(mention, text, one_word)
 
@@ -464,7 +476,7 @@ def _clean_entity(full_text: str, ent: Span) -> Mention | None:
         start, text = start + article.end(), text[article.end() :]
     if possessive := _TRAILING_POSSESSIVE.search(text):
         end, text = end - len(possessive.group()), text[: possessive.start()]
-    if not text or not any(ch.isalpha() for ch in text) or "\n" in text:
+    if not text or not any(map(str.isalpha, text)) or "\n" in text:
         return None
     root = ent.root
     # "Huntsville Fire", "Alexandria Police": the small model's person is a town's institution.
@@ -568,7 +580,8 @@ def _match_at(
         if candidates and _city_of_institution(tokens, i, width, candidates, gazetteer):
             continue
         if candidates:
-            root = doc[first.i : last.i + 1].root
+            # A one-word span's root is its word (spaCy's Span.root, unless a hook replaces it).
+            root = first if width == 1 and "root" not in doc.user_span_hooks else doc[first.i : last.i + 1].root
             return Mention(start, end, surface, "GAZ", candidates, root.dep_, root.head.lemma_), width
     return None
 
