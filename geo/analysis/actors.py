@@ -223,7 +223,12 @@ def _add_organisations(drafts: dict[str, _Draft], organisations: list[Mention], 
     names = [o.text for o in organisations]
     long_names = [n for n in names if len(n.split()) > 1]
     for org in organisations:
-        canonical = next((full for full in long_names if _is_acronym_of(org.text, full)), org.text)
+        # Only an upper-case name is an acronym: other names skip the look at every long name.
+        canonical = (
+            next((full for full in long_names if _is_acronym_of(org.text, full)), org.text)
+            if org.text.isupper()
+            else org.text
+        )
         following = re.match(r"\s+([A-Za-z]+)", text[org.end : org.end + 30])
         if org.label == "NORP" and not following:
             continue
@@ -244,9 +249,21 @@ def _organisation_type(name: str, next_word: str) -> ActorType:
 
 
 def _is_acronym_of(short: str, full: str) -> bool:
-    letters = re.sub(r"[^A-Z]", "", short)
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", full) if w[0].isupper())
-    return short.isupper() and len(letters) >= 2 and letters == initials
+    if not short.isupper():
+        return False
+    letters = _capitals(short)
+    return len(letters) >= 2 and letters == _initials(full)
+
+
+# An article asks of each upper-case name whether it abbreviates each long name: the letters of each, once.
+@lru_cache(maxsize=65536)
+def _capitals(short: str) -> str:
+    return re.sub(r"[^A-Z]", "", short)
+
+
+@lru_cache(maxsize=65536)
+def _initials(full: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", full) if w[0].isupper())
 
 
 def _sweep_aliases(drafts: dict[str, _Draft], text: str, passages: tuple[Passage, ...]) -> None:
@@ -279,7 +296,9 @@ def _occurrences(name: str, text: str) -> Iterator[tuple[int, int]]:
 
 
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
-_LATTER = re.compile(r"\b[Tt]he (latter|former)\b")
+# Opening with the capital or small "t" and checking the word boundary behind it, the engine skips to
+# those letters (a word boundary first made it try at every character).
+_LATTER = re.compile(r"[Tt](?<!\w[Tt])he (latter|former)\b")
 _ARMY_REFERENCE = re.compile(r"\bthe (army|military|armed forces)\b")
 _ARMY_NAME = re.compile(r"\b(Army|Armed Forces)\b")
 

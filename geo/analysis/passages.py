@@ -152,18 +152,22 @@ def _is_metadata(line: str, *, in_header: bool) -> bool:
         return False
     if _BREADCRUMB.match(line) or _SEPARATOR_LINE.search(line):
         return True
-    # A tag list: several capitalised words, no sentence punctuation, no function words.
-    words = re.findall(r"[^\W\d_][\w'’-]*", line)
-    return (
-        len(words) >= 3
-        and not _TERMINAL.search(line)
-        and all(word[0].isupper() for word in words)
-        and not any(word.lower() in _FUNCTION_WORDS for word in words)
-    )
+    # A tag list: several capitalised words, no sentence punctuation, no function words. Read word by
+    # word: a line of prose fails at its first lower-case word (a paragraph's words were all read).
+    count = 0
+    for match in _WORD.finditer(line):
+        word = match.group()
+        if not word[0].isupper() or word.lower() in _FUNCTION_WORDS:
+            return False
+        count += 1
+    return count >= 3 and not _TERMINAL.search(line)
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def _is_headline(line: str) -> bool:
-    words = line.split()
+    words = line.split(maxsplit=30)  # more than 30 words make 31 parts, as many as tell it
     return 2 <= len(words) <= 30 and not re.search(r"[.!?]\s*$", line)
 
 
