@@ -205,6 +205,7 @@ def _acts(resolution: Resolution, text: str) -> bool:
 def _add_people(drafts: dict[str, _Draft], people: list[Mention], text: str) -> None:
     names = [(p, _TITLES.sub("", p.text).strip()) for p in sorted(people, key=lambda p: p.start)]
     full_names = sorted({name for _p, name in names if len(name.split()) > 1}, key=lambda n: (-len(n), n))
+    surnames = [(full, full.split()[-1]) for full in full_names]  # split once, not for each bare surname
     last_seen: dict[str, str] = {}  # surname: the full name that last bore it, in text order
     for person, name in names:
         if not name:
@@ -213,7 +214,7 @@ def _add_people(drafts: dict[str, _Draft], people: list[Mention], text: str) -> 
             last_seen[name.split()[-1]] = name
         # A bare surname is the person last named in full with it ("Mark Dvorak … Gabe Dvorak … Dvorak said"
         # is Gabe); before any, the longest full name that has it, ties by name, never by set order.
-        canonical = last_seen.get(name) or next((full for full in full_names if full.split()[-1] == name), name)
+        canonical = last_seen.get(name) or next((full for full, surname in surnames if surname == name), name)
         draft = _draft(drafts, canonical, "person")
         draft.spans.add((person.start + person.text.index(name), person.start + person.text.index(name) + len(name)))
         draft.aliases.update({name, canonical.split()[-1]})
@@ -269,16 +270,18 @@ def _initials(full: str) -> str:
 def _sweep_aliases(drafts: dict[str, _Draft], text: str, passages: tuple[Passage, ...]) -> None:
     """Add every occurrence of every actor's names, outside metadata lines."""
     readable = SpanIndex(((p.start, p.end) for p in passages if p.kind != "metadata"), disjoint=True)
-    taken = SpanIndex({span for d in drafts.values() for span in d.spans})
+    spans = {span for d in drafts.values() for span in d.spans}  # most occurrences are these: a set says so at once
+    taken = SpanIndex(spans)
     for draft in drafts.values():
         names = {draft.name, *draft.aliases}
         for name in sorted(names, key=len, reverse=True):
             if len(name) < 2:
                 continue
             for span in _occurrences(name, text):
-                if not taken.overlaps(*span) and readable.holds(*span):
+                if span not in spans and not taken.overlaps(*span) and readable.holds(*span):
                     draft.spans.add(span)
                     taken.add(*span)
+                    spans.add(span)
 
 
 def _occurrences(name: str, text: str) -> Iterator[tuple[int, int]]:
