@@ -844,7 +844,8 @@ def revise(
                 changes.update(cue_start=attribution.cue[0], cue_end=attribution.cue[1])
             if attribution.source is not None and claim.speaker_start is None:
                 changes.update(speaker_start=attribution.source[0], speaker_end=attribution.source[1])
-            revised[k] = replace(claim, **changes)
+            if changes:
+                revised[k] = replace(claim, **changes)
     if added:
         taken = [(c.start, c.end) for c in added]
         taken += [(c.cue_start, c.cue_end) for c in added if c.cue_start is not None and c.cue_end is not None]
