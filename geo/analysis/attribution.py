@@ -28,8 +28,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import as_file, files
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from spacy.attrs import (
@@ -150,7 +151,10 @@ def _quote_codes(doc: Doc, orth: Any, spaces: Any) -> Any:
     state ("q" or "-") the one before them leaves."""
     strings = doc.vocab.strings
     marks = {strings[mark]: mark for mark in _OPENING | _CLOSING | _STRAIGHT}
-    events = np.flatnonzero(np.isin(orth, list(marks)) | spaces).tolist()
+    at = spaces.copy()
+    for mark in marks:  # a few comparisons: cheaper than numpy's isin on an article
+        at |= orth == mark
+    events = np.flatnonzero(at).tolist()
     states = np.zeros(len(orth), dtype=np.intp)
     inside = False
     for n, i in enumerate(events):
@@ -270,15 +274,16 @@ def templates(doc: Doc, roles: Sequence[str]) -> list[tuple[str, Sequence[str | 
     spaces = space_flags.astype(bool)
     # The token's words and parse: distinct hashes to their strings.
     low_hashes, low_codes = distinct(low)
-    lower = [strings[h] for h in low_hashes] + ["<sp>"]
+    text_of = strings.__getitem__
+    lower = [*map(text_of, low_hashes), "<sp>"]
     low_codes = np.where(spaces, len(lower) - 1, low_codes)
     lemma_hashes, lemma_codes = distinct(lem)
-    lemmas = [strings[h].lower() for h in lemma_hashes]
+    lemmas = [lemma.lower() for lemma in map(text_of, lemma_hashes)]
     pos_hashes, pos_codes = distinct(pos_ids)
-    pos = [strings[h] for h in pos_hashes]
+    pos = list(map(text_of, pos_hashes))
     tag_hashes, tag_codes = distinct(tag_ids)
     dep_hashes, dep_codes = distinct(dep_ids)
-    deps = [strings[h] for h in dep_hashes]
+    deps = list(map(text_of, dep_hashes))
     ent_hashes, ent_codes = distinct(ent_ids)
     quote_codes = _quote_codes(doc, orth, spaces)
     role_codes = np.array([_ROLE_CODES[r] for r in roles], dtype=np.intp)
@@ -293,7 +298,7 @@ def templates(doc: Doc, roles: Sequence[str]) -> list[tuple[str, Sequence[str | 
     add("w=", lower, low_codes)
     add("l=", lemmas, lemma_codes)
     add("p=", pos, pos_codes)
-    add("t=", [strings[h] for h in tag_hashes], tag_codes)
+    add("t=", list(map(text_of, tag_hashes)), tag_codes)
     add("d=", deps, dep_codes)
     pairs, codes = distinct(dep_codes * len(lemmas) + lemma_codes[heads], len(deps) * len(lemmas))
     add("dh=", [deps[c // len(lemmas)] + "|" + lemmas[c % len(lemmas)] for c in pairs], codes)
@@ -374,18 +379,25 @@ class Tagger:
         # moved past the templates before it: one numpy lookup for all templates at the end.
         rows: list[int] = []
         columns: list[Any] = []
+        offsets: list[int] = []
         for name, values, codes in templates(doc, roles):
             # The rows of a template whose values are fixed are kept.
             known = fixed.get(name) if values in _FIXED else None
             if known is None:
                 get = tables.get(name, {}).get
-                known = [absent if v is None else get(v, absent) for v in values] + [absent]
+                if None in values:
+                    known = [absent if v is None else get(v, absent) for v in values]
+                else:  # looked up in C (map), not a Python loop
+                    known = list(map(get, cast(Sequence[str], values), repeat(absent)))
+                known.append(absent)
                 if values in _FIXED:
                     fixed[name] = known
-            columns.append(codes + len(rows) if rows else codes)
+            columns.append(codes)
+            offsets.append(len(rows))
             rows.extend(known)
+        places = np.stack(columns) + np.array(offsets, dtype=np.intp)[:, None]
         # Summed over the templates one after the other (numpy's sum over the first axis), as CRFsuite adds.
-        return weights.take(np.array(rows, dtype=np.intp)[np.stack(columns)], axis=0).sum(axis=0)
+        return weights.take(np.array(rows, dtype=np.intp)[places], axis=0).sum(axis=0)
 
     def tag(self, doc: Doc, roles: Sequence[str]) -> list[str]:
         if not len(doc):
