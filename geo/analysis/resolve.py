@@ -93,6 +93,12 @@ def prominence(place: Place) -> float:
 _prominence_of = lru_cache(maxsize=65536)(place_prominence)
 
 
+def _candidate_prominence(candidate: Candidate) -> float:
+    """``prominence`` of a candidate's place (a sort or ``max`` key)."""
+    place = candidate.place
+    return _prominence_of(place.kind, place.population)
+
+
 def resolve(
     mentions: Sequence[Mention], text: str, lookup, *, evidence: Sequence[Mention] = ()
 ) -> tuple[Resolution, ...]:
@@ -137,11 +143,12 @@ def ranked(
     # A name said again reads the same way where its surroundings do: filter its readings once.
     filtered: dict[tuple[str, int, str, str, bool, bool], list[Candidate]] = {}
     usable: list[tuple[Mention, list[Candidate]]] = []
+    facility_of: dict[int, bool] = {}  # by mention: "base" or "airport" follows it
     for m in (*mentions, *evidence):
         if not m.candidates:
             continue
-        facility_next = bool(_FACILITY_WORDS.match(text[m.end : m.end + 30]))
-        after_town = _AFTER_TOWN.search(text, max(0, m.start - 40), m.start) is not None
+        facility_next = facility_of[id(m)] = bool(_FACILITY_WORDS.match(text[m.end : m.end + 30]))
+        after_town = _after_town(text, m.start)
         same_readings = (m.text, len(m.candidates), m.candidates[0].place.id, m.candidates[-1].place.id)
         said_alike = (*same_readings, facility_next, after_town)
         if said_alike not in filtered:
@@ -154,9 +161,7 @@ def ranked(
     for (m, _), box in zip(usable, containers, strict=True):
         said[normalized_surface(m.text)] |= box
     containers = [box or said[normalized_surface(m.text)] for (m, _), box in zip(usable, containers, strict=True)]
-    town_named = {
-        normalized_surface(m.text) for m, _ in usable if _TOWN_CUE_BEFORE.search(text[max(0, m.start - 40) : m.start])
-    }
+    town_named = {normalized_surface(m.text) for m, _ in usable if _town_cue_before(text, m.start)}
     # Every town or county reading of every name, by division: the article's possible anchors.
     points: dict[str, list[tuple[str, Place]]] = defaultdict(list)
     anchored_names: set[tuple[str, int]] = set()
@@ -169,7 +174,8 @@ def ranked(
             if c.place.kind in _POINT_KINDS and (division := _division_key(c.place)):
                 points[division].append((surface, c.place))
     usable = [(m, _state_said(m, cands, text)) for m, cands in usable]
-    usable = _strong_priors(usable, containers, town_named, points)
+    division_votes: dict[int, tuple[list[Candidate], tuple[str, float] | None]] = {}
+    usable = _strong_priors(usable, containers, town_named, points, division_votes)
 
     # Country votes by name, so that a name's own votes can be set aside: no name is evidence for itself.
     own_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -193,7 +199,7 @@ def ranked(
 
     context = _Context(
         focus=_country_focus(usable, votes_of),
-        divisions=_division_focus(usable),
+        divisions=_division_focus(usable, division_votes),
         winners=(),
         home={},
         points=points,
@@ -201,9 +207,10 @@ def ranked(
     ranked: dict[tuple[str, frozenset[str], bool], list[_Scored]] = {}  # repeated names score once
     first = []
     for (m, cands), box in zip(usable, containers, strict=True):
-        same = (m.text, frozenset(box), bool(_FACILITY_WORDS.match(text[m.end : m.end + 30])))
+        facility_next = facility_of[id(m)]
+        same = (m.text, frozenset(box), facility_next)
         if same not in ranked:
-            ranked[same] = _rank(m, cands, text, context, box)
+            ranked[same] = _rank(m, cands, facility_next, context, box)
         first.append(ranked[same])
     readings: dict[tuple[str, str], _Winner] = {}  # a name said five times counts once
     for (m, _), scored in zip(usable, first, strict=True):
@@ -265,10 +272,11 @@ def _by_score(s: _Scored) -> tuple[float, float, str]:
     return (-s.score, -s.parts["prominence"], s.candidate.place.id)
 
 
-def _rank(mention: Mention, candidates: list[Candidate], text: str, context: _Context, box: set[str]) -> list[_Scored]:
-    most = max(prominence(c.place) for c in candidates)
-    # What the mention's own words say, read once for all its candidates.
-    facility_next = bool(_FACILITY_WORDS.match(text[mention.end : mention.end + 30]))
+def _rank(
+    mention: Mention, candidates: list[Candidate], facility_next: bool, context: _Context, box: set[str]
+) -> list[_Scored]:
+    """A mention's readings, best first (``facility_next``: "base" or "airport" follows it)."""
+    most = max(_prominence_of(c.place.kind, c.place.population) for c in candidates)
     surface = normalized_surface(mention.text)
     return sorted(
         (_score(c, surface, facility_next, context, box, most) for c in candidates),
@@ -441,7 +449,7 @@ def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) 
         (kind in CONTAINER_KINDS and kind != "admin1")
         or (kind == "city" and best.candidate.place.population >= MAJOR_CITY)
         # "Hamilton, Ont.": a state or province after a town and a comma
-        or (kind == "admin1" and _AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start) is not None)
+        or (kind == "admin1" and _after_town(text, mention.start))
         or best.parts["facility_cue"] > 0
         or best.parts["containment"] > 0
         # The article's country: its other names, or the name's own readings where the text uses it as
@@ -510,6 +518,31 @@ _TOWN_CUE_BEFORE = re.compile(
 _AREA_NAME_KINDS = frozenset({"name", "abbreviation", "alternate"})
 
 
+def _after_town(text: str, start: int) -> bool:
+    """Whether a town and a comma come just before ``start`` (``_AFTER_TOWN`` in the 40 characters before)."""
+    lo = max(0, start - 40)
+    # The pattern ends in a comma and spaces or tabs, then the end (or a last newline): test that first.
+    if start <= lo or text[start - 1] not in ", \t\n":
+        return False
+    window = text[lo:start]
+    if window.endswith("\n"):
+        window = window[:-1]
+    if not window.rstrip(" \t").endswith(","):
+        return False
+    return _AFTER_TOWN.search(text, lo, start) is not None
+
+
+def _town_cue_before(text: str, start: int) -> bool:
+    """Whether the 40 characters before ``start`` end in "town of", "village called", ... (``_TOWN_CUE_BEFORE``)."""
+    # The pattern ends in "of", "called" or "named" and white space: test that first.
+    if start <= 0 or not text[start - 1].isspace():
+        return False
+    window = text[max(0, start - 40) : start]
+    if window.rstrip()[-1:] not in ("f", "F", "d", "D"):
+        return False
+    return _TOWN_CUE_BEFORE.search(window) is not None
+
+
 STRONG_PRIOR_LIFT = 0.5  # division focus at which the article's own region may overrule a strong prior
 
 
@@ -518,6 +551,7 @@ def _strong_priors(
     containers: list[set[str]],
     town_named: set[str],
     points_in: dict[str, list[tuple[str, Place]]],
+    division_votes: dict[int, tuple[list[Candidate], tuple[str, float] | None]] | None = None,
 ) -> list[tuple[Mention, list[Candidate]]]:
     """A country's, state's or province's own name means that division (or another division of
     that name: Georgia the country or the state), not a namesake town elsewhere, unless the text
@@ -548,7 +582,7 @@ def _strong_priors(
         if len(countries) == 1 and surface not in own_country:
             own_country[surface] = next(iter(countries))
             single_country[own_country[surface]] += 1
-        top_place = max(cands, key=lambda c: prominence(c.place)).place
+        top_place = max(cands, key=_candidate_prominence).place
         if top_place.kind in _POINT_KINDS or top_place.kind == "admin1":
             local_of[surface] = top_place
     local_countries: dict[str | None, int] = defaultdict(int)
@@ -598,7 +632,7 @@ def _strong_priors(
             else False
         )
         if towns and divisions is None:
-            divisions = _division_focus(usable)
+            divisions = _division_focus(usable, division_votes)
         local = [
             c
             for c in towns
@@ -644,12 +678,19 @@ _STATE_AFTER = re.compile(r"\s+state\b")
 _STATE_BEFORE = re.compile(r"\bstate\s+of\s+$", re.IGNORECASE)
 
 
+def _state_before(text: str, start: int) -> bool:
+    """Whether "state of" ends the 20 characters before ``start`` (``_STATE_BEFORE``)."""
+    lo = max(0, start - 20)
+    # The pattern ends in "of" and white space: test that first.
+    if start <= lo or not text[start - 1].isspace() or text[lo:start].rstrip()[-1:] not in ("f", "F"):
+        return False
+    return _STATE_BEFORE.search(text, lo, start) is not None
+
+
 def _state_said(mention: Mention, candidates: list[Candidate], text: str) -> list[Candidate]:
     """Only the first-level division readings of a name the text calls a state ("a Washington state farm",
     "in the state of Washington"), unless the name is a country's own ("Mexico state oil company")."""
-    if not (
-        _STATE_AFTER.match(text, mention.end) or _STATE_BEFORE.search(text, max(0, mention.start - 20), mention.start)
-    ):
+    if not (_STATE_AFTER.match(text, mention.end) or _state_before(text, mention.start)):
         return candidates
     if any(c.place.kind == "country" and c.name_kind == "name" for c in candidates):
         return candidates
@@ -678,7 +719,8 @@ def _no_capital_namesake_state(
         ):
             continue
         kept.append(c)
-    return kept or candidates
+    # Nothing dropped: the same list, so that a name said again keeps sharing its readings.
+    return kept if kept and len(kept) < len(candidates) else candidates
 
 
 def _usable_candidates(mention: Mention, facility_next: bool, after_town: bool) -> list[Candidate]:
@@ -711,10 +753,23 @@ def _no_far_alternates(candidates: list[Candidate]) -> list[Candidate]:
     """Another name of a place (a translation, an old or colloquial name) never beats, on its own,
     the own name of a far more important place: "Mexico" is not Mexico City's other name when it is
     a country's, "Egypt" not a town in Arizona once called so."""
-    exact = max((prominence(c.place) for c in candidates if c.name_kind in ("name", "abbreviation")), default=None)
-    if exact is None or not any(c.name_kind == "alternate" for c in candidates):
+    if not any(c.name_kind == "alternate" for c in candidates):
         return candidates
-    return [c for c in candidates if c.name_kind != "alternate" or prominence(c.place) + ALTERNATE_MARGIN > exact]
+    exact = max(
+        (
+            _prominence_of(c.place.kind, c.place.population)
+            for c in candidates
+            if c.name_kind in ("name", "abbreviation")
+        ),
+        default=None,
+    )
+    if exact is None:
+        return candidates
+    return [
+        c
+        for c in candidates
+        if c.name_kind != "alternate" or _prominence_of(c.place.kind, c.place.population) + ALTERNATE_MARGIN > exact
+    ]
 
 
 def _clipped(surface: str) -> bool:
@@ -778,23 +833,30 @@ def _division_key(place: Place) -> str | None:
 def _division_vote(candidates: list[Candidate]) -> tuple[str, float] | None:
     """A name's vote for a first-level division: 1 when its most important reading is the division
     itself ("Texas"), 0.5 when all its readings lie in one."""
-    top = max(candidates, key=lambda c: prominence(c.place))
+    top = max(candidates, key=_candidate_prominence)
     if top.place.kind == "admin1" and top.name_kind != "demonym" and (key := _division_key(top.place)):
         return key, 1.0
-    keys = {_division_key(c.place) for c in candidates}
+    keys = {f"{p.country}.{p.admin1}" if p.country and p.admin1 else None for p in [c.place for c in candidates]}
     if len(keys) == 1 and None not in keys:
         return next(iter(keys)) or "", 0.5
     return None
 
 
-def _division_focus(usable: list[tuple[Mention, list[Candidate]]]) -> dict[str, float]:
-    """Share of first-level-division evidence per "CC.admin1" key."""
+def _division_focus(
+    usable: list[tuple[Mention, list[Candidate]]],
+    vote_of: dict[int, tuple[list[Candidate], tuple[str, float] | None]] | None = None,
+) -> dict[str, float]:
+    """Share of first-level-division evidence per "CC.admin1" key (``vote_of``: each readings list's
+    ``_division_vote`` by the list's identity, kept with the list so that the identity stays its own,
+    shared between calls)."""
     votes: dict[str, float] = defaultdict(float)
-    vote_of: dict[int, tuple[str, float] | None] = {}  # by readings list: a repeated name votes alike
+    if vote_of is None:
+        vote_of = {}  # by readings list: a repeated name votes alike
     for _mention, candidates in usable:
-        if id(candidates) not in vote_of:
-            vote_of[id(candidates)] = _division_vote(candidates)
-        if (vote := vote_of[id(candidates)]) is not None:
+        known = vote_of.get(id(candidates))
+        if known is None:
+            known = vote_of[id(candidates)] = (candidates, _division_vote(candidates))
+        if (vote := known[1]) is not None:
             votes[vote[0]] += vote[1]
     total = sum(votes.values())
     return {key: n / total for key, n in votes.items()} if total else {}
@@ -833,7 +895,7 @@ def _score(
     whether "base" or "airport" follows it."""
     place = candidate.place
     key = _division_key(place) or ""
-    own = prominence(place)
+    own = _prominence_of(place.kind, place.population)
     in_box = bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
     unanchored = (
         place.kind in _POINT_KINDS
