@@ -535,12 +535,19 @@ def _after_town(text: str, start: int) -> bool:
 def _town_cue_before(text: str, start: int) -> bool:
     """Whether the 40 characters before ``start`` end in "town of", "village called", ... (``_TOWN_CUE_BEFORE``)."""
     # The pattern ends in "of", "called" or "named" and white space: test that first.
-    if start <= 0 or not text[start - 1].isspace():
+    lo = max(0, start - 40)
+    if _word_end_before(text, lo, start) not in ("f", "F", "d", "D"):
         return False
-    window = text[max(0, start - 40) : start]
-    if window.rstrip()[-1:] not in ("f", "F", "d", "D"):
-        return False
-    return _TOWN_CUE_BEFORE.search(window) is not None
+    return _TOWN_CUE_BEFORE.search(text[lo:start]) is not None
+
+
+def _word_end_before(text: str, lo: int, start: int) -> str:
+    """The last character before the white space that ends ``text[lo:start]``; "" where none ends it."""
+    if start <= lo or not text[start - 1].isspace():
+        return ""
+    if start - 2 >= lo and not text[start - 2].isspace():
+        return text[start - 2]  # one space: the usual case
+    return text[lo:start].rstrip()[-1:]
 
 
 STRONG_PRIOR_LIFT = 0.5  # division focus at which the article's own region may overrule a strong prior
@@ -682,7 +689,7 @@ def _state_before(text: str, start: int) -> bool:
     """Whether "state of" ends the 20 characters before ``start`` (``_STATE_BEFORE``)."""
     lo = max(0, start - 20)
     # The pattern ends in "of" and white space: test that first.
-    if start <= lo or not text[start - 1].isspace() or text[lo:start].rstrip()[-1:] not in ("f", "F"):
+    if _word_end_before(text, lo, start) not in ("f", "F"):
         return False
     return _STATE_BEFORE.search(text, lo, start) is not None
 
@@ -894,9 +901,10 @@ def _score(
     """A candidate's first-pass score; ``surface`` is the mention's normalised text, ``facility_next``
     whether "base" or "airport" follows it."""
     place = candidate.place
-    key = _division_key(place) or ""
+    country_code, admin1 = place.country, place.admin1
+    key = f"{country_code}.{admin1}" if country_code and admin1 else ""  # ``_division_key``
     own = _prominence_of(place.kind, place.population)
-    in_box = bool(containers) and (place.country in containers or f"{place.country}.{place.admin1}" in containers)
+    in_box = bool(containers) and (country_code in containers or f"{country_code}.{admin1}" in containers)
     unanchored = (
         place.kind in _POINT_KINDS
         and own + FAR_SMALLER <= most
@@ -904,7 +912,7 @@ def _score(
         and not any(s != surface and _near(place, p) for s, p in context.points.get(key, ()))
     )
     fit = _NAME_FIT[candidate.name_kind]
-    country = 0.0 if unanchored else context.focus.get(place.country or "", 0.0)
+    country = 0.0 if unanchored else context.focus.get(country_code or "", 0.0)
     division = 0.0 if unanchored else context.divisions.get(key, 0.0)
     contained = float(in_box)
     facility = float(facility_next and place.kind in _FACILITY_KINDS)
@@ -927,7 +935,7 @@ def _score(
         + _W_CONTAINMENT * contained
         + _W_FACILITY * facility
     )
-    return _Scored(candidate, score, parts, not unanchored)
+    return _new_scored((candidate, score, parts, not unanchored))
 
 
 _W_PROMINENCE, _W_NAME_FIT, _W_COUNTRY, _W_DIVISION = (
@@ -937,6 +945,9 @@ _W_PROMINENCE, _W_NAME_FIT, _W_COUNTRY, _W_DIVISION = (
     WEIGHTS["division_focus"],
 )
 _W_CONTAINMENT, _W_FACILITY = WEIGHTS["containment"], WEIGHTS["facility_cue"]
+_W_COHERENCE, _W_HOME = WEIGHTS["coherence"], WEIGHTS["home_region"]
+# A ``_Scored`` from its four fields, without the named tuple's Python-level ``__new__``.
+_new_scored: Callable[[tuple[Candidate, float, dict[str, float], bool]], _Scored] = _Scored._make
 
 
 def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
@@ -948,10 +959,15 @@ def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
         assert context.fits is not None, "the second pass reads the first pass's readings"
         coherence = context.memo[memo_key] = _coherence(place, surface, context.fits, first.anchored)
     # The state a far smaller namesake lies in is no evidence for it (London, Ohio in an Ohio story).
-    home = context.home.get(_division_key(place) or "", 0.0) if first.anchored else 0.0
-    parts = {**first.parts, "coherence": coherence, "home_region": home}
-    score = first.score + WEIGHTS["coherence"] * coherence + WEIGHTS["home_region"] * home
-    return _Scored(first.candidate, score, parts, first.anchored)
+    if first.anchored:
+        home = context.home.get(f"{place.country}.{place.admin1}" if place.country and place.admin1 else "", 0.0)
+    else:
+        home = 0.0
+    parts = first.parts.copy()
+    parts["coherence"] = coherence
+    parts["home_region"] = home
+    score = first.score + _W_COHERENCE * coherence + _W_HOME * home
+    return _new_scored((first.candidate, score, parts, first.anchored))
 
 
 def _role(mention: Mention, candidate: Candidate, text: str) -> MentionRole:
@@ -1002,8 +1018,13 @@ def _reason(best: _Scored, runner_up: _Scored | None, focus: dict[str, float]) -
     label = _label(place)
     if runner_up is None:
         return f"{label}: the only {'reading' if best.candidate.name_kind != 'demonym' else 'country'} of this name."
-    margins = {k: WEIGHTS[k] * (best.parts[k] - runner_up.parts[k]) for k in WEIGHTS}
-    decisive = max(margins, key=lambda k: margins[k])
+    # The part with the largest weighted margin (the first such in ``WEIGHTS``' order).
+    ours, theirs = best.parts, runner_up.parts
+    decisive, widest = "", 0.0
+    for k, weight in WEIGHTS.items():
+        margin = weight * (ours[k] - theirs[k])
+        if not decisive or margin > widest:
+            decisive, widest = k, margin
     why = _PART_REASONS[decisive].format(country=place.country or "its region")
     return f"{label} over {_label(runner_up.candidate.place)}: {why}."
 
