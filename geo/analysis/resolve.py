@@ -213,7 +213,11 @@ def ranked(
             ranked[same] = _rank(m, cands, facility_next, context, box)
         first.append(ranked[same])
     readings: dict[tuple[str, str], _Winner] = {}  # a name said five times counts once
+    weighed: set[int] = set()  # first-pass rankings already read (a shared one has the same name)
     for (m, _), scored in zip(usable, first, strict=True):
+        if id(scored) in weighed:
+            continue
+        weighed.add(id(scored))
         surface = normalized_surface(m.text)
         for reading, weight in _readings(scored):
             key = (surface, reading.candidate.place.id)
@@ -300,6 +304,9 @@ _POINT_KINDS = frozenset(
 )
 
 
+_HOME_KINDS = _POINT_KINDS | {"admin1"}
+
+
 def _home_region(winners: tuple[_Winner, ...]) -> dict[str, float]:
     """Per first-level division, the share of the article's names that have a likely reading there
     (each name counts once, with its likeliest reading in that division)."""
@@ -308,7 +315,7 @@ def _home_region(winners: tuple[_Winner, ...]) -> dict[str, float]:
     for w in winners:
         key = _division_key(w.place)
         names.add(w.surface)
-        if key is None or w.place.kind not in _POINT_KINDS | {"admin1"}:
+        if key is None or w.place.kind not in _HOME_KINDS:
             continue
         best[(w.surface, key)] = max(best.get((w.surface, key), 0.0), w.confidence)
     votes: dict[str, float] = defaultdict(float)
