@@ -470,6 +470,7 @@ def extract_claims(
                 speaker_chain=tuple(Span(s, e, text[s:e]) for s, e in resolver.chain(draft)),
             )
         )
+    doc.user_data[_KEYS] = {}  # key words read for this analysis only (a Doc may be analysed again)
     return link_contradictions(tuple(claims), doc)
 
 
@@ -1407,25 +1408,64 @@ def link_contradictions(claims: tuple[Claim, ...], doc: Doc | None = None) -> tu
     "agreement" both agreements). Speakers differ when neither claim's speaker is
     the other's speaker.
     """
-    keys = [_key_words(c, doc) for c in claims]
+    # Only pairs of opposite stance are read, and a claim's key words only once a pair of it shares a
+    # subject: most claims never need theirs. A claim whose links stay as they are is kept as it is.
+    by_stance: dict[str, list[int]] = {}
+    for k, c in enumerate(claims):
+        by_stance.setdefault(c.stance, []).append(k)
     links: dict[str, list[str]] = {c.id: [] for c in claims}
-    for i, a in enumerate(claims):
-        for j in range(i + 1, len(claims)):
-            b = claims[j]
-            if a.stance == b.stance or a.speaker == b.speaker:
+    if len(by_stance) > 1:
+        subjects = [set(c.actors + c.places) for c in claims]
+        keys: list[set[str] | frozenset[str] | None] = [None] * len(claims)
+        cache = _keys_cache(doc)
+        for i, a in enumerate(claims):
+            if not subjects[i]:
                 continue
-            shares_subject = bool(set(a.actors + a.places) & set(b.actors + b.places))
-            if shares_subject and keys[i] & keys[j]:
-                links[a.id].append(b.id)
-                links[b.id].append(a.id)
-    return tuple(replace(c, contradicts=tuple(links[c.id])) for c in claims)
+            later = [j for stance, ks in by_stance.items() if stance != a.stance for j in ks[bisect_right(ks, i) :]]
+            if len(by_stance) > 2:
+                later.sort()
+            for j in later:
+                b = claims[j]
+                if a.speaker == b.speaker or not subjects[i] & subjects[j]:
+                    continue
+                ki = keys[i]
+                if ki is None:
+                    ki = keys[i] = _key_words(a, doc, cache)
+                kj = keys[j]
+                if kj is None:
+                    kj = keys[j] = _key_words(b, doc, cache)
+                if ki & kj:
+                    links[a.id].append(b.id)
+                    links[b.id].append(a.id)
+    return tuple(
+        c if c.contradicts == (linked := tuple(links[c.id])) else replace(c, contradicts=linked) for c in claims
+    )
 
 
-def _key_words(claim: Claim, doc: Doc | None) -> set[str]:
+_KEYS = "geo.claims.key_words"  # doc.user_data: (start, end) -> a content's key words, for this analysis
+
+
+def _keys_cache(doc: Doc | None) -> dict[tuple[int, int], set[str]] | None:
+    """The key words already read of this Doc's spans (``extract_claims`` starts the cache afresh; the
+    tagger's revision links its claims again, mostly the same spans)."""
+    if doc is None:
+        return None
+    cache: dict[tuple[int, int], set[str]] = doc.user_data.setdefault(_KEYS, {})
+    return cache
+
+
+def _key_words(
+    claim: Claim, doc: Doc | None, cache: dict[tuple[int, int], set[str]] | None = None
+) -> set[str] | frozenset[str]:
     if doc is None:
         return set(proposition_keys(claim.text))
+    if cache is not None and (found := cache.get((claim.start, claim.end))) is not None:
+        return found
     span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
-    return keys_of(t.lower_ for t in span or () if t.pos_ == "NOUN")
+    keys = keys_of(t.lower_ for t in span or () if t.pos_ == "NOUN")
+    if cache is not None:
+        cache[claim.start, claim.end] = keys
+    return keys
 
 
 # --- token helpers -------------------------------------------------------------------------
