@@ -62,7 +62,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.symbols import AUX, NOUN, VERB
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
@@ -387,6 +391,49 @@ class _Draft:
     headline: bool = False  # made in the headline, which no quote in the body continues
 
 
+def _hashes(words: Iterable[str]) -> frozenset[int]:
+    return frozenset(get_string_id(w) for w in words)
+
+
+_H_ACCORDING, _H_TO, _H_IN, _H_PREP, _H_AUX, _H_XCOMP, _H_MD = (
+    get_string_id(w) for w in ("according", "to", "in", "prep", "aux", "xcomp", "MD")
+)
+_H_FRAMES = _hashes(("acl", "ccomp", "prep"))  # the dependents ``nominal_frame`` reads
+_H_HEDGE_MODALS, _H_HEDGE_WORDS, _H_HEDGE_VERBS = map(_hashes, (HEDGE_MODALS, HEDGE_WORDS, HEDGE_VERBS))
+
+
+class _Table:
+    """The Doc's token attributes the rules read most, read once an article as lists (a ``doc[i]`` makes a
+    Token object, each of its string attributes a look-up): hashes of the strings, spaCy's POS ids, offsets."""
+
+    __slots__ = ("dep", "framed", "idx", "infinitive", "keys", "lemma", "lower", "pos", "tag", "xcomp")
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        array: Any = doc.to_array([LOWER, POS, DEP, IDX, TAG, LEMMA])  # uint64 (spaCy's stubs say float)
+        columns: list[list[int]] = array.reshape(n, 6).T.tolist() if n else [[] for _ in range(6)]
+        self.lower, self.pos, self.dep, self.idx, self.tag, self.lemma = columns
+        heads: list[int] = (doc.to_array([HEAD]).astype(np.int64).reshape(-1) + np.arange(n)).tolist() if n else []
+        self.infinitive: set[int] = set()  # tokens with a child "to" as ``aux`` (``_infinitive``)
+        self.framed: set[int] = set()  # tokens with a child after them that ``nominal_frame`` reads
+        self.xcomp: set[int] = set()  # tokens with an ``xcomp`` child
+        lower, dep = self.lower, self.dep
+        for j, h in enumerate(heads):
+            if h == j:
+                continue
+            d = dep[j]
+            if d == _H_AUX and lower[j] == _H_TO:
+                self.infinitive.add(h)
+            elif d == _H_XCOMP:
+                self.xcomp.add(h)
+            if h < j and d in _H_FRAMES:
+                self.framed.add(h)
+        self.keys: dict[tuple[int, int], set[str]] = {}  # a content's key words (``_key_words``)
+
+
+_TABLE = "geo.claims.table"  # doc.user_data: this analysis's ``_Table`` (revise links the claims again)
+
+
 def extract_claims(
     doc: Doc,
     text: str,
@@ -396,6 +443,7 @@ def extract_claims(
     source: str | None = None,
 ) -> tuple[Claim, ...]:
     """Every claim of one article, in text order, ids "c1", "c2", ..., contradictions linked."""
+    table = doc.user_data[_TABLE] = _Table(doc)  # made afresh: a Doc may be analysed again
     # A headline may attribute ("X says Y"); it is never narration nor a quote's continuation.
     prose = [p for p in passages if p.kind in ("paragraph", "title")]
     headline = {p.index for p in prose if p.kind == "title"}
@@ -420,7 +468,7 @@ def extract_claims(
         inner = _strip(tokens)
         if inner and any(d.start <= inner[0].idx and _end(inner[-1]) <= d.end for d in drafts):
             continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
-        found = [d for d in _attributions(tokens, start, end, text, quotes, media) if not _dateline(d, places)]
+        found = [d for d in _attributions(tokens, start, end, text, quotes, media, table) if not _dateline(d, places)]
         for draft in found:
             draft.paragraph, draft.headline = position, in_headline
         drafts.extend(found)
@@ -441,7 +489,7 @@ def extract_claims(
     claims = []
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
-        hedges = draft.hedges + _hedges(doc, draft)
+        hedges = draft.hedges + _hedges(doc, draft, table)
         written = _written(draft)
         passage_index = _passage_at(passages, passage_starts, draft.start)
         claims.append(
@@ -470,7 +518,6 @@ def extract_claims(
                 speaker_chain=tuple(Span(s, e, text[s:e]) for s, e in resolver.chain(draft)),
             )
         )
-    doc.user_data[_KEYS] = {}  # key words read for this analysis only (a Doc may be analysed again)
     return link_contradictions(tuple(claims), doc)
 
 
@@ -512,6 +559,7 @@ def _attributions(
     text: str,
     quotes: SpanIndex,
     media: list[tuple[int, int]],
+    table: _Table,
 ) -> list[_Draft]:
     curated = cue_lexicon(learned=False)
     found: list[_Draft] = []
@@ -520,19 +568,30 @@ def _attributions(
     # saying Obama is not a citizen”") is part of what is quoted, not a report of its own (PolNeAR's
     # annotation is univocal, the outer report wins); the sentence keeps the quotation's speaker.
     # "according to" names the source of the quoted words themselves (an outlet quoting its sources).
-    quoted = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi)) * 2 >= hi - lo
-    for token in tokens:
-        if token.i in consumed:
+    regions = quotes.overlapping(lo, hi)
+    quoted = sum(min(hi, e) - max(lo, s) for s, e in regions) * 2 >= hi - lo
+    # The tokens are a run of the Doc: token k is the Doc's token first + k; its attributes are read off the table.
+    lower, pos, dep, idx = table.lower, table.pos, table.dep, table.idx
+    n = len(lower)
+    first = tokens[0].i if tokens else 0
+    draft: _Draft | None
+    for k, token in enumerate(tokens):
+        i = first + k
+        if i in consumed:
             continue
-        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+        if lower[i] == _H_ACCORDING and i + 1 < n and lower[i + 1] == _H_TO:
             draft = _according_to(token, lo, hi)
-        elif quoted and _inside(token.idx, quotes):
+        elif quoted and (
+            any(s < idx[i] < e for s, e in regions) if lo <= idx[i] < hi else _inside(idx[i], quotes)
+        ):  # regions: the quotations that overlap the sentence, the only ones that can hold its tokens
             continue
-        elif token.lower_ == "in" and token.dep_ == "prep":
+        elif lower[i] == _H_IN and dep[i] == _H_PREP:
             draft = _in_poll(token, lo, hi)
-        elif token.pos_ in ("VERB", "AUX") and not _infinitive(token) and (entry := _cue_of(token, curated)):
+        elif (p := pos[i]) in (VERB, AUX):
+            if (i in table.infinitive and token.dep_ != "ROOT") or not (entry := _cue_of(token, curated)):
+                continue  # "is expected to announce changes": a cue yet to be spoken is no attribution
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
-        elif token.pos_ == "NOUN":
+        elif p == NOUN and i in table.framed:  # a noun with nothing after it for a frame is no cue
             draft = _nominal(token, lo, hi)
         else:
             continue
@@ -805,11 +864,6 @@ def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple
     consumed.add(saying.i)
     head = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp", "dobj") and lo <= c.idx < hi), None)
     return source, _clip(head.subtree, lo, hi) if head is not None else after[at + 2 :]
-
-
-def _infinitive(cue: Token) -> bool:
-    """ "is expected to announce changes": a cue yet to be spoken is no attribution."""
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children) and cue.dep_ != "ROOT"
 
 
 def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
@@ -1363,18 +1417,20 @@ def _called_untrue(cue: Token) -> Token | None:
     return None
 
 
-def _hedges(doc: Doc, draft: _Draft) -> list[tuple[int, int]]:
+def _hedges(doc: Doc, draft: _Draft, table: _Table) -> list[tuple[int, int]]:
     span = doc.char_span(draft.start, draft.end, alignment_mode="expand")
     if span is None:
         return []
     found = []
-    for t in span:
-        lower = t.lower_
+    lower, tag, lemma, xcomp = table.lower, table.tag, table.lemma, table.xcomp
+    for i in range(span.start, span.end):
+        word = lower[i]
         if (
-            (lower in HEDGE_MODALS and t.tag_ == "MD")
-            or lower in HEDGE_WORDS
-            or (t.lemma_ in HEDGE_VERBS and any(c.dep_ == "xcomp" for c in t.children))
+            (word in _H_HEDGE_MODALS and tag[i] == _H_MD)
+            or word in _H_HEDGE_WORDS
+            or (lemma[i] in _H_HEDGE_VERBS and i in xcomp)
         ):
+            t = doc[i]
             found.append((t.idx, _end(t)))
     return found
 
@@ -1442,29 +1498,24 @@ def link_contradictions(claims: tuple[Claim, ...], doc: Doc | None = None) -> tu
     )
 
 
-_KEYS = "geo.claims.key_words"  # doc.user_data: (start, end) -> a content's key words, for this analysis
+def _keys_cache(doc: Doc | None) -> _Table | None:
+    """This analysis's table of the Doc (``extract_claims`` makes it afresh), with the key words already
+    read of its spans: the tagger's revision links its claims again, mostly the same spans."""
+    table = doc.user_data.get(_TABLE) if doc is not None else None
+    return table if isinstance(table, _Table) else None
 
 
-def _keys_cache(doc: Doc | None) -> dict[tuple[int, int], set[str]] | None:
-    """The key words already read of this Doc's spans (``extract_claims`` starts the cache afresh; the
-    tagger's revision links its claims again, mostly the same spans)."""
-    if doc is None:
-        return None
-    cache: dict[tuple[int, int], set[str]] = doc.user_data.setdefault(_KEYS, {})
-    return cache
-
-
-def _key_words(
-    claim: Claim, doc: Doc | None, cache: dict[tuple[int, int], set[str]] | None = None
-) -> set[str] | frozenset[str]:
+def _key_words(claim: Claim, doc: Doc | None, table: _Table | None = None) -> set[str] | frozenset[str]:
     if doc is None:
         return set(proposition_keys(claim.text))
-    if cache is not None and (found := cache.get((claim.start, claim.end))) is not None:
+    if table is not None and (found := table.keys.get((claim.start, claim.end))) is not None:
         return found
     span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
-    keys = keys_of(t.lower_ for t in span or () if t.pos_ == "NOUN")
-    if cache is not None:
-        cache[claim.start, claim.end] = keys
+    if table is None:
+        return keys_of(t.lower_ for t in span or () if t.pos_ == "NOUN")
+    strings, lower, pos = doc.vocab.strings, table.lower, table.pos
+    words = (strings[lower[i]] for i in range(span.start, span.end) if pos[i] == NOUN) if span is not None else ()
+    keys = table.keys[claim.start, claim.end] = keys_of(words)
     return keys
 
 
