@@ -391,44 +391,78 @@ class _Draft:
     headline: bool = False  # made in the headline, which no quote in the body continues
 
 
-def _hashes(words: Iterable[str]) -> frozenset[int]:
-    return frozenset(get_string_id(w) for w in words)
+def _hashes(words: Iterable[str]) -> Any:
+    return np.array(sorted({get_string_id(w) for w in words}), dtype=np.uint64)
 
 
-_H_ACCORDING, _H_TO, _H_IN, _H_PREP, _H_AUX, _H_XCOMP, _H_MD = (
-    get_string_id(w) for w in ("according", "to", "in", "prep", "aux", "xcomp", "MD")
+def _member(values: Any, hashes: Any) -> Any:
+    """Which of ``values`` are in the sorted array ``hashes`` (``np.isin`` costs more on short arrays)."""
+    at = np.minimum(np.searchsorted(hashes, values), len(hashes) - 1)
+    return hashes[at] == values
+
+
+_H_ACCORDING, _H_TO, _H_IN, _H_PREP, _H_AUX, _H_XCOMP, _H_MD, _H_ROOT = (
+    np.uint64(get_string_id(w)) for w in ("according", "to", "in", "prep", "aux", "xcomp", "MD", "ROOT")
 )
 _H_FRAMES = _hashes(("acl", "ccomp", "prep"))  # the dependents ``nominal_frame`` reads
 _H_HEDGE_MODALS, _H_HEDGE_WORDS, _H_HEDGE_VERBS = map(_hashes, (HEDGE_MODALS, HEDGE_WORDS, HEDGE_VERBS))
+# What ``_attributions`` makes of a token (``_Table.kinds``).
+_ACCORDING_TO, _IN_PREP, _CUE_VERB, _FRAMED_NOUN = 1, 2, 3, 4
 
 
 class _Table:
-    """The Doc's token attributes the rules read most, read once an article as lists (a ``doc[i]`` makes a
-    Token object, each of its string attributes a look-up): hashes of the strings, spaCy's POS ids, offsets."""
+    """What the rules read of every token, read once an article with numpy (a ``doc[i]`` makes a Token
+    object, each of its string attributes a look-up): which tokens ``_attributions`` looks at and how,
+    which are hedge words, which are nouns (key words), and every token's offset."""
 
-    __slots__ = ("dep", "framed", "idx", "infinitive", "keys", "lemma", "lower", "pos", "tag", "xcomp")
+    __slots__ = ("candidates", "hedges", "idx", "keys", "kinds", "noun_lower", "nouns")
 
     def __init__(self, doc: Doc) -> None:
         n = len(doc)
-        array: Any = doc.to_array([LOWER, POS, DEP, IDX, TAG, LEMMA])  # uint64 (spaCy's stubs say float)
-        columns: list[list[int]] = array.reshape(n, 6).T.tolist() if n else [[] for _ in range(6)]
-        self.lower, self.pos, self.dep, self.idx, self.tag, self.lemma = columns
-        heads: list[int] = (doc.to_array([HEAD]).astype(np.int64).reshape(-1) + np.arange(n)).tolist() if n else []
-        self.infinitive: set[int] = set()  # tokens with a child "to" as ``aux`` (``_infinitive``)
-        self.framed: set[int] = set()  # tokens with a child after them that ``nominal_frame`` reads
-        self.xcomp: set[int] = set()  # tokens with an ``xcomp`` child
-        lower, dep = self.lower, self.dep
-        for j, h in enumerate(heads):
-            if h == j:
-                continue
-            d = dep[j]
-            if d == _H_AUX and lower[j] == _H_TO:
-                self.infinitive.add(h)
-            elif d == _H_XCOMP:
-                self.xcomp.add(h)
-            if h < j and d in _H_FRAMES:
-                self.framed.add(h)
         self.keys: dict[tuple[int, int], set[str]] = {}  # a content's key words (``_key_words``)
+        self.idx: list[int] = []
+        self.candidates: list[int] = []  # in Doc order
+        self.kinds: list[int] = []
+        self.hedges: list[int] = []
+        self.nouns: list[int] = []
+        self.noun_lower: list[int] = []
+        if not n:
+            return
+        array: Any = doc.to_array([LOWER, POS, DEP, TAG, LEMMA, HEAD, IDX])  # uint64 (spaCy's stubs say float)
+        lower, pos, dep, tag, lemma = (array[:, k] for k in range(5))
+        here = np.arange(n)
+        heads = array[:, 5].astype(np.int64) + here  # HEAD is an offset
+        self.idx = array[:, 6].tolist()
+        child = heads != here  # every token but a root is its head's child
+
+        def has_child(which: Any) -> Any:
+            found = np.zeros(n, dtype=bool)
+            found[heads[which]] = True
+            return found
+
+        # ``_infinitive``: a child "to" as aux, and not the root ("is expected to announce")
+        infinitive = has_child(child & (dep == _H_AUX) & (lower == _H_TO)) & (dep != _H_ROOT)
+        # ``nominal_frame`` reads only the dependents after the noun, and finds nothing without one of these
+        framed = has_child((heads < here) & _member(dep, _H_FRAMES))
+        following_to = np.zeros(n, dtype=bool)
+        following_to[:-1] = lower[1:] == _H_TO
+        kinds = np.zeros(n, dtype=np.int64)  # the first kind that holds, as ``_attributions`` tries them
+        kinds[(pos == NOUN) & framed] = _FRAMED_NOUN
+        kinds[((pos == VERB) | (pos == AUX)) & ~infinitive] = _CUE_VERB
+        kinds[(lower == _H_IN) & (dep == _H_PREP)] = _IN_PREP
+        kinds[(lower == _H_ACCORDING) & following_to] = _ACCORDING_TO
+        candidates = np.flatnonzero(kinds)
+        self.candidates = candidates.tolist()
+        self.kinds = kinds[candidates].tolist()
+        hedges = (
+            (_member(lower, _H_HEDGE_MODALS) & (tag == _H_MD))
+            | _member(lower, _H_HEDGE_WORDS)
+            | (_member(lemma, _H_HEDGE_VERBS) & has_child(child & (dep == _H_XCOMP)))
+        )
+        self.hedges = np.flatnonzero(hedges).tolist()
+        nouns = np.flatnonzero(pos == NOUN)
+        self.nouns = nouns.tolist()
+        self.noun_lower = lower[nouns].tolist()
 
 
 _TABLE = "geo.claims.table"  # doc.user_data: this analysis's ``_Table`` (revise links the claims again)
@@ -570,31 +604,30 @@ def _attributions(
     # "according to" names the source of the quoted words themselves (an outlet quoting its sources).
     regions = quotes.overlapping(lo, hi)
     quoted = sum(min(hi, e) - max(lo, s) for s, e in regions) * 2 >= hi - lo
-    # The tokens are a run of the Doc: token k is the Doc's token first + k; its attributes are read off the table.
-    lower, pos, dep, idx = table.lower, table.pos, table.dep, table.idx
-    n = len(lower)
+    # Only the tokens the table says may open an attribution are read: the sentence's tokens are a run
+    # of the Doc, token i of the Doc is tokens[i - first].
     first = tokens[0].i if tokens else 0
+    candidates, kinds, idx = table.candidates, table.kinds, table.idx
     draft: _Draft | None
-    for k, token in enumerate(tokens):
-        i = first + k
+    for c in range(bisect_left(candidates, first), bisect_left(candidates, first + len(tokens))):
+        i, kind = candidates[c], kinds[c]
         if i in consumed:
             continue
-        if lower[i] == _H_ACCORDING and i + 1 < n and lower[i + 1] == _H_TO:
+        token = tokens[i - first]
+        if kind == _ACCORDING_TO:
             draft = _according_to(token, lo, hi)
         elif quoted and (
             any(s < idx[i] < e for s, e in regions) if lo <= idx[i] < hi else _inside(idx[i], quotes)
         ):  # regions: the quotations that overlap the sentence, the only ones that can hold its tokens
             continue
-        elif lower[i] == _H_IN and dep[i] == _H_PREP:
+        elif kind == _IN_PREP:
             draft = _in_poll(token, lo, hi)
-        elif (p := pos[i]) in (VERB, AUX):
-            if (i in table.infinitive and token.dep_ != "ROOT") or not (entry := _cue_of(token, curated)):
-                continue  # "is expected to announce changes": a cue yet to be spoken is no attribution
+        elif kind == _CUE_VERB:  # a verb, not yet to be spoken ("is expected to announce")
+            if not (entry := _cue_of(token, curated)):
+                continue
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
-        elif p == NOUN and i in table.framed:  # a noun with nothing after it for a frame is no cue
+        else:  # a noun with a dependent after it that may make a frame
             draft = _nominal(token, lo, hi)
-        else:
-            continue
         if draft is not None:
             found.append(draft)
     if not found and (colon := _colon_quote(tokens, lo, hi)) is not None:
@@ -1422,16 +1455,10 @@ def _hedges(doc: Doc, draft: _Draft, table: _Table) -> list[tuple[int, int]]:
     if span is None:
         return []
     found = []
-    lower, tag, lemma, xcomp = table.lower, table.tag, table.lemma, table.xcomp
-    for i in range(span.start, span.end):
-        word = lower[i]
-        if (
-            (word in _H_HEDGE_MODALS and tag[i] == _H_MD)
-            or word in _H_HEDGE_WORDS
-            or (lemma[i] in _H_HEDGE_VERBS and i in xcomp)
-        ):
-            t = doc[i]
-            found.append((t.idx, _end(t)))
+    positions = table.hedges
+    for i in positions[bisect_left(positions, span.start) : bisect_left(positions, span.end)]:
+        t = doc[i]
+        found.append((t.idx, _end(t)))
     return found
 
 
@@ -1513,9 +1540,9 @@ def _key_words(claim: Claim, doc: Doc | None, table: _Table | None = None) -> se
     span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
     if table is None:
         return keys_of(t.lower_ for t in span or () if t.pos_ == "NOUN")
-    strings, lower, pos = doc.vocab.strings, table.lower, table.pos
-    words = (strings[lower[i]] for i in range(span.start, span.end) if pos[i] == NOUN) if span is not None else ()
-    keys = table.keys[claim.start, claim.end] = keys_of(words)
+    strings, nouns = doc.vocab.strings, table.nouns
+    first, last = (bisect_left(nouns, span.start), bisect_left(nouns, span.end)) if span is not None else (0, 0)
+    keys = table.keys[claim.start, claim.end] = keys_of(strings[h] for h in table.noun_lower[first:last])
     return keys
 
 
