@@ -59,6 +59,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 from itertools import pairwise
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -319,9 +320,14 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
 def _learned_cue(token: Token) -> Cue | None:
     """A verb the learned table calls a cue in this frame ("found that ...", not "found the keys"); a
     lemma seen too rarely in its frame falls back to the lemma's own share."""
+    return _framed_cue(token.lemma_.lower(), frame(token))
+
+
+@lru_cache(maxsize=4096)
+def _framed_cue(lemma: str, shape: str) -> Cue | None:
+    """``_learned_cue`` of a lower-case lemma in a frame (``write_learned_cues`` clears it)."""
     table = learned_cues()
-    lemma = token.lemma_.lower()
-    cues, uses = table.get(f"{lemma}:{frame(token)}", (0, 0))
+    cues, uses = table.get(f"{lemma}:{shape}", (0, 0))
     if uses < MIN_FRAME_USES:
         cues, uses = table.get(lemma, (0, 0))
     if cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
@@ -340,6 +346,7 @@ def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) 
         writer.writerows(rows)
     learned_cues.cache_clear()
     cue_lexicon.cache_clear()
+    _framed_cue.cache_clear()
     _learned_particles.cache_clear()
     return path
 
@@ -401,9 +408,11 @@ def _member(values: Any, hashes: Any) -> Any:
     return hashes[at] == values
 
 
-_H_ACCORDING, _H_TO, _H_IN, _H_PREP, _H_AUX, _H_XCOMP, _H_MD, _H_ROOT = (
-    np.uint64(get_string_id(w)) for w in ("according", "to", "in", "prep", "aux", "xcomp", "MD", "ROOT")
+_H_ACCORDING, _H_TO, _H_IN, _H_PREP, _H_AUX, _H_XCOMP, _H_MD, _H_ROOT, _H_CCOMP, _H_DOBJ = (
+    np.uint64(get_string_id(w))
+    for w in ("according", "to", "in", "prep", "aux", "xcomp", "MD", "ROOT", "ccomp", "dobj")
 )
+_FRAMES = ("clause", "infinitive", "object", "none")  # what ``frame`` returns, in the order it tries them
 _H_FRAMES = _hashes(("acl", "ccomp", "prep"))  # the dependents ``nominal_frame`` reads
 _H_HEDGE_MODALS, _H_HEDGE_WORDS, _H_HEDGE_VERBS = map(_hashes, (HEDGE_MODALS, HEDGE_WORDS, HEDGE_VERBS))
 # What ``_attributions`` makes of a token (``_Table.kinds``).
@@ -415,12 +424,17 @@ class _Table:
     object, each of its string attributes a look-up): which tokens ``_attributions`` looks at and how,
     which are hedge words, which are nouns (key words), and every token's offset."""
 
-    __slots__ = ("candidates", "hedges", "idx", "keys", "kinds", "noun_lower", "nouns")
+    __slots__ = ("candidates", "frames", "heads", "hedges", "idx", "keys", "kinds", "noun_lower", "nouns", "tokens")
 
     def __init__(self, doc: Doc) -> None:
         n = len(doc)
         self.keys: dict[tuple[int, int], set[str]] = {}  # a content's key words (``_key_words``)
         self.idx: list[int] = []
+        self.heads: list[int] = []  # each token's head (a root its own)
+        # The Token objects, each made once (``doc[i]`` and a Span slice make new ones each time); dropped at the
+        # end of ``extract_claims``, lest the Doc hold itself through its user_data.
+        self.tokens: list[Token] | None = list(doc)
+        self.frames: list[str] = []  # ``frame`` of each candidate
         self.candidates: list[int] = []  # in Doc order
         self.kinds: list[int] = []
         self.hedges: list[int] = []
@@ -433,6 +447,7 @@ class _Table:
         here = np.arange(n)
         heads = array[:, 5].astype(np.int64) + here  # HEAD is an offset
         self.idx = array[:, 6].tolist()
+        self.heads = heads.tolist()
         child = heads != here  # every token but a root is its head's child
 
         def has_child(which: Any) -> Any:
@@ -454,6 +469,10 @@ class _Table:
         candidates = np.flatnonzero(kinds)
         self.candidates = candidates.tolist()
         self.kinds = kinds[candidates].tolist()
+        after = heads < here  # a dependent after its head: ``frame`` reads those
+        clause, infinitive_frame, object_frame = (has_child(after & (dep == h)) for h in (_H_CCOMP, _H_XCOMP, _H_DOBJ))
+        shapes = np.where(clause, 0, np.where(infinitive_frame, 1, np.where(object_frame, 2, 3)))
+        self.frames = [_FRAMES[k] for k in shapes[candidates].tolist()]
         hedges = (
             (_member(lower, _H_HEDGE_MODALS) & (tag == _H_MD))
             | _member(lower, _H_HEDGE_WORDS)
@@ -493,7 +512,7 @@ def extract_claims(
         for start, end in _passage_sentences(doc, text, passage, starts, ends):
             sentence = doc.char_span(start, end, alignment_mode="expand")
             if sentence is not None and text[start:end].strip():
-                tokens = _after_dateline(list(sentence))
+                tokens = _after_dateline(_run(doc, sentence.start, sentence.end))
                 start = tokens[0].idx if tokens else start
                 sentences.append((position, start, end, tokens, passage.index in headline))
     places = [(r.mention.start, r.mention.end) for r in resolutions]
@@ -552,6 +571,7 @@ def extract_claims(
                 speaker_chain=tuple(Span(s, e, text[s:e]) for s, e in resolver.chain(draft)),
             )
         )
+    table.tokens = None
     return link_contradictions(tuple(claims), doc)
 
 
@@ -623,8 +643,8 @@ def _attributions(
         elif kind == _IN_PREP:
             draft = _in_poll(token, lo, hi)
         elif kind == _CUE_VERB:  # a verb, not yet to be spoken ("is expected to announce")
-            if not (entry := _cue_of(token, curated)):
-                continue
+            if not (entry := curated.get(token.lemma_.lower()) or _framed_cue(token.lemma_.lower(), table.frames[c])):
+                continue  # ``_cue_of``
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
         else:  # a noun with a dependent after it that may make a frame
             draft = _nominal(token, lo, hi)
@@ -868,7 +888,7 @@ def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int
     return _Draft(
         start=start,
         end=end,
-        cue=" ".join(t.text for t in first.doc[first.i : last.i + 1]),
+        cue=" ".join(t.text for t in _run(first.doc, first.i, last.i + 1)),
         cue_at=first.idx,
         cue_end=_end(last),
         stance="denies" if negated else "asserts",
@@ -882,7 +902,7 @@ def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int
 def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple[Token, list[Token]] | None:
     """ "X quoted Y as saying Z" -> (Y, Z), read off the words when the parse went astray."""
     doc = cue.doc
-    after = list(itertools.takewhile(lambda t: t.idx < hi, doc[cue.i + 1 :]))  # not the rest of the whole Doc
+    after = _before(doc, cue.i + 1, hi)  # not the rest of the whole Doc
     at = next(
         (k for k, t in enumerate(after[:-1]) if t.lower_ == "as" and after[k + 1].lemma_ in ("say", "tell")), None
     )
@@ -913,10 +933,10 @@ def _after_colon(cue: Token, hi: int, text: str) -> list[Token]:
     """ "He added: the plan ..." - what follows a colon right after the cue; when the colon ends
     the sentence, the paragraph that follows ("She said:" and a quoted paragraph)."""
     doc = cue.doc
-    colon = next((t for t in doc[cue.i + 1 : cue.i + 5] if t.text == ":" and t.idx < hi), None)
+    colon = next((t for t in _run(doc, cue.i + 1, cue.i + 5) if t.text == ":" and t.idx < hi), None)
     if colon is None:
         return []
-    rest = [t for t in doc[colon.i + 1 :] if t.idx < hi]
+    rest = _before(doc, colon.i + 1, hi)
     if _strip(rest):
         return rest
     start = hi + len(text[hi:]) - len(text[hi:].lstrip())
@@ -928,8 +948,8 @@ def _after_colon(cue: Token, hi: int, text: str) -> list[Token]:
 def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
     """ "X said earlier on Friday during a news conference that ...": the parse hung the clause on a
     noun in between; the first "that" after the cue still opens what was said."""
-    for token in cue.doc[cue.i + 1 :]:
-        if token.idx >= hi or (token.pos_ == "VERB" and token.dep_ not in ("acl", "relcl")):
+    for token in _before(cue.doc, cue.i + 1, hi):
+        if token.pos_ == "VERB" and token.dep_ not in ("acl", "relcl"):
             return []
         if token.lower_ == "that" and token.dep_ == "mark" and token.head.idx > cue.idx:
             return _clip(token.head.subtree, lo, hi)
@@ -947,7 +967,7 @@ def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
         return []
     inside = {t.i for t in subject.subtree} | {t.i for t in wish.subtree}
     first, last = min(inside), max(inside)
-    return _clip((t for t in cue.doc[first : last + 1] if t.i in inside), lo, hi)
+    return _clip((t for t in _run(cue.doc, first, last + 1) if t.i in inside), lo, hi)
 
 
 def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | None]:
@@ -1022,9 +1042,13 @@ def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
     # whole Doc before it for every cue was quadratic in a long article.
     doc = cue.doc
     first = cue.i
-    while first > 0 and doc[first - 1].idx >= lo:
-        first -= 1
-    for token in doc[first : cue.i]:
+    table = _table_of(doc)
+    if table is not None:
+        first = bisect_left(table.idx, lo, 0, cue.i)  # offsets rise with the tokens
+    else:
+        while first > 0 and doc[first - 1].idx >= lo:
+            first -= 1
+    for token in _run(doc, first, cue.i):
         if token.pos_ in ("NOUN", "PROPN", "PRON") and not lo <= token.head.idx < cue.idx:
             return token
     return None
@@ -1172,8 +1196,23 @@ def _quote_after_naming(
 # --- rule 3: narration ---------------------------------------------------------------------
 
 
+def _table_of(doc: Doc) -> _Table | None:
+    """The ``_Table`` ``extract_claims`` made of this Doc, if it made one."""
+    table = doc.user_data.get(_TABLE)
+    return table if isinstance(table, _Table) else None
+
+
+def _outside_heads(tokens: list[Token], lo: int, hi: int) -> list[Token]:
+    """The tokens whose head is themselves or lies outside [lo, hi)."""
+    table = _table_of(tokens[0].doc) if tokens else None
+    if table is None:
+        return [t for t in tokens if t.head == t or not lo <= t.head.idx < hi]
+    heads, idx = table.heads, table.idx
+    return [t for t in tokens if (h := heads[i := t.i]) == i or not lo <= idx[h] < hi]
+
+
 def _narration(tokens: list[Token], lo: int, hi: int, text: str) -> list[_Draft]:
-    roots = [t for t in tokens if t.head == t or not lo <= t.head.idx < hi]
+    roots = _outside_heads(tokens, lo, hi)
     verb = next((t for t in roots if t.pos_ in ("VERB", "AUX")), None) or next(
         (t for t in tokens if t.pos_ == "VERB"), None
     )
@@ -1353,7 +1392,7 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
         first -= 1
     while last + 1 in kept:
         last += 1
-    span = _strip(list(token.doc[first : last + 1])) or [token]
+    span = _strip(_run(token.doc, first, last + 1)) or [token]
     return _Who(
         span[0].idx,
         _end(span[-1]),
@@ -1379,7 +1418,7 @@ def _written_phrase(token: Token, lo: int, hi: int, cue: Token | None) -> tuple[
         first -= 1
     while last + 1 in kept:
         last += 1
-    span = _strip(list(token.doc[first : last + 1])) or [token]
+    span = _strip(_run(token.doc, first, last + 1)) or [token]
     return span[0].idx, _end(span[-1])
 
 
@@ -1396,7 +1435,7 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
     thing exists ("there is no base", "has no plans to"), or call something untrue ("the
     reports are false")? A first-person or future commitment ("we will not leave") is a
     pledge, not a denial."""
-    heads = [t for t in content if not start <= t.head.idx < end or t.head == t]
+    heads = _outside_heads(content, start, end)
     for head in heads:
         children = list(head.children)
         committed = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children)
@@ -1457,7 +1496,7 @@ def _hedges(doc: Doc, draft: _Draft, table: _Table) -> list[tuple[int, int]]:
     found = []
     positions = table.hedges
     for i in positions[bisect_left(positions, span.start) : bisect_left(positions, span.end)]:
-        t = doc[i]
+        t = _run(doc, i, i + 1)[0]
         found.append((t.idx, _end(t)))
     return found
 
@@ -1528,8 +1567,7 @@ def link_contradictions(claims: tuple[Claim, ...], doc: Doc | None = None) -> tu
 def _keys_cache(doc: Doc | None) -> _Table | None:
     """This analysis's table of the Doc (``extract_claims`` makes it afresh), with the key words already
     read of its spans: the tagger's revision links its claims again, mostly the same spans."""
-    table = doc.user_data.get(_TABLE) if doc is not None else None
-    return table if isinstance(table, _Table) else None
+    return _table_of(doc) if doc is not None else None
 
 
 def _key_words(claim: Claim, doc: Doc | None, table: _Table | None = None) -> set[str] | frozenset[str]:
@@ -1550,7 +1588,26 @@ def _key_words(claim: Claim, doc: Doc | None, table: _Table | None = None) -> se
 
 
 def _clip(tokens: Iterable[Token], lo: int, hi: int) -> list[Token]:
-    return sorted((t for t in tokens if lo <= t.idx < hi), key=lambda t: t.i)
+    return sorted((t for t in tokens if lo <= t.idx < hi), key=_index)
+
+
+_index = attrgetter("i")
+
+
+def _run(doc: Doc, start: int, stop: int | None = None) -> list[Token]:
+    """The Doc's tokens ``doc[start:stop]`` as a list, off the table's while ``extract_claims`` runs."""
+    table = _table_of(doc)
+    if table is None or table.tokens is None:
+        return list(doc[start:stop])
+    return table.tokens[start:stop]
+
+
+def _before(doc: Doc, start: int, hi: int) -> list[Token]:
+    """The Doc's tokens from ``start`` on that begin before the character ``hi``."""
+    table = _table_of(doc)
+    if table is None or table.tokens is None:
+        return list(itertools.takewhile(lambda t: t.idx < hi, doc[start:]))
+    return table.tokens[start : max(start, bisect_left(table.idx, hi, start))]
 
 
 def _strip(tokens: list[Token]) -> list[Token]:
@@ -1598,7 +1655,7 @@ def _preposition_end(verb: Token, content_start: int) -> int:
     100 when the verb takes the preposition as a cue; "said in a statement that X" keeps "in" out)."""
     end = _cue_span(verb)[1]
     doc = verb.doc
-    after = next((t for t in doc[verb.i + 1 : verb.i + 4] if t.idx >= end), None)
+    after = next((t for t in _run(doc, verb.i + 1, verb.i + 4) if t.idx >= end), None)
     if after is not None and after.dep_ == "prep" and after.head == verb:
         following = after.nbor() if after.i + 1 < len(doc) else None
         if following is not None and following.idx == content_start:
