@@ -404,6 +404,11 @@ def _hashes(words: Iterable[str]) -> Any:
 
 def _member(values: Any, hashes: Any) -> Any:
     """Which of ``values`` are in the sorted array ``hashes`` (``np.isin`` costs more on short arrays)."""
+    if len(hashes) <= 4:
+        found = values == hashes[0]
+        for h in hashes[1:]:
+            found |= values == h
+        return found
     at = np.minimum(np.searchsorted(hashes, values), len(hashes) - 1)
     return hashes[at] == values
 
@@ -434,7 +439,7 @@ class _Table:
         # The Token objects, each made once (``doc[i]`` and a Span slice make new ones each time); dropped at the
         # end of ``extract_claims``, lest the Doc hold itself through its user_data.
         self.tokens: list[Token] | None = list(doc)
-        self.frames: list[str] = []  # ``frame`` of each candidate
+        self.frames: list[int] = []  # ``frame`` of each candidate, as its place in ``_FRAMES``
         self.candidates: list[int] = []  # in Doc order
         self.kinds: list[int] = []
         self.hedges: list[int] = []
@@ -443,10 +448,11 @@ class _Table:
         if not n:
             return
         array: Any = doc.to_array([LOWER, POS, DEP, TAG, LEMMA, HEAD, IDX])  # uint64 (spaCy's stubs say float)
-        lower, pos, dep, tag, lemma = (array[:, k] for k in range(5))
+        columns = np.ascontiguousarray(array.T)  # one row an attribute
+        lower, pos, dep, tag, lemma = columns[:5]
         here = np.arange(n)
-        heads = array[:, 5].astype(np.int64) + here  # HEAD is an offset
-        self.idx = array[:, 6].tolist()
+        heads = columns[5].astype(np.int64) + here  # HEAD is an offset
+        self.idx = columns[6].tolist()
         self.heads = heads.tolist()
         child = heads != here  # every token but a root is its head's child
 
@@ -472,7 +478,7 @@ class _Table:
         after = heads < here  # a dependent after its head: ``frame`` reads those
         clause, infinitive_frame, object_frame = (has_child(after & (dep == h)) for h in (_H_CCOMP, _H_XCOMP, _H_DOBJ))
         shapes = np.where(clause, 0, np.where(infinitive_frame, 1, np.where(object_frame, 2, 3)))
-        self.frames = [_FRAMES[k] for k in shapes[candidates].tolist()]
+        self.frames = shapes[candidates].tolist()
         hedges = (
             (_member(lower, _H_HEDGE_MODALS) & (tag == _H_MD))
             | _member(lower, _H_HEDGE_WORDS)
@@ -539,6 +545,10 @@ def extract_claims(
     drafts.sort(key=lambda d: (d.start, d.cue_at))
     resolver = _Resolver(text, actors, _narrator(source, actors))
     passage_starts = [p.start for p in passages]
+    # ``_places_in`` and ``_actors_in`` with what they read of every claim made once
+    locations = [(r.mention.start, r.place.id) for r in resolutions if r.role == "location"]
+    mentions = sorted((m.start, a.id, m.end) for a in actors for m in a.mentions)
+    mention_starts = [start for start, _, _ in mentions]
     claims = []
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
@@ -556,8 +566,14 @@ def extract_claims(
                 cue=draft.cue,
                 stance=draft.stance,
                 hedged=draft.hedged_by_cue or bool(hedges),
-                places=_places_in(resolutions, draft.start, draft.end),
-                actors=_actors_in(actors, draft.start, draft.end),
+                places=tuple(dict.fromkeys(p for at, p in locations if draft.start <= at < draft.end)),
+                actors=tuple(
+                    dict.fromkeys(
+                        actor_id
+                        for _, actor_id, end in mentions[bisect_left(mention_starts, draft.start) :]
+                        if end <= draft.end
+                    )
+                ),
                 speaker_text=speaker_text,
                 speaker_actor=speaker_actor,
                 narrated=draft.kind == "narration",
@@ -643,8 +659,9 @@ def _attributions(
         elif kind == _IN_PREP:
             draft = _in_poll(token, lo, hi)
         elif kind == _CUE_VERB:  # a verb, not yet to be spoken ("is expected to announce")
-            if not (entry := curated.get(token.lemma_.lower()) or _framed_cue(token.lemma_.lower(), table.frames[c])):
-                continue  # ``_cue_of``
+            lemma = token.lemma_.lower()  # ``_cue_of``, the frame off the table
+            if not (entry := curated.get(lemma) or _framed_cue(lemma, _FRAMES[table.frames[c]])):
+                continue
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
         else:  # a noun with a dependent after it that may make a frame
             draft = _nominal(token, lo, hi)
