@@ -525,8 +525,10 @@ def extract_claims(
     unattributed = []
     for position, start, end, tokens, in_headline in sentences:
         inner = _strip(tokens)
-        if inner and any(d.start <= inner[0].idx and _end(inner[-1]) <= d.end for d in drafts):
-            continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
+        if inner:
+            first_at, last_end = inner[0].idx, _end(inner[-1])
+            if any(d.start <= first_at and last_end <= d.end for d in drafts):
+                continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
         found = [d for d in _attributions(tokens, start, end, text, quotes, media, table) if not _dateline(d, places)]
         for draft in found:
             draft.paragraph, draft.headline = position, in_headline
@@ -736,10 +738,12 @@ def _signed_quote(text: str, passage: Passage, position: int) -> _Draft | None:
 def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
     """ "Graham: The plan will fail" (headlines, lists of reactions): a short name, a colon,
     then what they say. The colon is the cue. A dateline ("WASHINGTON: ...") is no speaker."""
-    words = [t for t in tokens if not t.is_space]
-    at = next((k for k, t in enumerate(words[: COLON_SPEAKER_MAX + 1]) if t.text == ":"), None)
+    # the colon is looked for among the first words before the sentence's words are all listed
+    opening = itertools.islice((t for t in tokens if not t.is_space), COLON_SPEAKER_MAX + 1)
+    at = next((k for k, t in enumerate(opening) if t.text == ":"), None)
     if not at:
         return None
+    words = [t for t in tokens if not t.is_space]
     who, rest = words[:at], _strip(words[at + 1 :])
     if not rest or any(t.pos_ in ("VERB", "AUX") for t in who) or not any(t.pos_ in ("PROPN", "NOUN") for t in who):
         return None
@@ -1327,9 +1331,16 @@ class _Resolver:
         return draft.resolved
 
     def _earlier(self, draft: _Draft, drafts: list[_Draft]) -> _Draft | None:
-        earlier = [d for d in drafts if d.kind == "attributed" and d.cue_at < draft.cue_at and d is not draft]
-        earlier = [d for d in earlier if d.start < draft.start or d.cue_at < draft.start]
-        return earlier[-1] if earlier else None
+        # the last attribution before it (read from the end: the first found is the last)
+        for d in reversed(drafts):
+            if (
+                d.kind == "attributed"
+                and d.cue_at < draft.cue_at
+                and d is not draft
+                and (d.start < draft.start or d.cue_at < draft.start)
+            ):
+                return d
+        return None
 
     def _fits(self, who: _Who, actor: str | None) -> bool:
         """Whether a pronoun can stand for ``actor``: "he" and "she" for a person, "it" for anything but
@@ -1400,10 +1411,11 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
     """The phrase a speaker token heads, without appositions and clauses (nor the cue,
     when a stray parse hung the cue under the speaker)."""
     dropped: set[int] = set()
-    for t in token.subtree:
+    subtree = list(token.subtree)  # read here and by ``_written_phrase``
+    for t in subtree:
         if t != token and (t.dep_ in _SPEAKER_DROP or t == cue):
             dropped.update(d.i for d in t.subtree)
-    kept = {t.i for t in _clip(token.subtree, lo, hi) if t.i not in dropped}
+    kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in dropped}
     first = last = token.i
     while first - 1 in kept:
         first -= 1
@@ -1416,20 +1428,24 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
         token.idx,
         _end(token),
         pronoun=token.lower_ in SPEAKER_PRONOUNS and token.pos_ == "PRON",
-        written=_written_phrase(token, lo, hi, cue),
+        written=_written_phrase(token, lo, hi, cue, subtree),
     )
 
 
-def _written_phrase(token: Token, lo: int, hi: int, cue: Token | None) -> tuple[int, int]:
+def _written_phrase(
+    token: Token, lo: int, hi: int, cue: Token | None, subtree: list[Token] | None = None
+) -> tuple[int, int]:
     """The speaker phrase as the article writes it, appositions and clauses included
     ("Jane Roe, a senator from Ohio,"), without the cue should the parse hang it there."""
-    skipped = {t.i for t in cue.subtree} if cue is not None and cue in token.subtree else set()
+    if subtree is None:
+        subtree = list(token.subtree)
+    skipped = {t.i for t in cue.subtree} if cue is not None and cue in subtree else set()
     skipped |= {c.i for c in token.children if c.dep_ == "case"}  # "the mayor's claim": the mayor
     for child in token.children:
         # "a group of doctors in 2015 found": the date is when, not who (PolNeAR's sources end before it)
         if child.i > token.i and child.dep_ == "prep" and _dated(child):
             skipped.update(t.i for t in child.subtree)
-    kept = {t.i for t in _clip(token.subtree, lo, hi) if t.i not in skipped}
+    kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in skipped}
     first = last = token.i
     while first - 1 in kept:
         first -= 1
