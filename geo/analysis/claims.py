@@ -247,7 +247,7 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
 
 def frame(verb: Token) -> str:
     """What a verb takes, as the learned table counts it: a clause, an infinitive, an object, or none."""
-    deps = {c.dep_ for c in verb.children if c.i > verb.i}
+    deps = {c.dep_ for c in _kids(verb) if c.i > verb.i}
     if "ccomp" in deps:
         return "clause"
     if "xcomp" in deps:
@@ -258,15 +258,15 @@ def frame(verb: Token) -> str:
 def nominal_frame(noun: Token) -> str | None:
     """What a noun takes, as the learned table counts nominal cues: a clause ("the claim that ...",
     "a plan to ..."), a topic ("concerns about ..."), or nothing worth counting (None)."""
-    for child in noun.children:
+    for child in _kids(noun):
         if child.i < noun.i:
             continue
         if child.dep_ in ("acl", "ccomp") and any(
-            c.dep_ in ("mark", "aux") and c.lower_ in ("that", "to", "whether") for c in child.children
+            c.dep_ in ("mark", "aux") and c.lower_ in ("that", "to", "whether") for c in _kids(child)
         ):
             return "clause"
         topic = child.dep_ == "prep" and child.lower_ in ("about", "on", "of", "over", "against", "for")
-        if topic and any(c.dep_ == "pobj" for c in child.children):
+        if topic and any(c.dep_ == "pobj" for c in _kids(child)):
             return child.lower_
     return None
 
@@ -281,23 +281,23 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
     if cues < MIN_CUE_COUNT or cues < MIN_NOMINAL_SHARE * uses:
         return None
     content: list[Token] = []
-    for child in noun.children:
+    for child in _kids(noun):
         if child.i < noun.i:
             continue
         if shape == "clause" and child.dep_ in ("acl", "ccomp"):
             content = _clip(child.subtree, lo, hi)
         elif shape != "clause" and child.dep_ == "prep" and child.lower_ == shape:
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            pobj = next((c for c in _kids(child) if c.dep_ == "pobj"), None)
             content = _clip(pobj.subtree, lo, hi) if pobj is not None else []
         if content:
             break
     content = _strip(content)
     if not content:
         return None
-    source = next((c for c in noun.children if c.dep_ == "poss" and c.i < noun.i), None)
+    source = next((c for c in _kids(noun) if c.dep_ == "poss" and c.i < noun.i), None)
     if source is None:
-        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
-        source = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        by = next((c for c in _kids(noun) if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
+        source = next((c for c in _kids(by) if c.dep_ == "pobj"), None) if by is not None else None
     start, end = content[0].idx, _end(content[-1])
     lemma = noun.lemma_.lower()
     negated = _negated(content, start, end)
@@ -429,7 +429,20 @@ class _Table:
     object, each of its string attributes a look-up): which tokens ``_attributions`` looks at and how,
     which are hedge words, which are nouns (key words), and every token's offset."""
 
-    __slots__ = ("candidates", "frames", "heads", "hedges", "idx", "keys", "kinds", "noun_lower", "nouns", "tokens")
+    __slots__ = (
+        "candidates",
+        "frames",
+        "heads",
+        "hedges",
+        "idx",
+        "keys",
+        "kids",
+        "kids_at",
+        "kinds",
+        "noun_lower",
+        "nouns",
+        "tokens",
+    )
 
     def __init__(self, doc: Doc) -> None:
         n = len(doc)
@@ -439,6 +452,8 @@ class _Table:
         # The Token objects, each made once (``doc[i]`` and a Span slice make new ones each time); dropped at the
         # end of ``extract_claims``, lest the Doc hold itself through its user_data.
         self.tokens: list[Token] | None = list(doc)
+        self.kids: list[int] = []  # the tokens grouped by their head, in Doc order (``_kids``)
+        self.kids_at: list[int] = [0]  # where each token's group starts in ``kids``
         self.frames: list[int] = []  # ``frame`` of each candidate, as its place in ``_FRAMES``
         self.candidates: list[int] = []  # in Doc order
         self.kinds: list[int] = []
@@ -454,6 +469,8 @@ class _Table:
         heads = columns[5].astype(np.int64) + here  # HEAD is an offset
         self.idx = columns[6].tolist()
         self.heads = heads.tolist()
+        self.kids = np.argsort(heads, kind="stable").tolist()
+        self.kids_at = [0, *np.cumsum(np.bincount(heads, minlength=n)).tolist()]
         child = heads != here  # every token but a root is its head's child
 
         def has_child(which: Any) -> Any:
@@ -810,9 +827,9 @@ def _cue_verb(
             content, particle = _phrase_content(cue, lo, hi)
         if not _strip(content):
             content = _raised(cue, lo, hi)
-        for child in cue.children:
+        for child in _kids(cue):
             if child.dep_ == "advcl" and child.lemma_.lower() in ("cite", "quote"):
-                cited = next((c for c in child.children if c.dep_ in ("dobj", "pobj")), None)
+                cited = next((c for c in _kids(child) if c.dep_ in ("dobj", "pobj")), None)
                 if cited is not None:
                     speaker_token, via_token = cited, speaker_token
     content = _strip(content)
@@ -822,16 +839,16 @@ def _cue_verb(
         content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
     end = _gloss_end(cue, end, lo, hi)
-    passive = any(c.dep_ == "auxpass" for c in cue.children)
+    passive = any(c.dep_ == "auxpass" for c in _kids(cue))
     by_agent = speaker_token is not None and speaker_token.dep_ == "pobj" and speaker_token.head.dep_ == "agent"
     speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
     if speaker is not None and relative is not None:
         speaker = replace(speaker, written=(relative.idx, _end(relative)))
     via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
     negated = entry.stance == "asserts" and (_negated(content, start, end) or _called_untrue(cue) is not None)
-    if entry.stance == "denies" and any(c.dep_ == "neg" for c in cue.children):
+    if entry.stance == "denies" and any(c.dep_ == "neg" for c in _kids(cue)):
         negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
-    hedges = [(c.idx, _end(c)) for c in cue.children if c.dep_ == "advmod" and c.lower_ in HEDGE_WORDS]
+    hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep_ == "advmod" and c.lower_ in HEDGE_WORDS]
     return _Draft(
         start=start,
         end=end,
@@ -858,13 +875,13 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
     if root is None:
         return content, None
     if root.dep_ == "xcomp" and _cue_of(root, cue_lexicon(learned=False)) is not None:
-        clause = next((c for c in root.children if c.dep_ == "ccomp" and c.i > root.i and lo <= c.idx < hi), None)
+        clause = next((c for c in _kids(root) if c.dep_ == "ccomp" and c.i > root.i and lo <= c.idx < hi), None)
         inner = _strip(_clip(clause.subtree, lo, hi)) if clause is not None else []
         if inner:
-            return inner, max((c for c in root.children if c.dep_ == "prt"), default=root, key=lambda t: t.i)
+            return inner, max((c for c in _kids(root) if c.dep_ == "prt"), default=root, key=lambda t: t.i)
     if root.dep_ == "xcomp":
-        prep = next((c for c in cue.children if c.dep_ == "prep" and cue.i < c.i < root.i), None)
-        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        prep = next((c for c in _kids(cue) if c.dep_ == "prep" and cue.i < c.i < root.i), None)
+        pobj = next((c for c in _kids(prep) if c.dep_ == "pobj"), None) if prep is not None else None
         if prep is not None and pobj is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
             return _strip(_clip([*pobj.subtree, *content], lo, hi)), prep
     return content, None
@@ -873,7 +890,7 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
 def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
     """ "..., according to X": X speaks; the clause the phrase hangs on is the content."""
     to = according.nbor()
-    source = next((c for c in (*to.children, *according.children) if c.dep_ == "pobj"), None)
+    source = next((c for c in (*_kids(to), *_kids(according)) if c.dep_ == "pobj"), None)
     if source is None:
         return None
     phrase = {t.i for t in according.subtree} | {to.i} | {t.i for t in source.subtree}
@@ -886,7 +903,7 @@ POLLS = frozenset({"poll", "survey"})
 def _in_poll(prep: Token, lo: int, hi: int) -> _Draft | None:
     """ "In the latest poll, Clinton leads by 5 points", "his gains in some polls": the poll speaks
     (PolNeAR's cue is the "in"; 43 of its 67 "in" cues in train have a poll or survey as source)."""
-    source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    source = next((c for c in _kids(prep) if c.dep_ == "pobj"), None)
     if source is None or source.lemma_.lower() not in POLLS:
         return None
     return _sourced(prep, prep, source, {t.i for t in prep.subtree}, lo, hi)
@@ -930,20 +947,20 @@ def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple
     if at is None:
         return None
     saying = after[at + 1]
-    source = next((c for c in cue.children if c.dep_ == "dobj" and c.i < saying.i), None)
+    source = next((c for c in _kids(cue) if c.dep_ == "dobj" and c.i < saying.i), None)
     if source is None:
         source = next((t for t in reversed(after[:at]) if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
     if source is None:
         return None
     consumed.add(saying.i)
-    head = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp", "dobj") and lo <= c.idx < hi), None)
+    head = next((c for c in _kids(saying) if c.dep_ in ("ccomp", "xcomp", "dobj") and lo <= c.idx < hi), None)
     return source, _clip(head.subtree, lo, hi) if head is not None else after[at + 2 :]
 
 
 def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
     deps = ("ccomp", "xcomp", "dobj") if "object" in entry.takes else ("ccomp",)
     for dep in deps:
-        for child in cue.children:
+        for child in _kids(cue):
             # its head may lie in a dateline cut from the sentence ("WASHINGTON ― X is ..., they said")
             if child.dep_ == dep and (lo <= child.idx < hi or child.idx < lo <= child.right_edge.idx):
                 return child
@@ -980,10 +997,10 @@ def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
 def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
     """ "The convoy is believed to have crossed": a passive cue with an infinitive says, hedged and
     with no speaker, that its subject did so; the content runs from the subject to the infinitive's end."""
-    if not any(c.dep_ == "auxpass" for c in cue.children):
+    if not any(c.dep_ == "auxpass" for c in _kids(cue)):
         return []
-    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
-    wish = next((c for c in cue.children if c.dep_ == "xcomp"), None)
+    subject = next((c for c in _kids(cue) if c.dep_ == "nsubjpass"), None)
+    wish = next((c for c in _kids(cue) if c.dep_ == "xcomp"), None)
     if subject is None or wish is None:
         return []
     inside = {t.i for t in subject.subtree} | {t.i for t in wish.subtree}
@@ -995,10 +1012,10 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     """What a learned cue takes when it has no clause: its object with the predicate that follows
     ("called the plan a disaster"), or the object of its learned preposition ("called for X").
     Returns the content and the preposition, which then belongs to the cue."""
-    after = [c for c in cue.children if c.i > cue.i and lo <= c.idx < hi]
+    after = [c for c in _kids(cue) if c.i > cue.i and lo <= c.idx < hi]
     obj = next((c for c in after if c.dep_ == "dobj"), None)
     if obj is not None:
-        if any(c.dep_ == "xcomp" and c.i > obj.i and any(a.lower_ == "to" for a in c.children) for c in after):
+        if any(c.dep_ == "xcomp" and c.i > obj.i and any(a.lower_ == "to" for a in _kids(c)) for c in after):
             # "They pressed him to withdraw": a request reported as an event, not a proposition
             return [], None
         parts = [obj, *(c for c in after if c.i > obj.i and c.dep_ in ("oprd", "xcomp", "ccomp"))]
@@ -1008,7 +1025,7 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
         return _clip(wish.subtree, lo, hi), None
     prep = next((c for c in after if c.dep_ == "prep" and c.i == cue.i + 1), None)
     if prep is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
-        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        pobj = next((c for c in _kids(prep) if c.dep_ in ("pobj", "pcomp")), None)
         if pobj is not None:
             return _clip(pobj.subtree, lo, hi), prep
     return [], None
@@ -1032,17 +1049,17 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
     for _ in range(3):  # a coordinated cue borrows its head verb's subject
         if verb is None:
             break
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)  # "announced by the ministry"
-        by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        agent = next((c for c in _kids(verb) if c.dep_ == "agent"), None)  # "announced by the ministry"
+        by = next((c for c in _kids(agent) if c.dep_ == "pobj"), None) if agent is not None else None
         if by is not None:
             return by
-        for child in verb.children:
+        for child in _kids(verb):
             if child.dep_ in ("nsubj", "nsubjpass"):
                 if lo <= child.idx < hi:
                     return child
                 return _sentence_opening_subject(cue, lo)
             if child.dep_ == "agent":
-                return next((c for c in child.children if c.dep_ == "pobj"), None)
+                return next((c for c in _kids(child) if c.dep_ == "pobj"), None)
         # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
         borrows = verb.dep_ in ("conj", "xcomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
         if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep":
@@ -1077,7 +1094,7 @@ def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
 
 def _via(cue: Token, media: list[tuple[int, int]], start: int, end: int, speaker: _Who | None) -> _Who | None:
     """An outlet the cue is told to: "told Asharq Al-Awsat", "in an interview with CNN"."""
-    for child in cue.children:
+    for child in _kids(cue):
         if child.dep_ not in ("dobj", "dative", "prep", "npadvmod"):
             continue
         for token in child.subtree:
@@ -1440,8 +1457,8 @@ def _written_phrase(
     if subtree is None:
         subtree = list(token.subtree)
     skipped = {t.i for t in cue.subtree} if cue is not None and cue in subtree else set()
-    skipped |= {c.i for c in token.children if c.dep_ == "case"}  # "the mayor's claim": the mayor
-    for child in token.children:
+    skipped |= {c.i for c in _kids(token) if c.dep_ == "case"}  # "the mayor's claim": the mayor
+    for child in _kids(token):
         # "a group of doctors in 2015 found": the date is when, not who (PolNeAR's sources end before it)
         if child.i > token.i and child.dep_ == "prep" and _dated(child):
             skipped.update(t.i for t in child.subtree)
@@ -1457,7 +1474,7 @@ def _written_phrase(
 
 def _dated(prep: Token) -> bool:
     """A prepositional phrase that is a date or time ("in 2015", "on Friday")."""
-    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in prep.children)
+    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in _kids(prep))
 
 
 # --- rules 5-7: stance, hedges, places and actors ------------------------------------------
@@ -1470,7 +1487,7 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
     pledge, not a denial."""
     heads = _outside_heads(content, start, end)
     for head in heads:
-        children = list(head.children)
+        children = list(_kids(head))
         committed = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children)
         if (_says_untrue(head) or _nothing_of(head)) and not committed:
             return True
@@ -1488,19 +1505,19 @@ def _says_untrue(verb: Token) -> bool:
     """ "The reports are baseless", "the claim is not true": a copula whose predicate says untrue."""
     if verb.lemma_ not in ("be", "remain", "prove"):
         return False
-    for child in verb.children:
+    for child in _kids(verb):
         if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in UNTRUE:
             return True
         if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in ("true", "accurate", "correct"):
-            return any(c.dep_ == "neg" for c in verb.children)
+            return any(c.dep_ == "neg" for c in _kids(verb))
     return False
 
 
 def _nothing_of(verb: Token) -> bool:
     """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist."""
-    for child in verb.children:
+    for child in _kids(verb):
         if child.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and (
-            child.lower_ in ("nothing", "none") or any(d.dep_ == "det" and d.lower_ == "no" for d in child.children)
+            child.lower_ in ("nothing", "none") or any(d.dep_ == "det" and d.lower_ == "no" for d in _kids(child))
         ):
             return True
     return False
@@ -1511,11 +1528,11 @@ def _called_untrue(cue: Token) -> Token | None:
     called untrue, which the cue then denies."""
     if cue.lemma_.lower() not in DESCRIBING_CUES:
         return None
-    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
-    for child in cue.children:
+    obj = next((c for c in _kids(cue) if c.dep_ == "dobj"), None)
+    for child in _kids(cue):
         said = [child] if child.dep_ in ("oprd", "ccomp", "xcomp", "acomp") else []
         if child.dep_ == "prep" and child.lower_ == "as":
-            said = [c for c in child.children if c.dep_ in ("pobj", "amod", "acomp")]
+            said = [c for c in _kids(child) if c.dep_ in ("pobj", "amod", "acomp")]
         for word in said:
             if word.lemma_.lower() in UNTRUE or any(t.lemma_.lower() in UNTRUE for t in word.subtree):
                 return obj or word
@@ -1620,6 +1637,16 @@ def _key_words(claim: Claim, doc: Doc | None, table: _Table | None = None) -> se
 # --- token helpers -------------------------------------------------------------------------
 
 
+def _kids(token: Token) -> list[Token]:
+    """``token.children``, off the table while ``extract_claims`` runs: the tokens whose head it is, in Doc
+    order (spaCy's edges always span a token's children, so ``children`` yields just these)."""
+    table = _table_of(token.doc)
+    if table is None or table.tokens is None:
+        return list(token.children)
+    i, tokens = token.i, table.tokens
+    return [tokens[j] for j in table.kids[table.kids_at[i] : table.kids_at[i + 1]] if j != i]
+
+
 def _clip(tokens: Iterable[Token], lo: int, hi: int) -> list[Token]:
     return sorted((t for t in tokens if lo <= t.idx < hi), key=_index)
 
@@ -1661,7 +1688,7 @@ def _end(token: Token) -> int:
 
 def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
     """Extend the content over "..., referring to X" after the cue."""
-    for child in cue.children:
+    for child in _kids(cue):
         if child.dep_ == "advcl" and child.lemma_.lower() in GLOSS_VERBS and child.idx > end:
             gloss = _strip(_clip(child.subtree, lo, hi))
             if gloss:
@@ -1673,10 +1700,10 @@ def _cue_span(verb: Token) -> tuple[int, int]:
     """The cue as written: the verb with the auxiliaries (passive ones too), negation and adverbs
     just before it ("has said", "was told", "did not say", "also said") and its particle ("pointed out")."""
     first = last = verb
-    before = {c.i: c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i}
+    before = {c.i: c for c in _kids(verb) if c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i}
     while first.i - 1 in before:
         first = before[first.i - 1]
-    after = {c.i: c for c in verb.children if c.dep_ == "prt"}
+    after = {c.i: c for c in _kids(verb) if c.dep_ == "prt"}
     while last.i + 1 in after:
         last = after[last.i + 1]
     return first.idx, _end(last)
@@ -1711,5 +1738,5 @@ def _written(draft: _Draft) -> _Draft:
 
 def _phrase_text(verb: Token, text: str) -> str:
     """The verb with its auxiliaries and negation: "did not comment", "had reported"."""
-    parts = sorted([verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i)])
+    parts = sorted([verb, *(c for c in _kids(verb) if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i)])
     return " ".join(t.text for t in parts)
