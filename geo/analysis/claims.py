@@ -285,10 +285,10 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
         if child.i < noun.i:
             continue
         if shape == "clause" and child.dep_ in ("acl", "ccomp"):
-            content = _clip(child.subtree, lo, hi)
+            content = _clip(_subtree(child), lo, hi)
         elif shape != "clause" and child.dep_ == "prep" and child.lower_ == shape:
             pobj = next((c for c in _kids(child) if c.dep_ == "pobj"), None)
-            content = _clip(pobj.subtree, lo, hi) if pobj is not None else []
+            content = _clip(_subtree(pobj), lo, hi) if pobj is not None else []
         if content:
             break
     content = _strip(content)
@@ -469,9 +469,10 @@ class _Table:
         heads = columns[5].astype(np.int64) + here  # HEAD is an offset
         self.idx = columns[6].tolist()
         self.heads = heads.tolist()
-        self.kids = np.argsort(heads, kind="stable").tolist()
-        self.kids_at = [0, *np.cumsum(np.bincount(heads, minlength=n)).tolist()]
         child = heads != here  # every token but a root is its head's child
+        group = np.where(child, heads, n)  # the roots apart, at the end
+        self.kids = np.argsort(group, kind="stable").tolist()
+        self.kids_at = [0, *np.cumsum(np.bincount(group, minlength=n + 1)).tolist()]
 
         def has_child(which: Any) -> Any:
             found = np.zeros(n, dtype=bool)
@@ -815,12 +816,12 @@ def _cue_verb(
     else:
         head = _complement(cue, entry, lo, hi)
         if head is not None:
-            content = _clip(head.subtree, lo, hi)
+            content = _clip(_subtree(head), lo, hi)
         elif "phrase" in entry.takes and (phrase := _phrase_content(cue, lo, hi))[0]:
             content, particle = phrase
         elif cue.dep_ == "parataxis" and lo <= cue.head.idx < hi:
-            inside = {t.i for t in cue.subtree}
-            content = [t for t in _clip(cue.head.subtree, lo, hi) if t.i not in inside]
+            inside = set(_subtree_ids(cue))
+            content = [t for t in _clip(_subtree(cue.head), lo, hi) if t.i not in inside]
         else:
             content = _adjacent_quote(cue, lo, hi, quotes) or _after_colon(cue, hi, text) or _that_clause(cue, lo, hi)
         if not _strip(content) and entry.takes & {"object", "phrase", "quote"}:  # "cited the polls"
@@ -876,14 +877,14 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
         return content, None
     if root.dep_ == "xcomp" and _cue_of(root, cue_lexicon(learned=False)) is not None:
         clause = next((c for c in _kids(root) if c.dep_ == "ccomp" and c.i > root.i and lo <= c.idx < hi), None)
-        inner = _strip(_clip(clause.subtree, lo, hi)) if clause is not None else []
+        inner = _strip(_clip(_subtree(clause), lo, hi)) if clause is not None else []
         if inner:
             return inner, max((c for c in _kids(root) if c.dep_ == "prt"), default=root, key=lambda t: t.i)
     if root.dep_ == "xcomp":
         prep = next((c for c in _kids(cue) if c.dep_ == "prep" and cue.i < c.i < root.i), None)
         pobj = next((c for c in _kids(prep) if c.dep_ == "pobj"), None) if prep is not None else None
         if prep is not None and pobj is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
-            return _strip(_clip([*pobj.subtree, *content], lo, hi)), prep
+            return _strip(_clip([*_subtree(pobj), *content], lo, hi)), prep
     return content, None
 
 
@@ -893,7 +894,7 @@ def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
     source = next((c for c in (*_kids(to), *_kids(according)) if c.dep_ == "pobj"), None)
     if source is None:
         return None
-    phrase = {t.i for t in according.subtree} | {to.i} | {t.i for t in source.subtree}
+    phrase = set(_subtree_ids(according)) | {to.i} | set(_subtree_ids(source))
     return _sourced(according, to, source, phrase, lo, hi)
 
 
@@ -906,7 +907,7 @@ def _in_poll(prep: Token, lo: int, hi: int) -> _Draft | None:
     source = next((c for c in _kids(prep) if c.dep_ == "pobj"), None)
     if source is None or source.lemma_.lower() not in POLLS:
         return None
-    return _sourced(prep, prep, source, {t.i for t in prep.subtree}, lo, hi)
+    return _sourced(prep, prep, source, set(_subtree_ids(prep)), lo, hi)
 
 
 def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int, hi: int) -> _Draft | None:
@@ -918,7 +919,7 @@ def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int
         anchor = next(iter(roots), None) or next((t for t in rest if t.pos_ == "VERB"), None)
     if anchor is None:
         return None
-    content = _strip([t for t in _clip(anchor.subtree, lo, hi) if t.i not in phrase])
+    content = _strip([t for t in _clip(_subtree(anchor), lo, hi) if t.i not in phrase])
     if not content:
         return None
     start, end = content[0].idx, _end(content[-1])
@@ -954,7 +955,7 @@ def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple
         return None
     consumed.add(saying.i)
     head = next((c for c in _kids(saying) if c.dep_ in ("ccomp", "xcomp", "dobj") and lo <= c.idx < hi), None)
-    return source, _clip(head.subtree, lo, hi) if head is not None else after[at + 2 :]
+    return source, _clip(_subtree(head), lo, hi) if head is not None else after[at + 2 :]
 
 
 def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
@@ -990,7 +991,7 @@ def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
         if token.pos_ == "VERB" and token.dep_ not in ("acl", "relcl"):
             return []
         if token.lower_ == "that" and token.dep_ == "mark" and token.head.idx > cue.idx:
-            return _clip(token.head.subtree, lo, hi)
+            return _clip(_subtree(token.head), lo, hi)
     return []
 
 
@@ -1003,7 +1004,7 @@ def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
     wish = next((c for c in _kids(cue) if c.dep_ == "xcomp"), None)
     if subject is None or wish is None:
         return []
-    inside = {t.i for t in subject.subtree} | {t.i for t in wish.subtree}
+    inside = set(_subtree_ids(subject)) | set(_subtree_ids(wish))
     first, last = min(inside), max(inside)
     return _clip((t for t in _run(cue.doc, first, last + 1) if t.i in inside), lo, hi)
 
@@ -1019,15 +1020,15 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
             # "They pressed him to withdraw": a request reported as an event, not a proposition
             return [], None
         parts = [obj, *(c for c in after if c.i > obj.i and c.dep_ in ("oprd", "xcomp", "ccomp"))]
-        return _clip((t for part in parts for t in part.subtree), lo, hi), None
+        return _clip((t for part in parts for t in _subtree(part)), lo, hi), None
     wish = next((c for c in after if c.dep_ == "xcomp"), None)  # "plans to visit"
     if wish is not None:
-        return _clip(wish.subtree, lo, hi), None
+        return _clip(_subtree(wish), lo, hi), None
     prep = next((c for c in after if c.dep_ == "prep" and c.i == cue.i + 1), None)
     if prep is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
         pobj = next((c for c in _kids(prep) if c.dep_ in ("pobj", "pcomp")), None)
         if pobj is not None:
-            return _clip(pobj.subtree, lo, hi), prep
+            return _clip(_subtree(pobj), lo, hi), prep
     return [], None
 
 
@@ -1428,10 +1429,10 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
     """The phrase a speaker token heads, without appositions and clauses (nor the cue,
     when a stray parse hung the cue under the speaker)."""
     dropped: set[int] = set()
-    subtree = list(token.subtree)  # read here and by ``_written_phrase``
+    subtree = _subtree(token)  # read here and by ``_written_phrase``
     for t in subtree:
         if t != token and (t.dep_ in _SPEAKER_DROP or t == cue):
-            dropped.update(d.i for d in t.subtree)
+            dropped.update(_subtree_ids(t))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in dropped}
     first = last = token.i
     while first - 1 in kept:
@@ -1455,13 +1456,13 @@ def _written_phrase(
     """The speaker phrase as the article writes it, appositions and clauses included
     ("Jane Roe, a senator from Ohio,"), without the cue should the parse hang it there."""
     if subtree is None:
-        subtree = list(token.subtree)
-    skipped = {t.i for t in cue.subtree} if cue is not None and cue in subtree else set()
+        subtree = _subtree(token)
+    skipped = set(_subtree_ids(cue)) if cue is not None and cue in subtree else set()
     skipped |= {c.i for c in _kids(token) if c.dep_ == "case"}  # "the mayor's claim": the mayor
     for child in _kids(token):
         # "a group of doctors in 2015 found": the date is when, not who (PolNeAR's sources end before it)
         if child.i > token.i and child.dep_ == "prep" and _dated(child):
-            skipped.update(t.i for t in child.subtree)
+            skipped.update(_subtree_ids(child))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in skipped}
     first = last = token.i
     while first - 1 in kept:
@@ -1644,7 +1645,33 @@ def _kids(token: Token) -> list[Token]:
     if table is None or table.tokens is None:
         return list(token.children)
     i, tokens = token.i, table.tokens
-    return [tokens[j] for j in table.kids[table.kids_at[i] : table.kids_at[i + 1]] if j != i]
+    return [tokens[j] for j in table.kids[table.kids_at[i] : table.kids_at[i + 1]]]
+
+
+def _subtree_ids(token: Token) -> list[int]:
+    """The indices of ``token.subtree`` (in no order), off the table while ``extract_claims`` runs."""
+    table = _table_of(token.doc)
+    if table is None or table.tokens is None:
+        return [t.i for t in token.subtree]
+    kids, at, n = table.kids, table.kids_at, len(table.tokens)
+    found = [token.i]
+    k = 0
+    while k < len(found):
+        j = found[k]
+        found += kids[at[j] : at[j + 1]]
+        k += 1
+        if k > n:  # heads in a loop: spaCy's own walk says what happens
+            return [t.i for t in token.subtree]
+    return found
+
+
+def _subtree(token: Token) -> list[Token]:
+    """``token.subtree`` in Doc order, as ``_clip`` and the sets of indices read it."""
+    table = _table_of(token.doc)
+    if table is None or table.tokens is None:
+        return list(token.subtree)
+    tokens = table.tokens
+    return [tokens[j] for j in sorted(_subtree_ids(token))]
 
 
 def _clip(tokens: Iterable[Token], lo: int, hi: int) -> list[Token]:
@@ -1690,7 +1717,7 @@ def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
     """Extend the content over "..., referring to X" after the cue."""
     for child in _kids(cue):
         if child.dep_ == "advcl" and child.lemma_.lower() in GLOSS_VERBS and child.idx > end:
-            gloss = _strip(_clip(child.subtree, lo, hi))
+            gloss = _strip(_clip(_subtree(child), lo, hi))
             if gloss:
                 end = max(end, _end(gloss[-1]))
     return end
