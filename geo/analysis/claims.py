@@ -509,6 +509,8 @@ class _Table:
 
 
 _TABLE = "geo.claims.table"  # doc.user_data: this analysis's ``_Table`` (revise links the claims again)
+# The Doc ``extract_claims`` is reading and its table (another thread's Doc is looked up in its user_data).
+_reading: list[Any] = [None, None]
 
 
 def extract_claims(
@@ -521,6 +523,23 @@ def extract_claims(
 ) -> tuple[Claim, ...]:
     """Every claim of one article, in text order, ids "c1", "c2", ..., contradictions linked."""
     table = doc.user_data[_TABLE] = _Table(doc)  # made afresh: a Doc may be analysed again
+    _reading[:] = [doc, table]
+    try:
+        return _extract_claims(doc, text, passages, actors, resolutions, source, table)
+    finally:
+        _reading[:] = [None, None]
+        table.tokens = None
+
+
+def _extract_claims(
+    doc: Doc,
+    text: str,
+    passages: tuple[Passage, ...],
+    actors: tuple[Actor, ...],
+    resolutions: tuple[Resolution, ...],
+    source: str | None,
+    table: _Table,
+) -> tuple[Claim, ...]:
     # A headline may attribute ("X says Y"); it is never narration nor a quote's continuation.
     prose = [p for p in passages if p.kind in ("paragraph", "title")]
     headline = {p.index for p in prose if p.kind == "title"}
@@ -552,16 +571,16 @@ def extract_claims(
             draft.paragraph, draft.headline = position, in_headline
         drafts.extend(found)
         if not found and not in_headline:
-            unattributed.append((position, start, end, tokens))
+            unattributed.append((position, start, end, tokens, inner))
     attributed = sorted(drafts, key=lambda d: d.cue_at)
     before = {start: previous[3] for previous, (_, start, *_) in pairwise(sentences)}
     named = [(m.start, m.end) for a in actors if a.type != "media" for m in a.mentions]
-    for position, start, end, tokens in unattributed:
-        quoted = _quoted_sentence(tokens, start, end, quotes, attributed, position) or _quote_after_naming(
-            tokens, start, end, quotes, before.get(start, []), named, position
+    for position, start, end, tokens, inner in unattributed:  # inner: the tokens stripped, read by each rule
+        quoted = _quoted_sentence(tokens, start, end, quotes, attributed, position, inner) or _quote_after_naming(
+            tokens, start, end, quotes, before.get(start, []), named, position, inner
         )
         attributed.extend(quoted)  # a quote may continue over several paragraphs
-        drafts.extend(quoted or _narration(tokens, start, end, text))
+        drafts.extend(quoted or _narration(tokens, start, end, text, inner))
     drafts.sort(key=lambda d: (d.start, d.cue_at))
     resolver = _Resolver(text, actors, _narrator(source, actors))
     passage_starts = [p.start for p in passages]
@@ -607,7 +626,6 @@ def extract_claims(
                 speaker_chain=tuple(Span(s, e, text[s:e]) for s, e in resolver.chain(draft)),
             )
         )
-    table.tokens = None
     return link_contradictions(tuple(claims), doc)
 
 
@@ -850,12 +868,13 @@ def _cue_verb(
     if entry.stance == "denies" and any(c.dep_ == "neg" for c in _kids(cue)):
         negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
     hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep_ == "advmod" and c.lower_ in HEDGE_WORDS]
+    cue_span = _cue_span(cue)
     return _Draft(
         start=start,
         end=end,
         cue=_phrase_text(cue, text),
-        cue_at=_cue_span(cue)[0],
-        cue_end=_end(particle) if particle is not None else _preposition_end(cue, start),
+        cue_at=cue_span[0],
+        cue_end=_end(particle) if particle is not None else _preposition_end(cue, start, cue_span),
         internal=entry.internal,
         stance="denies" if negated else entry.stance,
         hedged_by_cue=entry.hedged or (passive and speaker is None),
@@ -1157,11 +1176,13 @@ def _quoted_sentence(
     quotes: SpanIndex,
     attributed: list[_Draft],
     paragraph: int,
+    content: list[Token] | None = None,
 ) -> list[_Draft]:
     """A sentence that is mostly quotation keeps the speaker of its quotation's attribution
     ("“A. B,” he said"), else of the last attribution in this or the previous paragraph."""
     inside = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi))
-    content = _strip(tokens)
+    if content is None:
+        content = _strip(tokens)
     if inside * 2 < hi - lo or not content:
         return []
     region_end = max((e for _, e in quotes.overlapping(lo, hi)), default=hi)
@@ -1196,11 +1217,13 @@ def _quote_after_naming(
     before: list[Token],
     named: list[tuple[int, int]],
     paragraph: int,
+    content: list[Token] | None = None,
 ) -> list[_Draft]:
     """ "The spokesman Ali Omar met reporters on Monday. “We never entered the town.”": a quotation
     with no attribution of its own or nearby is spoken by the named actor the sentence before is about."""
     inside = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi))
-    content = _strip(tokens)
+    if content is None:
+        content = _strip(tokens)
     if inside * 2 < hi - lo or not content or not before:
         return []
     lo_before = before[0].idx
@@ -1237,6 +1260,8 @@ def _quote_after_naming(
 
 def _table_of(doc: Doc) -> _Table | None:
     """The ``_Table`` ``extract_claims`` made of this Doc, if it made one."""
+    if _reading[0] is doc:  # the Doc being read: asked for on every token helper's call
+        return _reading[1]
     table = doc.user_data.get(_TABLE)
     return table if isinstance(table, _Table) else None
 
@@ -1250,12 +1275,13 @@ def _outside_heads(tokens: list[Token], lo: int, hi: int) -> list[Token]:
     return [t for t in tokens if (h := heads[i := t.i]) == i or not lo <= idx[h] < hi]
 
 
-def _narration(tokens: list[Token], lo: int, hi: int, text: str) -> list[_Draft]:
+def _narration(tokens: list[Token], lo: int, hi: int, text: str, content: list[Token] | None = None) -> list[_Draft]:
     roots = _outside_heads(tokens, lo, hi)
     verb = next((t for t in roots if t.pos_ in ("VERB", "AUX")), None) or next(
         (t for t in tokens if t.pos_ == "VERB"), None
     )
-    content = _strip(tokens)
+    if content is None:
+        content = _strip(tokens)
     if verb is None or not content:
         return []
     start, end = content[0].idx, _end(content[-1])
@@ -1679,7 +1705,7 @@ def _clip(tokens: Iterable[Token], lo: int, hi: int) -> list[Token]:
 
 
 _index = attrgetter("i")
-
+_at = attrgetter("idx")  # how Tokens compare
 
 def _run(doc: Doc, start: int, stop: int | None = None) -> list[Token]:
     """The Doc's tokens ``doc[start:stop]`` as a list, off the table's while ``extract_claims`` runs."""
@@ -1727,20 +1753,26 @@ def _cue_span(verb: Token) -> tuple[int, int]:
     """The cue as written: the verb with the auxiliaries (passive ones too), negation and adverbs
     just before it ("has said", "was told", "did not say", "also said") and its particle ("pointed out")."""
     first = last = verb
-    before = {c.i: c for c in _kids(verb) if c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i}
+    before: dict[int, Token] = {}
+    after: dict[int, Token] = {}
+    for c in _kids(verb):
+        dep = c.dep_
+        if dep in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i:
+            before[c.i] = c
+        elif dep == "prt":
+            after[c.i] = c
     while first.i - 1 in before:
         first = before[first.i - 1]
-    after = {c.i: c for c in _kids(verb) if c.dep_ == "prt"}
     while last.i + 1 in after:
         last = after[last.i + 1]
     return first.idx, _end(last)
 
 
-def _preposition_end(verb: Token, content_start: int) -> int:
+def _preposition_end(verb: Token, content_start: int, cue_span: tuple[int, int] | None = None) -> int:
     """The cue's end: its verb group, and a preposition of the verb's that stands right between it and
     the content ("called for X", "talked about X", "referred to X": PolNeAR's cue holds it 98 times in
     100 when the verb takes the preposition as a cue; "said in a statement that X" keeps "in" out)."""
-    end = _cue_span(verb)[1]
+    end = (cue_span or _cue_span(verb))[1]
     doc = verb.doc
     after = next((t for t in _run(doc, verb.i + 1, verb.i + 4) if t.idx >= end), None)
     if after is not None and after.dep_ == "prep" and after.head == verb:
@@ -1765,5 +1797,5 @@ def _written(draft: _Draft) -> _Draft:
 
 def _phrase_text(verb: Token, text: str) -> str:
     """The verb with its auxiliaries and negation: "did not comment", "had reported"."""
-    parts = sorted([verb, *(c for c in _kids(verb) if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i)])
+    parts = sorted([verb, *(c for c in _kids(verb) if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i)], key=_at)
     return " ".join(t.text for t in parts)
