@@ -417,6 +417,7 @@ _H_ACCORDING, _H_TO, _H_IN, _H_PREP, _H_AUX, _H_XCOMP, _H_MD, _H_ROOT, _H_CCOMP,
     np.uint64(get_string_id(w))
     for w in ("according", "to", "in", "prep", "aux", "xcomp", "MD", "ROOT", "ccomp", "dobj")
 )
+_H_COLON = np.uint64(get_string_id(":"))
 _FRAMES = ("clause", "infinitive", "object", "none")  # what ``frame`` returns, in the order it tries them
 _H_FRAMES = _hashes(("acl", "ccomp", "prep"))  # the dependents ``nominal_frame`` reads
 _H_HEDGE_MODALS, _H_HEDGE_WORDS, _H_HEDGE_VERBS = map(_hashes, (HEDGE_MODALS, HEDGE_WORDS, HEDGE_VERBS))
@@ -431,6 +432,7 @@ class _Table:
 
     __slots__ = (
         "candidates",
+        "colons",
         "frames",
         "heads",
         "hedges",
@@ -458,6 +460,7 @@ class _Table:
         self.candidates: list[int] = []  # in Doc order
         self.kinds: list[int] = []
         self.hedges: list[int] = []
+        self.colons: list[int] = []  # tokens ":" (``_colon_quote``)
         self.nouns: list[int] = []
         self.noun_lower: list[int] = []
         if not n:
@@ -503,6 +506,7 @@ class _Table:
             | (_member(lemma, _H_HEDGE_VERBS) & has_child(child & (dep == _H_XCOMP)))
         )
         self.hedges = np.flatnonzero(hedges).tolist()
+        self.colons = np.flatnonzero(lower == _H_COLON).tolist()  # the lower case of ":" is the token ":" only
         nouns = np.flatnonzero(pos == NOUN)
         self.nouns = nouns.tolist()
         self.noun_lower = lower[nouns].tolist()
@@ -705,7 +709,9 @@ def _attributions(
             draft = _nominal(token, lo, hi)
         if draft is not None:
             found.append(draft)
-    if not found and (colon := _colon_quote(tokens, lo, hi)) is not None:
+    colons = table.colons
+    has_colon = bisect_left(colons, first) < bisect_left(colons, first + len(tokens))
+    if not found and has_colon and (colon := _colon_quote(tokens, lo, hi)) is not None:
         found.append(colon)
     return _unnest(found, media)
 
