@@ -438,6 +438,7 @@ class _Table:
         "hedges",
         "idx",
         "keys",
+        "kid_tokens",
         "kids",
         "kids_at",
         "kinds",
@@ -456,6 +457,7 @@ class _Table:
         self.tokens: list[Token] | None = list(doc)
         self.kids: list[int] = []  # the tokens grouped by their head, in Doc order (``_kids``)
         self.kids_at: list[int] = [0]  # where each token's group starts in ``kids``
+        self.kid_tokens: list[list[Token] | None] = [None] * n  # ``_kids`` of each token, once asked
         self.frames: list[int] = []  # ``frame`` of each candidate, as its place in ``_FRAMES``
         self.candidates: list[int] = []  # in Doc order
         self.kinds: list[int] = []
@@ -532,7 +534,7 @@ def extract_claims(
         return _extract_claims(doc, text, passages, actors, resolutions, source, table)
     finally:
         _reading[:] = [None, None]
-        table.tokens = None
+        table.tokens, table.kid_tokens = None, []  # Tokens hold the Doc: the Doc's user_data must not hold them
 
 
 def _extract_claims(
@@ -1676,8 +1678,12 @@ def _kids(token: Token) -> list[Token]:
     table = _table_of(token.doc)
     if table is None or table.tokens is None:
         return list(token.children)
-    i, tokens = token.i, table.tokens
-    return [tokens[j] for j in table.kids[table.kids_at[i] : table.kids_at[i + 1]]]
+    i = token.i
+    found = table.kid_tokens[i]
+    if found is None:  # the rules ask for a cue's children ten times over; the list is only read
+        tokens = table.tokens
+        found = table.kid_tokens[i] = [tokens[j] for j in table.kids[table.kids_at[i] : table.kids_at[i + 1]]]
+    return found
 
 
 def _subtree_ids(token: Token) -> list[int]:
