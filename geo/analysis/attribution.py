@@ -28,8 +28,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import as_file, files
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from spacy.attrs import (
@@ -133,27 +134,6 @@ def rule_roles(doc: Doc, claims: Iterable[Claim]) -> list[str]:
     return roles
 
 
-def _quote_states(texts: Sequence[str], spaces: Sequence[bool]) -> list[str]:
-    """Per token (its text, whether it is space): "q" inside quotation marks, "o"/"c" on an opening/
-    closing mark, "-" outside. A paragraph break closes any open quotation (a quote that runs on
-    reopens its marks)."""
-    states = []
-    inside = False
-    for text, space in zip(texts, spaces, strict=True):
-        if space and "\n" in text:
-            inside = False
-            states.append("-")
-        elif text in _OPENING or (text in _STRAIGHT and not inside):
-            inside = True
-            states.append("o")
-        elif text in _CLOSING or (text in _STRAIGHT and inside):
-            inside = False
-            states.append("c")
-        else:
-            states.append("q" if inside else "-")
-    return states
-
-
 _ROLE_NAMES = (OUTSIDE, *(f"{bio}-{role}" for role in ROLES for bio in "BI"))
 _ROLE_CODES = {name: k for k, name in enumerate(_ROLE_NAMES)}
 _QUOTE_STATES = ("-", "q", "o", "c")
@@ -164,12 +144,17 @@ _FIXED = (_ROLE_NAMES, _QUOTE_STATES, _ROLE_PAIRS, _FLAG, _SIDES)  # templates w
 
 
 def _quote_codes(doc: Doc, orth: Any, spaces: Any) -> Any:
-    """``_quote_states`` as codes into ``_QUOTE_STATES``, from the Doc's ORTH ids and IS_SPACE flags:
-    the state machine runs over the quotation marks and line breaks only, and the tokens between take
-    the state ("q" or "-") the one before them leaves."""
+    """Each token's place in quotations as a code into ``_QUOTE_STATES``: "q" inside quotation marks,
+    "o"/"c" on an opening/closing mark, "-" outside; a paragraph break closes any open quotation (a
+    quote that runs on reopens its marks). From the Doc's ORTH ids and IS_SPACE flags: the state
+    machine runs over the quotation marks and line breaks only, and the tokens between take the
+    state ("q" or "-") the one before them leaves."""
     strings = doc.vocab.strings
     marks = {strings[mark]: mark for mark in _OPENING | _CLOSING | _STRAIGHT}
-    events = np.flatnonzero(np.isin(orth, list(marks)) | spaces).tolist()
+    at = spaces.copy()
+    for mark in marks:  # a few comparisons: cheaper than numpy's isin on an article
+        at |= orth == mark
+    events = np.flatnonzero(at).tolist()
     states = np.zeros(len(orth), dtype=np.intp)
     inside = False
     for n, i in enumerate(events):
@@ -206,18 +191,24 @@ def _share(lemma: str) -> str:
     return str(min(4, int(5 * cues / uses)))
 
 
-def _cue_above(i: int, heads: Sequence[int], cues: Sequence[bool], deps: Sequence[str]) -> tuple[int, str, int]:
-    """The nearest ancestor of token ``i`` that is a cue word (``cues``), the dependency of the child
-    on the path under it, and the depth; (-1, "", 0) when none is within ``MAX_CUE_DEPTH``."""
-    child = i
-    for depth in range(1, MAX_CUE_DEPTH + 1):
-        head = heads[child]
-        if head == child:
-            break
-        if cues[head]:
-            return head, deps[child], depth
-        child = head
-    return -1, "", 0
+def _cues_above(up: list[int], is_cue: list[bool], deps: list[int], none: int) -> tuple[Any, Any, Any]:
+    """For every token, the nearest ancestor that is a cue word (``is_cue``; -1 when none is within
+    ``MAX_CUE_DEPTH``), the dependency (a code; ``none`` when no cue) of the child on the path under
+    it, and the depth (0 when none), as arrays. A walk up in Python: a numpy step a level of the parse
+    costs more on an article."""
+    n = len(up)
+    found, under, levels = [-1] * n, [none] * n, [0] * n
+    for i in range(n):
+        child = i
+        for level in range(1, MAX_CUE_DEPTH + 1):
+            head = up[child]
+            if head == child:
+                break
+            if is_cue[head]:
+                found[i], under[i], levels[i] = head, deps[child], level
+                break
+            child = head
+    return np.array(found, dtype=np.intp), np.array(under, dtype=np.intp), np.array(levels, dtype=np.intp)
 
 
 # The token attributes the features read, taken from the Doc's arrays: a spaCy Token object a token
@@ -228,67 +219,119 @@ _SIGNED = (HEAD, SENT_START)
 
 
 def features(doc: Doc, roles: Sequence[str]) -> list[list[str]]:
-    """The feature names of each token of ``doc`` (one CRF item a token)."""
-    words = cue_words()
+    """The feature names of each token of ``doc`` (one CRF item a token), as CRFsuite's trainer reads
+    them: each template's ``name + value``, in ``templates``' order, where the token has a value."""
+    out: list[list[str]] = [[] for _ in range(len(doc))]
+    for name, values, codes in templates(doc, roles):
+        names = [None if v is None else name + v for v in values]
+        size = len(names)
+        for token, code in zip(out, codes.tolist(), strict=True):
+            if code < size and (feature := names[code]) is not None:
+                token.append(feature)
+    return out
+
+
+def templates(doc: Doc, roles: Sequence[str]) -> list[tuple[str, Sequence[str | None], Any]]:
+    """The feature templates, in the order CRFsuite adds their weights: (name, values, codes), token i
+    having the feature ``name + values[codes[i]]``, or none where its code is past the values or the
+    value is None. Values are made a column at a time from the Doc's arrays, each distinct value (or
+    pair of values) once an article, not once a token: training (``features``) and tagging
+    (``Tagger.scores``) read the same columns.
+
+    A token's templates: its word, lemma, part of speech, tag, dependency, its head's lemma and part
+    of speech with its dependency, its place in quotations, the rules' role, the cue share of a
+    verb's lemma, whether its lemma is a cue word, how it hangs on the nearest cue word above it
+    (dependency, depth, the cue's lemma, on which side); sentence start, title case, entity type;
+    the roles, parts of speech and quotations two tokens either side and the words one either side
+    (or the article's edge); its role and the one before."""
     n = len(doc)
+    out: list[tuple[str, Sequence[str | None], Any]] = []
+
+    def add(name: str, values: Sequence[str | None], codes: Any) -> None:
+        out.append((name, values, codes))
+
+    def distinct(codes: Any, size: int = 0) -> tuple[list[int], Any]:
+        """The distinct codes, and each token's place among them: hashes by numpy's sort (3-4 times
+        faster than a dict of Python ints on an article), codes below ``size`` (pairs of codes) by
+        marking them."""
+        if not size:
+            unique, places = np.unique(codes, return_inverse=True)
+            return unique.tolist(), places.astype(np.intp, copy=False)
+        present = np.zeros(size, dtype=bool)
+        present[codes] = True
+        return np.flatnonzero(present).tolist(), (np.cumsum(present) - 1)[codes]
+
+    def shifted(codes: Any, past: int) -> Any:
+        """``codes`` padded with ``past`` on both ends: the codes k tokens away are [2 + k : 2 + k + n]."""
+        return np.concatenate([[past, past], codes, [past, past]]).astype(np.intp)
+
     strings = doc.vocab.strings
-    table: Any = doc.to_array(list(_COLUMNS))  # uint64 (spaCy's stubs say float)
-    columns: list[list[int]] = table.reshape(n, len(_COLUMNS)).T.tolist()
-    orth, low, lem, pos_ids, tag_ids, dep_ids, ent_ids, space_flags, titles = columns
-    signed: list[list[int]] = doc.to_array(list(_SIGNED)).astype("int64").reshape(n, len(_SIGNED)).T.tolist()
-    offsets, starts = signed
-    texts = [strings[h] for h in orth]
-    spaces = [bool(s) for s in space_flags]
-    quotes = _quote_states(texts, spaces)
-    lower = ["<sp>" if spaces[i] else strings[low[i]] for i in range(n)]
-    lemmas = [strings[h].lower() for h in lem]
-    pos = [strings[h] for h in pos_ids]
-    tags = [strings[h] for h in tag_ids]
-    deps = [strings[h] for h in dep_ids]
-    ents = [strings[h] for h in ent_ids]
-    heads = [i + offset for i, offset in enumerate(offsets)]
-    cues = [lemma in words and p in ("VERB", "NOUN", "AUX") for lemma, p in zip(lemmas, pos, strict=True)]
-    out: list[list[str]] = []
-    for i in range(n):
-        lemma = lemmas[i]
-        dep = deps[i]
-        head = heads[i]
-        cue, via, depth = _cue_above(i, heads, cues, deps)
-        f = [
-            "b",
-            "w=" + lower[i],
-            "l=" + lemma,
-            "p=" + pos[i],
-            "t=" + tags[i],
-            "d=" + dep,
-            "dh=" + dep + "|" + lemmas[head],
-            "hp=" + pos[head] + "|" + dep,
-            "q=" + quotes[i],
-            "r=" + roles[i],
-            "sh=" + _share(lemma) if pos[i] == "VERB" else "sh=-",
-            "cw=" + str(lemma in words) + "|" + pos[i],
-            "ca=" + via + "|" + str(min(depth, 3)),
-            "cl=" + (lemmas[cue] + "|" + via if cue >= 0 else "-"),
-            "cd=" + ("L" if cue > i else "R" if cue >= 0 else "-"),
-        ]
-        if starts[i] > 0:
-            f.append("ss")
-        if titles[i]:
-            f.append("title")
-        if ents[i]:
-            f.append("e=" + ents[i])
-        for k in (-2, -1, 1, 2):
-            j = i + k
-            if 0 <= j < n:
-                f.append(f"r{k}=" + roles[j])
-                f.append(f"p{k}=" + pos[j])
-                f.append(f"q{k}=" + quotes[j])
-                if abs(k) == 1:
-                    f.append(f"w{k}=" + lower[j])
-            else:
-                f.append(f"edge{k}")
-        f.append("rr=" + roles[i] + "|" + (roles[i - 1] if i else "^"))
-        out.append(f)
+    array: Any = doc.to_array(list(_COLUMNS))  # uint64 (spaCy's stubs say float)
+    signed: Any = doc.to_array(list(_SIGNED)).astype(np.intp).reshape(n, len(_SIGNED))
+    offsets, starts = signed[:, 0], signed[:, 1]
+    orth, low, lem, pos_ids, tag_ids, dep_ids, ent_ids, space_flags, titles = (array[:, k] for k in range(9))
+    heads = np.arange(n) + offsets
+    spaces = space_flags.astype(bool)
+    # The token's words and parse: distinct hashes to their strings.
+    low_hashes, low_codes = distinct(low)
+    text_of = strings.__getitem__
+    lower = [*map(text_of, low_hashes), "<sp>"]
+    low_codes = np.where(spaces, len(lower) - 1, low_codes)
+    lemma_hashes, lemma_codes = distinct(lem)
+    lemmas = [lemma.lower() for lemma in map(text_of, lemma_hashes)]
+    pos_hashes, pos_codes = distinct(pos_ids)
+    pos = list(map(text_of, pos_hashes))
+    tag_hashes, tag_codes = distinct(tag_ids)
+    dep_hashes, dep_codes = distinct(dep_ids)
+    deps = list(map(text_of, dep_hashes))
+    ent_hashes, ent_codes = distinct(ent_ids)
+    quote_codes = _quote_codes(doc, orth, spaces)
+    role_codes = np.array([_ROLE_CODES[r] for r in roles], dtype=np.intp)
+    # How each token hangs on the nearest cue word above it.
+    words = cue_words()
+    known = np.array([lemma in words for lemma in lemmas], dtype=bool)
+    is_cue_pos = np.array([p in ("VERB", "NOUN", "AUX") for p in pos], dtype=bool)
+    cues = known[lemma_codes] & is_cue_pos[pos_codes]
+    cue, via, depth = _cues_above(heads.tolist(), cues.tolist(), dep_codes.tolist(), len(deps))
+    every = np.arange(n)
+    add("b", _FLAG, np.zeros(n, dtype=np.intp))
+    add("w=", lower, low_codes)
+    add("l=", lemmas, lemma_codes)
+    add("p=", pos, pos_codes)
+    add("t=", list(map(text_of, tag_hashes)), tag_codes)
+    add("d=", deps, dep_codes)
+    pairs, codes = distinct(dep_codes * len(lemmas) + lemma_codes[heads], len(deps) * len(lemmas))
+    add("dh=", [deps[c // len(lemmas)] + "|" + lemmas[c % len(lemmas)] for c in pairs], codes)
+    pairs, codes = distinct(pos_codes[heads] * len(deps) + dep_codes, len(pos) * len(deps))
+    add("hp=", [pos[c // len(deps)] + "|" + deps[c % len(deps)] for c in pairs], codes)
+    add("q=", _QUOTE_STATES, quote_codes)
+    add("r=", _ROLE_NAMES, role_codes)
+    verb = np.array([p == "VERB" for p in pos], dtype=bool)[pos_codes]
+    pairs, codes = distinct(np.where(verb, lemma_codes, len(lemmas)), len(lemmas) + 1)
+    add("sh=", [_share(lemmas[c]) if c < len(lemmas) else "-" for c in pairs], codes)
+    pairs, codes = distinct(known[lemma_codes] * len(pos) + pos_codes, 2 * len(pos))
+    add("cw=", [str(bool(c // len(pos))) + "|" + pos[c % len(pos)] for c in pairs], codes)
+    names = [*deps, ""]
+    pairs, codes = distinct(via * 4 + np.minimum(depth, 3), 4 * len(names))
+    add("ca=", [names[c // 4] + "|" + str(c % 4) for c in pairs], codes)
+    width = len(names)
+    pairs, codes = distinct(np.where(cue >= 0, lemma_codes[cue] * width + via + 1, 0), len(lemmas) * width + 1)
+    add("cl=", [lemmas[(c - 1) // width] + "|" + names[(c - 1) % width] if c else "-" for c in pairs], codes)
+    add("cd=", _SIDES, np.where(cue > every, 0, np.where(cue >= 0, 1, 2)))
+    add("ss", _FLAG, np.where(starts > 0, 0, 1))
+    add("title", _FLAG, np.where(titles != 0, 0, 1))
+    add("e=", [strings[h] or None for h in ent_hashes], ent_codes)
+    near_roles, near_pos = shifted(role_codes, len(_ROLE_NAMES)), shifted(pos_codes, len(pos))
+    near_quotes, near_words = shifted(quote_codes, len(_QUOTE_STATES)), shifted(low_codes, len(lower))
+    ends = shifted(np.ones(n, dtype=np.intp), 0)  # the flag (code 0) past the ends
+    for k in (-2, -1, 1, 2):
+        add(f"r{k}=", _ROLE_NAMES, near_roles[2 + k : 2 + k + n])
+        add(f"p{k}=", pos, near_pos[2 + k : 2 + k + n])
+        add(f"q{k}=", _QUOTE_STATES, near_quotes[2 + k : 2 + k + n])
+        if abs(k) == 1:
+            add(f"w{k}=", lower, near_words[2 + k : 2 + k + n])
+        add(f"edge{k}", _FLAG, ends[2 + k : 2 + k + n])
+    add("rr=", _ROLE_PAIRS, role_codes * (len(_ROLE_NAMES) + 1) + near_roles[1 : 1 + n])
     return out
 
 
@@ -326,129 +369,35 @@ class Tagger:
         self._fixed: dict[str, list[int]] = {}
 
     def scores(self, doc: Doc, roles: Sequence[str]) -> Any:
-        """Each token's score for each label (n x labels): the weights of its features (``features``)
-        summed in their order, as CRFsuite sums them. The same features, made a column of codes at a
-        time with numpy: a template's value is made into a string and looked up once for each distinct
-        value (or pair of values) in the article, not once a token."""
-        n = len(doc)
+        """Each token's score for each label (n x labels): the weights of its features summed in their
+        order, as CRFsuite sums them. The features are ``templates``' columns (what ``features`` makes
+        strings of for training): a template's value is looked up in the model once for each distinct
+        value in the article, not once a token, and the weights gathered with numpy."""
         weights, tables, fixed = self._weights, self._tables, self._fixed
         absent = len(weights) - 1
         # Each template's rows (one a value, and the absent row last) in one list, and its tokens' codes
         # moved past the templates before it: one numpy lookup for all templates at the end.
         rows: list[int] = []
         columns: list[Any] = []
-
-        def add(name: str, values: Sequence[str | None], codes: Any) -> None:
-            """Template ``name``'s attributes: token i has ``values[codes[i]]`` (a code past the values or
-            a value None: no feature). The rows of a template whose values are fixed are kept."""
+        offsets: list[int] = []
+        for name, values, codes in templates(doc, roles):
+            # The rows of a template whose values are fixed are kept.
             known = fixed.get(name) if values in _FIXED else None
             if known is None:
                 get = tables.get(name, {}).get
-                known = [absent if v is None else get(v, absent) for v in values] + [absent]
+                if None in values:
+                    known = [absent if v is None else get(v, absent) for v in values]
+                else:  # looked up in C (map), not a Python loop
+                    known = list(map(get, cast(Sequence[str], values), repeat(absent)))
+                known.append(absent)
                 if values in _FIXED:
                     fixed[name] = known
-            columns.append(codes + len(rows) if rows else codes)
+            columns.append(codes)
+            offsets.append(len(rows))
             rows.extend(known)
-
-        def distinct(codes: Any, size: int = 0) -> tuple[list[int], Any]:
-            """The distinct codes, and each token's place among them: hashes by a dict (in C, faster
-            than numpy's sort on an article), codes below ``size`` (pairs of codes) by marking them."""
-            if not size:
-                values = codes.tolist()
-                unique = dict.fromkeys(values)
-                places = dict(zip(unique, range(len(unique)), strict=True))
-                return list(unique), np.array(list(map(places.__getitem__, values)), dtype=np.intp)
-            present = np.zeros(size, dtype=bool)
-            present[codes] = True
-            return np.flatnonzero(present).tolist(), (np.cumsum(present) - 1)[codes]
-
-        def shifted(codes: Any, past: int) -> Any:
-            """``codes`` padded with ``past`` on both ends: the codes k tokens away are [2 + k : 2 + k + n]."""
-            return np.concatenate([[past, past], codes, [past, past]]).astype(np.intp)
-
-        strings = doc.vocab.strings
-        array: Any = doc.to_array(list(_COLUMNS))
-        offsets: Any = doc.to_array([HEAD]).astype(np.intp).reshape(-1)
-        starts: Any = doc.to_array([SENT_START]).astype(np.intp).reshape(-1)
-        orth, low, lem, pos_ids, tag_ids, dep_ids, ent_ids, space_flags, titles = (array[:, k] for k in range(9))
-        heads = np.arange(n) + offsets
-        spaces = space_flags.astype(bool)
-        # The token's words and parse: distinct hashes to their strings.
-        low_hashes, low_codes = distinct(low)
-        lower = [strings[h] for h in low_hashes] + ["<sp>"]
-        low_codes = np.where(spaces, len(lower) - 1, low_codes)
-        lemma_hashes, lemma_codes = distinct(lem)
-        lemmas = [strings[h].lower() for h in lemma_hashes]
-        pos_hashes, pos_codes = distinct(pos_ids)
-        pos = [strings[h] for h in pos_hashes]
-        tag_hashes, tag_codes = distinct(tag_ids)
-        dep_hashes, dep_codes = distinct(dep_ids)
-        deps = [strings[h] for h in dep_hashes]
-        ent_hashes, ent_codes = distinct(ent_ids)
-        quote_codes = _quote_codes(doc, orth, spaces)
-        role_codes = np.array([_ROLE_CODES[r] for r in roles], dtype=np.intp)
-        # How each token hangs on the nearest cue word above it (``_cue_above``, for all tokens at once).
-        words = cue_words()
-        known = np.array([lemma in words for lemma in lemmas], dtype=bool)
-        is_cue_pos = np.array([p in ("VERB", "NOUN", "AUX") for p in pos], dtype=bool)
-        cues = known[lemma_codes] & is_cue_pos[pos_codes]
-        # ``_cue_above`` inline, in Python: a numpy step a level of the parse costs more on an article.
-        up: list[int] = heads.tolist()
-        is_cue: list[bool] = cues.tolist()
-        dep_list: list[int] = dep_codes.tolist()
-        found, under, levels = [-1] * n, [len(deps)] * n, [0] * n  # len(deps): no dependency ("")
-        for i in range(n):
-            child = i
-            for level in range(1, MAX_CUE_DEPTH + 1):
-                head = up[child]
-                if head == child:
-                    break
-                if is_cue[head]:
-                    found[i], under[i], levels[i] = head, dep_list[child], level
-                    break
-                child = head
-        cue, via, depth = np.array(found), np.array(under), np.array(levels)
-        every = np.arange(n)
-        add("b", _FLAG, np.zeros(n, dtype=np.intp))
-        add("w=", lower, low_codes)
-        add("l=", lemmas, lemma_codes)
-        add("p=", pos, pos_codes)
-        add("t=", [strings[h] for h in tag_hashes], tag_codes)
-        add("d=", deps, dep_codes)
-        pairs, codes = distinct(dep_codes * len(lemmas) + lemma_codes[heads], len(deps) * len(lemmas))
-        add("dh=", [deps[c // len(lemmas)] + "|" + lemmas[c % len(lemmas)] for c in pairs], codes)
-        pairs, codes = distinct(pos_codes[heads] * len(deps) + dep_codes, len(pos) * len(deps))
-        add("hp=", [pos[c // len(deps)] + "|" + deps[c % len(deps)] for c in pairs], codes)
-        add("q=", _QUOTE_STATES, quote_codes)
-        add("r=", _ROLE_NAMES, role_codes)
-        verb = np.array([p == "VERB" for p in pos], dtype=bool)[pos_codes]
-        pairs, codes = distinct(np.where(verb, lemma_codes, len(lemmas)), len(lemmas) + 1)
-        add("sh=", [_share(lemmas[c]) if c < len(lemmas) else "-" for c in pairs], codes)
-        pairs, codes = distinct(known[lemma_codes] * len(pos) + pos_codes, 2 * len(pos))
-        add("cw=", [str(bool(c // len(pos))) + "|" + pos[c % len(pos)] for c in pairs], codes)
-        names = [*deps, ""]
-        pairs, codes = distinct(via * 4 + np.minimum(depth, 3), 4 * len(names))
-        add("ca=", [names[c // 4] + "|" + str(c % 4) for c in pairs], codes)
-        width = len(names)
-        pairs, codes = distinct(np.where(cue >= 0, lemma_codes[cue] * width + via + 1, 0), len(lemmas) * width + 1)
-        add("cl=", [lemmas[(c - 1) // width] + "|" + names[(c - 1) % width] if c else "-" for c in pairs], codes)
-        add("cd=", _SIDES, np.where(cue > every, 0, np.where(cue >= 0, 1, 2)))
-        add("ss", _FLAG, np.where(starts > 0, 0, 1))
-        add("title", _FLAG, np.where(titles != 0, 0, 1))
-        add("e=", [strings[h] or None for h in ent_hashes], ent_codes)
-        near_roles, near_pos = shifted(role_codes, len(_ROLE_NAMES)), shifted(pos_codes, len(pos))
-        near_quotes, near_words = shifted(quote_codes, len(_QUOTE_STATES)), shifted(low_codes, len(lower))
-        ends = shifted(np.ones(n, dtype=np.intp), 0)  # the flag (code 0) past the ends
-        for k in (-2, -1, 1, 2):
-            add(f"r{k}=", _ROLE_NAMES, near_roles[2 + k : 2 + k + n])
-            add(f"p{k}=", pos, near_pos[2 + k : 2 + k + n])
-            add(f"q{k}=", _QUOTE_STATES, near_quotes[2 + k : 2 + k + n])
-            if abs(k) == 1:
-                add(f"w{k}=", lower, near_words[2 + k : 2 + k + n])
-            add(f"edge{k}", _FLAG, ends[2 + k : 2 + k + n])
-        add("rr=", _ROLE_PAIRS, role_codes * (len(_ROLE_NAMES) + 1) + near_roles[1 : 1 + n])
+        places = np.stack(columns) + np.array(offsets, dtype=np.intp)[:, None]
         # Summed over the templates one after the other (numpy's sum over the first axis), as CRFsuite adds.
-        return weights.take(np.array(rows, dtype=np.intp)[np.stack(columns)], axis=0).sum(axis=0)
+        return weights.take(np.array(rows, dtype=np.intp)[places], axis=0).sum(axis=0)
 
     def tag(self, doc: Doc, roles: Sequence[str]) -> list[str]:
         if not len(doc):
@@ -596,7 +545,7 @@ def training_inputs() -> str:
     for name in (rules.LEARNED_CUES, "claim_cues.csv"):
         resource = files("geo") / "data" / name
         digest.update(resource.read_bytes() if resource.is_file() else b"")
-    for function in (rule_roles, _quote_states, cue_words, _share, _cue_above, features, gold_tags):
+    for function in (rule_roles, _quote_codes, cue_words, _share, _cues_above, templates, features, gold_tags):
         digest.update(inspect.getsource(function).encode("utf-8"))
     digest.update(repr((TRAIN_PARAMS, MIN_FEATURE_FREQ, MAX_CUE_DEPTH, _COLUMNS, _SIGNED)).encode("utf-8"))
     return digest.hexdigest()
@@ -845,7 +794,8 @@ def revise(
                 changes.update(cue_start=attribution.cue[0], cue_end=attribution.cue[1])
             if attribution.source is not None and claim.speaker_start is None:
                 changes.update(speaker_start=attribution.source[0], speaker_end=attribution.source[1])
-            revised[k] = replace(claim, **changes)
+            if changes:
+                revised[k] = replace(claim, **changes)
     if added:
         taken = [(c.start, c.end) for c in added]
         taken += [(c.cue_start, c.cue_end) for c in added if c.cue_start is not None and c.cue_end is not None]
