@@ -513,10 +513,18 @@ class _Table:
         self.nouns = nouns.tolist()
         self.noun_lower = lower[nouns].tolist()
 
+    def release(self) -> None:
+        """Keep only what ``link_contradictions`` reads again: the Tokens hold the Doc, whose user_data
+        holds the table."""
+        self.tokens, self.kid_tokens = None, []
+        self.idx, self.heads, self.kids, self.kids_at = [], [], [], [0]
+        self.candidates, self.kinds, self.frames, self.hedges, self.colons = [], [], [], [], []
+
 
 _TABLE = "geo.claims.table"  # doc.user_data: this analysis's ``_Table`` (revise links the claims again)
-# The Doc ``extract_claims`` is reading and its table (another thread's Doc is looked up in its user_data).
-_reading: list[Any] = [None, None]
+# The Doc ``extract_claims`` is reading and its table, replaced whole (another thread's Doc is looked up in
+# its user_data).
+_reading: tuple[Doc | None, _Table | None] = (None, None)
 
 
 def extract_claims(
@@ -529,12 +537,13 @@ def extract_claims(
 ) -> tuple[Claim, ...]:
     """Every claim of one article, in text order, ids "c1", "c2", ..., contradictions linked."""
     table = doc.user_data[_TABLE] = _Table(doc)  # made afresh: a Doc may be analysed again
-    _reading[:] = [doc, table]
+    global _reading
+    _reading = (doc, table)
     try:
         return _extract_claims(doc, text, passages, actors, resolutions, source, table)
     finally:
-        _reading[:] = [None, None]
-        table.tokens, table.kid_tokens = None, []  # Tokens hold the Doc: the Doc's user_data must not hold them
+        _reading = (None, None)
+        table.release()
 
 
 def _extract_claims(
@@ -1267,11 +1276,12 @@ def _quote_after_naming(
 
 
 def _table_of(doc: Doc) -> _Table | None:
-    """The ``_Table`` ``extract_claims`` made of this Doc, if it made one."""
-    if _reading[0] is doc:  # the Doc being read: asked for on every token helper's call
-        return _reading[1]
+    """The table of the Doc ``extract_claims`` is reading; None for any other Doc (the helpers then read it)."""
+    reading = _reading  # one read: another thread may replace it
+    if reading[0] is doc:  # asked for on every token helper's call
+        return reading[1]
     table = doc.user_data.get(_TABLE)
-    return table if isinstance(table, _Table) else None
+    return table if isinstance(table, _Table) and table.tokens is not None else None
 
 
 def _outside_heads(tokens: list[Token], lo: int, hi: int) -> list[Token]:
@@ -1652,7 +1662,8 @@ def link_contradictions(claims: tuple[Claim, ...], doc: Doc | None = None) -> tu
 def _keys_cache(doc: Doc | None) -> _Table | None:
     """This analysis's table of the Doc (``extract_claims`` makes it afresh), with the key words already
     read of its spans: the tagger's revision links its claims again, mostly the same spans."""
-    return _table_of(doc) if doc is not None else None
+    table = doc.user_data.get(_TABLE) if doc is not None else None
+    return table if isinstance(table, _Table) else None
 
 
 def _key_words(claim: Claim, doc: Doc | None, table: _Table | None = None) -> set[str] | frozenset[str]:
@@ -1739,7 +1750,7 @@ def _strip(tokens: list[Token]) -> list[Token]:
     """Drop punctuation, white space and a leading "that" from both ends."""
     first, last = 0, len(tokens) - 1
     while first <= last and (
-        tokens[first].is_punct or tokens[first].is_space or (tokens[first].lower_ in _CLAUSE_MARKS and first == 0)
+        (t := tokens[first]).is_punct or t.is_space or (first == 0 and t.lower_ in _CLAUSE_MARKS)
     ):
         first += 1
     while last >= first and (tokens[last].is_punct or tokens[last].is_space):
@@ -1748,7 +1759,7 @@ def _strip(tokens: list[Token]) -> list[Token]:
 
 
 def _end(token: Token) -> int:
-    return token.idx + len(token.text)
+    return token.idx + len(token)  # its length in characters, as ``len(token.text)``, without making the text
 
 
 def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
