@@ -143,6 +143,47 @@ GLOSS_VERBS = frozenset({"refer"})
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
 _QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)")
 
+# Dependency labels as the hashes ``Token.dep`` gives (``dep_`` makes a string each time).
+_DEP_ACL = get_string_id("acl")
+_DEP_ADVCL = get_string_id("advcl")
+_DEP_ADVMOD = get_string_id("advmod")
+_DEP_AGENT = get_string_id("agent")
+_DEP_AUX = get_string_id("aux")
+_DEP_AUXPASS = get_string_id("auxpass")
+_DEP_CASE = get_string_id("case")
+_DEP_CCOMP = get_string_id("ccomp")
+_DEP_DET = get_string_id("det")
+_DEP_DOBJ = get_string_id("dobj")
+_DEP_MARK = get_string_id("mark")
+_DEP_NEG = get_string_id("neg")
+_DEP_NSUBJ = get_string_id("nsubj")
+_DEP_NSUBJPASS = get_string_id("nsubjpass")
+_DEP_PARATAXIS = get_string_id("parataxis")
+_DEP_PCOMP = get_string_id("pcomp")
+_DEP_POBJ = get_string_id("pobj")
+_DEP_POSS = get_string_id("poss")
+_DEP_PREP = get_string_id("prep")
+_DEP_PRT = get_string_id("prt")
+_DEP_RELCL = get_string_id("relcl")
+_DEP_XCOMP = get_string_id("xcomp")
+_DEPS_ACL_CCOMP = frozenset(get_string_id(w) for w in ("acl", "ccomp"))
+_DEPS_ACL_RELCL = frozenset(get_string_id(w) for w in ("acl", "relcl"))
+_DEPS_ACOMP_ATTR = frozenset(get_string_id(w) for w in ("acomp", "attr"))
+_DEPS_AUX_AUXPASS_NEG = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg"))
+_DEPS_CCOMP_XCOMP_DOBJ = frozenset(get_string_id(w) for w in ("ccomp", "xcomp", "dobj"))
+_DEPS_CONJ_XCOMP = frozenset(get_string_id(w) for w in ("conj", "xcomp"))
+_DEPS_DOBJ_DATIVE_PREP_NPADVMOD = frozenset(get_string_id(w) for w in ("dobj", "dative", "prep", "npadvmod"))
+_DEPS_DOBJ_POBJ = frozenset(get_string_id(w) for w in ("dobj", "pobj"))
+_DEPS_MARK_AUX = frozenset(get_string_id(w) for w in ("mark", "aux"))
+_DEPS_NSUBJ_NSUBJPASS = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass"))
+_DEPS_NSUBJ_NSUBJPASS_ATTR_DOBJ = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "attr", "dobj"))
+_DEPS_OPRD_CCOMP_XCOMP_ACOMP = frozenset(get_string_id(w) for w in ("oprd", "ccomp", "xcomp", "acomp"))
+_DEPS_OPRD_XCOMP_CCOMP = frozenset(get_string_id(w) for w in ("oprd", "xcomp", "ccomp"))
+_DEPS_POBJ_AMOD_ACOMP = frozenset(get_string_id(w) for w in ("pobj", "amod", "acomp"))
+_DEPS_POBJ_PCOMP = frozenset(get_string_id(w) for w in ("pobj", "pcomp"))
+_SPEAKER_DROP_IDS = frozenset(get_string_id(w) for w in _SPEAKER_DROP)
+_DEPS_AUX_AUXPASS_NEG_ADVMOD = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg", "advmod"))
+
 
 @dataclass(frozen=True, slots=True)
 class Cue:
@@ -261,12 +302,12 @@ def nominal_frame(noun: Token) -> str | None:
     for child in _kids(noun):
         if child.i < noun.i:
             continue
-        if child.dep_ in ("acl", "ccomp") and any(
-            c.dep_ in ("mark", "aux") and c.lower_ in ("that", "to", "whether") for c in _kids(child)
+        if child.dep in _DEPS_ACL_CCOMP and any(
+            c.dep in _DEPS_MARK_AUX and c.lower_ in ("that", "to", "whether") for c in _kids(child)
         ):
             return "clause"
-        topic = child.dep_ == "prep" and child.lower_ in ("about", "on", "of", "over", "against", "for")
-        if topic and any(c.dep_ == "pobj" for c in _kids(child)):
+        topic = child.dep == _DEP_PREP and child.lower_ in ("about", "on", "of", "over", "against", "for")
+        if topic and any(c.dep == _DEP_POBJ for c in _kids(child)):
             return child.lower_
     return None
 
@@ -284,20 +325,20 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
     for child in _kids(noun):
         if child.i < noun.i:
             continue
-        if shape == "clause" and child.dep_ in ("acl", "ccomp"):
+        if shape == "clause" and child.dep in _DEPS_ACL_CCOMP:
             content = _clip(_subtree(child), lo, hi)
-        elif shape != "clause" and child.dep_ == "prep" and child.lower_ == shape:
-            pobj = next((c for c in _kids(child) if c.dep_ == "pobj"), None)
+        elif shape != "clause" and child.dep == _DEP_PREP and child.lower_ == shape:
+            pobj = next((c for c in _kids(child) if c.dep == _DEP_POBJ), None)
             content = _clip(_subtree(pobj), lo, hi) if pobj is not None else []
         if content:
             break
     content = _strip(content)
     if not content:
         return None
-    source = next((c for c in _kids(noun) if c.dep_ == "poss" and c.i < noun.i), None)
+    source = next((c for c in _kids(noun) if c.dep == _DEP_POSS and c.i < noun.i), None)
     if source is None:
-        by = next((c for c in _kids(noun) if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
-        source = next((c for c in _kids(by) if c.dep_ == "pobj"), None) if by is not None else None
+        by = next((c for c in _kids(noun) if c.dep == _DEP_PREP and c.lower_ in ("by", "from")), None)
+        source = next((c for c in _kids(by) if c.dep == _DEP_POBJ), None) if by is not None else None
     start, end = content[0].idx, _end(content[-1])
     lemma = noun.lemma_.lower()
     negated = _negated(content, start, end)
@@ -834,7 +875,7 @@ def _cue_verb(
 ) -> _Draft | None:
     speaker_token = _subject(cue, lo, hi)
     relative: Token | None = None
-    if speaker_token is not None and speaker_token.tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
+    if speaker_token is not None and speaker_token.tag_ in ("WP", "WDT") and cue.dep == _DEP_RELCL:
         # "the senator, who warned that ...": the noun the clause hangs on speaks; "who" is written
         relative, speaker_token = speaker_token, cue.head
     if speaker_token is not None and speaker_token.lower_ in NOT_SPEAKERS and speaker_token.pos_ in ("PRON", "DET"):
@@ -854,7 +895,7 @@ def _cue_verb(
             content = _clip(_subtree(head), lo, hi)
         elif "phrase" in entry.takes and (phrase := _phrase_content(cue, lo, hi))[0]:
             content, particle = phrase
-        elif cue.dep_ == "parataxis" and lo <= cue.head.idx < hi:
+        elif cue.dep == _DEP_PARATAXIS and lo <= cue.head.idx < hi:
             inside = set(_subtree_ids(cue))
             content = [t for t in _clip(_subtree(cue.head), lo, hi) if t.i not in inside]
         else:
@@ -864,8 +905,8 @@ def _cue_verb(
         if not _strip(content):
             content = _raised(cue, lo, hi)
         for child in _kids(cue):
-            if child.dep_ == "advcl" and child.lemma_.lower() in ("cite", "quote"):
-                cited = next((c for c in _kids(child) if c.dep_ in ("dobj", "pobj")), None)
+            if child.dep == _DEP_ADVCL and child.lemma_.lower() in ("cite", "quote"):
+                cited = next((c for c in _kids(child) if c.dep in _DEPS_DOBJ_POBJ), None)
                 if cited is not None:
                     speaker_token, via_token = cited, speaker_token
     content = _strip(content)
@@ -875,16 +916,16 @@ def _cue_verb(
         content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
     end = _gloss_end(cue, end, lo, hi)
-    passive = any(c.dep_ == "auxpass" for c in _kids(cue))
-    by_agent = speaker_token is not None and speaker_token.dep_ == "pobj" and speaker_token.head.dep_ == "agent"
+    passive = any(c.dep == _DEP_AUXPASS for c in _kids(cue))
+    by_agent = speaker_token is not None and speaker_token.dep == _DEP_POBJ and speaker_token.head.dep == _DEP_AGENT
     speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
     if speaker is not None and relative is not None:
         speaker = replace(speaker, written=(relative.idx, _end(relative)))
     via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
     negated = entry.stance == "asserts" and (_negated(content, start, end) or _called_untrue(cue) is not None)
-    if entry.stance == "denies" and any(c.dep_ == "neg" for c in _kids(cue)):
+    if entry.stance == "denies" and any(c.dep == _DEP_NEG for c in _kids(cue)):
         negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
-    hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep_ == "advmod" and c.lower_ in HEDGE_WORDS]
+    hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep == _DEP_ADVMOD and c.lower_ in HEDGE_WORDS]
     cue_span = _cue_span(cue)
     return _Draft(
         start=start,
@@ -911,14 +952,14 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
     root = next((t for t in content if t.head == cue), None)
     if root is None:
         return content, None
-    if root.dep_ == "xcomp" and _cue_of(root, cue_lexicon(learned=False)) is not None:
-        clause = next((c for c in _kids(root) if c.dep_ == "ccomp" and c.i > root.i and lo <= c.idx < hi), None)
+    if root.dep == _DEP_XCOMP and _cue_of(root, cue_lexicon(learned=False)) is not None:
+        clause = next((c for c in _kids(root) if c.dep == _DEP_CCOMP and c.i > root.i and lo <= c.idx < hi), None)
         inner = _strip(_clip(_subtree(clause), lo, hi)) if clause is not None else []
         if inner:
-            return inner, max((c for c in _kids(root) if c.dep_ == "prt"), default=root, key=lambda t: t.i)
-    if root.dep_ == "xcomp":
-        prep = next((c for c in _kids(cue) if c.dep_ == "prep" and cue.i < c.i < root.i), None)
-        pobj = next((c for c in _kids(prep) if c.dep_ == "pobj"), None) if prep is not None else None
+            return inner, max((c for c in _kids(root) if c.dep == _DEP_PRT), default=root, key=lambda t: t.i)
+    if root.dep == _DEP_XCOMP:
+        prep = next((c for c in _kids(cue) if c.dep == _DEP_PREP and cue.i < c.i < root.i), None)
+        pobj = next((c for c in _kids(prep) if c.dep == _DEP_POBJ), None) if prep is not None else None
         if prep is not None and pobj is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
             return _strip(_clip([*_subtree(pobj), *content], lo, hi)), prep
     return content, None
@@ -927,7 +968,7 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
 def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
     """ "..., according to X": X speaks; the clause the phrase hangs on is the content."""
     to = according.nbor()
-    source = next((c for c in (*_kids(to), *_kids(according)) if c.dep_ == "pobj"), None)
+    source = next((c for c in (*_kids(to), *_kids(according)) if c.dep == _DEP_POBJ), None)
     if source is None:
         return None
     phrase = set(_subtree_ids(according)) | {to.i} | set(_subtree_ids(source))
@@ -940,7 +981,7 @@ POLLS = frozenset({"poll", "survey"})
 def _in_poll(prep: Token, lo: int, hi: int) -> _Draft | None:
     """ "In the latest poll, Clinton leads by 5 points", "his gains in some polls": the poll speaks
     (PolNeAR's cue is the "in"; 43 of its 67 "in" cues in train have a poll or survey as source)."""
-    source = next((c for c in _kids(prep) if c.dep_ == "pobj"), None)
+    source = next((c for c in _kids(prep) if c.dep == _DEP_POBJ), None)
     if source is None or source.lemma_.lower() not in POLLS:
         return None
     return _sourced(prep, prep, source, set(_subtree_ids(prep)), lo, hi)
@@ -984,22 +1025,22 @@ def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple
     if at is None:
         return None
     saying = after[at + 1]
-    source = next((c for c in _kids(cue) if c.dep_ == "dobj" and c.i < saying.i), None)
+    source = next((c for c in _kids(cue) if c.dep == _DEP_DOBJ and c.i < saying.i), None)
     if source is None:
         source = next((t for t in reversed(after[:at]) if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
     if source is None:
         return None
     consumed.add(saying.i)
-    head = next((c for c in _kids(saying) if c.dep_ in ("ccomp", "xcomp", "dobj") and lo <= c.idx < hi), None)
+    head = next((c for c in _kids(saying) if c.dep in _DEPS_CCOMP_XCOMP_DOBJ and lo <= c.idx < hi), None)
     return source, _clip(_subtree(head), lo, hi) if head is not None else after[at + 2 :]
 
 
 def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
-    deps = ("ccomp", "xcomp", "dobj") if "object" in entry.takes else ("ccomp",)
+    deps = (_DEP_CCOMP, _DEP_XCOMP, _DEP_DOBJ) if "object" in entry.takes else (_DEP_CCOMP,)
     for dep in deps:
         for child in _kids(cue):
             # its head may lie in a dateline cut from the sentence ("WASHINGTON ― X is ..., they said")
-            if child.dep_ == dep and (lo <= child.idx < hi or child.idx < lo <= child.right_edge.idx):
+            if child.dep == dep and (lo <= child.idx < hi or child.idx < lo <= child.right_edge.idx):
                 return child
     return None
 
@@ -1024,9 +1065,9 @@ def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
     """ "X said earlier on Friday during a news conference that ...": the parse hung the clause on a
     noun in between; the first "that" after the cue still opens what was said."""
     for token in _before(cue.doc, cue.i + 1, hi):
-        if token.pos_ == "VERB" and token.dep_ not in ("acl", "relcl"):
+        if token.pos_ == "VERB" and token.dep not in _DEPS_ACL_RELCL:
             return []
-        if token.lower_ == "that" and token.dep_ == "mark" and token.head.idx > cue.idx:
+        if token.lower_ == "that" and token.dep == _DEP_MARK and token.head.idx > cue.idx:
             return _clip(_subtree(token.head), lo, hi)
     return []
 
@@ -1034,10 +1075,10 @@ def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
 def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
     """ "The convoy is believed to have crossed": a passive cue with an infinitive says, hedged and
     with no speaker, that its subject did so; the content runs from the subject to the infinitive's end."""
-    if not any(c.dep_ == "auxpass" for c in _kids(cue)):
+    if not any(c.dep == _DEP_AUXPASS for c in _kids(cue)):
         return []
-    subject = next((c for c in _kids(cue) if c.dep_ == "nsubjpass"), None)
-    wish = next((c for c in _kids(cue) if c.dep_ == "xcomp"), None)
+    subject = next((c for c in _kids(cue) if c.dep == _DEP_NSUBJPASS), None)
+    wish = next((c for c in _kids(cue) if c.dep == _DEP_XCOMP), None)
     if subject is None or wish is None:
         return []
     inside = set(_subtree_ids(subject)) | set(_subtree_ids(wish))
@@ -1050,19 +1091,19 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     ("called the plan a disaster"), or the object of its learned preposition ("called for X").
     Returns the content and the preposition, which then belongs to the cue."""
     after = [c for c in _kids(cue) if c.i > cue.i and lo <= c.idx < hi]
-    obj = next((c for c in after if c.dep_ == "dobj"), None)
+    obj = next((c for c in after if c.dep == _DEP_DOBJ), None)
     if obj is not None:
-        if any(c.dep_ == "xcomp" and c.i > obj.i and any(a.lower_ == "to" for a in _kids(c)) for c in after):
+        if any(c.dep == _DEP_XCOMP and c.i > obj.i and any(a.lower_ == "to" for a in _kids(c)) for c in after):
             # "They pressed him to withdraw": a request reported as an event, not a proposition
             return [], None
-        parts = [obj, *(c for c in after if c.i > obj.i and c.dep_ in ("oprd", "xcomp", "ccomp"))]
+        parts = [obj, *(c for c in after if c.i > obj.i and c.dep in _DEPS_OPRD_XCOMP_CCOMP)]
         return _clip((t for part in parts for t in _subtree(part)), lo, hi), None
-    wish = next((c for c in after if c.dep_ == "xcomp"), None)  # "plans to visit"
+    wish = next((c for c in after if c.dep == _DEP_XCOMP), None)  # "plans to visit"
     if wish is not None:
         return _clip(_subtree(wish), lo, hi), None
-    prep = next((c for c in after if c.dep_ == "prep" and c.i == cue.i + 1), None)
+    prep = next((c for c in after if c.dep == _DEP_PREP and c.i == cue.i + 1), None)
     if prep is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
-        pobj = next((c for c in _kids(prep) if c.dep_ in ("pobj", "pcomp")), None)
+        pobj = next((c for c in _kids(prep) if c.dep in _DEPS_POBJ_PCOMP), None)
         if pobj is not None:
             return _clip(_subtree(pobj), lo, hi), prep
     return [], None
@@ -1086,24 +1127,24 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
     for _ in range(3):  # a coordinated cue borrows its head verb's subject
         if verb is None:
             break
-        agent = next((c for c in _kids(verb) if c.dep_ == "agent"), None)  # "announced by the ministry"
-        by = next((c for c in _kids(agent) if c.dep_ == "pobj"), None) if agent is not None else None
+        agent = next((c for c in _kids(verb) if c.dep == _DEP_AGENT), None)  # "announced by the ministry"
+        by = next((c for c in _kids(agent) if c.dep == _DEP_POBJ), None) if agent is not None else None
         if by is not None:
             return by
         for child in _kids(verb):
-            if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.dep in _DEPS_NSUBJ_NSUBJPASS:
                 if lo <= child.idx < hi:
                     return child
                 return _sentence_opening_subject(cue, lo)
-            if child.dep_ == "agent":
-                return next((c for c in _kids(child) if c.dep_ == "pobj"), None)
+            if child.dep == _DEP_AGENT:
+                return next((c for c in _kids(child) if c.dep == _DEP_POBJ), None)
         # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
-        borrows = verb.dep_ in ("conj", "xcomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
-        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep":
+        borrows = verb.dep in _DEPS_CONJ_XCOMP or (verb.dep == _DEP_ADVCL and verb.tag_ == "VBG")
+        if verb.dep == _DEP_PCOMP and verb.tag_ == "VBG" and verb.head.dep == _DEP_PREP:
             verb = verb.head.head  # "began by saying", "responded by calling": the verb the phrase hangs on
             continue
         verb = verb.head if borrows and verb.head != verb else None
-    if cue.dep_ == "acl" and cue.tag_ == "VBD" and lo <= cue.head.idx < hi:
+    if cue.dep == _DEP_ACL and cue.tag_ == "VBD" and lo <= cue.head.idx < hi:
         # "A source in the army, commanded by X, denied that ...": the small model hangs the
         # finite cue under the noun as a modifier; that noun is who speaks.
         return cue.head
@@ -1132,7 +1173,7 @@ def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
 def _via(cue: Token, media: list[tuple[int, int]], start: int, end: int, speaker: _Who | None) -> _Who | None:
     """An outlet the cue is told to: "told Asharq Al-Awsat", "in an interview with CNN"."""
     for child in _kids(cue):
-        if child.dep_ not in ("dobj", "dative", "prep", "npadvmod"):
+        if child.dep not in _DEPS_DOBJ_DATIVE_PREP_NPADVMOD:
             continue
         for token in child.subtree:
             if start <= token.idx < end or (speaker and speaker.start <= token.idx < speaker.end):
@@ -1248,7 +1289,7 @@ def _quote_after_naming(
         (
             t
             for t in before
-            if t.dep_ in ("nsubj", "nsubjpass") and not _inside(t.idx, quotes) and any(s <= t.idx < e for s, e in named)
+            if t.dep in _DEPS_NSUBJ_NSUBJPASS and not _inside(t.idx, quotes) and any(s <= t.idx < e for s, e in named)
         ),
         None,
     )
@@ -1475,7 +1516,7 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
     dropped: set[int] = set()
     subtree = _subtree(token)  # read here and by ``_written_phrase``
     for t in subtree:
-        if t != token and (t.dep_ in _SPEAKER_DROP or t == cue):
+        if t != token and (t.dep in _SPEAKER_DROP_IDS or t == cue):
             dropped.update(_subtree_ids(t))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in dropped}
     first = last = token.i
@@ -1502,10 +1543,10 @@ def _written_phrase(
     if subtree is None:
         subtree = _subtree(token)
     skipped = set(_subtree_ids(cue)) if cue is not None and cue in subtree else set()
-    skipped |= {c.i for c in _kids(token) if c.dep_ == "case"}  # "the mayor's claim": the mayor
+    skipped |= {c.i for c in _kids(token) if c.dep == _DEP_CASE}  # "the mayor's claim": the mayor
     for child in _kids(token):
         # "a group of doctors in 2015 found": the date is when, not who (PolNeAR's sources end before it)
-        if child.i > token.i and child.dep_ == "prep" and _dated(child):
+        if child.i > token.i and child.dep == _DEP_PREP and _dated(child):
             skipped.update(_subtree_ids(child))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in skipped}
     first = last = token.i
@@ -1519,7 +1560,7 @@ def _written_phrase(
 
 def _dated(prep: Token) -> bool:
     """A prepositional phrase that is a date or time ("in 2015", "on Friday")."""
-    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in _kids(prep))
+    return any(c.dep == _DEP_POBJ and c.ent_type_ in ("DATE", "TIME") for c in _kids(prep))
 
 
 # --- rules 5-7: stance, hedges, places and actors ------------------------------------------
@@ -1533,14 +1574,14 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
     heads = _outside_heads(content, start, end)
     for head in heads:
         children = list(_kids(head))
-        committed = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children)
+        committed = any(c.dep == _DEP_AUX and c.lower_ in COMMITMENT_AUX for c in children)
         if (_says_untrue(head) or _nothing_of(head)) and not committed:
             return True
-        if not any(c.dep_ == "neg" for c in children):
+        if not any(c.dep == _DEP_NEG for c in children):
             continue
         # "we will not leave" pledges; "we never entered" (the past) denies
-        past = head.tag_ in ("VBD", "VBN") or any(c.dep_ == "aux" and c.tag_ == "VBD" for c in children)
-        pledge = committed or (not past and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children))
+        past = head.tag_ in ("VBD", "VBN") or any(c.dep == _DEP_AUX and c.tag_ == "VBD" for c in children)
+        pledge = committed or (not past and any(c.dep == _DEP_NSUBJ and c.lower_ in ("i", "we") for c in children))
         if not pledge:
             return True
     return False
@@ -1551,18 +1592,18 @@ def _says_untrue(verb: Token) -> bool:
     if verb.lemma_ not in ("be", "remain", "prove"):
         return False
     for child in _kids(verb):
-        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in UNTRUE:
+        if child.dep in _DEPS_ACOMP_ATTR and child.lemma_.lower() in UNTRUE:
             return True
-        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in ("true", "accurate", "correct"):
-            return any(c.dep_ == "neg" for c in _kids(verb))
+        if child.dep in _DEPS_ACOMP_ATTR and child.lemma_.lower() in ("true", "accurate", "correct"):
+            return any(c.dep == _DEP_NEG for c in _kids(verb))
     return False
 
 
 def _nothing_of(verb: Token) -> bool:
     """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist."""
     for child in _kids(verb):
-        if child.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and (
-            child.lower_ in ("nothing", "none") or any(d.dep_ == "det" and d.lower_ == "no" for d in _kids(child))
+        if child.dep in _DEPS_NSUBJ_NSUBJPASS_ATTR_DOBJ and (
+            child.lower_ in ("nothing", "none") or any(d.dep == _DEP_DET and d.lower_ == "no" for d in _kids(child))
         ):
             return True
     return False
@@ -1573,11 +1614,11 @@ def _called_untrue(cue: Token) -> Token | None:
     called untrue, which the cue then denies."""
     if cue.lemma_.lower() not in DESCRIBING_CUES:
         return None
-    obj = next((c for c in _kids(cue) if c.dep_ == "dobj"), None)
+    obj = next((c for c in _kids(cue) if c.dep == _DEP_DOBJ), None)
     for child in _kids(cue):
-        said = [child] if child.dep_ in ("oprd", "ccomp", "xcomp", "acomp") else []
-        if child.dep_ == "prep" and child.lower_ == "as":
-            said = [c for c in _kids(child) if c.dep_ in ("pobj", "amod", "acomp")]
+        said = [child] if child.dep in _DEPS_OPRD_CCOMP_XCOMP_ACOMP else []
+        if child.dep == _DEP_PREP and child.lower_ == "as":
+            said = [c for c in _kids(child) if c.dep in _DEPS_POBJ_AMOD_ACOMP]
         for word in said:
             if word.lemma_.lower() in UNTRUE or any(t.lemma_.lower() in UNTRUE for t in word.subtree):
                 return obj or word
@@ -1765,7 +1806,7 @@ def _end(token: Token) -> int:
 def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
     """Extend the content over "..., referring to X" after the cue."""
     for child in _kids(cue):
-        if child.dep_ == "advcl" and child.lemma_.lower() in GLOSS_VERBS and child.idx > end:
+        if child.dep == _DEP_ADVCL and child.lemma_.lower() in GLOSS_VERBS and child.idx > end:
             gloss = _strip(_clip(_subtree(child), lo, hi))
             if gloss:
                 end = max(end, _end(gloss[-1]))
@@ -1779,10 +1820,10 @@ def _cue_span(verb: Token) -> tuple[int, int]:
     before: dict[int, Token] = {}
     after: dict[int, Token] = {}
     for c in _kids(verb):
-        dep = c.dep_
-        if dep in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i:
+        dep = c.dep
+        if dep in _DEPS_AUX_AUXPASS_NEG_ADVMOD and c.i < verb.i:
             before[c.i] = c
-        elif dep == "prt":
+        elif dep == _DEP_PRT:
             after[c.i] = c
     while first.i - 1 in before:
         first = before[first.i - 1]
@@ -1798,7 +1839,7 @@ def _preposition_end(verb: Token, content_start: int, cue_span: tuple[int, int] 
     end = (cue_span or _cue_span(verb))[1]
     doc = verb.doc
     after = next((t for t in _run(doc, verb.i + 1, verb.i + 4) if t.idx >= end), None)
-    if after is not None and after.dep_ == "prep" and after.head == verb:
+    if after is not None and after.dep == _DEP_PREP and after.head == verb:
         following = after.nbor() if after.i + 1 < len(doc) else None
         if following is not None and following.idx == content_start:
             return _end(after)
@@ -1820,5 +1861,5 @@ def _written(draft: _Draft) -> _Draft:
 
 def _phrase_text(verb: Token, text: str) -> str:
     """The verb with its auxiliaries and negation: "did not comment", "had reported"."""
-    parts = sorted([verb, *(c for c in _kids(verb) if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i)], key=_at)
+    parts = sorted([verb, *(c for c in _kids(verb) if c.dep in _DEPS_AUX_AUXPASS_NEG and c.i < verb.i)], key=_at)
     return " ".join(t.text for t in parts)
