@@ -67,7 +67,7 @@ import numpy as np
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.symbols import AUX, NOUN, VERB
+from spacy.symbols import ADP, AUX, DET, NOUN, PRON, PROPN, VERB
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
@@ -183,6 +183,11 @@ _DEPS_POBJ_AMOD_ACOMP = frozenset(get_string_id(w) for w in ("pobj", "amod", "ac
 _DEPS_POBJ_PCOMP = frozenset(get_string_id(w) for w in ("pobj", "pcomp"))
 _SPEAKER_DROP_IDS = frozenset(get_string_id(w) for w in _SPEAKER_DROP)
 _DEPS_AUX_AUXPASS_NEG_ADVMOD = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg", "advmod"))
+# Fine-grained tags likewise (``tag_``); coarse parts of speech as spaCy's symbols (``pos_``).
+_TAG_VBD = get_string_id("VBD")
+_TAG_VBG = get_string_id("VBG")
+_TAGS_VBD_VBN = frozenset(get_string_id(w) for w in ("VBD", "VBN"))
+_TAGS_WP_WDT = frozenset(get_string_id(w) for w in ("WP", "WDT"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,11 +268,11 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
             for start, end in spans:
                 in_cue.update(t.i for t in doc.char_span(start, end, alignment_mode="expand") or ())
             for token in doc:
-                if token.pos_ == "NOUN" and (noun_frame := nominal_frame(token)) is not None:
+                if token.pos == NOUN and (noun_frame := nominal_frame(token)) is not None:
                     key = f"{token.lemma_.lower()}/noun:{noun_frame}"
                     uses[key] += 1
                     cues[key] += token.i in in_cue
-                if token.pos_ != "VERB":
+                if token.pos != VERB:
                     continue
                 lemma = token.lemma_.lower()
                 framed = f"{lemma}:{frame(token)}"
@@ -277,7 +282,7 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
                     cues[lemma] += 1
                     cues[framed] += 1
                     following = token.nbor() if token.i + 1 < len(doc) else None
-                    if following is not None and following.i in in_cue and following.pos_ == "ADP":
+                    if following is not None and following.i in in_cue and following.pos == ADP:
                         pairs[f"{lemma} {following.lower_}"] += 1
     rows = [{"cue": key, "cues": n, "uses": uses[key]} for key, n in cues.items() if n >= MIN_CUE_COUNT]
     rows += [
@@ -839,7 +844,7 @@ def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
         return None
     words = [t for t in tokens if not t.is_space]
     who, rest = words[:at], _strip(words[at + 1 :])
-    if not rest or any(t.pos_ in ("VERB", "AUX") for t in who) or not any(t.pos_ in ("PROPN", "NOUN") for t in who):
+    if not rest or any(t.pos in (VERB, AUX) for t in who) or not any(t.pos in (PROPN, NOUN) for t in who):
         return None
     if all(t.ent_type_ in ("GPE", "LOC", "DATE", "TIME") for t in who if not t.is_punct):
         return None
@@ -848,7 +853,7 @@ def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
     colon = words[at]
     start, end = rest[0].idx, _end(rest[-1])
     negated = _negated(rest, start, end)
-    head = max(who, key=lambda t: t.pos_ == "PROPN")
+    head = max(who, key=lambda t: t.pos == PROPN)
     return _Draft(
         start=start,
         end=end,
@@ -875,10 +880,10 @@ def _cue_verb(
 ) -> _Draft | None:
     speaker_token = _subject(cue, lo, hi)
     relative: Token | None = None
-    if speaker_token is not None and speaker_token.tag_ in ("WP", "WDT") and cue.dep == _DEP_RELCL:
+    if speaker_token is not None and speaker_token.tag in _TAGS_WP_WDT and cue.dep == _DEP_RELCL:
         # "the senator, who warned that ...": the noun the clause hangs on speaks; "who" is written
         relative, speaker_token = speaker_token, cue.head
-    if speaker_token is not None and speaker_token.lower_ in NOT_SPEAKERS and speaker_token.pos_ in ("PRON", "DET"):
+    if speaker_token is not None and speaker_token.lower_ in NOT_SPEAKERS and speaker_token.pos in (PRON, DET):
         return None
     if speaker_token is not None and speaker_token.lower_ in QUOTED_VOICES and _inside(cue.idx, quotes):
         return None  # "“I think it will pass,” she said": part of what she says, not a second claim
@@ -992,8 +997,8 @@ def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int
     anchor: Token | None = first.head
     if anchor == first or not lo <= first.head.idx < hi:  # the parse ran into the line before
         rest = [t for t in _clip(first.sent, lo, hi) if t.i not in phrase]
-        roots = [t for t in rest if t.pos_ in ("VERB", "AUX") and not lo <= t.head.idx < hi]
-        anchor = next(iter(roots), None) or next((t for t in rest if t.pos_ == "VERB"), None)
+        roots = [t for t in rest if t.pos in (VERB, AUX) and not lo <= t.head.idx < hi]
+        anchor = next(iter(roots), None) or next((t for t in rest if t.pos == VERB), None)
     if anchor is None:
         return None
     content = _strip([t for t in _clip(_subtree(anchor), lo, hi) if t.i not in phrase])
@@ -1027,7 +1032,7 @@ def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple
     saying = after[at + 1]
     source = next((c for c in _kids(cue) if c.dep == _DEP_DOBJ and c.i < saying.i), None)
     if source is None:
-        source = next((t for t in reversed(after[:at]) if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+        source = next((t for t in reversed(after[:at]) if t.pos in (NOUN, PROPN, PRON)), None)
     if source is None:
         return None
     consumed.add(saying.i)
@@ -1065,7 +1070,7 @@ def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
     """ "X said earlier on Friday during a news conference that ...": the parse hung the clause on a
     noun in between; the first "that" after the cue still opens what was said."""
     for token in _before(cue.doc, cue.i + 1, hi):
-        if token.pos_ == "VERB" and token.dep not in _DEPS_ACL_RELCL:
+        if token.pos == VERB and token.dep not in _DEPS_ACL_RELCL:
             return []
         if token.lower_ == "that" and token.dep == _DEP_MARK and token.head.idx > cue.idx:
             return _clip(_subtree(token.head), lo, hi)
@@ -1139,12 +1144,12 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
             if child.dep == _DEP_AGENT:
                 return next((c for c in _kids(child) if c.dep == _DEP_POBJ), None)
         # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
-        borrows = verb.dep in _DEPS_CONJ_XCOMP or (verb.dep == _DEP_ADVCL and verb.tag_ == "VBG")
-        if verb.dep == _DEP_PCOMP and verb.tag_ == "VBG" and verb.head.dep == _DEP_PREP:
+        borrows = verb.dep in _DEPS_CONJ_XCOMP or (verb.dep == _DEP_ADVCL and verb.tag == _TAG_VBG)
+        if verb.dep == _DEP_PCOMP and verb.tag == _TAG_VBG and verb.head.dep == _DEP_PREP:
             verb = verb.head.head  # "began by saying", "responded by calling": the verb the phrase hangs on
             continue
         verb = verb.head if borrows and verb.head != verb else None
-    if cue.dep == _DEP_ACL and cue.tag_ == "VBD" and lo <= cue.head.idx < hi:
+    if cue.dep == _DEP_ACL and cue.tag == _TAG_VBD and lo <= cue.head.idx < hi:
         # "A source in the army, commanded by X, denied that ...": the small model hangs the
         # finite cue under the noun as a modifier; that noun is who speaks.
         return cue.head
@@ -1165,7 +1170,7 @@ def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
         while first > 0 and doc[first - 1].idx >= lo:
             first -= 1
     for token in _run(doc, first, cue.i):
-        if token.pos_ in ("NOUN", "PROPN", "PRON") and not lo <= token.head.idx < cue.idx:
+        if token.pos in (NOUN, PROPN, PRON) and not lo <= token.head.idx < cue.idx:
             return token
     return None
 
@@ -1336,8 +1341,8 @@ def _outside_heads(tokens: list[Token], lo: int, hi: int) -> list[Token]:
 
 def _narration(tokens: list[Token], lo: int, hi: int, text: str, content: list[Token] | None = None) -> list[_Draft]:
     roots = _outside_heads(tokens, lo, hi)
-    verb = next((t for t in roots if t.pos_ in ("VERB", "AUX")), None) or next(
-        (t for t in tokens if t.pos_ == "VERB"), None
+    verb = next((t for t in roots if t.pos in (VERB, AUX)), None) or next(
+        (t for t in tokens if t.pos == VERB), None
     )
     if content is None:
         content = _strip(tokens)
@@ -1530,7 +1535,7 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
         _end(span[-1]),
         token.idx,
         _end(token),
-        pronoun=token.lower_ in SPEAKER_PRONOUNS and token.pos_ == "PRON",
+        pronoun=token.lower_ in SPEAKER_PRONOUNS and token.pos == PRON,
         written=_written_phrase(token, lo, hi, cue, subtree),
     )
 
@@ -1580,7 +1585,7 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
         if not any(c.dep == _DEP_NEG for c in children):
             continue
         # "we will not leave" pledges; "we never entered" (the past) denies
-        past = head.tag_ in ("VBD", "VBN") or any(c.dep == _DEP_AUX and c.tag_ == "VBD" for c in children)
+        past = head.tag in _TAGS_VBD_VBN or any(c.dep == _DEP_AUX and c.tag == _TAG_VBD for c in children)
         pledge = committed or (not past and any(c.dep == _DEP_NSUBJ and c.lower_ in ("i", "we") for c in children))
         if not pledge:
             return True
@@ -1714,7 +1719,7 @@ def _key_words(claim: Claim, doc: Doc | None, table: _Table | None = None) -> se
         return found
     span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
     if table is None:
-        return keys_of(t.lower_ for t in span or () if t.pos_ == "NOUN")
+        return keys_of(t.lower_ for t in span or () if t.pos == NOUN)
     strings, nouns = doc.vocab.strings, table.nouns
     first, last = (bisect_left(nouns, span.start), bisect_left(nouns, span.end)) if span is not None else (0, 0)
     keys = table.keys[claim.start, claim.end] = keys_of(strings[h] for h in table.noun_lower[first:last])
