@@ -188,6 +188,22 @@ _TAG_VBD = get_string_id("VBD")
 _TAG_VBG = get_string_id("VBG")
 _TAGS_VBD_VBN = frozenset(get_string_id(w) for w in ("VBD", "VBN"))
 _TAGS_WP_WDT = frozenset(get_string_id(w) for w in ("WP", "WDT"))
+# Lower-case words likewise (``Token.lower``, not ``lower_``).
+COMMITMENT_AUX_IDS = frozenset(get_string_id(w) for w in COMMITMENT_AUX)
+HEDGE_WORDS_IDS = frozenset(get_string_id(w) for w in HEDGE_WORDS)
+NOT_SPEAKERS_IDS = frozenset(get_string_id(w) for w in NOT_SPEAKERS)
+QUOTED_VOICES_IDS = frozenset(get_string_id(w) for w in QUOTED_VOICES)
+SPEAKER_PRONOUNS_IDS = frozenset(get_string_id(w) for w in SPEAKER_PRONOUNS)
+_CLAUSE_MARKS_IDS = frozenset(get_string_id(w) for w in _CLAUSE_MARKS)
+_LOWER_AS = get_string_id("as")
+_LOWER_NO = get_string_id("no")
+_LOWER_THAT = get_string_id("that")
+_LOWER_TO = get_string_id("to")
+_LOWERS_TOPIC = frozenset(get_string_id(w) for w in ("about", "on", "of", "over", "against", "for"))
+_LOWERS_BY_FROM = frozenset(get_string_id(w) for w in ("by", "from"))
+_LOWERS_I_WE = frozenset(get_string_id(w) for w in ("i", "we"))
+_LOWERS_NOTHING_NONE = frozenset(get_string_id(w) for w in ("nothing", "none"))
+_LOWERS_THAT_TO_WHETHER = frozenset(get_string_id(w) for w in ("that", "to", "whether"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,10 +324,10 @@ def nominal_frame(noun: Token) -> str | None:
         if child.i < noun.i:
             continue
         if child.dep in _DEPS_ACL_CCOMP and any(
-            c.dep in _DEPS_MARK_AUX and c.lower_ in ("that", "to", "whether") for c in _kids(child)
+            c.dep in _DEPS_MARK_AUX and c.lower in _LOWERS_THAT_TO_WHETHER for c in _kids(child)
         ):
             return "clause"
-        topic = child.dep == _DEP_PREP and child.lower_ in ("about", "on", "of", "over", "against", "for")
+        topic = child.dep == _DEP_PREP and child.lower in _LOWERS_TOPIC
         if topic and any(c.dep == _DEP_POBJ for c in _kids(child)):
             return child.lower_
     return None
@@ -342,7 +358,7 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
         return None
     source = next((c for c in _kids(noun) if c.dep == _DEP_POSS and c.i < noun.i), None)
     if source is None:
-        by = next((c for c in _kids(noun) if c.dep == _DEP_PREP and c.lower_ in ("by", "from")), None)
+        by = next((c for c in _kids(noun) if c.dep == _DEP_PREP and c.lower in _LOWERS_BY_FROM), None)
         source = next((c for c in _kids(by) if c.dep == _DEP_POBJ), None) if by is not None else None
     start, end = content[0].idx, _end(content[-1])
     lemma = noun.lemma_.lower()
@@ -803,6 +819,7 @@ COLON_LABELS = frozenset(
     "note correction corrections clarification update updates warning video photo photos watch related "
     "disclosure disclaimer transcript excerpt excerpts".split()
 )
+COLON_LABELS_IDS = frozenset(get_string_id(w) for w in COLON_LABELS)
 COLON_SPEAKER_MAX = 6  # "Sen. Jane Roe: ..." - a longer opening is a sentence, not a speaker
 # "“...” ― Jane Roe" (reader reactions, epigraphs): a paragraph that is a quotation signed, after a
 # dash, with a capitalised name of up to five words.
@@ -848,7 +865,7 @@ def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
         return None
     if all(t.ent_type_ in ("GPE", "LOC", "DATE", "TIME") for t in who if not t.is_punct):
         return None
-    if who[-1].lower_ in COLON_LABELS and not who[-1].ent_type_:  # "Editor's note:", not "Judicial Watch:"
+    if who[-1].lower in COLON_LABELS_IDS and not who[-1].ent_type_:  # "Editor's note:", not "Judicial Watch:"
         return None
     colon = words[at]
     start, end = rest[0].idx, _end(rest[-1])
@@ -883,9 +900,9 @@ def _cue_verb(
     if speaker_token is not None and speaker_token.tag in _TAGS_WP_WDT and cue.dep == _DEP_RELCL:
         # "the senator, who warned that ...": the noun the clause hangs on speaks; "who" is written
         relative, speaker_token = speaker_token, cue.head
-    if speaker_token is not None and speaker_token.lower_ in NOT_SPEAKERS and speaker_token.pos in (PRON, DET):
+    if speaker_token is not None and speaker_token.lower in NOT_SPEAKERS_IDS and speaker_token.pos in (PRON, DET):
         return None
-    if speaker_token is not None and speaker_token.lower_ in QUOTED_VOICES and _inside(cue.idx, quotes):
+    if speaker_token is not None and speaker_token.lower in QUOTED_VOICES_IDS and _inside(cue.idx, quotes):
         return None  # "“I think it will pass,” she said": part of what she says, not a second claim
     via_token: Token | None = None
     content: list[Token] = []
@@ -930,7 +947,7 @@ def _cue_verb(
     negated = entry.stance == "asserts" and (_negated(content, start, end) or _called_untrue(cue) is not None)
     if entry.stance == "denies" and any(c.dep == _DEP_NEG for c in _kids(cue)):
         negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
-    hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep == _DEP_ADVMOD and c.lower_ in HEDGE_WORDS]
+    hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep == _DEP_ADVMOD and c.lower in HEDGE_WORDS_IDS]
     cue_span = _cue_span(cue)
     return _Draft(
         start=start,
@@ -1025,7 +1042,7 @@ def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple
     doc = cue.doc
     after = _before(doc, cue.i + 1, hi)  # not the rest of the whole Doc
     at = next(
-        (k for k, t in enumerate(after[:-1]) if t.lower_ == "as" and after[k + 1].lemma_ in ("say", "tell")), None
+        (k for k, t in enumerate(after[:-1]) if t.lower == _LOWER_AS and after[k + 1].lemma_ in ("say", "tell")), None
     )
     if at is None:
         return None
@@ -1072,7 +1089,7 @@ def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
     for token in _before(cue.doc, cue.i + 1, hi):
         if token.pos == VERB and token.dep not in _DEPS_ACL_RELCL:
             return []
-        if token.lower_ == "that" and token.dep == _DEP_MARK and token.head.idx > cue.idx:
+        if token.lower == _LOWER_THAT and token.dep == _DEP_MARK and token.head.idx > cue.idx:
             return _clip(_subtree(token.head), lo, hi)
     return []
 
@@ -1098,7 +1115,7 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     after = [c for c in _kids(cue) if c.i > cue.i and lo <= c.idx < hi]
     obj = next((c for c in after if c.dep == _DEP_DOBJ), None)
     if obj is not None:
-        if any(c.dep == _DEP_XCOMP and c.i > obj.i and any(a.lower_ == "to" for a in _kids(c)) for c in after):
+        if any(c.dep == _DEP_XCOMP and c.i > obj.i and any(a.lower == _LOWER_TO for a in _kids(c)) for c in after):
             # "They pressed him to withdraw": a request reported as an event, not a proposition
             return [], None
         parts = [obj, *(c for c in after if c.i > obj.i and c.dep in _DEPS_OPRD_XCOMP_CCOMP)]
@@ -1535,7 +1552,7 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
         _end(span[-1]),
         token.idx,
         _end(token),
-        pronoun=token.lower_ in SPEAKER_PRONOUNS and token.pos == PRON,
+        pronoun=token.lower in SPEAKER_PRONOUNS_IDS and token.pos == PRON,
         written=_written_phrase(token, lo, hi, cue, subtree),
     )
 
@@ -1579,14 +1596,14 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
     heads = _outside_heads(content, start, end)
     for head in heads:
         children = list(_kids(head))
-        committed = any(c.dep == _DEP_AUX and c.lower_ in COMMITMENT_AUX for c in children)
+        committed = any(c.dep == _DEP_AUX and c.lower in COMMITMENT_AUX_IDS for c in children)
         if (_says_untrue(head) or _nothing_of(head)) and not committed:
             return True
         if not any(c.dep == _DEP_NEG for c in children):
             continue
         # "we will not leave" pledges; "we never entered" (the past) denies
         past = head.tag in _TAGS_VBD_VBN or any(c.dep == _DEP_AUX and c.tag == _TAG_VBD for c in children)
-        pledge = committed or (not past and any(c.dep == _DEP_NSUBJ and c.lower_ in ("i", "we") for c in children))
+        pledge = committed or (not past and any(c.dep == _DEP_NSUBJ and c.lower in _LOWERS_I_WE for c in children))
         if not pledge:
             return True
     return False
@@ -1608,7 +1625,7 @@ def _nothing_of(verb: Token) -> bool:
     """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist."""
     for child in _kids(verb):
         if child.dep in _DEPS_NSUBJ_NSUBJPASS_ATTR_DOBJ and (
-            child.lower_ in ("nothing", "none") or any(d.dep == _DEP_DET and d.lower_ == "no" for d in _kids(child))
+            child.lower in _LOWERS_NOTHING_NONE or any(d.dep == _DEP_DET and d.lower == _LOWER_NO for d in _kids(child))
         ):
             return True
     return False
@@ -1622,7 +1639,7 @@ def _called_untrue(cue: Token) -> Token | None:
     obj = next((c for c in _kids(cue) if c.dep == _DEP_DOBJ), None)
     for child in _kids(cue):
         said = [child] if child.dep in _DEPS_OPRD_CCOMP_XCOMP_ACOMP else []
-        if child.dep == _DEP_PREP and child.lower_ == "as":
+        if child.dep == _DEP_PREP and child.lower == _LOWER_AS:
             said = [c for c in _kids(child) if c.dep in _DEPS_POBJ_AMOD_ACOMP]
         for word in said:
             if word.lemma_.lower() in UNTRUE or any(t.lemma_.lower() in UNTRUE for t in word.subtree):
@@ -1796,7 +1813,7 @@ def _strip(tokens: list[Token]) -> list[Token]:
     """Drop punctuation, white space and a leading "that" from both ends."""
     first, last = 0, len(tokens) - 1
     while first <= last and (
-        (t := tokens[first]).is_punct or t.is_space or (first == 0 and t.lower_ in _CLAUSE_MARKS)
+        (t := tokens[first]).is_punct or t.is_space or (first == 0 and t.lower in _CLAUSE_MARKS_IDS)
     ):
         first += 1
     while last >= first and (tokens[last].is_punct or tokens[last].is_space):
