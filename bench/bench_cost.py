@@ -13,8 +13,9 @@ What is compared, on the same articles in one process:
   call a batch of ``--batch`` articles (``GEO_BATCH_SIZE``, what a worker receives), the chunks joined.
 - **ours**, timed alone on the Docs parsed once beforehand (the analysis only reads a Doc), each
   reported as ``1 + ours / spaCy``: *places* (passages, recognition, resolution; issue 10: "adds at
-  most 25 % to the spaCy model's time"); *all, rules* (``Pipeline._finish_many``, a batch at a time, with the claims rules
-  alone: places, actors, claims); *all + tagger* (as shipped, with the learned attribution tagger,
+  most 25 % to the spaCy model's time"); *all, rules* (``Pipeline._finish_many``, a batch at a time,
+  with the claims rules alone: places, actors, claims); *all + tagger* (as shipped, with the learned
+  attribution tagger, tagging the batch's articles at once,
   a CRFsuite model over spaCy's tokens in ``geo.analysis.attribution``: the project's own work, not
   spaCy's, so counted as ours, as issue 11's target does). Issue 14: at most 1.15 x spaCy alone;
   issue 11: at most 1.5 x.
