@@ -357,11 +357,20 @@ class AnalysisWorkers:
     process, and each loads the pipeline once before its first article.
     """
 
-    def __init__(self, config: settings_module.Settings | None = None, workers: int = DEFAULT_WORKERS) -> None:
+    def __init__(
+        self,
+        config: settings_module.Settings | None = None,
+        workers: int = DEFAULT_WORKERS,
+        task: Callable[[RawDocument], Analysis] = _analyse,
+    ) -> None:
         self.config = config or settings_module.load()
         self._workers = max(1, workers)
+        self._task = task  # a module-level function: the workers unpickle it by name
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
+        # An article waits here for a free worker, so its deadline counts its own analysis only, not
+        # the analyses of other sessions queued before it (whose timeout would stop it with theirs).
+        self._free = threading.BoundedSemaphore(self._workers)
 
     def _current(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -379,11 +388,25 @@ class AnalysisWorkers:
             return self._pool
 
     def analyse(self, document: RawDocument) -> Analysis:
-        """The analysis of ``document``, or ``AnalysisTimeout`` once its deadline has passed."""
+        """The analysis of ``document``, or ``AnalysisTimeout`` once its deadline has passed.
+
+        The deadline starts when a worker is free to take the article; waiting for one (other sessions'
+        articles) is bounded by the same limit and, past it, the article is refused, not stopped."""
         limit = self.config.analysis_timeout
+        if not self._free.acquire(timeout=limit):
+            raise AnalysisTimeout(
+                f"Every analysis worker stayed busy with other articles for {limit:g} s (GEO_ANALYSIS_TIMEOUT). "
+                "Try again in a moment."
+            )
+        try:
+            return self._run(document, limit)
+        finally:
+            self._free.release()
+
+    def _run(self, document: RawDocument, limit: float) -> Analysis:
         for attempt in range(2):
             pool = self._current()
-            future = pool.submit(_analyse, document)
+            future = pool.submit(self._task, document)
             try:
                 return future.result(timeout=limit)
             except FutureTimeout:

@@ -74,7 +74,8 @@ SETTINGS: tuple[Setting, ...] = (
         "analysis_timeout",
         "GEO_ANALYSIS_TIMEOUT",
         "60",
-        "Seconds the page lets one article's analysis run (in a worker process) before stopping it.",
+        "Seconds the page lets one article's analysis run (in a worker process) before stopping it, counted once"
+        " a worker is free; an article that waits as long for a free worker is refused as busy.",
     ),
     Setting(
         "map_max_places",

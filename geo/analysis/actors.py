@@ -205,6 +205,7 @@ def _acts(resolution: Resolution, text: str) -> bool:
 def _add_people(drafts: dict[str, _Draft], people: list[Mention], text: str) -> None:
     names = [(p, _TITLES.sub("", p.text).strip()) for p in sorted(people, key=lambda p: p.start)]
     full_names = sorted({name for _p, name in names if len(name.split()) > 1}, key=lambda n: (-len(n), n))
+    surnames = [(full, full.split()[-1]) for full in full_names]  # split once, not for each bare surname
     last_seen: dict[str, str] = {}  # surname: the full name that last bore it, in text order
     for person, name in names:
         if not name:
@@ -213,7 +214,7 @@ def _add_people(drafts: dict[str, _Draft], people: list[Mention], text: str) -> 
             last_seen[name.split()[-1]] = name
         # A bare surname is the person last named in full with it ("Mark Dvorak … Gabe Dvorak … Dvorak said"
         # is Gabe); before any, the longest full name that has it, ties by name, never by set order.
-        canonical = last_seen.get(name) or next((full for full in full_names if full.split()[-1] == name), name)
+        canonical = last_seen.get(name) or next((full for full, surname in surnames if surname == name), name)
         draft = _draft(drafts, canonical, "person")
         draft.spans.add((person.start + person.text.index(name), person.start + person.text.index(name) + len(name)))
         draft.aliases.update({name, canonical.split()[-1]})
@@ -223,7 +224,12 @@ def _add_organisations(drafts: dict[str, _Draft], organisations: list[Mention], 
     names = [o.text for o in organisations]
     long_names = [n for n in names if len(n.split()) > 1]
     for org in organisations:
-        canonical = next((full for full in long_names if _is_acronym_of(org.text, full)), org.text)
+        # Only an upper-case name is an acronym: other names skip the look at every long name.
+        canonical = (
+            next((full for full in long_names if _is_acronym_of(org.text, full)), org.text)
+            if org.text.isupper()
+            else org.text
+        )
         following = re.match(r"\s+([A-Za-z]+)", text[org.end : org.end + 30])
         if org.label == "NORP" and not following:
             continue
@@ -244,24 +250,38 @@ def _organisation_type(name: str, next_word: str) -> ActorType:
 
 
 def _is_acronym_of(short: str, full: str) -> bool:
-    letters = re.sub(r"[^A-Z]", "", short)
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", full) if w[0].isupper())
-    return short.isupper() and len(letters) >= 2 and letters == initials
+    if not short.isupper():
+        return False
+    letters = _capitals(short)
+    return len(letters) >= 2 and letters == _initials(full)
+
+
+# An article asks of each upper-case name whether it abbreviates each long name: the letters of each, once.
+@lru_cache(maxsize=65536)
+def _capitals(short: str) -> str:
+    return re.sub(r"[^A-Z]", "", short)
+
+
+@lru_cache(maxsize=65536)
+def _initials(full: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'-]*", full) if w[0].isupper())
 
 
 def _sweep_aliases(drafts: dict[str, _Draft], text: str, passages: tuple[Passage, ...]) -> None:
     """Add every occurrence of every actor's names, outside metadata lines."""
     readable = SpanIndex(((p.start, p.end) for p in passages if p.kind != "metadata"), disjoint=True)
-    taken = SpanIndex({span for d in drafts.values() for span in d.spans})
+    spans = {span for d in drafts.values() for span in d.spans}  # most occurrences are these: a set says so at once
+    taken = SpanIndex(spans)
     for draft in drafts.values():
         names = {draft.name, *draft.aliases}
         for name in sorted(names, key=len, reverse=True):
             if len(name) < 2:
                 continue
             for span in _occurrences(name, text):
-                if not taken.overlaps(*span) and readable.holds(*span):
+                if span not in spans and not taken.overlaps(*span) and readable.holds(*span):
                     draft.spans.add(span)
                     taken.add(*span)
+                    spans.add(span)
 
 
 def _occurrences(name: str, text: str) -> Iterator[tuple[int, int]]:
@@ -279,7 +299,9 @@ def _occurrences(name: str, text: str) -> Iterator[tuple[int, int]]:
 
 
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
-_LATTER = re.compile(r"\b[Tt]he (latter|former)\b")
+# Opening with the capital or small "t" and checking the word boundary behind it, the engine skips to
+# those letters (a word boundary first made it try at every character).
+_LATTER = re.compile(r"[Tt](?<!\w[Tt])he (latter|former)\b")
 _ARMY_REFERENCE = re.compile(r"\bthe (army|military|armed forces)\b")
 _ARMY_NAME = re.compile(r"\b(Army|Armed Forces)\b")
 

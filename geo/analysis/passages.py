@@ -66,8 +66,10 @@ _FUNCTION_WORDS = frozenset(
 # Where a sentence may end: terminal punctuation, optional closing quote/bracket,
 # white space, then something that can start a sentence.
 # Atomic quantifiers, and a match starts only at the first mark of a run: a long run of marks
-# without a sentence after it is read once, not once per mark (that was O(n^2)).
-_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"”’)\]]*+\s++(?=[\"“‘(\[]?[A-Z0-9])")
+# without a sentence after it is read once, not once per mark (that was O(n^2)). The pattern opens
+# with a mark and checks behind it that none came before: the engine then skips to the marks (a
+# lookbehind first made it try at every character).
+_SENTENCE_END = re.compile(r"[.!?…](?<![.!?…][.!?…])[.!?…]*+[\"”’)\]]*+\s++(?=[\"“‘(\[]?[A-Z0-9])")
 _ABBREVIATION = re.compile(
     r"(\b(Mr|Mrs|Ms|Dr|Prof|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Rep|Sen|Gov|Pres|St|Mt|Ft|No|Nos|Jan|Feb|Mar|"
     r"Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Inc|Ltd|Co|Corp|vs|etc|approx|Jr|Sr)\.|\b[A-Z]\.|\b[A-Z]\.[A-Z]\.)$"
@@ -152,18 +154,22 @@ def _is_metadata(line: str, *, in_header: bool) -> bool:
         return False
     if _BREADCRUMB.match(line) or _SEPARATOR_LINE.search(line):
         return True
-    # A tag list: several capitalised words, no sentence punctuation, no function words.
-    words = re.findall(r"[^\W\d_][\w'’-]*", line)
-    return (
-        len(words) >= 3
-        and not _TERMINAL.search(line)
-        and all(word[0].isupper() for word in words)
-        and not any(word.lower() in _FUNCTION_WORDS for word in words)
-    )
+    # A tag list: several capitalised words, no sentence punctuation, no function words. Read word by
+    # word: a line of prose fails at its first lower-case word (a paragraph's words were all read).
+    count = 0
+    for match in _WORD.finditer(line):
+        word = match.group()
+        if not word[0].isupper() or word.lower() in _FUNCTION_WORDS:
+            return False
+        count += 1
+    return count >= 3 and not _TERMINAL.search(line)
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def _is_headline(line: str) -> bool:
-    words = line.split()
+    words = line.split(maxsplit=30)  # more than 30 words make 31 parts, as many as tell it
     return 2 <= len(words) <= 30 and not re.search(r"[.!?]\s*$", line)
 
 

@@ -16,7 +16,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import pairwise
 
+import numpy as np
 from spacy.attrs import IDX, IS_ALPHA, IS_LOWER, LENGTH, ORTH
 from spacy.tokens import Doc, Span, Token
 
@@ -31,16 +33,28 @@ _NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "OR
 _NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "LANGUAGE"})
 # Arabic and Romance articles that start a name in lower case: al-Watiya, el-Fasher, de la Rosa.
 _NAME_PARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ed", "es", "de", "du", "la"})
-# "in Greer", "near Clinton": the article uses the word as a place.
-# Each article-wide cue opens with a lookahead of its first letters: the engine then tries the
-# word boundary and the alternatives only there (the scans are most of _Evidence's cost).
-_LOCATIVE_CUE = re.compile(r"(?=[inoat])\b(?:in|near|outside|around|throughout)\s+([A-Z][a-z]+)\b(?![ \t]+[A-Z])")
+
+
+def _after_boundary(words: str) -> str:
+    """An alternation of ``words`` ("Mr|Mrs|..."), each at the start of a word: as ``\\b(?:Mr|Mrs|...)``
+    matches, but each alternative opens with its first letter and checks the boundary behind it. A
+    pattern that opens so lets the engine skip to the characters that can start a match (a lookahead
+    or a word boundary first makes it try at every character: the scans are most of _Evidence's cost)."""
+    return "(?:" + "|".join(f"{w[0]}(?<!\\w{w[0]}){w[1:]}" for w in words.split("|")) + ")"
+
+
+# "in Greer", "near Clinton": the article uses the word as a place (a place cue below, of these words,
+# not before another capitalised word).
+_LOCATIVE_WORDS = frozenset({"in", "near", "outside", "around", "throughout"})
+_CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
 # "Mr. Welch", "President Obama", "coach Ripley": a title makes the next word a person's name.
 _TITLE_BEFORE = re.compile(
-    r"(?=[A-Zc])\b(?:Mr|Mrs|Ms|Miss|Dr|Sen|Rep|Gov|Lt|Sgt|Capt|Cpl|Det|Col|Gen|Maj|Rev|Prof|Judge|Justice|President"
-    r"|Senator|Governor|Mayor|Officer|Deputy|Sheriff|Chief|Commissioner|Councilman|Councilwoman|Trooper"
-    r"|Coach|coach|Father|Sister|Brother|Pastor|Bishop|Principal|Superintendent|Director|Secretary)\.?"
-    r"[ \t]+(?:[A-Z]\.[ \t]+)?([A-Z][a-z]+)\b"
+    _after_boundary(
+        "Mr|Mrs|Ms|Miss|Dr|Sen|Rep|Gov|Lt|Sgt|Capt|Cpl|Det|Col|Gen|Maj|Rev|Prof|Judge|Justice|President"
+        "|Senator|Governor|Mayor|Officer|Deputy|Sheriff|Chief|Commissioner|Councilman|Councilwoman|Trooper"
+        "|Coach|coach|Father|Sister|Brother|Pastor|Bishop|Principal|Superintendent|Director|Secretary"
+    )
+    + r"\.?[ \t]+(?:[A-Z]\.[ \t]+)?([A-Z][a-z]+)\b"
 )
 # A capitalised word right after: the name goes on ("Commissioner Gary", "North Cooper").
 # A town's name before one of these words names the town's own institution ("Newark Police").
@@ -60,22 +74,28 @@ _NAME_CAME_BEFORE = re.compile(
     r"[a-z,;][ \t]+(?!(?:North|South|East|West|Central|Downtown|Historic|Greater|Old|New)\b)[A-Z][a-z]+[ \t]+$"
 )
 # Weaker place cues, enough to keep a name spaCy calls an organisation or person: "of Roswell", "to Bluefield".
-_PLACE_CUE = re.compile(r"(?=[inoaft])\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+([A-Z][a-z]+)\b")
+# The cue opens with a lookahead of its first letters (frequent letters: opening with them as above costs more).
+_PLACE_CUE = re.compile(r"(?=[inoaft])\b(in|near|outside|around|throughout|of|from|to|at|across)\s+([A-Z][a-z]+)\b")
 # "Lowell, Mass.": the town, a comma, then the state.
 _AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
 # "Akron, Ohio": a name placed in a state, province or country.
-_PLACE_IN_CONTAINER = re.compile(r"(?=[A-Z])\b([A-Z][a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?){1,2}")
+# (Each pattern that starts at a capital opens with it and checks the word boundary behind it: see _after_boundary.)
+_PLACE_IN_CONTAINER = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?){1,2}")
 # An upper-case name opening a dateline: "CHARLESTON, W.Va.", "BEIRUT:", "SCOTT (AP)".
 _DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
 # Words that only a person's name takes: a verb of saying after it or before it at a clause's end
 # ("Douglas said", "said Nelson."), "who", or a relative or a court case of its own ("Welch's mother").
-# The lookahead first: the lookbehinds are tried only where a capital starts (half the scan's cost).
-_PERSON_CUE = re.compile(
-    r"(?=[A-Z])(?<!\bof )(?<!\bfrom )(?<!\bin )(?<!\bnear )(?<!\bat )\b([A-Z][a-z]+)"
+# Two patterns (a name, then its cue; a verb, then the name), scanned apart, each the faster for it
+# (see _after_boundary); ``_speakers`` takes their matches as one pattern of the two alternatives would.
+_SPEAKER_BEFORE_CUE = re.compile(
+    r"([A-Z](?<!\bof [A-Z])(?<!\bfrom [A-Z])(?<!\bin [A-Z])(?<!\bnear [A-Z])(?<!\bat [A-Z])(?<!\w[A-Z])[a-z]+)"
     r"(?:[ \t]+(?:said|says|told|added|explained|noted|stated|testified|recalled|declined|believes|believed)\b"
     r"|,[ \t]+who\b|['’]s?[ \t]+(?:wife|husband|daughter|son|mother|father|stepfather|stepmother"
     r"|brother|sister|parents|family|lawyer|lawyers|attorney|attorneys|trial|arrest|sentencing|funeral)\b)"
-    r"|\b(?:said|says|told)[ \t]+([A-Z][a-z]+)[ \t]*[.,]"
+)
+# One pattern a verb, each opening with the verb (the engine finds a literal opening fastest).
+_CUE_BEFORE_SPEAKER = tuple(
+    re.compile(rf"{verb}(?<!\w{verb})[ \t]+([A-Z][a-z]+)[ \t]*[.,]") for verb in ("said", "says", "told")
 )
 # Offices and followings named after a person: "the Obama administration", "Clinton aides".
 _OFFICE_AFTER = re.compile(
@@ -145,8 +165,10 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer, tex
     by_span: dict[tuple[int, int], Mention] = {}
     for entity in entities:
         candidates = tuple(gazetteer.lookup(entity.text))
-        if candidates:
-            by_span[(entity.start, entity.end)] = replace(entity, candidates=candidates)
+        if candidates:  # ``replace`` reads the dataclass's fields each time: the Mention made directly
+            by_span[(entity.start, entity.end)] = Mention(
+                entity.start, entity.end, entity.text, entity.label, candidates, entity.dep, entity.head
+            )
     names = _NameIndex(entities, text)
     for mention in _phrase_matches(doc, text, prose, gazetteer):
         if names.holds_longer(mention):
@@ -162,7 +184,7 @@ def recognise(doc: Doc, passages: tuple[Passage, ...], gazetteer: Gazetteer, tex
 class _Evidence:
     """What the whole article says about its words, for telling names from common words."""
 
-    lower_words: frozenset[str]  # words the article also writes in lower case ("police")
+    lower_words: _LowerWords  # words the article also writes in lower case ("police")
     person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
     numeric: SpanIndex  # character spans of dates, times, numbers
     place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
@@ -177,44 +199,83 @@ class _Evidence:
         cls, doc: Doc, text: str, entities: Iterable[Mention] = (), spans: Sequence[Span] | None = None
     ) -> _Evidence:
         ents = doc.ents if spans is None else spans  # a new tuple of new Spans on every access: read once
-        locative = {m.group(1) for m in _LOCATIVE_CUE.finditer(text)}
+        labelled = [(e.label_, e) for e in ents]  # ``label_`` is a string store lookup: once an entity
+        gpe = {e.text for label, e in labelled if label == "GPE"}
+        place_cues = [(m.group(1), m.group(2), m.end()) for m in _PLACE_CUE.finditer(text)]
+        # No two cues overlap, so the cues of locative words not before another capitalised word are
+        # where a pattern of those alone would match.
+        locative = {
+            name for cue, name, end in place_cues if cue in _LOCATIVE_WORDS and not _CAPITAL_AFTER.match(text, end)
+        }
         return cls(
-            lower_words=_lower_words(doc),
+            lower_words=_LowerWords(doc),
             person_words=frozenset(
                 {
                     t.text
-                    for e in ents
-                    if e.label_ == "PERSON" and len(e) > 1 and not any(t.text in _INSTITUTION_WORDS for t in e)
+                    for label, e in labelled
+                    if label == "PERSON" and len(e) > 1 and not any(t.text in _INSTITUTION_WORDS for t in e)
                     for t in e
                     if t.is_title
                 }
                 | {m.group(1) for m in _TITLE_BEFORE.finditer(text)}
             )
             - locative,
-            numeric=SpanIndex(((e.start_char, e.end_char) for e in ents if e.label_ in _NUMERIC_LABELS), disjoint=True),
+            numeric=SpanIndex(
+                ((e.start_char, e.end_char) for label, e in labelled if label in _NUMERIC_LABELS), disjoint=True
+            ),
             place_words=frozenset(
-                {e.text for e in ents if e.label_ in ("GPE", "LOC")} | {m.group(1) for m in _PLACE_CUE.finditer(text)}
+                gpe | {e.text for label, e in labelled if label == "LOC"} | {name for _cue, name, _end in place_cues}
             ),
             located=frozenset(
-                {e.text for e in ents if e.label_ == "GPE"}
+                gpe
                 | locative
                 | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}
             ),
-            person_starts=frozenset(e.start_char for e in ents if e.label_ == "PERSON"),
+            person_starts=frozenset(e.start_char for label, e in labelled if label == "PERSON"),
             diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
-            speakers=frozenset(m.group(1) or m.group(2) for m in _PERSON_CUE.finditer(text)),
+            speakers=_speakers(text),
             organisation_starts=frozenset(
                 e.start for e in entities if e.label == "ORG" and e.text.rsplit(None, 1)[-1] in _INSTITUTION_HEADS
             ),
         )
 
 
-def _lower_words(doc: Doc) -> frozenset[str]:
-    """The words ``doc`` writes in lower case, read from its arrays: a walk over its tokens makes a
-    Python object of each."""
-    words = doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
-    strings = doc.vocab.strings
-    return frozenset(strings[int(orth)] for orth in set(words[(words[:, 1] != 0) & (words[:, 2] != 0), 0].tolist()))
+def _speakers(text: str) -> frozenset[str]:
+    """The names the cues of a person's name find, left to right, as one pattern of the alternatives
+    would: a match is taken unless it starts inside the one before. Each pattern finds all its own
+    matches (none holds the start of another: a capital or a verb opens each, and only one)."""
+    found = sorted(
+        (m.start(), m.end(), m.group(1))
+        for pattern in (_SPEAKER_BEFORE_CUE, *_CUE_BEFORE_SPEAKER)
+        for m in pattern.finditer(text)
+    )
+    names: set[str] = set()
+    taken_to = 0
+    for start, end, name in found:
+        if start >= taken_to:
+            names.add(name)
+            taken_to = end
+    return frozenset(names)
+
+
+class _LowerWords:
+    """The words ``doc`` writes in lower case, asked one at a time: read from its arrays (a walk over
+    its tokens makes a Python object of each) at the first question, and kept as the hashes spaCy
+    keeps its words by (making the string of each cost more than hashing the words asked)."""
+
+    __slots__ = ("_doc", "_hashes")
+
+    def __init__(self, doc: Doc) -> None:
+        self._doc = doc
+        self._hashes: frozenset[int] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str) or not word:
+            return False
+        if self._hashes is None:
+            words = self._doc.to_array([ORTH, IS_LOWER, IS_ALPHA])
+            self._hashes = frozenset(words[(words[:, 1] != 0) & (words[:, 2] != 0), 0].tolist())
+        return bool(self._doc.vocab.strings[word] in self._hashes)
 
 
 def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
@@ -254,16 +315,23 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         return False
     if one_word and not areas and mention.text in evidence.speakers and mention.text not in evidence.place_words:
         return False  # "Douglas said", "Welch's mother": a person, wherever the article names them
-    demonym = any(c.name_kind == "demonym" for c in mention.candidates)
-    runs_on = _NAME_GOES_ON.match(text, mention.end) or _NAME_CAME_BEFORE.search(
-        text, max(0, mention.start - 40), mention.start
-    )
-    # "the Athens Police Department", "Litchfield Superior Court": a town's name opening an
-    # organisation's name (spaCy's) places the organisation in the town.
-    opens_organisation = mention.start in evidence.organisation_starts and not _NAME_CAME_BEFORE.search(
-        text, max(0, mention.start - 40), mention.start
-    )
-    if one_word and mention.label == "GAZ" and not (areas or demonym) and runs_on and not opens_organisation:
+    # A one-word match that runs on into a name or comes after one (the cheap tests first: each is
+    # asked only when those before it hold), unless it opens an organisation's name (spaCy's): "the
+    # Athens Police Department", "Litchfield Superior Court" place the organisation in the town.
+    if (
+        one_word
+        and mention.label == "GAZ"
+        and not areas
+        and not any(c.name_kind == "demonym" for c in mention.candidates)
+        and (
+            _NAME_GOES_ON.match(text, mention.end)
+            or _NAME_CAME_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        )
+        and not (
+            mention.start in evidence.organisation_starts
+            and not _NAME_CAME_BEFORE.search(text, max(0, mention.start - 40), mention.start)
+        )
+    ):
         return False
     towns_only = all(c.place.kind == "city" for c in mention.candidates)
     unattested = mention.text not in evidence.place_words and not mention.text.isupper()  # "MAKHACHKALA --"
@@ -293,8 +361,7 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
         return False  # "The Washington Post", "Los Angeles Times": a newspaper's name
     if _clipped_division(mention) and not (_AFTER_TOWN.search(text, max(0, mention.start - 40), mention.start)):
         return False  # "Mass." and "Miss." name states after a town ("Lowell, Mass."), else a word or a title
-    minor = not any(c.place.kind in CONTAINER_KINDS for c in mention.candidates)
-    if not minor or mention.text in evidence.located or mention.label == "GPE":
+    if areas or mention.text in evidence.located or mention.label == "GPE":  # not only minor places
         return True
     return not _not_a_place_word(mention, text, one_word)
 
@@ -336,7 +403,8 @@ def _not_a_place_word(mention: Mention, text: str, one_word: bool) -> bool:
 
 # A disease named after a place: "West Nile virus", "Ebola fever", "Rift Valley fever", "Lyme disease".
 _DISEASE = re.compile(
-    r"(?-i:(?=[A-Z]))\b((?-i:(?:[A-Z][\w'’-]*[ \t]+){1,3}))(?:\[?virus\]?|fever|disease|encephalitis)\b", re.IGNORECASE
+    r"((?-i:[A-Z](?<!\w[A-Z])[\w'’-]*[ \t]+(?:[A-Z][\w'’-]*[ \t]+){0,2}))(?:\[?virus\]?|fever|disease|encephalitis)\b",
+    re.IGNORECASE,
 )
 
 
@@ -408,7 +476,7 @@ def _clean_entity(full_text: str, ent: Span) -> Mention | None:
         start, text = start + article.end(), text[article.end() :]
     if possessive := _TRAILING_POSSESSIVE.search(text):
         end, text = end - len(possessive.group()), text[: possessive.start()]
-    if not text or not any(ch.isalpha() for ch in text) or "\n" in text:
+    if not text or not any(map(str.isalpha, text)) or "\n" in text:
         return None
     root = ent.root
     # "Huntsville Fire", "Alexandria Police": the small model's person is a town's institution.
@@ -419,46 +487,73 @@ def _clean_entity(full_text: str, ent: Span) -> Mention | None:
 def _phrase_matches(doc: Doc, text: str, prose: list[Passage], gazetteer: Gazetteer) -> Iterable[Mention]:
     """Longest gazetteer names starting at each capitalised token, left to right."""
     longest = gazetteer.max_name_tokens
+    if not len(doc) or not prose:
+        return
     # Read the tokens' offsets from the Doc's arrays and make Token objects only where a name may
     # start: a walk over the Doc makes a Python object of every token (most of this stage's cost).
-    rows: list[list[int]] = doc.to_array([IDX, LENGTH]).tolist() if len(doc) else []
-    by_passage: list[list[int]] = [[] for _ in prose]
-    p = 0
-    for i, (idx, length) in enumerate(rows):  # passages are in text order: one walk buckets the tokens
-        while p < len(prose) and idx >= prose[p].end:
-            p += 1
-        if p == len(prose):
-            break
-        if prose[p].start <= idx and idx + length <= prose[p].end:
-            by_passage[p].append(i)
-    for indices in by_passage:
-        k = 0
-        while k < len(indices):
-            if not _can_start_name(text, rows, indices, k):
-                k += 1
+    # The walk over the tokens is numpy's too: each token's passage (passages are in text order), and
+    # the tokens that may start a name, a superset of those ``_can_start_name`` takes (an upper-case
+    # first letter is A-Z or not ASCII; a particle comes before a "-"), which it then decides.
+    offsets = doc.to_array([IDX, LENGTH]).astype(np.int64)
+    idx_array, length_array = offsets[:, 0], offsets[:, 1]
+    ends = np.array([p.end for p in prose], dtype=np.int64)
+    which = np.searchsorted(ends, idx_array, side="right")  # the first passage ending after the token starts
+    clipped = np.minimum(which, len(prose) - 1)
+    starts_of = np.array([p.start for p in prose], dtype=np.int64)
+    inside = (which < len(prose)) & (starts_of[clipped] <= idx_array) & (idx_array + length_array <= ends[clipped])
+    kept = np.flatnonzero(inside)
+    if not len(kept) or not text:
+        return
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)  # one a character
+    readable = (length_array > 0) & (idx_array < len(codes))
+    first = np.where(readable, codes[np.minimum(idx_array, len(codes) - 1)], 0)  # each token's first character
+    capital = readable & (((first >= 65) & (first <= 90)) | (first >= 128))
+    group = which[kept]
+    same_passage = group[1:] == group[:-1]
+    following = kept[1:]
+    hyphen_next = np.zeros(len(kept), dtype=bool)
+    hyphen_next[:-1] = same_passage & readable[following] & (length_array[following] == 1) & (first[following] == 45)
+    may_start = np.flatnonzero(capital[kept] | hyphen_next).tolist()
+    bounds = [0, *(np.flatnonzero(~same_passage) + 1).tolist(), len(kept)]
+    starts: list[int] = idx_array.tolist()
+    lengths: list[int] = length_array.tolist()
+    token_order: list[int] = kept.tolist()
+    c = 0
+    for a, b in pairwise(bounds):
+        indices = token_order[a:b]
+        resume = 0
+        while c < len(may_start) and may_start[c] < b:
+            k = may_start[c] - a
+            c += 1
+            if k < resume or not _can_start_name(text, starts, lengths, indices, k):
                 continue
-            match = _match_at(doc, text, rows, indices[k : k + longest + 1], longest, gazetteer)
+            match = _match_at(doc, text, starts, lengths, indices[k : k + longest + 1], longest, gazetteer)
             if match is None:
-                k += 1
                 continue
             mention, width = match
             yield mention
-            k += width
+            resume = k + width
 
 
 def _match_at(
-    doc: Doc, text: str, rows: list[list[int]], indices: list[int], longest: int, gazetteer: Gazetteer
+    doc: Doc,
+    text: str,
+    starts: list[int],
+    lengths: list[int],
+    indices: list[int],
+    longest: int,
+    gazetteer: Gazetteer,
 ) -> tuple[Mention, int] | None:
     """The longest gazetteer name starting at the first of ``indices`` (a passage's tokens from
-    there on, one past the longest name), and its width in tokens; ``rows``: each token's offset
-    and length."""
+    there on, one past the longest name), and its width in tokens; ``starts`` and ``lengths``: each
+    token's offset and length."""
     # Grow the span while its words still begin some gazetteer name (one indexed probe a
     # word, cached), then look names up from the longest such span down.
     reach = 0
     words: list[str] = []
     for j in indices[:longest]:
-        idx, length = rows[j]
-        word = text[idx : idx + length]
+        idx = starts[j]
+        word = text[idx : idx + lengths[j]]
         if word.isspace() or "\n" in word:  # spaCy's is_space is str.isspace
             break
         words.append(word)
@@ -485,7 +580,8 @@ def _match_at(
         if candidates and _city_of_institution(tokens, i, width, candidates, gazetteer):
             continue
         if candidates:
-            root = doc[first.i : last.i + 1].root
+            # A one-word span's root is its word (spaCy's Span.root, unless a hook replaces it).
+            root = first if width == 1 and "root" not in doc.user_span_hooks else doc[first.i : last.i + 1].root
             return Mention(start, end, surface, "GAZ", candidates, root.dep_, root.head.lemma_), width
     return None
 
@@ -511,16 +607,19 @@ def _dateline(doc: Doc, token: Token) -> bool:
     return bool(token.is_upper and len(token) > 2 and token.is_sent_start and following in _DATELINE_PUNCT)
 
 
-def _can_start_name(text: str, rows: list[list[int]], indices: list[int], k: int) -> bool:
-    """A capitalised token, or a name particle before a hyphen ("al-Hasakah"); ``rows`` holds each
-    token's offset and length, ``indices`` a passage's tokens."""
-    idx, length = rows[indices[k]]
+def _can_start_name(text: str, starts: list[int], lengths: list[int], indices: list[int], k: int) -> bool:
+    """A capitalised token, or a name particle before a hyphen ("al-Hasakah"); ``starts`` and
+    ``lengths`` hold each token's offset and length, ``indices`` a passage's tokens."""
+    idx = starts[indices[k]]
     if text[idx : idx + 1].isupper():
         return True
     if k + 1 >= len(indices):
         return False
-    after, after_length = rows[indices[k + 1]]
-    return text[after : after + after_length] == "-" and text[idx : idx + length].lower() in _NAME_PARTICLES
+    after = starts[indices[k + 1]]
+    return (
+        text[after : after + lengths[indices[k + 1]]] == "-"
+        and text[idx : idx + lengths[indices[k]]].lower() in _NAME_PARTICLES
+    )
 
 
 # "Rep. Gilliard, D-Charleston": a legislator's party and hometown; the entity holds a place.

@@ -54,6 +54,11 @@ _PLACE_COLUMNS = "p.id, p.name, p.lat, p.lon, p.kind, p.country, p.population, p
 _REBUILD_HINT = "rebuild it with `python -m geo gazetteer build`"
 
 
+# The reader folds the same names again and again (an article's entities, the phrase matcher's growing
+# spans): remembered, ``normalize`` costs a probe. The answer caches below stay keyed by the folded name.
+_normalized = lru_cache(maxsize=65536)(normalize)
+
+
 def _place(row: tuple[Any, ...]) -> Place:
     return Place(row[0], row[1], row[2], row[3], cast(PlaceKind, row[4]), *row[5:10])
 
@@ -162,7 +167,7 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Candidate]:
         """Places called exactly ``name`` once normalised, most important first."""
-        return list(self._lookup(normalize(name)))
+        return list(self._lookup(_normalized(name)))
 
     def _lookup_uncached(self, norm: str) -> tuple[Candidate, ...]:
         rows = self._query(
@@ -193,7 +198,7 @@ class Gazetteer:
         """Whether some place's name is ``words`` or begins with them as whole words
         ("new" and "new york" begin "New York City"; "new yo" does not): a phrase
         matcher grows a span only while this holds. One indexed probe, cached."""
-        return self._starts(normalize(words))
+        return self._starts(_normalized(words))
 
     def _starts_uncached(self, norm: str) -> bool:
         if not norm:
