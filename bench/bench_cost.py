@@ -13,8 +13,9 @@ What is compared, on the same articles in one process:
   call a batch of ``--batch`` articles (``GEO_BATCH_SIZE``, what a worker receives), the chunks joined.
 - **ours**, timed alone on the Docs parsed once beforehand (the analysis only reads a Doc), each
   reported as ``1 + ours / spaCy``: *places* (passages, recognition, resolution; issue 10: "adds at
-  most 25 % to the spaCy model's time"); *all, rules* (``Pipeline._finish`` with the claims rules
-  alone: places, actors, claims); *all + tagger* (as shipped, with the learned attribution tagger,
+  most 25 % to the spaCy model's time"); *all, rules* (``Pipeline._finish_many``, a batch at a time,
+  with the claims rules alone: places, actors, claims); *all + tagger* (as shipped, with the learned
+  attribution tagger, tagging the batch's articles at once,
   a CRFsuite model over spaCy's tokens in ``geo.analysis.attribution``: the project's own work, not
   spaCy's, so counted as ours, as issue 11's target does). Issue 14: at most 1.15 x spaCy alone;
   issue 11: at most 1.5 x.
@@ -117,21 +118,22 @@ def stages(pipeline, docs: list, batch: int) -> dict[str, Callable[[], object]]:
             position += len(p)
         return out
 
-    parsed = [(document, doc) for group in batches for document, doc in zip(group, parse(group), strict=True)]
+    parsed = [list(zip(group, parse(group), strict=True)) for group in batches]  # (document, doc), a batch a list
 
     def spacy() -> None:
         for group in batches:
             parse(group)
 
     def places() -> None:
-        for document, doc in parsed:
-            recognition = recognise(doc, passages_stage.split(document.text), gazetteer)
-            resolve(recognition.places, document.text, gazetteer.lookup)
+        for group in parsed:
+            for document, doc in group:
+                recognition = recognise(doc, passages_stage.split(document.text), gazetteer)
+                resolve(recognition.places, document.text, gazetteer.lookup)
 
     def ours(p) -> Callable[[], None]:
-        def go() -> None:
-            for document, doc in parsed:
-                p._finish(document, passages_stage.split(document.text), doc, {})
+        def go() -> None:  # as ``analyze_many`` finishes a batch: the tagger over the batch at once
+            for group in parsed:
+                p._finish_many([(document, passages_stage.split(document.text), doc, {}) for document, doc in group])
 
         return go
 

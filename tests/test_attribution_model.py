@@ -287,3 +287,30 @@ def test_the_tagger_scores_and_tags_as_crfsuite_does_with_the_same_model(pipelin
                     expected[i] += tagger._weights[weights[name]]
         assert np.array_equal(tagger.scores(doc, roles), expected)
         assert tagger.tag(doc, roles) == list(reference.tag(made))
+
+
+def test_several_articles_tagged_at_once_get_each_one_s_own_tags_and_features(pipeline) -> None:
+    """``Tagger.tag_many`` scores a batch's tokens in one pass: no neighbour, head or quotation runs
+    from one article into the next (an open quotation at one's end, a quotation mark at the next one's
+    start), an empty article has no tags, and the batch's features are each article's own."""
+    from dataclasses import replace
+
+    from geo.analysis.attribution import _templates, features, rule_roles
+    from geo.sources.ingest import RawDocument
+
+    tagger = pipeline.tagger
+    assert tagger is not None
+    texts = [text for text, _ in ARTICLES] + ['He said: “It will not end', "“Yes,” she said.", "Short."]
+    parts = []
+    for text in texts:
+        analysis, doc = replace(pipeline, tagger=None).analyze_doc(RawDocument(text))
+        parts.append((doc, rule_roles(doc, analysis.claims)))
+    parts.insert(2, (pipeline.nlp(""), []))
+    assert tagger.tag_many(parts) == [tagger.tag(doc, roles) for doc, roles in parts]
+    assert tagger.tag_many(parts)[2] == []
+    together: list[list[str]] = [[] for doc, _ in parts for _ in range(len(doc))]
+    for name, values, codes in _templates(parts):
+        for token, code in zip(together, codes.tolist(), strict=True):
+            if code < len(values) and values[code] is not None:
+                token.append(name + values[code])
+    assert together == [token for doc, roles in parts for token in features(doc, roles)]

@@ -244,7 +244,15 @@ def templates(doc: Doc, roles: Sequence[str]) -> list[tuple[str, Sequence[str | 
     (dependency, depth, the cue's lemma, on which side); sentence start, title case, entity type;
     the roles, parts of speech and quotations two tokens either side and the words one either side
     (or the article's edge); its role and the one before."""
-    n = len(doc)
+    return _templates([(doc, roles)])
+
+
+def _templates(parts: Sequence[tuple[Doc, Sequence[str]]]) -> list[tuple[str, Sequence[str | None], Any]]:
+    """``templates`` of several articles' tokens at once, one after the other (Docs of one vocabulary):
+    the same values as each alone (no neighbour, head or quotation crosses from one to the next), made
+    with one numpy call a step for all of them."""
+    sizes = [len(doc) for doc, _ in parts]
+    n = sum(sizes)
     out: list[tuple[str, Sequence[str | None], Any]] = []
 
     def add(name: str, values: Sequence[str | None], codes: Any) -> None:
@@ -265,13 +273,19 @@ def templates(doc: Doc, roles: Sequence[str]) -> list[tuple[str, Sequence[str | 
         """``codes`` padded with ``past`` on both ends: the codes k tokens away are [2 + k : 2 + k + n]."""
         return np.concatenate([[past, past], codes, [past, past]]).astype(np.intp)
 
-    strings = doc.vocab.strings
-    array: Any = doc.to_array(list(_COLUMNS))  # uint64 (spaCy's stubs say float)
-    signed: Any = doc.to_array(list(_SIGNED)).astype(np.intp).reshape(n, len(_SIGNED))
-    offsets, starts = signed[:, 0], signed[:, 1]
+    strings = parts[0][0].vocab.strings
+    docs = [doc for doc in (d for d, _ in parts) if len(doc)]
+    if not docs:
+        return []
+    array: Any = np.concatenate([doc.to_array(list(_COLUMNS)).reshape(-1, len(_COLUMNS)) for doc in docs])
+    signed: Any = np.concatenate([doc.to_array(list(_SIGNED)).reshape(-1, len(_SIGNED)) for doc in docs])
+    offsets, starts = signed[:, 0].astype(np.intp), signed[:, 1].astype(np.intp)  # uint64 (spaCy's stubs say float)
     orth, low, lem, pos_ids, tag_ids, dep_ids, ent_ids, space_flags, titles = (array[:, k] for k in range(9))
-    heads = np.arange(n) + offsets
+    heads = np.arange(n) + offsets  # a head is in its own article: the offsets are relative
     spaces = space_flags.astype(bool)
+    # Each token's place in its article and its article's length: neighbours stop at the article's edges.
+    lengths = np.repeat(np.array(sizes, dtype=np.intp), sizes)
+    place = np.arange(n) - np.repeat(np.cumsum([0, *sizes[:-1]]).astype(np.intp), sizes)
     # The token's words and parse: distinct hashes to their strings.
     low_hashes, low_codes = distinct(low)
     text_of = strings.__getitem__
@@ -285,8 +299,11 @@ def templates(doc: Doc, roles: Sequence[str]) -> list[tuple[str, Sequence[str | 
     dep_hashes, dep_codes = distinct(dep_ids)
     deps = list(map(text_of, dep_hashes))
     ent_hashes, ent_codes = distinct(ent_ids)
-    quote_codes = _quote_codes(doc, orth, spaces)
-    role_codes = np.array([_ROLE_CODES[r] for r in roles], dtype=np.intp)
+    firsts = np.cumsum([0, *(len(doc) for doc in docs)]).tolist()
+    quote_codes = np.concatenate(
+        [_quote_codes(doc, orth[i:j], spaces[i:j]) for doc, i, j in zip(docs, firsts, firsts[1:], strict=False)]
+    )
+    role_codes = np.array([_ROLE_CODES[r] for _, roles in parts for r in roles], dtype=np.intp)
     # How each token hangs on the nearest cue word above it.
     words = cue_words()
     known = np.array([lemma in words for lemma in lemmas], dtype=bool)
@@ -323,15 +340,22 @@ def templates(doc: Doc, roles: Sequence[str]) -> list[tuple[str, Sequence[str | 
     add("e=", [strings[h] or None for h in ent_hashes], ent_codes)
     near_roles, near_pos = shifted(role_codes, len(_ROLE_NAMES)), shifted(pos_codes, len(pos))
     near_quotes, near_words = shifted(quote_codes, len(_QUOTE_STATES)), shifted(low_codes, len(lower))
-    ends = shifted(np.ones(n, dtype=np.intp), 0)  # the flag (code 0) past the ends
+    before: Any = None
     for k in (-2, -1, 1, 2):
-        add(f"r{k}=", _ROLE_NAMES, near_roles[2 + k : 2 + k + n])
-        add(f"p{k}=", pos, near_pos[2 + k : 2 + k + n])
-        add(f"q{k}=", _QUOTE_STATES, near_quotes[2 + k : 2 + k + n])
+        inside = (place + k >= 0) & (place + k < lengths)  # the token k away is in the same article
+
+        def near(codes: Any, past: int, k: int = k, inside: Any = inside) -> Any:
+            return np.where(inside, codes[2 + k : 2 + k + n], past)
+
+        add(f"r{k}=", _ROLE_NAMES, near(near_roles, len(_ROLE_NAMES)))
+        add(f"p{k}=", pos, near(near_pos, len(pos)))
+        add(f"q{k}=", _QUOTE_STATES, near(near_quotes, len(_QUOTE_STATES)))
         if abs(k) == 1:
-            add(f"w{k}=", lower, near_words[2 + k : 2 + k + n])
-        add(f"edge{k}", _FLAG, ends[2 + k : 2 + k + n])
-    add("rr=", _ROLE_PAIRS, role_codes * (len(_ROLE_NAMES) + 1) + near_roles[1 : 1 + n])
+            add(f"w{k}=", lower, near(near_words, len(lower)))
+        add(f"edge{k}", _FLAG, np.where(inside, 1, 0))  # the flag (code 0) past the article's ends
+        if k == -1:
+            before = near(near_roles, len(_ROLE_NAMES))  # "^" at an article's first token
+    add("rr=", _ROLE_PAIRS, role_codes * (len(_ROLE_NAMES) + 1) + before)
     return out
 
 
@@ -369,18 +393,23 @@ class Tagger:
         self._fixed: dict[str, list[int]] = {}
 
     def scores(self, doc: Doc, roles: Sequence[str]) -> Any:
+        return self._scores(_templates([(doc, roles)]))
+
+    def _scores(self, columns_of: list[tuple[str, Sequence[str | None], Any]]) -> Any:
         """Each token's score for each label (n x labels): the weights of its features summed in their
         order, as CRFsuite sums them. The features are ``templates``' columns (what ``features`` makes
         strings of for training): a template's value is looked up in the model once for each distinct
         value in the article, not once a token, and the weights gathered with numpy."""
         weights, tables, fixed = self._weights, self._tables, self._fixed
+        if not columns_of:  # no tokens
+            return np.zeros((0, len(self.labels)))
         absent = len(weights) - 1
         # Each template's rows (one a value, and the absent row last) in one list, and its tokens' codes
         # moved past the templates before it: one numpy lookup for all templates at the end.
         rows: list[int] = []
         columns: list[Any] = []
         offsets: list[int] = []
-        for name, values, codes in templates(doc, roles):
+        for name, values, codes in columns_of:
             # The rows of a template whose values are fixed are kept.
             known = fixed.get(name) if values in _FIXED else None
             if known is None:
@@ -400,10 +429,23 @@ class Tagger:
         return weights.take(np.array(rows, dtype=np.intp)[places], axis=0).sum(axis=0)
 
     def tag(self, doc: Doc, roles: Sequence[str]) -> list[str]:
-        if not len(doc):
-            return []
+        return self.tag_many([(doc, roles)])[0]
+
+    def tag_many(self, parts: Sequence[tuple[Doc, Sequence[str]]]) -> list[list[str]]:
+        """The tags of several articles (each Doc with its rules' roles), scored in one pass over all
+        their tokens (a pass's fixed cost is most of a short article's), each decoded alone."""
         labels = self.labels
-        return [labels[k] for k in _viterbi(self.scores(doc, roles), self._transitions)]
+        sizes = [len(doc) for doc, _ in parts]
+        if not sum(sizes):
+            return [[] for _ in parts]
+        scores = self._scores(_templates(parts))
+        tags: list[list[str]] = []
+        end = 0
+        for size in sizes:
+            path = _viterbi(scores[end : end + size], self._transitions) if size else []
+            tags.append([labels[k] for k in path])
+            end += size
+        return tags
 
 
 def _read_model(data: bytes) -> tuple[list[str], dict[str, dict[str, int]], Any, Any]:
@@ -729,8 +771,10 @@ def revise(
     actors: tuple[Actor, ...],
     resolutions: tuple[Resolution, ...],
     tagger: Tagger | None,
+    tags: Sequence[str] | None = None,
 ) -> tuple[Claim, ...]:
-    """The rules' claims revised by the tagger (each choice measured on PolNeAR dev):
+    """The rules' claims revised by the tagger (each choice measured on PolNeAR dev), with ``tags`` the
+    tagger's for ``doc`` where the caller tagged several articles at once (``Tagger.tag_many``):
 
     - a rule claim whose content the tagger finds and widens (a quotation that runs on, a
       clause the parse cut short) takes the tagger's content, unless the wider span takes in
@@ -748,7 +792,7 @@ def revise(
         return claims
     from geo.analysis.claims import _actors_in, _places_in
 
-    attributions = group(doc, tagger.tag(doc, rule_roles(doc, claims)))
+    attributions = group(doc, tagger.tag(doc, rule_roles(doc, claims)) if tags is None else tags)
     revised = list(claims)
     matched: set[int] = set()
     added: list[Claim] = []

@@ -59,10 +59,15 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
 from itertools import pairwise
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.symbols import ADP, AUX, DET, NOUN, PRON, PROPN, VERB
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
@@ -137,6 +142,68 @@ _SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis
 GLOSS_VERBS = frozenset({"refer"})
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
 _QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)")
+
+# Dependency labels as the hashes ``Token.dep`` gives (``dep_`` makes a string each time).
+_DEP_ACL = get_string_id("acl")
+_DEP_ADVCL = get_string_id("advcl")
+_DEP_ADVMOD = get_string_id("advmod")
+_DEP_AGENT = get_string_id("agent")
+_DEP_AUX = get_string_id("aux")
+_DEP_AUXPASS = get_string_id("auxpass")
+_DEP_CASE = get_string_id("case")
+_DEP_CCOMP = get_string_id("ccomp")
+_DEP_DET = get_string_id("det")
+_DEP_DOBJ = get_string_id("dobj")
+_DEP_MARK = get_string_id("mark")
+_DEP_NEG = get_string_id("neg")
+_DEP_NSUBJ = get_string_id("nsubj")
+_DEP_NSUBJPASS = get_string_id("nsubjpass")
+_DEP_PARATAXIS = get_string_id("parataxis")
+_DEP_PCOMP = get_string_id("pcomp")
+_DEP_POBJ = get_string_id("pobj")
+_DEP_POSS = get_string_id("poss")
+_DEP_PREP = get_string_id("prep")
+_DEP_PRT = get_string_id("prt")
+_DEP_RELCL = get_string_id("relcl")
+_DEP_XCOMP = get_string_id("xcomp")
+_DEPS_ACL_CCOMP = frozenset(get_string_id(w) for w in ("acl", "ccomp"))
+_DEPS_ACL_RELCL = frozenset(get_string_id(w) for w in ("acl", "relcl"))
+_DEPS_ACOMP_ATTR = frozenset(get_string_id(w) for w in ("acomp", "attr"))
+_DEPS_AUX_AUXPASS_NEG = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg"))
+_DEPS_CCOMP_XCOMP_DOBJ = frozenset(get_string_id(w) for w in ("ccomp", "xcomp", "dobj"))
+_DEPS_CONJ_XCOMP = frozenset(get_string_id(w) for w in ("conj", "xcomp"))
+_DEPS_DOBJ_DATIVE_PREP_NPADVMOD = frozenset(get_string_id(w) for w in ("dobj", "dative", "prep", "npadvmod"))
+_DEPS_DOBJ_POBJ = frozenset(get_string_id(w) for w in ("dobj", "pobj"))
+_DEPS_MARK_AUX = frozenset(get_string_id(w) for w in ("mark", "aux"))
+_DEPS_NSUBJ_NSUBJPASS = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass"))
+_DEPS_NSUBJ_NSUBJPASS_ATTR_DOBJ = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "attr", "dobj"))
+_DEPS_OPRD_CCOMP_XCOMP_ACOMP = frozenset(get_string_id(w) for w in ("oprd", "ccomp", "xcomp", "acomp"))
+_DEPS_OPRD_XCOMP_CCOMP = frozenset(get_string_id(w) for w in ("oprd", "xcomp", "ccomp"))
+_DEPS_POBJ_AMOD_ACOMP = frozenset(get_string_id(w) for w in ("pobj", "amod", "acomp"))
+_DEPS_POBJ_PCOMP = frozenset(get_string_id(w) for w in ("pobj", "pcomp"))
+_SPEAKER_DROP_IDS = frozenset(get_string_id(w) for w in _SPEAKER_DROP)
+_DEPS_AUX_AUXPASS_NEG_ADVMOD = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg", "advmod"))
+# Fine-grained tags likewise (``tag_``); coarse parts of speech as spaCy's symbols (``pos_``).
+_TAG_VBD = get_string_id("VBD")
+_TAG_VBG = get_string_id("VBG")
+_TAGS_VBD_VBN = frozenset(get_string_id(w) for w in ("VBD", "VBN"))
+_TAGS_WP_WDT = frozenset(get_string_id(w) for w in ("WP", "WDT"))
+# Lower-case words likewise (``Token.lower``, not ``lower_``).
+COMMITMENT_AUX_IDS = frozenset(get_string_id(w) for w in COMMITMENT_AUX)
+HEDGE_WORDS_IDS = frozenset(get_string_id(w) for w in HEDGE_WORDS)
+NOT_SPEAKERS_IDS = frozenset(get_string_id(w) for w in NOT_SPEAKERS)
+QUOTED_VOICES_IDS = frozenset(get_string_id(w) for w in QUOTED_VOICES)
+SPEAKER_PRONOUNS_IDS = frozenset(get_string_id(w) for w in SPEAKER_PRONOUNS)
+_CLAUSE_MARKS_IDS = frozenset(get_string_id(w) for w in _CLAUSE_MARKS)
+_LOWER_AS = get_string_id("as")
+_LOWER_NO = get_string_id("no")
+_LOWER_THAT = get_string_id("that")
+_LOWER_TO = get_string_id("to")
+_LOWERS_TOPIC = frozenset(get_string_id(w) for w in ("about", "on", "of", "over", "against", "for"))
+_LOWERS_BY_FROM = frozenset(get_string_id(w) for w in ("by", "from"))
+_LOWERS_I_WE = frozenset(get_string_id(w) for w in ("i", "we"))
+_LOWERS_NOTHING_NONE = frozenset(get_string_id(w) for w in ("nothing", "none"))
+_LOWERS_THAT_TO_WHETHER = frozenset(get_string_id(w) for w in ("that", "to", "whether"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,11 +284,11 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
             for start, end in spans:
                 in_cue.update(t.i for t in doc.char_span(start, end, alignment_mode="expand") or ())
             for token in doc:
-                if token.pos_ == "NOUN" and (noun_frame := nominal_frame(token)) is not None:
+                if token.pos == NOUN and (noun_frame := nominal_frame(token)) is not None:
                     key = f"{token.lemma_.lower()}/noun:{noun_frame}"
                     uses[key] += 1
                     cues[key] += token.i in in_cue
-                if token.pos_ != "VERB":
+                if token.pos != VERB:
                     continue
                 lemma = token.lemma_.lower()
                 framed = f"{lemma}:{frame(token)}"
@@ -231,7 +298,7 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
                     cues[lemma] += 1
                     cues[framed] += 1
                     following = token.nbor() if token.i + 1 < len(doc) else None
-                    if following is not None and following.i in in_cue and following.pos_ == "ADP":
+                    if following is not None and following.i in in_cue and following.pos == ADP:
                         pairs[f"{lemma} {following.lower_}"] += 1
     rows = [{"cue": key, "cues": n, "uses": uses[key]} for key, n in cues.items() if n >= MIN_CUE_COUNT]
     rows += [
@@ -242,7 +309,7 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
 
 def frame(verb: Token) -> str:
     """What a verb takes, as the learned table counts it: a clause, an infinitive, an object, or none."""
-    deps = {c.dep_ for c in verb.children if c.i > verb.i}
+    deps = {c.dep_ for c in _kids(verb) if c.i > verb.i}
     if "ccomp" in deps:
         return "clause"
     if "xcomp" in deps:
@@ -253,15 +320,15 @@ def frame(verb: Token) -> str:
 def nominal_frame(noun: Token) -> str | None:
     """What a noun takes, as the learned table counts nominal cues: a clause ("the claim that ...",
     "a plan to ..."), a topic ("concerns about ..."), or nothing worth counting (None)."""
-    for child in noun.children:
+    for child in _kids(noun):
         if child.i < noun.i:
             continue
-        if child.dep_ in ("acl", "ccomp") and any(
-            c.dep_ in ("mark", "aux") and c.lower_ in ("that", "to", "whether") for c in child.children
+        if child.dep in _DEPS_ACL_CCOMP and any(
+            c.dep in _DEPS_MARK_AUX and c.lower in _LOWERS_THAT_TO_WHETHER for c in _kids(child)
         ):
             return "clause"
-        topic = child.dep_ == "prep" and child.lower_ in ("about", "on", "of", "over", "against", "for")
-        if topic and any(c.dep_ == "pobj" for c in child.children):
+        topic = child.dep == _DEP_PREP and child.lower in _LOWERS_TOPIC
+        if topic and any(c.dep == _DEP_POBJ for c in _kids(child)):
             return child.lower_
     return None
 
@@ -276,23 +343,23 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
     if cues < MIN_CUE_COUNT or cues < MIN_NOMINAL_SHARE * uses:
         return None
     content: list[Token] = []
-    for child in noun.children:
+    for child in _kids(noun):
         if child.i < noun.i:
             continue
-        if shape == "clause" and child.dep_ in ("acl", "ccomp"):
-            content = _clip(child.subtree, lo, hi)
-        elif shape != "clause" and child.dep_ == "prep" and child.lower_ == shape:
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            content = _clip(pobj.subtree, lo, hi) if pobj is not None else []
+        if shape == "clause" and child.dep in _DEPS_ACL_CCOMP:
+            content = _clip(_subtree(child), lo, hi)
+        elif shape != "clause" and child.dep == _DEP_PREP and child.lower_ == shape:
+            pobj = next((c for c in _kids(child) if c.dep == _DEP_POBJ), None)
+            content = _clip(_subtree(pobj), lo, hi) if pobj is not None else []
         if content:
             break
     content = _strip(content)
     if not content:
         return None
-    source = next((c for c in noun.children if c.dep_ == "poss" and c.i < noun.i), None)
+    source = next((c for c in _kids(noun) if c.dep == _DEP_POSS and c.i < noun.i), None)
     if source is None:
-        by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")), None)
-        source = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+        by = next((c for c in _kids(noun) if c.dep == _DEP_PREP and c.lower in _LOWERS_BY_FROM), None)
+        source = next((c for c in _kids(by) if c.dep == _DEP_POBJ), None) if by is not None else None
     start, end = content[0].idx, _end(content[-1])
     lemma = noun.lemma_.lower()
     negated = _negated(content, start, end)
@@ -315,9 +382,14 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
 def _learned_cue(token: Token) -> Cue | None:
     """A verb the learned table calls a cue in this frame ("found that ...", not "found the keys"); a
     lemma seen too rarely in its frame falls back to the lemma's own share."""
+    return _framed_cue(token.lemma_.lower(), frame(token))
+
+
+@lru_cache(maxsize=4096)
+def _framed_cue(lemma: str, shape: str) -> Cue | None:
+    """``_learned_cue`` of a lower-case lemma in a frame (``write_learned_cues`` clears it)."""
     table = learned_cues()
-    lemma = token.lemma_.lower()
-    cues, uses = table.get(f"{lemma}:{frame(token)}", (0, 0))
+    cues, uses = table.get(f"{lemma}:{shape}", (0, 0))
     if uses < MIN_FRAME_USES:
         cues, uses = table.get(lemma, (0, 0))
     if cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
@@ -336,6 +408,7 @@ def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) 
         writer.writerows(rows)
     learned_cues.cache_clear()
     cue_lexicon.cache_clear()
+    _framed_cue.cache_clear()
     _learned_particles.cache_clear()
     return path
 
@@ -387,6 +460,135 @@ class _Draft:
     headline: bool = False  # made in the headline, which no quote in the body continues
 
 
+def _hashes(words: Iterable[str]) -> Any:
+    return np.array(sorted({get_string_id(w) for w in words}), dtype=np.uint64)
+
+
+def _member(values: Any, hashes: Any) -> Any:
+    """Which of ``values`` are in the sorted array ``hashes`` (``np.isin`` costs more on short arrays)."""
+    if len(hashes) <= 4:
+        found = values == hashes[0]
+        for h in hashes[1:]:
+            found |= values == h
+        return found
+    at = np.minimum(np.searchsorted(hashes, values), len(hashes) - 1)
+    return hashes[at] == values
+
+
+_H_ACCORDING, _H_TO, _H_IN, _H_PREP, _H_AUX, _H_XCOMP, _H_MD, _H_ROOT, _H_CCOMP, _H_DOBJ = (
+    np.uint64(get_string_id(w))
+    for w in ("according", "to", "in", "prep", "aux", "xcomp", "MD", "ROOT", "ccomp", "dobj")
+)
+_H_COLON = np.uint64(get_string_id(":"))
+_FRAMES = ("clause", "infinitive", "object", "none")  # what ``frame`` returns, in the order it tries them
+_H_FRAMES = _hashes(("acl", "ccomp", "prep"))  # the dependents ``nominal_frame`` reads
+_H_HEDGE_MODALS, _H_HEDGE_WORDS, _H_HEDGE_VERBS = map(_hashes, (HEDGE_MODALS, HEDGE_WORDS, HEDGE_VERBS))
+# What ``_attributions`` makes of a token (``_Table.kinds``).
+_ACCORDING_TO, _IN_PREP, _CUE_VERB, _FRAMED_NOUN = 1, 2, 3, 4
+
+
+class _Table:
+    """What the rules read of every token, read once an article with numpy (a ``doc[i]`` makes a Token
+    object, each of its string attributes a look-up): which tokens ``_attributions`` looks at and how,
+    which are hedge words, which are nouns (key words), and every token's offset."""
+
+    __slots__ = (
+        "candidates",
+        "colons",
+        "frames",
+        "heads",
+        "hedges",
+        "idx",
+        "keys",
+        "kid_tokens",
+        "kids",
+        "kids_at",
+        "kinds",
+        "noun_lower",
+        "nouns",
+        "tokens",
+    )
+
+    def __init__(self, doc: Doc) -> None:
+        n = len(doc)
+        self.keys: dict[tuple[int, int], set[str]] = {}  # a content's key words (``_key_words``)
+        self.idx: list[int] = []
+        self.heads: list[int] = []  # each token's head (a root its own)
+        # The Token objects, each made once (``doc[i]`` and a Span slice make new ones each time); dropped at the
+        # end of ``extract_claims``, lest the Doc hold itself through its user_data.
+        self.tokens: list[Token] | None = list(doc)
+        self.kids: list[int] = []  # the tokens grouped by their head, in Doc order (``_kids``)
+        self.kids_at: list[int] = [0]  # where each token's group starts in ``kids``
+        self.kid_tokens: list[list[Token] | None] = [None] * n  # ``_kids`` of each token, once asked
+        self.frames: list[int] = []  # ``frame`` of each candidate, as its place in ``_FRAMES``
+        self.candidates: list[int] = []  # in Doc order
+        self.kinds: list[int] = []
+        self.hedges: list[int] = []
+        self.colons: list[int] = []  # tokens ":" (``_colon_quote``)
+        self.nouns: list[int] = []
+        self.noun_lower: list[int] = []
+        if not n:
+            return
+        array: Any = doc.to_array([LOWER, POS, DEP, TAG, LEMMA, HEAD, IDX])  # uint64 (spaCy's stubs say float)
+        columns = np.ascontiguousarray(array.T)  # one row an attribute
+        lower, pos, dep, tag, lemma = columns[:5]
+        here = np.arange(n)
+        heads = columns[5].astype(np.int64) + here  # HEAD is an offset
+        self.idx = columns[6].tolist()
+        self.heads = heads.tolist()
+        child = heads != here  # every token but a root is its head's child
+        group = np.where(child, heads, n)  # the roots apart, at the end
+        self.kids = np.argsort(group, kind="stable").tolist()
+        self.kids_at = [0, *np.cumsum(np.bincount(group, minlength=n + 1)).tolist()]
+
+        def has_child(which: Any) -> Any:
+            found = np.zeros(n, dtype=bool)
+            found[heads[which]] = True
+            return found
+
+        # ``_infinitive``: a child "to" as aux, and not the root ("is expected to announce")
+        infinitive = has_child(child & (dep == _H_AUX) & (lower == _H_TO)) & (dep != _H_ROOT)
+        # ``nominal_frame`` reads only the dependents after the noun, and finds nothing without one of these
+        framed = has_child((heads < here) & _member(dep, _H_FRAMES))
+        following_to = np.zeros(n, dtype=bool)
+        following_to[:-1] = lower[1:] == _H_TO
+        kinds = np.zeros(n, dtype=np.int64)  # the first kind that holds, as ``_attributions`` tries them
+        kinds[(pos == NOUN) & framed] = _FRAMED_NOUN
+        kinds[((pos == VERB) | (pos == AUX)) & ~infinitive] = _CUE_VERB
+        kinds[(lower == _H_IN) & (dep == _H_PREP)] = _IN_PREP
+        kinds[(lower == _H_ACCORDING) & following_to] = _ACCORDING_TO
+        candidates = np.flatnonzero(kinds)
+        self.candidates = candidates.tolist()
+        self.kinds = kinds[candidates].tolist()
+        after = heads < here  # a dependent after its head: ``frame`` reads those
+        clause, infinitive_frame, object_frame = (has_child(after & (dep == h)) for h in (_H_CCOMP, _H_XCOMP, _H_DOBJ))
+        shapes = np.where(clause, 0, np.where(infinitive_frame, 1, np.where(object_frame, 2, 3)))
+        self.frames = shapes[candidates].tolist()
+        hedges = (
+            (_member(lower, _H_HEDGE_MODALS) & (tag == _H_MD))
+            | _member(lower, _H_HEDGE_WORDS)
+            | (_member(lemma, _H_HEDGE_VERBS) & has_child(child & (dep == _H_XCOMP)))
+        )
+        self.hedges = np.flatnonzero(hedges).tolist()
+        self.colons = np.flatnonzero(lower == _H_COLON).tolist()  # the lower case of ":" is the token ":" only
+        nouns = np.flatnonzero(pos == NOUN)
+        self.nouns = nouns.tolist()
+        self.noun_lower = lower[nouns].tolist()
+
+    def release(self) -> None:
+        """Keep only what ``link_contradictions`` reads again: the Tokens hold the Doc, whose user_data
+        holds the table."""
+        self.tokens, self.kid_tokens = None, []
+        self.idx, self.heads, self.kids, self.kids_at = [], [], [], [0]
+        self.candidates, self.kinds, self.frames, self.hedges, self.colons = [], [], [], [], []
+
+
+_TABLE = "geo.claims.table"  # doc.user_data: this analysis's ``_Table`` (revise links the claims again)
+# The Doc ``extract_claims`` is reading and its table, replaced whole (another thread's Doc is looked up in
+# its user_data).
+_reading: tuple[Doc | None, _Table | None] = (None, None)
+
+
 def extract_claims(
     doc: Doc,
     text: str,
@@ -396,6 +598,25 @@ def extract_claims(
     source: str | None = None,
 ) -> tuple[Claim, ...]:
     """Every claim of one article, in text order, ids "c1", "c2", ..., contradictions linked."""
+    table = doc.user_data[_TABLE] = _Table(doc)  # made afresh: a Doc may be analysed again
+    global _reading
+    _reading = (doc, table)
+    try:
+        return _extract_claims(doc, text, passages, actors, resolutions, source, table)
+    finally:
+        _reading = (None, None)
+        table.release()
+
+
+def _extract_claims(
+    doc: Doc,
+    text: str,
+    passages: tuple[Passage, ...],
+    actors: tuple[Actor, ...],
+    resolutions: tuple[Resolution, ...],
+    source: str | None,
+    table: _Table,
+) -> tuple[Claim, ...]:
     # A headline may attribute ("X says Y"); it is never narration nor a quote's continuation.
     prose = [p for p in passages if p.kind in ("paragraph", "title")]
     headline = {p.index for p in prose if p.kind == "title"}
@@ -411,37 +632,43 @@ def extract_claims(
         for start, end in _passage_sentences(doc, text, passage, starts, ends):
             sentence = doc.char_span(start, end, alignment_mode="expand")
             if sentence is not None and text[start:end].strip():
-                tokens = _after_dateline(list(sentence))
+                tokens = _after_dateline(_run(doc, sentence.start, sentence.end))
                 start = tokens[0].idx if tokens else start
                 sentences.append((position, start, end, tokens, passage.index in headline))
     places = [(r.mention.start, r.mention.end) for r in resolutions]
     unattributed = []
     for position, start, end, tokens, in_headline in sentences:
         inner = _strip(tokens)
-        if inner and any(d.start <= inner[0].idx and _end(inner[-1]) <= d.end for d in drafts):
-            continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
-        found = [d for d in _attributions(tokens, start, end, text, quotes, media) if not _dateline(d, places)]
+        if inner:
+            first_at, last_end = inner[0].idx, _end(inner[-1])
+            if any(d.start <= first_at and last_end <= d.end for d in drafts):
+                continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
+        found = [d for d in _attributions(tokens, start, end, text, quotes, media, table) if not _dateline(d, places)]
         for draft in found:
             draft.paragraph, draft.headline = position, in_headline
         drafts.extend(found)
         if not found and not in_headline:
-            unattributed.append((position, start, end, tokens))
+            unattributed.append((position, start, end, tokens, inner))
     attributed = sorted(drafts, key=lambda d: d.cue_at)
     before = {start: previous[3] for previous, (_, start, *_) in pairwise(sentences)}
     named = [(m.start, m.end) for a in actors if a.type != "media" for m in a.mentions]
-    for position, start, end, tokens in unattributed:
-        quoted = _quoted_sentence(tokens, start, end, quotes, attributed, position) or _quote_after_naming(
-            tokens, start, end, quotes, before.get(start, []), named, position
+    for position, start, end, tokens, inner in unattributed:  # inner: the tokens stripped, read by each rule
+        quoted = _quoted_sentence(tokens, start, end, quotes, attributed, position, inner) or _quote_after_naming(
+            tokens, start, end, quotes, before.get(start, []), named, position, inner
         )
         attributed.extend(quoted)  # a quote may continue over several paragraphs
-        drafts.extend(quoted or _narration(tokens, start, end, text))
+        drafts.extend(quoted or _narration(tokens, start, end, text, inner))
     drafts.sort(key=lambda d: (d.start, d.cue_at))
     resolver = _Resolver(text, actors, _narrator(source, actors))
     passage_starts = [p.start for p in passages]
+    # ``_places_in`` and ``_actors_in`` with what they read of every claim made once
+    locations = [(r.mention.start, r.place.id) for r in resolutions if r.role == "location"]
+    mentions = sorted((m.start, a.id, m.end) for a in actors for m in a.mentions)
+    mention_starts = [start for start, _, _ in mentions]
     claims = []
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
-        hedges = draft.hedges + _hedges(doc, draft)
+        hedges = draft.hedges + _hedges(doc, draft, table)
         written = _written(draft)
         passage_index = _passage_at(passages, passage_starts, draft.start)
         claims.append(
@@ -455,8 +682,14 @@ def extract_claims(
                 cue=draft.cue,
                 stance=draft.stance,
                 hedged=draft.hedged_by_cue or bool(hedges),
-                places=_places_in(resolutions, draft.start, draft.end),
-                actors=_actors_in(actors, draft.start, draft.end),
+                places=tuple(dict.fromkeys(p for at, p in locations if draft.start <= at < draft.end)),
+                actors=tuple(
+                    dict.fromkeys(
+                        actor_id
+                        for _, actor_id, end in mentions[bisect_left(mention_starts, draft.start) :]
+                        if end <= draft.end
+                    )
+                ),
                 speaker_text=speaker_text,
                 speaker_actor=speaker_actor,
                 narrated=draft.kind == "narration",
@@ -511,6 +744,7 @@ def _attributions(
     text: str,
     quotes: SpanIndex,
     media: list[tuple[int, int]],
+    table: _Table,
 ) -> list[_Draft]:
     curated = cue_lexicon(learned=False)
     found: list[_Draft] = []
@@ -519,25 +753,38 @@ def _attributions(
     # saying Obama is not a citizen”") is part of what is quoted, not a report of its own (PolNeAR's
     # annotation is univocal, the outer report wins); the sentence keeps the quotation's speaker.
     # "according to" names the source of the quoted words themselves (an outlet quoting its sources).
-    quoted = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi)) * 2 >= hi - lo
-    for token in tokens:
-        if token.i in consumed:
+    regions = quotes.overlapping(lo, hi)
+    quoted = sum(min(hi, e) - max(lo, s) for s, e in regions) * 2 >= hi - lo
+    # Only the tokens the table says may open an attribution are read: the sentence's tokens are a run
+    # of the Doc, token i of the Doc is tokens[i - first].
+    first = tokens[0].i if tokens else 0
+    candidates, kinds, idx = table.candidates, table.kinds, table.idx
+    draft: _Draft | None
+    for c in range(bisect_left(candidates, first), bisect_left(candidates, first + len(tokens))):
+        i, kind = candidates[c], kinds[c]
+        if i in consumed:
             continue
-        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+        token = tokens[i - first]
+        if kind == _ACCORDING_TO:
             draft = _according_to(token, lo, hi)
-        elif quoted and _inside(token.idx, quotes):
+        elif quoted and (
+            any(s < idx[i] < e for s, e in regions) if lo <= idx[i] < hi else _inside(idx[i], quotes)
+        ):  # regions: the quotations that overlap the sentence, the only ones that can hold its tokens
             continue
-        elif token.lower_ == "in" and token.dep_ == "prep":
+        elif kind == _IN_PREP:
             draft = _in_poll(token, lo, hi)
-        elif token.pos_ in ("VERB", "AUX") and not _infinitive(token) and (entry := _cue_of(token, curated)):
+        elif kind == _CUE_VERB:  # a verb, not yet to be spoken ("is expected to announce")
+            lemma = token.lemma_.lower()  # ``_cue_of``, the frame off the table
+            if not (entry := curated.get(lemma) or _framed_cue(lemma, _FRAMES[table.frames[c]])):
+                continue
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
-        elif token.pos_ == "NOUN":
+        else:  # a noun with a dependent after it that may make a frame
             draft = _nominal(token, lo, hi)
-        else:
-            continue
         if draft is not None:
             found.append(draft)
-    if not found and (colon := _colon_quote(tokens, lo, hi)) is not None:
+    colons = table.colons
+    has_colon = bisect_left(colons, first) < bisect_left(colons, first + len(tokens))
+    if not found and has_colon and (colon := _colon_quote(tokens, lo, hi)) is not None:
         found.append(colon)
     return _unnest(found, media)
 
@@ -572,6 +819,7 @@ COLON_LABELS = frozenset(
     "note correction corrections clarification update updates warning video photo photos watch related "
     "disclosure disclaimer transcript excerpt excerpts".split()
 )
+COLON_LABELS_IDS = frozenset(get_string_id(w) for w in COLON_LABELS)
 COLON_SPEAKER_MAX = 6  # "Sen. Jane Roe: ..." - a longer opening is a sentence, not a speaker
 # "“...” ― Jane Roe" (reader reactions, epigraphs): a paragraph that is a quotation signed, after a
 # dash, with a capitalised name of up to five words.
@@ -606,21 +854,23 @@ def _signed_quote(text: str, passage: Passage, position: int) -> _Draft | None:
 def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
     """ "Graham: The plan will fail" (headlines, lists of reactions): a short name, a colon,
     then what they say. The colon is the cue. A dateline ("WASHINGTON: ...") is no speaker."""
-    words = [t for t in tokens if not t.is_space]
-    at = next((k for k, t in enumerate(words[: COLON_SPEAKER_MAX + 1]) if t.text == ":"), None)
+    # the colon is looked for among the first words before the sentence's words are all listed
+    opening = itertools.islice((t for t in tokens if not t.is_space), COLON_SPEAKER_MAX + 1)
+    at = next((k for k, t in enumerate(opening) if t.text == ":"), None)
     if not at:
         return None
+    words = [t for t in tokens if not t.is_space]
     who, rest = words[:at], _strip(words[at + 1 :])
-    if not rest or any(t.pos_ in ("VERB", "AUX") for t in who) or not any(t.pos_ in ("PROPN", "NOUN") for t in who):
+    if not rest or any(t.pos in (VERB, AUX) for t in who) or not any(t.pos in (PROPN, NOUN) for t in who):
         return None
     if all(t.ent_type_ in ("GPE", "LOC", "DATE", "TIME") for t in who if not t.is_punct):
         return None
-    if who[-1].lower_ in COLON_LABELS and not who[-1].ent_type_:  # "Editor's note:", not "Judicial Watch:"
+    if who[-1].lower in COLON_LABELS_IDS and not who[-1].ent_type_:  # "Editor's note:", not "Judicial Watch:"
         return None
     colon = words[at]
     start, end = rest[0].idx, _end(rest[-1])
     negated = _negated(rest, start, end)
-    head = max(who, key=lambda t: t.pos_ == "PROPN")
+    head = max(who, key=lambda t: t.pos == PROPN)
     return _Draft(
         start=start,
         end=end,
@@ -647,12 +897,12 @@ def _cue_verb(
 ) -> _Draft | None:
     speaker_token = _subject(cue, lo, hi)
     relative: Token | None = None
-    if speaker_token is not None and speaker_token.tag_ in ("WP", "WDT") and cue.dep_ == "relcl":
+    if speaker_token is not None and speaker_token.tag in _TAGS_WP_WDT and cue.dep == _DEP_RELCL:
         # "the senator, who warned that ...": the noun the clause hangs on speaks; "who" is written
         relative, speaker_token = speaker_token, cue.head
-    if speaker_token is not None and speaker_token.lower_ in NOT_SPEAKERS and speaker_token.pos_ in ("PRON", "DET"):
+    if speaker_token is not None and speaker_token.lower in NOT_SPEAKERS_IDS and speaker_token.pos in (PRON, DET):
         return None
-    if speaker_token is not None and speaker_token.lower_ in QUOTED_VOICES and _inside(cue.idx, quotes):
+    if speaker_token is not None and speaker_token.lower in QUOTED_VOICES_IDS and _inside(cue.idx, quotes):
         return None  # "“I think it will pass,” she said": part of what she says, not a second claim
     via_token: Token | None = None
     content: list[Token] = []
@@ -664,21 +914,21 @@ def _cue_verb(
     else:
         head = _complement(cue, entry, lo, hi)
         if head is not None:
-            content = _clip(head.subtree, lo, hi)
+            content = _clip(_subtree(head), lo, hi)
         elif "phrase" in entry.takes and (phrase := _phrase_content(cue, lo, hi))[0]:
             content, particle = phrase
-        elif cue.dep_ == "parataxis" and lo <= cue.head.idx < hi:
-            inside = {t.i for t in cue.subtree}
-            content = [t for t in _clip(cue.head.subtree, lo, hi) if t.i not in inside]
+        elif cue.dep == _DEP_PARATAXIS and lo <= cue.head.idx < hi:
+            inside = set(_subtree_ids(cue))
+            content = [t for t in _clip(_subtree(cue.head), lo, hi) if t.i not in inside]
         else:
             content = _adjacent_quote(cue, lo, hi, quotes) or _after_colon(cue, hi, text) or _that_clause(cue, lo, hi)
         if not _strip(content) and entry.takes & {"object", "phrase", "quote"}:  # "cited the polls"
             content, particle = _phrase_content(cue, lo, hi)
         if not _strip(content):
             content = _raised(cue, lo, hi)
-        for child in cue.children:
-            if child.dep_ == "advcl" and child.lemma_.lower() in ("cite", "quote"):
-                cited = next((c for c in child.children if c.dep_ in ("dobj", "pobj")), None)
+        for child in _kids(cue):
+            if child.dep == _DEP_ADVCL and child.lemma_.lower() in ("cite", "quote"):
+                cited = next((c for c in _kids(child) if c.dep in _DEPS_DOBJ_POBJ), None)
                 if cited is not None:
                     speaker_token, via_token = cited, speaker_token
     content = _strip(content)
@@ -688,22 +938,23 @@ def _cue_verb(
         content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
     end = _gloss_end(cue, end, lo, hi)
-    passive = any(c.dep_ == "auxpass" for c in cue.children)
-    by_agent = speaker_token is not None and speaker_token.dep_ == "pobj" and speaker_token.head.dep_ == "agent"
+    passive = any(c.dep == _DEP_AUXPASS for c in _kids(cue))
+    by_agent = speaker_token is not None and speaker_token.dep == _DEP_POBJ and speaker_token.head.dep == _DEP_AGENT
     speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
     if speaker is not None and relative is not None:
         speaker = replace(speaker, written=(relative.idx, _end(relative)))
     via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
     negated = entry.stance == "asserts" and (_negated(content, start, end) or _called_untrue(cue) is not None)
-    if entry.stance == "denies" and any(c.dep_ == "neg" for c in cue.children):
+    if entry.stance == "denies" and any(c.dep == _DEP_NEG for c in _kids(cue)):
         negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
-    hedges = [(c.idx, _end(c)) for c in cue.children if c.dep_ == "advmod" and c.lower_ in HEDGE_WORDS]
+    hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep == _DEP_ADVMOD and c.lower in HEDGE_WORDS_IDS]
+    cue_span = _cue_span(cue)
     return _Draft(
         start=start,
         end=end,
         cue=_phrase_text(cue, text),
-        cue_at=_cue_span(cue)[0],
-        cue_end=_end(particle) if particle is not None else _preposition_end(cue, start),
+        cue_at=cue_span[0],
+        cue_end=_end(particle) if particle is not None else _preposition_end(cue, start, cue_span),
         internal=entry.internal,
         stance="denies" if negated else entry.stance,
         hedged_by_cue=entry.hedged or (passive and speaker is None),
@@ -723,26 +974,26 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
     root = next((t for t in content if t.head == cue), None)
     if root is None:
         return content, None
-    if root.dep_ == "xcomp" and _cue_of(root, cue_lexicon(learned=False)) is not None:
-        clause = next((c for c in root.children if c.dep_ == "ccomp" and c.i > root.i and lo <= c.idx < hi), None)
-        inner = _strip(_clip(clause.subtree, lo, hi)) if clause is not None else []
+    if root.dep == _DEP_XCOMP and _cue_of(root, cue_lexicon(learned=False)) is not None:
+        clause = next((c for c in _kids(root) if c.dep == _DEP_CCOMP and c.i > root.i and lo <= c.idx < hi), None)
+        inner = _strip(_clip(_subtree(clause), lo, hi)) if clause is not None else []
         if inner:
-            return inner, max((c for c in root.children if c.dep_ == "prt"), default=root, key=lambda t: t.i)
-    if root.dep_ == "xcomp":
-        prep = next((c for c in cue.children if c.dep_ == "prep" and cue.i < c.i < root.i), None)
-        pobj = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+            return inner, max((c for c in _kids(root) if c.dep == _DEP_PRT), default=root, key=lambda t: t.i)
+    if root.dep == _DEP_XCOMP:
+        prep = next((c for c in _kids(cue) if c.dep == _DEP_PREP and cue.i < c.i < root.i), None)
+        pobj = next((c for c in _kids(prep) if c.dep == _DEP_POBJ), None) if prep is not None else None
         if prep is not None and pobj is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
-            return _strip(_clip([*pobj.subtree, *content], lo, hi)), prep
+            return _strip(_clip([*_subtree(pobj), *content], lo, hi)), prep
     return content, None
 
 
 def _according_to(according: Token, lo: int, hi: int) -> _Draft | None:
     """ "..., according to X": X speaks; the clause the phrase hangs on is the content."""
     to = according.nbor()
-    source = next((c for c in (*to.children, *according.children) if c.dep_ == "pobj"), None)
+    source = next((c for c in (*_kids(to), *_kids(according)) if c.dep == _DEP_POBJ), None)
     if source is None:
         return None
-    phrase = {t.i for t in according.subtree} | {to.i} | {t.i for t in source.subtree}
+    phrase = set(_subtree_ids(according)) | {to.i} | set(_subtree_ids(source))
     return _sourced(according, to, source, phrase, lo, hi)
 
 
@@ -752,10 +1003,10 @@ POLLS = frozenset({"poll", "survey"})
 def _in_poll(prep: Token, lo: int, hi: int) -> _Draft | None:
     """ "In the latest poll, Clinton leads by 5 points", "his gains in some polls": the poll speaks
     (PolNeAR's cue is the "in"; 43 of its 67 "in" cues in train have a poll or survey as source)."""
-    source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    source = next((c for c in _kids(prep) if c.dep == _DEP_POBJ), None)
     if source is None or source.lemma_.lower() not in POLLS:
         return None
-    return _sourced(prep, prep, source, {t.i for t in prep.subtree}, lo, hi)
+    return _sourced(prep, prep, source, set(_subtree_ids(prep)), lo, hi)
 
 
 def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int, hi: int) -> _Draft | None:
@@ -763,11 +1014,11 @@ def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int
     anchor: Token | None = first.head
     if anchor == first or not lo <= first.head.idx < hi:  # the parse ran into the line before
         rest = [t for t in _clip(first.sent, lo, hi) if t.i not in phrase]
-        roots = [t for t in rest if t.pos_ in ("VERB", "AUX") and not lo <= t.head.idx < hi]
-        anchor = next(iter(roots), None) or next((t for t in rest if t.pos_ == "VERB"), None)
+        roots = [t for t in rest if t.pos in (VERB, AUX) and not lo <= t.head.idx < hi]
+        anchor = next(iter(roots), None) or next((t for t in rest if t.pos == VERB), None)
     if anchor is None:
         return None
-    content = _strip([t for t in _clip(anchor.subtree, lo, hi) if t.i not in phrase])
+    content = _strip([t for t in _clip(_subtree(anchor), lo, hi) if t.i not in phrase])
     if not content:
         return None
     start, end = content[0].idx, _end(content[-1])
@@ -775,7 +1026,7 @@ def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int
     return _Draft(
         start=start,
         end=end,
-        cue=" ".join(t.text for t in first.doc[first.i : last.i + 1]),
+        cue=" ".join(t.text for t in _run(first.doc, first.i, last.i + 1)),
         cue_at=first.idx,
         cue_end=_end(last),
         stance="denies" if negated else "asserts",
@@ -789,34 +1040,29 @@ def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int
 def _quoted_as_saying(cue: Token, lo: int, hi: int, consumed: set[int]) -> tuple[Token, list[Token]] | None:
     """ "X quoted Y as saying Z" -> (Y, Z), read off the words when the parse went astray."""
     doc = cue.doc
-    after = list(itertools.takewhile(lambda t: t.idx < hi, doc[cue.i + 1 :]))  # not the rest of the whole Doc
+    after = _before(doc, cue.i + 1, hi)  # not the rest of the whole Doc
     at = next(
-        (k for k, t in enumerate(after[:-1]) if t.lower_ == "as" and after[k + 1].lemma_ in ("say", "tell")), None
+        (k for k, t in enumerate(after[:-1]) if t.lower == _LOWER_AS and after[k + 1].lemma_ in ("say", "tell")), None
     )
     if at is None:
         return None
     saying = after[at + 1]
-    source = next((c for c in cue.children if c.dep_ == "dobj" and c.i < saying.i), None)
+    source = next((c for c in _kids(cue) if c.dep == _DEP_DOBJ and c.i < saying.i), None)
     if source is None:
-        source = next((t for t in reversed(after[:at]) if t.pos_ in ("NOUN", "PROPN", "PRON")), None)
+        source = next((t for t in reversed(after[:at]) if t.pos in (NOUN, PROPN, PRON)), None)
     if source is None:
         return None
     consumed.add(saying.i)
-    head = next((c for c in saying.children if c.dep_ in ("ccomp", "xcomp", "dobj") and lo <= c.idx < hi), None)
-    return source, _clip(head.subtree, lo, hi) if head is not None else after[at + 2 :]
-
-
-def _infinitive(cue: Token) -> bool:
-    """ "is expected to announce changes": a cue yet to be spoken is no attribution."""
-    return any(c.dep_ == "aux" and c.lower_ == "to" for c in cue.children) and cue.dep_ != "ROOT"
+    head = next((c for c in _kids(saying) if c.dep in _DEPS_CCOMP_XCOMP_DOBJ and lo <= c.idx < hi), None)
+    return source, _clip(_subtree(head), lo, hi) if head is not None else after[at + 2 :]
 
 
 def _complement(cue: Token, entry: Cue, lo: int, hi: int) -> Token | None:
-    deps = ("ccomp", "xcomp", "dobj") if "object" in entry.takes else ("ccomp",)
+    deps = (_DEP_CCOMP, _DEP_XCOMP, _DEP_DOBJ) if "object" in entry.takes else (_DEP_CCOMP,)
     for dep in deps:
-        for child in cue.children:
+        for child in _kids(cue):
             # its head may lie in a dateline cut from the sentence ("WASHINGTON ― X is ..., they said")
-            if child.dep_ == dep and (lo <= child.idx < hi or child.idx < lo <= child.right_edge.idx):
+            if child.dep == dep and (lo <= child.idx < hi or child.idx < lo <= child.right_edge.idx):
                 return child
     return None
 
@@ -825,10 +1071,10 @@ def _after_colon(cue: Token, hi: int, text: str) -> list[Token]:
     """ "He added: the plan ..." - what follows a colon right after the cue; when the colon ends
     the sentence, the paragraph that follows ("She said:" and a quoted paragraph)."""
     doc = cue.doc
-    colon = next((t for t in doc[cue.i + 1 : cue.i + 5] if t.text == ":" and t.idx < hi), None)
+    colon = next((t for t in _run(doc, cue.i + 1, cue.i + 5) if t.text == ":" and t.idx < hi), None)
     if colon is None:
         return []
-    rest = [t for t in doc[colon.i + 1 :] if t.idx < hi]
+    rest = _before(doc, colon.i + 1, hi)
     if _strip(rest):
         return rest
     start = hi + len(text[hi:]) - len(text[hi:].lstrip())
@@ -840,48 +1086,48 @@ def _after_colon(cue: Token, hi: int, text: str) -> list[Token]:
 def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
     """ "X said earlier on Friday during a news conference that ...": the parse hung the clause on a
     noun in between; the first "that" after the cue still opens what was said."""
-    for token in cue.doc[cue.i + 1 :]:
-        if token.idx >= hi or (token.pos_ == "VERB" and token.dep_ not in ("acl", "relcl")):
+    for token in _before(cue.doc, cue.i + 1, hi):
+        if token.pos == VERB and token.dep not in _DEPS_ACL_RELCL:
             return []
-        if token.lower_ == "that" and token.dep_ == "mark" and token.head.idx > cue.idx:
-            return _clip(token.head.subtree, lo, hi)
+        if token.lower == _LOWER_THAT and token.dep == _DEP_MARK and token.head.idx > cue.idx:
+            return _clip(_subtree(token.head), lo, hi)
     return []
 
 
 def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
     """ "The convoy is believed to have crossed": a passive cue with an infinitive says, hedged and
     with no speaker, that its subject did so; the content runs from the subject to the infinitive's end."""
-    if not any(c.dep_ == "auxpass" for c in cue.children):
+    if not any(c.dep == _DEP_AUXPASS for c in _kids(cue)):
         return []
-    subject = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
-    wish = next((c for c in cue.children if c.dep_ == "xcomp"), None)
+    subject = next((c for c in _kids(cue) if c.dep == _DEP_NSUBJPASS), None)
+    wish = next((c for c in _kids(cue) if c.dep == _DEP_XCOMP), None)
     if subject is None or wish is None:
         return []
-    inside = {t.i for t in subject.subtree} | {t.i for t in wish.subtree}
+    inside = set(_subtree_ids(subject)) | set(_subtree_ids(wish))
     first, last = min(inside), max(inside)
-    return _clip((t for t in cue.doc[first : last + 1] if t.i in inside), lo, hi)
+    return _clip((t for t in _run(cue.doc, first, last + 1) if t.i in inside), lo, hi)
 
 
 def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | None]:
     """What a learned cue takes when it has no clause: its object with the predicate that follows
     ("called the plan a disaster"), or the object of its learned preposition ("called for X").
     Returns the content and the preposition, which then belongs to the cue."""
-    after = [c for c in cue.children if c.i > cue.i and lo <= c.idx < hi]
-    obj = next((c for c in after if c.dep_ == "dobj"), None)
+    after = [c for c in _kids(cue) if c.i > cue.i and lo <= c.idx < hi]
+    obj = next((c for c in after if c.dep == _DEP_DOBJ), None)
     if obj is not None:
-        if any(c.dep_ == "xcomp" and c.i > obj.i and any(a.lower_ == "to" for a in c.children) for c in after):
+        if any(c.dep == _DEP_XCOMP and c.i > obj.i and any(a.lower == _LOWER_TO for a in _kids(c)) for c in after):
             # "They pressed him to withdraw": a request reported as an event, not a proposition
             return [], None
-        parts = [obj, *(c for c in after if c.i > obj.i and c.dep_ in ("oprd", "xcomp", "ccomp"))]
-        return _clip((t for part in parts for t in part.subtree), lo, hi), None
-    wish = next((c for c in after if c.dep_ == "xcomp"), None)  # "plans to visit"
+        parts = [obj, *(c for c in after if c.i > obj.i and c.dep in _DEPS_OPRD_XCOMP_CCOMP)]
+        return _clip((t for part in parts for t in _subtree(part)), lo, hi), None
+    wish = next((c for c in after if c.dep == _DEP_XCOMP), None)  # "plans to visit"
     if wish is not None:
-        return _clip(wish.subtree, lo, hi), None
-    prep = next((c for c in after if c.dep_ == "prep" and c.i == cue.i + 1), None)
+        return _clip(_subtree(wish), lo, hi), None
+    prep = next((c for c in after if c.dep == _DEP_PREP and c.i == cue.i + 1), None)
     if prep is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
-        pobj = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+        pobj = next((c for c in _kids(prep) if c.dep in _DEPS_POBJ_PCOMP), None)
         if pobj is not None:
-            return _clip(pobj.subtree, lo, hi), prep
+            return _clip(_subtree(pobj), lo, hi), prep
     return [], None
 
 
@@ -903,24 +1149,24 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
     for _ in range(3):  # a coordinated cue borrows its head verb's subject
         if verb is None:
             break
-        agent = next((c for c in verb.children if c.dep_ == "agent"), None)  # "announced by the ministry"
-        by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        agent = next((c for c in _kids(verb) if c.dep == _DEP_AGENT), None)  # "announced by the ministry"
+        by = next((c for c in _kids(agent) if c.dep == _DEP_POBJ), None) if agent is not None else None
         if by is not None:
             return by
-        for child in verb.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
+        for child in _kids(verb):
+            if child.dep in _DEPS_NSUBJ_NSUBJPASS:
                 if lo <= child.idx < hi:
                     return child
                 return _sentence_opening_subject(cue, lo)
-            if child.dep_ == "agent":
-                return next((c for c in child.children if c.dep_ == "pobj"), None)
+            if child.dep == _DEP_AGENT:
+                return next((c for c in _kids(child) if c.dep == _DEP_POBJ), None)
         # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
-        borrows = verb.dep_ in ("conj", "xcomp") or (verb.dep_ == "advcl" and verb.tag_ == "VBG")
-        if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep":
+        borrows = verb.dep in _DEPS_CONJ_XCOMP or (verb.dep == _DEP_ADVCL and verb.tag == _TAG_VBG)
+        if verb.dep == _DEP_PCOMP and verb.tag == _TAG_VBG and verb.head.dep == _DEP_PREP:
             verb = verb.head.head  # "began by saying", "responded by calling": the verb the phrase hangs on
             continue
         verb = verb.head if borrows and verb.head != verb else None
-    if cue.dep_ == "acl" and cue.tag_ == "VBD" and lo <= cue.head.idx < hi:
+    if cue.dep == _DEP_ACL and cue.tag == _TAG_VBD and lo <= cue.head.idx < hi:
         # "A source in the army, commanded by X, denied that ...": the small model hangs the
         # finite cue under the noun as a modifier; that noun is who speaks.
         return cue.head
@@ -934,18 +1180,22 @@ def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
     # whole Doc before it for every cue was quadratic in a long article.
     doc = cue.doc
     first = cue.i
-    while first > 0 and doc[first - 1].idx >= lo:
-        first -= 1
-    for token in doc[first : cue.i]:
-        if token.pos_ in ("NOUN", "PROPN", "PRON") and not lo <= token.head.idx < cue.idx:
+    table = _table_of(doc)
+    if table is not None:
+        first = bisect_left(table.idx, lo, 0, cue.i)  # offsets rise with the tokens
+    else:
+        while first > 0 and doc[first - 1].idx >= lo:
+            first -= 1
+    for token in _run(doc, first, cue.i):
+        if token.pos in (NOUN, PROPN, PRON) and not lo <= token.head.idx < cue.idx:
             return token
     return None
 
 
 def _via(cue: Token, media: list[tuple[int, int]], start: int, end: int, speaker: _Who | None) -> _Who | None:
     """An outlet the cue is told to: "told Asharq Al-Awsat", "in an interview with CNN"."""
-    for child in cue.children:
-        if child.dep_ not in ("dobj", "dative", "prep", "npadvmod"):
+    for child in _kids(cue):
+        if child.dep not in _DEPS_DOBJ_DATIVE_PREP_NPADVMOD:
             continue
         for token in child.subtree:
             if start <= token.idx < end or (speaker and speaker.start <= token.idx < speaker.end):
@@ -1006,11 +1256,13 @@ def _quoted_sentence(
     quotes: SpanIndex,
     attributed: list[_Draft],
     paragraph: int,
+    content: list[Token] | None = None,
 ) -> list[_Draft]:
     """A sentence that is mostly quotation keeps the speaker of its quotation's attribution
     ("“A. B,” he said"), else of the last attribution in this or the previous paragraph."""
     inside = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi))
-    content = _strip(tokens)
+    if content is None:
+        content = _strip(tokens)
     if inside * 2 < hi - lo or not content:
         return []
     region_end = max((e for _, e in quotes.overlapping(lo, hi)), default=hi)
@@ -1045,11 +1297,13 @@ def _quote_after_naming(
     before: list[Token],
     named: list[tuple[int, int]],
     paragraph: int,
+    content: list[Token] | None = None,
 ) -> list[_Draft]:
     """ "The spokesman Ali Omar met reporters on Monday. “We never entered the town.”": a quotation
     with no attribution of its own or nearby is spoken by the named actor the sentence before is about."""
     inside = sum(min(hi, e) - max(lo, s) for s, e in quotes.overlapping(lo, hi))
-    content = _strip(tokens)
+    if content is None:
+        content = _strip(tokens)
     if inside * 2 < hi - lo or not content or not before:
         return []
     lo_before = before[0].idx
@@ -1057,7 +1311,7 @@ def _quote_after_naming(
         (
             t
             for t in before
-            if t.dep_ in ("nsubj", "nsubjpass") and not _inside(t.idx, quotes) and any(s <= t.idx < e for s, e in named)
+            if t.dep in _DEPS_NSUBJ_NSUBJPASS and not _inside(t.idx, quotes) and any(s <= t.idx < e for s, e in named)
         ),
         None,
     )
@@ -1084,12 +1338,31 @@ def _quote_after_naming(
 # --- rule 3: narration ---------------------------------------------------------------------
 
 
-def _narration(tokens: list[Token], lo: int, hi: int, text: str) -> list[_Draft]:
-    roots = [t for t in tokens if t.head == t or not lo <= t.head.idx < hi]
-    verb = next((t for t in roots if t.pos_ in ("VERB", "AUX")), None) or next(
-        (t for t in tokens if t.pos_ == "VERB"), None
+def _table_of(doc: Doc) -> _Table | None:
+    """The table of the Doc ``extract_claims`` is reading; None for any other Doc (the helpers then read it)."""
+    reading = _reading  # one read: another thread may replace it
+    if reading[0] is doc:  # asked for on every token helper's call
+        return reading[1]
+    table = doc.user_data.get(_TABLE)
+    return table if isinstance(table, _Table) and table.tokens is not None else None
+
+
+def _outside_heads(tokens: list[Token], lo: int, hi: int) -> list[Token]:
+    """The tokens whose head is themselves or lies outside [lo, hi)."""
+    table = _table_of(tokens[0].doc) if tokens else None
+    if table is None:
+        return [t for t in tokens if t.head == t or not lo <= t.head.idx < hi]
+    heads, idx = table.heads, table.idx
+    return [t for t in tokens if (h := heads[i := t.i]) == i or not lo <= idx[h] < hi]
+
+
+def _narration(tokens: list[Token], lo: int, hi: int, text: str, content: list[Token] | None = None) -> list[_Draft]:
+    roots = _outside_heads(tokens, lo, hi)
+    verb = next((t for t in roots if t.pos in (VERB, AUX)), None) or next(
+        (t for t in tokens if t.pos == VERB), None
     )
-    content = _strip(tokens)
+    if content is None:
+        content = _strip(tokens)
     if verb is None or not content:
         return []
     start, end = content[0].idx, _end(content[-1])
@@ -1183,9 +1456,16 @@ class _Resolver:
         return draft.resolved
 
     def _earlier(self, draft: _Draft, drafts: list[_Draft]) -> _Draft | None:
-        earlier = [d for d in drafts if d.kind == "attributed" and d.cue_at < draft.cue_at and d is not draft]
-        earlier = [d for d in earlier if d.start < draft.start or d.cue_at < draft.start]
-        return earlier[-1] if earlier else None
+        # the last attribution before it (read from the end: the first found is the last)
+        for d in reversed(drafts):
+            if (
+                d.kind == "attributed"
+                and d.cue_at < draft.cue_at
+                and d is not draft
+                and (d.start < draft.start or d.cue_at < draft.start)
+            ):
+                return d
+        return None
 
     def _fits(self, who: _Who, actor: str | None) -> bool:
         """Whether a pronoun can stand for ``actor``: "he" and "she" for a person, "it" for anything but
@@ -1256,48 +1536,53 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
     """The phrase a speaker token heads, without appositions and clauses (nor the cue,
     when a stray parse hung the cue under the speaker)."""
     dropped: set[int] = set()
-    for t in token.subtree:
-        if t != token and (t.dep_ in _SPEAKER_DROP or t == cue):
-            dropped.update(d.i for d in t.subtree)
-    kept = {t.i for t in _clip(token.subtree, lo, hi) if t.i not in dropped}
+    subtree = _subtree(token)  # read here and by ``_written_phrase``
+    for t in subtree:
+        if t != token and (t.dep in _SPEAKER_DROP_IDS or t == cue):
+            dropped.update(_subtree_ids(t))
+    kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in dropped}
     first = last = token.i
     while first - 1 in kept:
         first -= 1
     while last + 1 in kept:
         last += 1
-    span = _strip(list(token.doc[first : last + 1])) or [token]
+    span = _strip(_run(token.doc, first, last + 1)) or [token]
     return _Who(
         span[0].idx,
         _end(span[-1]),
         token.idx,
         _end(token),
-        pronoun=token.lower_ in SPEAKER_PRONOUNS and token.pos_ == "PRON",
-        written=_written_phrase(token, lo, hi, cue),
+        pronoun=token.lower in SPEAKER_PRONOUNS_IDS and token.pos == PRON,
+        written=_written_phrase(token, lo, hi, cue, subtree),
     )
 
 
-def _written_phrase(token: Token, lo: int, hi: int, cue: Token | None) -> tuple[int, int]:
+def _written_phrase(
+    token: Token, lo: int, hi: int, cue: Token | None, subtree: list[Token] | None = None
+) -> tuple[int, int]:
     """The speaker phrase as the article writes it, appositions and clauses included
     ("Jane Roe, a senator from Ohio,"), without the cue should the parse hang it there."""
-    skipped = {t.i for t in cue.subtree} if cue is not None and cue in token.subtree else set()
-    skipped |= {c.i for c in token.children if c.dep_ == "case"}  # "the mayor's claim": the mayor
-    for child in token.children:
+    if subtree is None:
+        subtree = _subtree(token)
+    skipped = set(_subtree_ids(cue)) if cue is not None and cue in subtree else set()
+    skipped |= {c.i for c in _kids(token) if c.dep == _DEP_CASE}  # "the mayor's claim": the mayor
+    for child in _kids(token):
         # "a group of doctors in 2015 found": the date is when, not who (PolNeAR's sources end before it)
-        if child.i > token.i and child.dep_ == "prep" and _dated(child):
-            skipped.update(t.i for t in child.subtree)
-    kept = {t.i for t in _clip(token.subtree, lo, hi) if t.i not in skipped}
+        if child.i > token.i and child.dep == _DEP_PREP and _dated(child):
+            skipped.update(_subtree_ids(child))
+    kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in skipped}
     first = last = token.i
     while first - 1 in kept:
         first -= 1
     while last + 1 in kept:
         last += 1
-    span = _strip(list(token.doc[first : last + 1])) or [token]
+    span = _strip(_run(token.doc, first, last + 1)) or [token]
     return span[0].idx, _end(span[-1])
 
 
 def _dated(prep: Token) -> bool:
     """A prepositional phrase that is a date or time ("in 2015", "on Friday")."""
-    return any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME") for c in prep.children)
+    return any(c.dep == _DEP_POBJ and c.ent_type_ in ("DATE", "TIME") for c in _kids(prep))
 
 
 # --- rules 5-7: stance, hedges, places and actors ------------------------------------------
@@ -1308,17 +1593,17 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
     thing exists ("there is no base", "has no plans to"), or call something untrue ("the
     reports are false")? A first-person or future commitment ("we will not leave") is a
     pledge, not a denial."""
-    heads = [t for t in content if not start <= t.head.idx < end or t.head == t]
+    heads = _outside_heads(content, start, end)
     for head in heads:
-        children = list(head.children)
-        committed = any(c.dep_ == "aux" and c.lower_ in COMMITMENT_AUX for c in children)
+        children = list(_kids(head))
+        committed = any(c.dep == _DEP_AUX and c.lower in COMMITMENT_AUX_IDS for c in children)
         if (_says_untrue(head) or _nothing_of(head)) and not committed:
             return True
-        if not any(c.dep_ == "neg" for c in children):
+        if not any(c.dep == _DEP_NEG for c in children):
             continue
         # "we will not leave" pledges; "we never entered" (the past) denies
-        past = head.tag_ in ("VBD", "VBN") or any(c.dep_ == "aux" and c.tag_ == "VBD" for c in children)
-        pledge = committed or (not past and any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children))
+        past = head.tag in _TAGS_VBD_VBN or any(c.dep == _DEP_AUX and c.tag == _TAG_VBD for c in children)
+        pledge = committed or (not past and any(c.dep == _DEP_NSUBJ and c.lower in _LOWERS_I_WE for c in children))
         if not pledge:
             return True
     return False
@@ -1328,19 +1613,19 @@ def _says_untrue(verb: Token) -> bool:
     """ "The reports are baseless", "the claim is not true": a copula whose predicate says untrue."""
     if verb.lemma_ not in ("be", "remain", "prove"):
         return False
-    for child in verb.children:
-        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in UNTRUE:
+    for child in _kids(verb):
+        if child.dep in _DEPS_ACOMP_ATTR and child.lemma_.lower() in UNTRUE:
             return True
-        if child.dep_ in ("acomp", "attr") and child.lemma_.lower() in ("true", "accurate", "correct"):
-            return any(c.dep_ == "neg" for c in verb.children)
+        if child.dep in _DEPS_ACOMP_ATTR and child.lemma_.lower() in ("true", "accurate", "correct"):
+            return any(c.dep == _DEP_NEG for c in _kids(verb))
     return False
 
 
 def _nothing_of(verb: Token) -> bool:
     """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist."""
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "attr", "dobj") and (
-            child.lower_ in ("nothing", "none") or any(d.dep_ == "det" and d.lower_ == "no" for d in child.children)
+    for child in _kids(verb):
+        if child.dep in _DEPS_NSUBJ_NSUBJPASS_ATTR_DOBJ and (
+            child.lower in _LOWERS_NOTHING_NONE or any(d.dep == _DEP_DET and d.lower == _LOWER_NO for d in _kids(child))
         ):
             return True
     return False
@@ -1351,30 +1636,26 @@ def _called_untrue(cue: Token) -> Token | None:
     called untrue, which the cue then denies."""
     if cue.lemma_.lower() not in DESCRIBING_CUES:
         return None
-    obj = next((c for c in cue.children if c.dep_ == "dobj"), None)
-    for child in cue.children:
-        said = [child] if child.dep_ in ("oprd", "ccomp", "xcomp", "acomp") else []
-        if child.dep_ == "prep" and child.lower_ == "as":
-            said = [c for c in child.children if c.dep_ in ("pobj", "amod", "acomp")]
+    obj = next((c for c in _kids(cue) if c.dep == _DEP_DOBJ), None)
+    for child in _kids(cue):
+        said = [child] if child.dep in _DEPS_OPRD_CCOMP_XCOMP_ACOMP else []
+        if child.dep == _DEP_PREP and child.lower == _LOWER_AS:
+            said = [c for c in _kids(child) if c.dep in _DEPS_POBJ_AMOD_ACOMP]
         for word in said:
             if word.lemma_.lower() in UNTRUE or any(t.lemma_.lower() in UNTRUE for t in word.subtree):
                 return obj or word
     return None
 
 
-def _hedges(doc: Doc, draft: _Draft) -> list[tuple[int, int]]:
+def _hedges(doc: Doc, draft: _Draft, table: _Table) -> list[tuple[int, int]]:
     span = doc.char_span(draft.start, draft.end, alignment_mode="expand")
     if span is None:
         return []
     found = []
-    for t in span:
-        lower = t.lower_
-        if (
-            (lower in HEDGE_MODALS and t.tag_ == "MD")
-            or lower in HEDGE_WORDS
-            or (t.lemma_ in HEDGE_VERBS and any(c.dep_ == "xcomp" for c in t.children))
-        ):
-            found.append((t.idx, _end(t)))
+    positions = table.hedges
+    for i in positions[bisect_left(positions, span.start) : bisect_left(positions, span.end)]:
+        t = _run(doc, i, i + 1)[0]
+        found.append((t.idx, _end(t)))
     return found
 
 
@@ -1407,39 +1688,132 @@ def link_contradictions(claims: tuple[Claim, ...], doc: Doc | None = None) -> tu
     "agreement" both agreements). Speakers differ when neither claim's speaker is
     the other's speaker.
     """
-    keys = [_key_words(c, doc) for c in claims]
+    # Only pairs of opposite stance are read, and a claim's key words only once a pair of it shares a
+    # subject: most claims never need theirs. A claim whose links stay as they are is kept as it is.
+    by_stance: dict[str, list[int]] = {}
+    for k, c in enumerate(claims):
+        by_stance.setdefault(c.stance, []).append(k)
     links: dict[str, list[str]] = {c.id: [] for c in claims}
-    for i, a in enumerate(claims):
-        for j in range(i + 1, len(claims)):
-            b = claims[j]
-            if a.stance == b.stance or a.speaker == b.speaker:
+    if len(by_stance) > 1:
+        subjects = [set(c.actors + c.places) for c in claims]
+        keys: list[set[str] | frozenset[str] | None] = [None] * len(claims)
+        cache = _keys_cache(doc)
+        for i, a in enumerate(claims):
+            if not subjects[i]:
                 continue
-            shares_subject = bool(set(a.actors + a.places) & set(b.actors + b.places))
-            if shares_subject and keys[i] & keys[j]:
-                links[a.id].append(b.id)
-                links[b.id].append(a.id)
-    return tuple(replace(c, contradicts=tuple(links[c.id])) for c in claims)
+            later = [j for stance, ks in by_stance.items() if stance != a.stance for j in ks[bisect_right(ks, i) :]]
+            if len(by_stance) > 2:
+                later.sort()
+            for j in later:
+                b = claims[j]
+                if a.speaker == b.speaker or not subjects[i] & subjects[j]:
+                    continue
+                ki = keys[i]
+                if ki is None:
+                    ki = keys[i] = _key_words(a, doc, cache)
+                kj = keys[j]
+                if kj is None:
+                    kj = keys[j] = _key_words(b, doc, cache)
+                if ki & kj:
+                    links[a.id].append(b.id)
+                    links[b.id].append(a.id)
+    return tuple(
+        c if c.contradicts == (linked := tuple(links[c.id])) else replace(c, contradicts=linked) for c in claims
+    )
 
 
-def _key_words(claim: Claim, doc: Doc | None) -> set[str]:
+def _keys_cache(doc: Doc | None) -> _Table | None:
+    """This analysis's table of the Doc (``extract_claims`` makes it afresh), with the key words already
+    read of its spans: the tagger's revision links its claims again, mostly the same spans."""
+    table = doc.user_data.get(_TABLE) if doc is not None else None
+    return table if isinstance(table, _Table) else None
+
+
+def _key_words(claim: Claim, doc: Doc | None, table: _Table | None = None) -> set[str] | frozenset[str]:
     if doc is None:
         return set(proposition_keys(claim.text))
+    if table is not None and (found := table.keys.get((claim.start, claim.end))) is not None:
+        return found
     span = doc.char_span(claim.start, claim.end, alignment_mode="expand")
-    return keys_of(t.lower_ for t in span or () if t.pos_ == "NOUN")
+    if table is None:
+        return keys_of(t.lower_ for t in span or () if t.pos == NOUN)
+    strings, nouns = doc.vocab.strings, table.nouns
+    first, last = (bisect_left(nouns, span.start), bisect_left(nouns, span.end)) if span is not None else (0, 0)
+    keys = table.keys[claim.start, claim.end] = keys_of(strings[h] for h in table.noun_lower[first:last])
+    return keys
 
 
 # --- token helpers -------------------------------------------------------------------------
 
 
+def _kids(token: Token) -> list[Token]:
+    """``token.children``, off the table while ``extract_claims`` runs: the tokens whose head it is, in Doc
+    order (spaCy's edges always span a token's children, so ``children`` yields just these)."""
+    table = _table_of(token.doc)
+    if table is None or table.tokens is None:
+        return list(token.children)
+    i = token.i
+    found = table.kid_tokens[i]
+    if found is None:  # the rules ask for a cue's children ten times over; the list is only read
+        tokens = table.tokens
+        found = table.kid_tokens[i] = [tokens[j] for j in table.kids[table.kids_at[i] : table.kids_at[i + 1]]]
+    return found
+
+
+def _subtree_ids(token: Token) -> list[int]:
+    """The indices of ``token.subtree`` (in no order), off the table while ``extract_claims`` runs."""
+    table = _table_of(token.doc)
+    if table is None or table.tokens is None:
+        return [t.i for t in token.subtree]
+    kids, at, n = table.kids, table.kids_at, len(table.tokens)
+    found = [token.i]
+    k = 0
+    while k < len(found):
+        j = found[k]
+        found += kids[at[j] : at[j + 1]]
+        k += 1
+        if k > n:  # heads in a loop: spaCy's own walk says what happens
+            return [t.i for t in token.subtree]
+    return found
+
+
+def _subtree(token: Token) -> list[Token]:
+    """``token.subtree`` in Doc order, as ``_clip`` and the sets of indices read it."""
+    table = _table_of(token.doc)
+    if table is None or table.tokens is None:
+        return list(token.subtree)
+    tokens = table.tokens
+    return [tokens[j] for j in sorted(_subtree_ids(token))]
+
+
 def _clip(tokens: Iterable[Token], lo: int, hi: int) -> list[Token]:
-    return sorted((t for t in tokens if lo <= t.idx < hi), key=lambda t: t.i)
+    return sorted((t for t in tokens if lo <= t.idx < hi), key=_index)
+
+
+_index = attrgetter("i")
+_at = attrgetter("idx")  # how Tokens compare
+
+def _run(doc: Doc, start: int, stop: int | None = None) -> list[Token]:
+    """The Doc's tokens ``doc[start:stop]`` as a list, off the table's while ``extract_claims`` runs."""
+    table = _table_of(doc)
+    if table is None or table.tokens is None:
+        return list(doc[start:stop])
+    return table.tokens[start:stop]
+
+
+def _before(doc: Doc, start: int, hi: int) -> list[Token]:
+    """The Doc's tokens from ``start`` on that begin before the character ``hi``."""
+    table = _table_of(doc)
+    if table is None or table.tokens is None:
+        return list(itertools.takewhile(lambda t: t.idx < hi, doc[start:]))
+    return table.tokens[start : max(start, bisect_left(table.idx, hi, start))]
 
 
 def _strip(tokens: list[Token]) -> list[Token]:
     """Drop punctuation, white space and a leading "that" from both ends."""
     first, last = 0, len(tokens) - 1
     while first <= last and (
-        tokens[first].is_punct or tokens[first].is_space or (tokens[first].lower_ in _CLAUSE_MARKS and first == 0)
+        (t := tokens[first]).is_punct or t.is_space or (first == 0 and t.lower in _CLAUSE_MARKS_IDS)
     ):
         first += 1
     while last >= first and (tokens[last].is_punct or tokens[last].is_space):
@@ -1448,14 +1822,14 @@ def _strip(tokens: list[Token]) -> list[Token]:
 
 
 def _end(token: Token) -> int:
-    return token.idx + len(token.text)
+    return token.idx + len(token)  # its length in characters, as ``len(token.text)``, without making the text
 
 
 def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
     """Extend the content over "..., referring to X" after the cue."""
-    for child in cue.children:
-        if child.dep_ == "advcl" and child.lemma_.lower() in GLOSS_VERBS and child.idx > end:
-            gloss = _strip(_clip(child.subtree, lo, hi))
+    for child in _kids(cue):
+        if child.dep == _DEP_ADVCL and child.lemma_.lower() in GLOSS_VERBS and child.idx > end:
+            gloss = _strip(_clip(_subtree(child), lo, hi))
             if gloss:
                 end = max(end, _end(gloss[-1]))
     return end
@@ -1465,23 +1839,29 @@ def _cue_span(verb: Token) -> tuple[int, int]:
     """The cue as written: the verb with the auxiliaries (passive ones too), negation and adverbs
     just before it ("has said", "was told", "did not say", "also said") and its particle ("pointed out")."""
     first = last = verb
-    before = {c.i: c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg", "advmod") and c.i < verb.i}
+    before: dict[int, Token] = {}
+    after: dict[int, Token] = {}
+    for c in _kids(verb):
+        dep = c.dep
+        if dep in _DEPS_AUX_AUXPASS_NEG_ADVMOD and c.i < verb.i:
+            before[c.i] = c
+        elif dep == _DEP_PRT:
+            after[c.i] = c
     while first.i - 1 in before:
         first = before[first.i - 1]
-    after = {c.i: c for c in verb.children if c.dep_ == "prt"}
     while last.i + 1 in after:
         last = after[last.i + 1]
     return first.idx, _end(last)
 
 
-def _preposition_end(verb: Token, content_start: int) -> int:
+def _preposition_end(verb: Token, content_start: int, cue_span: tuple[int, int] | None = None) -> int:
     """The cue's end: its verb group, and a preposition of the verb's that stands right between it and
     the content ("called for X", "talked about X", "referred to X": PolNeAR's cue holds it 98 times in
     100 when the verb takes the preposition as a cue; "said in a statement that X" keeps "in" out)."""
-    end = _cue_span(verb)[1]
+    end = (cue_span or _cue_span(verb))[1]
     doc = verb.doc
-    after = next((t for t in doc[verb.i + 1 : verb.i + 4] if t.idx >= end), None)
-    if after is not None and after.dep_ == "prep" and after.head == verb:
+    after = next((t for t in _run(doc, verb.i + 1, verb.i + 4) if t.idx >= end), None)
+    if after is not None and after.dep == _DEP_PREP and after.head == verb:
         following = after.nbor() if after.i + 1 < len(doc) else None
         if following is not None and following.idx == content_start:
             return _end(after)
@@ -1503,5 +1883,5 @@ def _written(draft: _Draft) -> _Draft:
 
 def _phrase_text(verb: Token, text: str) -> str:
     """The verb with its auxiliaries and negation: "did not comment", "had reported"."""
-    parts = sorted([verb, *(c for c in verb.children if c.dep_ in ("aux", "auxpass", "neg") and c.i < verb.i)])
+    parts = sorted([verb, *(c for c in _kids(verb) if c.dep in _DEPS_AUX_AUXPASS_NEG and c.i < verb.i)], key=_at)
     return " ".join(t.text for t in parts)

