@@ -38,7 +38,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from geo.analysis.actors import ACTOR_NOUNS
@@ -953,8 +953,8 @@ _W_PROMINENCE, _W_NAME_FIT, _W_COUNTRY, _W_DIVISION = (
 )
 _W_CONTAINMENT, _W_FACILITY = WEIGHTS["containment"], WEIGHTS["facility_cue"]
 _W_COHERENCE, _W_HOME = WEIGHTS["coherence"], WEIGHTS["home_region"]
-# A ``_Scored`` from its four fields, without the named tuple's Python-level ``__new__``.
-_new_scored: Callable[[tuple[Candidate, float, dict[str, float], bool]], _Scored] = _Scored._make
+# A ``_Scored`` from its four fields, without the named tuple's Python-level ``__new__`` or ``_make``.
+_new_scored: Callable[[tuple[Candidate, float, dict[str, float], bool]], _Scored] = partial(tuple.__new__, _Scored)
 
 
 def _second_pass(first: _Scored, surface: str, context: _Context) -> _Scored:
