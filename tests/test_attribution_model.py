@@ -289,7 +289,7 @@ def test_the_tagger_scores_and_tags_as_crfsuite_does_with_the_same_model(pipelin
         assert tagger.tag(doc, roles) == list(reference.tag(made))
 
 
-def test_several_articles_tagged_at_once_get_each_one_s_own_tags_and_features(pipeline) -> None:
+def test_several_articles_tagged_at_once_get_each_one_s_own_tags_and_features(pipeline, monkeypatch) -> None:
     """``Tagger.tag_many`` scores a batch's tokens in one pass: no neighbour, head or quotation runs
     from one article into the next (an open quotation at one's end, a quotation mark at the next one's
     start), an empty article has no tags, and the batch's features are each article's own."""
@@ -308,6 +308,8 @@ def test_several_articles_tagged_at_once_get_each_one_s_own_tags_and_features(pi
     parts.insert(2, (pipeline.nlp(""), []))
     assert tagger.tag_many(parts) == [tagger.tag(doc, roles) for doc, roles in parts]
     assert tagger.tag_many(parts)[2] == []
+    monkeypatch.setattr(attribution, "TAG_PASS_TOKENS", 20)  # passes of a few articles, long ones alone
+    assert tagger.tag_many(parts) == [tagger.tag(doc, roles) for doc, roles in parts]
     together: list[list[str]] = [[] for doc, _ in parts for _ in range(len(doc))]
     for name, values, codes in _templates(parts):
         for token, code in zip(together, codes.tolist(), strict=True):

@@ -70,6 +70,9 @@ ROLES = ("SRC", "CUE", "CON")
 OUTSIDE = "O"
 # How far up the parse a token looks for the cue word it depends on.
 MAX_CUE_DEPTH = 8
+# Most tokens the tagger scores in one pass over several articles (an article longer is scored alone):
+# a pass holds templates x tokens x labels weights (8,192 tokens: about 17 MB).
+TAG_PASS_TOKENS = 8192
 # Training parameters (L-BFGS with elastic net: L1 keeps the model file small).
 TRAIN_PARAMS: dict[str, Any] = {"c1": 0.3, "c2": 0.01, "max_iterations": 120, "feature.possible_transitions": True}
 MIN_FEATURE_FREQ = 4
@@ -432,8 +435,21 @@ class Tagger:
         return self.tag_many([(doc, roles)])[0]
 
     def tag_many(self, parts: Sequence[tuple[Doc, Sequence[str]]]) -> list[list[str]]:
-        """The tags of several articles (each Doc with its rules' roles), scored in one pass over all
-        their tokens (a pass's fixed cost is most of a short article's), each decoded alone."""
+        """The tags of several articles (each Doc with its rules' roles), scored in passes over up to
+        ``TAG_PASS_TOKENS`` tokens of consecutive articles (a pass's fixed cost is most of a short
+        article's; the bound keeps its scores' memory small), each article decoded alone."""
+        tags: list[list[str]] = []
+        start = 0
+        while start < len(parts):
+            end, tokens = start + 1, len(parts[start][0])
+            while end < len(parts) and tokens + len(parts[end][0]) <= TAG_PASS_TOKENS:
+                tokens += len(parts[end][0])
+                end += 1
+            tags.extend(self._tag_pass(parts[start:end]))
+            start = end
+        return tags
+
+    def _tag_pass(self, parts: Sequence[tuple[Doc, Sequence[str]]]) -> list[list[str]]:
         labels = self.labels
         sizes = [len(doc) for doc, _ in parts]
         if not sum(sizes):
