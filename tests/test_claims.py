@@ -456,3 +456,14 @@ def test_a_label_before_a_colon_is_no_speaker(rule_claims):
     """ "Editor's note:", "Correction:" open a line in the article's own voice."""
     for label in ("Editor's note", "Correction"):
         assert not rule_claims(f"{label}: An earlier version of this article misstated the date.")[1]
+
+
+def test_a_cue_after_its_subject_reports_the_whole_sentence_before_it(rule_claims):
+    """ "A, but B, the source added": the parse makes the cue a conjunct of A's verb; the report is A and B."""
+    text, claims = rule_claims(
+        "The convoy was supposed to cross at dawn, but the border guards turned it back at the bridge, "
+        "a second official said."
+    )
+    claim = only(claims)
+    assert _at(text, claim.speaker_start, claim.speaker_end) == "a second official"
+    assert claim.text == "The convoy was supposed to cross at dawn, but the border guards turned it back at the bridge"

@@ -152,6 +152,7 @@ _DEP_AUX = get_string_id("aux")
 _DEP_AUXPASS = get_string_id("auxpass")
 _DEP_CASE = get_string_id("case")
 _DEP_CCOMP = get_string_id("ccomp")
+_DEP_CONJ = get_string_id("conj")
 _DEP_DET = get_string_id("det")
 _DEP_DOBJ = get_string_id("dobj")
 _DEP_MARK = get_string_id("mark")
@@ -934,6 +935,7 @@ def _cue_verb(
     content = _strip(content)
     if not content:
         return None
+    content = _postposed_whole(cue, speaker_token, content, lo, hi)
     if particle is None:
         content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
@@ -964,6 +966,29 @@ def _cue_verb(
         negated=negated,
         hedges=hedges,
     )
+
+
+def _postposed_whole(cue: Token, subject: Token | None, content: list[Token], lo: int, hi: int) -> list[Token]:
+    """ "A, but B, the source added": the parse made the cue a conjunct of A's verb and gave it B
+    alone; a cue after its subject after the content reports all of the sentence before it, A and B.
+    Not when A's verb is a cue reporting what comes before it ("“A,” he said, and “B,” she added": two
+    reports); a cue that opens A ("X had told police that A, but B, the source added") is inside it."""
+    head = cue.head
+    if (
+        cue.dep != _DEP_CONJ
+        or subject is None
+        or not head.i < content[0].i
+        or not content[-1].i < subject.i < cue.i
+        or (
+            _cue_of(head, cue_lexicon(learned=False)) is not None
+            and any(c.dep == _DEP_CCOMP and c.i < head.i for c in _kids(head))
+        )
+    ):
+        return content
+    inside = set(_subtree_ids(cue))
+    first = min(i for i in _subtree_ids(head) if i not in inside or i >= content[0].i)
+    widened = _strip(_clip(_run(cue.doc, first, content[-1].i + 1), lo, hi))
+    return widened or content
 
 
 def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[list[Token], Token | None]:
