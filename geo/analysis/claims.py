@@ -939,7 +939,6 @@ def _cue_verb(
     if particle is None:
         content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
-    end = _gloss_end(cue, end, lo, hi)
     passive = any(c.dep == _DEP_AUXPASS for c in _kids(cue))
     by_agent = speaker_token is not None and speaker_token.dep == _DEP_POBJ and speaker_token.head.dep == _DEP_AGENT
     speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
@@ -1293,7 +1292,7 @@ def _quoted_sentence(
     region_end = max((e for _, e in quotes.overlapping(lo, hi)), default=hi)
     later = [d for d in attributed if hi <= d.cue_at <= region_end + 40 and d.start < region_end]
     earlier = [d for d in attributed if d.cue_at < lo and d.paragraph >= paragraph - 1 and not d.headline]
-    source = later[0] if later else max(earlier, key=lambda d: d.cue_at) if earlier else None
+    source = later[0] if later else _continued(earlier, quotes) if earlier else None
     if source is None:
         return []
     start, end = content[0].idx, _end(content[-1])
@@ -1312,6 +1311,16 @@ def _quoted_sentence(
             paragraph=paragraph,
         )
     ]
+
+
+def _continued(earlier: list[_Draft], quotes: SpanIndex) -> _Draft:
+    """The attribution a quotation after it continues: the last one, unless that one quotes nothing and
+    its cue follows right after a quoting one's (“A,” he said, referring to X. “B.”: B is what he said)."""
+    last = max(earlier, key=attrgetter("cue_at"))
+    if quotes.overlapping(last.start, last.end):
+        return last
+    said = [d for d in earlier if 0 <= last.cue_at - d.cue_end <= 2 and quotes.overlapping(d.start, d.end)]
+    return said[0] if said else last
 
 
 def _quote_after_naming(
