@@ -226,6 +226,7 @@ MIN_CUE_COUNT = 3
 MIN_PARTICLE_COUNT = 5  # "call for", "point to": the preposition belongs to the cue
 MIN_FRAME_USES = 5  # a verb's share in one frame counts once it has been seen this often
 MIN_NOMINAL_SHARE = 0.4  # nouns are cues less often than verbs: a stricter share
+MIN_PREP_SHARE = 0.5  # a verb that is a cue only with a preposition ("spoke about"): its share with it
 DENIAL_NOUNS = frozenset({"denial", "rejection", "dismissal", "rebuttal", "refutation"})
 HEDGE_NOUNS = frozenset({"allegation", "speculation", "rumor", "rumour", "suspicion", "estimate", "guess"})
 INTERNAL_NOUNS = frozenset({"belief", "hope", "fear", "plan", "intention", "desire", "wish", "concern", "view"})
@@ -289,12 +290,18 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
                     key = f"{token.lemma_.lower()}/noun:{noun_frame}"
                     uses[key] += 1
                     cues[key] += token.i in in_cue
+                    if any(c.dep == _DEP_POSS for c in _kids(token)):  # "Trump's attack on X", not "an attack on X"
+                        uses[f"{token.lemma_.lower()}/poss:{noun_frame}"] += 1
+                        cues[f"{token.lemma_.lower()}/poss:{noun_frame}"] += token.i in in_cue
                 if token.pos != VERB:
                     continue
                 lemma = token.lemma_.lower()
                 framed = f"{lemma}:{frame(token)}"
                 uses[lemma] += 1
                 uses[framed] += 1
+                if (prep := _prep_frame(token)) is not None:  # "spoke about X": the verb with that preposition
+                    uses[f"{lemma}/prep:{prep.lower_}"] += 1
+                    cues[f"{lemma}/prep:{prep.lower_}"] += token.i in in_cue and prep.i in in_cue
                 if token.i in in_cue:
                     cues[lemma] += 1
                     cues[framed] += 1
@@ -306,6 +313,16 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
         {"cue": pair, "cues": n, "uses": uses[pair.split()[0]]} for pair, n in pairs.items() if n >= MIN_PARTICLE_COUNT
     ]
     return sorted(rows, key=lambda row: (-row["cues"], row["cue"]))
+
+
+def _prep_frame(verb: Token) -> Token | None:
+    """The preposition right after a verb with its object ("spoke about X"), as the learned table counts it."""
+    if verb.i + 1 >= len(verb.doc):
+        return None
+    prep = verb.nbor()
+    if prep.dep != _DEP_PREP or prep.head != verb or not any(c.dep in _DEPS_POBJ_PCOMP for c in _kids(prep)):
+        return None
+    return prep
 
 
 def frame(verb: Token) -> str:
@@ -341,7 +358,7 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
     if shape is None:
         return None
     cues, uses = learned_cues().get(f"{noun.lemma_.lower()}/noun:{shape}", (0, 0))
-    if cues < MIN_CUE_COUNT or cues < MIN_NOMINAL_SHARE * uses:
+    if (cues < MIN_CUE_COUNT or cues < MIN_NOMINAL_SHARE * uses) and not _possessed_cue(noun, shape):
         return None
     content: list[Token] = []
     for child in _kids(noun):
@@ -378,6 +395,28 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
         negated=negated,
         internal=lemma in INTERNAL_NOUNS,
     )
+
+
+def _possessed_cue(noun: Token, shape: str) -> bool:
+    """A noun the learned table calls a cue when it has a possessor ("Trump's attack on X"; "an attack
+    on the embassy" is no report)."""
+    if not any(c.dep == _DEP_POSS for c in _kids(noun)):
+        return False
+    cues, uses = learned_cues().get(f"{noun.lemma_.lower()}/poss:{shape}", (0, 0))
+    return cues >= MIN_CUE_COUNT and cues >= MIN_NOMINAL_SHARE * uses
+
+
+def _prep_cue(verb: Token) -> Cue | None:
+    """A verb the learned table calls a cue with the preposition right after it ("spoke about X",
+    "railed against X"; "spoke at the rally" is none), though not on its own."""
+    prep = _prep_frame(verb)
+    if prep is None or not any(c.dep == _DEP_POBJ for c in _kids(prep)):  # "began by saying X": "saying" reports X
+        return None
+    lemma = verb.lemma_.lower()
+    cues, uses = learned_cues().get(f"{lemma}/prep:{prep.lower_}", (0, 0))
+    if cues < MIN_CUE_COUNT or cues < MIN_PREP_SHARE * uses:
+        return None
+    return Cue(lemma, "asserts", False, frozenset({"phrase"}), lemma in INTERNAL_STATES)
 
 
 def _learned_cue(token: Token) -> Cue | None:
@@ -776,7 +815,7 @@ def _attributions(
             draft = _in_poll(token, lo, hi)
         elif kind == _CUE_VERB:  # a verb, not yet to be spoken ("is expected to announce")
             lemma = token.lemma_.lower()  # ``_cue_of``, the frame off the table
-            if not (entry := curated.get(lemma) or _framed_cue(lemma, _FRAMES[table.frames[c]])):
+            if not (entry := curated.get(lemma) or _framed_cue(lemma, _FRAMES[table.frames[c]]) or _prep_cue(token)):
                 continue
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
         else:  # a noun with a dependent after it that may make a frame
@@ -1148,7 +1187,7 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     if wish is not None:
         return _clip(_subtree(wish), lo, hi), None
     prep = next((c for c in after if c.dep == _DEP_PREP and c.i == cue.i + 1), None)
-    if prep is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
+    if prep is not None and ((cue.lemma_.lower(), prep.lower_) in _learned_particles() or _prep_cue(cue)):
         pobj = next((c for c in _kids(prep) if c.dep in _DEPS_POBJ_PCOMP), None)
         if pobj is not None:
             return _clip(_subtree(pobj), lo, hi), prep
