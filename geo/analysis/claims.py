@@ -151,6 +151,7 @@ _DEP_AGENT = get_string_id("agent")
 _DEP_AUX = get_string_id("aux")
 _DEP_AUXPASS = get_string_id("auxpass")
 _DEP_CASE = get_string_id("case")
+_DEP_CC = get_string_id("cc")
 _DEP_CCOMP = get_string_id("ccomp")
 _DEP_CONJ = get_string_id("conj")
 _DEP_DET = get_string_id("det")
@@ -172,6 +173,7 @@ _DEPS_ACL_RELCL = frozenset(get_string_id(w) for w in ("acl", "relcl"))
 _DEPS_ACOMP_ATTR = frozenset(get_string_id(w) for w in ("acomp", "attr"))
 _DEPS_AUX_AUXPASS_NEG = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg"))
 _DEPS_CCOMP_XCOMP_DOBJ = frozenset(get_string_id(w) for w in ("ccomp", "xcomp", "dobj"))
+_DEPS_CONJ_ADVCL = frozenset(get_string_id(w) for w in ("conj", "advcl"))
 _DEPS_CONJ_XCOMP = frozenset(get_string_id(w) for w in ("conj", "xcomp"))
 _DEPS_DOBJ_DATIVE_PREP_NPADVMOD = frozenset(get_string_id(w) for w in ("dobj", "dative", "prep", "npadvmod"))
 _DEPS_DOBJ_POBJ = frozenset(get_string_id(w) for w in ("dobj", "pobj"))
@@ -202,6 +204,7 @@ _LOWER_THAT = get_string_id("that")
 _LOWER_TO = get_string_id("to")
 _LOWERS_TOPIC = frozenset(get_string_id(w) for w in ("about", "on", "of", "over", "against", "for"))
 _LOWERS_BY_FROM = frozenset(get_string_id(w) for w in ("by", "from"))
+_LOWERS_CONTRAST = frozenset(get_string_id(w) for w in ("while", "although", "though", "whereas"))
 _LOWERS_I_WE = frozenset(get_string_id(w) for w in ("i", "we"))
 _LOWERS_NOTHING_NONE = frozenset(get_string_id(w) for w in ("nothing", "none"))
 _LOWERS_THAT_TO_WHETHER = frozenset(get_string_id(w) for w in ("that", "to", "whether"))
@@ -971,7 +974,7 @@ def _cue_verb(
                 cited = next((c for c in _kids(child) if c.dep in _DEPS_DOBJ_POBJ), None)
                 if cited is not None:
                     speaker_token, via_token = cited, speaker_token
-    content = _strip(content)
+    content = _before_other_report(_strip(content))
     if not content:
         return None
     content = _postposed_whole(cue, speaker_token, content, lo, hi)
@@ -1004,6 +1007,33 @@ def _cue_verb(
         negated=negated,
         hedges=hedges,
     )
+
+
+def _before_other_report(content: list[Token]) -> list[Token]:
+    """ "74 percent said they are set on X, while 22 percent said Y": a clause joined to the content that
+    holds a cue with a subject of its own is another report, not part of this one; the content ends before it."""
+    if not content:
+        return content
+    inside = {t.i for t in content}
+    curated = cue_lexicon(learned=False)
+    for token in content:
+        if (
+            token.dep in _DEPS_CONJ_ADVCL
+            and token.head.i in inside
+            and token.i > content[0].i
+            and any(c.dep == _DEP_NSUBJ and c.lower not in QUOTED_VOICES_IDS for c in _kids(token))
+            and token.lemma_.lower() in curated  # a speech verb: "..., while 22 percent said ..."
+            and token.lemma_.lower() not in INTERNAL_STATES  # "..., and we think ...": the quoted words
+            and frame(token) != "none"
+            and not any(c.dep == _DEP_MARK and c.lower not in _LOWERS_CONTRAST for c in _kids(token))
+        ):  # "said A and that B", "when he said ...": still what was said, or when
+            first = min(_subtree_ids(token))
+            kept = [t for t in content if t.i < first]
+            while kept and (kept[-1].dep == _DEP_CC or kept[-1].is_punct or kept[-1].is_space):
+                kept.pop()
+            if kept:
+                return kept
+    return content
 
 
 def _postposed_whole(cue: Token, subject: Token | None, content: list[Token], lo: int, hi: int) -> list[Token]:
