@@ -974,7 +974,7 @@ def _cue_verb(
                 cited = next((c for c in _kids(child) if c.dep in _DEPS_DOBJ_POBJ), None)
                 if cited is not None:
                     speaker_token, via_token = cited, speaker_token
-    content = _before_other_report(_strip(content))
+    content = _before_other_report(_strip(content), cue)
     if not content:
         return None
     content = _postposed_whole(cue, speaker_token, content, lo, hi)
@@ -1009,14 +1009,22 @@ def _cue_verb(
     )
 
 
-def _before_other_report(content: list[Token]) -> list[Token]:
+def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
     """ "74 percent said they are set on X, while 22 percent said Y": a clause joined to the content that
-    holds a cue with a subject of its own is another report, not part of this one; the content ends before it."""
+    holds a cue with a subject of its own is another report, not part of this one; the content ends before it.
+    So does a second report of the same speaker ("said he makes X and questioned how ...": ``_second_report``)."""
     if not content:
         return content
     inside = {t.i for t in content}
     curated = cue_lexicon(learned=False)
     for token in content:
+        if (said := _second_report(token)) is not None and said.i == cue.i:
+            first = min(_subtree_ids(token))
+            kept = [t for t in content if t.i < first]
+            while kept and (kept[-1].dep == _DEP_CC or kept[-1].is_punct or kept[-1].is_space):
+                kept.pop()
+            if kept:
+                return kept
         if (
             token.dep in _DEPS_CONJ_ADVCL
             and token.head.i in inside
@@ -1034,6 +1042,27 @@ def _before_other_report(content: list[Token]) -> list[Token]:
             if kept:
                 return kept
     return content
+
+
+def _second_report(verb: Token) -> Token | None:
+    """The cue a verb is a second report of: "X said he makes $41,000 and questioned how ...": a speech verb
+    joined to the head of another cue's clause, without a subject and in that cue's tense, is the speaker's
+    next report (the parse joined it to the clause); None otherwise."""
+    head = verb.head
+    if verb.dep != _DEP_CONJ or head.dep != _DEP_CCOMP or head.head.i >= head.i:
+        return None
+    cue = head.head
+    curated = cue_lexicon(learned=False)
+    if (
+        verb.tag != cue.tag
+        or _cue_of(verb, curated) is None
+        or verb.lemma_.lower() in INTERNAL_STATES
+        or cue.lemma_.lower() not in curated
+        or frame(verb) == "none"
+        or any(c.dep in _DEPS_NSUBJ_NSUBJPASS for c in _kids(verb))
+    ):
+        return None
+    return cue
 
 
 def _postposed_whole(cue: Token, subject: Token | None, content: list[Token], lo: int, hi: int) -> list[Token]:
@@ -1253,6 +1282,9 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
                 return _sentence_opening_subject(cue, lo)
             if child.dep == _DEP_AGENT:
                 return next((c for c in _kids(child) if c.dep == _DEP_POBJ), None)
+        if (said := _second_report(verb)) is not None:  # "X said A and questioned B": X questioned
+            verb = said
+            continue
         # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
         borrows = verb.dep in _DEPS_CONJ_XCOMP or (verb.dep == _DEP_ADVCL and verb.tag == _TAG_VBG)
         if verb.dep == _DEP_PCOMP and verb.tag == _TAG_VBG and verb.head.dep == _DEP_PREP:
