@@ -229,6 +229,7 @@ MIN_CUE_COUNT = 3
 MIN_PARTICLE_COUNT = 5  # "call for", "point to": the preposition belongs to the cue
 MIN_FRAME_USES = 5  # a verb's share in one frame counts once it has been seen this often
 MIN_NOMINAL_SHARE = 0.4  # nouns are cues less often than verbs: a stricter share
+MIN_REQUEST_SHARE = 0.5  # "urged X to Y": a request verb's share as a cue with an infinitive
 MIN_PREP_SHARE = 0.5  # a verb that is a cue only with a preposition ("spoke about"): its share with it
 DENIAL_NOUNS = frozenset({"denial", "rejection", "dismissal", "rebuttal", "refutation"})
 HEDGE_NOUNS = frozenset({"allegation", "speculation", "rumor", "rumour", "suspicion", "estimate", "guess"})
@@ -1230,6 +1231,13 @@ def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
     return _clip((t for t in _run(cue.doc, first, last + 1) if t.i in inside), lo, hi)
 
 
+def _requesting(verb: Token) -> bool:
+    """A verb that reports a request ("urged party leaders to turn away from X", "asked him to run"): one
+    the learned table calls a cue with an infinitive in at least ``MIN_REQUEST_SHARE`` of such uses."""
+    cues, uses = learned_cues().get(f"{verb.lemma_.lower()}:infinitive", (0, 0))
+    return uses >= MIN_FRAME_USES and cues >= MIN_REQUEST_SHARE * uses
+
+
 def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | None]:
     """What a learned cue takes when it has no clause: its object with the predicate that follows
     ("called the plan a disaster"), or the object of its learned preposition ("called for X").
@@ -1237,8 +1245,9 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     after = [c for c in _kids(cue) if c.i > cue.i and lo <= c.idx < hi]
     obj = next((c for c in after if c.dep == _DEP_DOBJ), None)
     if obj is not None:
-        if any(c.dep == _DEP_XCOMP and c.i > obj.i and any(a.lower == _LOWER_TO for a in _kids(c)) for c in after):
-            # "They pressed him to withdraw": a request reported as an event, not a proposition
+        if not _requesting(cue) and any(
+            c.dep == _DEP_XCOMP and c.i > obj.i and any(a.lower == _LOWER_TO for a in _kids(c)) for c in after
+        ):  # "They pressed him to withdraw": a request reported as an event, not a proposition
             return [], None
         parts = [obj, *(c for c in after if c.i > obj.i and c.dep in _DEPS_OPRD_XCOMP_CCOMP)]
         return _clip((t for part in parts for t in _subtree(part)), lo, hi), None
