@@ -176,6 +176,7 @@ _DEPS_CCOMP_XCOMP_DOBJ = frozenset(get_string_id(w) for w in ("ccomp", "xcomp", 
 _DEPS_CONJ_ADVCL = frozenset(get_string_id(w) for w in ("conj", "advcl"))
 _DEPS_CONJ_XCOMP = frozenset(get_string_id(w) for w in ("conj", "xcomp"))
 _DEPS_DOBJ_DATIVE_PREP_NPADVMOD = frozenset(get_string_id(w) for w in ("dobj", "dative", "prep", "npadvmod"))
+_DEPS_DOBJ_DATIVE = frozenset(get_string_id(w) for w in ("dobj", "dative"))
 _DEPS_DOBJ_POBJ = frozenset(get_string_id(w) for w in ("dobj", "pobj"))
 _DEPS_MARK_AUX = frozenset(get_string_id(w) for w in ("mark", "aux"))
 _DEPS_NSUBJ_NSUBJPASS = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass"))
@@ -1265,10 +1266,13 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
 def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Token]:
     """The quotation just before ("“...,” he said") or just after ("said: “...”") the cue."""
     doc = cue.doc
+    # or just after its addressee ("told the host, “...”")
+    told = next((c for c in _kids(cue) if c.dep in _DEPS_DOBJ_DATIVE and c.i > cue.i), None)
+    reach = _end(told.right_edge) if told is not None else _end(cue)
     for start, end in quotes.overlapping(lo, hi):
         # right before the cue, or opening the sentence ("“...,” Jane Roe, a senator from Ohio, said")
         before = end <= cue.idx and (cue.idx - end <= 40 or start <= lo + 1)
-        after = start >= _end(cue) and start - _end(cue) <= 3
+        after = start >= _end(cue) and (start - _end(cue) <= 3 or 0 <= start - reach <= 3)
         if (before or after) and lo <= start < hi:
             span = doc.char_span(start, min(end, hi), alignment_mode="expand")
             return list(span) if span is not None else []
