@@ -67,7 +67,7 @@ import numpy as np
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.symbols import ADP, AUX, DET, NOUN, PRON, PROPN, VERB
+from spacy.symbols import ADJ, ADP, AUX, DET, NOUN, PRON, PROPN, VERB
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
@@ -145,6 +145,7 @@ _QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)")
 
 # Dependency labels as the hashes ``Token.dep`` gives (``dep_`` makes a string each time).
 _DEP_ACL = get_string_id("acl")
+_DEP_ACOMP = get_string_id("acomp")
 _DEP_ADVCL = get_string_id("advcl")
 _DEP_ADVMOD = get_string_id("advmod")
 _DEP_AGENT = get_string_id("agent")
@@ -298,6 +299,9 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
                     if any(c.dep == _DEP_POSS for c in _kids(token)):  # "Trump's attack on X", not "an attack on X"
                         uses[f"{token.lemma_.lower()}/poss:{noun_frame}"] += 1
                         cues[f"{token.lemma_.lower()}/poss:{noun_frame}"] += token.i in in_cue
+                if token.pos == ADJ and (prep := _prep_frame(token)) is not None:  # "critical of X", "wary of X"
+                    uses[f"{token.lemma_.lower()}/adj:{prep.lower_}"] += 1
+                    cues[f"{token.lemma_.lower()}/adj:{prep.lower_}"] += token.i in in_cue and prep.i in in_cue
                 if token.pos != VERB:
                     continue
                 lemma = token.lemma_.lower()
@@ -424,6 +428,40 @@ def _prep_cue(verb: Token) -> Cue | None:
     return Cue(lemma, "asserts", False, frozenset({"phrase"}), lemma in INTERNAL_STATES)
 
 
+def _evaluation(copula: Token, lo: int, hi: int) -> _Draft | None:
+    """ "Graham has been critical of X", "they are wary of X": an adjective the learned table calls a cue
+    with the preposition right after it; the copula's subject holds the view, the preposition's object is
+    the content, the cue runs from the copula (its auxiliaries too) to the preposition."""
+    adjective = next((c for c in _kids(copula) if c.dep == _DEP_ACOMP and c.pos == ADJ and c.i > copula.i), None)
+    prep = _prep_frame(adjective) if adjective is not None else None
+    if adjective is None or prep is None or copula.tag == _TAG_VBG:  # "the partner being supportive of her"
+        return None
+    cues, uses = learned_cues().get(f"{adjective.lemma_.lower()}/adj:{prep.lower_}", (0, 0))
+    pobj = next((c for c in _kids(prep) if c.dep == _DEP_POBJ), None)
+    if cues < MIN_CUE_COUNT or cues < MIN_PREP_SHARE * uses or pobj is None:
+        return None
+    content = _strip(_clip(_subtree(pobj), lo, hi))
+    if not content:
+        return None
+    subject = _subject(copula, lo, hi)
+    start, end = content[0].idx, _end(content[-1])
+    cue_at = _cue_span(copula)[0]
+    negated = _negated(content, start, end)
+    return _Draft(
+        start=start,
+        end=end,
+        cue=copula.doc.text[cue_at : _end(prep)],
+        cue_at=cue_at,
+        cue_end=_end(prep),
+        stance="denies" if negated else "asserts",
+        hedged_by_cue=False,
+        kind="attributed",
+        speaker=_who(subject, lo, hi, copula) if subject is not None else None,
+        negated=negated,
+        internal=True,  # a view held, not a statement
+    )
+
+
 def _learned_cue(token: Token) -> Cue | None:
     """A verb the learned table calls a cue in this frame ("found that ...", not "found the keys"); a
     lemma seen too rarely in its frame falls back to the lemma's own share."""
@@ -447,7 +485,9 @@ def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) 
         handle.write(f"# {provenance}\n")
         handle.write("# cue: a verb lemma; lemma:frame, the verb with what follows it (clause, infinitive, object,\n")
         handle.write("# none: geo.claims.frame); or a lemma and the preposition the cue takes. cues: uses inside a\n")
-        handle.write("# gold cue span; uses: all uses as a verb. Built by `python -m geo claims train`.\n")
+        handle.write("# gold cue span; uses: all uses as a verb. lemma/noun:frame, a noun in geo.claims.nominal_frame's\n")
+        handle.write("# frame (lemma/poss:frame, with a possessor); lemma/prep:p and lemma/adj:p, a verb or adjective\n")
+        handle.write("# with the preposition p right after it, in the cue with it. Built by `python -m geo claims train`.\n")
         writer = csv.DictWriter(handle, fieldnames=["cue", "cues", "uses"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
@@ -821,6 +861,8 @@ def _attributions(
         elif kind == _CUE_VERB:  # a verb, not yet to be spoken ("is expected to announce")
             lemma = token.lemma_.lower()  # ``_cue_of``, the frame off the table
             if not (entry := curated.get(lemma) or _framed_cue(lemma, _FRAMES[table.frames[c]]) or _prep_cue(token)):
+                if token.pos == AUX and (draft := _evaluation(token, lo, hi)) is not None:
+                    found.append(draft)
                 continue
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
         else:  # a noun with a dependent after it that may make a frame
