@@ -138,8 +138,6 @@ QUOTED_VOICES = frozenset({"i", "we", "you"})
 NOT_SPEAKERS = frozenset({"that", "this", "these", "those", "which", "what"})
 # Dependents left out of a speaker phrase: "An informed source in the LNA(, commanded by ...)".
 _SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis", "case"})
-# A participle after the cue that says what the content is about: "..., it added, referring to X".
-GLOSS_VERBS = frozenset({"refer"})
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
 _QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)")
 
@@ -485,9 +483,11 @@ def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) 
         handle.write(f"# {provenance}\n")
         handle.write("# cue: a verb lemma; lemma:frame, the verb with what follows it (clause, infinitive, object,\n")
         handle.write("# none: geo.claims.frame); or a lemma and the preposition the cue takes. cues: uses inside a\n")
-        handle.write("# gold cue span; uses: all uses as a verb. lemma/noun:frame, a noun in geo.claims.nominal_frame's\n")
-        handle.write("# frame (lemma/poss:frame, with a possessor); lemma/prep:p and lemma/adj:p, a verb or adjective\n")
-        handle.write("# with the preposition p right after it, in the cue with it. Built by `python -m geo claims train`.\n")
+        handle.write(
+            "# gold cue span; uses: all uses as a verb. lemma/noun:frame, a noun in geo.claims.nominal_frame's\n"
+            "# frame (lemma/poss:frame, with a possessor); lemma/prep:p and lemma/adj:p, a verb or adjective\n"
+            "# with the preposition p right after it, in the cue with it. Built by `python -m geo claims train`.\n"
+        )
         writer = csv.DictWriter(handle, fieldnames=["cue", "cues", "uses"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
@@ -2013,16 +2013,6 @@ def _strip(tokens: list[Token]) -> list[Token]:
 
 def _end(token: Token) -> int:
     return token.idx + len(token)  # its length in characters, as ``len(token.text)``, without making the text
-
-
-def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
-    """Extend the content over "..., referring to X" after the cue."""
-    for child in _kids(cue):
-        if child.dep == _DEP_ADVCL and child.lemma_.lower() in GLOSS_VERBS and child.idx > end:
-            gloss = _strip(_clip(_subtree(child), lo, hi))
-            if gloss:
-                end = max(end, _end(gloss[-1]))
-    return end
 
 
 def _cue_span(verb: Token) -> tuple[int, int]:
