@@ -467,3 +467,10 @@ def test_a_cue_after_its_subject_reports_the_whole_sentence_before_it(rule_claim
     claim = only(claims)
     assert _at(text, claim.speaker_start, claim.speaker_end) == "a second official"
     assert claim.text == "The convoy was supposed to cross at dawn, but the border guards turned it back at the bridge"
+
+
+def test_two_apostrophes_are_quotation_marks(rule_claims):
+    """Archive text writes quotation marks as '' ... '': a quote over two sentences keeps its speaker."""
+    text, claims = rule_claims("''The road will open in June,'' the governor said. ''After that we will build the port.''")
+    assert [c.text for c in claims] == ["The road will open in June", "After that we will build the port"]
+    assert {c.speaker for c in claims} == {"the governor"}

@@ -141,7 +141,9 @@ _SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis
 # A participle after the cue that says what the content is about: "..., it added, referring to X".
 GLOSS_VERBS = frozenset({"refer"})
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
-_QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)")
+# Quotations: curly marks, straight double quotes, and two apostrophes for each mark ('' ... '': the
+# convention of newspaper archives and wire feeds, e.g. the New York Times' text in LexisNexis).
+_QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''(?:(?!'')[^\n])*(?:''|$)")
 
 # Dependency labels as the hashes ``Token.dep`` gives (``dep_`` makes a string each time).
 _DEP_ACL = get_string_id("acl")
