@@ -474,3 +474,15 @@ def test_two_apostrophes_are_quotation_marks(rule_claims):
     text, claims = rule_claims("''The road will open in June,'' the governor said. ''After that we will build the port.''")
     assert [c.text for c in claims] == ["The road will open in June", "After that we will build the port"]
     assert {c.speaker for c in claims} == {"the governor"}
+
+
+def test_a_quotation_over_two_sentences_before_its_cue_is_the_speaker_s(rule_claims):
+    """ "“Let's say A. Let's say B,” X said": the quotation's "say" is quoted, not a cue; the whole
+    quotation, opened in the sentence before the cue's, is X's."""
+    text, claims = rule_claims(
+        "“Let’s say they win the vote. Let’s say they take every seat,” the senator said on Tuesday at a "
+        "crowded meeting of the party in the capital. “Then we will need a new plan.”"
+    )
+    assert {c.speaker for c in claims} == {"the senator"}
+    assert {_cue(text, c) for c in claims} == {"said"}
+    assert "Let’s say they win the vote" in [c.text for c in claims]

@@ -756,6 +756,8 @@ def _attributions(
     # saying Obama is not a citizen”") is part of what is quoted, not a report of its own (PolNeAR's
     # annotation is univocal, the outer report wins); the sentence keeps the quotation's speaker.
     # "according to" names the source of the quoted words themselves (an outlet quoting its sources).
+    # A quotation long enough to be a quote, not a scare-quoted word, holds the speaker's words wherever
+    # it sits ("“Let's say we win, let's say we lose,” he said": "say" is quoted).
     regions = quotes.overlapping(lo, hi)
     quoted = sum(min(hi, e) - max(lo, s) for s, e in regions) * 2 >= hi - lo
     # Only the tokens the table says may open an attribution are read: the sentence's tokens are a run
@@ -770,8 +772,10 @@ def _attributions(
         token = tokens[i - first]
         if kind == _ACCORDING_TO:
             draft = _according_to(token, lo, hi)
-        elif quoted and (
-            any(s < idx[i] < e for s, e in regions) if lo <= idx[i] < hi else _inside(idx[i], quotes)
+        elif (
+            any(s < idx[i] < e and (quoted or e - s >= QUOTED_WORDS_MIN) for s, e in regions)
+            if lo <= idx[i] < hi
+            else quoted and _inside(idx[i], quotes)
         ):  # regions: the quotations that overlap the sentence, the only ones that can hold its tokens
             continue
         elif kind == _IN_PREP:
@@ -792,6 +796,7 @@ def _attributions(
     return _unnest(found, media)
 
 
+QUOTED_WORDS_MIN = 40  # characters of a quotation whose cue words are quoted, not cues (PolNeAR: the outer report)
 _DASHES = frozenset({"-", "--", "—", "―", "–"})
 DATELINE_MAX = 10  # tokens of "MANCHESTER, N.H. (AP) —"
 
@@ -1165,8 +1170,9 @@ def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Tok
         # right before the cue, or opening the sentence ("“...,” Jane Roe, a senator from Ohio, said")
         before = end <= cue.idx and (cue.idx - end <= 40 or start <= lo + 1)
         after = start >= _end(cue) and start - _end(cue) <= 3
-        if (before or after) and lo <= start < hi:
-            span = doc.char_span(start, min(end, hi), alignment_mode="expand")
+        if (before or after) and start < hi:
+            # a quotation opened in an earlier sentence gives this one its last part ("“A. B,” he said")
+            span = doc.char_span(max(start, lo), min(end, hi), alignment_mode="expand")
             return list(span) if span is not None else []
     return []
 
