@@ -146,6 +146,8 @@ _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
 _QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''(?:(?!'')[^\n])*(?:''|$)")
 
 # Dependency labels as the hashes ``Token.dep`` gives (``dep_`` makes a string each time).
+_DEPS_NOUN_MODIFIERS = frozenset(get_string_id(w) for w in ("compound", "poss", "amod", "nmod"))
+_ENTS_DATE_TIME = frozenset(get_string_id(w) for w in ("DATE", "TIME"))
 _DEP_ACL = get_string_id("acl")
 _DEP_ADVCL = get_string_id("advcl")
 _DEP_ADVMOD = get_string_id("advmod")
@@ -904,6 +906,9 @@ def _cue_verb(
     consumed: set[int],
 ) -> _Draft | None:
     speaker_token = _subject(cue, lo, hi)
+    requoted = False
+    if speaker_token is not None and _inside(speaker_token.idx, quotes) and not _inside(cue.idx, quotes):
+        speaker_token, requoted = _unquoted_subject(cue, speaker_token, quotes), True
     relative: Token | None = None
     if speaker_token is not None and speaker_token.tag in _TAGS_WP_WDT and cue.dep == _DEP_RELCL:
         # "the senator, who warned that ...": the noun the clause hangs on speaks; "who" is written
@@ -940,6 +945,10 @@ def _cue_verb(
                 if cited is not None:
                     speaker_token, via_token = cited, speaker_token
     content = _strip(content)
+    before_cue = content and content[0].i < cue.i and _inside(content[0].idx, quotes) and not _inside(cue.idx, quotes)
+    if content and (requoted or before_cue):
+        # "“A,” Tulsa police Chief Jordan said": the parse's clause ran over the speaker's name
+        content = _strip([t for t in content if _inside(t.idx, quotes) or t.i > cue.i]) or content
     if not content:
         return None
     content = _postposed_whole(cue, speaker_token, content, lo, hi)
@@ -1204,6 +1213,26 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
         # finite cue under the noun as a modifier; that noun is who speaks.
         return cue.head
     return _sentence_opening_subject(cue, lo)
+
+
+def _unquoted_subject(cue: Token, quoted: Token, quotes: SpanIndex) -> Token | None:
+    """The parse gave a cue outside a quotation a subject inside it ("“..., we will find the truth,”
+    the police chief said": "we"); who speaks is the noun phrase between the quotation's end and the
+    cue, else the one right after the cue ("said the chief", not "said Monday"): its first noun, up to
+    the head it modifies ("Obama's former campaign strategist": "strategist")."""
+    doc = cue.doc
+    between = [t for t in _run(doc, quoted.i + 1, cue.i) if not _inside(t.idx, quotes) and not t.is_punct]
+    after = list(itertools.takewhile(lambda t: not t.is_punct, _run(doc, cue.i + 1, min(len(doc), cue.i + 8))))
+    for tokens in (between, after):
+        first = next(
+            (t for t in tokens if t.pos in (NOUN, PROPN, PRON) and t.ent_type not in _ENTS_DATE_TIME), None
+        )
+        if first is not None:
+            phrase = set(tokens)
+            while first.head in phrase and first.head.pos in (NOUN, PROPN) and first.dep in _DEPS_NOUN_MODIFIERS:
+                first = first.head
+            return first
+    return None
 
 
 def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
