@@ -233,7 +233,8 @@ MIN_CUE_COUNT = 3
 MIN_PARTICLE_COUNT = 5  # "call for", "point to": the preposition belongs to the cue
 MIN_FRAME_USES = 5  # a verb's share in one frame counts once it has been seen this often
 MIN_NOMINAL_SHARE = 0.4  # nouns are cues less often than verbs: a stricter share
-MIN_REQUEST_SHARE = 0.5  # "urged X to Y": a request verb's share as a cue with an infinitive
+MIN_REQUEST_SHARE = 0.5  # "urged X to Y": a request verb's share as a cue with an infinitive,
+MIN_REQUEST_COUNT = 10  # and how often it was one ("pressed him to leave", 3 in 6, stays an event)
 MIN_PREP_SHARE = 0.5  # a verb that is a cue only with a preposition ("spoke about"): its share with it
 DENIAL_NOUNS = frozenset({"denial", "rejection", "dismissal", "rebuttal", "refutation"})
 HEDGE_NOUNS = frozenset({"allegation", "speculation", "rumor", "rumour", "suspicion", "estimate", "guess"})
@@ -1293,9 +1294,9 @@ def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
 
 def _requesting(verb: Token) -> bool:
     """A verb that reports a request ("urged party leaders to turn away from X", "asked him to run"): one
-    the learned table calls a cue with an infinitive in at least ``MIN_REQUEST_SHARE`` of such uses."""
+    the learned table calls a cue with an infinitive often enough (``MIN_REQUEST_COUNT``, ``MIN_REQUEST_SHARE``)."""
     cues, uses = learned_cues().get(f"{verb.lemma_.lower()}:infinitive", (0, 0))
-    return uses >= MIN_FRAME_USES and cues >= MIN_REQUEST_SHARE * uses
+    return cues >= MIN_REQUEST_COUNT and cues >= MIN_REQUEST_SHARE * uses
 
 
 def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | None]:
