@@ -574,3 +574,14 @@ def test_a_cue_outside_a_quotation_takes_no_subject_from_inside_it():
     doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
     quotes = SpanIndex([(doc[0].idx, doc[5].idx + 1)], disjoint=True)
     assert _unquoted_subject(doc[6], doc[1], quotes).text == "aide"
+
+
+def test_a_verb_with_a_clause_is_a_cue_at_a_laxer_share(rule_claims):
+    """ "determine" is a PolNeAR cue in about a quarter of its uses with a clause, less than ``MIN_CUE_SHARE``."""
+    text, claims = rule_claims("The election board determined that the ballots were valid.")
+    claim = only(claims)
+    assert (claim.speaker_text, _cue(text, claim), claim.text) == (
+        "The election board",
+        "determined",
+        "the ballots were valid",
+    )

@@ -230,6 +230,7 @@ class Cue:
 LEARNED_CUES = "attribution_cues.csv"
 MIN_CUE_SHARE = 0.3
 MIN_CUE_COUNT = 3
+MIN_CLAUSE_SHARE = 0.2  # a verb with a clause of its own ("determined that ...") is a cue more often: a laxer share
 MIN_PARTICLE_COUNT = 5  # "call for", "point to": the preposition belongs to the cue
 MIN_FRAME_USES = 5  # a verb's share in one frame counts once it has been seen this often
 MIN_NOMINAL_SHARE = 0.4  # nouns are cues less often than verbs: a stricter share
@@ -476,9 +477,10 @@ def _framed_cue(lemma: str, shape: str) -> Cue | None:
     """``_learned_cue`` of a lower-case lemma in a frame (``write_learned_cues`` clears it)."""
     table = learned_cues()
     cues, uses = table.get(f"{lemma}:{shape}", (0, 0))
+    share = MIN_CLAUSE_SHARE if shape == "clause" and uses >= MIN_FRAME_USES else MIN_CUE_SHARE
     if uses < MIN_FRAME_USES:
         cues, uses = table.get(lemma, (0, 0))
-    if cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
+    if cues < MIN_CUE_COUNT or cues < share * uses:
         return None
     return Cue(lemma, "asserts", False, frozenset({"clause", "phrase"}), lemma in INTERNAL_STATES)
 
