@@ -585,3 +585,11 @@ def test_a_verb_with_a_clause_is_a_cue_at_a_laxer_share(rule_claims):
         "determined",
         "the ballots were valid",
     )
+
+
+def test_a_cue_in_a_clause_on_a_noun_reports_the_noun(rule_claims):
+    """ "everything the mayor said": the relative clause's cue has no object of its own, the noun it
+    modifies is what was said."""
+    text, claims = rule_claims("The council quietly took back everything the mayor said.")
+    claim = only(claims)
+    assert (claim.speaker_text, _cue(text, claim), claim.text) == ("the mayor", "said", "everything")
