@@ -585,3 +585,17 @@ def test_a_verb_with_a_clause_is_a_cue_at_a_laxer_share(rule_claims):
         "determined",
         "the ballots were valid",
     )
+
+
+def test_a_quotation_resumes_after_its_cue(rule_claims):
+    """ "“A,” X said in March, “but B.”": B is the same report's second part (one attribution in the
+    corpus); a quotation after another cue ("said, adding later, “B”") is that cue's."""
+    text, claims = rule_claims(
+        "“The mayor says he is with the workers,” the union chief said in March, “but when you look close, "
+        "it is just hot air.”"
+    )
+    assert [c.text for c in claims] == [
+        "The mayor says he is with the workers",
+        "but when you look close, it is just hot air",
+    ]
+    assert {(c.speaker, _cue(text, c)) for c in claims} == {("the union chief", "said")}
