@@ -593,3 +593,17 @@ def test_a_cue_in_a_clause_on_a_noun_reports_the_noun(rule_claims):
     text, claims = rule_claims("The council quietly took back everything the mayor said.")
     claim = only(claims)
     assert (claim.speaker_text, _cue(text, claim), claim.text) == ("the mayor", "said", "everything")
+
+
+def test_a_quotation_resumes_after_its_cue(rule_claims):
+    """ "“A,” X said in March, “but B.”": B is the same report's second part (one attribution in the
+    corpus); a quotation after another cue ("said, adding later, “B”") is that cue's."""
+    text, claims = rule_claims(
+        "“The mayor says he is with the workers,” the union chief said in March, “but when you look close, "
+        "it is just hot air.”"
+    )
+    assert [c.text for c in claims] == [
+        "The mayor says he is with the workers",
+        "but when you look close, it is just hot air",
+    ]
+    assert {(c.speaker, _cue(text, c)) for c in claims} == {("the union chief", "said")}
