@@ -607,3 +607,16 @@ def test_a_quotation_resumes_after_its_cue(rule_claims):
         "but when you look close, it is just hot air",
     ]
     assert {(c.speaker, _cue(text, c)) for c in claims} == {("the union chief", "said")}
+
+
+def test_getting_the_support_of_someone_is_their_backing(rule_claims):
+    """ "X drew the support of Y": Y backs X (an internal state the corpus attributes to Y), unless the
+    support is a poll figure ("has 5 percent support")."""
+    text, claims = rule_claims("The mayor drew the support of most local teachers.")
+    claim = only(claims)
+    assert (claim.speaker_text, _cue(text, claim), claim.text) == (
+        "most local teachers",
+        "drew the support",
+        "The mayor",
+    )
+    assert not rule_claims("The mayor has 5 percent support among the teachers.")[1]

@@ -410,6 +410,44 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
     )
 
 
+# "X received the support of Y": a verb of getting whose object is backing reports that Y backs X
+BACKING_NOUNS = frozenset({"support", "backing"})
+BACKING_VERBS = frozenset({"have", "receive", "earn", "draw", "win", "get", "gain", "enjoy", "garner"})
+
+
+def _backing(verb: Token, lo: int, hi: int) -> _Draft | None:
+    """ "Smith drew the support of 40 percent of voters", "Smith has their backing": the backers (the
+    noun's "of"/"from" phrase or possessor) back the verb's subject; the cue runs from the verb to the noun."""
+    if verb.lemma_.lower() not in BACKING_VERBS:
+        return None
+    noun = next((c for c in _kids(verb) if c.dep == _DEP_DOBJ and c.lemma_.lower() in BACKING_NOUNS), None)
+    subject = next((c for c in _kids(verb) if c.dep == _DEP_NSUBJ), None)
+    if noun is None or subject is None or not lo <= subject.idx < hi:
+        return None
+    if any(t.like_num or t.lower_ in ("percent", "%", "low", "lower", "lowest") for t in noun.lefts):
+        return None  # "has 5 percent support among X", "record low support": a poll figure, not backers
+    source = next((c for c in _kids(noun) if c.dep == _DEP_POSS), None)
+    by = next((c for c in _kids(noun) if c.dep == _DEP_PREP and c.lower_ in ("of", "from") and c.i > noun.i), None)
+    if source is None and by is not None:
+        source = next((c for c in _kids(by) if c.dep == _DEP_POBJ), None)
+    content = _strip(_clip(_subtree(subject), lo, hi))
+    if source is None or not content:
+        return None
+    start, end = content[0].idx, _end(content[-1])
+    return _Draft(
+        start=start,
+        end=end,
+        cue=verb.text,
+        cue_at=verb.idx,
+        cue_end=_end(noun),
+        stance="asserts",
+        hedged_by_cue=False,
+        kind="attributed",
+        speaker=_who(source, lo, hi),
+        internal=True,
+    )
+
+
 def _possessed_cue(noun: Token, shape: str) -> bool:
     """A noun the learned table calls a cue when it has a possessor ("Trump's attack on X"; "an attack
     on the embassy" is no report)."""
@@ -872,7 +910,8 @@ def _attributions(
         elif kind == _CUE_VERB:  # a verb, not yet to be spoken ("is expected to announce")
             lemma = token.lemma_.lower()  # ``_cue_of``, the frame off the table
             if not (entry := curated.get(lemma) or _framed_cue(lemma, _FRAMES[table.frames[c]]) or _prep_cue(token)):
-                if token.pos == AUX and (draft := _evaluation(token, lo, hi)) is not None:
+                draft = _evaluation(token, lo, hi) if token.pos == AUX else None
+                if (draft := draft or _backing(token, lo, hi)) is not None:
                     found.append(draft)
                 continue
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
