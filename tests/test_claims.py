@@ -620,3 +620,13 @@ def test_getting_the_support_of_someone_is_their_backing(rule_claims):
         "The mayor",
     )
     assert not rule_claims("The mayor has 5 percent support among the teachers.")[1]
+
+
+def test_a_poll_question_and_its_answer(rule_claims):
+    """ "Asked if ..., 60 percent said yes": the question is what was asked, "yes" what they said (not
+    the quoted words of the question)."""
+    text, claims = rule_claims("Asked if the mayor is “honest enough to lead the city,” 60 percent of voters said yes.")
+    assert {(_cue(text, c), c.text) for c in claims} == {
+        ("Asked", "the mayor is “honest enough to lead the city"),
+        ("said", "yes"),
+    }

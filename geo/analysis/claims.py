@@ -162,6 +162,7 @@ _DEP_DOBJ = get_string_id("dobj")
 _DEP_MARK = get_string_id("mark")
 _DEP_NEG = get_string_id("neg")
 _DEP_NSUBJ = get_string_id("nsubj")
+_DEP_INTJ = get_string_id("intj")
 _DEP_NSUBJPASS = get_string_id("nsubjpass")
 _DEP_PARATAXIS = get_string_id("parataxis")
 _DEP_PCOMP = get_string_id("pcomp")
@@ -1062,7 +1063,12 @@ def _cue_verb(
             inside = set(_subtree_ids(cue))
             content = [t for t in _clip(_subtree(cue.head), lo, hi) if t.i not in inside]
         else:
-            content = _adjacent_quote(cue, lo, hi, quotes) or _after_colon(cue, hi, text) or _that_clause(cue, lo, hi)
+            content = (
+                _question(cue, lo, hi)
+                or _adjacent_quote(cue, lo, hi, quotes)
+                or _after_colon(cue, hi, text)
+                or _that_clause(cue, lo, hi)
+            )
         if not _strip(content) and entry.takes & {"object", "phrase", "quote"}:  # "cited the polls"
             content, particle = _phrase_content(cue, lo, hi)
         if not _strip(content):
@@ -1335,6 +1341,22 @@ def _after_colon(cue: Token, hi: int, text: str) -> list[Token]:
     end = text.find("\n", start)
     span = doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
     return list(span) if span is not None and not text[hi:start].count("\n") > 2 else []
+
+
+def _question(cue: Token, lo: int, hi: int) -> list[Token]:
+    """ "Asked whether the plan would work, ...", "60 percent said yes": a clause right after the cue opened
+    by "if" or "whether" (the parse hangs it as an adverbial clause) is the question; a "yes" or "no" the
+    answer (before a quotation nearby, which is the question's words)."""
+    for child in _kids(cue):
+        if child.i <= cue.i:
+            continue
+        if child.dep == _DEP_INTJ and child.lower_ in ("yes", "no"):
+            return [child]
+        if child.dep == _DEP_ADVCL and any(
+            c.dep == _DEP_MARK and c.lower_ in ("if", "whether") and c.i == cue.i + 1 for c in _kids(child)
+        ):
+            return _clip(_subtree(child), lo, hi)
+    return []
 
 
 def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
