@@ -630,3 +630,14 @@ def test_a_poll_question_and_its_answer(rule_claims):
         ("Asked", "the mayor is “honest enough to lead the city"),
         ("said", "yes"),
     }
+
+
+def test_that_right_after_a_participle_cue_opens_its_content(rule_claims):
+    """ "..., he said, noting that at one point ...": the parse makes "that" a preposition on "noting"; the
+    clause after it is what he noted, not the quotation before "said"."""
+    text, claims = rule_claims(
+        "“We have come a very long way in the last few weeks,” he said, noting that at one point earlier "
+        "in the race he had trailed the governor by 40 points."
+    )
+    noted = next(c for c in claims if _cue(text, c) == "noting")
+    assert noted.text == "at one point earlier in the race he had trailed the governor by 40 points"

@@ -1063,8 +1063,11 @@ def _cue_verb(
             inside = set(_subtree_ids(cue))
             content = [t for t in _clip(_subtree(cue.head), lo, hi) if t.i not in inside]
         else:
+            content = _question(cue, lo, hi)
+            if not content and (content := _that_next(cue, lo, hi)):
+                particle = cue  # the cue ends before the "that"
             content = (
-                _question(cue, lo, hi)
+                content
                 or _adjacent_quote(cue, lo, hi, quotes)
                 or _after_colon(cue, hi, text)
                 or _that_clause(cue, lo, hi)
@@ -1357,6 +1360,16 @@ def _question(cue: Token, lo: int, hi: int) -> list[Token]:
         ):
             return _clip(_subtree(child), lo, hi)
     return []
+
+
+def _that_next(cue: Token, lo: int, hi: int) -> list[Token]:
+    """ "he said, noting that at one point he had trailed": a "that" right after the cue opens what was
+    said though the parse made it a preposition (or a determiner) on the cue; without it the cue took the
+    quotation before it, its head verb's."""
+    after = cue.nbor() if cue.i + 1 < len(cue.doc) else None
+    if after is None or after.lower != _LOWER_THAT or after.head != cue or after.dep == _DEP_MARK:
+        return []
+    return _clip((t for t in _subtree(after) if t != after), lo, hi)
 
 
 def _that_clause(cue: Token, lo: int, hi: int) -> list[Token]:
