@@ -467,3 +467,11 @@ def test_a_cue_after_its_subject_reports_the_whole_sentence_before_it(rule_claim
     claim = only(claims)
     assert _at(text, claim.speaker_start, claim.speaker_end) == "a second official"
     assert claim.text == "The convoy was supposed to cross at dawn, but the border guards turned it back at the bridge"
+
+
+def test_seems_is_the_article_s_own_hedge(rule_claims):
+    """ "The governor seems to enjoy X": the article hedges, the governor says nothing; no source is written."""
+    text, claims = rule_claims("The governor seems to enjoy the fight over the budget.")
+    claim = only(claims)
+    assert claim.speaker_start is None and claim.speaker == "the article" and claim.hedged
+    assert _cue(text, claim) == "seems"

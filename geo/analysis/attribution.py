@@ -852,7 +852,8 @@ def revise(
                 changes["actors"] = _actors_in(actors, start, end)
             if attribution.cue is not None and claim.cue_start is None:
                 changes.update(cue_start=attribution.cue[0], cue_end=attribution.cue[1])
-            if attribution.source is not None and claim.speaker_start is None:
+            # a claim with a speaker but none written is the article's own hedge ("X seems to"): no source
+            if attribution.source is not None and claim.speaker_start is None and claim.speaker == "unnamed":
                 changes.update(speaker_start=attribution.source[0], speaker_end=attribution.source[1])
             if changes:
                 revised[k] = replace(claim, **changes)
