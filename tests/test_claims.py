@@ -475,3 +475,13 @@ def test_seems_is_the_article_s_own_hedge(rule_claims):
     claim = only(claims)
     assert claim.speaker_start is None and claim.speaker == "the article" and claim.hedged
     assert _cue(text, claim) == "seems"
+
+
+def test_a_clause_with_its_own_cue_is_not_part_of_the_source(rule_claims):
+    """ "X, who said A, added B": the clause is a report of its own (PolNeAR gives each word one role), so
+    the written source of "added" ends before it; "who" is the written source of "said"."""
+    text, claims = rule_claims(
+        "Dana Ortiz, who said last week that the plant would close, added that the workers would be paid."
+    )
+    spans = {_cue(text, c): _at(text, c.speaker_start, c.speaker_end) for c in claims}
+    assert spans == {"said": "who", "added": "Dana Ortiz"}
