@@ -485,3 +485,12 @@ def test_a_clause_with_its_own_cue_is_not_part_of_the_source(rule_claims):
     )
     spans = {_cue(text, c): _at(text, c.speaker_start, c.speaker_end) for c in claims}
     assert spans == {"said": "who", "added": "Dana Ortiz"}
+
+
+def test_of_two_subjects_the_speaker_is_the_one_next_to_the_cue(rule_claims):
+    """The parse may give a cue two subjects, the quotation's first noun and the speaker."""
+    text, claims = rule_claims(
+        "“My neighbors, whoever they vote for, including the mayor,” Ms. Alvarez, the school principal, said."
+    )
+    claim = only(claims)
+    assert _at(text, claim.speaker_start, claim.speaker_end) == "Ms. Alvarez, the school principal"

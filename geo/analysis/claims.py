@@ -1195,7 +1195,7 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
         for child in _kids(verb):
             if child.dep in _DEPS_NSUBJ_NSUBJPASS:
                 if lo <= child.idx < hi:
-                    return child
+                    return _nearest_subject(verb, child)
                 return _sentence_opening_subject(cue, lo)
             if child.dep == _DEP_AGENT:
                 return next((c for c in _kids(child) if c.dep == _DEP_POBJ), None)
@@ -1210,6 +1210,20 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
         # finite cue under the noun as a modifier; that noun is who speaks.
         return cue.head
     return _sentence_opening_subject(cue, lo)
+
+
+def _nearest_subject(verb: Token, first: Token) -> Token:
+    """ "“Safety,” said Grimm", "“My bosses, ...,” Mr. Conant said", "Back when he wrote it, Mr. Roe said":
+    the parse gave the verb two subjects, a noun of the quotation or of the clause before, and the speaker;
+    the speaker is the one nearer the verb."""
+    subjects = [c for c in _kids(verb) if c.dep in _DEPS_NSUBJ_NSUBJPASS]
+    if len(subjects) < 2:
+        return first
+    nearest = min(subjects, key=lambda c: abs(c.i - verb.i))
+    between = _run(verb.doc, min(first.i, nearest.i) + 1, max(first.i, nearest.i))
+    # a quotation, a clause, a colon or dash between them; not "The family, protesters and leaders demanded"
+    apart = any(t.is_quote or t.pos in (VERB, AUX) or (t.is_punct and t.text not in ",-") for t in between)
+    return nearest if apart else first
 
 
 def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:
