@@ -494,3 +494,13 @@ def test_of_two_subjects_the_speaker_is_the_one_next_to_the_cue(rule_claims):
     )
     claim = only(claims)
     assert _at(text, claim.speaker_start, claim.speaker_end) == "Ms. Alvarez, the school principal"
+
+
+def test_a_borrowed_passive_verb_lends_its_subject_not_its_agent(rule_claims):
+    for body, speaker in (
+        ("The senator was booed by the crowd after saying that the plant would close.", "The senator"),
+        ("Nurses were angered by the decision and predicted that the clinic would close.", "Nurses"),
+    ):
+        text, claims = rule_claims(body)
+        claim = only(claims)
+        assert _at(text, claim.speaker_start, claim.speaker_end) == speaker

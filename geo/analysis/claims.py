@@ -1188,7 +1188,9 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
     for _ in range(3):  # a coordinated cue borrows its head verb's subject
         if verb is None:
             break
-        agent = next((c for c in _kids(verb) if c.dep == _DEP_AGENT), None)  # "announced by the ministry"
+        # "announced by the ministry"; a verb the cue borrows from speaks through its subject ("Roe was
+        # booed by the crowd after saying X", "officials were angered by the deal and predicted X")
+        agent = next((c for c in _kids(verb) if c.dep == _DEP_AGENT), None) if verb is cue else None
         by = next((c for c in _kids(agent) if c.dep == _DEP_POBJ), None) if agent is not None else None
         if by is not None:
             return by
