@@ -504,3 +504,9 @@ def test_a_borrowed_passive_verb_lends_its_subject_not_its_agent(rule_claims):
         text, claims = rule_claims(body)
         claim = only(claims)
         assert _at(text, claim.speaker_start, claim.speaker_end) == speaker
+
+
+def test_even_is_not_part_of_the_written_source(rule_claims):
+    text, claims = rule_claims("Even the mayor's allies say the bridge was built too fast.")
+    claim = only(claims)
+    assert _at(text, claim.speaker_start, claim.speaker_end) == "the mayor's allies"
