@@ -510,3 +510,12 @@ def test_even_is_not_part_of_the_written_source(rule_claims):
     text, claims = rule_claims("Even the mayor's allies say the bridge was built too fast.")
     claim = only(claims)
     assert _at(text, claim.speaker_start, claim.speaker_end) == "the mayor's allies"
+
+
+def test_a_report_after_a_question_mark_quotes_the_question(rule_claims):
+    """spaCy ends the sentence at "?”": "she asks" stands alone, and reports the quotation before it."""
+    body = "The mayor said the budget was tight. “Will the bridge be finished by winter?” she asks."
+    text, claims = rule_claims(body)
+    asked = next(c for c in claims if "bridge" in c.text)
+    assert (_at(text, asked.speaker_start, asked.speaker_end), _cue(text, asked)) == ("she", "asks")
+    assert asked.text == "Will the bridge be finished by winter"

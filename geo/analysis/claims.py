@@ -639,7 +639,7 @@ def _extract_claims(
                 start = tokens[0].idx if tokens else start
                 sentences.append((position, start, end, tokens, passage.index in headline))
     places = [(r.mention.start, r.mention.end) for r in resolutions]
-    unattributed = []
+    unattributed: list[tuple[int, int, int, list[Token], list[Token]]] = []
     for position, start, end, tokens, in_headline in sentences:
         inner = _strip(tokens)
         if inner:
@@ -647,6 +647,9 @@ def _extract_claims(
             if any(d.start <= first_at and last_end <= d.end for d in drafts):
                 continue  # inside what an earlier sentence ascribes ("X said:" and the paragraph after)
         found = [d for d in _attributions(tokens, start, end, text, quotes, media, table) if not _dateline(d, places)]
+        if not found and unattributed and (tail := _quote_tail(tokens, start, end, text, unattributed[-1])):
+            unattributed.pop()  # the quotation is the tail's content
+            found = [tail]
         for draft in found:
             draft.paragraph, draft.headline = position, in_headline
         drafts.extend(found)
@@ -852,6 +855,44 @@ def _signed_quote(text: str, passage: Passage, position: int) -> _Draft | None:
         kind="attributed",
         speaker=_Who(name[0], name[1], max(head, name[0]), name[1], pronoun=False),
         paragraph=position,
+    )
+
+
+def _quote_tail(
+    tokens: list[Token], lo: int, hi: int, text: str, previous: tuple[int, int, int, list[Token], list[Token]]
+) -> _Draft | None:
+    """ "“Did you know it was Mussolini?” Todd asked.": the parse ends a sentence at a quotation's "?”" or
+    "!”", and the report that follows ("Todd asked", "he asks", "said Ms. Roe") stands alone with no
+    content; the quotation just before it, a sentence with no attribution of its own, is its content."""
+    position, _, end, _, quoted = previous
+    inner = _strip(tokens)
+    closing = text[max(0, end - 4) : end]
+    bare = closing.rstrip("”\"'’")
+    if not inner or not quoted or bare == closing or not bare.endswith(("?", "!")) or text[end:lo].strip(" "):
+        return None  # not after a closing "?”" in the same paragraph
+    verb = next((t for t in _outside_heads(inner, lo, hi) if t.pos == VERB), None)
+    entry = cue_lexicon().get(verb.lemma_.lower()) if verb is not None else None
+    if verb is None or entry is None or verb.i - inner[0].i > 8:
+        return None
+    subject = _subject(verb, lo, hi)
+    if subject is None or not lo <= subject.idx < hi:
+        return None
+    start, stop = quoted[0].idx, _end(quoted[-1])
+    negated = _negated(quoted, start, stop)
+    cue_at, cue_end = _cue_span(verb)
+    return _Draft(
+        start=start,
+        end=stop,
+        cue=_phrase_text(verb, text),
+        cue_at=cue_at,
+        cue_end=cue_end,
+        stance="denies" if negated else entry.stance,
+        hedged_by_cue=entry.hedged,
+        kind="attributed",
+        speaker=_who(subject, lo, hi, verb),
+        negated=negated,
+        paragraph=position,
+        internal=entry.internal,
     )
 
 
