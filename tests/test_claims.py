@@ -519,3 +519,9 @@ def test_a_report_after_a_question_mark_quotes_the_question(rule_claims):
     asked = next(c for c in claims if "bridge" in c.text)
     assert (_at(text, asked.speaker_start, asked.speaker_end), _cue(text, asked)) == ("she", "asks")
     assert asked.text == "Will the bridge be finished by winter"
+
+
+def test_a_participle_after_a_comma_is_not_part_of_the_source(rule_claims):
+    text, claims = rule_claims("The governor, speaking to farmers near the river, said that the dam would be rebuilt.")
+    claim = only(claims)
+    assert _at(text, claim.speaker_start, claim.speaker_end) == "The governor"

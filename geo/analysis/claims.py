@@ -1664,7 +1664,7 @@ def _written_phrase(
     skipped |= {c.i for c in _kids(token) if c.dep == _DEP_CASE}  # "the mayor's claim": the mayor
     for child in _kids(token):
         # "a group of doctors in 2015 found": the date is when, not who (PolNeAR's sources end before it)
-        if child.i > token.i and child.dep == _DEP_PREP and _dated(child):
+        if child.i > token.i and ((child.dep == _DEP_PREP and _dated(child)) or _comma_participle(child)):
             skipped.update(_subtree_ids(child))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in skipped}
     first = last = token.i
@@ -1676,6 +1676,15 @@ def _written_phrase(
     if len(span) > 1 and span[0].lower_ == "even" and span[0] != token:
         span = span[1:]  # "even critics say": PolNeAR's source leaves the focus word out (train: 29 out, 8 in)
     return span[0].idx, _end(span[-1])
+
+
+def _comma_participle(child: Token) -> bool:
+    """ "Trump, speaking to veterans in Virginia, said": a participle set off by a comma says what the
+    speaker was doing, not who speaks (PolNeAR train: outside the source 106 times, inside 17)."""
+    if child.dep not in (_DEP_ACL, _DEP_ADVCL) or child.tag != _TAG_VBG:
+        return False
+    first = min(_subtree_ids(child))
+    return first > 0 and child.doc[first - 1].text == ","
 
 
 def _cut_other_cues(drafts: list[_Draft], doc: Doc) -> None:
