@@ -525,3 +525,49 @@ def test_a_participle_after_a_comma_is_not_part_of_the_source(rule_claims):
     text, claims = rule_claims("The governor, speaking to farmers near the river, said that the dam would be rebuilt.")
     claim = only(claims)
     assert _at(text, claim.speaker_start, claim.speaker_end) == "The governor"
+
+
+def test_two_apostrophes_are_quotation_marks(rule_claims):
+    """Archive text writes quotation marks as '' ... '': a quote over two sentences keeps its speaker."""
+    _, claims = rule_claims("''The road will open in June,'' the governor said. ''After that we will build the port.''")
+    assert [c.text for c in claims] == ["The road will open in June", "After that we will build the port"]
+    assert {c.speaker for c in claims} == {"the governor"}
+
+
+def test_a_quotation_over_two_sentences_before_its_cue_is_the_speaker_s(rule_claims):
+    """ "“Let's say A. Let's say B,” X said": the quotation's "say" is quoted, not a cue; the whole
+    quotation, opened in the sentence before the cue's, is X's."""
+    text, claims = rule_claims(
+        "“Let’s say they win the vote. Let’s say they take every seat,” the senator said on Tuesday at a "
+        "crowded meeting of the party in the capital. “Then we will need a new plan.”"
+    )
+    assert {c.speaker for c in claims} == {"the senator"}
+    assert {_cue(text, c) for c in claims} == {"said"}
+    assert "Let’s say they win the vote" in [c.text for c in claims]
+
+
+def test_a_cue_outside_a_quotation_takes_no_subject_from_inside_it():
+    """ "“We will win,” Obama's former aide said Monday": when the parse gives "said" the quotation's
+    "We", the speaker is the noun phrase between the quotation and the cue, up to its head."""
+    import spacy
+    from spacy.tokens import Doc
+
+    from geo.analysis.claims import _unquoted_subject
+    from geo.analysis.spanindex import SpanIndex
+
+    words = ["“", "We", "will", "win", ",", "”", "Obama", "'s", "former", "aide", "said", "Monday", "."]
+    heads = [3, 10, 3, 10, 3, 3, 9, 6, 9, 10, 10, 10, 10]
+    deps = ["punct", "nsubj", "aux", "ccomp", "punct", "punct", "poss", "case", "amod", "npadvmod", "ROOT"]
+    deps += ["npadvmod", "punct"]
+    pos = ["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "PROPN", "PART", "ADJ", "NOUN", "VERB", "PROPN", "PUNCT"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    quotes = SpanIndex([(doc[0].idx, doc[5].idx + 1)], disjoint=True)
+    assert _unquoted_subject(doc[10], doc[1], quotes).text == "aide"
+    # nothing between the quotation and the cue: the noun after the cue ("said the aide Monday")
+    words = ["“", "We", "will", "win", ",", "”", "said", "the", "aide", "Monday", "."]
+    heads = [3, 6, 3, 6, 3, 3, 6, 8, 6, 6, 6]
+    deps = ["punct", "nsubj", "aux", "ccomp", "punct", "punct", "ROOT", "det", "dobj", "npadvmod", "punct"]
+    pos = ["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "VERB", "DET", "NOUN", "PROPN", "PUNCT"]
+    doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
+    quotes = SpanIndex([(doc[0].idx, doc[5].idx + 1)], disjoint=True)
+    assert _unquoted_subject(doc[6], doc[1], quotes).text == "aide"

@@ -89,3 +89,32 @@ def test_cli_scores_a_predictions_file(tmp_path: Path, capsys: pytest.CaptureFix
     predictions.write_text(json.dumps({"id": "a1", "claims": [{"start": content[0], "end": content[1]}]}) + "\n")
     assert main(["claims", "eval", "--corpus", str(corpus), "--predictions", str(predictions)]) == 0
     assert "detection" in capsys.readouterr().out
+
+
+def test_a_quotation_s_sentences_are_one_predicted_attribution() -> None:
+    """Claims of one cue, or a cueless one spoken by the same written speaker, in one paragraph are one
+    row (the corpus annotates a quotation as one attribution); another paragraph starts a new row."""
+    from geo.eval.claims import claim_predictions
+    from geo.types import Claim
+
+    text = "“We won,” Roe said. “We will build.” “Soon.”\n\n“Later,” she said."
+    roe, said = span("Roe", text), span("said", text)
+
+    def claim(words: str, cue: list[int] | None, speaker: list[int]) -> Claim:
+        start, end = span(words, text)
+        return Claim(
+            id="", start=start, end=end, text=words, speaker="Roe", via=None, cue="say", stance="asserts",
+            hedged=False, speaker_start=speaker[0], speaker_end=speaker[1],
+            cue_start=cue[0] if cue else None, cue_end=cue[1] if cue else None,
+        )
+
+    she = span("she", text)
+    later = [text.rindex("said"), text.rindex("said") + 4]
+    claims = [
+        claim("We won", said, roe),
+        claim("We will build", said, roe),
+        claim("Soon", None, roe),
+        claim("Later", later, she),
+    ]
+    rows = claim_predictions(claims, text)
+    assert [(text[r["start"] : r["end"]]) for r in rows] == ["We won,” Roe said. “We will build.” “Soon", "Later"]

@@ -79,7 +79,7 @@ TRAIN_PARAMS: dict[str, Any] = {"c1": 0.3, "c2": 0.01, "max_iterations": 120, "f
 MIN_FEATURE_FREQ = 4
 _OPENING = frozenset({"“", "‘"})
 _CLOSING = frozenset({"”", "’"})
-_STRAIGHT = frozenset({'"'})
+_STRAIGHT = frozenset({'"', "''"})  # '' ... '': archives' quotation marks (spaCy keeps them one token)
 _SENTENCE_ENDS = frozenset({".", "?", "!"})
 _PUNCTUATION_CUES = frozenset({":", "—", "–", "―"})
 # What a cue the rules did not make needs besides a known cue noun: a verb, an auxiliary ("has been

@@ -141,9 +141,13 @@ _SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis
 # A participle after the cue that says what the content is about: "..., it added, referring to X".
 GLOSS_VERBS = frozenset({"refer"})
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
-_QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)")
+# Quotations: curly marks, straight double quotes, and two apostrophes for each mark ('' ... '': the
+# convention of newspaper archives and wire feeds, e.g. the New York Times' text in LexisNexis).
+_QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''(?:(?!'')[^\n])*(?:''|$)")
 
 # Dependency labels as the hashes ``Token.dep`` gives (``dep_`` makes a string each time).
+_DEPS_NOUN_MODIFIERS = frozenset(get_string_id(w) for w in ("compound", "poss", "amod", "nmod"))
+_ENTS_DATE_TIME = frozenset(get_string_id(w) for w in ("DATE", "TIME"))
 _DEP_ACL = get_string_id("acl")
 _DEP_ADVCL = get_string_id("advcl")
 _DEP_ADVMOD = get_string_id("advmod")
@@ -760,6 +764,8 @@ def _attributions(
     # saying Obama is not a citizen”") is part of what is quoted, not a report of its own (PolNeAR's
     # annotation is univocal, the outer report wins); the sentence keeps the quotation's speaker.
     # "according to" names the source of the quoted words themselves (an outlet quoting its sources).
+    # A quotation long enough to be a quote, not a scare-quoted word, holds the speaker's words wherever
+    # it sits ("“Let's say we win, let's say we lose,” he said": "say" is quoted).
     regions = quotes.overlapping(lo, hi)
     quoted = sum(min(hi, e) - max(lo, s) for s, e in regions) * 2 >= hi - lo
     # Only the tokens the table says may open an attribution are read: the sentence's tokens are a run
@@ -774,8 +780,10 @@ def _attributions(
         token = tokens[i - first]
         if kind == _ACCORDING_TO:
             draft = _according_to(token, lo, hi)
-        elif quoted and (
-            any(s < idx[i] < e for s, e in regions) if lo <= idx[i] < hi else _inside(idx[i], quotes)
+        elif (
+            any(s < idx[i] < e and (quoted or e - s >= QUOTED_WORDS_MIN) for s, e in regions)
+            if lo <= idx[i] < hi
+            else quoted and _inside(idx[i], quotes)
         ):  # regions: the quotations that overlap the sentence, the only ones that can hold its tokens
             continue
         elif kind == _IN_PREP:
@@ -796,6 +804,7 @@ def _attributions(
     return _unnest(found, media)
 
 
+QUOTED_WORDS_MIN = 40  # characters of a quotation whose cue words are quoted, not cues (PolNeAR: the outer report)
 _DASHES = frozenset({"-", "--", "—", "―", "–"})
 DATELINE_MAX = 10  # tokens of "MANCHESTER, N.H. (AP) —"
 
@@ -941,6 +950,9 @@ def _cue_verb(
     consumed: set[int],
 ) -> _Draft | None:
     speaker_token = _subject(cue, lo, hi)
+    requoted = False
+    if speaker_token is not None and _inside(speaker_token.idx, quotes) and not _inside(cue.idx, quotes):
+        speaker_token, requoted = _unquoted_subject(cue, speaker_token, quotes), True
     relative: Token | None = None
     if speaker_token is not None and speaker_token.tag in _TAGS_WP_WDT and cue.dep == _DEP_RELCL:
         # "the senator, who warned that ...": the noun the clause hangs on speaks; "who" is written
@@ -977,6 +989,10 @@ def _cue_verb(
                 if cited is not None:
                     speaker_token, via_token = cited, speaker_token
     content = _strip(content)
+    before_cue = content and content[0].i < cue.i and _inside(content[0].idx, quotes) and not _inside(cue.idx, quotes)
+    if content and (requoted or before_cue):
+        # "“A,” Tulsa police Chief Jordan said": the parse's clause ran over the speaker's name
+        content = _strip([t for t in content if _inside(t.idx, quotes) or t.i > cue.i]) or content
     if not content:
         return None
     content = _postposed_whole(cue, speaker_token, content, lo, hi)
@@ -1218,8 +1234,9 @@ def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Tok
         # right before the cue, or opening the sentence ("“...,” Jane Roe, a senator from Ohio, said")
         before = end <= cue.idx and (cue.idx - end <= 40 or start <= lo + 1)
         after = start >= _end(cue) and start - _end(cue) <= 3
-        if (before or after) and lo <= start < hi:
-            span = doc.char_span(start, min(end, hi), alignment_mode="expand")
+        if (before or after) and start < hi:
+            # a quotation opened in an earlier sentence gives this one its last part ("“A. B,” he said")
+            span = doc.char_span(max(start, lo), min(end, hi), alignment_mode="expand")
             return list(span) if span is not None else []
     return []
 
@@ -1267,6 +1284,26 @@ def _nearest_subject(verb: Token, first: Token) -> Token:
     # a quotation, a clause, a colon or dash between them; not "The family, protesters and leaders demanded"
     apart = any(t.is_quote or t.pos in (VERB, AUX) or (t.is_punct and t.text not in ",-") for t in between)
     return nearest if apart else first
+
+
+def _unquoted_subject(cue: Token, quoted: Token, quotes: SpanIndex) -> Token | None:
+    """The parse gave a cue outside a quotation a subject inside it ("“..., we will find the truth,”
+    the police chief said": "we"); who speaks is the noun phrase between the quotation's end and the
+    cue, else the one right after the cue ("said the chief", not "said Monday"): its first noun, up to
+    the head it modifies ("Obama's former campaign strategist": "strategist")."""
+    doc = cue.doc
+    between = [t for t in _run(doc, quoted.i + 1, cue.i) if not _inside(t.idx, quotes) and not t.is_punct]
+    after = list(itertools.takewhile(lambda t: not t.is_punct, _run(doc, cue.i + 1, min(len(doc), cue.i + 8))))
+    for tokens in (between, after):
+        first = next(
+            (t for t in tokens if t.pos in (NOUN, PROPN, PRON) and t.ent_type not in _ENTS_DATE_TIME), None
+        )
+        if first is not None:
+            phrase = set(tokens)
+            while first.head in phrase and first.head.pos in (NOUN, PROPN) and first.dep in _DEPS_NOUN_MODIFIERS:
+                first = first.head
+            return first
+    return None
 
 
 def _sentence_opening_subject(cue: Token, lo: int) -> Token | None:

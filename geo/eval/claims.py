@@ -475,16 +475,24 @@ def load_claim_predictions(path: Path) -> dict[str, list[dict[str, Any]]]:
 def claim_predictions(claims: Iterable[Claim], text: str) -> list[dict[str, Any]]:
     """An article's attributed claims in the shared predictions format (narration is no attribution).
 
-    A quotation's sentences are one attribution in the corpus: claims written with the same cue
-    and the same paragraph are merged into one content span. The corpus keeps a complementiser
-    ("that ...", "whether ...") in the content, which a claim's text leaves out: it is put back."""
+    A quotation's sentences are one attribution in the corpus: claims written with the same cue and
+    the same paragraph (or with no cue, by the same written speaker) are merged into one content span.
+    The corpus keeps a complementiser ("that ...", "whether ...") in the content, which a claim's text
+    leaves out: it is put back."""
     rows: list[dict[str, Any]] = []
     for claim in sorted((c for c in claims if not c.narrated), key=lambda c: c.start):
         previous = rows[-1] if rows else None
+        same_cue = claim.cue_start is not None and previous is not None and previous.get("cue_start") == claim.cue_start
+        # a quotation's next sentence that names no cue, spoken by the same written speaker
+        same_voice = (
+            claim.cue_start is None
+            and claim.speaker_start is not None
+            and previous is not None
+            and previous.get("speaker_start") == claim.speaker_start
+        )
         if (
             previous is not None
-            and claim.cue_start is not None
-            and previous.get("cue_start") == claim.cue_start
+            and (same_cue or same_voice)
             and "\n" not in text[min(previous["end"], claim.start) : max(previous["end"], claim.start)]
         ):
             previous["end"] = max(previous["end"], claim.end)
