@@ -527,6 +527,67 @@ def test_a_participle_after_a_comma_is_not_part_of_the_source(rule_claims):
     assert _at(text, claim.speaker_start, claim.speaker_end) == "The governor"
 
 
+def test_a_gloss_after_the_cue_is_its_own_report(rule_claims):
+    """ "“A,” X said, referring to Y. “B.”": "referring to Y" is X's report (PolNeAR annotates it apart,
+    never inside the first content), and the next quotation continues what X said."""
+    text, claims = rule_claims(
+        "“The plan will ruin the harbour,” Jane Roe said, referring to the new pier. “Nobody here wants it.”"
+    )
+    assert [(_cue(text, c), c.text) for c in claims] == [
+        ("said", "The plan will ruin the harbour"),
+        ("referring to", "the new pier"),
+        ("said", "Nobody here wants it"),
+    ]
+    assert {c.speaker_text for c in claims} == {"Jane Roe"}
+
+
+def test_a_verb_or_noun_reports_with_its_learned_preposition(rule_claims):
+    """Learned in their frame: "spoke about X" (not "spoke at the rally"), "Roe's attack on X" (not "an
+    attack on the port")."""
+    for body, cue, speaker, content in (
+        ("The mayor spoke about the flooding in the valley.", "spoke about", "The mayor", "the flooding in the valley"),
+        ("Roe's attack on the governor drew loud applause.", "attack on", "Roe", "the governor"),
+        (
+            "Senator Jane Roe has been critical of the new tax plan.",
+            "has been critical of",
+            "Senator Jane Roe",
+            "the new tax plan",
+        ),
+    ):
+        text, claims = rule_claims(body)
+        claim = only(claims)
+        assert (_cue(text, claim), claim.speaker_text, claim.text) == (cue, speaker, content)
+
+
+def test_a_requesting_verb_reports_its_object_and_infinitive(rule_claims):
+    text, claims = rule_claims("The senator urged voters to reject the measure in November.")
+    claim = only(claims)
+    assert (_cue(text, claim), claim.text) == ("urged", "voters to reject the measure in November")
+
+
+def test_a_quotation_after_the_addressee_is_what_was_told(rule_claims):
+    text, claims = rule_claims(
+        "The senator repeated the same line at every stop, telling voters, “This race is about you.”"
+    )
+    told = [(c.speaker_text, c.text) for c in claims if _cue(text, c) == "telling"]
+    assert told == [("The senator", "This race is about you")]
+
+
+def test_another_report_joined_to_a_content_is_its_own(rule_claims):
+    """ "A said X, while B said Y" and "A said X and questioned Y": two reports, the content of the first
+    ends before the second; a second report without a subject is the first speaker's."""
+    text, claims = rule_claims("Most residents said they support the dam, while a few farmers said they oppose it.")
+    assert [(c.speaker_text, c.text) for c in claims] == [
+        ("Most residents", "they support the dam"),
+        ("a few farmers", "they oppose it"),
+    ]
+    text, claims = rule_claims("The farmer said she earns little and questioned how the new tax would help her.")
+    assert [(c.speaker_text, _cue(text, c), c.text) for c in claims] == [
+        ("The farmer", "said", "she earns little"),
+        ("The farmer", "questioned", "how the new tax would help her"),
+    ]
+
+
 def test_two_apostrophes_are_quotation_marks(rule_claims):
     """Archive text writes quotation marks as '' ... '': a quote over two sentences keeps its speaker."""
     _, claims = rule_claims("''The road will open in June,'' the governor said. ''After that we will build the port.''")
@@ -571,3 +632,14 @@ def test_a_cue_outside_a_quotation_takes_no_subject_from_inside_it():
     doc = Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, pos=pos)
     quotes = SpanIndex([(doc[0].idx, doc[5].idx + 1)], disjoint=True)
     assert _unquoted_subject(doc[6], doc[1], quotes).text == "aide"
+
+
+def test_a_verb_with_a_clause_is_a_cue_at_a_laxer_share(rule_claims):
+    """ "determine" is a PolNeAR cue in about a quarter of its uses with a clause, less than ``MIN_CUE_SHARE``."""
+    text, claims = rule_claims("The election board determined that the ballots were valid.")
+    claim = only(claims)
+    assert (claim.speaker_text, _cue(text, claim), claim.text) == (
+        "The election board",
+        "determined",
+        "the ballots were valid",
+    )

@@ -67,7 +67,7 @@ import numpy as np
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.symbols import ADP, AUX, DET, NOUN, PRON, PROPN, VERB
+from spacy.symbols import ADJ, ADP, AUX, DET, NOUN, PRON, PROPN, VERB
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
@@ -138,8 +138,6 @@ QUOTED_VOICES = frozenset({"i", "we", "you"})
 NOT_SPEAKERS = frozenset({"that", "this", "these", "those", "which", "what"})
 # Dependents left out of a speaker phrase: "An informed source in the LNA(, commanded by ...)".
 _SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis", "case"})
-# A participle after the cue that says what the content is about: "..., it added, referring to X".
-GLOSS_VERBS = frozenset({"refer"})
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
 # Quotations: curly marks, straight double quotes, and two apostrophes for each mark ('' ... '': the
 # convention of newspaper archives and wire feeds, e.g. the New York Times' text in LexisNexis).
@@ -149,12 +147,14 @@ _QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''(?:(?!'')[^\n])*
 _DEPS_NOUN_MODIFIERS = frozenset(get_string_id(w) for w in ("compound", "poss", "amod", "nmod"))
 _ENTS_DATE_TIME = frozenset(get_string_id(w) for w in ("DATE", "TIME"))
 _DEP_ACL = get_string_id("acl")
+_DEP_ACOMP = get_string_id("acomp")
 _DEP_ADVCL = get_string_id("advcl")
 _DEP_ADVMOD = get_string_id("advmod")
 _DEP_AGENT = get_string_id("agent")
 _DEP_AUX = get_string_id("aux")
 _DEP_AUXPASS = get_string_id("auxpass")
 _DEP_CASE = get_string_id("case")
+_DEP_CC = get_string_id("cc")
 _DEP_CCOMP = get_string_id("ccomp")
 _DEP_CONJ = get_string_id("conj")
 _DEP_DET = get_string_id("det")
@@ -176,8 +176,10 @@ _DEPS_ACL_RELCL = frozenset(get_string_id(w) for w in ("acl", "relcl"))
 _DEPS_ACOMP_ATTR = frozenset(get_string_id(w) for w in ("acomp", "attr"))
 _DEPS_AUX_AUXPASS_NEG = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg"))
 _DEPS_CCOMP_XCOMP_DOBJ = frozenset(get_string_id(w) for w in ("ccomp", "xcomp", "dobj"))
+_DEPS_CONJ_ADVCL = frozenset(get_string_id(w) for w in ("conj", "advcl"))
 _DEPS_CONJ_XCOMP = frozenset(get_string_id(w) for w in ("conj", "xcomp"))
 _DEPS_DOBJ_DATIVE_PREP_NPADVMOD = frozenset(get_string_id(w) for w in ("dobj", "dative", "prep", "npadvmod"))
+_DEPS_DOBJ_DATIVE = frozenset(get_string_id(w) for w in ("dobj", "dative"))
 _DEPS_DOBJ_POBJ = frozenset(get_string_id(w) for w in ("dobj", "pobj"))
 _DEPS_MARK_AUX = frozenset(get_string_id(w) for w in ("mark", "aux"))
 _DEPS_NSUBJ_NSUBJPASS = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass"))
@@ -207,6 +209,7 @@ _LOWER_THAT = get_string_id("that")
 _LOWER_TO = get_string_id("to")
 _LOWERS_TOPIC = frozenset(get_string_id(w) for w in ("about", "on", "of", "over", "against", "for"))
 _LOWERS_BY_FROM = frozenset(get_string_id(w) for w in ("by", "from"))
+_LOWERS_CONTRAST = frozenset(get_string_id(w) for w in ("while", "although", "though", "whereas"))
 _LOWERS_I_WE = frozenset(get_string_id(w) for w in ("i", "we"))
 _LOWERS_NOTHING_NONE = frozenset(get_string_id(w) for w in ("nothing", "none"))
 _LOWERS_THAT_TO_WHETHER = frozenset(get_string_id(w) for w in ("that", "to", "whether"))
@@ -228,9 +231,13 @@ class Cue:
 LEARNED_CUES = "attribution_cues.csv"
 MIN_CUE_SHARE = 0.3
 MIN_CUE_COUNT = 3
+MIN_CLAUSE_SHARE = 0.2  # a verb with a clause of its own ("determined that ...") is a cue more often: a laxer share
 MIN_PARTICLE_COUNT = 5  # "call for", "point to": the preposition belongs to the cue
 MIN_FRAME_USES = 5  # a verb's share in one frame counts once it has been seen this often
 MIN_NOMINAL_SHARE = 0.4  # nouns are cues less often than verbs: a stricter share
+MIN_REQUEST_SHARE = 0.5  # "urged X to Y": a request verb's share as a cue with an infinitive,
+MIN_REQUEST_COUNT = 10  # and how often it was one ("pressed him to leave", 3 in 6, stays an event)
+MIN_PREP_SHARE = 0.5  # a verb that is a cue only with a preposition ("spoke about"): its share with it
 DENIAL_NOUNS = frozenset({"denial", "rejection", "dismissal", "rebuttal", "refutation"})
 HEDGE_NOUNS = frozenset({"allegation", "speculation", "rumor", "rumour", "suspicion", "estimate", "guess"})
 INTERNAL_NOUNS = frozenset({"belief", "hope", "fear", "plan", "intention", "desire", "wish", "concern", "view"})
@@ -294,12 +301,21 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
                     key = f"{token.lemma_.lower()}/noun:{noun_frame}"
                     uses[key] += 1
                     cues[key] += token.i in in_cue
+                    if any(c.dep == _DEP_POSS for c in _kids(token)):  # "Trump's attack on X", not "an attack on X"
+                        uses[f"{token.lemma_.lower()}/poss:{noun_frame}"] += 1
+                        cues[f"{token.lemma_.lower()}/poss:{noun_frame}"] += token.i in in_cue
+                if token.pos == ADJ and (prep := _prep_frame(token)) is not None:  # "critical of X", "wary of X"
+                    uses[f"{token.lemma_.lower()}/adj:{prep.lower_}"] += 1
+                    cues[f"{token.lemma_.lower()}/adj:{prep.lower_}"] += token.i in in_cue and prep.i in in_cue
                 if token.pos != VERB:
                     continue
                 lemma = token.lemma_.lower()
                 framed = f"{lemma}:{frame(token)}"
                 uses[lemma] += 1
                 uses[framed] += 1
+                if (prep := _prep_frame(token)) is not None:  # "spoke about X": the verb with that preposition
+                    uses[f"{lemma}/prep:{prep.lower_}"] += 1
+                    cues[f"{lemma}/prep:{prep.lower_}"] += token.i in in_cue and prep.i in in_cue
                 if token.i in in_cue:
                     cues[lemma] += 1
                     cues[framed] += 1
@@ -311,6 +327,16 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
         {"cue": pair, "cues": n, "uses": uses[pair.split()[0]]} for pair, n in pairs.items() if n >= MIN_PARTICLE_COUNT
     ]
     return sorted(rows, key=lambda row: (-row["cues"], row["cue"]))
+
+
+def _prep_frame(verb: Token) -> Token | None:
+    """The preposition right after a verb with its object ("spoke about X"), as the learned table counts it."""
+    if verb.i + 1 >= len(verb.doc):
+        return None
+    prep = verb.nbor()
+    if prep.dep != _DEP_PREP or prep.head != verb or not any(c.dep in _DEPS_POBJ_PCOMP for c in _kids(prep)):
+        return None
+    return prep
 
 
 def frame(verb: Token) -> str:
@@ -346,7 +372,7 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
     if shape is None:
         return None
     cues, uses = learned_cues().get(f"{noun.lemma_.lower()}/noun:{shape}", (0, 0))
-    if cues < MIN_CUE_COUNT or cues < MIN_NOMINAL_SHARE * uses:
+    if (cues < MIN_CUE_COUNT or cues < MIN_NOMINAL_SHARE * uses) and not _possessed_cue(noun, shape):
         return None
     content: list[Token] = []
     for child in _kids(noun):
@@ -385,6 +411,62 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
     )
 
 
+def _possessed_cue(noun: Token, shape: str) -> bool:
+    """A noun the learned table calls a cue when it has a possessor ("Trump's attack on X"; "an attack
+    on the embassy" is no report)."""
+    if not any(c.dep == _DEP_POSS for c in _kids(noun)):
+        return False
+    cues, uses = learned_cues().get(f"{noun.lemma_.lower()}/poss:{shape}", (0, 0))
+    return cues >= MIN_CUE_COUNT and cues >= MIN_NOMINAL_SHARE * uses
+
+
+def _prep_cue(verb: Token) -> Cue | None:
+    """A verb the learned table calls a cue with the preposition right after it ("spoke about X",
+    "railed against X"; "spoke at the rally" is none), though not on its own."""
+    prep = _prep_frame(verb)
+    if prep is None or not any(c.dep == _DEP_POBJ for c in _kids(prep)):  # "began by saying X": "saying" reports X
+        return None
+    lemma = verb.lemma_.lower()
+    cues, uses = learned_cues().get(f"{lemma}/prep:{prep.lower_}", (0, 0))
+    if cues < MIN_CUE_COUNT or cues < MIN_PREP_SHARE * uses:
+        return None
+    return Cue(lemma, "asserts", False, frozenset({"phrase"}), lemma in INTERNAL_STATES)
+
+
+def _evaluation(copula: Token, lo: int, hi: int) -> _Draft | None:
+    """ "Graham has been critical of X", "they are wary of X": an adjective the learned table calls a cue
+    with the preposition right after it; the copula's subject holds the view, the preposition's object is
+    the content, the cue runs from the copula (its auxiliaries too) to the preposition."""
+    adjective = next((c for c in _kids(copula) if c.dep == _DEP_ACOMP and c.pos == ADJ and c.i > copula.i), None)
+    prep = _prep_frame(adjective) if adjective is not None else None
+    if adjective is None or prep is None or copula.tag == _TAG_VBG:  # "the partner being supportive of her"
+        return None
+    cues, uses = learned_cues().get(f"{adjective.lemma_.lower()}/adj:{prep.lower_}", (0, 0))
+    pobj = next((c for c in _kids(prep) if c.dep == _DEP_POBJ), None)
+    if cues < MIN_CUE_COUNT or cues < MIN_PREP_SHARE * uses or pobj is None:
+        return None
+    content = _strip(_clip(_subtree(pobj), lo, hi))
+    if not content:
+        return None
+    subject = _subject(copula, lo, hi)
+    start, end = content[0].idx, _end(content[-1])
+    cue_at = _cue_span(copula)[0]
+    negated = _negated(content, start, end)
+    return _Draft(
+        start=start,
+        end=end,
+        cue=copula.doc.text[cue_at : _end(prep)],
+        cue_at=cue_at,
+        cue_end=_end(prep),
+        stance="denies" if negated else "asserts",
+        hedged_by_cue=False,
+        kind="attributed",
+        speaker=_who(subject, lo, hi, copula) if subject is not None else None,
+        negated=negated,
+        internal=True,  # a view held, not a statement
+    )
+
+
 def _learned_cue(token: Token) -> Cue | None:
     """A verb the learned table calls a cue in this frame ("found that ...", not "found the keys"); a
     lemma seen too rarely in its frame falls back to the lemma's own share."""
@@ -396,9 +478,10 @@ def _framed_cue(lemma: str, shape: str) -> Cue | None:
     """``_learned_cue`` of a lower-case lemma in a frame (``write_learned_cues`` clears it)."""
     table = learned_cues()
     cues, uses = table.get(f"{lemma}:{shape}", (0, 0))
+    share = MIN_CLAUSE_SHARE if shape == "clause" and uses >= MIN_FRAME_USES else MIN_CUE_SHARE
     if uses < MIN_FRAME_USES:
         cues, uses = table.get(lemma, (0, 0))
-    if cues < MIN_CUE_COUNT or cues < MIN_CUE_SHARE * uses:
+    if cues < MIN_CUE_COUNT or cues < share * uses:
         return None
     return Cue(lemma, "asserts", False, frozenset({"clause", "phrase"}), lemma in INTERNAL_STATES)
 
@@ -408,7 +491,11 @@ def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) 
         handle.write(f"# {provenance}\n")
         handle.write("# cue: a verb lemma; lemma:frame, the verb with what follows it (clause, infinitive, object,\n")
         handle.write("# none: geo.claims.frame); or a lemma and the preposition the cue takes. cues: uses inside a\n")
-        handle.write("# gold cue span; uses: all uses as a verb. Built by `python -m geo claims train`.\n")
+        handle.write(
+            "# gold cue span; uses: all uses as a verb. lemma/noun:frame, a noun in geo.claims.nominal_frame's\n"
+            "# frame (lemma/poss:frame, with a possessor); lemma/prep:p and lemma/adj:p, a verb or adjective\n"
+            "# with the preposition p right after it, in the cue with it. Built by `python -m geo claims train`.\n"
+        )
         writer = csv.DictWriter(handle, fieldnames=["cue", "cues", "uses"], lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
@@ -790,7 +877,9 @@ def _attributions(
             draft = _in_poll(token, lo, hi)
         elif kind == _CUE_VERB:  # a verb, not yet to be spoken ("is expected to announce")
             lemma = token.lemma_.lower()  # ``_cue_of``, the frame off the table
-            if not (entry := curated.get(lemma) or _framed_cue(lemma, _FRAMES[table.frames[c]])):
+            if not (entry := curated.get(lemma) or _framed_cue(lemma, _FRAMES[table.frames[c]]) or _prep_cue(token)):
+                if token.pos == AUX and (draft := _evaluation(token, lo, hi)) is not None:
+                    found.append(draft)
                 continue
             draft = _cue_verb(token, entry, lo, hi, text, quotes, media, consumed)
         else:  # a noun with a dependent after it that may make a frame
@@ -993,13 +1082,13 @@ def _cue_verb(
     if content and (requoted or before_cue):
         # "“A,” Tulsa police Chief Jordan said": the parse's clause ran over the speaker's name
         content = _strip([t for t in content if _inside(t.idx, quotes) or t.i > cue.i]) or content
+    content = _before_other_report(content, cue)
     if not content:
         return None
     content = _postposed_whole(cue, speaker_token, content, lo, hi)
     if particle is None:
         content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
-    end = _gloss_end(cue, end, lo, hi)
     passive = any(c.dep == _DEP_AUXPASS for c in _kids(cue))
     by_agent = speaker_token is not None and speaker_token.dep == _DEP_POBJ and speaker_token.head.dep == _DEP_AGENT
     speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
@@ -1037,6 +1126,62 @@ def _narrators_hedge(cue: Token, particle: Token | None) -> bool:
     the subject says; PolNeAR gives such a cue no source (train: 166 of 205). Not when the cue runs on
     into a verb of saying ("appeared to suggest that X": the subject suggests)."""
     return particle is None and cue.lemma_.lower() in HEDGE_VERBS
+
+
+def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
+    """ "74 percent said they are set on X, while 22 percent said Y": a clause joined to the content that
+    holds a cue with a subject of its own is another report, not part of this one; the content ends before it.
+    So does a second report of the same speaker ("said he makes X and questioned how ...": ``_second_report``)."""
+    if not content:
+        return content
+    inside = {t.i for t in content}
+    curated = cue_lexicon(learned=False)
+    for token in content:
+        if (said := _second_report(token)) is not None and said.i == cue.i:
+            first = min(_subtree_ids(token))
+            kept = [t for t in content if t.i < first]
+            while kept and (kept[-1].dep == _DEP_CC or kept[-1].is_punct or kept[-1].is_space):
+                kept.pop()
+            if kept:
+                return kept
+        if (
+            token.dep in _DEPS_CONJ_ADVCL
+            and token.head.i in inside
+            and token.i > content[0].i
+            and any(c.dep == _DEP_NSUBJ and c.lower not in QUOTED_VOICES_IDS for c in _kids(token))
+            and token.lemma_.lower() in curated  # a speech verb: "..., while 22 percent said ..."
+            and token.lemma_.lower() not in INTERNAL_STATES  # "..., and we think ...": the quoted words
+            and frame(token) != "none"
+            and not any(c.dep == _DEP_MARK and c.lower not in _LOWERS_CONTRAST for c in _kids(token))
+        ):  # "said A and that B", "when he said ...": still what was said, or when
+            first = min(_subtree_ids(token))
+            kept = [t for t in content if t.i < first]
+            while kept and (kept[-1].dep == _DEP_CC or kept[-1].is_punct or kept[-1].is_space):
+                kept.pop()
+            if kept:
+                return kept
+    return content
+
+
+def _second_report(verb: Token) -> Token | None:
+    """The cue a verb is a second report of: "X said he makes $41,000 and questioned how ...": a speech verb
+    joined to the head of another cue's clause, without a subject and in that cue's tense, is the speaker's
+    next report (the parse joined it to the clause); None otherwise."""
+    head = verb.head
+    if verb.dep != _DEP_CONJ or head.dep != _DEP_CCOMP or head.head.i >= head.i:
+        return None
+    cue = head.head
+    curated = cue_lexicon(learned=False)
+    if (
+        verb.tag != cue.tag
+        or _cue_of(verb, curated) is None
+        or verb.lemma_.lower() in INTERNAL_STATES
+        or cue.lemma_.lower() not in curated
+        or frame(verb) == "none"
+        or any(c.dep in _DEPS_NSUBJ_NSUBJPASS for c in _kids(verb))
+    ):
+        return None
+    return cue
 
 
 def _postposed_whole(cue: Token, subject: Token | None, content: list[Token], lo: int, hi: int) -> list[Token]:
@@ -1204,6 +1349,13 @@ def _raised(cue: Token, lo: int, hi: int) -> list[Token]:
     return _clip((t for t in _run(cue.doc, first, last + 1) if t.i in inside), lo, hi)
 
 
+def _requesting(verb: Token) -> bool:
+    """A verb that reports a request ("urged party leaders to turn away from X", "asked him to run"): one
+    the learned table calls a cue with an infinitive often enough (``MIN_REQUEST_COUNT``, ``MIN_REQUEST_SHARE``)."""
+    cues, uses = learned_cues().get(f"{verb.lemma_.lower()}:infinitive", (0, 0))
+    return cues >= MIN_REQUEST_COUNT and cues >= MIN_REQUEST_SHARE * uses
+
+
 def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | None]:
     """What a learned cue takes when it has no clause: its object with the predicate that follows
     ("called the plan a disaster"), or the object of its learned preposition ("called for X").
@@ -1211,8 +1363,9 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     after = [c for c in _kids(cue) if c.i > cue.i and lo <= c.idx < hi]
     obj = next((c for c in after if c.dep == _DEP_DOBJ), None)
     if obj is not None:
-        if any(c.dep == _DEP_XCOMP and c.i > obj.i and any(a.lower == _LOWER_TO for a in _kids(c)) for c in after):
-            # "They pressed him to withdraw": a request reported as an event, not a proposition
+        if not _requesting(cue) and any(
+            c.dep == _DEP_XCOMP and c.i > obj.i and any(a.lower == _LOWER_TO for a in _kids(c)) for c in after
+        ):  # "They pressed him to withdraw": a request reported as an event, not a proposition
             return [], None
         parts = [obj, *(c for c in after if c.i > obj.i and c.dep in _DEPS_OPRD_XCOMP_CCOMP)]
         return _clip((t for part in parts for t in _subtree(part)), lo, hi), None
@@ -1220,7 +1373,7 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     if wish is not None:
         return _clip(_subtree(wish), lo, hi), None
     prep = next((c for c in after if c.dep == _DEP_PREP and c.i == cue.i + 1), None)
-    if prep is not None and (cue.lemma_.lower(), prep.lower_) in _learned_particles():
+    if prep is not None and ((cue.lemma_.lower(), prep.lower_) in _learned_particles() or _prep_cue(cue)):
         pobj = next((c for c in _kids(prep) if c.dep in _DEPS_POBJ_PCOMP), None)
         if pobj is not None:
             return _clip(_subtree(pobj), lo, hi), prep
@@ -1230,10 +1383,13 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
 def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Token]:
     """The quotation just before ("“...,” he said") or just after ("said: “...”") the cue."""
     doc = cue.doc
+    # or just after its addressee ("told the host, “...”")
+    told = next((c for c in _kids(cue) if c.dep in _DEPS_DOBJ_DATIVE and c.i > cue.i), None)
+    reach = _end(told.right_edge) if told is not None else _end(cue)
     for start, end in quotes.overlapping(lo, hi):
         # right before the cue, or opening the sentence ("“...,” Jane Roe, a senator from Ohio, said")
         before = end <= cue.idx and (cue.idx - end <= 40 or start <= lo + 1)
-        after = start >= _end(cue) and start - _end(cue) <= 3
+        after = start >= _end(cue) and (start - _end(cue) <= 3 or 0 <= start - reach <= 3)
         if (before or after) and start < hi:
             # a quotation opened in an earlier sentence gives this one its last part ("“A. B,” he said")
             span = doc.char_span(max(start, lo), min(end, hi), alignment_mode="expand")
@@ -1259,6 +1415,9 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
                 return _sentence_opening_subject(cue, lo)
             if child.dep == _DEP_AGENT:
                 return next((c for c in _kids(child) if c.dep == _DEP_POBJ), None)
+        if (said := _second_report(verb)) is not None:  # "X said A and questioned B": X questioned
+            verb = said
+            continue
         # a coordinated cue, or a participle ("..., saying that"), borrows its head verb's subject
         borrows = verb.dep in _DEPS_CONJ_XCOMP or (verb.dep == _DEP_ADVCL and verb.tag == _TAG_VBG)
         if verb.dep == _DEP_PCOMP and verb.tag == _TAG_VBG and verb.head.dep == _DEP_PREP:
@@ -1401,7 +1560,7 @@ def _quoted_sentence(
     region_end = max((e for _, e in quotes.overlapping(lo, hi)), default=hi)
     later = [d for d in attributed if hi <= d.cue_at <= region_end + 40 and d.start < region_end]
     earlier = [d for d in attributed if d.cue_at < lo and d.paragraph >= paragraph - 1 and not d.headline]
-    source = later[0] if later else max(earlier, key=lambda d: d.cue_at) if earlier else None
+    source = later[0] if later else _continued(earlier, quotes) if earlier else None
     if source is None:
         return []
     start, end = content[0].idx, _end(content[-1])
@@ -1420,6 +1579,16 @@ def _quoted_sentence(
             paragraph=paragraph,
         )
     ]
+
+
+def _continued(earlier: list[_Draft], quotes: SpanIndex) -> _Draft:
+    """The attribution a quotation after it continues: the last one, unless that one quotes nothing and
+    its cue follows right after a quoting one's (“A,” he said, referring to X. “B.”: B is what he said)."""
+    last = max(earlier, key=attrgetter("cue_at"))
+    if quotes.overlapping(last.start, last.end):
+        return last
+    said = [d for d in earlier if 0 <= last.cue_at - d.cue_end <= 2 and quotes.overlapping(d.start, d.end)]
+    return said[0] if said else last
 
 
 def _quote_after_naming(
@@ -2005,16 +2174,6 @@ def _strip(tokens: list[Token]) -> list[Token]:
 
 def _end(token: Token) -> int:
     return token.idx + len(token)  # its length in characters, as ``len(token.text)``, without making the text
-
-
-def _gloss_end(cue: Token, end: int, lo: int, hi: int) -> int:
-    """Extend the content over "..., referring to X" after the cue."""
-    for child in _kids(cue):
-        if child.dep == _DEP_ADVCL and child.lemma_.lower() in GLOSS_VERBS and child.idx > end:
-            gloss = _strip(_clip(_subtree(child), lo, hi))
-            if gloss:
-                end = max(end, _end(gloss[-1]))
-    return end
 
 
 def _cue_span(verb: Token) -> tuple[int, int]:
