@@ -643,3 +643,11 @@ def test_a_verb_with_a_clause_is_a_cue_at_a_laxer_share(rule_claims):
         "determined",
         "the ballots were valid",
     )
+
+
+def test_citing_grounds_leaves_the_speaker_citing_people_relays(rule_claims):
+    """ "X, citing Y, said Z": Y speaks when Y can (aides, officials); a survey or data are X's grounds."""
+    for cited, speaker in (("a new survey", "The governor"), ("his aides", "his aides")):
+        text, claims = rule_claims(f"The governor, citing {cited}, said that the roads were safer.")
+        said = next(c for c in claims if c.text == "the roads were safer")
+        assert _at(text, said.speaker_start, said.speaker_end) == speaker

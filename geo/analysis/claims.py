@@ -15,7 +15,8 @@ Each rule is one small function below:
      borrows the subject of the verb it is coordinated with;
    - via: an outlet (a ``media`` actor) among its other dependents ("told
      Asharq Al-Awsat", "denied to Reuters", "said in an interview with CNN");
-   - "X quoted/cited Y as saying Z", "X, citing Y, reported Z": Y speaks, X relays;
+   - "X quoted/cited Y as saying Z", "X, citing Y, reported Z": Y speaks, X relays (Y a person, a
+     body or a source; "citing data" names X's grounds, and X speaks);
    - "..., according to Y": Y speaks; the clause the phrase hangs on is the content.
    A cue verb with no content ("did not comment on the reports"), or one not yet
    spoken ("is expected to announce"), is no attribution; its sentence is
@@ -1075,7 +1076,7 @@ def _cue_verb(
         for child in _kids(cue):
             if child.dep == _DEP_ADVCL and child.lemma_.lower() in ("cite", "quote"):
                 cited = next((c for c in _kids(child) if c.dep in _DEPS_DOBJ_POBJ), None)
-                if cited is not None:
+                if cited is not None and _can_speak(cited):
                     speaker_token, via_token = cited, speaker_token
     content = _strip(content)
     before_cue = content and content[0].i < cue.i and _inside(content[0].idx, quotes) and not _inside(cue.idx, quotes)
@@ -1119,6 +1120,16 @@ def _cue_verb(
         hedges=hedges,
         narrators=narrators,
     )
+
+
+_CITED_VOICES = frozenset({"source", "official", "aide", "spokesman", "spokeswoman", "witness", "person", "people"})
+
+
+def _can_speak(cited: Token) -> bool:
+    """ "X said Z, citing officials": the officials speak and X relays; "citing data / a conspiracy
+    theory / her work" names X's grounds, and X speaks (PolNeAR's source of "X, citing Y, said" is X)."""
+    lemma = cited.lemma_.lower()
+    return cited.ent_type_ in ("PERSON", "ORG", "NORP") or lemma in _CITED_VOICES or lemma in ROLES
 
 
 def _narrators_hedge(cue: Token, particle: Token | None) -> bool:
