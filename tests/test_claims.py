@@ -651,3 +651,17 @@ def test_citing_grounds_leaves_the_speaker_citing_people_relays(rule_claims):
         text, claims = rule_claims(f"The governor, citing {cited}, said that the roads were safer.")
         said = next(c for c in claims if c.text == "the roads were safer")
         assert _at(text, said.speaker_start, said.speaker_end) == speaker
+
+
+def test_a_quotation_resumes_after_its_cue(rule_claims):
+    """ "“A,” X said in March, “but B.”": B is the same report's second part (one attribution in the
+    corpus); a quotation after another cue ("said, adding later, “B”") is that cue's."""
+    text, claims = rule_claims(
+        "“The mayor says he is with the workers,” the union chief said in March, “but when you look close, "
+        "it is just hot air.”"
+    )
+    assert [c.text for c in claims] == [
+        "The mayor says he is with the workers",
+        "but when you look close, it is just hot air",
+    ]
+    assert {(c.speaker, _cue(text, c)) for c in claims} == {("the union chief", "said")}

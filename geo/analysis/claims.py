@@ -891,7 +891,7 @@ def _attributions(
     has_colon = bisect_left(colons, first) < bisect_left(colons, first + len(tokens))
     if not found and has_colon and (colon := _colon_quote(tokens, lo, hi)) is not None:
         found.append(colon)
-    return _unnest(found, media)
+    return _quote_resumed(_unnest(found, media), tokens, lo, hi, quotes)
 
 
 QUOTED_WORDS_MIN = 40  # characters of a quotation whose cue words are quoted, not cues (PolNeAR: the outer report)
@@ -1193,6 +1193,33 @@ def _second_report(verb: Token) -> Token | None:
     ):
         return None
     return cue
+
+
+def _quote_resumed(found: list[_Draft], tokens: list[Token], lo: int, hi: int, quotes: SpanIndex) -> list[_Draft]:
+    """ "“A,” the union chief said in March, “but B.”": a quotation interrupted by its cue resumes after
+    it in the same sentence; B is a second part of the same report (same cue and speaker), which the
+    corpus annotates as one attribution."""
+    resumed = []
+    for draft in found:
+        quoted_before = draft.end <= draft.cue_at and _inside(draft.start, quotes)
+        if draft.kind != "attributed" or draft.cue_end < 0 or not quoted_before:
+            continue
+        after = next(((s, e) for s, e in quotes.overlapping(draft.cue_end, hi) if draft.cue_end <= s < hi), None)
+        if after is None or "“" in (gap := tokens[0].doc.text[draft.cue_end : after[0]]) or '"' in gap or len(gap) > 60:
+            continue
+        if not gap.rstrip().endswith(",") or any(
+            d.start <= after[0] < d.end or draft.cue_end <= d.cue_at < after[0] for d in found
+        ):  # taken, or another cue between ("said, adding later, “B”": B is the adding's)
+            continue
+        part = _strip([t for t in tokens if after[0] < t.idx < min(after[1], hi)])
+        if not part:
+            continue
+        start, end = part[0].idx, _end(part[-1])
+        if draft.negated:  # the denial was read off the first part's words
+            negated = _negated(part, start, end)
+            draft = replace(draft, negated=negated, stance="denies" if negated else "asserts")
+        resumed.append(replace(draft, start=start, end=end, hedges=list(draft.hedges)))
+    return found + resumed
 
 
 def _postposed_whole(cue: Token, subject: Token | None, content: list[Token], lo: int, hi: int) -> list[Token]:
