@@ -316,3 +316,21 @@ def test_several_articles_tagged_at_once_get_each_one_s_own_tags_and_features(pi
             if code < len(values) and values[code] is not None:
                 token.append(name + values[code])
     assert together == [token for doc, roles in parts for token in features(doc, roles)]
+
+
+def test_a_tagged_seems_is_the_article_s_own_hedge(pipeline) -> None:
+    """As in the rules: "X seems to ..." written with no source; "X seems to feel ..." is X's."""
+    from geo.analysis.attribution import Attribution, _new_claim
+
+    text = "A headline for the test\n\nThe governor seems to enjoy the fight. The mayor seems to feel the heat.\n"
+    doc = pipeline.nlp(text)
+
+    def claim(source: str, cue: str, content: str):
+        s, q, c = text.index(source), text.index(cue), text.index(content)
+        tagged = Attribution(content=(c, c + len(content)), cue=(q, q + len(cue)), source=(s, s + len(source)))
+        return _new_claim(tagged, c, c + len(content), doc, text, (), (), [])
+
+    hedge = claim("The governor", "seems", "to enjoy the fight")
+    assert (hedge.speaker_start, hedge.speaker) == (None, "the article")
+    felt = claim("The mayor", "seems to feel", "the heat")
+    assert (felt.speaker_start, felt.speaker) == (text.index("The mayor"), "The mayor")

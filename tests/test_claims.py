@@ -469,6 +469,64 @@ def test_a_cue_after_its_subject_reports_the_whole_sentence_before_it(rule_claim
     assert claim.text == "The convoy was supposed to cross at dawn, but the border guards turned it back at the bridge"
 
 
+def test_seems_is_the_article_s_own_hedge(rule_claims):
+    """ "The governor seems to enjoy X": the article hedges, the governor says nothing; no source is written."""
+    text, claims = rule_claims("The governor seems to enjoy the fight over the budget.")
+    claim = only(claims)
+    assert claim.speaker_start is None and claim.speaker == "the article" and claim.hedged
+    assert _cue(text, claim) == "seems"
+
+
+def test_a_clause_with_its_own_cue_is_not_part_of_the_source(rule_claims):
+    """ "X, who said A, added B": the clause is a report of its own (PolNeAR gives each word one role), so
+    the written source of "added" ends before it; "who" is the written source of "said"."""
+    text, claims = rule_claims(
+        "Dana Ortiz, who said last week that the plant would close, added that the workers would be paid."
+    )
+    spans = {_cue(text, c): _at(text, c.speaker_start, c.speaker_end) for c in claims}
+    assert spans == {"said": "who", "added": "Dana Ortiz"}
+
+
+def test_of_two_subjects_the_speaker_is_the_one_next_to_the_cue(rule_claims):
+    """The parse may give a cue two subjects, the quotation's first noun and the speaker."""
+    text, claims = rule_claims(
+        "“My neighbors, whoever they vote for, including the mayor,” Ms. Alvarez, the school principal, said."
+    )
+    claim = only(claims)
+    assert _at(text, claim.speaker_start, claim.speaker_end) == "Ms. Alvarez, the school principal"
+
+
+def test_a_borrowed_passive_verb_lends_its_subject_not_its_agent(rule_claims):
+    for body, speaker in (
+        ("The senator was booed by the crowd after saying that the plant would close.", "The senator"),
+        ("Nurses were angered by the decision and predicted that the clinic would close.", "Nurses"),
+    ):
+        text, claims = rule_claims(body)
+        claim = only(claims)
+        assert _at(text, claim.speaker_start, claim.speaker_end) == speaker
+
+
+def test_even_is_not_part_of_the_written_source(rule_claims):
+    text, claims = rule_claims("Even the mayor's allies say the bridge was built too fast.")
+    claim = only(claims)
+    assert _at(text, claim.speaker_start, claim.speaker_end) == "the mayor's allies"
+
+
+def test_a_report_after_a_question_mark_quotes_the_question(rule_claims):
+    """spaCy ends the sentence at "?”": "she asks" stands alone, and reports the quotation before it."""
+    body = "The mayor said the budget was tight. “Will the bridge be finished by winter?” she asks."
+    text, claims = rule_claims(body)
+    asked = next(c for c in claims if "bridge" in c.text)
+    assert (_at(text, asked.speaker_start, asked.speaker_end), _cue(text, asked)) == ("she", "asks")
+    assert asked.text == "Will the bridge be finished by winter"
+
+
+def test_a_participle_after_a_comma_is_not_part_of_the_source(rule_claims):
+    text, claims = rule_claims("The governor, speaking to farmers near the river, said that the dam would be rebuilt.")
+    claim = only(claims)
+    assert _at(text, claim.speaker_start, claim.speaker_end) == "The governor"
+
+
 def test_a_gloss_after_the_cue_is_its_own_report(rule_claims):
     """ "“A,” X said, referring to Y. “B.”": "referring to Y" is X's report (PolNeAR annotates it apart,
     never inside the first content), and the next quotation continues what X said."""
@@ -593,6 +651,14 @@ def test_a_cue_in_a_clause_on_a_noun_reports_the_noun(rule_claims):
     text, claims = rule_claims("The council quietly took back everything the mayor said.")
     claim = only(claims)
     assert (claim.speaker_text, _cue(text, claim), claim.text) == ("the mayor", "said", "everything")
+
+
+def test_citing_grounds_leaves_the_speaker_citing_people_relays(rule_claims):
+    """ "X, citing Y, said Z": Y speaks when Y can (aides, officials); a survey or data are X's grounds."""
+    for cited, speaker in (("a new survey", "The governor"), ("his aides", "his aides")):
+        text, claims = rule_claims(f"The governor, citing {cited}, said that the roads were safer.")
+        said = next(c for c in claims if c.text == "the roads were safer")
+        assert _at(text, said.speaker_start, said.speaker_end) == speaker
 
 
 def test_a_quotation_resumes_after_its_cue(rule_claims):

@@ -53,6 +53,7 @@ from spacy.attrs import (
 from spacy.tokens import Doc, Token
 
 from geo.analysis.claims import (
+    HEDGE_VERBS,
     INTERNAL_STATES,
     NOT_SPEAKERS,
     SPEAKER_PRONOUNS,
@@ -60,7 +61,7 @@ from geo.analysis.claims import (
     learned_cues,
     link_contradictions,
 )
-from geo.types import Actor, Claim, Resolution, Span
+from geo.types import NARRATOR, Actor, Claim, Resolution, Span
 
 log = logging.getLogger(__name__)
 
@@ -852,7 +853,8 @@ def revise(
                 changes["actors"] = _actors_in(actors, start, end)
             if attribution.cue is not None and claim.cue_start is None:
                 changes.update(cue_start=attribution.cue[0], cue_end=attribution.cue[1])
-            if attribution.source is not None and claim.speaker_start is None:
+            # a claim with a speaker but none written is the article's own hedge ("X seems to"): no source
+            if attribution.source is not None and claim.speaker_start is None and claim.speaker == "unnamed":
                 changes.update(speaker_start=attribution.source[0], speaker_end=attribution.source[1])
             if changes:
                 revised[k] = replace(claim, **changes)
@@ -954,9 +956,11 @@ def _new_claim(
     from geo.analysis.claims import _actors_in, _places_in
 
     lexicon = cue_lexicon()
-    cue_lemma, entry = "", None
+    cue_lemma, entry, hedge = "", None, False
     if attribution.cue is not None:
         span = doc.char_span(*attribution.cue, alignment_mode="expand")
+        verbs = [t.lemma_.lower() for t in span or () if t.pos_ == "VERB"]
+        hedge = len(verbs) == 1 and verbs[0] in HEDGE_VERBS  # "seems", "has appeared"; not "seems to feel"
         heads = [t for t in span or () if t.pos_ in ("VERB", "NOUN", "AUX")] or list(span or ())
         cue_lemma = heads[0].lemma_.lower() if heads else text[attribution.cue[0] : attribution.cue[1]]
         entry = lexicon.get(cue_lemma)
@@ -970,6 +974,10 @@ def _new_claim(
         if previous:
             speaker, speaker_actor = previous[-1].speaker, previous[-1].speaker_actor
     stance = entry.stance if entry is not None else "asserts"
+    if hedge and attribution.source is not None:
+        # "X seems to ...": the article's own hedge, as the rules read it (``claims._narrators_hedge``)
+        attribution = replace(attribution, source=None)
+        speaker, speaker_actor, speaker_text = _narrator_of(earlier), None, ""
     return Claim(
         id="",
         start=start,
@@ -991,6 +999,11 @@ def _new_claim(
         internal=bool(entry and entry.internal) or cue_lemma in INTERNAL_STATES,
         speaker_chain=(Span(attribution.source[0], attribution.source[1], speaker_text),) if attribution.source else (),
     )
+
+
+def _narrator_of(claims: Sequence[Claim]) -> str:
+    """Who narrates the article: the speaker of its narration, "the article" when it has none."""
+    return next((c.speaker for c in claims if c.narrated), NARRATOR)
 
 
 def _actor_at(actors: tuple[Actor, ...], span: tuple[int, int] | None) -> str | None:
