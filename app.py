@@ -415,7 +415,9 @@ def on_map_event() -> None:
             set_view(center=center, zoom=int(zoom))
             return
     if selected:
-        st.rerun(PANEL)
+        if st.session_state.get("panel_drawn_in_run") == st.session_state.get("page_runs"):
+            st.rerun(PANEL)
+        st.rerun()  # the last full run stopped before the panel: its fragment cannot rerun alone
 
 
 def show_warnings(slot: DeltaGenerator, found: list[str], url_changed: bool) -> None:
@@ -882,3 +884,7 @@ def place_panel(
 
 with panel:
     place_panel(map_key, scope, on_map, actor_names, share)
+# The panel's fragment writes to ``share``, made outside it: Streamlit lets a fragment rerun do so only
+# after a full run that reached the panel. A click during a run stopped before it (a slow first run)
+# reruns the page instead (``on_map_event``).
+st.session_state["panel_drawn_in_run"] = st.session_state["page_runs"]

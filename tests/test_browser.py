@@ -480,10 +480,14 @@ def test_a_pin_counts_nothing_a_cluster_counts_places(browser, served_seed):
 
 
 def test_at_1280_px_the_map_takes_most_of_the_width_and_the_list_fits(browser, served_seed):
+    from playwright.sync_api import expect
+
     url, article_id = served_seed
     page = new_page(browser)  # 1280 px wide
     page.goto(f"{url}/?article={article_id}")
     settle(page)
+    # The list of places follows the drawn map (a second run): on a busy machine, after ``settle``.
+    expect(page.locator("[data-testid=stDataFrame] .dvn-scroller").first).to_be_visible()
     map_box = page.locator('iframe[title="streamlit_folium.st_folium"]').last.bounding_box()
     assert map_box["width"] >= 0.5 * VIEWPORT["width"], map_box
     widths = page.evaluate(

@@ -663,7 +663,7 @@ def test_citing_grounds_leaves_the_speaker_citing_people_relays(rule_claims):
 
 def test_a_quotation_resumes_after_its_cue(rule_claims):
     """ "“A,” X said in March, “but B.”": B is the same report's second part (one attribution in the
-    corpus); a quotation after another cue ("said, adding later, “B”") is that cue's."""
+    corpus); not when another cue stands between ("said, adding later, “B”")."""
     text, claims = rule_claims(
         "“The mayor says he is with the workers,” the union chief said in March, “but when you look close, "
         "it is just hot air.”"
@@ -673,6 +673,8 @@ def test_a_quotation_resumes_after_its_cue(rule_claims):
         "but when you look close, it is just hot air",
     ]
     assert {(c.speaker, _cue(text, c)) for c in claims} == {("the union chief", "said")}
+    text, claims = rule_claims("“We cannot pay,” the union chief said, adding later, “the members will vote on it.”")
+    assert not any(c.text.startswith("the members") and _cue(text, c) == "said" for c in claims)
 
 
 def test_getting_the_support_of_someone_is_their_backing(rule_claims):

@@ -1198,13 +1198,8 @@ def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
     inside = {t.i for t in content}
     curated = cue_lexicon(learned=False)
     for token in content:
-        if (said := _second_report(token)) is not None and said.i == cue.i:
-            first = min(_subtree_ids(token))
-            kept = [t for t in content if t.i < first]
-            while kept and (kept[-1].dep == _DEP_CC or kept[-1].is_punct or kept[-1].is_space):
-                kept.pop()
-            if kept:
-                return kept
+        if (said := _second_report(token)) is not None and said.i == cue.i and (kept := _cut_before(content, token)):
+            return kept
         if (
             token.dep in _DEPS_CONJ_ADVCL
             and token.head.i in inside
@@ -1214,14 +1209,19 @@ def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
             and token.lemma_.lower() not in INTERNAL_STATES  # "..., and we think ...": the quoted words
             and frame(token) != "none"
             and not any(c.dep == _DEP_MARK and c.lower not in _LOWERS_CONTRAST for c in _kids(token))
+            and (kept := _cut_before(content, token))
         ):  # "said A and that B", "when he said ...": still what was said, or when
-            first = min(_subtree_ids(token))
-            kept = [t for t in content if t.i < first]
-            while kept and (kept[-1].dep == _DEP_CC or kept[-1].is_punct or kept[-1].is_space):
-                kept.pop()
-            if kept:
-                return kept
+            return kept
     return content
+
+
+def _cut_before(content: list[Token], clause: Token) -> list[Token]:
+    """The content up to the clause's first token, without the conjunction or comma that joined them."""
+    first = min(_subtree_ids(clause))
+    kept = [t for t in content if t.i < first]
+    while kept and (kept[-1].dep == _DEP_CC or kept[-1].is_punct or kept[-1].is_space):
+        kept.pop()
+    return kept
 
 
 def _second_report(verb: Token) -> Token | None:
