@@ -373,8 +373,7 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
     shape = nominal_frame(noun)
     if shape is None:
         return None
-    cues, uses = learned_cues().get(f"{noun.lemma_.lower()}/noun:{shape}", (0, 0))
-    if (cues < MIN_CUE_COUNT or cues < MIN_NOMINAL_SHARE * uses) and not _possessed_cue(noun, shape):
+    if not _learned(f"{noun.lemma_.lower()}/noun:{shape}", MIN_NOMINAL_SHARE) and not _possessed_cue(noun, shape):
         return None
     content: list[Token] = []
     for child in _kids(noun):
@@ -451,13 +450,19 @@ def _backing(verb: Token, lo: int, hi: int) -> _Draft | None:
     )
 
 
+def _learned(key: str, share: float, count: int = MIN_CUE_COUNT) -> bool:
+    """Whether the learned table calls ``key`` a cue: one at least ``count`` times, in at least ``share``
+    of its uses (the test every learned noun, preposition, adjective and request cue passes)."""
+    cues, uses = learned_cues().get(key, (0, 0))
+    return cues >= count and cues >= share * uses
+
+
 def _possessed_cue(noun: Token, shape: str) -> bool:
     """A noun the learned table calls a cue when it has a possessor ("Trump's attack on X"; "an attack
     on the embassy" is no report)."""
     if not any(c.dep == _DEP_POSS for c in _kids(noun)):
         return False
-    cues, uses = learned_cues().get(f"{noun.lemma_.lower()}/poss:{shape}", (0, 0))
-    return cues >= MIN_CUE_COUNT and cues >= MIN_NOMINAL_SHARE * uses
+    return _learned(f"{noun.lemma_.lower()}/poss:{shape}", MIN_NOMINAL_SHARE)
 
 
 def _prep_cue(verb: Token) -> Cue | None:
@@ -467,8 +472,7 @@ def _prep_cue(verb: Token) -> Cue | None:
     if prep is None or not any(c.dep == _DEP_POBJ for c in _kids(prep)):  # "began by saying X": "saying" reports X
         return None
     lemma = verb.lemma_.lower()
-    cues, uses = learned_cues().get(f"{lemma}/prep:{prep.lower_}", (0, 0))
-    if cues < MIN_CUE_COUNT or cues < MIN_PREP_SHARE * uses:
+    if not _learned(f"{lemma}/prep:{prep.lower_}", MIN_PREP_SHARE):
         return None
     return Cue(lemma, "asserts", False, frozenset({"phrase"}), lemma in INTERNAL_STATES)
 
@@ -481,9 +485,8 @@ def _evaluation(copula: Token, lo: int, hi: int) -> _Draft | None:
     prep = _prep_frame(adjective) if adjective is not None else None
     if adjective is None or prep is None or copula.tag == _TAG_VBG:  # "the partner being supportive of her"
         return None
-    cues, uses = learned_cues().get(f"{adjective.lemma_.lower()}/adj:{prep.lower_}", (0, 0))
     pobj = next((c for c in _kids(prep) if c.dep == _DEP_POBJ), None)
-    if cues < MIN_CUE_COUNT or cues < MIN_PREP_SHARE * uses or pobj is None:
+    if pobj is None or not _learned(f"{adjective.lemma_.lower()}/adj:{prep.lower_}", MIN_PREP_SHARE):
         return None
     content = _strip(_clip(_subtree(pobj), lo, hi))
     if not content:
@@ -1487,8 +1490,7 @@ def _modified(cue: Token, lo: int, hi: int) -> list[Token]:
 def _requesting(verb: Token) -> bool:
     """A verb that reports a request ("urged party leaders to turn away from X", "asked him to run"): one
     the learned table calls a cue with an infinitive often enough (``MIN_REQUEST_COUNT``, ``MIN_REQUEST_SHARE``)."""
-    cues, uses = learned_cues().get(f"{verb.lemma_.lower()}:infinitive", (0, 0))
-    return cues >= MIN_REQUEST_COUNT and cues >= MIN_REQUEST_SHARE * uses
+    return _learned(f"{verb.lemma_.lower()}:infinitive", MIN_REQUEST_SHARE, MIN_REQUEST_COUNT)
 
 
 def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | None]:
