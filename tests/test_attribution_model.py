@@ -334,3 +334,34 @@ def test_a_tagged_seems_is_the_article_s_own_hedge(pipeline) -> None:
     assert (hedge.speaker_start, hedge.speaker) == (None, "the article")
     felt = claim("The mayor", "seems to feel", "the heat")
     assert (felt.speaker_start, felt.speaker) == (text.index("The mayor"), "The mayor")
+
+
+def _parsed(words, heads, deps, tags, pos):
+    from spacy.tokens import Doc
+
+    return Doc(spacy.blank("en").vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos)
+
+
+def test_a_tagged_source_is_cut_to_the_phrase_nearest_its_cue() -> None:
+    """The tagger's "an explosion that Mayor Jane Roe" before "described": the mayor is the source."""
+    words = "Twenty people were hurt by an explosion that Mayor Jane Roe described as an attack .".split()
+    heads = [1, 3, 3, 3, 3, 6, 4, 11, 10, 10, 11, 6, 11, 14, 12, 3]
+    deps = "nummod nsubjpass auxpass ROOT agent det pobj dobj compound compound nsubj relcl prep det pobj punct"
+    tags = "CD NNS VBD VBN IN DT NN WDT NNP NNP NNP VBD IN DT NN ."
+    pos = "NUM NOUN AUX VERB ADP DET NOUN PRON PROPN PROPN PROPN VERB ADP DET NOUN PUNCT"
+    doc = _parsed(words, heads, deps.split(), tags.split(), pos.split())
+    roles = ["O"] * 5 + ["B-SRC"] + ["I-SRC"] * 5 + ["B-CUE", "B-CON", "I-CON", "I-CON", "O"]
+    (found,) = group(doc, roles)
+    assert found.source is not None and doc.text[found.source[0] : found.source[1]] == "Mayor Jane Roe"
+
+
+def test_a_tagged_source_takes_in_its_head_word_s_modifiers() -> None:
+    words = "His donors said the tax was too high .".split()
+    heads = [1, 2, 2, 4, 5, 2, 7, 5, 2]
+    deps = "poss nsubj ROOT det nsubj ccomp advmod acomp punct"
+    tags = "PRP$ NNS VBD DT NN VBD RB JJ ."
+    pos = "PRON NOUN VERB DET NOUN AUX ADV ADJ PUNCT"
+    doc = _parsed(words, heads, deps.split(), tags.split(), pos.split())
+    roles = ["O", "B-SRC", "B-CUE", "B-CON", "I-CON", "I-CON", "I-CON", "I-CON", "O"]
+    (found,) = group(doc, roles)
+    assert found.source is not None and doc.text[found.source[0] : found.source[1]] == "His donors"

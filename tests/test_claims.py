@@ -709,3 +709,32 @@ def test_that_right_after_a_participle_cue_opens_its_content(rule_claims):
     )
     noted = next(c for c in claims if _cue(text, c) == "noting")
     assert noted.text == "at one point earlier in the race he had trailed the governor by 40 points"
+
+
+def _speakers(text, claims):
+    return {_cue(text, c): _at(text, c.speaker_start, c.speaker_end) for c in claims}
+
+
+def test_a_possessive_source_is_written_with_its_s(rule_claims):
+    """ "the governor's claim that ...": the source is written "the governor's", as the article has it."""
+    text, claims = rule_claims("Reporters checked the governor's claim that the dam was safe.")
+    assert _speakers(text, claims) == {"claim": "the governor's"}
+
+
+def test_a_whose_clause_tells_what_the_speaker_has_not_who_speaks(rule_claims):
+    text, claims = rule_claims("Jane Roe, whose family owns the mill, said the river was clean.")
+    assert _speakers(text, claims) == {"said": "Jane Roe"}
+
+
+def test_one_of_after_an_apposition_describes_the_noun_before_it(rule_claims):
+    """ "X, a lawyer for G, one of the groups that sued": "one of the groups" is G, not X."""
+    text, claims = rule_claims(
+        "Tom Hale, a lawyer for Green Valley, one of the groups that sued, said the permit was void."
+    )
+    assert _speakers(text, claims) == {"said": "Tom Hale, a lawyer for Green Valley"}
+
+
+def test_a_source_is_whole_hyphenated_words(rule_claims):
+    text, claims = rule_claims("His ex-wife said the house was sold in May.")
+    assert _speakers(text, claims) == {"said": "His ex-wife"}
+

@@ -57,9 +57,11 @@ from geo.analysis.claims import (
     INTERNAL_STATES,
     NOT_SPEAKERS,
     SPEAKER_PRONOUNS,
+    _dated,
     cue_lexicon,
     learned_cues,
     link_contradictions,
+    whole_words,
 )
 from geo.types import NARRATOR, Actor, Claim, Resolution, Span
 
@@ -702,15 +704,57 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
         if cue is not None:
             used_cues.add(cue[1])
             source = _nearest(sources, cue[1], cue[2], paragraph(cue[1]), paragraph, set())
+        if source is not None and cue is not None:
+            source = _source_phrase(doc, source, cue)
         found.append(
             Attribution(
                 content=chars(i, j),
                 cue=chars(cue[1], cue[2]) if cue else None,
-                source=chars(source[1], source[2]) if source else None,
+                source=whole_words(doc.text, *chars(source[1], source[2])) if source else None,
             )
         )
         previous = (p, j, len(found) - 1)
     return found
+
+
+_LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod"})
+
+
+def _source_phrase(doc: Doc, source: tuple[str, int, int], cue: tuple[str, int, int]) -> tuple[str, int, int]:
+    """A tagged source made one phrase of the parse (measured on 20 % of PolNeAR train held out from the
+    tagger and on dev, source exact F1 up in both, nothing else moved):
+
+    - of the words whose head lies outside it, the one nearest the cue with its own words, when the rest
+      is a clause or a date: "an explosion that [Mayor X] described", "[whose leaders] are", "were
+      rejected by [the council] in 2015" (the rules' sources end before a date too);
+    - widened over the modifiers its head word has just before it: "[his donors]" for "donors"."""
+    _, i, j = source
+    roots = [t for t in doc[i:j] if not (t.is_punct or t.is_space) and (t.head.i == t.i or not i <= t.head.i < j)]
+    if len(roots) > 1:
+        root = roots[-1] if cue[1] >= j else roots[0]
+        inside = [t.i for t in root.subtree if i <= t.i < j and not (t.is_punct or t.is_space)]
+        kept = doc[min(inside) : max(inside) + 1]
+        dropped = [t for t in doc[i:j] if not kept.start <= t.i < kept.end]
+        relative = any(t.tag_ in ("WDT", "WP", "WP$") for t in doc[i:j])
+        clause = relative or any(t.pos_ in ("VERB", "AUX") for t in dropped)
+        dated = all(t.dep_ == "prep" and _dated(t) for t in roots if t != root)
+        if not (clause or dated) or kept.text.lower() in NOT_SPEAKERS:  # "which" alone makes no claim (``_new``)
+            return source
+        i, j = kept.start, kept.end
+        roots = [root]
+    if not roots:
+        return source
+    k = i
+    while k < j and (doc[k].is_punct or doc[k].is_space):
+        k += 1
+    while (
+        k > roots[0].left_edge.i
+        and not doc[k - 1].is_punct
+        and doc[k - 1].dep_ in _LEFT_MODIFIERS
+        and k - 1 <= doc[k - 1].head.i < j
+    ):
+        k -= 1
+    return source[0], k, j
 
 
 def _request(verb: Token) -> bool:
