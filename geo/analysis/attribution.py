@@ -718,6 +718,8 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
 
 
 _LEFT_MODIFIERS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod"})
+_PARTICIPLES = frozenset({"VBN", "VBG", "VBD"})
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
 
 
 def _source_phrase(doc: Doc, source: tuple[str, int, int], cue: tuple[str, int, int]) -> tuple[str, int, int]:
@@ -736,7 +738,7 @@ def _source_phrase(doc: Doc, source: tuple[str, int, int], cue: tuple[str, int, 
         kept = doc[min(inside) : max(inside) + 1]
         dropped = [t for t in doc[i:j] if not kept.start <= t.i < kept.end]
         relative = any(t.tag_ in ("WDT", "WP", "WP$") for t in doc[i:j])
-        clause = relative or any(t.pos_ in ("VERB", "AUX") for t in dropped)
+        clause = relative or any(t.tag_ in _FINITE for t in dropped)  # not "voters filing into ..."
         dated = all(t.dep_ == "prep" and _dated(t) for t in roots if t != root)
         if not (clause or dated) or kept.text.lower() in NOT_SPEAKERS:  # "which" alone makes no claim (``_new``)
             return source
@@ -751,6 +753,7 @@ def _source_phrase(doc: Doc, source: tuple[str, int, int], cue: tuple[str, int, 
         k > roots[0].left_edge.i
         and not doc[k - 1].is_punct
         and doc[k - 1].dep_ in _LEFT_MODIFIERS
+        and doc[k - 1].tag_ not in _PARTICIPLES  # "carried placards", "leading advisers": what they do
         and k - 1 <= doc[k - 1].head.i < j
     ):
         k -= 1

@@ -2013,7 +2013,7 @@ def _written_phrase(
         # "a group of doctors in 2015 found": the date is when, not who (PolNeAR's sources end before it)
         if child.i > token.i and ((child.dep == _DEP_PREP and _dated(child)) or _comma_participle(child)):
             skipped.update(_subtree_ids(child))
-    appositions = [t.i for t in subtree if t.dep == _DEP_APPOS and t.i > token.i]
+    appositions = [t.i for t in subtree if t.dep == _DEP_APPOS and t.i > token.i and _after_comma(t)]
     for t in subtree:
         if t.i > token.i and t.i not in skipped and _aside(t, token, appositions):
             skipped.update(_subtree_ids(t))
@@ -2035,17 +2035,15 @@ def _aside(t: Token, token: Token, appositions: list[int]) -> bool:
 
     - a relative clause opening with "whose" ("Trump, whose views have upset his party,"): about what
       the speaker has, not who the speaker is (PolNeAR, 20 % of train held out: outside 5 times, inside 2);
-    - an apposition "one of ..." after another apposition or a proper noun that is not the speaker's
-      ("Jane Roe, the attorney general of Ohio, one of the states suing") describes that noun."""
+    - an apposition "one of ..." after another one set off by a comma ("Jane Roe, the attorney general
+      of Ohio, one of the states suing") describes a noun of the first."""
     if not _after_comma(t):
         return False
     if t.dep == _DEP_RELCL:
         return t.doc[min(_subtree_ids(t))].lower == _LOWER_WHOSE
     if t.dep != _DEP_APPOS or t.tag != _TAG_CD or not any(c.lower == _LOWER_OF for c in _kids(t)):
         return False
-    comma = min(_subtree_ids(t)) - 1
-    before = t.doc[comma - 1] if comma > 0 else token
-    return (bool(appositions) and appositions[0] < t.i) or (before != token and before.pos == PROPN)
+    return bool(appositions) and appositions[0] < t.i
 
 
 def _after_comma(t: Token) -> bool:
