@@ -709,3 +709,25 @@ def test_that_right_after_a_participle_cue_opens_its_content(rule_claims):
     )
     noted = next(c for c in claims if _cue(text, c) == "noting")
     assert noted.text == "at one point earlier in the race he had trailed the governor by 40 points"
+
+
+def test_a_verb_s_object_runs_on_over_its_preposition(rule_claims):
+    """ "criticized X for Y", "accused X of Y", "described X as Y": the preposition right after the cue's
+    object completes what is reported (PolNeAR keeps it in the content); a date after "on" does not."""
+    for body, content in (
+        ("Senator Jane Roe criticized the governor for cutting school funds.", "the governor for cutting school funds"),
+        ("The union accused the mayor of hiding the report.", "the mayor of hiding the report"),
+        ("The minister described the strike as a betrayal.", "the strike as a betrayal"),
+    ):
+        _, claims = rule_claims(body)
+        assert only(claims).text == content
+
+
+def test_a_quotation_after_a_clause_about_the_speaker_continues_what_the_speaker_said(rule_claims):
+    """ "“A,” said X, who chairs Y. “B.”": the relative clause's verb is no voice for B; B continues the
+    quotation the sentence's cue reports."""
+    text, claims = rule_claims(
+        "“The harbour will close,” said Jane Roe, who has criticized the new pier. “Nobody here wants that.”"
+    )
+    last = max(claims, key=lambda c: c.start)
+    assert (last.text, _cue(text, last)) == ("Nobody here wants that", "said")

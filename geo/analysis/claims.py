@@ -1175,6 +1175,27 @@ def _cue_verb(
     )
 
 
+_OBJECT_PREPS = frozenset({"for", "of", "as", "to", "with", "about", "over", "against", "into", "from"})
+
+
+def _with_object_phrase(cue: Token, content: list[Token], lo: int, hi: int) -> list[Token]:
+    """ "criticized Scalia for questioning X", "accused him of lying", "described it as a hoax": the cue's
+    preposition right after its object completes what the cue reports, and the content runs on over it
+    (PolNeAR: an evaluative verb's "for" phrase is inside the content 237 times in train, right after
+    it 4 times). Not "on" ("endorsed her on Thursday": mostly a date)."""
+    if not content:
+        return content
+    last = content[-1].i
+    for child in _kids(cue):
+        if child.dep == _DEP_PREP and child.i == last + 1 and child.lower_ in _OBJECT_PREPS and any(
+            c.dep in _DEPS_POBJ_PCOMP for c in _kids(child)
+        ):
+            extra = _clip(_subtree(child), lo, hi)
+            if extra and extra[0].i == last + 1:
+                return content + extra
+    return content
+
+
 _CITED_VOICES = frozenset({"source", "official", "aide", "spokesman", "spokeswoman", "witness", "person", "people"})
 
 
@@ -1505,7 +1526,7 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
         ):  # "They pressed him to withdraw": a request reported as an event, not a proposition
             return [], None
         parts = [obj, *(c for c in after if c.i > obj.i and c.dep in _DEPS_OPRD_XCOMP_CCOMP)]
-        return _clip((t for part in parts for t in _subtree(part)), lo, hi), None
+        return _with_object_phrase(cue, _clip((t for part in parts for t in _subtree(part)), lo, hi), lo, hi), None
     wish = next((c for c in after if c.dep == _DEP_XCOMP), None)  # "plans to visit"
     if wish is not None:
         return _clip(_subtree(wish), lo, hi), None
@@ -1697,7 +1718,7 @@ def _quoted_sentence(
     region_end = max((e for _, e in quotes.overlapping(lo, hi)), default=hi)
     later = [d for d in attributed if hi <= d.cue_at <= region_end + 40 and d.start < region_end]
     earlier = [d for d in attributed if d.cue_at < lo and d.paragraph >= paragraph - 1 and not d.headline]
-    source = later[0] if later else _continued(earlier, quotes) if earlier else None
+    source = later[0] if later else _continued(earlier, quotes, tokens[0].doc) if earlier else None
     if source is None:
         return []
     start, end = content[0].idx, _end(content[-1])
@@ -1718,14 +1739,31 @@ def _quoted_sentence(
     ]
 
 
-def _continued(earlier: list[_Draft], quotes: SpanIndex) -> _Draft:
+def _continued(earlier: list[_Draft], quotes: SpanIndex, doc: Doc) -> _Draft:
     """The attribution a quotation after it continues: the last one, unless that one quotes nothing and
-    its cue follows right after a quoting one's (“A,” he said, referring to X. “B.”: B is what he said)."""
+    its cue follows a quoting one's in the same sentence (“A,” he said, referring to X. “B.”; “A,” said
+    Jane Roe, who chairs the panel. “B.”: B is what she said, not what the clause about her reports)."""
     last = max(earlier, key=attrgetter("cue_at"))
     if quotes.overlapping(last.start, last.end):
         return last
     said = [d for d in earlier if 0 <= last.cue_at - d.cue_end <= 2 and quotes.overlapping(d.start, d.end)]
-    return said[0] if said else last
+    if said:
+        return said[0]
+    said = [
+        d
+        for d in earlier
+        if 0 <= d.cue_end <= last.cue_at
+        and quotes.overlapping(d.start, d.end)
+        and _same_sentence(doc, d.cue_at, last.cue_at)
+    ]
+    return max(said, key=attrgetter("cue_at")) if said else last
+
+
+def _same_sentence(doc: Doc, first: int, second: int) -> bool:
+    """Whether two character offsets fall in one sentence of ``doc``."""
+    a = doc.char_span(first, first + 1, alignment_mode="expand")
+    b = doc.char_span(second, second + 1, alignment_mode="expand")
+    return a is not None and b is not None and len(a) > 0 and len(b) > 0 and a[0].sent.start == b[0].sent.start
 
 
 def _quote_after_naming(
