@@ -546,6 +546,9 @@ def test_a_verb_or_noun_reports_with_its_learned_preposition(rule_claims):
     attack on the port")."""
     for body, cue, speaker, content in (
         ("The mayor spoke about the flooding in the valley.", "spoke about", "The mayor", "the flooding in the valley"),
+        # an adverb or a day between the verb and its preposition
+        ("The mayor spoke movingly of the flood here.", "spoke movingly of", "The mayor", "the flood here"),
+        ("The mayor spoke out Monday about the new dam.", "spoke out Monday about", "The mayor", "the new dam"),
         ("Roe's attack on the governor drew loud applause.", "attack on", "Roe", "the governor"),
         (
             "Senator Jane Roe has been critical of the new tax plan.",

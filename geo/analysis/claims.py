@@ -331,11 +331,20 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
     return sorted(rows, key=lambda row: (-row["cues"], row["cue"]))
 
 
+_DEPS_BETWEEN_VERB_PREP = frozenset(get_string_id(w) for w in ("advmod", "npadvmod", "prt"))
+
+
 def _prep_frame(verb: Token) -> Token | None:
-    """The preposition right after a verb with its object ("spoke about X"), as the learned table counts it."""
-    if verb.i + 1 >= len(verb.doc):
+    """The preposition right after a verb with its object ("spoke about X"), as the learned table counts it;
+    an adverb or particle of the verb's may stand between them ("spoke emotionally of X", "spoke out
+    Tuesday about X")."""
+    doc = verb.doc
+    k = verb.i + 1
+    while k < len(doc) and k <= verb.i + 3 and doc[k].dep in _DEPS_BETWEEN_VERB_PREP and doc[k].head == verb:
+        k += 1
+    if k >= len(doc):
         return None
-    prep = verb.nbor()
+    prep = doc[k]
     if prep.dep != _DEP_PREP or prep.head != verb or not any(c.dep in _DEPS_POBJ_PCOMP for c in _kids(prep)):
         return None
     return prep
@@ -1509,7 +1518,7 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
     wish = next((c for c in after if c.dep == _DEP_XCOMP), None)  # "plans to visit"
     if wish is not None:
         return _clip(_subtree(wish), lo, hi), None
-    prep = next((c for c in after if c.dep == _DEP_PREP and c.i == cue.i + 1), None)
+    prep = next((c for c in after if c.dep == _DEP_PREP and c.i == cue.i + 1), None) or _prep_frame(cue)
     if prep is not None and ((cue.lemma_.lower(), prep.lower_) in _learned_particles() or _prep_cue(cue)):
         pobj = next((c for c in _kids(prep) if c.dep in _DEPS_POBJ_PCOMP), None)
         if pobj is not None:
