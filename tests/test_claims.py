@@ -589,6 +589,17 @@ def test_another_report_joined_to_a_content_is_its_own(rule_claims):
         ("The farmer", "said", "she earns little"),
         ("The farmer", "questioned", "how the new tax would help her"),
     ]
+    # a reporting participle after a comma, which the parse hung on the reported clause
+    text, claims = rule_claims("The minister said the talks had failed, noting that the rebels had left.")
+    assert [(c.speaker_text, _cue(text, c), c.text) for c in claims] == [
+        ("The minister", "said", "the talks had failed"),
+        ("The minister", "noting", "the rebels had left"),
+    ]
+    # an artefact's participle is not the speaker's report: "the figures show"
+    text, claims = rule_claims("The mayor said the new figures were worse, showing a rise in crime.")
+    assert [(c.speaker_text, c.text) for c in claims] == [
+        ("The mayor", "the new figures were worse, showing a rise in crime")
+    ]
 
 
 def test_two_apostrophes_are_quotation_marks(rule_claims):
