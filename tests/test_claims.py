@@ -602,6 +602,20 @@ def test_another_report_joined_to_a_content_is_its_own(rule_claims):
     ]
 
 
+def test_a_curly_quotation_may_close_at_a_straight_mark(rule_claims):
+    """ "“A," said X": mixed marks close the quotation; left open, it ran over the paragraph and gave
+    the quote to the speaker of the paragraph before."""
+    _, claims = rule_claims(
+        "Despite the bad press, local officials said they welcome the attention.\n\n"
+        '“At this point, there is no bad publicity," said the mayor. "We have made mistakes."'
+    )
+    assert [(c.speaker_text, c.text) for c in claims] == [
+        ("local officials", "they welcome the attention"),
+        ("the mayor", "At this point, there is no bad publicity"),
+        ("the mayor", "We have made mistakes"),
+    ]
+
+
 def test_two_apostrophes_are_quotation_marks(rule_claims):
     """Archive text writes quotation marks as '' ... '': a quote over two sentences keeps its speaker."""
     _, claims = rule_claims("''The road will open in June,'' the governor said. ''After that we will build the port.''")

@@ -142,7 +142,10 @@ _SPEAKER_DROP = frozenset({"acl", "relcl", "appos", "punct", "advcl", "parataxis
 _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
 # Quotations: curly marks, straight double quotes, and two apostrophes for each mark ('' ... '': the
 # convention of newspaper archives and wire feeds, e.g. the New York Times' text in LexisNexis).
-_QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"\n]*(?:\"|$)|''(?:(?!'')[^\n])*(?:''|$)")
+# A curly opening mark may close at a straight one ("“A," he said"): text pasted together by several
+# editors mixes them, and a quotation left open ran over the paragraph. (A straight opening mark
+# closes at a straight one only: a curly quotation may be nested in it.)
+_QUOTES = re.compile(r"“[^”\"]*(?:[”\"]|$)|\"[^\"\n]*(?:\"|$)|''(?:(?!'')[^\n])*(?:''|$)")
 
 # Dependency labels as the hashes ``Token.dep`` gives (``dep_`` makes a string each time).
 _DEPS_NOUN_MODIFIERS = frozenset(get_string_id(w) for w in ("compound", "poss", "amod", "nmod"))
