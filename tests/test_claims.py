@@ -589,6 +589,14 @@ def test_another_report_joined_to_a_content_is_its_own(rule_claims):
         ("The farmer", "said", "she earns little"),
         ("The farmer", "questioned", "how the new tax would help her"),
     ]
+    # in another tense
+    text, claims = rule_claims(
+        "The lobbyist says the main goal of the campaign is to win the state, but conceded that the polls were a worry."
+    )
+    assert [(c.speaker_text, _cue(text, c), c.text) for c in claims] == [
+        ("The lobbyist", "says", "the main goal of the campaign is to win the state"),
+        ("The lobbyist", "conceded", "the polls were a worry"),
+    ]
     # a reporting participle after a comma, which the parse hung on the reported clause
     text, claims = rule_claims("The minister said the talks had failed, noting that the rebels had left.")
     assert [(c.speaker_text, _cue(text, c), c.text) for c in claims] == [

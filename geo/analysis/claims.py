@@ -197,6 +197,7 @@ _SPEAKER_DROP_IDS = frozenset(get_string_id(w) for w in _SPEAKER_DROP)
 _DEPS_AUX_AUXPASS_NEG_ADVMOD = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg", "advmod"))
 # Fine-grained tags likewise (``tag_``); coarse parts of speech as spaCy's symbols (``pos_``).
 _TAG_VBD = get_string_id("VBD")
+_TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "says A, but conceded B"
 _TAG_VBG = get_string_id("VBG")
 _TAGS_VBD_VBN = frozenset(get_string_id(w) for w in ("VBD", "VBN"))
 _DEPS_CLAUSES = frozenset(get_string_id(w) for w in ("relcl", "acl", "advcl"))
@@ -1252,7 +1253,7 @@ def _second_report(verb: Token) -> Token | None:
     cue = head.head
     curated = cue_lexicon(learned=False)
     if (
-        (verb.tag != cue.tag and not participle)
+        (verb.tag != cue.tag and not participle and not {verb.tag, cue.tag} <= _TAGS_FINITE)
         or _cue_of(verb, curated) is None
         or (participle and verb.lemma_.lower() not in curated)  # "..., showing X": the numbers show
         or verb.lemma_.lower() in INTERNAL_STATES
