@@ -301,6 +301,23 @@ def test_a_role_is_linked_to_the_person_the_article_named_with_that_title(pipeli
     assert [s.text for s in claim.speaker_chain] == ["The president", "Maria Lopez"]
 
 
+def test_a_role_no_actor_holds_is_the_last_speaker_written_with_it(pipeline):
+    """ "the ministry", "the officials": the body or group that spoke under that head word before, though
+    the parse found no name in it (a lower-case ministry, a number of officials)."""
+    body = (
+        "The country's foreign ministry rejected the report on Monday.\n\n"
+        "Two officials said the dam was safe.\n\n"
+        "The storm moved north on Tuesday.\n\n"
+        "The officials said the river would fall. The ministry said it would publish the figures."
+    )
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    fall = next(c for c in analysis.claims if c.text == "the river would fall")
+    assert [s.text for s in fall.speaker_chain] == ["The officials", "Two officials"]
+    figures = next(c for c in analysis.claims if c.text == "it would publish the figures")
+    assert [s.text for s in figures.speaker_chain] == ["The ministry", "The country's foreign ministry"]
+    assert figures.speaker == next(c for c in analysis.claims if c.text == "the report").speaker
+
+
 def test_a_pronoun_far_from_the_last_speaker_is_the_person_named_last(pipeline):
     body = (
         "The mayor said the roads were open.\n\n"

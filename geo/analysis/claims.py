@@ -133,6 +133,9 @@ ROLES: dict[str, str] = {
         "body",
     ),
 }
+# Plural roles that stand for the group the article named before ("Two U.S. officials said ... The
+# officials said ...").
+GROUP_ROLES = frozenset({"officials", "authorities", "diplomats", "investigators", "analysts", "sources"})
 # "I think", "we believe", "you know" inside a quotation belong to the quoted words.
 QUOTED_VOICES = frozenset({"i", "we", "you"})
 # "That explains why…", "This shows…": a demonstrative or relative subject is a fact, not a speaker.
@@ -1905,6 +1908,9 @@ class _Resolver:
                     actor, mention = role
                     chain.append(mention)
                 speaker = actor or speaker_text
+                if actor is None and (spoken := self._role_spoken(who, draft, drafts)) is not None:
+                    speaker, _, actor, _ = self.resolve(spoken, drafts)
+                    chain.append(_phrase(spoken.speaker))
             self.chains[id(draft)] = [(s, e) for s, e in chain if s is not None and e is not None]
             if via == speaker:
                 via = None
@@ -1969,6 +1975,22 @@ class _Resolver:
                 around = self.names.get(actor_id, "") + " " + self.text[start:end]
             if word.search(around):
                 return actor_id, (start, end)
+        return None
+
+    def _role_spoken(self, who: _Who, draft: _Draft, drafts: list[_Draft]) -> _Draft | None:
+        """ "Ukraine's foreign ministry rejected the claim. ... The ministry said ...": a role no actor
+        holds (the parse found no name in it) stands for the last earlier speaker written with that head."""
+        phrase = self.text[who.start : who.end]
+        role = self.text[who.head_start : who.head_end].lower()
+        if not re.match(r"(?i)the\b", phrase) or not (role in ROLES or role in GROUP_ROLES):
+            return None
+        for d in reversed(drafts):
+            if d.cue_at >= draft.cue_at or d.kind != "attributed" or d.speaker is None or d.speaker is who:
+                continue
+            if d.speaker.pronoun or (d.speaker.start, d.speaker.end) == (who.start, who.end):
+                continue
+            if self.text[d.speaker.head_start : d.speaker.head_end].lower() == role:
+                return d
         return None
 
     def _name(self, who: _Who | None, previous: tuple[str, str, str | None, str | None] | None) -> str | None:
