@@ -627,6 +627,12 @@ def test_another_report_joined_to_a_content_is_its_own(rule_claims):
     ]
 
 
+def test_a_content_keeps_the_pronoun_that(rule_claims):
+    """The complementiser "that" is left out of a content; the pronoun is its subject."""
+    _, claims = rule_claims("“That is simply not true,” the spokesman said. She said that the plan was bad.")
+    assert [c.text for c in claims] == ["That is simply not true", "the plan was bad"]
+
+
 def test_a_curly_quotation_may_close_at_a_straight_mark(rule_claims):
     """ "“A," said X": mixed marks close the quotation; left open, it ran over the paragraph and gave
     the quote to the speaker of the paragraph before."""

@@ -200,6 +200,7 @@ _SPEAKER_DROP_IDS = frozenset(get_string_id(w) for w in _SPEAKER_DROP)
 _DEPS_AUX_AUXPASS_NEG_ADVMOD = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg", "advmod"))
 # Fine-grained tags likewise (``tag_``); coarse parts of speech as spaCy's symbols (``pos_``).
 _TAG_VBD = get_string_id("VBD")
+_DEPS_NSUBJ_NSUBJPASS_DET = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "det"))
 _TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "says A, but conceded B"
 _TAG_VBG = get_string_id("VBG")
 _TAGS_VBD_VBN = frozenset(get_string_id(w) for w in ("VBD", "VBN"))
@@ -2337,10 +2338,13 @@ def _before(doc: Doc, start: int, hi: int) -> list[Token]:
 
 
 def _strip(tokens: list[Token]) -> list[Token]:
-    """Drop punctuation, white space and a leading "that" from both ends."""
+    """Drop punctuation, white space and a leading "that" (the complementiser, not the pronoun of "That
+    is not true" nor the determiner of "that plan") from both ends."""
     first, last = 0, len(tokens) - 1
     while first <= last and (
-        (t := tokens[first]).is_punct or t.is_space or (first == 0 and t.lower in _CLAUSE_MARKS_IDS)
+        (t := tokens[first]).is_punct
+        or t.is_space
+        or (first == 0 and t.lower in _CLAUSE_MARKS_IDS and t.dep not in _DEPS_NSUBJ_NSUBJPASS_DET)
     ):
         first += 1
     while last >= first and (tokens[last].is_punct or tokens[last].is_space):
