@@ -442,6 +442,9 @@ def test_a_dateline_is_neither_source_nor_content(rule_claims):
         claim = only(claims)
         assert _at(text, claim.speaker_start, claim.speaker_end) == "Senior officials"
         assert claim.text == "the talks had failed"
+    # the parse may end a sentence after the place: "(Reuters) - ..." opens the next one
+    _, claims = rule_claims("DUBAI (Reuters) - Iran seized a foreign tanker in the Gulf, state media reported Sunday.")
+    assert only(claims).text == "Iran seized a foreign tanker in the Gulf"
 
 
 def test_the_cue_runs_on_to_its_content(rule_claims):

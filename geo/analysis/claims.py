@@ -961,8 +961,9 @@ DATELINE_MAX = 10  # tokens of "MANCHESTER, N.H. (AP) —"
 
 def _after_dateline(tokens: list[Token]) -> list[Token]:
     """A sentence without its dateline ("WASHINGTON (AP) — ...", "BRUSSELS - ..."), or a capitalised
-    lead-in ("QUESTIONABLE MEDICAL CLAIMS — ..."): neither is part of a source or a content."""
-    if not tokens or not tokens[0].is_upper or not tokens[0].is_alpha:
+    lead-in ("QUESTIONABLE MEDICAL CLAIMS — ..."): neither is part of a source or a content. The parse may
+    end a sentence after the place, leaving "(Reuters) - ..." to the next one."""
+    if not tokens or not ((tokens[0].is_upper and tokens[0].is_alpha) or tokens[0].text == "("):
         return tokens
     depth = 0
     for k, token in enumerate(tokens[: DATELINE_MAX + 1]):
