@@ -111,7 +111,12 @@ UNTRUE = frozenset(
         *"baseless groundless unfounded false untrue fake fabricated fabrication lie lies nonsense absurd".split(),
         *"ridiculous rubbish fiction hoax misleading inaccurate incorrect wrong propaganda speculation".split(),
         *"disinformation misinformation slander smear".split(),
+        "fabricate",  # the lemma of "called the report fabricated"
     }
+)
+# Phrasal verbs that wave a report away: a denial of what they take ("brushed aside accusations that ...").
+DISMISSING_PHRASES = frozenset(
+    {("brush", "aside"), ("brush", "off"), ("play", "down"), ("shrug", "off"), ("wave", "away"), ("wave", "off")}
 )
 # Cues that say what something is: with an untrue predicate they deny it.
 DESCRIBING_CUES = frozenset({"call", "describe", "dismiss", "label", "brand", "term", "denounce", "characterize"})
@@ -200,6 +205,7 @@ _SPEAKER_DROP_IDS = frozenset(get_string_id(w) for w in _SPEAKER_DROP)
 _DEPS_AUX_AUXPASS_NEG_ADVMOD = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg", "advmod"))
 # Fine-grained tags likewise (``tag_``); coarse parts of speech as spaCy's symbols (``pos_``).
 _TAG_VBD = get_string_id("VBD")
+_DEPS_ACL_AMOD = frozenset(get_string_id(w) for w in ("acl", "amod"))
 _DEPS_NSUBJ_NSUBJPASS_DET = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "det"))
 _TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "says A, but conceded B"
 _TAG_VBG = get_string_id("VBG")
@@ -340,6 +346,24 @@ def learn_cues(articles: Sequence[tuple[str, Sequence[Sequence[int]]]], nlp: Lan
 
 
 _DEPS_BETWEEN_VERB_PREP = frozenset(get_string_id(w) for w in ("advmod", "npadvmod", "prt"))
+
+
+def _understood(verb: Token) -> Cue | None:
+    """ "It is understood that the talks will resume": an unnamed source's report, hedged (the newsroom's
+    formula for what it was told off the record). "Understood" with a subject of its own is no report."""
+    if verb.lemma_.lower() != "understand" or not any(c.dep == _DEP_AUXPASS for c in _kids(verb)):
+        return None
+    if not any(c.dep == _DEP_NSUBJPASS and c.lower_ == "it" for c in _kids(verb)):
+        return None
+    return Cue("understand", "asserts", True, frozenset({"clause"}))
+
+
+def _dismissing(verb: Token) -> Cue | None:
+    """ "brushed aside the accusations", "played down reports of losses": a denial of its object."""
+    lemma = verb.lemma_.lower()
+    if not any((lemma, c.lower_) in DISMISSING_PHRASES for c in _kids(verb) if c.dep == _DEP_PRT):
+        return None
+    return Cue(lemma, "denies", False, frozenset({"object"}))
 
 
 def _prep_frame(verb: Token) -> Token | None:
@@ -937,7 +961,13 @@ def _attributions(
             draft = _in_poll(token, lo, hi)
         elif kind == _CUE_VERB:  # a verb, not yet to be spoken ("is expected to announce")
             lemma = token.lemma_.lower()  # ``_cue_of``, the frame off the table
-            if not (entry := curated.get(lemma) or _framed_cue(lemma, _FRAMES[table.frames[c]]) or _prep_cue(token)):
+            if not (
+                entry := _dismissing(token)
+                or curated.get(lemma)
+                or _understood(token)
+                or _framed_cue(lemma, _FRAMES[table.frames[c]])
+                or _prep_cue(token)
+            ):
                 draft = _evaluation(token, lo, hi) if token.pos == AUX else None
                 if (draft := draft or _backing(token, lo, hi)) is not None:
                     found.append(draft)
@@ -2166,8 +2196,10 @@ def _called_untrue(cue: Token) -> Token | None:
     if cue.lemma_.lower() not in DESCRIBING_CUES:
         return None
     obj = next((c for c in _kids(cue) if c.dep == _DEP_DOBJ), None)
-    for child in _kids(cue):
-        said = [child] if child.dep in _DEPS_OPRD_CCOMP_XCOMP_ACOMP else []
+    # "called the report fabricated": the parse may hang the predicate on the object
+    hung = [c for c in _kids(obj) if c.i > obj.i and c.dep in _DEPS_ACL_AMOD] if obj else []
+    for child in [*_kids(cue), *hung]:
+        said = [child] if child.dep in _DEPS_OPRD_CCOMP_XCOMP_ACOMP or child in hung else []
         if child.dep == _DEP_PREP and child.lower == _LOWER_AS:
             said = [c for c in _kids(child) if c.dep in _DEPS_POBJ_AMOD_ACOMP]
         for word in said:
