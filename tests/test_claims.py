@@ -458,6 +458,20 @@ def test_a_dateline_is_neither_source_nor_content(rule_claims):
     assert only(claims).text == "Iran seized a foreign tanker in the Gulf"
 
 
+def test_when_the_report_was_made_is_no_part_of_it(rule_claims):
+    """Wire copy drops the "that" after the day: the parse hangs the day on the reported clause or makes
+    one noun of the day and the clause's subject."""
+    for body, content in (
+        ("President Jane Roe said on Tuesday Turkey would halt the raids.", "Turkey would halt the raids"),
+        ("The mayor said Monday the city would rebuild.", "the city would rebuild"),
+        ("The minister said on Wednesday the army had withdrawn.", "the army had withdrawn"),
+        ("He said Monday was the worst day of his life.", "Monday was the worst day of his life"),
+        ("He said Monday's attack was a crime.", "Monday's attack was a crime"),
+    ):
+        _, claims = rule_claims(body)
+        assert only(claims).text == content
+
+
 def test_the_cue_runs_on_to_its_content(rule_claims):
     """PolNeAR's cue is the predicate up to the proposition: its preposition, an infinitive cue."""
     for body, cue, content in (

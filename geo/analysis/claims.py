@@ -205,6 +205,8 @@ _SPEAKER_DROP_IDS = frozenset(get_string_id(w) for w in _SPEAKER_DROP)
 _DEPS_AUX_AUXPASS_NEG_ADVMOD = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg", "advmod"))
 # Fine-grained tags likewise (``tag_``); coarse parts of speech as spaCy's symbols (``pos_``).
 _TAG_VBD = get_string_id("VBD")
+_DEPS_NPADVMOD_POBJ = frozenset(get_string_id(w) for w in ("npadvmod", "pobj"))
+_DEP_COMPOUND = get_string_id("compound")
 _DEPS_ACL_AMOD = frozenset(get_string_id(w) for w in ("acl", "amod"))
 _DEPS_NSUBJ_NSUBJPASS_DET = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "det"))
 _TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "says A, but conceded B"
@@ -1179,7 +1181,7 @@ def _cue_verb(
                 cited = next((c for c in _kids(child) if c.dep in _DEPS_DOBJ_POBJ), None)
                 if cited is not None and _can_speak(cited):
                     speaker_token, via_token = cited, speaker_token
-    content = _strip(content)
+    content = _date_after_cue(_strip(content), cue)
     before_cue = content and content[0].i < cue.i and _inside(content[0].idx, quotes) and not _inside(cue.idx, quotes)
     if content and (requoted or before_cue):
         # "“A,” Tulsa police Chief Jordan said": the parse's clause ran over the speaker's name
@@ -1238,6 +1240,39 @@ def _narrators_hedge(cue: Token, particle: Token | None) -> bool:
     the subject says; PolNeAR gives such a cue no source (train: 166 of 205). Not when the cue runs on
     into a verb of saying ("appeared to suggest that X": the subject suggests)."""
     return particle is None and cue.lemma_.lower() in HEDGE_VERBS
+
+
+def _date_after_cue(content: list[Token], cue: Token) -> list[Token]:
+    """When the report was made is no part of it: "said Monday the city would rebuild", "said on Wednesday
+    the army had withdrawn" (the parse hung the date on the reported clause), and "said on Tuesday Turkey
+    would not halt ..." (it made "Tuesday Turkey" one noun, the clause's subject the date's)."""
+    if not content or content[0].i <= cue.i:
+        return content
+    doc = cue.doc
+    run = _run(doc, cue.i + 1, content[-1].i + 1)  # from right after the cue to the content's end
+    k = 1 if run and run[0].dep == _DEP_PREP and run[0].lower_ in ("on", "in", "at", "during") else 0
+    dated = k
+    while dated < len(run) and run[dated].ent_type in _ENTS_DATE_TIME:
+        dated += 1
+    if dated == k or dated >= len(run) or run[dated].is_punct or run[dated].lower in _CLAUSE_MARKS_IDS:
+        return content  # no date, or "said Monday that ..." / "said Monday, ...": the parse did not misplace it
+    last, after = run[dated - 1], run[dated]
+    # the date modifies a verb (or is the object of "on"); not "Monday's attack", "Monday was the worst day"
+    if not (
+        last.dep in _DEPS_NPADVMOD_POBJ
+        or (last.dep == _DEP_COMPOUND and last.head.i == after.i and after.dep == _DEP_POBJ)
+    ):
+        return content
+    inside = {t.i for t in content}
+    rest = [t for t in run[dated:] if t.i in inside or t.i < content[0].i]
+    if rest[0].i < content[0].i:  # "Tuesday Turkey": the date's noun, outside the content, is its subject
+        if any(t.dep in _DEPS_NSUBJ_NSUBJPASS and t.head.i in inside for t in content) or not all(
+            t.pos in (PROPN, NOUN, DET, ADJ) for t in rest[: content[0].i - rest[0].i]
+        ):
+            return content
+    elif not any(t.dep in _DEPS_NSUBJ_NSUBJPASS for t in rest):
+        return content  # "Monday was the worst day": the day is the subject
+    return rest
 
 
 def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
