@@ -655,6 +655,11 @@ def test_another_report_joined_to_a_content_is_its_own(rule_claims):
     ]
 
 
+def test_a_clause_joined_after_a_quotation_s_cue_is_not_said(rule_claims):
+    _, claims = rule_claims("“Come with me,” the officer said, and the crowd followed him to the square.")
+    assert [c.text for c in claims] == ["Come with me"]
+
+
 def test_a_content_keeps_the_pronoun_that(rule_claims):
     """The complementiser "that" is left out of a content; the pronoun is its subject."""
     _, claims = rule_claims("“That is simply not true,” the spokesman said. She said that the plan was bad.")

@@ -205,6 +205,7 @@ _SPEAKER_DROP_IDS = frozenset(get_string_id(w) for w in _SPEAKER_DROP)
 _DEPS_AUX_AUXPASS_NEG_ADVMOD = frozenset(get_string_id(w) for w in ("aux", "auxpass", "neg", "advmod"))
 # Fine-grained tags likewise (``tag_``); coarse parts of speech as spaCy's symbols (``pos_``).
 _TAG_VBD = get_string_id("VBD")
+_DEPS_CONJ_CC = frozenset(get_string_id(w) for w in ("conj", "cc"))
 _DEPS_NPADVMOD_POBJ = frozenset(get_string_id(w) for w in ("npadvmod", "pobj"))
 _DEP_COMPOUND = get_string_id("compound")
 _DEPS_ACL_AMOD = frozenset(get_string_id(w) for w in ("acl", "amod"))
@@ -1159,6 +1160,10 @@ def _cue_verb(
             content, particle = phrase
         elif cue.dep == _DEP_PARATAXIS and lo <= cue.head.idx < hi:
             inside = set(_subtree_ids(cue))
+            if _inside(cue.head.idx, quotes):  # "“Come with me,” he said, and the crowd followed": not said
+                for joined in _kids(cue.head):
+                    if joined.i > cue.i and joined.dep in _DEPS_CONJ_CC and not _inside(joined.idx, quotes):
+                        inside.update(_subtree_ids(joined))
             content = [t for t in _clip(_subtree(cue.head), lo, hi) if t.i not in inside]
         else:
             content = _question(cue, lo, hi)
