@@ -109,11 +109,11 @@ def test_the_packaged_model_was_trained_on_the_rules_as_they_are() -> None:
 def test_the_model_widens_a_content_the_parse_cuts_short(pipeline) -> None:
     from dataclasses import replace
 
-    text = "Tax row\n\nThe senator blasted the mayor for not paying his taxes.\n"
+    text = "Tax row\n\nThe senator blasted the mayor on Monday for not paying his taxes.\n"
     (rules,) = [c for c in replace(pipeline, tagger=None).analyze_text(text).claims if not c.narrated]
     (learned,) = [c for c in pipeline.analyze_text(text).claims if not c.narrated]
-    assert rules.text == "the mayor"  # the rules stop at the object
-    assert learned.text == "the mayor for not paying his taxes"
+    assert rules.text == "the mayor"  # the rules stop at the object (a date after it)
+    assert learned.text == "the mayor on Monday for not paying his taxes"
     assert (learned.speaker, learned.cue, learned.stance) == (rules.speaker, rules.cue, rules.stance)
     assert (learned.cue_start, learned.speaker_start) == (rules.cue_start, rules.speaker_start)
 

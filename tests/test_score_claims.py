@@ -118,3 +118,23 @@ def test_a_quotation_s_sentences_are_one_predicted_attribution() -> None:
     ]
     rows = claim_predictions(claims, text)
     assert [(text[r["start"] : r["end"]]) for r in rows] == ["We won,” Roe said. “We will build.” “Soon", "Later"]
+
+
+def test_a_paragraph_of_quotation_alone_continues_the_quotation_before_it() -> None:
+    """ "“A,” Roe said.\\n\\n“B.”": a next paragraph of quotation alone that takes its cue from the paragraph
+    before is the same attribution (one row); one with words of its own ("“C,” the letter reads") is not."""
+    from geo.eval.claims import claim_predictions
+    from geo.types import Claim
+
+    text = "“We won,” Roe said.\n\n“We will build.”\n\n“Soon,” the letter reads."
+    roe, said = span("Roe", text), span("said", text)
+
+    def claim(words: str) -> Claim:
+        start, end = span(words, text)
+        return Claim(
+            id="", start=start, end=end, text=words, speaker="Roe", via=None, cue="say", stance="asserts",
+            hedged=False, speaker_start=roe[0], speaker_end=roe[1], cue_start=said[0], cue_end=said[1],
+        )
+
+    rows = claim_predictions([claim("We won"), claim("We will build"), claim("Soon")], text)
+    assert [text[r["start"] : r["end"]] for r in rows] == ["We won,” Roe said.\n\n“We will build", "Soon"]

@@ -472,11 +472,29 @@ def load_claim_predictions(path: Path) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+# quotations in a paragraph: "...", “...”, ''...'', each to its closing mark (either kind: "“A,\"" is
+# closed) or the paragraph's end
+_PARAGRAPH_QUOTES = re.compile(r"[“\"][^“”\"]*(?:[”\"]|$)|''(?:(?!'')[^\n])*(?:''|$)")
+
+
+def _quoted_paragraph(text: str, claim: Claim) -> bool:
+    """A paragraph of quotation alone whose claim takes its cue from an earlier paragraph: the speaker's
+    quotation runs on over a paragraph break ("“A,” he said.\n\n“B.”"; a transcript's next paragraph),
+    one attribution in the corpus. Not when the paragraph has words of its own ("“B,” the letter reads")."""
+    lo = text.rfind("\n", 0, claim.start) + 1
+    hi = text.find("\n", claim.start)
+    hi = len(text) if hi < 0 else hi
+    if claim.cue_start is None or claim.cue_start >= lo:
+        return False
+    return not any(ch.isalnum() for ch in _PARAGRAPH_QUOTES.sub("", text[lo:hi]))
+
+
 def claim_predictions(claims: Iterable[Claim], text: str) -> list[dict[str, Any]]:
     """An article's attributed claims in the shared predictions format (narration is no attribution).
 
     A quotation's sentences are one attribution in the corpus: claims written with the same cue and
-    the same paragraph (or with no cue, by the same written speaker) are merged into one content span.
+    the same paragraph (or with no cue, by the same written speaker) are merged into one content span, and
+    so is a next paragraph of quotation alone that takes its cue from the one before (``_quoted_paragraph``).
     The corpus keeps a complementiser ("that ...", "whether ...") in the content, which a claim's text
     leaves out: it is put back."""
     rows: list[dict[str, Any]] = []
@@ -493,7 +511,10 @@ def claim_predictions(claims: Iterable[Claim], text: str) -> list[dict[str, Any]
         if (
             previous is not None
             and (same_cue or same_voice)
-            and "\n" not in text[min(previous["end"], claim.start) : max(previous["end"], claim.start)]
+            and (
+                "\n" not in text[min(previous["end"], claim.start) : max(previous["end"], claim.start)]
+                or (same_cue and _quoted_paragraph(text, claim))
+            )
         ):
             previous["end"] = max(previous["end"], claim.end)
             continue
