@@ -851,3 +851,24 @@ def test_one_of_after_an_apposition_describes_the_noun_before_it(rule_claims):
 def test_a_source_is_whole_hyphenated_words(rule_claims):
     text, claims = rule_claims("His ex-wife said the house was sold in May.")
     assert _speakers(text, claims) == {"said": "His ex-wife"}
+
+
+def test_a_source_does_not_reach_back_over_a_dash(rule_claims):
+    text, claims = rule_claims(
+        "The debate over coal is predictable - Jane Roe has vowed to close every mine in the state."
+    )
+    assert _speakers(text, claims) == {"has vowed": "Jane Roe"}
+
+
+def test_a_source_does_not_end_on_a_preposition(rule_claims):
+    text, claims = rule_claims("Ms. Roe's record on promoting women's leadership has been mixed.")
+    assert _speakers(text, claims) == {"promoting": "Ms. Roe's record"}
+
+
+def test_a_name_on_a_topic_before_a_colon_is_the_source(pipeline):
+    """A headline "Hale on the strike: ...": Hale speaks; "on the strike" is the topic."""
+    from dataclasses import replace
+
+    text = "Hale on the strike: The Workers Deserve 'Better'\n\nThe strike began on Monday.\n"
+    claims = [c for c in replace(pipeline, tagger=None).analyze_text(text).claims if not c.narrated]
+    assert _speakers(text, claims) == {":": "Hale"}

@@ -68,7 +68,7 @@ import numpy as np
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.symbols import ADJ, ADP, AUX, DET, NOUN, PRON, PROPN, VERB
+from spacy.symbols import ADJ, ADP, AUX, CCONJ, DET, NOUN, PRON, PROPN, SCONJ, VERB
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
@@ -226,6 +226,7 @@ SPEAKER_PRONOUNS_IDS = frozenset(get_string_id(w) for w in SPEAKER_PRONOUNS)
 _CLAUSE_MARKS_IDS = frozenset(get_string_id(w) for w in _CLAUSE_MARKS)
 _LOWER_AS = get_string_id("as")
 _LOWER_OF = get_string_id("of")
+_LOWER_ON = get_string_id("on")
 _LOWER_WHOSE = get_string_id("whose")
 _LOWER_NO = get_string_id("no")
 _LOWER_THAT = get_string_id("that")
@@ -1110,6 +1111,9 @@ def _colon_quote(tokens: list[Token], lo: int, hi: int) -> _Draft | None:
     if who[-1].lower in COLON_LABELS_IDS and not who[-1].ent_type_:  # "Editor's note:", not "Judicial Watch:"
         return None
     colon = words[at]
+    on = next((k for k, t in enumerate(who) if k and t.lower == _LOWER_ON and t.pos == ADP), None)
+    if on is not None and any(t.pos == PROPN for t in who[:on]):
+        who = who[:on]  # "Obama on climate change: ...": Obama speaks, on a topic
     start, end = rest[0].idx, _end(rest[-1])
     negated = _negated(rest, start, end)
     head = max(who, key=lambda t: t.pos == PROPN)
@@ -2173,10 +2177,33 @@ def _written_phrase(
     while last + 1 in kept:
         last += 1
     doc = token.doc
+    # "... is predictable - Donald Trump has vowed": a spaced dash or a colon before the speaker ends
+    # what the parse hung on it from the clause before (a dateline's "(AP) -" too)
+    first = next((k + 1 for k in range(token.i - 1, first - 1, -1) if _separator(doc[k])), first)
     span = _strip(_run(doc, first, last + 1)) or [token]
     if len(span) > 1 and span[0].lower_ == "even" and span[0] != token:
         span = span[1:]  # "even critics say": PolNeAR's source leaves the focus word out (train: 29 out, 8 in)
+    while len(span) > 1 and span[-1] != token and _dangling(span[-1]):
+        span = span[:-1]  # "Mr. Ban's record on": a phrase the clipping left ending on a preposition
     return whole_words(doc.text, span[0].idx, _end(span[-1]))
+
+
+_SEPARATORS = frozenset({"-", "--", "—", "–", ":", ";"})
+_DANGLING = frozenset({CCONJ, SCONJ, DET})
+
+
+def _dangling(last: Token) -> bool:
+    """A phrase's last word that leads to words it left out: "and", "the", a preposition whose object is
+    cut off ("record on [promoting ...]"); a stranded one ("the candidate she will caucus with") stays."""
+    if last.pos in _DANGLING:
+        return True
+    return last.pos == ADP and any(c.i > last.i for c in _kids(last))
+
+
+def _separator(token: Token) -> bool:
+    """A dash, colon or semicolon between clauses (spaCy tags it ":"; a hyphen inside a word is "HYPH")."""
+    spaced = token.i == 0 or bool(token.doc[token.i - 1].whitespace_)
+    return token.tag_ == ":" and token.text in _SEPARATORS and spaced
 
 
 def _aside(t: Token, token: Token, appositions: list[int]) -> bool:
