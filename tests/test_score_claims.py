@@ -138,3 +138,23 @@ def test_a_paragraph_of_quotation_alone_continues_the_quotation_before_it() -> N
 
     rows = claim_predictions([claim("We won"), claim("We will build"), claim("Soon")], text)
     assert [text[r["start"] : r["end"]] for r in rows] == ["We won,” Roe said.\n\n“We will build", "Soon"]
+
+
+def test_a_prediction_keeps_the_complementiser_before_a_comma_or_a_quotation_mark() -> None:
+    """PolNeAR's content keeps its "that" ("said that, if elected, ...", "says that “...”"), which a
+    claim's text leaves out: the prediction puts it back across a comma or an opening quotation mark."""
+    from geo.eval.claims import claim_predictions
+    from geo.types import Claim
+
+    text = "Roe said that, if elected, she would stay. Doe says that “the vote was fair.”"
+
+    def claim(words: str) -> Claim:
+        start, end = span(words, text)
+        return Claim(
+            id="", start=start, end=end, text=words, speaker="Roe", via=None, cue="say", stance="asserts",
+            hedged=False,
+        )
+
+    rows = claim_predictions([claim("if elected, she would stay"), claim("the vote was fair")], text)
+    kept = ["that, if elected, she would stay", "that “the vote was fair"]
+    assert [text[r["start"] : r["end"]] for r in rows] == kept

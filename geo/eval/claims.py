@@ -226,7 +226,8 @@ PARTS = ("content", "source", "cue")
 _PRED_KEYS = {"content": ("start", "end"), "source": ("speaker_start", "speaker_end"), "cue": ("cue_start", "cue_end")}
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _COMPLEMENTISERS = frozenset({"that", "whether", "if"})
-_COMPLEMENTISER_BEFORE = re.compile(r"\b(that|whether|if)\s+$", re.IGNORECASE)
+# "said that ...", and "said that, “...”" / "said that “...”": a comma or an opening quotation mark between
+_COMPLEMENTISER_BEFORE = re.compile(r"\b(that|whether|if)(?:\s+|\s*[,“\"‘]\s*)$", re.IGNORECASE)
 Fragments = list[tuple[int, int]]
 
 
