@@ -326,7 +326,7 @@ def test_a_role_no_actor_holds_is_the_last_speaker_written_with_it(pipeline):
     assert [s.text for s in fall.speaker_chain] == ["The officials", "Two officials"]
     figures = next(c for c in analysis.claims if c.text == "it would publish the figures")
     assert [s.text for s in figures.speaker_chain] == ["The ministry", "The country's foreign ministry"]
-    assert figures.speaker == next(c for c in analysis.claims if c.text == "the report").speaker
+    assert figures.speaker == next(c for c in analysis.claims if c.text.startswith("the report")).speaker
 
 
 def test_a_pronoun_far_from_the_last_speaker_is_the_person_named_last(pipeline):
