@@ -118,6 +118,7 @@ UNTRUE = frozenset(
 DISMISSING_PHRASES = frozenset(
     {("brush", "aside"), ("brush", "off"), ("play", "down"), ("shrug", "off"), ("wave", "away"), ("wave", "off")}
 )
+_DISMISSING_VERBS = frozenset(verb for verb, _ in DISMISSING_PHRASES)
 # Cues that say what something is: with an untrue predicate they deny it.
 DESCRIBING_CUES = frozenset({"call", "describe", "dismiss", "label", "brand", "term", "denounce", "characterize"})
 HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears to be"
@@ -369,6 +370,8 @@ def _understood(verb: Token) -> Cue | None:
 def _dismissing(verb: Token) -> Cue | None:
     """ "brushed aside the accusations", "played down reports of losses": a denial of its object."""
     lemma = verb.lemma_.lower()
+    if lemma not in _DISMISSING_VERBS:  # asked of every verb: its children are read only for these few
+        return None
     if not any((lemma, c.lower_) in DISMISSING_PHRASES for c in _kids(verb) if c.dep == _DEP_PRT):
         return None
     return Cue(lemma, "denies", False, frozenset({"object"}))
@@ -2078,9 +2081,8 @@ class _Resolver:
     def _role(self, who: _Who) -> tuple[str, tuple[int, int]] | None:
         """ "the president", "the ministry", "the spokesman": the actor the article named with that
         title ("President Erdogan", "Erdogan, the president") or that name ("the Defence Ministry")."""
-        phrase = self.text[who.start : who.end]
-        role = self.text[who.head_start : who.head_end].lower()
-        if not re.match(r"(?i)the\b", phrase) or role not in ROLES:
+        role = self._definite_role(who)
+        if role is None or role not in ROLES:
             return None
         person = ROLES[role] == "person"
         word = re.compile(rf"(?i)\b{re.escape(role)}\b")
@@ -2095,12 +2097,17 @@ class _Resolver:
                 return actor_id, (start, end)
         return None
 
+    def _definite_role(self, who: _Who) -> str | None:
+        """The head word of a speaker written with "the" ("the president", "the officials"), lower case."""
+        if not re.match(r"(?i)the\b", self.text[who.start : who.end]):
+            return None
+        return self.text[who.head_start : who.head_end].lower()
+
     def _role_spoken(self, who: _Who, draft: _Draft, drafts: list[_Draft]) -> _Draft | None:
         """ "Ukraine's foreign ministry rejected the claim. ... The ministry said ...": a role no actor
         holds (the parse found no name in it) stands for the last earlier speaker written with that head."""
-        phrase = self.text[who.start : who.end]
-        role = self.text[who.head_start : who.head_end].lower()
-        if not re.match(r"(?i)the\b", phrase) or not (role in ROLES or role in GROUP_ROLES):
+        role = self._definite_role(who)
+        if role is None or not (role in ROLES or role in GROUP_ROLES):
             return None
         for d in reversed(drafts):
             if d.cue_at >= draft.cue_at or d.kind != "attributed" or d.speaker is None or d.speaker is who:
