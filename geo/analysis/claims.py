@@ -861,7 +861,7 @@ def _extract_claims(
     claims = []
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
-        hedges = draft.hedges + _hedges(doc, draft, table)
+        hedges = draft.hedges + _hedges(doc, draft.start, draft.end, table)
         written = _written(draft)
         passage_index = _passage_at(passages, passage_starts, draft.start)
         claims.append(
@@ -2364,8 +2364,29 @@ def _called_untrue(cue: Token) -> Token | None:
     return None
 
 
-def _hedges(doc: Doc, draft: _Draft, table: _Table) -> list[tuple[int, int]]:
-    span = doc.char_span(draft.start, draft.end, alignment_mode="expand")
+def content_stance(
+    doc: Doc, start: int, end: int, cue: Token | None, stance: Stance
+) -> tuple[Stance, list[tuple[int, int]]]:
+    """The stance and hedge words of a content found by other means than these rules (the tagger's,
+    ``attribution.revise``), read as the rules read their own: a negated content denies ("there is no
+    base", "did not enter"), a negated denial cue does not ("did not deny"), and "may", "reportedly"
+    in it hedge."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return stance, []
+    table = doc.user_data.get(_TABLE)
+    table = table if isinstance(table, _Table) else _Table(doc)  # a Doc these rules did not read
+    if stance == "asserts" and (_negated(list(span), start, end) or (cue is not None and _called_untrue(cue))):
+        stance = "denies"
+    elif stance == "denies" and cue is not None and any(c.dep == _DEP_NEG for c in _kids(cue)):
+        stance = "asserts"
+    kids = _kids(cue) if cue is not None else ()
+    hedges = [(c.idx, _end(c)) for c in kids if c.dep == _DEP_ADVMOD and c.lower in HEDGE_WORDS_IDS]
+    return stance, hedges + _hedges(doc, start, end, table)
+
+
+def _hedges(doc: Doc, start: int, end: int, table: _Table) -> list[tuple[int, int]]:
+    span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
     found = []
