@@ -862,3 +862,9 @@ def test_a_name_on_a_topic_before_a_colon_is_the_source(pipeline):
     text = "Hale on the strike: The Workers Deserve 'Better'\n\nThe strike began on Monday.\n"
     claims = [c for c in replace(pipeline, tagger=None).analyze_text(text).claims if not c.narrated]
     assert _speakers(text, claims) == {":": "Hale"}
+
+
+def test_a_content_two_rules_find_is_one_claim(rule_claims):
+    """ "said in a statement that X": the verb's claim and the noun's are one, the speaker's."""
+    text, claims = rule_claims("The ministry said in a statement that the allegations were baseless.")
+    assert [(_cue(text, c), c.speaker_text, c.stance) for c in claims] == [("said", "The ministry", "denies")]

@@ -851,6 +851,7 @@ def _extract_claims(
         attributed.extend(quoted)  # a quote may continue over several paragraphs
         drafts.extend(quoted or _narration(tokens, start, end, text, inner))
     drafts.sort(key=lambda d: (d.start, d.cue_at))
+    drafts = _one_per_content(drafts, doc)
     _cut_other_cues(drafts, doc)
     resolver = _Resolver(text, actors, _narrator(source, actors))
     passage_starts = [p.start for p in passages]
@@ -2255,6 +2256,24 @@ def _comma_participle(child: Token) -> bool:
         return False
     first = min(_subtree_ids(child))
     return first > 0 and child.doc[first - 1].text == ","
+
+
+def _one_per_content(drafts: list[_Draft], doc: Doc) -> list[_Draft]:
+    """One claim for a content two rules found: "said in a statement that X" (the verb's and the
+    noun's), "“X,” he said, citing Y" (the report's and its participle's). The one kept has a speaker,
+    then the cue nearest the content ("repeated the line, telling voters, “X”": the telling)."""
+    by_content: dict[tuple[int, int], list[_Draft]] = {}
+    for draft in drafts:
+        by_content.setdefault((draft.start, draft.end), []).append(draft)
+    if len(by_content) == len(drafts):
+        return drafts
+
+    def rank(draft: _Draft) -> tuple[bool, int]:
+        cue_end = draft.cue_end if draft.cue_end >= 0 else draft.cue_at
+        return draft.speaker is None, max(draft.start - cue_end, draft.cue_at - draft.end)
+
+    kept = {id(min(same, key=rank)) for same in by_content.values()}
+    return [d for d in drafts if id(d) in kept]
 
 
 def _cut_other_cues(drafts: list[_Draft], doc: Doc) -> None:
