@@ -868,3 +868,9 @@ def test_a_content_two_rules_find_is_one_claim(rule_claims):
     """ "said in a statement that X": the verb's claim and the noun's are one, the speaker's."""
     text, claims = rule_claims("The ministry said in a statement that the allegations were baseless.")
     assert [(_cue(text, c), c.speaker_text, c.stance) for c in claims] == [("said", "The ministry", "denies")]
+
+
+def test_he_s_said_that_is_his_report_and_he_s_said_to_is_a_hedge(rule_claims):
+    """The parse reads the "'s" of "has said" as a passive "is"; a clause after the cue is his report."""
+    text, claims = rule_claims("He's said repeatedly that the war cannot be won. He's said to be ill.")
+    assert [(c.speaker_text, c.hedged) for c in claims] == [("He", False), ("", True)]

@@ -1210,7 +1210,7 @@ def _cue_verb(
     if particle is None:
         content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
-    passive = any(c.dep == _DEP_AUXPASS for c in _kids(cue))
+    passive = any(c.dep == _DEP_AUXPASS and not _has_read_as_is(c, cue) for c in _kids(cue))
     by_agent = speaker_token is not None and speaker_token.dep == _DEP_POBJ and speaker_token.head.dep == _DEP_AGENT
     speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
     if speaker is not None and relative is not None:
@@ -1657,6 +1657,12 @@ def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Tok
             span = doc.char_span(max(start, lo), min(end, hi), alignment_mode="expand")
             return list(span) if span is not None else []
     return []
+
+
+def _has_read_as_is(auxiliary: Token, cue: Token) -> bool:
+    """ "He's said that ...": the parse reads the "'s" of "has" as the passive's "is"; a clause of its
+    own after the cue tells them apart ("he's said to be ill" is passive)."""
+    return auxiliary.lower_ in ("'s", "’s") and any(c.dep == _DEP_CCOMP and c.i > cue.i for c in _kids(cue))
 
 
 def _subject(cue: Token, lo: int, hi: int) -> Token | None:
