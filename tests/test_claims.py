@@ -874,3 +874,22 @@ def test_he_s_said_that_is_his_report_and_he_s_said_to_is_a_hedge(rule_claims):
     """The parse reads the "'s" of "has said" as a passive "is"; a clause after the cue is his report."""
     text, claims = rule_claims("He's said repeatedly that the war cannot be won. He's said to be ill.")
     assert [(c.speaker_text, c.hedged) for c in claims] == [("He", False), ("", True)]
+
+
+def test_a_speaker_s_name_keeps_its_hyphenated_word_and_leaves_out_the_day(rule_claims):
+    text, claims = rule_claims("The eastern-based forces on Sunday denied the report.")
+    assert [c.speaker for c in claims] == ["The eastern-based forces"]
+
+
+@pytest.mark.parametrize(
+    ("body", "stance"),
+    [
+        ("“We reject these claims categorically,” said Ana Ruiz.", "denies"),
+        ("“I deny it,” the mayor said.", "denies"),
+        ("“We do not deny that talks took place,” the envoy said.", "asserts"),
+        ("“We will reject any deal that divides the country,” the envoy said.", "asserts"),  # a pledge
+    ],
+)
+def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance):
+    text, claims = rule_claims(body)
+    assert [c.stance for c in claims] == [stance]

@@ -215,6 +215,7 @@ _DEPS_ACL_AMOD = frozenset(get_string_id(w) for w in ("acl", "amod"))
 _DEPS_NSUBJ_NSUBJPASS_DET = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "det"))
 _TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "says A, but conceded B"
 _TAG_VBG = get_string_id("VBG")
+_TAG_HYPH = get_string_id("HYPH")
 _TAGS_VBD_VBN = frozenset(get_string_id(w) for w in ("VBD", "VBN"))
 _DEPS_CLAUSES = frozenset(get_string_id(w) for w in ("relcl", "acl", "advcl"))
 _TAGS_WP_WDT = frozenset(get_string_id(w) for w in ("WP", "WDT"))
@@ -599,6 +600,12 @@ def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) 
     _framed_cue.cache_clear()
     _learned_particles.cache_clear()
     return path
+
+
+@lru_cache(maxsize=1)
+def _denial_lemmas() -> frozenset[int]:
+    """The curated denial verbs (deny, reject, dismiss, ...), as lemma ids."""
+    return frozenset(get_string_id(c.lemma) for c in _curated_cues().values() if c.stance == "denies")
 
 
 def _curated_cues() -> dict[str, Cue]:
@@ -2148,7 +2155,10 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
     dropped: set[int] = set()
     subtree = _subtree(token)  # read here and by ``_written_phrase``
     for t in subtree:
-        if t != token and (t.dep in _SPEAKER_DROP_IDS or t == cue):
+        hyphen = t.tag == _TAG_HYPH and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_
+        # "the eastern-based forces on Sunday": the word is whole, the day is when, not who
+        dated = t.head == token and t.i > token.i and t.dep == _DEP_PREP and _dated(t)
+        if t != token and ((t.dep in _SPEAKER_DROP_IDS and not hyphen) or t == cue or dated):
             dropped.update(_subtree_ids(t))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in dropped}
     first = last = token.i
@@ -2339,6 +2349,11 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
         committed = any(c.dep == _DEP_AUX and c.lower in COMMITMENT_AUX_IDS for c in children)
         if (_says_untrue(head) or _nothing_of(head)) and not committed:
             return True
+        # "“We reject these claims,” he said": the speaker denies in the first person ("we will reject
+        # any deal" pledges)
+        first_person = any(c.dep == _DEP_NSUBJ and c.lower in _LOWERS_I_WE for c in children)
+        if head.lemma in _denial_lemmas() and first_person and not committed:
+            return not any(c.dep == _DEP_NEG for c in children)
         if not any(c.dep == _DEP_NEG for c in children):
             continue
         # "we will not leave" pledges; "we never entered" (the past) denies
