@@ -893,3 +893,34 @@ def test_a_speaker_s_name_keeps_its_hyphenated_word_and_leaves_out_the_day(rule_
 def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance):
     text, claims = rule_claims(body)
     assert [c.stance for c in claims] == [stance]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a dateline with the place's country is no part of the content
+        (
+            "KHARTOUM, Sudan — Police fired tear gas at the march on Saturday, witnesses said.",
+            [("witnesses", "Police fired tear gas at the march on Saturday", "asserts")],
+        ),
+        # the parse may make the dateline's place a second subject of the speaker's verb
+        (
+            "LAKE FOREST, Ill. - Greeting hundreds of workers who are struggling to get by, Mary Smith tried last "
+            "week to ease their fears and promised to deliver change.",
+            [("Mary Smith", "to deliver change", "asserts")],
+        ),
+        # why a source is unnamed is no claim of theirs
+        (
+            "The talks failed, according to an aide who asked not to be named.",
+            [("an aide", "The talks failed", "asserts")],
+        ),
+        # the predicate may hang on the object's last noun
+        (
+            "The ministry called the reports of foreign involvement “baseless and false.”",
+            [("The ministry", "the reports of foreign involvement “baseless and false", "denies")],
+        ),
+    ],
+)
+def test_wire_copy_datelines_anonymity_and_denials(rule_claims, body, expected):
+    text, claims = rule_claims(body)
+    assert [(c.speaker_text, c.text, c.stance) for c in claims] == expected
