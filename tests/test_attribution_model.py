@@ -336,6 +336,30 @@ def test_a_tagged_seems_is_the_article_s_own_hedge(pipeline) -> None:
     assert (felt.speaker_start, felt.speaker) == (text.index("The mayor"), "The mayor")
 
 
+def test_a_tagged_claim_reads_denials_and_hedges_as_the_rules_do(pipeline) -> None:
+    """A claim only the tagger found: a negated content denies, a negated denial does not, "may" hedges."""
+    from geo.analysis.attribution import Attribution, _new_claim
+
+    text = (
+        "A headline for the test\n\nThe ministry said there is no base near the port. "
+        "The army did not deny that troops entered the town. The mayor said the bridge may have been hit.\n"
+    )
+    doc = pipeline.nlp(text)
+
+    def claim(source: str, cue: str, content: str):
+        s = text.index(source)
+        q, c = text.index(cue, s), text.index(content, s)
+        tagged = Attribution(content=(c, c + len(content)), cue=(q, q + len(cue)), source=(s, s + len(source)))
+        return _new_claim(tagged, c, c + len(content), doc, text, (), (), [])
+
+    denial = claim("The ministry", "said", "there is no base near the port")
+    assert (denial.stance, denial.hedged) == ("denies", False)
+    kept = claim("The army", "did not deny", "troops entered the town")
+    assert (kept.cue, kept.stance) == ("deny", "asserts")
+    hedged = claim("The mayor", "said", "the bridge may have been hit")
+    assert (hedged.stance, hedged.hedged, [h.text for h in hedged.hedges]) == ("asserts", True, ["may"])
+
+
 def _parsed(words, heads, deps, tags, pos):
     from spacy.tokens import Doc
 

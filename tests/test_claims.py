@@ -912,3 +912,34 @@ def test_a_name_on_a_topic_before_a_colon_is_the_source(pipeline):
     text = "Hale on the strike: The Workers Deserve 'Better'\n\nThe strike began on Monday.\n"
     claims = [c for c in replace(pipeline, tagger=None).analyze_text(text).claims if not c.narrated]
     assert _speakers(text, claims) == {":": "Hale"}
+
+
+def test_a_content_two_rules_find_is_one_claim(rule_claims):
+    """ "said in a statement that X": the verb's claim and the noun's are one, the speaker's."""
+    text, claims = rule_claims("The ministry said in a statement that the allegations were baseless.")
+    assert [(_cue(text, c), c.speaker_text, c.stance) for c in claims] == [("said", "The ministry", "denies")]
+
+
+def test_he_s_said_that_is_his_report_and_he_s_said_to_is_a_hedge(rule_claims):
+    """The parse reads the "'s" of "has said" as a passive "is"; a clause after the cue is his report."""
+    text, claims = rule_claims("He's said repeatedly that the war cannot be won. He's said to be ill.")
+    assert [(c.speaker_text, c.hedged) for c in claims] == [("He", False), ("", True)]
+
+
+def test_a_speaker_s_name_keeps_its_hyphenated_word_and_leaves_out_the_day(rule_claims):
+    text, claims = rule_claims("The eastern-based forces on Sunday denied the report.")
+    assert [c.speaker for c in claims] == ["The eastern-based forces"]
+
+
+@pytest.mark.parametrize(
+    ("body", "stance"),
+    [
+        ("“We reject these claims categorically,” said Ana Ruiz.", "denies"),
+        ("“I deny it,” the mayor said.", "denies"),
+        ("“We do not deny that talks took place,” the envoy said.", "asserts"),
+        ("“We will reject any deal that divides the country,” the envoy said.", "asserts"),  # a pledge
+    ],
+)
+def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance):
+    text, claims = rule_claims(body)
+    assert [c.stance for c in claims] == [stance]

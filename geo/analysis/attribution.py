@@ -58,6 +58,7 @@ from geo.analysis.claims import (
     NOT_SPEAKERS,
     SPEAKER_PRONOUNS,
     _dated,
+    content_stance,
     cue_lexicon,
     learned_cues,
     link_contradictions,
@@ -1003,12 +1004,16 @@ def _new_claim(
     from geo.analysis.claims import _actors_in, _places_in
 
     lexicon = cue_lexicon()
-    cue_lemma, entry, hedge = "", None, False
+    cue_lemma, entry, hedge, cue_head = "", None, False, None
     if attribution.cue is not None:
         span = doc.char_span(*attribution.cue, alignment_mode="expand")
         verbs = [t.lemma_.lower() for t in span or () if t.pos_ == "VERB"]
         hedge = len(verbs) == 1 and verbs[0] in HEDGE_VERBS  # "seems", "has appeared"; not "seems to feel"
-        heads = [t for t in span or () if t.pos_ in ("VERB", "NOUN", "AUX")] or list(span or ())
+        # the verb of "did not deny", "has been endorsed by"; a noun cue's noun; else an auxiliary
+        words = list(span or ())
+        ranked = ([t for t in words if t.pos_ == pos] for pos in ("VERB", "NOUN", "AUX"))
+        heads = next((found for found in ranked if found), words)
+        cue_head = heads[0] if heads else None
         cue_lemma = heads[0].lemma_.lower() if heads else text[attribution.cue[0] : attribution.cue[1]]
         entry = lexicon.get(cue_lemma)
     speaker_text = text[attribution.source[0] : attribution.source[1]] if attribution.source else ""
@@ -1020,7 +1025,7 @@ def _new_claim(
         previous = [c for c in earlier if not c.narrated and c.start < start]
         if previous:
             speaker, speaker_actor = previous[-1].speaker, previous[-1].speaker_actor
-    stance = entry.stance if entry is not None else "asserts"
+    stance, hedges = content_stance(doc, start, end, cue_head, entry.stance if entry is not None else "asserts")
     if hedge and attribution.source is not None:
         # "X seems to ...": the article's own hedge, as the rules read it (``claims._narrators_hedge``)
         attribution = replace(attribution, source=None)
@@ -1034,7 +1039,7 @@ def _new_claim(
         via=None,
         cue=cue_lemma,
         stance=stance,
-        hedged=bool(entry and entry.hedged),
+        hedged=bool(entry and entry.hedged) or bool(hedges),
         places=_places_in(resolutions, start, end),
         actors=_actors_in(actors, start, end),
         speaker_text=speaker_text,
@@ -1045,6 +1050,7 @@ def _new_claim(
         cue_end=attribution.cue[1] if attribution.cue else None,
         internal=bool(entry and entry.internal) or cue_lemma in INTERNAL_STATES,
         speaker_chain=(Span(attribution.source[0], attribution.source[1], speaker_text),) if attribution.source else (),
+        hedges=tuple(Span(s, e, text[s:e]) for s, e in sorted(set(hedges))),
     )
 
 

@@ -216,6 +216,7 @@ _DEPS_ACL_AMOD = frozenset(get_string_id(w) for w in ("acl", "amod"))
 _DEPS_NSUBJ_NSUBJPASS_DET = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "det"))
 _TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "says A, but conceded B"
 _TAG_VBG = get_string_id("VBG")
+_TAG_HYPH = get_string_id("HYPH")
 _TAGS_VBD_VBN = frozenset(get_string_id(w) for w in ("VBD", "VBN"))
 _DEPS_CLAUSES = frozenset(get_string_id(w) for w in ("relcl", "acl", "advcl"))
 _TAGS_WP_WDT = frozenset(get_string_id(w) for w in ("WP", "WDT"))
@@ -603,6 +604,12 @@ def write_learned_cues(rows: list[dict[str, Any]], path: Path, provenance: str) 
     return path
 
 
+@lru_cache(maxsize=1)
+def _denial_lemmas() -> frozenset[int]:
+    """The curated denial verbs (deny, reject, dismiss, ...), as lemma ids."""
+    return frozenset(get_string_id(c.lemma) for c in _curated_cues().values() if c.stance == "denies")
+
+
 def _curated_cues() -> dict[str, Cue]:
     with (DATA / "claim_cues.csv").open(encoding="utf-8") as handle:
         return {
@@ -853,6 +860,7 @@ def _extract_claims(
         attributed.extend(quoted)  # a quote may continue over several paragraphs
         drafts.extend(quoted or _narration(tokens, start, end, text, inner))
     drafts.sort(key=lambda d: (d.start, d.cue_at))
+    drafts = _one_per_content(drafts, doc)
     _cut_other_cues(drafts, doc)
     resolver = _Resolver(text, actors, _narrator(source, actors))
     passage_starts = [p.start for p in passages]
@@ -863,7 +871,7 @@ def _extract_claims(
     claims = []
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
-        hedges = draft.hedges + _hedges(doc, draft, table)
+        hedges = draft.hedges + _hedges(doc, draft.start, draft.end, table)
         written = _written(draft)
         passage_index = _passage_at(passages, passage_starts, draft.start)
         claims.append(
@@ -1211,7 +1219,7 @@ def _cue_verb(
     if particle is None:
         content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
-    passive = any(c.dep == _DEP_AUXPASS for c in _kids(cue))
+    passive = any(c.dep == _DEP_AUXPASS and not _has_read_as_is(c, cue) for c in _kids(cue))
     by_agent = speaker_token is not None and speaker_token.dep == _DEP_POBJ and speaker_token.head.dep == _DEP_AGENT
     speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
     if speaker is not None and relative is not None:
@@ -1706,6 +1714,12 @@ def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Tok
     return []
 
 
+def _has_read_as_is(auxiliary: Token, cue: Token) -> bool:
+    """ "He's said that ...": the parse reads the "'s" of "has" as the passive's "is"; a clause of its
+    own after the cue tells them apart ("he's said to be ill" is passive)."""
+    return auxiliary.lower_ in ("'s", "’s") and any(c.dep == _DEP_CCOMP and c.i > cue.i for c in _kids(cue))
+
+
 def _subject(cue: Token, lo: int, hi: int) -> Token | None:
     verb: Token | None = cue
     for _ in range(3):  # a coordinated cue borrows its head verb's subject
@@ -2191,7 +2205,10 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
     dropped: set[int] = set()
     subtree = _subtree(token)  # read here and by ``_written_phrase``
     for t in subtree:
-        if t != token and (t.dep in _SPEAKER_DROP_IDS or t == cue):
+        hyphen = t.tag == _TAG_HYPH and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_
+        # "the eastern-based forces on Sunday": the word is whole, the day is when, not who
+        dated = t.head == token and t.i > token.i and t.dep == _DEP_PREP and _dated(t)
+        if t != token and ((t.dep in _SPEAKER_DROP_IDS and not hyphen) or t == cue or dated):
             dropped.update(_subtree_ids(t))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in dropped}
     first = last = token.i
@@ -2307,6 +2324,24 @@ def _comma_participle(child: Token) -> bool:
     return first > 0 and child.doc[first - 1].text == ","
 
 
+def _one_per_content(drafts: list[_Draft], doc: Doc) -> list[_Draft]:
+    """One claim for a content two rules found: "said in a statement that X" (the verb's and the
+    noun's), "“X,” he said, citing Y" (the report's and its participle's). The one kept has a speaker,
+    then the cue nearest the content ("repeated the line, telling voters, “X”": the telling)."""
+    by_content: dict[tuple[int, int], list[_Draft]] = {}
+    for draft in drafts:
+        by_content.setdefault((draft.start, draft.end), []).append(draft)
+    if len(by_content) == len(drafts):
+        return drafts
+
+    def rank(draft: _Draft) -> tuple[bool, int]:
+        cue_end = draft.cue_end if draft.cue_end >= 0 else draft.cue_at
+        return draft.speaker is None, max(draft.start - cue_end, draft.cue_at - draft.end)
+
+    kept = {id(min(same, key=rank)) for same in by_content.values()}
+    return [d for d in drafts if id(d) in kept]
+
+
 def _cut_other_cues(drafts: list[_Draft], doc: Doc) -> None:
     """ "Beck, who said there were problems, added that X": a clause of a written speaker's phrase that
     holds another claim's cue is that claim's, not the speaker's (PolNeAR's annotation is univocal: in
@@ -2364,6 +2399,11 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
         committed = any(c.dep == _DEP_AUX and c.lower in COMMITMENT_AUX_IDS for c in children)
         if (_says_untrue(head) or _nothing_of(head)) and not committed:
             return True
+        # "“We reject these claims,” he said": the speaker denies in the first person ("we will reject
+        # any deal" pledges)
+        first_person = any(c.dep == _DEP_NSUBJ and c.lower in _LOWERS_I_WE for c in children)
+        if head.lemma in _denial_lemmas() and first_person and not committed:
+            return not any(c.dep == _DEP_NEG for c in children)
         if not any(c.dep == _DEP_NEG for c in children):
             continue
         # "we will not leave" pledges; "we never entered" (the past) denies
@@ -2414,8 +2454,29 @@ def _called_untrue(cue: Token) -> Token | None:
     return None
 
 
-def _hedges(doc: Doc, draft: _Draft, table: _Table) -> list[tuple[int, int]]:
-    span = doc.char_span(draft.start, draft.end, alignment_mode="expand")
+def content_stance(
+    doc: Doc, start: int, end: int, cue: Token | None, stance: Stance
+) -> tuple[Stance, list[tuple[int, int]]]:
+    """The stance and hedge words of a content found by other means than these rules (the tagger's,
+    ``attribution.revise``), read as the rules read their own: a negated content denies ("there is no
+    base", "did not enter"), a negated denial cue does not ("did not deny"), and "may", "reportedly"
+    in it hedge."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return stance, []
+    table = doc.user_data.get(_TABLE)
+    table = table if isinstance(table, _Table) else _Table(doc)  # a Doc these rules did not read
+    if stance == "asserts" and (_negated(list(span), start, end) or (cue is not None and _called_untrue(cue))):
+        stance = "denies"
+    elif stance == "denies" and cue is not None and any(c.dep == _DEP_NEG for c in _kids(cue)):
+        stance = "asserts"
+    kids = _kids(cue) if cue is not None else ()
+    hedges = [(c.idx, _end(c)) for c in kids if c.dep == _DEP_ADVMOD and c.lower in HEDGE_WORDS_IDS]
+    return stance, hedges + _hedges(doc, start, end, table)
+
+
+def _hedges(doc: Doc, start: int, end: int, table: _Table) -> list[tuple[int, int]]:
+    span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
     found = []
