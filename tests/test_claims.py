@@ -484,6 +484,56 @@ def test_the_cue_runs_on_to_its_content(rule_claims):
         assert (_cue(text, claim), claim.text) == (cue, content)
 
 
+def test_a_statement_s_participle_ends_the_cue(rule_claims):
+    """ "issued a statement saying X": the cue runs on over the statement to its participle, one report."""
+    for body, cue, content in (
+        (
+            "The union issued a statement saying that the strike would end soon.",
+            "issued a statement saying",
+            "the strike would end soon",
+        ),
+        (
+            "The league issued a statement calling on clubs to cut ticket prices.",
+            "issued a statement calling on",
+            "clubs to cut ticket prices",
+        ),
+        (
+            "The club released a statement on Friday, saying fans should stay home.",
+            "released a statement on Friday, saying",
+            "fans should stay home",
+        ),
+    ):
+        text, claims = rule_claims(body)
+        claim = only(claims)
+        assert (_cue(text, claim), claim.text) == (cue, content)
+
+
+def test_a_bare_noun_after_a_light_verb_is_part_of_the_cue(rule_claims):
+    """ "expressed concern that X": the noun is the cue's; "expressed his support for X" stays as it was."""
+    for body, cue, content in (
+        ("The coach expressed concern that the pitch was too wet.", "expressed concern", "the pitch was too wet"),
+        ("The coach voiced support for the new stadium.", "voiced support for", "the new stadium"),
+        ("The coach expressed his support for the new stadium.", "expressed", "his support for the new stadium"),
+    ):
+        text, claims = rule_claims(body)
+        claim = only(claims)
+        assert (_cue(text, claim), claim.text) == (cue, content)
+
+
+def test_said_in_a_statement_is_the_cue(rule_claims):
+    for body in (
+        "“The pier will reopen in May,” the harbour master said in a statement.",
+        "The harbour master said in a statement that the pier will reopen in May.",
+    ):
+        text, claims = rule_claims(body)
+        assert _cue(text, only(claims)) == "said in a statement"
+
+
+def test_when_is_not_part_of_the_cue(rule_claims):
+    text, claims = rule_claims("When asked about the budget, the treasurer said the numbers were sound.")
+    assert {_cue(text, c) for c in claims} == {"asked about", "said"}
+
+
 def test_a_participle_after_a_preposition_borrows_the_subject(rule_claims):
     text, claims = rule_claims("Dean appeared on MSNBC and began by saying he would never diagnose anyone on air.")
     claim = only(claims)
@@ -867,7 +917,9 @@ def test_a_name_on_a_topic_before_a_colon_is_the_source(pipeline):
 def test_a_content_two_rules_find_is_one_claim(rule_claims):
     """ "said in a statement that X": the verb's claim and the noun's are one, the speaker's."""
     text, claims = rule_claims("The ministry said in a statement that the allegations were baseless.")
-    assert [(_cue(text, c), c.speaker_text, c.stance) for c in claims] == [("said", "The ministry", "denies")]
+    assert [(_cue(text, c), c.speaker_text, c.stance) for c in claims] == [
+        ("said in a statement", "The ministry", "denies")
+    ]
 
 
 def test_he_s_said_that_is_his_report_and_he_s_said_to_is_a_hedge(rule_claims):
