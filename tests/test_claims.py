@@ -924,12 +924,12 @@ def test_a_content_two_rules_find_is_one_claim(rule_claims):
 
 def test_he_s_said_that_is_his_report_and_he_s_said_to_is_a_hedge(rule_claims):
     """The parse reads the "'s" of "has said" as a passive "is"; a clause after the cue is his report."""
-    text, claims = rule_claims("He's said repeatedly that the war cannot be won. He's said to be ill.")
+    _, claims = rule_claims("He's said repeatedly that the war cannot be won. He's said to be ill.")
     assert [(c.speaker_text, c.hedged) for c in claims] == [("He", False), ("", True)]
 
 
 def test_a_speaker_s_name_keeps_its_hyphenated_word_and_leaves_out_the_day(rule_claims):
-    text, claims = rule_claims("The eastern-based forces on Sunday denied the report.")
+    _, claims = rule_claims("The eastern-based forces on Sunday denied the report.")
     assert [c.speaker for c in claims] == ["The eastern-based forces"]
 
 
@@ -943,7 +943,7 @@ def test_a_speaker_s_name_keeps_its_hyphenated_word_and_leaves_out_the_day(rule_
     ],
 )
 def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance):
-    text, claims = rule_claims(body)
+    _, claims = rule_claims(body)
     assert [c.stance for c in claims] == [stance]
 
 
@@ -974,5 +974,5 @@ def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance
     ],
 )
 def test_wire_copy_datelines_anonymity_and_denials(rule_claims, body, expected):
-    text, claims = rule_claims(body)
+    _, claims = rule_claims(body)
     assert [(c.speaker_text, c.text, c.stance) for c in claims] == expected
