@@ -976,3 +976,20 @@ def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance
 def test_wire_copy_datelines_anonymity_and_denials(rule_claims, body, expected):
     _, claims = rule_claims(body)
     assert [(c.speaker_text, c.text, c.stance) for c in claims] == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a date between the cue and its infinitive: the parse makes the infinitive a clause of purpose
+        "The governor vowed on Friday to keep the guard in the city, rejecting calls for a pullback.",
+        # a participle after the reported infinitive is the speaker's second report
+        "The governor vowed to keep the guard in the city, rejecting calls for a pullback.",
+    ],
+)
+def test_a_vow_to_do_and_a_participle_after_it_are_two_reports(rule_claims, body):
+    text, claims = rule_claims(body)
+    assert [(_cue(text, c), c.speaker_text, c.text, c.stance) for c in claims] == [
+        ("vowed", "The governor", "to keep the guard in the city", "asserts"),
+        ("rejecting", "The governor", "calls for a pullback", "denies"),
+    ]

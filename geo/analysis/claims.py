@@ -1367,7 +1367,9 @@ def _second_report(verb: Token) -> Token | None:
     383). None otherwise."""
     head = verb.head
     participle = verb.dep == _DEP_ADVCL and verb.tag == _TAG_VBG and verb.i > 0 and verb.nbor(-1).text == ","
-    if not (verb.dep == _DEP_CONJ or participle) or head.dep != _DEP_CCOMP or head.head.i >= head.i:
+    # the reported clause, or an infinitive ("vowed to stay, rejecting calls to leave")
+    reported = head.dep == _DEP_CCOMP or (participle and (head.dep == _DEP_XCOMP or _dated_infinitive(head.head, head)))
+    if not (verb.dep == _DEP_CONJ or participle) or not reported or head.head.i >= head.i:
         return None
     cue = head.head
     curated = cue_lexicon(learned=False)
@@ -1688,7 +1690,7 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
             return [], None
         parts = [obj, *(c for c in after if c.i > obj.i and c.dep in _DEPS_OPRD_XCOMP_CCOMP)]
         return _with_object_phrase(cue, _clip((t for part in parts for t in _subtree(part)), lo, hi), lo, hi), None
-    wish = next((c for c in after if c.dep == _DEP_XCOMP), None)  # "plans to visit"
+    wish = next((c for c in after if c.dep == _DEP_XCOMP or _dated_infinitive(cue, c)), None)  # "plans to visit"
     if wish is not None:
         return _clip(_subtree(wish), lo, hi), None
     prep = next((c for c in after if c.dep == _DEP_PREP and c.i == cue.i + 1), None) or _prep_frame(cue)
@@ -1697,6 +1699,18 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
         if pobj is not None:
             return _clip(_subtree(pobj), lo, hi), prep
     return [], None
+
+
+def _dated_infinitive(cue: Token, clause: Token) -> bool:
+    """ "vowed on Friday to keep troops there": a date between the cue and its infinitive makes the
+    parse hang the infinitive on the cue as an adverbial clause (of purpose)."""
+    to = clause.i - 1
+    if clause.dep != _DEP_ADVCL or to <= cue.i + 1 or clause.doc[to].lower != _LOWER_TO:
+        return False
+    between = clause.doc[cue.i + 1 : to]
+    return all(t.ent_type in _ENTS_DATE_TIME or t.dep == _DEP_PREP for t in between) and any(
+        t.ent_type in _ENTS_DATE_TIME for t in between
+    )
 
 
 def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Token]:
