@@ -993,3 +993,15 @@ def test_a_vow_to_do_and_a_participle_after_it_are_two_reports(rule_claims, body
         ("vowed", "The governor", "to keep the guard in the city", "asserts"),
         ("rejecting", "The governor", "calls for a pullback", "denies"),
     ]
+
+
+def test_a_role_with_a_name_in_apposition_is_that_person(rule_claims):
+    """ "A ministry spokesman, Omer Celik, dismissed ...": the speaker is Celik, and so is "the spokesman"."""
+    _, claims = rule_claims(
+        "A ministry spokesman, Omer Celik, dismissed the reports. The spokesman said no one had been harmed."
+    )
+    assert [(c.speaker, c.speaker_text) for c in claims] == [
+        ("omer-celik", "A ministry spokesman"),
+        ("omer-celik", "The spokesman"),
+    ]
+    assert [span.text for span in claims[0].speaker_chain] == ["A ministry spokesman, Omer Celik", "Omer Celik"]

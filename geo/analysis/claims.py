@@ -2117,6 +2117,9 @@ class _Resolver:
             else:
                 speaker_text = self.text[who.start : who.end]
                 actor = self._actor(who)
+                if actor is None and (named := self._apposed_name(who)) is not None:
+                    actor, mention = named
+                    chain.append(mention)
                 if actor is None and (role := self._role(who)) is not None:
                     actor, mention = role
                     chain.append(mention)
@@ -2216,6 +2219,19 @@ class _Resolver:
         if who.pronoun:
             return previous[0] if previous else self.text[who.start : who.end]
         return self._actor(who) or self.text[who.start : who.end]
+
+    def _apposed_name(self, who: _Who) -> tuple[str, tuple[int, int]] | None:
+        """ "A ministry spokesman, Omer Celik, said": the person or body the phrase names in apposition
+        right after its head phrase."""
+        if who.written is None or who.written[1] <= who.end:
+            return None
+        at = bisect_left(self._starts, who.end)
+        for start, end, actor_id in self.mentions[at:]:
+            if start >= who.written[1]:
+                break
+            if end <= who.written[1] and self.text[who.end : start].strip() == ",":
+                return actor_id, (start, end)
+        return None
 
     def _actor(self, who: _Who) -> str | None:
         # Only mentions starting within the longest mention's length before the head can hold it.
