@@ -940,11 +940,14 @@ def test_a_speaker_s_name_keeps_its_hyphenated_word_and_leaves_out_the_day(rule_
         ("“I deny it,” the mayor said.", "denies"),
         ("“We do not deny that talks took place,” the envoy said.", "asserts"),
         ("“We will reject any deal that divides the country,” the envoy said.", "asserts"),  # a pledge
+        # an answer, and a report called untrue by an adjective on its predicate noun
+        ("Asked whether the troops had left, the colonel said: “Absolutely not.”", "denies"),
+        ("The embassy said reports of a deal were “fake news.”", "denies"),
     ],
 )
 def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance):
     _, claims = rule_claims(body)
-    assert [c.stance for c in claims] == [stance]
+    assert claims[-1].stance == stance  # the said; "Asked whether" makes a claim of its own
 
 
 @pytest.mark.parametrize(

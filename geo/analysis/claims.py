@@ -68,7 +68,7 @@ import numpy as np
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.symbols import ADJ, ADP, AUX, CCONJ, DET, NOUN, PRON, PROPN, SCONJ, VERB
+from spacy.symbols import ADJ, ADP, ADV, AUX, CCONJ, DET, NOUN, PRON, PROPN, SCONJ, VERB
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
@@ -1265,8 +1265,11 @@ def _with_object_phrase(cue: Token, content: list[Token], lo: int, hi: int) -> l
         return content
     last = content[-1].i
     for child in _kids(cue):
-        if child.dep == _DEP_PREP and child.i == last + 1 and child.lower_ in _OBJECT_PREPS and any(
-            c.dep in _DEPS_POBJ_PCOMP for c in _kids(child)
+        if (
+            child.dep == _DEP_PREP
+            and child.i == last + 1
+            and child.lower_ in _OBJECT_PREPS
+            and any(c.dep in _DEPS_POBJ_PCOMP for c in _kids(child))
         ):
             extra = _clip(_subtree(child), lo, hi)
             if extra and extra[0].i == last + 1:
@@ -1805,9 +1808,7 @@ def _unquoted_subject(cue: Token, quoted: Token, quotes: SpanIndex) -> Token | N
     between = [t for t in _run(doc, quoted.i + 1, cue.i) if not _inside(t.idx, quotes) and not t.is_punct]
     after = list(itertools.takewhile(lambda t: not t.is_punct, _run(doc, cue.i + 1, min(len(doc), cue.i + 8))))
     for tokens in (between, after):
-        first = next(
-            (t for t in tokens if t.pos in (NOUN, PROPN, PRON) and t.ent_type not in _ENTS_DATE_TIME), None
-        )
+        first = next((t for t in tokens if t.pos in (NOUN, PROPN, PRON) and t.ent_type not in _ENTS_DATE_TIME), None)
         if first is not None:
             phrase = set(tokens)
             while first.head in phrase and first.head.pos in (NOUN, PROPN) and first.dep in _DEPS_NOUN_MODIFIERS:
@@ -2030,9 +2031,7 @@ def _outside_heads(tokens: list[Token], lo: int, hi: int) -> list[Token]:
 
 def _narration(tokens: list[Token], lo: int, hi: int, text: str, content: list[Token] | None = None) -> list[_Draft]:
     roots = _outside_heads(tokens, lo, hi)
-    verb = next((t for t in roots if t.pos in (VERB, AUX)), None) or next(
-        (t for t in tokens if t.pos == VERB), None
-    )
+    verb = next((t for t in roots if t.pos in (VERB, AUX)), None) or next((t for t in tokens if t.pos == VERB), None)
     if content is None:
         content = _strip(tokens)
     if verb is None or not content:
@@ -2437,6 +2436,9 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
     thing exists ("there is no base", "has no plans to"), or call something untrue ("the
     reports are false")? A first-person or future commitment ("we will not leave") is a
     pledge, not a denial."""
+    words = [t for t in content if not (t.is_punct or t.is_space)]
+    if words and words[-1].lower_ in ("no", "not", "never") and all(t.pos == ADV for t in words[:-1]):
+        return True  # an answer: "Absolutely not", "No"
     heads = _outside_heads(content, start, end)
     for head in heads:
         children = list(_kids(head))
@@ -2464,6 +2466,11 @@ def _says_untrue(verb: Token) -> bool:
         return False
     for child in _kids(verb):
         if child.dep in _DEPS_ACOMP_ATTR and child.lemma_.lower() in UNTRUE:
+            return True
+        # "the reports are fake news", "a baseless claim"
+        if child.dep in _DEPS_ACOMP_ATTR and any(
+            a.dep == _DEP_AMOD and a.lemma_.lower() in UNTRUE for a in _kids(child)
+        ):
             return True
         if child.dep in _DEPS_ACOMP_ATTR and child.lemma_.lower() in ("true", "accurate", "correct"):
             return any(c.dep == _DEP_NEG for c in _kids(verb))
@@ -2667,6 +2674,7 @@ def _clip(tokens: Iterable[Token], lo: int, hi: int) -> list[Token]:
 
 _index = attrgetter("i")
 _at = attrgetter("idx")  # how Tokens compare
+
 
 def _run(doc: Doc, start: int, stop: int | None = None) -> list[Token]:
     """The Doc's tokens ``doc[start:stop]`` as a list, off the table's while ``extract_claims`` runs."""
