@@ -1008,3 +1008,14 @@ def test_a_role_with_a_name_in_apposition_is_that_person(rule_claims):
         ("omer-celik", "The spokesman"),
     ]
     assert [span.text for span in claims[0].speaker_chain] == ["A ministry spokesman, Omer Celik", "Omer Celik"]
+
+
+def test_a_describing_participle_after_a_denial_is_the_speaker_s_second_report(rule_claims):
+    text, claims = rule_claims(
+        "A government spokeswoman denied that any troops had crossed the border, calling the report “reckless.”"
+    )
+    assert [(_cue(text, c), c.speaker_text, c.stance) for c in claims] == [
+        ("denied", "A government spokeswoman", "denies"),
+        ("calling", "A government spokeswoman", "asserts"),
+    ]
+    assert claims[0].text == "any troops had crossed the border"

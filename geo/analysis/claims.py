@@ -1379,7 +1379,8 @@ def _second_report(verb: Token) -> Token | None:
     if (
         (verb.tag != cue.tag and not participle and not {verb.tag, cue.tag} <= _TAGS_FINITE)
         or _cue_of(verb, curated) is None
-        or (participle and verb.lemma_.lower() not in curated)  # "..., showing X": the numbers show
+        # "..., showing X": the numbers show; "..., calling the report false": the speaker calls
+        or (participle and verb.lemma_.lower() not in curated and verb.lemma_.lower() not in DESCRIBING_CUES)
         or verb.lemma_.lower() in INTERNAL_STATES
         or cue.lemma_.lower() not in curated
         or frame(verb) == "none"
