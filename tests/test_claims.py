@@ -1019,3 +1019,25 @@ def test_a_describing_participle_after_a_denial_is_the_speaker_s_second_report(r
         ("calling", "A government spokeswoman", "asserts"),
     ]
     assert claims[0].text == "any troops had crossed the border"
+
+
+def test_the_group_is_the_body_named_last_and_there_can_be_no_is_no_denial(pipeline):
+    """The small model names the front a person and the bare surname a body; "the group" is the front."""
+    text = (
+        "A headline\n\nForeign Ministry spokesman Dina Mufti said the report was biased. Mufti said an inquiry "
+        "had opened.\n\nThe Tigray People's Liberation Front welcomed the report. In a statement, the group said "
+        "it confirmed the killings. “There can be no peace without justice,” a spokesman said.\n"
+    )
+    analysis = pipeline.analyze_text(text)
+    assert {a.id: a.type for a in analysis.actors} == {
+        "dina-mufti": "person",
+        "foreign-ministry": "organisation",
+        "tigray-people-s-liberation-front": "armed group",
+    }
+    said = [(c.speaker, c.stance) for c in analysis.claims if c.cue == "said"]
+    assert said == [
+        ("dina-mufti", "asserts"),
+        ("dina-mufti", "asserts"),
+        ("tigray-people-s-liberation-front", "asserts"),
+        ("a spokesman", "asserts"),
+    ]

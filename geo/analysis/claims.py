@@ -141,6 +141,10 @@ ROLES: dict[str, str] = {
 }
 # Plural roles that stand for the group the article named before ("Two U.S. officials said ... The
 # officials said ...").
+# Body roles whose word the body's name need not hold ("the Tigray People's Liberation Front ... the
+# group said"): the last such body named, in the paragraph or the one before.
+GENERIC_BODIES = frozenset({"group", "movement", "organisation", "organization", "militia", "rebels", "alliance"})
+_GROUP_TYPES = frozenset({"organisation", "armed group"})
 GROUP_ROLES = frozenset({"officials", "authorities", "diplomats", "investigators", "analysts", "sources"})
 # "I think", "we believe", "you know" inside a quotation belong to the quoted words.
 QUOTED_VOICES = frozenset({"i", "we", "you"})
@@ -217,6 +221,7 @@ _DEPS_ACL_AMOD = frozenset(get_string_id(w) for w in ("acl", "amod"))
 _DEPS_NSUBJ_NSUBJPASS_DET = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "det"))
 _TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "says A, but conceded B"
 _TAG_VBG = get_string_id("VBG")
+_TAG_MD = get_string_id("MD")
 _TAG_HYPH = get_string_id("HYPH")
 _TAGS_VBD_VBN = frozenset(get_string_id(w) for w in ("VBD", "VBN"))
 _DEPS_CLAUSES = frozenset(get_string_id(w) for w in ("relcl", "acl", "advcl"))
@@ -2190,6 +2195,11 @@ class _Resolver:
                 around = self.names.get(actor_id, "") + " " + self.text[start:end]
             if word.search(around):
                 return actor_id, (start, end)
+        if role in GENERIC_BODIES:  # "the group": a body whose name need not say so, the last one named
+            paragraphs = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, who.start)))
+            for start, end, actor_id in reversed(self.mentions):
+                if paragraphs < start and end <= who.start and self.types.get(actor_id) in _GROUP_TYPES:
+                    return actor_id, (start, end)
         return None
 
     def _definite_role(self, who: _Who) -> str | None:
@@ -2444,7 +2454,8 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
     for head in heads:
         children = list(_kids(head))
         committed = any(c.dep == _DEP_AUX and c.lower in COMMITMENT_AUX_IDS for c in children)
-        if (_says_untrue(head) or _nothing_of(head)) and not committed:
+        modal = any(c.dep == _DEP_AUX and c.tag == _TAG_MD for c in children)  # "there can be no peace without"
+        if (_says_untrue(head) and not committed) or (_nothing_of(head) and not (committed or modal)):
             return True
         # "“We reject these claims,” he said": the speaker denies in the first person ("we will reject
         # any deal" pledges)
