@@ -969,6 +969,15 @@ def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance
             "The talks failed, according to an aide who asked not to be named.",
             [("an aide", "The talks failed", "asserts")],
         ),
+        # the parse may give the day to the object, and leave its preposition to the cue
+        (
+            "The rebels claimed responsibility on Monday for the attack on the bridge.",
+            [("The rebels", "responsibility on Monday for the attack on the bridge", "asserts")],
+        ),
+        (
+            "The owner, who declined to be named, said the crew was safe.",
+            [("The owner", "the crew was safe", "asserts")],
+        ),
         # the predicate may hang on the object's last noun
         (
             "The ministry called the reports of foreign involvement “baseless and false.”",

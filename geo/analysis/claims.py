@@ -1184,6 +1184,9 @@ def _cue_verb(
         head = _complement(cue, entry, lo, hi)
         if head is not None:
             content = _clip(_subtree(head), lo, hi)
+            if head.dep == _DEP_DOBJ and content and content[-1].ent_type in _ENTS_DATE_TIME:
+                # "claimed responsibility on Monday for the attack": the parse gave the day to the object
+                content = _with_object_phrase(cue, content, lo, hi)
         elif "phrase" in entry.takes and (phrase := _phrase_content(cue, lo, hi))[0]:
             content, particle = phrase
         elif cue.dep == _DEP_PARATAXIS and lo <= cue.head.idx < hi:
@@ -1739,7 +1742,9 @@ def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Tok
     return []
 
 
-_ANONYMITY = re.compile(r"(?:not to be (?:named|identified|quoted)|to remain anonymous|anonymity)\b", re.IGNORECASE)
+_ANONYMITY = re.compile(
+    r"(?:(?:not )?to be (?:named|identified|quoted)|to remain anonymous|anonymity)\b", re.IGNORECASE
+)
 
 
 def _anonymity(content: list[Token]) -> bool:
