@@ -389,3 +389,10 @@ def test_a_tagged_source_takes_in_its_head_word_s_modifiers() -> None:
     roles = ["O", "B-SRC", "B-CUE", "B-CON", "I-CON", "I-CON", "I-CON", "I-CON", "O"]
     (found,) = group(doc, roles)
     assert found.source is not None and doc.text[found.source[0] : found.source[1]] == "His donors"
+
+
+def test_a_tagged_source_in_the_next_sentence_is_not_a_passive_claim_s(pipeline) -> None:
+    """ "The militia is believed to hold the pass. Sources say ...": the belief has no source written."""
+    text = "A headline\n\nThe militia is believed to control the border. Sources say the talks could resume.\n"
+    believed = next(c for c in pipeline.analyze_text(text).claims if c.cue == "is believed")
+    assert (believed.speaker, believed.speaker_start) == ("unnamed", None)

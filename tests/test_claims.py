@@ -940,11 +940,14 @@ def test_a_speaker_s_name_keeps_its_hyphenated_word_and_leaves_out_the_day(rule_
         ("“I deny it,” the mayor said.", "denies"),
         ("“We do not deny that talks took place,” the envoy said.", "asserts"),
         ("“We will reject any deal that divides the country,” the envoy said.", "asserts"),  # a pledge
+        # an answer, and a report called untrue by an adjective on its predicate noun
+        ("Asked whether the troops had left, the colonel said: “Absolutely not.”", "denies"),
+        ("The embassy said reports of a deal were “fake news.”", "denies"),
     ],
 )
 def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance):
     _, claims = rule_claims(body)
-    assert [c.stance for c in claims] == [stance]
+    assert claims[-1].stance == stance  # the said; "Asked whether" makes a claim of its own
 
 
 @pytest.mark.parametrize(
@@ -976,6 +979,46 @@ def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance
 def test_wire_copy_datelines_anonymity_and_denials(rule_claims, body, expected):
     _, claims = rule_claims(body)
     assert [(c.speaker_text, c.text, c.stance) for c in claims] == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a date between the cue and its infinitive: the parse makes the infinitive a clause of purpose
+        "The governor vowed on Friday to keep the guard in the city, rejecting calls for a pullback.",
+        # a participle after the reported infinitive is the speaker's second report
+        "The governor vowed to keep the guard in the city, rejecting calls for a pullback.",
+    ],
+)
+def test_a_vow_to_do_and_a_participle_after_it_are_two_reports(rule_claims, body):
+    text, claims = rule_claims(body)
+    assert [(_cue(text, c), c.speaker_text, c.text, c.stance) for c in claims] == [
+        ("vowed", "The governor", "to keep the guard in the city", "asserts"),
+        ("rejecting", "The governor", "calls for a pullback", "denies"),
+    ]
+
+
+def test_a_role_with_a_name_in_apposition_is_that_person(rule_claims):
+    """ "A ministry spokesman, Omer Celik, dismissed ...": the speaker is Celik, and so is "the spokesman"."""
+    _, claims = rule_claims(
+        "A ministry spokesman, Omer Celik, dismissed the reports. The spokesman said no one had been harmed."
+    )
+    assert [(c.speaker, c.speaker_text) for c in claims] == [
+        ("omer-celik", "A ministry spokesman"),
+        ("omer-celik", "The spokesman"),
+    ]
+    assert [span.text for span in claims[0].speaker_chain] == ["A ministry spokesman, Omer Celik", "Omer Celik"]
+
+
+def test_a_describing_participle_after_a_denial_is_the_speaker_s_second_report(rule_claims):
+    text, claims = rule_claims(
+        "A government spokeswoman denied that any troops had crossed the border, calling the report “reckless.”"
+    )
+    assert [(_cue(text, c), c.speaker_text, c.stance) for c in claims] == [
+        ("denied", "A government spokeswoman", "denies"),
+        ("calling", "A government spokeswoman", "asserts"),
+    ]
+    assert claims[0].text == "any troops had crossed the border"
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,7 @@ from geo.analysis.claims import (
     NOT_SPEAKERS,
     SPEAKER_PRONOUNS,
     _dated,
+    _same_sentence,
     content_stance,
     cue_lexicon,
     learned_cues,
@@ -902,7 +903,15 @@ def revise(
             if attribution.cue is not None and claim.cue_start is None:
                 changes.update(cue_start=attribution.cue[0], cue_end=attribution.cue[1])
             # a claim with a speaker but none written is the article's own hedge ("X seems to"): no source
-            if attribution.source is not None and claim.speaker_start is None and claim.speaker == "unnamed":
+            if (
+                attribution.source is not None
+                and claim.speaker_start is None
+                and claim.speaker == "unnamed"
+                # "The militia is believed to ... . Sources say ...": not the next sentence's source
+                and _same_sentence(
+                    doc, attribution.source[0], claim.cue_start if claim.cue_start is not None else claim.start
+                )
+            ):
                 changes.update(speaker_start=attribution.source[0], speaker_end=attribution.source[1])
             if changes:
                 revised[k] = replace(claim, **changes)

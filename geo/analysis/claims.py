@@ -68,7 +68,7 @@ import numpy as np
 from spacy.attrs import DEP, HEAD, IDX, LEMMA, LOWER, POS, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
-from spacy.symbols import ADJ, ADP, AUX, CCONJ, DET, NOUN, PRON, PROPN, SCONJ, VERB
+from spacy.symbols import ADJ, ADP, ADV, AUX, CCONJ, DET, NOUN, PRON, PROPN, SCONJ, VERB
 from spacy.tokens import Doc, Token
 
 from geo.analysis.actors import outlets, slug
@@ -1317,8 +1317,11 @@ def _with_object_phrase(cue: Token, content: list[Token], lo: int, hi: int) -> l
         return content
     last = content[-1].i
     for child in _kids(cue):
-        if child.dep == _DEP_PREP and child.i == last + 1 and child.lower_ in _OBJECT_PREPS and any(
-            c.dep in _DEPS_POBJ_PCOMP for c in _kids(child)
+        if (
+            child.dep == _DEP_PREP
+            and child.i == last + 1
+            and child.lower_ in _OBJECT_PREPS
+            and any(c.dep in _DEPS_POBJ_PCOMP for c in _kids(child))
         ):
             extra = _clip(_subtree(child), lo, hi)
             if extra and extra[0].i == last + 1:
@@ -1419,14 +1422,17 @@ def _second_report(verb: Token) -> Token | None:
     383). None otherwise."""
     head = verb.head
     participle = verb.dep == _DEP_ADVCL and verb.tag == _TAG_VBG and verb.i > 0 and verb.nbor(-1).text == ","
-    if not (verb.dep == _DEP_CONJ or participle) or head.dep != _DEP_CCOMP or head.head.i >= head.i:
+    # the reported clause, or an infinitive ("vowed to stay, rejecting calls to leave")
+    reported = head.dep == _DEP_CCOMP or (participle and (head.dep == _DEP_XCOMP or _dated_infinitive(head.head, head)))
+    if not (verb.dep == _DEP_CONJ or participle) or not reported or head.head.i >= head.i:
         return None
     cue = head.head
     curated = cue_lexicon(learned=False)
     if (
         (verb.tag != cue.tag and not participle and not {verb.tag, cue.tag} <= _TAGS_FINITE)
         or _cue_of(verb, curated) is None
-        or (participle and verb.lemma_.lower() not in curated)  # "..., showing X": the numbers show
+        # "..., showing X": the numbers show; "..., calling the report false": the speaker calls
+        or (participle and verb.lemma_.lower() not in curated and verb.lemma_.lower() not in DESCRIBING_CUES)
         or verb.lemma_.lower() in INTERNAL_STATES
         or cue.lemma_.lower() not in curated
         or frame(verb) == "none"
@@ -1747,7 +1753,7 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
             return [], None
         parts = [obj, *(c for c in after if c.i > obj.i and c.dep in _DEPS_OPRD_XCOMP_CCOMP)]
         return _with_object_phrase(cue, _clip((t for part in parts for t in _subtree(part)), lo, hi), lo, hi), None
-    wish = next((c for c in after if c.dep == _DEP_XCOMP), None)  # "plans to visit"
+    wish = next((c for c in after if c.dep == _DEP_XCOMP or _dated_infinitive(cue, c)), None)  # "plans to visit"
     if wish is not None:
         return _clip(_subtree(wish), lo, hi), None
     prep = next((c for c in after if c.dep == _DEP_PREP and c.i == cue.i + 1), None) or _prep_frame(cue)
@@ -1756,6 +1762,18 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
         if pobj is not None:
             return _clip(_subtree(pobj), lo, hi), prep
     return [], None
+
+
+def _dated_infinitive(cue: Token, clause: Token) -> bool:
+    """ "vowed on Friday to keep troops there": a date between the cue and its infinitive makes the
+    parse hang the infinitive on the cue as an adverbial clause (of purpose)."""
+    to = clause.i - 1
+    if clause.dep != _DEP_ADVCL or to <= cue.i + 1 or clause.doc[to].lower != _LOWER_TO:
+        return False
+    between = clause.doc[cue.i + 1 : to]
+    return all(t.ent_type in _ENTS_DATE_TIME or t.dep == _DEP_PREP for t in between) and any(
+        t.ent_type in _ENTS_DATE_TIME for t in between
+    )
 
 
 def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Token]:
@@ -1850,9 +1868,7 @@ def _unquoted_subject(cue: Token, quoted: Token, quotes: SpanIndex) -> Token | N
     between = [t for t in _run(doc, quoted.i + 1, cue.i) if not _inside(t.idx, quotes) and not t.is_punct]
     after = list(itertools.takewhile(lambda t: not t.is_punct, _run(doc, cue.i + 1, min(len(doc), cue.i + 8))))
     for tokens in (between, after):
-        first = next(
-            (t for t in tokens if t.pos in (NOUN, PROPN, PRON) and t.ent_type not in _ENTS_DATE_TIME), None
-        )
+        first = next((t for t in tokens if t.pos in (NOUN, PROPN, PRON) and t.ent_type not in _ENTS_DATE_TIME), None)
         if first is not None:
             phrase = set(tokens)
             while first.head in phrase and first.head.pos in (NOUN, PROPN) and first.dep in _DEPS_NOUN_MODIFIERS:
@@ -2075,9 +2091,7 @@ def _outside_heads(tokens: list[Token], lo: int, hi: int) -> list[Token]:
 
 def _narration(tokens: list[Token], lo: int, hi: int, text: str, content: list[Token] | None = None) -> list[_Draft]:
     roots = _outside_heads(tokens, lo, hi)
-    verb = next((t for t in roots if t.pos in (VERB, AUX)), None) or next(
-        (t for t in tokens if t.pos == VERB), None
-    )
+    verb = next((t for t in roots if t.pos in (VERB, AUX)), None) or next((t for t in tokens if t.pos == VERB), None)
     if content is None:
         content = _strip(tokens)
     if verb is None or not content:
@@ -2162,6 +2176,9 @@ class _Resolver:
             else:
                 speaker_text = self.text[who.start : who.end]
                 actor = self._actor(who)
+                if actor is None and (named := self._apposed_name(who)) is not None:
+                    actor, mention = named
+                    chain.append(mention)
                 if actor is None and (role := self._role(who)) is not None:
                     actor, mention = role
                     chain.append(mention)
@@ -2261,6 +2278,19 @@ class _Resolver:
         if who.pronoun:
             return previous[0] if previous else self.text[who.start : who.end]
         return self._actor(who) or self.text[who.start : who.end]
+
+    def _apposed_name(self, who: _Who) -> tuple[str, tuple[int, int]] | None:
+        """ "A ministry spokesman, Omer Celik, said": the person or body the phrase names in apposition
+        right after its head phrase."""
+        if who.written is None or who.written[1] <= who.end:
+            return None
+        at = bisect_left(self._starts, who.end)
+        for start, end, actor_id in self.mentions[at:]:
+            if start >= who.written[1]:
+                break
+            if end <= who.written[1] and self.text[who.end : start].strip() == ",":
+                return actor_id, (start, end)
+        return None
 
     def _actor(self, who: _Who) -> str | None:
         # Only mentions starting within the longest mention's length before the head can hold it.
@@ -2466,6 +2496,9 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
     thing exists ("there is no base", "has no plans to"), or call something untrue ("the
     reports are false")? A first-person or future commitment ("we will not leave") is a
     pledge, not a denial."""
+    words = [t for t in content if not (t.is_punct or t.is_space)]
+    if words and words[-1].lower_ in ("no", "not", "never") and all(t.pos == ADV for t in words[:-1]):
+        return True  # an answer: "Absolutely not", "No"
     heads = _outside_heads(content, start, end)
     for head in heads:
         children = list(_kids(head))
@@ -2493,6 +2526,11 @@ def _says_untrue(verb: Token) -> bool:
         return False
     for child in _kids(verb):
         if child.dep in _DEPS_ACOMP_ATTR and child.lemma_.lower() in UNTRUE:
+            return True
+        # "the reports are fake news", "a baseless claim"
+        if child.dep in _DEPS_ACOMP_ATTR and any(
+            a.dep == _DEP_AMOD and a.lemma_.lower() in UNTRUE for a in _kids(child)
+        ):
             return True
         if child.dep in _DEPS_ACOMP_ATTR and child.lemma_.lower() in ("true", "accurate", "correct"):
             return any(c.dep == _DEP_NEG for c in _kids(verb))
@@ -2696,6 +2734,7 @@ def _clip(tokens: Iterable[Token], lo: int, hi: int) -> list[Token]:
 
 _index = attrgetter("i")
 _at = attrgetter("idx")  # how Tokens compare
+
 
 def _run(doc: Doc, start: int, stop: int | None = None) -> list[Token]:
     """The Doc's tokens ``doc[start:stop]`` as a list, off the table's while ``extract_claims`` runs."""
