@@ -1050,3 +1050,60 @@ def test_the_group_is_the_body_named_last_and_there_can_be_no_is_no_denial(pipel
         ("tigray-people-s-liberation-front", "asserts"),
         ("a spokesman", "asserts"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the parse makes the clause before the cue its complement too: the one after is what was said
+        (
+            "A majority of the nurses say they are tired; 30 percent of the doctors say they have not slept for days.",
+            [
+                ("A majority of the nurses", "they are tired"),
+                ("30 percent of the doctors", "they have not slept for days"),
+            ],
+        ),
+        (
+            "It was a surprise: until Monday, the mayor and her staff had said the bridge was never damaged.",
+            [("the mayor and her staff", "the bridge was never damaged")],
+        ),
+        # a demonstrative a phrase describes is a group of people
+        (
+            "Those surveyed said the bridge should be rebuilt before winter.",
+            [("Those", "the bridge should be rebuilt before winter")],
+        ),
+        # "so" and "the same" stand for what was said
+        ("The bridge is unsafe, and the engineers said so in March.", [("the engineers", "so")]),
+        (
+            "Most farmers oppose the tax, while 40 percent said the same of the levy.",
+            [("Most farmers", "the tax"), ("40 percent", "the same of the levy")],
+        ),
+        # the question after the one asked, not the one asked
+        (
+            "The reporter asked the mayor if the bridge would open in May.",
+            [("The reporter", "the bridge would open in May")],
+        ),
+        # a report standing alone after a sentence quoted whole
+        (
+            "The mayor spoke for an hour. “We will finish the bridge by winter.” Smith said.",
+            [("Smith", "We will finish the bridge by winter")],
+        ),
+    ],
+)
+def test_the_clause_after_the_cue_described_groups_the_same_and_questions(rule_claims, body, expected):
+    _, claims = rule_claims(body)
+    assert [(c.speaker_text, c.text) for c in claims] == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # who is spoken to is no part of the speaker
+        ("Smith to farmers: The dam will hold", ("Smith", "The dam will hold")),
+    ],
+)
+def test_a_headline_s_colon_quote(pipeline, title, expected):
+    from dataclasses import replace
+
+    claims = replace(pipeline, tagger=None).analyze_text(f"{title}\n\nThe city council met on Monday.\n").claims
+    assert [(c.speaker_text, c.text) for c in claims if not c.narrated] == [expected]
