@@ -531,6 +531,8 @@ def test_a_grid_cell_click_zooms_the_map_into_that_cell(browser, tmp_path, seed_
         page.goto(server.url)
         settle(page)  # the map fits its cells and reports that view, which the page draws again
         cells = '.leaflet-marker-icon[title$=" places"], .leaflet-marker-icon[title$=" place"]'
+        # under load the settled page may not have drawn its cells yet: what the click changes is read after
+        expect(map_frame(page).locator(cells).first).to_be_visible()
         before = map_frame(page).locator(cells).all_inner_texts()
         first = int(re.search(r"zoom=(\d+)", page.url).group(1))
         for _attempt in range(3):  # a click on a map that a rerun replaces at that moment is lost: again

@@ -1107,3 +1107,8 @@ def test_a_headline_s_colon_quote(pipeline, title, expected):
 
     claims = replace(pipeline, tagger=None).analyze_text(f"{title}\n\nThe city council met on Monday.\n").claims
     assert [(c.speaker_text, c.text) for c in claims if not c.narrated] == [expected]
+
+
+def test_the_rebels_are_the_armed_group_named_last(rule_claims):
+    _, claims = rule_claims("The Nusra Front said it had taken the town. The rebels said the army had fled.")
+    assert [c.speaker for c in claims] == ["nusra-front", "nusra-front"]

@@ -2246,9 +2246,9 @@ class _Resolver:
         """ "the president", "the ministry", "the spokesman": the actor the article named with that
         title ("President Erdogan", "Erdogan, the president") or that name ("the Defence Ministry")."""
         role = self._definite_role(who)
-        if role is None or role not in ROLES:
+        if role is None or (role not in ROLES and role not in GENERIC_BODIES):
             return None
-        person = ROLES[role] == "person"
+        person = ROLES.get(role) == "person"
         word = re.compile(rf"(?i)\b{re.escape(role)}\b")
         for start, end, actor_id in reversed(self.mentions):
             if end > who.start or (self.types.get(actor_id) == "person") != person:
