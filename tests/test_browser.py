@@ -113,8 +113,15 @@ def leaflet(page):
 
 def map_view(page) -> tuple[float, float, int]:
     """The live Leaflet map's centre and zoom, read inside the map's iframe."""
+    from playwright.sync_api import Error as PlaywrightError
+
     script = "() => { const m = " + LEAFLET_MAP + "; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
-    return tuple(leaflet(page).evaluate(script))
+    for _attempt in range(5):
+        try:
+            return tuple(leaflet(page).evaluate(script))
+        except (PlaywrightError, StopIteration):  # a rerun replaced the frame meanwhile: read its successor
+            map_frame(page).locator(".leaflet-marker-icon").first.wait_for()
+    raise AssertionError("no live map to read")
 
 
 def wait_until_zoomed_past(page, zoom: int) -> None:
