@@ -1112,3 +1112,25 @@ def test_a_headline_s_colon_quote(pipeline, title, expected):
 def test_the_rebels_are_the_armed_group_named_last(rule_claims):
     _, claims = rule_claims("The Nusra Front said it had taken the town. The rebels said the army had fled.")
     assert [c.speaker for c in claims] == ["nusra-front", "nusra-front"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the "as" clause reports the clause it hangs on, before it or after it
+        (
+            "As the local paper reported, the council raised the water rates twice.",
+            [("the local paper", "the council raised the water rates twice")],
+        ),
+        (
+            "But the new bridge also carries risks, as the engineers point out.",
+            [("the engineers", "the new bridge also carries risks")],
+        ),
+        # a comparison and a report with no speaker are none
+        ("The plan was not as bold as many farmers had hoped.", []),
+        ("The talks failed, as expected.", []),
+    ],
+)
+def test_an_as_clause_reports_the_clause_it_hangs_on(rule_claims, body, expected):
+    _, claims = rule_claims(body)
+    assert [(c.speaker_text, c.text) for c in claims] == expected
