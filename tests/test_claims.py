@@ -1134,3 +1134,15 @@ def test_the_rebels_are_the_armed_group_named_last(rule_claims):
 def test_an_as_clause_reports_the_clause_it_hangs_on(rule_claims, body, expected):
     _, claims = rule_claims(body)
     assert [(c.speaker_text, c.text) for c in claims] == expected
+
+
+def test_a_straight_quote_closed_by_a_curly_mark(rule_claims):
+    """Text pasted together by several editors opens a quotation with a straight mark and closes it
+    with a curly one: the cue after it is no part of the quotation."""
+    _, claims = rule_claims(
+        '"We will rebuild the bridge,” the mayor said. "It called the plan “a mess” today," Roe said.'
+    )
+    assert [(c.speaker_text, c.text) for c in claims] == [
+        ("the mayor", "We will rebuild the bridge"),
+        ("Roe", "It called the plan “a mess” today"),
+    ]

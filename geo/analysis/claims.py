@@ -156,9 +156,10 @@ _CLAUSE_MARKS = frozenset({"that", "whether", "if"})
 # Quotations: curly marks, straight double quotes, and two apostrophes for each mark ('' ... '': the
 # convention of newspaper archives and wire feeds, e.g. the New York Times' text in LexisNexis).
 # A curly opening mark may close at a straight one ("“A," he said"): text pasted together by several
-# editors mixes them, and a quotation left open ran over the paragraph. (A straight opening mark
-# closes at a straight one only: a curly quotation may be nested in it.)
-_QUOTES = re.compile(r"“[^”\"]*(?:[”\"]|$)|\"[^\"\n]*(?:\"|$)|''(?:(?!'')[^\n])*(?:''|$)")
+# editors mixes them, and a quotation left open ran over the paragraph. A straight opening mark
+# closes at a straight one or at a curly closing mark ("A,” he said: 45 in PolNeAR train), past a
+# curly quotation nested in it ("He called it “a hoax” today").
+_QUOTES = re.compile(r"“[^”\"]*(?:[”\"]|$)|\"(?:[^\"“”\n]|“[^”\"\n]*”)*(?:[\"”]|$)|''(?:(?!'')[^\n])*(?:''|$)")
 
 # Dependency labels as the hashes ``Token.dep`` gives (``dep_`` makes a string each time).
 _DEPS_NOUN_MODIFIERS = frozenset(get_string_id(w) for w in ("compound", "poss", "amod", "nmod"))
