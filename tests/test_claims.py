@@ -1146,3 +1146,13 @@ def test_a_straight_quote_closed_by_a_curly_mark(rule_claims):
         ("the mayor", "We will rebuild the bridge"),
         ("Roe", "It called the plan “a mess” today"),
     ]
+
+
+def test_a_learned_cue_after_although_is_a_report_of_its_own(rule_claims):
+    _, claims = rule_claims(
+        "The mayor claimed that the bridge was safe, although he refused to promise a date for the repairs."
+    )
+    assert [(c.cue, c.text) for c in claims] == [
+        ("claimed", "the bridge was safe"),
+        ("refused", "to promise a date for the repairs"),
+    ]
