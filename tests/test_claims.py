@@ -1126,14 +1126,21 @@ def test_the_rebels_are_the_armed_group_named_last(rule_claims):
             "But the new bridge also carries risks, as the engineers point out.",
             [("the engineers", "the new bridge also carries risks")],
         ),
+        # "as X put it": the clause, not the quotation by the cue, and the cue is "put it"
+        (
+            'The main worry is a "lack of water," as a county report put it.',
+            [("a county report", 'The main worry is a "lack of water')],
+        ),
         # a comparison and a report with no speaker are none
         ("The plan was not as bold as many farmers had hoped.", []),
         ("The talks failed, as expected.", []),
     ],
 )
 def test_an_as_clause_reports_the_clause_it_hangs_on(rule_claims, body, expected):
-    _, claims = rule_claims(body)
+    text, claims = rule_claims(body)
     assert [(c.speaker_text, c.text) for c in claims] == expected
+    if "put it" in body:
+        assert text[claims[0].cue_start : claims[0].cue_end] == "put it"
 
 
 def test_a_straight_quote_closed_by_a_curly_mark(rule_claims):
