@@ -55,7 +55,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
@@ -70,6 +70,7 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.symbols import ADJ, ADP, ADV, AUX, CCONJ, DET, NOUN, PRON, PROPN, SCONJ, VERB
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as DocSpan  # geo.types.Span is the character span a claim carries
 
 from geo.analysis.actors import outlets, slug
 from geo.analysis.propositions import keys_of, proposition_keys
@@ -144,7 +145,9 @@ ROLES: dict[str, str] = {
 # Body roles whose word the body's name need not hold ("the Tigray People's Liberation Front ... the
 # group said"): the last such body named, in the paragraph or the one before.
 GENERIC_BODIES = frozenset({"group", "movement", "organisation", "organization", "militia", "rebels", "alliance"})
-_GROUP_TYPES = frozenset({"organisation", "armed group"})
+# What "the group" may stand for. Forces named like an army ("Rapid Support Forces", "Syrian Democratic
+# Forces") are typed as armed forces, yet the press calls them "the group", "the militia" all the same.
+_GROUP_TYPES = frozenset({"organisation", "armed group", "armed force"})
 GROUP_ROLES = frozenset({"officials", "authorities", "diplomats", "investigators", "analysts", "sources"})
 # "I think", "we believe", "you know" inside a quotation belong to the quoted words.
 QUOTED_VOICES = frozenset({"i", "we", "you"})
@@ -879,7 +882,7 @@ def _extract_claims(
     claims = []
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
-        hedges = draft.hedges + _hedges(doc, draft.start, draft.end, table)
+        hedges = draft.hedges + _hedges(doc.char_span(draft.start, draft.end, alignment_mode="expand"), table)
         written = _written(draft)
         passage_index = _passage_at(passages, passage_starts, draft.start)
         claims.append(
@@ -2236,11 +2239,7 @@ class _Resolver:
         )
         if wanted is None:
             return None
-        window = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, who.start)))
-        for start, end, actor_id in reversed(self.mentions):
-            if window < start and end <= who.start and self.types.get(actor_id) in wanted:
-                return actor_id, (start, end)
-        return None
+        return self._last_named(who.start, wanted)
 
     def _role(self, who: _Who) -> tuple[str, tuple[int, int]] | None:
         """ "the president", "the ministry", "the spokesman": the actor the article named with that
@@ -2260,10 +2259,16 @@ class _Resolver:
             if word.search(around):
                 return actor_id, (start, end)
         if role in GENERIC_BODIES:  # "the group": a body whose name need not say so, the last one named
-            paragraphs = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, who.start)))
-            for start, end, actor_id in reversed(self.mentions):
-                if paragraphs < start and end <= who.start and self.types.get(actor_id) in _GROUP_TYPES:
-                    return actor_id, (start, end)
+            return self._last_named(who.start, _GROUP_TYPES)
+        return None
+
+    def _last_named(self, position: int, types: Container[str]) -> tuple[str, tuple[int, int]] | None:
+        """The actor of one of ``types`` named last before ``position``, within its paragraph and the one
+        before: further back, a pronoun or "the group" no longer reads as that actor."""
+        window = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, position)))
+        for start, end, actor_id in reversed(self.mentions):
+            if window < start and end <= position and self.types.get(actor_id) in types:
+                return actor_id, (start, end)
         return None
 
     def _definite_role(self, who: _Who) -> str | None:
@@ -2602,13 +2607,14 @@ def content_stance(
         stance = "asserts"
     kids = _kids(cue) if cue is not None else ()
     hedges = [(c.idx, _end(c)) for c in kids if c.dep == _DEP_ADVMOD and c.lower in HEDGE_WORDS_IDS]
-    return stance, hedges + _hedges(doc, start, end, table)
+    return stance, hedges + _hedges(span, table)
 
 
-def _hedges(doc: Doc, start: int, end: int, table: _Table) -> list[tuple[int, int]]:
-    span = doc.char_span(start, end, alignment_mode="expand")
+def _hedges(span: DocSpan | None, table: _Table) -> list[tuple[int, int]]:
+    """The hedge words ("may", "reportedly") inside a content's tokens."""
     if span is None:
         return []
+    doc = span.doc
     found = []
     positions = table.hedges
     for i in positions[bisect_left(positions, span.start) : bisect_left(positions, span.end)]:
