@@ -564,7 +564,7 @@ def _evaluation(copula: Token, lo: int, hi: int) -> _Draft | None:
     return _Draft(
         start=start,
         end=end,
-        cue=copula.doc.text[cue_at : _end(prep)],
+        cue=text_of(copula.doc)[cue_at : _end(prep)],
         cue_at=cue_at,
         cue_end=_end(prep),
         stance="denies" if negated else "asserts",
@@ -715,6 +715,7 @@ class _Table:
         "kinds",
         "noun_lower",
         "nouns",
+        "text",
         "tokens",
     )
 
@@ -726,6 +727,7 @@ class _Table:
         # The Token objects, each made once (``doc[i]`` and a Span slice make new ones each time); dropped at the
         # end of ``extract_claims``, lest the Doc hold itself through its user_data.
         self.tokens: list[Token] | None = list(doc)
+        self.text = doc.text  # spaCy joins every token's text anew each time ``doc.text`` is read (``text_of``)
         self.kids: list[int] = []  # the tokens grouped by their head, in Doc order (``_kids``)
         self.kids_at: list[int] = [0]  # where each token's group starts in ``kids``
         self.kid_tokens: list[list[Token] | None] = [None] * n  # ``_kids`` of each token, once asked
@@ -796,6 +798,13 @@ _TABLE = "geo.claims.table"  # doc.user_data: this analysis's ``_Table`` (revise
 # The Doc ``extract_claims`` is reading and its table, replaced whole (another thread's Doc is looked up in
 # its user_data).
 _reading: tuple[Doc | None, _Table | None] = (None, None)
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text`` as this analysis's table read it once: spaCy makes every Token and joins their text
+    anew on each read (the claims read it for every source, cue and unnamed source: bench/bench_cost.py)."""
+    table = doc.user_data.get(_TABLE)
+    return table.text if isinstance(table, _Table) else doc.text
 
 
 def extract_claims(
@@ -1463,7 +1472,12 @@ def _quote_resumed(found: list[_Draft], tokens: list[Token], lo: int, hi: int, q
         if draft.kind != "attributed" or draft.cue_end < 0 or not quoted_before:
             continue
         after = next(((s, e) for s, e in quotes.overlapping(draft.cue_end, hi) if draft.cue_end <= s < hi), None)
-        if after is None or "“" in (gap := tokens[0].doc.text[draft.cue_end : after[0]]) or '"' in gap or len(gap) > 60:
+        if (
+            after is None
+            or "“" in (gap := text_of(tokens[0].doc)[draft.cue_end : after[0]])
+            or '"' in gap
+            or len(gap) > 60
+        ):
             continue
         if not gap.rstrip().endswith(",") or any(
             d.start <= after[0] < d.end or draft.cue_end <= d.cue_at < after[0] for d in found
@@ -1813,7 +1827,7 @@ def _anonymity(content: list[Token]) -> bool:
     """ "a diplomat who asked not to be named", "requested anonymity": why the source is unnamed,
     which is no claim (PolNeAR train: 3 attributions in 22 such phrases)."""
     doc = content[0].doc
-    return _ANONYMITY.fullmatch(doc.text[content[0].idx : _end(content[-1])].strip(" .,")) is not None
+    return _ANONYMITY.fullmatch(text_of(doc)[content[0].idx : _end(content[-1])].strip(" .,")) is not None
 
 
 def _has_read_as_is(auxiliary: Token, cue: Token) -> bool:
@@ -2382,7 +2396,7 @@ def _written_phrase(
         span = span[1:]  # "even critics say": PolNeAR's source leaves the focus word out (train: 29 out, 8 in)
     while len(span) > 1 and span[-1] != token and _dangling(span[-1]):
         span = span[:-1]  # "Mr. Ban's record on": a phrase the clipping left ending on a preposition
-    return whole_words(doc.text, span[0].idx, _end(span[-1]))
+    return whole_words(text_of(doc), span[0].idx, _end(span[-1]))
 
 
 _SEPARATORS = frozenset({"-", "--", "—", "–", ":", ";"})
