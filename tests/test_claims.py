@@ -1124,3 +1124,32 @@ def test_a_headline_s_colon_quote(pipeline, title, expected):
 def test_the_rebels_are_the_armed_group_named_last(rule_claims):
     _, claims = rule_claims("The Nusra Front said it had taken the town. The rebels said the army had fled.")
     assert [c.speaker for c in claims] == ["nusra-front", "nusra-front"]
+
+
+def test_force_on_a_place_is_no_report(pipeline):
+    """ "attacked Tripoli" is force; "attacked the minister" is words (PolNeAR's political "attack")."""
+    text = (
+        "A headline\n\nMilitia fighters attacked Tripoli on Sunday and stormed the port of Benghazi. "
+        "Jets struck the air base overnight, the monitor said. The senator attacked the minister on Monday.\n"
+    )
+    attributed = [(_cue(text, c), c.text) for c in pipeline.analyze_text(text).claims if not c.narrated]
+    assert attributed == [
+        ("said", "Jets struck the air base overnight"),
+        ("attacked", "the minister"),
+    ]
+
+
+def test_a_role_stands_for_the_name_it_titles_not_a_name_near_it(pipeline):
+    """ "President Doe met Roe": the title is Doe's, though Roe comes right after it; "Senator Tripoli
+    spoke. The governor said": the governor is not Tripoli, though the role follows her name."""
+    text = (
+        "A headline\n\nPresident John Doe met Amy Roe in Benghazi. The president said the talks had failed.\n\n"
+        "Senator Rita Tripoli spoke on Sunday. The governor said the vote was lost.\n\n"
+        "Omar Hale, the ministry's spokesman, arrived late. The spokesman said the port would reopen.\n"
+    )
+    speakers = [(c.speaker_text, c.speaker) for c in pipeline.analyze_text(text).claims if not c.narrated]
+    assert speakers == [
+        ("The president", "john-doe"),
+        ("The governor", "The governor"),
+        ("The spokesman", "omar-hale"),
+    ]
