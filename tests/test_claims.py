@@ -1052,6 +1052,18 @@ def test_the_group_is_the_body_named_last_and_there_can_be_no_is_no_denial(pipel
     ]
 
 
+def test_the_group_may_be_forces_named_like_an_army(pipeline):
+    """A paramilitary named "... Forces" is typed an armed force; "the group" still stands for it."""
+    text = (
+        "A headline\n\nThe Northern Support Forces shelled the outskirts of Maru on Sunday, residents said.\n\n"
+        "The group said it had taken the airport.\n"
+    )
+    analysis = pipeline.analyze_text(text)
+    assert {a.id: a.type for a in analysis.actors}.get("northern-support-forces") == "armed force"
+    said = [(c.speaker_text, c.speaker) for c in analysis.claims if c.text == "it had taken the airport"]
+    assert said == [("The group", "northern-support-forces")]
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
@@ -1162,4 +1174,33 @@ def test_a_learned_cue_after_although_is_a_report_of_its_own(rule_claims):
     assert [(c.cue, c.text) for c in claims] == [
         ("claimed", "the bridge was safe"),
         ("refused", "to promise a date for the repairs"),
+    ]
+
+
+def test_force_on_a_place_is_no_report(pipeline):
+    """ "attacked Tripoli" is force; "attacked the minister" is words (PolNeAR's political "attack")."""
+    text = (
+        "A headline\n\nMilitia fighters attacked Tripoli on Sunday and stormed the port of Benghazi. "
+        "Jets struck the air base overnight, the monitor said. The senator attacked the minister on Monday.\n"
+    )
+    attributed = [(_cue(text, c), c.text) for c in pipeline.analyze_text(text).claims if not c.narrated]
+    assert attributed == [
+        ("said", "Jets struck the air base overnight"),
+        ("attacked", "the minister"),
+    ]
+
+
+def test_a_role_stands_for_the_name_it_titles_not_a_name_near_it(pipeline):
+    """ "President Doe met Roe": the title is Doe's, though Roe comes right after it; "Senator Tripoli
+    spoke. The governor said": the governor is not Tripoli, though the role follows her name."""
+    text = (
+        "A headline\n\nPresident John Doe met Amy Roe in Benghazi. The president said the talks had failed.\n\n"
+        "Senator Rita Tripoli spoke on Sunday. The governor said the vote was lost.\n\n"
+        "Omar Hale, the ministry's spokesman, arrived late. The spokesman said the port would reopen.\n"
+    )
+    speakers = [(c.speaker_text, c.speaker) for c in pipeline.analyze_text(text).claims if not c.narrated]
+    assert speakers == [
+        ("The president", "john-doe"),
+        ("The governor", "The governor"),
+        ("The spokesman", "omar-hale"),
     ]
