@@ -396,3 +396,30 @@ def test_a_tagged_source_in_the_next_sentence_is_not_a_passive_claim_s(pipeline)
     text = "A headline\n\nThe militia is believed to control the border. Sources say the talks could resume.\n"
     believed = next(c for c in pipeline.analyze_text(text).claims if c.cue == "is believed")
     assert (believed.speaker, believed.speaker_start) == ("unnamed", None)
+
+
+def test_a_preposition_between_a_tagged_cue_and_its_content_goes_in_the_cue() -> None:
+    """PolNeAR writes "criticism for X", "agreed with X": the preposition is the cue's, not the content's."""
+    from spacy.tokens import Doc
+
+    from geo.analysis.attribution import _cue_by_content
+
+    def spans(words: str, pos: str, cue: str, content: str) -> tuple[str, str]:
+        doc = Doc(spacy.blank("en").vocab, words=words.split(), pos=pos.split())
+        at = doc.text.index(cue), doc.text.index(content)
+        (cue_at, cue_end), start = _cue_by_content(doc, (at[0], at[0] + len(cue)), (at[1], at[1] + len(content)))
+        return doc.text[cue_at:cue_end], doc.text[start : at[1] + len(content)]
+
+    words = "The union voiced sharp criticism for cutting the school budget ."
+    pos = "DET NOUN VERB ADJ NOUN ADP VERB DET NOUN NOUN PUNCT"
+    assert spans(words, pos, "sharp criticism", "for cutting the school budget") == (
+        "sharp criticism for",
+        "cutting the school budget",
+    )
+    words, pos = "The mayor agreed with the new plan .", "DET NOUN VERB ADP DET ADJ NOUN PUNCT"
+    assert spans(words, pos, "agreed", "the new plan") == ("agreed with", "the new plan")
+    # not a preposition after other words ("ruled Friday against X"), nor "to" ("joked to reporters")
+    words, pos = "The court ruled Friday against the new plan .", "DET NOUN VERB PROPN ADP DET ADJ NOUN PUNCT"
+    assert spans(words, pos, "ruled", "the new plan") == ("ruled", "the new plan")
+    words, pos = "She joked to reporters about the plan .", "PRON VERB ADP NOUN ADP DET NOUN PUNCT"
+    assert spans(words, pos, "joked", "reporters about the plan") == ("joked", "reporters about the plan")

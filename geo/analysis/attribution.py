@@ -148,6 +148,10 @@ _ROLE_CODES = {name: k for k, name in enumerate(_ROLE_NAMES)}
 _QUOTE_STATES = ("-", "q", "o", "c")
 _ROLE_PAIRS = tuple(r + "|" + b for r in _ROLE_NAMES for b in (*_ROLE_NAMES, "^"))  # "rr=": a role and the one before
 _FLAG = ("",)
+# Prepositions PolNeAR's cue holds when they stand between it and its content ("criticism for X"): in
+# train the cue ends in one 1,850 times (about 460, of 403, for 390, on 327, against 106, with 95, over 52),
+# the content starts with one 93 times. Not "to" ("joked to reporters that"), "in", "as": less settled.
+_CUE_PREPOSITIONS = frozenset({"about", "of", "for", "on", "against", "with", "over", "toward", "towards", "into"})
 _SIDES = ("L", "R", "-")  # "cd=": the cue above is after the token, before it, none
 _FIXED = (_ROLE_NAMES, _QUOTE_STATES, _ROLE_PAIRS, _FLAG, _SIDES)  # templates whose values are these
 
@@ -901,8 +905,19 @@ def revise(
                 changes = {"start": start, "end": end, "text": text[start:end]}
                 changes["places"] = _places_in(resolutions, start, end)
                 changes["actors"] = _actors_in(actors, start, end)
-            if attribution.cue is not None and claim.cue_start is None:
-                changes.update(cue_start=attribution.cue[0], cue_end=attribution.cue[1])
+            # the tagger's cue where the rules have none; the rules' cue by a content the tagger moved
+            cue = attribution.cue
+            if claim.cue_start is not None and claim.cue_end is not None:
+                cue = (claim.cue_start, claim.cue_end) if changes else None
+            if cue is not None:
+                content_at, content_end = changes.get("start", claim.start), changes.get("end", claim.end)
+                (cue_at, cue_end), moved_to = _cue_by_content(doc, cue, (content_at, content_end))
+                changes.update(cue_start=cue_at, cue_end=cue_end)
+                if moved_to != content_at:
+                    content_at = moved_to
+                    changes.update(start=content_at, end=content_end, text=text[content_at:content_end])
+                    changes["places"] = _places_in(resolutions, content_at, content_end)
+                    changes["actors"] = _actors_in(actors, content_at, content_end)
             # a claim with a speaker but none written is the article's own hedge ("X seems to"): no source
             if (
                 attribution.source is not None
@@ -996,6 +1011,28 @@ def _new(doc: Doc, attribution: Attribution) -> bool:
     return not (source is not None and source.text.lower() in NOT_SPEAKERS)
 
 
+def _cue_by_content(doc: Doc, cue: tuple[int, int], content: tuple[int, int]) -> tuple[tuple[int, int], int]:
+    """A cue and the start of its content, with the preposition between them in the cue, as PolNeAR
+    writes it ("agreed with X", "sharp criticism for X"): the one word between the two, or the content's
+    first word when the tagger or the rules' cue stopped right before it (see ``_CUE_PREPOSITIONS``)."""
+    start, end = cue
+    if end > content[0]:
+        return cue, content[0]  # the cue after its content ("X, he said")
+    span = doc.char_span(end, content[1], alignment_mode="expand")
+    words = [t for t in span or () if not t.is_space]
+    if len(words) < 2 or words[0].pos_ != "ADP" or words[0].lower_ not in _CUE_PREPOSITIONS:
+        return cue, content[0]
+    preposition = words[0]
+    if doc.text[end : preposition.idx].strip():
+        return cue, content[0]  # words between the cue and the preposition: "ruled Friday against X"
+    after = preposition.idx + len(preposition)
+    if preposition.idx >= content[0]:  # the content opened with it: it starts after it now
+        return (start, after), _trim(doc.text, after, content[1])[0]
+    if words[1].idx == content[0]:  # it stood between the two
+        return (start, after), content[0]
+    return cue, content[0]
+
+
 def _inside_mostly(claim: Claim, start: int, end: int) -> bool:
     shared = max(0, min(claim.end, end) - max(claim.start, start))
     return 2 * shared >= claim.end - claim.start
@@ -1016,7 +1053,9 @@ def _new_claim(
     lexicon = cue_lexicon()
     cue_lemma, entry, hedge, cue_head = "", None, False, None
     if attribution.cue is not None:
-        span = doc.char_span(*attribution.cue, alignment_mode="expand")
+        cue, start = _cue_by_content(doc, attribution.cue, (start, end))
+        attribution = replace(attribution, cue=cue)
+        span = doc.char_span(*cue, alignment_mode="expand")
         verbs = [t.lemma_.lower() for t in span or () if t.pos_ == "VERB"]
         hedge = len(verbs) == 1 and verbs[0] in HEDGE_VERBS  # "seems", "has appeared"; not "seems to feel"
         # the verb of "did not deny", "has been endorsed by"; a noun cue's noun; else an auxiliary
@@ -1024,7 +1063,7 @@ def _new_claim(
         ranked = ([t for t in words if t.pos_ == pos] for pos in ("VERB", "NOUN", "AUX"))
         heads = next((found for found in ranked if found), words)
         cue_head = heads[0] if heads else None
-        cue_lemma = heads[0].lemma_.lower() if heads else text[attribution.cue[0] : attribution.cue[1]]
+        cue_lemma = heads[0].lemma_.lower() if heads else text[cue[0] : cue[1]]
         entry = lexicon.get(cue_lemma)
     speaker_text = text[attribution.source[0] : attribution.source[1]] if attribution.source else ""
     speaker, speaker_actor = speaker_text or "unnamed", None
