@@ -378,19 +378,21 @@ def test_a_nominal_cue_holds_its_adjectives_and_the_verb_it_is_the_object_of(pip
 
 def test_a_verb_cue_holds_its_manner_adverb_and_the_verb_of_its_phase(pipeline):
     """PolNeAR's cue holds a manner adverb after the verb ("has said repeatedly"), not a name the parse
-    made an adverb ("said Skelly"); it starts at a verb of phase before a gerund ("keeps saying") and at
-    the copula before a participle ("are convinced")."""
+    made an adverb ("said Skelly"); it starts at a verb of phase before a gerund ("keeps saying"), at
+    the copula before a participle ("are convinced") and at a verb of holding back ("stopped short of")."""
     cues = {}
     for body in (
         "The mayor has said repeatedly that the bridge is safe.",
         "“The bridge is safe,” said Skelly.",
         "The mayor keeps saying that the bridge is safe.",
         "Many farmers are convinced that the dam will fail.",
+        "The senator stopped short of calling the deal a failure.",
     ):
         text = f"A headline for the test\n\n{body}\n"
         claims = [c for c in pipeline.analyze_text(text).claims if c.cue_start is not None]
         cues[body] = [text[c.cue_start : c.cue_end] for c in claims]
-    assert list(cues.values()) == [["has said repeatedly"], ["said"], ["keeps saying"], ["are convinced"]]
+    expected = [["has said repeatedly"], ["said"], ["keeps saying"], ["are convinced"], ["stopped short of calling"]]
+    assert list(cues.values()) == expected
 
 
 def test_a_passive_cue_with_an_agent_is_spoken_by_the_agent(claims_of):
