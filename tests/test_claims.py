@@ -363,17 +363,20 @@ def test_a_nominal_cue_with_a_clause_is_an_attribution_by_its_possessor(claims_o
 
 def test_a_nominal_cue_holds_its_adjectives_and_the_verb_it_is_the_object_of(pipeline):
     """PolNeAR's nominal cue runs from the verb whose object it is ("avoided direct criticism of"), and
-    holds the noun's adjectives ("tentative embrace of"), not a verb of receiving ("has faced")."""
+    holds the noun's adjectives ("tentative embrace of"), not a verb of receiving ("has faced"); "showed no
+    sign of" is a cue whole."""
     cues = {}
     for body in (
         "The governor avoided direct criticism of the new tax.",
         "Her tentative embrace of the plan surprised the council.",
         "The mayor has faced criticism over the bridge contract.",
+        "The union showed no sign of ending the strike.",
     ):
         text = f"A headline for the test\n\n{body}\n"
         claims = [c for c in pipeline.analyze_text(text).claims if c.cue_start is not None]
         cues[body] = [text[c.cue_start : c.cue_end] for c in claims]
-    assert list(cues.values()) == [["avoided direct criticism of"], ["tentative embrace of"], ["criticism over"]]
+    expected = [["avoided direct criticism of"], ["tentative embrace of"], ["criticism over"], ["showed no sign of"]]
+    assert list(cues.values()) == expected
 
 
 def test_a_verb_cue_holds_its_manner_adverb_and_the_verb_of_its_phase(pipeline):
