@@ -379,6 +379,14 @@ def test_a_nominal_cue_holds_its_adjectives_and_the_verb_it_is_the_object_of(pip
     assert list(cues.values()) == expected
 
 
+def test_a_backing_noun_s_verb_stays_the_backing_report_s(claims_of):
+    """ "has the backing of X" is X backing the subject (``_backing``), not the subject reporting X: the
+    nominal cue's verb is left to it."""
+    claims = claims_of("Jane Roe, a lawyer and political newcomer, has the backing of the local union.")
+    expected = [("the local union", "Jane Roe, a lawyer and political newcomer")]
+    assert [(c.speaker_text, c.text) for c in claims] == expected
+
+
 def test_a_verb_cue_holds_its_manner_adverb_and_the_verb_of_its_phase(pipeline):
     """PolNeAR's cue holds a manner adverb after the verb ("has said repeatedly"), not a name the parse
     made an adverb ("said Skelly"); it starts at a verb of phase before a gerund ("keeps saying"), at

@@ -524,6 +524,8 @@ def _nominal_cue_start(noun: Token) -> tuple[int, Token | None]:
     head = noun.head
     if noun.dep != _DEP_DOBJ or head.i > noun.i or head.lemma_.lower() in RECEIVING_VERBS:
         return first.idx, None
+    if noun.lemma_.lower() in BACKING_NOUNS and head.lemma_.lower() in BACKING_VERBS:
+        return first.idx, None  # "has the backing of X": ``_backing``'s report, X backs the subject
     kids = _kids(head)
     if any(c.dep == _DEP_AUX and c.tag == _TAG_TO for c in kids):
         return first.idx, None
