@@ -361,6 +361,51 @@ def test_a_nominal_cue_with_a_clause_is_an_attribution_by_its_possessor(claims_o
     assert [(c.speaker_text, c.text) for c in nominal] == [("The mayor", "the permits were valid")]
 
 
+def test_a_nominal_cue_holds_its_adjectives_and_the_verb_it_is_the_object_of(pipeline):
+    """PolNeAR's nominal cue runs from the verb whose object it is ("avoided direct criticism of"), and
+    holds the noun's adjectives ("tentative embrace of"), not a verb of receiving ("has faced"); "showed no
+    sign of" is a cue whole."""
+    cues = {}
+    for body in (
+        "The governor avoided direct criticism of the new tax.",
+        "Her tentative embrace of the plan surprised the council.",
+        "The mayor has faced criticism over the bridge contract.",
+        "The union showed no sign of ending the strike.",
+    ):
+        text = f"A headline for the test\n\n{body}\n"
+        claims = [c for c in pipeline.analyze_text(text).claims if c.cue_start is not None]
+        cues[body] = [text[c.cue_start : c.cue_end] for c in claims]
+    expected = [["avoided direct criticism of"], ["tentative embrace of"], ["criticism over"], ["showed no sign of"]]
+    assert list(cues.values()) == expected
+
+
+def test_a_backing_noun_s_verb_stays_the_backing_report_s(claims_of):
+    """ "has the backing of X" is X backing the subject (``_backing``), not the subject reporting X: the
+    nominal cue's verb is left to it."""
+    claims = claims_of("Jane Roe, a lawyer and political newcomer, has the backing of the local union.")
+    expected = [("the local union", "Jane Roe, a lawyer and political newcomer")]
+    assert [(c.speaker_text, c.text) for c in claims] == expected
+
+
+def test_a_verb_cue_holds_its_manner_adverb_and_the_verb_of_its_phase(pipeline):
+    """PolNeAR's cue holds a manner adverb after the verb ("has said repeatedly"), not a name the parse
+    made an adverb ("said Skelly"); it starts at a verb of phase before a gerund ("keeps saying"), at
+    the copula before a participle ("are convinced") and at a verb of holding back ("stopped short of")."""
+    cues = {}
+    for body in (
+        "The mayor has said repeatedly that the bridge is safe.",
+        "“The bridge is safe,” said Skelly.",
+        "The mayor keeps saying that the bridge is safe.",
+        "Many farmers are convinced that the dam will fail.",
+        "The senator stopped short of calling the deal a failure.",
+    ):
+        text = f"A headline for the test\n\n{body}\n"
+        claims = [c for c in pipeline.analyze_text(text).claims if c.cue_start is not None]
+        cues[body] = [text[c.cue_start : c.cue_end] for c in claims]
+    expected = [["has said repeatedly"], ["said"], ["keeps saying"], ["are convinced"], ["stopped short of calling"]]
+    assert list(cues.values()) == expected
+
+
 def test_a_passive_cue_with_an_agent_is_spoken_by_the_agent(claims_of):
     said = claims_of("It was announced by the ministry that the border would reopen.")
     claim = only([c for c in said if not c.narrated])
