@@ -1079,6 +1079,18 @@ def test_the_group_is_the_body_named_last_and_there_can_be_no_is_no_denial(pipel
     ]
 
 
+def test_the_group_may_be_forces_named_like_an_army(pipeline):
+    """A paramilitary named "... Forces" is typed an armed force; "the group" still stands for it."""
+    text = (
+        "A headline\n\nThe Northern Support Forces shelled the outskirts of Maru on Sunday, residents said.\n\n"
+        "The group said it had taken the airport.\n"
+    )
+    analysis = pipeline.analyze_text(text)
+    assert {a.id: a.type for a in analysis.actors}.get("northern-support-forces") == "armed force"
+    said = [(c.speaker_text, c.speaker) for c in analysis.claims if c.text == "it had taken the airport"]
+    assert said == [("The group", "northern-support-forces")]
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [

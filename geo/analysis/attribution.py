@@ -63,6 +63,7 @@ from geo.analysis.claims import (
     cue_lexicon,
     learned_cues,
     link_contradictions,
+    text_of,
     whole_words,
 )
 from geo.types import NARRATOR, Actor, Claim, Resolution, Span
@@ -712,7 +713,7 @@ def group(doc: Doc, tags: Sequence[str]) -> list[Attribution]:
             Attribution(
                 content=chars(i, j),
                 cue=chars(cue[1], cue[2]) if cue else None,
-                source=whole_words(doc.text, *chars(source[1], source[2])) if source else None,
+                source=whole_words(text_of(doc), *chars(source[1], source[2])) if source else None,
             )
         )
         previous = (p, j, len(found) - 1)

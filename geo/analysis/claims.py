@@ -55,7 +55,7 @@ import itertools
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib.resources import files
@@ -70,6 +70,7 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.symbols import ADJ, ADP, ADV, AUX, CCONJ, DET, NOUN, PRON, PROPN, SCONJ, VERB
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as DocSpan  # geo.types.Span is the character span a claim carries
 
 from geo.analysis.actors import outlets, slug
 from geo.analysis.propositions import keys_of, proposition_keys
@@ -144,7 +145,9 @@ ROLES: dict[str, str] = {
 # Body roles whose word the body's name need not hold ("the Tigray People's Liberation Front ... the
 # group said"): the last such body named, in the paragraph or the one before.
 GENERIC_BODIES = frozenset({"group", "movement", "organisation", "organization", "militia", "rebels", "alliance"})
-_GROUP_TYPES = frozenset({"organisation", "armed group"})
+# What "the group" may stand for. Forces named like an army ("Rapid Support Forces", "Syrian Democratic
+# Forces") are typed as armed forces, yet the press calls them "the group", "the militia" all the same.
+_GROUP_TYPES = frozenset({"organisation", "armed group", "armed force"})
 GROUP_ROLES = frozenset({"officials", "authorities", "diplomats", "investigators", "analysts", "sources"})
 # "I think", "we believe", "you know" inside a quotation belong to the quoted words.
 QUOTED_VOICES = frozenset({"i", "we", "you"})
@@ -568,7 +571,7 @@ def _evaluation(copula: Token, lo: int, hi: int) -> _Draft | None:
     return _Draft(
         start=start,
         end=end,
-        cue=copula.doc.text[cue_at : _end(prep)],
+        cue=text_of(copula.doc)[cue_at : _end(prep)],
         cue_at=cue_at,
         cue_end=_end(prep),
         stance="denies" if negated else "asserts",
@@ -719,6 +722,7 @@ class _Table:
         "kinds",
         "noun_lower",
         "nouns",
+        "text",
         "tokens",
     )
 
@@ -730,6 +734,7 @@ class _Table:
         # The Token objects, each made once (``doc[i]`` and a Span slice make new ones each time); dropped at the
         # end of ``extract_claims``, lest the Doc hold itself through its user_data.
         self.tokens: list[Token] | None = list(doc)
+        self.text = doc.text  # spaCy joins every token's text anew each time ``doc.text`` is read (``text_of``)
         self.kids: list[int] = []  # the tokens grouped by their head, in Doc order (``_kids``)
         self.kids_at: list[int] = [0]  # where each token's group starts in ``kids``
         self.kid_tokens: list[list[Token] | None] = [None] * n  # ``_kids`` of each token, once asked
@@ -800,6 +805,13 @@ _TABLE = "geo.claims.table"  # doc.user_data: this analysis's ``_Table`` (revise
 # The Doc ``extract_claims`` is reading and its table, replaced whole (another thread's Doc is looked up in
 # its user_data).
 _reading: tuple[Doc | None, _Table | None] = (None, None)
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text`` as this analysis's table read it once: spaCy makes every Token and joins their text
+    anew on each read (the claims read it for every source, cue and unnamed source: bench/bench_cost.py)."""
+    table = doc.user_data.get(_TABLE)
+    return table.text if isinstance(table, _Table) else doc.text
 
 
 def extract_claims(
@@ -886,7 +898,7 @@ def _extract_claims(
     claims = []
     for number, draft in enumerate(drafts, 1):
         speaker, speaker_text, speaker_actor, via = resolver.resolve(draft, drafts)
-        hedges = draft.hedges + _hedges(doc, draft.start, draft.end, table)
+        hedges = draft.hedges + _hedges(doc.char_span(draft.start, draft.end, alignment_mode="expand"), table)
         written = _written(draft)
         passage_index = _passage_at(passages, passage_starts, draft.start)
         claims.append(
@@ -1480,7 +1492,12 @@ def _quote_resumed(found: list[_Draft], tokens: list[Token], lo: int, hi: int, q
         if draft.kind != "attributed" or draft.cue_end < 0 or not quoted_before:
             continue
         after = next(((s, e) for s, e in quotes.overlapping(draft.cue_end, hi) if draft.cue_end <= s < hi), None)
-        if after is None or "“" in (gap := tokens[0].doc.text[draft.cue_end : after[0]]) or '"' in gap or len(gap) > 60:
+        if (
+            after is None
+            or "“" in (gap := text_of(tokens[0].doc)[draft.cue_end : after[0]])
+            or '"' in gap
+            or len(gap) > 60
+        ):
             continue
         if not gap.rstrip().endswith(",") or any(
             d.start <= after[0] < d.end or draft.cue_end <= d.cue_at < after[0] for d in found
@@ -1834,7 +1851,7 @@ def _anonymity(content: list[Token]) -> bool:
     """ "a diplomat who asked not to be named", "requested anonymity": why the source is unnamed,
     which is no claim (PolNeAR train: 3 attributions in 22 such phrases)."""
     doc = content[0].doc
-    return _ANONYMITY.fullmatch(doc.text[content[0].idx : _end(content[-1])].strip(" .,")) is not None
+    return _ANONYMITY.fullmatch(text_of(doc)[content[0].idx : _end(content[-1])].strip(" .,")) is not None
 
 
 def _has_read_as_is(auxiliary: Token, cue: Token) -> bool:
@@ -2260,11 +2277,7 @@ class _Resolver:
         )
         if wanted is None:
             return None
-        window = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, who.start)))
-        for start, end, actor_id in reversed(self.mentions):
-            if window < start and end <= who.start and self.types.get(actor_id) in wanted:
-                return actor_id, (start, end)
-        return None
+        return self._last_named(who.start, wanted)
 
     def _role(self, who: _Who) -> tuple[str, tuple[int, int]] | None:
         """ "the president", "the ministry", "the spokesman": the actor the article named with that
@@ -2284,10 +2297,16 @@ class _Resolver:
             if word.search(around):
                 return actor_id, (start, end)
         if role in GENERIC_BODIES:  # "the group": a body whose name need not say so, the last one named
-            paragraphs = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, who.start)))
-            for start, end, actor_id in reversed(self.mentions):
-                if paragraphs < start and end <= who.start and self.types.get(actor_id) in _GROUP_TYPES:
-                    return actor_id, (start, end)
+            return self._last_named(who.start, _GROUP_TYPES)
+        return None
+
+    def _last_named(self, position: int, types: Container[str]) -> tuple[str, tuple[int, int]] | None:
+        """The actor of one of ``types`` named last before ``position``, within its paragraph and the one
+        before: further back, a pronoun or "the group" no longer reads as that actor."""
+        window = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, position)))
+        for start, end, actor_id in reversed(self.mentions):
+            if window < start and end <= position and self.types.get(actor_id) in types:
+                return actor_id, (start, end)
         return None
 
     def _definite_role(self, who: _Who) -> str | None:
@@ -2401,7 +2420,7 @@ def _written_phrase(
         span = span[1:]  # "even critics say": PolNeAR's source leaves the focus word out (train: 29 out, 8 in)
     while len(span) > 1 and span[-1] != token and _dangling(span[-1]):
         span = span[:-1]  # "Mr. Ban's record on": a phrase the clipping left ending on a preposition
-    return whole_words(doc.text, span[0].idx, _end(span[-1]))
+    return whole_words(text_of(doc), span[0].idx, _end(span[-1]))
 
 
 _SEPARATORS = frozenset({"-", "--", "—", "–", ":", ";"})
@@ -2626,13 +2645,14 @@ def content_stance(
         stance = "asserts"
     kids = _kids(cue) if cue is not None else ()
     hedges = [(c.idx, _end(c)) for c in kids if c.dep == _DEP_ADVMOD and c.lower in HEDGE_WORDS_IDS]
-    return stance, hedges + _hedges(doc, start, end, table)
+    return stance, hedges + _hedges(span, table)
 
 
-def _hedges(doc: Doc, start: int, end: int, table: _Table) -> list[tuple[int, int]]:
-    span = doc.char_span(start, end, alignment_mode="expand")
+def _hedges(span: DocSpan | None, table: _Table) -> list[tuple[int, int]]:
+    """The hedge words ("may", "reportedly") inside a content's tokens."""
     if span is None:
         return []
+    doc = span.doc
     found = []
     positions = table.hedges
     for i in positions[bisect_left(positions, span.start) : bisect_left(positions, span.end)]:
