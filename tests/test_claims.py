@@ -574,6 +574,21 @@ def test_a_rare_topic_noun_without_a_source_is_no_cue(rule_claims):
         assert claims == [], body
 
 
+def test_a_report_read_twice_is_one_claim(rule_claims, claims_of):
+    """ "called the mayor a “champion” ..., citing her record": "citing" does not report "champion" again."""
+    body = 'The union called the mayor a "champion" for its members, citing her record on wages.'
+    text, claims = rule_claims(body)
+    assert [_cue(text, c) for c in claims] == ["called"]
+    assert [c.cue for c in claims_of(body)] == ["called"]
+
+
+def test_inside_longer_drops_a_second_reading_but_not_a_nested_report():
+    from geo.analysis.claims import inside_longer
+
+    # (content start, content end, cue start): the second's cue is outside the first's content, the third's inside
+    assert inside_longer([(10, 50, 5), (20, 30, 55), (20, 30, 25), (60, 70, None)]) == {1}
+
+
 def test_a_label_before_a_colon_is_no_speaker(rule_claims):
     """ "Editor's note:", "Correction:" open a line in the article's own voice."""
     for label in ("Editor's note", "Correction"):
