@@ -589,6 +589,16 @@ def test_inside_longer_drops_a_second_reading_but_not_a_nested_report():
     assert inside_longer([(10, 50, 5), (20, 30, 55), (20, 30, 25), (60, 70, None)]) == {1}
 
 
+def test_a_participle_naming_its_noun_is_no_report(rule_claims):
+    """ "the so-called “dark money” reports": the participle qualifies a noun, no one is cited."""
+    for body in (
+        "The cheekily-named “Freedom Lunch” will feature two governors.",
+        "The study counted thousands of so-called “dark money” reports filed last year.",
+    ):
+        _text, claims = rule_claims(body)
+        assert claims == [], body
+
+
 def test_a_label_before_a_colon_is_no_speaker(rule_claims):
     """ "Editor's note:", "Correction:" open a line in the article's own voice."""
     for label in ("Editor's note", "Correction"):
