@@ -1176,3 +1176,83 @@ def test_a_headline_s_colon_quote(pipeline, title, expected):
 def test_the_rebels_are_the_armed_group_named_last(rule_claims):
     _, claims = rule_claims("The Nusra Front said it had taken the town. The rebels said the army had fled.")
     assert [c.speaker for c in claims] == ["nusra-front", "nusra-front"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the "as" clause reports the clause it hangs on, before it or after it
+        (
+            "As the local paper reported, the council raised the water rates twice.",
+            [("the local paper", "the council raised the water rates twice")],
+        ),
+        (
+            "But the new bridge also carries risks, as the engineers point out.",
+            [("the engineers", "the new bridge also carries risks")],
+        ),
+        # "as X put it": the clause, not the quotation by the cue, and the cue is "put it"
+        (
+            'The main worry is a "lack of water," as a county report put it.',
+            [("a county report", 'The main worry is a "lack of water')],
+        ),
+        # a comparison and a report with no speaker are none
+        ("The plan was not as bold as many farmers had hoped.", []),
+        ("The talks failed, as expected.", []),
+    ],
+)
+def test_an_as_clause_reports_the_clause_it_hangs_on(rule_claims, body, expected):
+    text, claims = rule_claims(body)
+    assert [(c.speaker_text, c.text) for c in claims] == expected
+    if "put it" in body:
+        assert text[claims[0].cue_start : claims[0].cue_end] == "put it"
+
+
+def test_a_straight_quote_closed_by_a_curly_mark(rule_claims):
+    """Text pasted together by several editors opens a quotation with a straight mark and closes it
+    with a curly one: the cue after it is no part of the quotation."""
+    _, claims = rule_claims(
+        '"We will rebuild the bridge,” the mayor said. "It called the plan “a mess” today," Roe said.'
+    )
+    assert [(c.speaker_text, c.text) for c in claims] == [
+        ("the mayor", "We will rebuild the bridge"),
+        ("Roe", "It called the plan “a mess” today"),
+    ]
+
+
+def test_a_learned_cue_after_although_is_a_report_of_its_own(rule_claims):
+    _, claims = rule_claims(
+        "The mayor claimed that the bridge was safe, although he refused to promise a date for the repairs."
+    )
+    assert [(c.cue, c.text) for c in claims] == [
+        ("claimed", "the bridge was safe"),
+        ("refused", "to promise a date for the repairs"),
+    ]
+
+
+def test_force_on_a_place_is_no_report(pipeline):
+    """ "attacked Tripoli" is force; "attacked the minister" is words (PolNeAR's political "attack")."""
+    text = (
+        "A headline\n\nMilitia fighters attacked Tripoli on Sunday and stormed the port of Benghazi. "
+        "Jets struck the air base overnight, the monitor said. The senator attacked the minister on Monday.\n"
+    )
+    attributed = [(_cue(text, c), c.text) for c in pipeline.analyze_text(text).claims if not c.narrated]
+    assert attributed == [
+        ("said", "Jets struck the air base overnight"),
+        ("attacked", "the minister"),
+    ]
+
+
+def test_a_role_stands_for_the_name_it_titles_not_a_name_near_it(pipeline):
+    """ "President Doe met Roe": the title is Doe's, though Roe comes right after it; "Senator Tripoli
+    spoke. The governor said": the governor is not Tripoli, though the role follows her name."""
+    text = (
+        "A headline\n\nPresident John Doe met Amy Roe in Benghazi. The president said the talks had failed.\n\n"
+        "Senator Rita Tripoli spoke on Sunday. The governor said the vote was lost.\n\n"
+        "Omar Hale, the ministry's spokesman, arrived late. The spokesman said the port would reopen.\n"
+    )
+    speakers = [(c.speaker_text, c.speaker) for c in pipeline.analyze_text(text).claims if not c.narrated]
+    assert speakers == [
+        ("The president", "john-doe"),
+        ("The governor", "The governor"),
+        ("The spokesman", "omar-hale"),
+    ]

@@ -45,6 +45,13 @@ def test_one_word_of_a_persons_name_is_not_a_place(places, known) -> None:
     assert "Ripley" not in places(text)
 
 
+def test_a_persons_name_after_in_and_a_possessive_is_still_the_person(places, known) -> None:
+    """ "a role in Ripley's campaign" names her, not the town: no place evidence against her name."""
+    known("Ripley")
+    text = "Senator Anna Ripley spoke on Monday. Critics saw a role in Ripley's campaign for the aides. Ripley laughed."
+    assert "Ripley" not in places(text)
+
+
 def test_a_titled_surname_is_not_a_place(places, known) -> None:
     known("Preston")
     got = places("Police Chief Tom Preston said the road was closed. Mr. Preston added it would reopen.")

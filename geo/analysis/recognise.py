@@ -47,6 +47,7 @@ def _after_boundary(words: str) -> str:
 # not before another capitalised word).
 _LOCATIVE_WORDS = frozenset({"in", "near", "outside", "around", "throughout"})
 _CAPITAL_AFTER = re.compile(r"[ \t]+[A-Z]")
+_POSSESSIVE = re.compile(r"['’]s\b")
 # "Mr. Welch", "President Obama", "coach Ripley": a title makes the next word a person's name.
 _TITLE_BEFORE = re.compile(
     _after_boundary(
@@ -204,8 +205,11 @@ class _Evidence:
         place_cues = [(m.group(1), m.group(2), m.end()) for m in _PLACE_CUE.finditer(text)]
         # No two cues overlap, so the cues of locative words not before another capitalised word are
         # where a pattern of those alone would match.
+        # Nor before a possessive: "a role in Machado's citizenship" names the person, not the town.
         locative = {
-            name for cue, name, end in place_cues if cue in _LOCATIVE_WORDS and not _CAPITAL_AFTER.match(text, end)
+            name
+            for cue, name, end in place_cues
+            if cue in _LOCATIVE_WORDS and not _CAPITAL_AFTER.match(text, end) and not _POSSESSIVE.match(text, end)
         }
         return cls(
             lower_words=_LowerWords(doc),
@@ -226,11 +230,7 @@ class _Evidence:
             place_words=frozenset(
                 gpe | {e.text for label, e in labelled if label == "LOC"} | {name for _cue, name, _end in place_cues}
             ),
-            located=frozenset(
-                gpe
-                | locative
-                | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}
-            ),
+            located=frozenset(gpe | locative | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}),
             person_starts=frozenset(e.start_char for label, e in labelled if label == "PERSON"),
             diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
             speakers=_speakers(text),
