@@ -592,6 +592,58 @@ def test_a_poll_speaks_through_in(rule_claims):
     assert claim.text == "Clinton leads Trump by five points among likely voters"
 
 
+def test_a_poll_inside_another_phrase_speaks_no_finding(rule_claims):
+    """ "worried about its slide in the latest survey": the poll is where the slide is, not a report."""
+    for body in (
+        "The mayor's aides were confident of her lead in the polls.",
+        "The campaign is worried about its slide in the latest survey.",
+    ):
+        _text, claims = rule_claims(body)
+        assert claims == [], body
+
+
+def test_the_reader_bidden_makes_no_claim(rule_claims):
+    """An imperative ("Just ask any farmer", "Email us") is the article speaking to its reader."""
+    for body in ("Just ask any farmer about the drought.", "Don't forget that the polls close at eight."):
+        _text, claims = rule_claims(body)
+        assert claims == [], body
+
+
+def test_a_rare_topic_noun_without_a_source_is_no_cue(rule_claims):
+    """ "footage of X", "a critic of X" with no possessor: no one's view (nouns the table saw only a few times)."""
+    for body in (
+        "The ad opens with footage of the senator at a rally.",
+        "The town hall drew a critic of the new highway.",
+    ):
+        _text, claims = rule_claims(body)
+        assert claims == [], body
+
+
+def test_a_report_read_twice_is_one_claim(rule_claims, claims_of):
+    """ "called the mayor a “champion” ..., citing her record": "citing" does not report "champion" again."""
+    body = 'The union called the mayor a "champion" for its members, citing her record on wages.'
+    text, claims = rule_claims(body)
+    assert [_cue(text, c) for c in claims] == ["called"]
+    assert [c.cue for c in claims_of(body)] == ["called"]
+
+
+def test_inside_longer_drops_a_second_reading_but_not_a_nested_report():
+    from geo.analysis.claims import inside_longer
+
+    # (content start, content end, cue start): the second's cue is outside the first's content, the third's inside
+    assert inside_longer([(10, 50, 5), (20, 30, 55), (20, 30, 25), (60, 70, None)]) == {1}
+
+
+def test_a_participle_naming_its_noun_is_no_report(rule_claims):
+    """ "the so-called “dark money” reports": the participle qualifies a noun, no one is cited."""
+    for body in (
+        "The cheekily-named “Freedom Lunch” will feature two governors.",
+        "The study counted thousands of so-called “dark money” reports filed last year.",
+    ):
+        _text, claims = rule_claims(body)
+        assert claims == [], body
+
+
 def test_a_label_before_a_colon_is_no_speaker(rule_claims):
     """ "Editor's note:", "Correction:" open a line in the article's own voice."""
     for label in ("Editor's note", "Correction"):

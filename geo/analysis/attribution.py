@@ -61,6 +61,7 @@ from geo.analysis.claims import (
     _same_sentence,
     content_stance,
     cue_lexicon,
+    inside_longer,
     learned_cues,
     link_contradictions,
     text_of,
@@ -854,7 +855,9 @@ def revise(
     - an attribution the rules missed becomes a claim when the tagger also found its cue, with a verb,
       an adjective or a known cue noun in it, or a colon or dash (without one, a tagged content is more often wrong than
       right); the narration it covers is dropped;
-    - a rule claim the tagger does not find stays (dropping it loses more than it gains).
+    - a rule claim the tagger does not find stays (dropping it loses more than it gains);
+    - a claim whose content another's longer content mostly holds, its cue outside it, goes
+      (``claims.inside_longer``: the same report read twice).
 
     ``claims`` come with their contradictions linked (``extract_claims`` links them); when the revision
     changes nothing the links read (``_linked_by``), those links are kept rather than made again.
@@ -935,7 +938,11 @@ def revise(
         taken = [(c.start, c.end) for c in added]
         taken += [(c.cue_start, c.cue_end) for c in added if c.cue_start is not None and c.cue_end is not None]
         revised = [c for c in revised if not (c.narrated and any(c.start < e and s < c.end for s, e in taken))]
-    result = _renumber(revised + added)
+    claims_now = revised + added
+    spoken = [c for c in claims_now if not c.narrated]
+    # the tagger's widened or added content may now hold another claim's whole: that one reads a report twice
+    twice = {id(spoken[k]) for k in inside_longer([(c.start, c.end, c.cue_start) for c in spoken])}
+    result = _renumber([c for c in claims_now if id(c) not in twice])
     if [_linked_by(c) for c in result] == [_linked_by(c) for c in claims]:
         return result  # nothing contradiction links read changed: the rules' links (``extract_claims``) stand
     return link_contradictions(result, doc)
