@@ -423,3 +423,22 @@ def test_a_preposition_between_a_tagged_cue_and_its_content_goes_in_the_cue() ->
     assert spans(words, pos, "ruled", "the new plan") == ("ruled", "the new plan")
     words, pos = "She joked to reporters about the plan .", "PRON VERB ADP NOUN ADP DET NOUN PUNCT"
     assert spans(words, pos, "joked", "reporters about the plan") == ("joked", "reporters about the plan")
+
+
+def test_a_tagged_cue_needs_a_word_that_can_be_a_cue() -> None:
+    """The tagger may tag any verb as a cue; one PolNeAR train never (or almost never) uses as one is none."""
+    from spacy.tokens import Doc
+
+    from geo.analysis.attribution import _cue_word
+
+    words = "They said the chef was cooking dinner and tossed a ball : the critics ' concerns"
+    pos = "PRON VERB DET NOUN AUX VERB NOUN CCONJ VERB DET NOUN PUNCT DET NOUN PART NOUN"
+    lemmas = "they say the chef be cook dinner and toss a ball : the critic ' concern"
+    doc = Doc(spacy.blank("en").vocab, words=words.split(), pos=pos.split(), lemmas=lemmas.split())
+    assert {t.text: _cue_word(t) for t in doc if t.text in ("said", "cooking", "tossed", ":", "concerns")} == {
+        "said": True,
+        "cooking": False,
+        "tossed": False,
+        ":": True,
+        "concerns": True,
+    }
