@@ -592,31 +592,26 @@ def test_a_poll_speaks_through_in(rule_claims):
     assert claim.text == "Clinton leads Trump by five points among likely voters"
 
 
-def test_a_poll_inside_another_phrase_speaks_no_finding(rule_claims):
-    """ "worried about its slide in the latest survey": the poll is where the slide is, not a report."""
-    for body in (
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a poll inside another phrase is where the thing is, not a finding it reports
         "The mayor's aides were confident of her lead in the polls.",
         "The campaign is worried about its slide in the latest survey.",
-    ):
-        _text, claims = rule_claims(body)
-        assert claims == [], body
-
-
-def test_the_reader_bidden_makes_no_claim(rule_claims):
-    """An imperative ("Just ask any farmer", "Email us") is the article speaking to its reader."""
-    for body in ("Just ask any farmer about the drought.", "Don't forget that the polls close at eight."):
-        _text, claims = rule_claims(body)
-        assert claims == [], body
-
-
-def test_a_rare_topic_noun_without_a_source_is_no_cue(rule_claims):
-    """ "footage of X", "a critic of X" with no possessor: no one's view (nouns the table saw only a few times)."""
-    for body in (
+        # an imperative is the article speaking to its reader
+        "Just ask any farmer about the drought.",
+        "Don't forget that the polls close at eight.",
+        # a rare topic noun with no possessor: no one's view (nouns the table saw only a few times)
         "The ad opens with footage of the senator at a rally.",
         "The town hall drew a critic of the new highway.",
-    ):
-        _text, claims = rule_claims(body)
-        assert claims == [], body
+        # a participle naming the noun it qualifies ("the so-called reports"): no one is cited
+        "The cheekily-named “Freedom Lunch” will feature two governors.",
+        "The study counted thousands of so-called “dark money” reports filed last year.",
+    ],
+)
+def test_no_claim_where_no_one_reports(rule_claims, body):
+    _text, claims = rule_claims(body)
+    assert claims == []
 
 
 def test_a_report_read_twice_is_one_claim(rule_claims, claims_of):
@@ -632,16 +627,6 @@ def test_inside_longer_drops_a_second_reading_but_not_a_nested_report():
 
     # (content start, content end, cue start): the second's cue is outside the first's content, the third's inside
     assert inside_longer([(10, 50, 5), (20, 30, 55), (20, 30, 25), (60, 70, None)]) == {1}
-
-
-def test_a_participle_naming_its_noun_is_no_report(rule_claims):
-    """ "the so-called “dark money” reports": the participle qualifies a noun, no one is cited."""
-    for body in (
-        "The cheekily-named “Freedom Lunch” will feature two governors.",
-        "The study counted thousands of so-called “dark money” reports filed last year.",
-    ):
-        _text, claims = rule_claims(body)
-        assert claims == [], body
 
 
 def test_a_label_before_a_colon_is_no_speaker(rule_claims):

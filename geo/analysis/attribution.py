@@ -1052,11 +1052,11 @@ def _cue_by_content(doc: Doc, cue: tuple[int, int], content: tuple[int, int]) ->
     if len(words) < 2 or words[0].pos_ != "ADP" or words[0].lower_ not in _CUE_PREPOSITIONS:
         return cue, content[0]
     preposition = words[0]
-    if doc.text[end : preposition.idx].strip():
+    if text_of(doc)[end : preposition.idx].strip():
         return cue, content[0]  # words between the cue and the preposition: "ruled Friday against X"
     after = preposition.idx + len(preposition)
     if preposition.idx >= content[0]:  # the content opened with it: it starts after it now
-        return (start, after), _trim(doc.text, after, content[1])[0]
+        return (start, after), _trim(text_of(doc), after, content[1])[0]
     if words[1].idx == content[0]:  # it stood between the two
         return (start, after), content[0]
     return cue, content[0]

@@ -194,6 +194,7 @@ _DEP_POSS = get_string_id("poss")
 _DEP_PREP = get_string_id("prep")
 _DEP_PRT = get_string_id("prt")
 _DEP_RELCL = get_string_id("relcl")
+_DEP_ROOT = get_string_id("ROOT")
 _DEP_XCOMP = get_string_id("xcomp")
 _DEPS_ACL_CCOMP = frozenset(get_string_id(w) for w in ("acl", "ccomp"))
 _DEPS_ACL_RELCL = frozenset(get_string_id(w) for w in ("acl", "relcl"))
@@ -207,6 +208,7 @@ _DEPS_DOBJ_DATIVE = frozenset(get_string_id(w) for w in ("dobj", "dative"))
 _DEPS_DOBJ_POBJ = frozenset(get_string_id(w) for w in ("dobj", "pobj"))
 _DEPS_MARK_AUX = frozenset(get_string_id(w) for w in ("mark", "aux"))
 _DEPS_NSUBJ_NSUBJPASS = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass"))
+_DEPS_SUBJECTS = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "csubj", "expl"))
 _DEPS_NSUBJ_NSUBJPASS_ATTR_DOBJ = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "attr", "dobj"))
 _DEPS_OPRD_CCOMP_XCOMP_ACOMP = frozenset(get_string_id(w) for w in ("oprd", "ccomp", "xcomp", "acomp"))
 _DEPS_OPRD_XCOMP_CCOMP = frozenset(get_string_id(w) for w in ("oprd", "xcomp", "ccomp"))
@@ -223,6 +225,7 @@ _DEP_COMPOUND = get_string_id("compound")
 _DEPS_ACL_AMOD = frozenset(get_string_id(w) for w in ("acl", "amod"))
 _DEPS_NSUBJ_NSUBJPASS_DET = frozenset(get_string_id(w) for w in ("nsubj", "nsubjpass", "det"))
 _TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "says A, but conceded B"
+_TAG_VB = get_string_id("VB")
 _TAG_VBG = get_string_id("VBG")
 _TAG_TO = get_string_id("TO")
 _TAG_RB = get_string_id("RB")
@@ -397,10 +400,14 @@ def _put_it(verb: Token) -> Cue | None:
 
 def _as_it(verb: Token) -> Token | None:
     """The "it" of "as X put it", "as she said it": an "as" clause's verb whose object is "it"."""
-    kids = _kids(verb)
-    if not any(c.dep == _DEP_MARK and c.lower == _LOWER_AS for c in kids):
+    if not _as_clause(verb):
         return None
-    return next((c for c in kids if c.dep == _DEP_DOBJ and c.lower_ == "it" and c.i > verb.i), None)
+    return next((c for c in _kids(verb) if c.dep == _DEP_DOBJ and c.lower_ == "it" and c.i > verb.i), None)
+
+
+def _as_clause(verb: Token) -> bool:
+    """A verb of a clause opened by "as" ("as the paper reported", "as critics point out")."""
+    return any(c.dep == _DEP_MARK and c.lower == _LOWER_AS for c in _kids(verb))
 
 
 def _dismissing(verb: Token) -> Cue | None:
@@ -1408,12 +1415,9 @@ def _cue_verb(
 def _imperative(verb: Token) -> bool:
     """ "Just ask any voter", "Email us", "Don't forget that ...": the article bids its reader, no one reports
     (a base-form main verb with no subject and no modal or "to")."""
-    if verb.tag_ != "VB" or verb.dep_ != "ROOT":
+    if verb.tag != _TAG_VB or verb.dep != _DEP_ROOT:
         return False
-    return not any(
-        c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") or (c.dep == _DEP_AUX and c.tag_ in ("MD", "TO"))
-        for c in _kids(verb)
-    )
+    return not any(c.dep in _DEPS_SUBJECTS or (c.dep == _DEP_AUX and c.tag in (_TAG_MD, _TAG_TO)) for c in _kids(verb))
 
 
 _ASKING = frozenset({"ask", "question", "press", "quiz", "query"})
@@ -1944,9 +1948,7 @@ def _as_reported(cue: Token, lo: int, hi: int) -> list[Token]:
         return []
     kids = _kids(cue)
     it = _as_it(cue)  # "as the memo put it"
-    if not any(c.dep == _DEP_MARK and c.lower == _LOWER_AS for c in kids) or any(
-        c.dep in _DEPS_AS_OWN and c != it for c in kids
-    ):
+    if not _as_clause(cue) or any(c.dep in _DEPS_AS_OWN and c != it for c in kids):
         return []
     if not any(c.dep == _DEP_NSUBJ or c.dep == _DEP_AGENT for c in kids):
         return []
