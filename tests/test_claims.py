@@ -1065,11 +1065,118 @@ def test_a_denial_in_the_first_person_is_the_speaker_s(rule_claims, body, stance
             "The ministry called the reports of foreign involvement “baseless and false.”",
             [("The ministry", "the reports of foreign involvement “baseless and false", "denies")],
         ),
+        # "nowhere" negates as "not" does
+        (
+            "The militia said its fighters had been nowhere near the village.",
+            [("The militia", "its fighters had been nowhere near the village", "denies")],
+        ),
+        # a denial by another speaker after the content, through a noun or "which", is that speaker's
+        (
+            "The government said foreign troops were fighting alongside the rebels, an accusation the neighbour "
+            "denied.",
+            [
+                ("The government", "foreign troops were fighting alongside the rebels", "asserts"),
+                ("the neighbour", "an accusation", "denies"),
+            ],
+        ),
+        (
+            "The ministry said the ship had been hit, which the navy denied.",
+            [("The ministry", "the ship had been hit", "asserts"), ("the navy", "which", "denies")],
+        ),
+        # why a source is unnamed, and the reason for it, is no claim of theirs
+        (
+            "A resident of Kuru, who asked not to be named for his safety, said he saw the jet.",
+            [("A resident of Kuru", "he saw the jet", "asserts")],
+        ),
+        # an outlet citing its sources relays them, though the parse hung "citing" on the content's verb
+        (
+            "The agency reported, citing two diplomatic sources, that the report would be presented next month.",
+            [("two diplomatic sources", "the report would be presented next month", "asserts")],
+        ),
+        # a suggestion the speaker rejects is not the speaker's suggestion
+        (
+            "The State Department rejected any suggestion that Washington was involved.",
+            [("The State Department", "any suggestion that Washington was involved", "denies")],
+        ),
+        # after a negated cue, "when" asks
+        (
+            "The commission did not say when it would publish its findings.",
+            [("The commission", "when it would publish its findings", "asserts")],
+        ),
+        # the owner is part of the speaker
+        (
+            "The ship's Greek operator said the vessel was unharmed.",
+            [("The ship's Greek operator", "the vessel was unharmed", "asserts")],
+        ),
     ],
 )
 def test_wire_copy_datelines_anonymity_and_denials(rule_claims, body, expected):
     _, claims = rule_claims(body)
     assert [(c.speaker_text, c.text, c.stance) for c in claims] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "she" after a name the small model typed a body, written after a person's title
+        (
+            "Government spokeswoman Yolande Makolo said the accusations were baseless. She said the border was calm.",
+            ["yolande-makolo", "yolande-makolo"],
+        ),
+        # "the official", "the aid worker": the one introduced as "a ..." before
+        (
+            "A government official, speaking on condition of anonymity, said more attacks were expected. "
+            "The official said the army had asked for help.",
+            ["A government official", "A government official"],
+        ),
+        (
+            "According to a local aid worker, the wounded were taken to a clinic. Guards let them cross, the aid "
+            "worker said.",
+            ["a local aid worker", "a local aid worker"],
+        ),
+        # "the agency": the speaker written with that word before its name
+        (
+            "The British maritime agency UKMTO said it had received a report of a blast. The agency said the "
+            "crew was safe.",
+            ["The British maritime agency UKMTO", "The British maritime agency UKMTO"],
+        ),
+        # "the group": the body that spoke last, though the parse tagged no name in it
+        (
+            "The paramilitary Northern Support Forces shelled the camp, aid workers said.\n\nThe attack hit the "
+            "camp at dawn, according to the Sudan Doctors Network, a medical group that tracks casualties. "
+            "The group said children were among the dead.",
+            ["aid workers", "the Sudan Doctors Network", "the Sudan Doctors Network"],
+        ),
+        # "the paramilitary": the body the article named with that word before its name
+        (
+            "The paramilitary Northern Support Forces shelled the camp, witnesses said.\n\nIn a statement posted on "
+            "Telegram, the paramilitary said its fighters had left.",
+            ["witnesses", "northern-support-forces"],
+        ),
+        # a title between the comma and the apposed name
+        ("The hospital's director, Dr. Marc Pierre, said the patients had left.", ["marc-pierre"]),
+    ],
+)
+def test_wire_copy_speakers_written_as_roles_and_pronouns(rule_claims, body, expected):
+    _, claims = rule_claims(body)
+    assert [c.speaker for c in claims] == expected
+
+
+def test_a_tagged_content_does_not_take_in_the_next_report(claims_of):
+    """ "According to X, A. B, the aid worker said": the tagger ran the first content over B; B is the
+    aid worker's, and hedged."""
+    claims = [
+        c
+        for c in claims_of(
+            "According to a local aid worker, the wounded were taken to a clinic across the border in India. "
+            "Indian officials reportedly allowed them to cross, the aid worker said."
+        )
+        if not c.narrated
+    ]
+    assert [(c.cue, c.text, c.hedged) for c in claims] == [
+        ("According to", "the wounded were taken to a clinic across the border in India", False),
+        ("said", "Indian officials reportedly allowed them to cross", True),
+    ]
 
 
 @pytest.mark.parametrize(

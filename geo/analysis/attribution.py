@@ -964,6 +964,10 @@ def _covers_other(start: int, end: int, claim: Claim, claims: Sequence[Claim]) -
         widened_over = start < other.cue_end and other.cue_start < end
         if widened_over and not (claim.start < other.cue_end and other.cue_start < claim.end):
             return True
+        # "According to X, A. B, the aid worker said": widened over the whole content of another report
+        # whose cue comes after it
+        if other.cue_start >= end and claim.end <= other.start and other.end <= end:
+            return True
     return False
 
 

@@ -36,7 +36,11 @@ Each rule is one small function below:
    speaker of the previous attributed claim, relay included. A speaker whose head
    word lies in an actor's mention is that actor (its id); otherwise it is the
    phrase as written, without appositions, relative and participial clauses
-   ("An informed source in the Libyan National Army").
+   ("An informed source in the Libyan National Army"). A role ("the spokesman",
+   "the agency") is the actor named with it or the last speaker written with it;
+   "the official", "the aid worker" the one introduced as "a ..." before; "the
+   group" the body named or heard last; "she" a name written after a person's title
+   though the small model typed it a body.
 5. Stance: ``denies`` when the cue is a denial, or when an asserting cue's content
    is negated at its main verb ("stressed that the agreements don't include ...");
    narration asserts.
@@ -72,7 +76,7 @@ from spacy.symbols import ADJ, ADP, ADV, AUX, CCONJ, DET, NOUN, PRON, PROPN, SCO
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as DocSpan  # geo.types.Span is the character span a claim carries
 
-from geo.analysis.actors import outlets, slug
+from geo.analysis.actors import _TITLES, outlets, slug
 from geo.analysis.propositions import keys_of, proposition_keys
 from geo.analysis.propositions import singular as singular  # used from here by geo.eval and the tests
 from geo.analysis.spanindex import SpanIndex
@@ -131,7 +135,7 @@ ROLES: dict[str, str] = {
     **dict.fromkeys(
         "president premier minister spokesman spokeswoman spokesperson senator governor mayor chancellor general "
         "commander ambassador envoy secretary candidate nominee chairman chairwoman chair director king queen "
-        "prince emir marshal leader congressman congresswoman representative".split(),
+        "prince emir marshal leader congressman congresswoman representative official".split(),
         "person",
     ),
     **dict.fromkeys(
@@ -144,7 +148,19 @@ ROLES: dict[str, str] = {
 # officials said ...").
 # Body roles whose word the body's name need not hold ("the Tigray People's Liberation Front ... the
 # group said"): the last such body named, in the paragraph or the one before.
-GENERIC_BODIES = frozenset({"group", "movement", "organisation", "organization", "militia", "rebels", "alliance"})
+GENERIC_BODIES = frozenset(
+    {"group", "movement", "organisation", "organization", "militia", "rebels", "alliance", "paramilitary"}
+)
+_INDEFINITE = re.compile(r"(?i:an?|one)\s")
+# Generic bodies that are armed: "the militia" stands for an armed body named, not for any that spoke.
+_ARMED_BODIES = frozenset({"militia", "rebels", "paramilitary"})
+# The last word of a body's name the small model may not tag ("the Sudan Doctors Network said", "Human
+# Rights Watch said"), or a name in capitals ("UKMTO"): such a speaker is a body "the group" may stand for.
+_BODY_HEAD = re.compile(
+    r"(?:Network|Watch|Front|Party|Movement|Council|Committee|Union|Association|Group|Organi[sz]ation|Agency|"
+    r"Institute|Commission|Coalition|Alliance|Federation|Service|Office|Centre|Center|Observatory|Foundation|"
+    r"International|Society|Authority|Corps|Brigades?|Forces|Army|[A-Z]{2,})$"
+)
 # What "the group" may stand for. Forces named like an army ("Rapid Support Forces", "Syrian Democratic
 # Forces") are typed as armed forces, yet the press calls them "the group", "the militia" all the same.
 _GROUP_TYPES = frozenset({"organisation", "armed group", "armed force"})
@@ -249,6 +265,7 @@ _LOWER_OF = get_string_id("of")
 _LOWERS_ON_TO = frozenset(get_string_id(w) for w in ("on", "to"))
 _LOWER_WHOSE = get_string_id("whose")
 _LOWER_NO = get_string_id("no")
+_LOWER_NOWHERE = get_string_id("nowhere")
 _LOWER_THAT = get_string_id("that")
 _LOWER_TO = get_string_id("to")
 _LOWERS_TOPIC = frozenset(get_string_id(w) for w in ("about", "on", "of", "over", "against", "for"))
@@ -537,6 +554,8 @@ def _nominal_cue_start(noun: Token) -> tuple[int, Token | None]:
     head = noun.head
     if noun.dep != _DEP_DOBJ or head.i > noun.i or head.lemma_.lower() in RECEIVING_VERBS:
         return first.idx, None
+    if head.lemma in _denial_lemmas():
+        return first.idx, None  # "rejected any suggestion that X": someone else's suggestion, denied
     if noun.lemma_.lower() in BACKING_NOUNS and head.lemma_.lower() in BACKING_VERBS:
         return first.idx, None  # "has the backing of X": ``_backing``'s report, X backs the subject
     kids = _kids(head)
@@ -1297,7 +1316,7 @@ def _cue_verb(
     media: list[tuple[int, int]],
     consumed: set[int],
 ) -> _Draft | None:
-    if _imperative(cue):
+    if _imperative(cue) or _misplaced_citing(cue):
         return None
     speaker_token = _subject(cue, lo, hi)
     requoted = False
@@ -1364,6 +1383,13 @@ def _cue_verb(
                 cited = next((c for c in _kids(child) if c.dep in _DEPS_DOBJ_POBJ), None)
                 if cited is not None and _can_speak(cited):
                     speaker_token, via_token = cited, speaker_token
+        if via_token is None and (cited_in := _cited_in_content(content, cue)) is not None:
+            # "Reuters reported, citing two sources, that X": the parse hung "citing" on X's verb
+            citing, cited = cited_in
+            dropped = set(_subtree_ids(citing))
+            content = _strip(_strip([t for t in content if t.i not in dropped]))
+            if _can_speak(cited):
+                speaker_token, via_token = cited, speaker_token
     content = _date_after_cue(_strip(content), cue)
     before_cue = content and content[0].i < cue.i and _inside(content[0].idx, quotes) and not _inside(cue.idx, quotes)
     if content and (requoted or before_cue):
@@ -1545,6 +1571,8 @@ def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
     inside = {t.i for t in content}
     curated = cue_lexicon(learned=False)
     for token in content:
+        if (disputed := _disputed_after(token, inside)) is not None and (kept := _cut_before(content, disputed)):
+            return kept
         if (said := _second_report(token)) is not None and said.i == cue.i and (kept := _cut_before(content, token)):
             return kept
         if (
@@ -1566,6 +1594,44 @@ def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
         ):  # "said A and that B", "when he said ...": still what was said, or when
             return kept
     return content
+
+
+def _misplaced_citing(cue: Token) -> bool:
+    """ "reported, citing two sources, that X": the "citing" the parse hung on X's verb is the report's
+    (``_cited_in_content``), not a report of its own."""
+    if cue.lemma_.lower() not in ("cite", "quote") or cue.dep != _DEP_ADVCL or cue.head.i < cue.i:
+        return False
+    head = cue.head
+    return head.dep == _DEP_CCOMP and head.head.i < cue.i and cue.left_edge.i > 0 and cue.left_edge.nbor(-1).is_punct
+
+
+def _cited_in_content(content: list[Token], cue: Token) -> tuple[Token, Token] | None:
+    """ "reported, citing two sources, that X": a "citing"/"quoting" clause right after the cue and before
+    its content, which the parse hung on the content's verb; with the one it cites."""
+    words = [t for t in content if not t.is_punct]
+    if not words or words[0].i <= cue.i or words[0].lemma_.lower() not in ("cite", "quote"):
+        return None
+    citing = words[0]
+    if citing.dep != _DEP_ADVCL or citing.head.i not in {t.i for t in content} or citing.head.i < citing.i:
+        return None
+    cited = next((c for c in _kids(citing) if c.dep in _DEPS_DOBJ_POBJ), None)
+    return (citing, cited) if cited is not None else None
+
+
+def _disputed_after(verb: Token, inside: set[int]) -> Token | None:
+    """ "X said A, an accusation Rwanda denied", "..., a claim the group rejected", "..., which the navy
+    denied": a denial by another speaker written after the content, through a noun or "which" standing
+    for it, is that speaker's report; the content ends before the noun or the "which"."""
+    if verb.lemma not in _denial_lemmas() or not any(c.dep == _DEP_NSUBJ for c in _kids(verb)):
+        return None
+    if verb.dep == _DEP_RELCL and verb.head.i in inside and verb.head.i < verb.i and verb.head.pos == NOUN:
+        noun = verb.head
+        if noun.head.i in inside and noun.i > noun.head.i and noun.left_edge.i > 0 and noun.left_edge.nbor(-1).is_punct:
+            return noun
+    which = next((c for c in _kids(verb) if c.lower_ == "which" and c.i < verb.i), None)
+    if which is not None and which.i > 0 and which.nbor(-1).is_punct and verb.head.i in inside:
+        return which
+    return None
 
 
 def _contrasted(verb: Token) -> bool:
@@ -1876,6 +1942,14 @@ def _question(cue: Token, lo: int, hi: int) -> list[Token]:
             c.dep == _DEP_MARK and c.lower_ in ("if", "whether") and c.i == cue.i + 1 for c in _kids(child)
         ):
             return _clip(_subtree(child), lo, hi)
+        # "did not say when it would publish": after a negated cue, "when" asks (after "said when he
+        # arrived", it tells when)
+        if (
+            child.dep == _DEP_ADVCL
+            and any(c.dep == _DEP_NEG for c in _kids(cue))
+            and any(c.tag == _TAG_WRB and c.i == cue.i + 1 for c in _kids(child))
+        ):
+            return _clip(_subtree(child), lo, hi)
     return []
 
 
@@ -2022,7 +2096,10 @@ def _adjacent_quote(cue: Token, lo: int, hi: int, quotes: SpanIndex) -> list[Tok
 
 
 _ANONYMITY = re.compile(
-    r"(?:(?:not )?to be (?:named|identified|quoted)|to remain anonymous|anonymity)\b", re.IGNORECASE
+    r"(?:(?:not )?to be (?:named|identified|quoted)|to remain anonymous|anonymity)\b"
+    # and why: "not to be named for his safety", "anonymity because he was not authorized to speak"
+    r"(?:,?\s+(?:for|because|since|as|due to|out of|to)\b.*)?",
+    re.IGNORECASE | re.DOTALL,
 )
 
 
@@ -2409,11 +2486,13 @@ class _Resolver:
                 if actor is None and (named := self._apposed_name(who)) is not None:
                     actor, mention = named
                     chain.append(mention)
-                if actor is None and (role := self._role(who)) is not None:
+                role = self._role(who) if actor is None else None
+                spoken = self._role_spoken(who, draft, drafts) if actor is None else None
+                if role is not None and (spoken is None or spoken.speaker is None or role[1][0] > spoken.speaker.start):
                     actor, mention = role
                     chain.append(mention)
                 speaker = actor or speaker_text
-                if actor is None and (spoken := self._role_spoken(who, draft, drafts)) is not None:
+                if actor is None and spoken is not None:
                     speaker, _, actor, _ = self.resolve(spoken, drafts)
                     chain.append(_phrase(spoken.speaker))
             self.chains[id(draft)] = [(s, e) for s, e in chain if s is not None and e is not None]
@@ -2436,14 +2515,30 @@ class _Resolver:
 
     def _fits(self, who: _Who, actor: str | None) -> bool:
         """Whether a pronoun can stand for ``actor``: "he" and "she" for a person, "it" for anything but
-        one ("it describes no real event" after a minister's quote is not the minister); others for any."""
+        one ("it describes no real event" after a minister's quote is not the minister); others for any.
+        A name the small model typed a body is a person when the speaker wrote a person's title right
+        before it ("Opposition leader María Machado", "spokeswoman, Yolande Makolo"): "she" is her."""
         word = self.text[who.start : who.end].lower()
         person = self.types.get(actor) == "person" if actor is not None else None
         if word in ("he", "she"):
-            return person is not False
+            return person is not False or self._titled(actor, who.start)
         if word == "it":
             return person is not True
         return True
+
+    def _titled(self, actor: str | None, before: int) -> bool:
+        """Whether the article named ``actor`` before ``before`` right after a person's title, lower case
+        ("opposition leader María Machado", "spokeswoman, Yolande Makolo")."""
+        if actor is None:
+            return False
+        for start, _end_at, actor_id in self.mentions:
+            if start >= before:
+                break
+            if actor_id == actor:
+                title = re.search(r"\b([a-z]+),?\s+$", self.text[max(0, start - 40) : start])
+                if title and ROLES.get(title.group(1)) == "person":
+                    return True
+        return False
 
     def _antecedent(self, who: _Who, draft: _Draft, earlier: _Draft | None) -> tuple[str, tuple[int, int]] | None:
         """A pronoun whose last speaker is paragraphs away ("... Trump arrived. He said ...") is the
@@ -2479,8 +2574,11 @@ class _Resolver:
                 titled = title_before.search(self.text, max(0, start - 40), start) or title_after.match(
                     self.text[end : min(end + 60, who.start)]
                 )
-            else:  # the role in the body's name: "the Defence Ministry"
-                titled = in_name.search(self.names.get(actor_id, "") + " " + self.text[start:end])
+            else:  # the role in the body's name ("the Defence Ministry") or right before it ("the
+                # paramilitary Rapid Support Forces")
+                titled = in_name.search(self.names.get(actor_id, "") + " " + self.text[start:end]) or (
+                    title_before.search(self.text, max(0, start - 40), start)
+                )
             if titled:
                 return actor_id, (start, end)
         if role in GENERIC_BODIES:  # "the group": a body whose name need not say so, the last one named
@@ -2504,16 +2602,32 @@ class _Resolver:
 
     def _role_spoken(self, who: _Who, draft: _Draft, drafts: list[_Draft]) -> _Draft | None:
         """ "Ukraine's foreign ministry rejected the claim. ... The ministry said ...": a role no actor
-        holds (the parse found no name in it) stands for the last earlier speaker written with that head."""
+        holds (the parse found no name in it) stands for the last earlier speaker written with that head,
+        or with that word before its name ("the maritime agency UKMTO ... The agency said"). "The group"
+        is the last body that spoke, within the paragraph and the one before, when the parse tagged no
+        name in it ("the Sudan Doctors Network, a medical group ... The group said"); the caller keeps the
+        body named last instead when that one comes later."""
         role = self._definite_role(who)
-        if role is None or not (role in ROLES or role in GROUP_ROLES):
+        if role is None:
             return None
+        generic = role in GENERIC_BODIES and role not in _ARMED_BODIES
+        # any head after one introduced as "a ..." ("a local aid worker ... the aid worker said")
+        introduced_only = not (role in ROLES or role in GROUP_ROLES or role in GENERIC_BODIES)
+        before_name = re.compile(rf"(?i:\b{re.escape(role)})\s+(?:[A-Z][\w.'’-]*\s+)*$")
+        window = self.text.rfind("\n\n", 0, max(0, self.text.rfind("\n\n", 0, who.start)))
         for d in reversed(drafts):
             if d.cue_at >= draft.cue_at or d.kind != "attributed" or d.speaker is None or d.speaker is who:
                 continue
             if d.speaker.pronoun or (d.speaker.start, d.speaker.end) == (who.start, who.end):
                 continue
-            if self.text[d.speaker.head_start : d.speaker.head_end].lower() == role:
+            head = self.text[d.speaker.head_start : d.speaker.head_end]
+            if introduced_only:
+                if head.lower() == role and _INDEFINITE.match(self.text, d.speaker.start) and d.speaker.start > window:
+                    return d
+                continue
+            if head.lower() == role or before_name.search(self.text, d.speaker.start, d.speaker.head_start):
+                return d
+            if generic and d.speaker.start > window and _BODY_HEAD.search(head) and self._actor(d.speaker) is None:
                 return d
         return None
 
@@ -2533,7 +2647,9 @@ class _Resolver:
         for start, end, actor_id in self.mentions[at:]:
             if start >= who.written[1]:
                 break
-            if end <= who.written[1] and self.text[who.end : start].strip() == ",":
+            between = self.text[who.end : start]
+            # "The hospital's director, Dr. Marc Pierre, said": a title may stand before the name
+            if end <= who.written[1] and (between.strip() == "," or _titled_apposition(between)):
                 return actor_id, (start, end)
         return None
 
@@ -2547,6 +2663,12 @@ class _Resolver:
         return self._exact.get((who.start, who.end))
 
 
+def _titled_apposition(between: str) -> bool:
+    """ ", Dr. ", ", Col. ", ", Maj. Gen. ": a comma and a person's titles before an apposed name."""
+    stripped = between.lstrip()
+    return stripped.startswith(",") and _TITLES.fullmatch(stripped[1:].lstrip()) is not None
+
+
 def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
     """The phrase a speaker token heads, without appositions and clauses (nor the cue,
     when a stray parse hung the cue under the speaker)."""
@@ -2556,7 +2678,9 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
         hyphen = t.tag == _TAG_HYPH and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_
         # "the eastern-based forces on Sunday": the word is whole, the day is when, not who
         dated = t.head == token and t.i > token.i and t.dep == _DEP_PREP and _dated(t)
-        if t != token and ((t.dep in _SPEAKER_DROP_IDS and not hyphen) or t == cue or dated):
+        # "the hospital's director": the possessive's "'s" joins the owner to the speaker, it is no break
+        possessive = t.dep == _DEP_CASE and t.head.dep == _DEP_POSS and t.head.i < token.i
+        if t != token and ((t.dep in _SPEAKER_DROP_IDS and not (hyphen or possessive)) or t == cue or dated):
             dropped.update(_subtree_ids(t))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in dropped}
     first = last = token.i
@@ -2775,7 +2899,8 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
         first_person = any(c.dep == _DEP_NSUBJ and c.lower in _LOWERS_I_WE for c in children)
         if head.lemma in _denial_lemmas() and first_person and not committed:
             return not any(c.dep == _DEP_NEG for c in children)
-        if not any(c.dep == _DEP_NEG for c in children):
+        # "its fighters were nowhere near the camp": "nowhere" negates as "not" does
+        if not any(c.dep == _DEP_NEG or (c.dep == _DEP_ADVMOD and c.lower == _LOWER_NOWHERE) for c in children):
             continue
         # "we will not leave" pledges; "we never entered" (the past) denies
         past = head.tag in _TAGS_VBD_VBN or any(c.dep == _DEP_AUX and c.tag == _TAG_VBD for c in children)
