@@ -1393,3 +1393,17 @@ def test_a_role_stands_for_the_name_it_titles_not_a_name_near_it(pipeline):
         ("The governor", "The governor"),
         ("The spokesman", "omar-hale"),
     ]
+
+
+def test_a_tagged_content_does_not_take_in_the_next_sentence_of_its_quotation(claims_of):
+    """ "“A. B,” the minister said": each sentence is a claim of its own; the tagger's wider content for A
+    would hold B's whole, B read twice."""
+    claims = claims_of(
+        "“We have nothing to hide,” the minister said. “The inquiry will show that our soldiers acted lawfully. "
+        "No one will be protected.”"
+    )
+    assert [c.text for c in claims if not c.narrated] == [
+        "We have nothing to hide",
+        "The inquiry will show that our soldiers acted lawfully",
+        "No one will be protected",
+    ]

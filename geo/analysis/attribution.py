@@ -959,7 +959,12 @@ def _covers_other(start: int, end: int, claim: Claim, claims: Sequence[Claim]) -
     attribution better than this claim's own (measured on 20 % of train held out from the tagger:
     detection 0.747 -> 0.761, cue exact 0.547 -> 0.575, content overlap unchanged)."""
     for other in claims:
-        if other.narrated or other.cue_start is None or other.cue_end is None or other.cue_start == claim.cue_start:
+        if other.narrated or other.cue_start is None or other.cue_end is None:
+            continue
+        if other.cue_start == claim.cue_start:
+            # "“A. B,” he said": B is a claim of its own; A does not take it in
+            if other is not claim and claim.end <= other.start and other.end <= end:
+                return True
             continue
         widened_over = start < other.cue_end and other.cue_start < end
         if widened_over and not (claim.start < other.cue_end and other.cue_start < claim.end):
