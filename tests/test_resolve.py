@@ -181,3 +181,21 @@ def test_a_demonym_is_pinned_as_a_place_unless_it_says_who_people_are() -> None:
     officials = _demonym("Canadian officials said the border would reopen.", "amod", "official")
     assert officials.place == CANADA and officials.role == "demonym"
     assert _demonym("French was spoken at home.", "nsubjpass", "speak", "LANGUAGE").role == "demonym"
+
+
+EL_FASHER = Place("gn:379555", "El Fasher", 13.63, 25.35, "city", "SD", 252_609, "379555", "02")
+
+
+def test_a_town_a_war_verb_or_a_move_takes_is_a_place_though_spacy_calls_it_an_organisation() -> None:
+    def pins(text: str, dep: str, head: str) -> list[str]:
+        start = text.index("El Fasher")
+        m = Mention(start, start + 9, "El Fasher", "ORG", (Candidate(EL_FASHER, "name"),), dep, head)
+        return [r.place.id for r in resolve([m], text, lambda name: [])]
+
+    assert pins("The militia attacked El Fasher at dawn.", "dobj", "attack") == [EL_FASHER.id]
+    assert pins("Thousands fled El Fasher last month.", "dobj", "flee") == [EL_FASHER.id]
+    assert pins("The army's assault on El Fasher failed.", "pobj", "on") == [EL_FASHER.id]
+    assert pins("Their columns pushed into El Fasher.", "pobj", "into") == [EL_FASHER.id]
+    # Nothing uses the name as a place: the model's organisation stands.
+    assert pins("The militia thanked El Fasher at dawn.", "dobj", "thank") == []
+    assert pins("Pressure on El Fasher grew.", "pobj", "on") == []

@@ -463,7 +463,11 @@ def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) 
         # a place ("from Windhoek"), not where it acts ("Delta cancelled flights": no Nigerian state).
         or (
             best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
-            and (others_focus >= MIN_FOCUS_FOR_NON_PLACE_LABELS or _used_as_place(mention, text))
+            and (
+                others_focus >= MIN_FOCUS_FOR_NON_PLACE_LABELS
+                or _used_as_place(mention, text)
+                or (kind == "city" and _taken_as_place(mention, text))
+            )
         )
     )
 
@@ -512,6 +516,29 @@ def _used_as_place(mention: Mention, text: str) -> bool:
     return (
         _PLACE_CUE_BEFORE.search(text, max(0, mention.start - 12), mention.start) is not None
         or _PLACE_CUE_AFTER.match(text, mention.end) is not None
+    )
+
+
+# Verbs of war and flight whose object is a place ("attacked El Fasher", "shelled Kadugli", "fled Nyala"): the
+# small model often calls such a town an organisation or a person. Not verbs a firm is as often the object of
+# ("reached Toyota for comment", "left Google", "hit Boeing's shares").
+_PLACE_OBJECT_VERBS = frozenset(
+    "attack assault bomb bombard besiege shell storm overrun capture recapture seize retake encircle surround"
+    " invade occupy liberate evacuate flee".split()
+)
+# A move on a place: "the assault on El Fasher", "advanced towards Nyala", "pushed into Wad Madani".
+_PLACE_OBJECT_BEFORE = re.compile(
+    r"\b(?:attacks?|assaults?|offensives?|sieges?|advance[sd]?|advancing|march(?:ed|es|ing)?|push(?:ed|es|ing)?"
+    r"|clos(?:ed|es|ing) in|converg(?:ed|es|ing))\s+(?:on|upon|into|towards?)\s+(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+
+
+def _taken_as_place(mention: Mention, text: str) -> bool:
+    """Whether a war's or a flight's verb takes the name as its object, or a move goes on, into or towards it:
+    "The RSF attacked El Fasher", "the army's advance on Nyala"."""
+    return (mention.dep == "dobj" and mention.head in _PLACE_OBJECT_VERBS) or (
+        _PLACE_OBJECT_BEFORE.search(text, max(0, mention.start - 30), mention.start) is not None
     )
 
 
