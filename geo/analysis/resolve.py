@@ -280,10 +280,11 @@ def _rank(
     mention: Mention, candidates: list[Candidate], facility_next: bool, context: _Context, box: set[str]
 ) -> list[_Scored]:
     """A mention's readings, best first (``facility_next``: "base" or "airport" follows it)."""
-    most = max(_prominence_of(c.place.kind, c.place.population) for c in candidates)
+    top = max(candidates, key=_candidate_prominence).place
+    most = _prominence_of(top.kind, top.population)
     surface = normalized_surface(mention.text)
     return sorted(
-        (_score(c, surface, facility_next, context, box, most) for c in candidates),
+        (_score(c, surface, facility_next, context, box, most, top) for c in candidates),
         key=_by_score,
     )
 
@@ -931,16 +932,20 @@ def _score(
     context: _Context,
     containers: set[str],
     most: float = 0.0,
+    top: Place | None = None,
 ) -> _Scored:
     """A candidate's first-pass score; ``surface`` is the mention's normalised text, ``facility_next``
-    whether "base" or "airport" follows it."""
+    whether "base" or "airport" follows it; ``most`` the prominence of its most prominent reading, ``top``."""
     place = candidate.place
     country_code, admin1 = place.country, place.admin1
     key = f"{country_code}.{admin1}" if country_code and admin1 else ""  # ``_division_key``
     own = _prominence_of(place.kind, place.population)
     in_box = bool(containers) and (country_code in containers or f"{country_code}.{admin1}" in containers)
+    facility = float(facility_next and place.kind in _FACILITY_KINDS)
     unanchored = (
         place.kind in _POINT_KINDS
+        # "Hodeidah airport": the text names the facility beside the far larger town, not a namesake far off
+        and not (facility and top is not None and _near(place, top))
         and own + FAR_SMALLER <= most
         and not in_box
         and not any(s != surface and _near(place, p) for s, p in context.points.get(key, ()))
@@ -949,7 +954,6 @@ def _score(
     country = 0.0 if unanchored else context.focus.get(country_code or "", 0.0)
     division = 0.0 if unanchored else context.divisions.get(key, 0.0)
     contained = float(in_box)
-    facility = float(facility_next and place.kind in _FACILITY_KINDS)
     parts = {
         "prominence": own,
         "name_fit": fit,
