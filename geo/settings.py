@@ -40,7 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
         "gazetteer",
         "GEO_GAZETTEER",
         # The index format in the name: two versions of the code never rebuild each other's file.
-        str(cache_dir() / "gazetteer-v4.sqlite"),
+        str(cache_dir() / "gazetteer-v5.sqlite"),
         "Compiled offline gazetteer index (built from packaged data on first use).",
     ),
     Setting(

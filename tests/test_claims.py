@@ -553,6 +553,29 @@ def test_a_statement_s_participle_ends_the_cue(rule_claims):
         assert (_cue(text, claim), claim.text) == (cue, content)
 
 
+@pytest.mark.parametrize(
+    ("body", "cue", "content"),
+    [
+        # what a published artefact says or is about is the content; the artefact is the cue's
+        (
+            "The monitors issued a report this month charging the militia with looting.",
+            "issued a report this month charging",
+            "the militia with looting",
+        ),
+        ("The campaign released a memo titled “Where We Stand.”", "released a memo titled", "Where We Stand"),
+        ("The ministry released a list of more than 200 detainees.", "released a list of", "more than 200 detainees"),
+        ("The mayor unveiled a proposal to close the port.", "unveiled a proposal", "to close the port"),
+        # not a verb of publishing: the object stays the content
+        ("The senator defended his plan to close the port.", "defended", "his plan to close the port"),
+        ("The senator has blasted the statements on trade.", "has blasted", "the statements on trade"),
+    ],
+)
+def test_a_published_artefact_is_part_of_the_cue(rule_claims, body, cue, content):
+    text, claims = rule_claims(body)
+    claim = only(claims)
+    assert (_cue(text, claim), claim.text) == (cue, content)
+
+
 def test_a_bare_noun_after_a_light_verb_is_part_of_the_cue(rule_claims):
     """ "expressed concern that X": the noun is the cue's; "expressed his support for X" stays as it was."""
     for body, cue, content in (

@@ -22,6 +22,7 @@ from geo import settings
 from geo.errors import GazetteerError
 from geo.gazetteer import Gazetteer, build, normalize
 from geo.gazetteer.divisions import _division_short
+from geo.gazetteer.names import arabic_article_variants
 from geo.types import AREA_KINDS, CONTAINER_KINDS
 from tests.conftest import FIXTURE_COUNTRIES, FIXTURE_MIN_POPULATION, QUICK_SHUTDOWN
 
@@ -269,6 +270,33 @@ def test_non_latin_and_transliteration_noise_dropped(gaz: Gazetteer) -> None:
     assert gaz.lookup("طرابلس") == []
     assert gaz.lookup("Триполи") == []
     assert all(c.place.id != "gn:2210247" for c in gaz.lookup("trabls"))  # machine transliteration
+
+
+def test_arabic_article_variants_of_a_towns_names() -> None:
+    # The article dropped from another spelling English text knows, much like the town's own name.
+    assert "hodeidah" in arabic_article_variants({"al hudaydah", "el hodeidah"}, "al hudaydah")
+    # The article's other vowel inside a name.
+    assert "deir al balah" in arabic_article_variants({"dayr al balah", "deir el balah"}, "dayr al balah")
+    # The town's own name without its article.
+    assert "kharjah" in arabic_article_variants({"al kharjah"}, "al kharjah")
+    # Not a common English word ("El Charge", a German spelling of Kharga), not a spelling unlike the
+    # town's own name ("El Halil" for Hebron), nor a name under four letters.
+    variants = arabic_article_variants({"al kharjah", "el charge", "el halil", "hebron", "al ain"}, "al kharjah")
+    assert not {"charge", "halil", "ain"} & variants
+    # A name the town already has is not repeated; names without an article give nothing.
+    assert arabic_article_variants({"al khums", "khums"}, "al khums") == {"el khums"}
+    assert arabic_article_variants({"tobruk", "tubruq"}, "tobruk") == set()
+
+
+def test_large_arabic_towns_are_found_without_their_article(gaz: Gazetteer) -> None:
+    # GeoNames spells them only with it ("Al Khārjah"), or with "el" where English writes "al".
+    assert gaz.lookup("Kharjah")[0].place.name == "Al Khārjah"
+    assert gaz.lookup("Shibin al-Kawm")[0].place.name == "Shibīn al Kawm"
+    assert gaz.lookup("Shibin el-Kawm")[0].place.name == "Shibīn al Kawm"
+    # "El Charge" is another spelling of Kharga, but "Charge" is an English word.
+    assert all(c.place.country != "EG" for c in gaz.lookup("Charge"))
+    # Only in Arabic-speaking countries: El Paso, Texas keeps its article.
+    assert all(c.place.country != "US" for c in gaz.lookup("Paso"))
 
 
 def test_has_name(gaz: Gazetteer) -> None:

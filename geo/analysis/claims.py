@@ -243,6 +243,7 @@ _DEPS_NSUBJ_NSUBJPASS_DET = frozenset(get_string_id(w) for w in ("nsubj", "nsubj
 _TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "says A, but conceded B"
 _TAG_VB = get_string_id("VB")
 _TAG_VBG = get_string_id("VBG")
+_TAG_VBN = get_string_id("VBN")
 _TAG_TO = get_string_id("TO")
 _TAG_RB = get_string_id("RB")
 _TAG_MD = get_string_id("MD")
@@ -1740,12 +1741,18 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
     - "called on Trump to stop ...": the cue's learned preposition, its object opening the content;
     - "issued a statement saying X", "released a statement Tuesday calling on X to ...": the statement's
       participle ends the cue and X is the content (PolNeAR: 20 times in train, the cue never stops at
-      the verb when a participle follows the statement)."""
+      the verb when a participle follows the statement);
+    - "issued a report charging X", "released a list of X", "unveiled a proposal to X": a published artefact
+      (``ARTEFACTS``, ``PUBLISHING``) and its participle, preposition or noun end the cue (rules alone,
+      cue exact F1: 80 % of train 0.6551 -> 0.6557, its other 20 % 0.6300 -> 0.6311, dev 0.6863 -> 0.6865)."""
     root = next((t for t in content if t.head == cue), None)
     if root is None:
         return content, None
-    if root.dep == _DEP_DOBJ and root.lower_ in ("statement", "statements"):
-        told = next((c for c in _kids(root) if c.dep == _DEP_ACL and c.tag == _TAG_VBG and c.i > root.i), None)
+    if root.dep == _DEP_DOBJ and (
+        root.lower_ in ("statement", "statements")
+        or (root.lemma_.lower() in ARTEFACTS and cue.lemma_.lower() in PUBLISHING)
+    ):
+        told = next((c for c in _kids(root) if c.dep == _DEP_ACL and _telling(c) and c.i > root.i), None)
         if told is None:  # "released a statement Friday, saying X": the parse hangs the participle on the verb
             told = next((c for c in _kids(cue) if c.dep == _DEP_ADVCL and c.tag == _TAG_VBG and c.i > root.i), None)
             gap = _run(cue.doc, root.right_edge.i + 1, told.i) if told is not None else []
@@ -1756,6 +1763,9 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
             if rest[0].dep == _DEP_PREP and rest[0].head == told and rest[0].i == told.i + 1 and rest[1:]:
                 return _strip(rest[1:]), rest[0]  # "calling on"
             return rest, told
+        published = told is None and cue.lemma_.lower() in PUBLISHING
+        if published and (about := _noun_complement(root, _ARTEFACT_PREPS, lo, hi)):
+            return about  # "released a list of X", "issued a detailed plan to X"
     if root.dep == _DEP_DOBJ and (light := _light_object(cue, root, lo, hi) or _no_sign(cue, root, lo, hi)):
         return light
     if root.dep == _DEP_XCOMP and _cue_of(root, cue_lexicon(learned=False)) is not None:
@@ -1771,6 +1781,40 @@ def _cue_runs_on(cue: Token, content: list[Token], lo: int, hi: int) -> tuple[li
     return content, None
 
 
+# What a cue verb publishes ("issued a report", "released a list of"): the artefact and its participle or
+# preposition are the cue's, what the artefact says or is about the content (PolNeAR train: see ``_cue_runs_on``).
+ARTEFACTS = frozenset(
+    """statement report letter memo list ad advertisement video message email plan proposal op-ed column story
+    complaint lawsuit petition order study paper analysis note document release spot commercial brief editorial
+    tweet""".split()
+)
+# Verbs that make an artefact public: "defended his plan to X", "praised her plans" keep the object as content.
+PUBLISHING = frozenset("issue release publish unveil outline post put send launch circulate".split())
+_ARTEFACT_PREPS = frozenset({"of", "about", "on", "against", "for", "in", "with", "to"})
+_TITLED = frozenset({"titled", "entitled", "headlined"})
+
+
+def _telling(participle: Token) -> bool:
+    """The participle that says what an artefact says: "a statement saying", "a memo titled"."""
+    return participle.tag == _TAG_VBG or (participle.tag == _TAG_VBN and participle.lower_ in _TITLED)
+
+
+def _noun_complement(noun: Token, preps: Container[str], lo: int, hi: int) -> tuple[list[Token], Token] | None:
+    """A cue noun's proposition and the cue's last word: the object of one of ``preps`` right after the noun
+    ("a list of X", "support for X"; the cue ends at the preposition), or a clause right after it ("a plan
+    to X", "concern that X"; the cue ends at the noun). None without one."""
+    for child in _kids(noun):
+        if child.i <= noun.i:
+            continue
+        if child.i == noun.i + 1 and child.dep == _DEP_PREP and child.lower_ in preps:
+            rest = _strip(_clip([t for c in _kids(child) if c.dep in _DEPS_POBJ_PCOMP for t in _subtree(c)], lo, hi))
+            return (rest, child) if rest else None
+        if child.dep in (_DEP_ACL, _DEP_CCOMP) and child.left_edge.i == noun.i + 1:
+            rest = _strip(_clip(_subtree(child), lo, hi))
+            return (rest, noun) if rest else None
+    return None
+
+
 _LIGHT_VERBS = frozenset({"express", "voice"})
 _LIGHT_PREPS = frozenset({"about", "for", "over", "at", "with", "in", "of"})
 
@@ -1783,19 +1827,13 @@ def _light_object(cue: Token, noun: Token, lo: int, hi: int) -> tuple[list[Token
         return None
     if not all(t.dep == _DEP_AMOD and t.head == noun for t in _run(cue.doc, cue.i + 1, noun.i)):
         return None  # "expressed similar doubts": adjectives only between
-    for child in _kids(noun):
-        if child.i == noun.i + 1 and child.dep == _DEP_PREP and child.lower_ in _LIGHT_PREPS:
-            rest = _strip(_clip([t for c in _kids(child) if c.dep in _DEPS_POBJ_PCOMP for t in _subtree(c)], lo, hi))
-            return (rest, child) if rest else None
-        if child.i > noun.i and child.dep in (_DEP_ACL, _DEP_CCOMP) and child.left_edge.i == noun.i + 1:
-            rest = _strip(_clip(_subtree(child), lo, hi))  # "concern that X"
-            return (rest, noun) if rest else None
-    return None
+    return _noun_complement(noun, _LIGHT_PREPS, lo, hi)
 
 
 # "showed no sign of backing down", "shows little interest in X", "has shown little inclination to X"
 _SIGN_NOUNS = frozenset({"sign", "interest", "inclination", "intention", "willingness", "appetite"})
 _FEW_IDS = frozenset(get_string_id(w) for w in ("no", "little", "few", "any"))
+_SIGN_PREPS = frozenset({"of", "in"})
 
 
 def _no_sign(cue: Token, noun: Token, lo: int, hi: int) -> tuple[list[Token], Token] | None:
@@ -1803,16 +1841,7 @@ def _no_sign(cue: Token, noun: Token, lo: int, hi: int) -> tuple[list[Token], To
     the content (PolNeAR's cue holds the noun 10 times in train, leaves it out twice, both with no X after)."""
     if cue.lemma_ != "show" or noun.lemma_ not in _SIGN_NOUNS or not any(c.lower in _FEW_IDS for c in _kids(noun)):
         return None
-    for child in _kids(noun):
-        if child.i <= noun.i:
-            continue
-        if child.i == noun.i + 1 and child.dep == _DEP_PREP and child.lower_ in ("of", "in"):
-            rest = _strip(_clip([t for c in _kids(child) if c.dep in _DEPS_POBJ_PCOMP for t in _subtree(c)], lo, hi))
-            return (rest, child) if rest else None
-        if child.dep in (_DEP_ACL, _DEP_CCOMP) and child.left_edge.i == noun.i + 1:
-            rest = _strip(_clip(_subtree(child), lo, hi))  # "no sign that X", "little inclination to X"
-            return (rest, noun) if rest else None
-    return None
+    return _noun_complement(noun, _SIGN_PREPS, lo, hi)  # "no sign of X", "no sign that X", "little inclination to X"
 
 
 def _dating(token: Token) -> bool:

@@ -120,6 +120,12 @@ _FIRM_JOIN = re.compile(r"[ \t]*&")
 _FIRM_JOIN_BEFORE = re.compile(r"&[ \t]*$")
 _THE_BEFORE = re.compile(r"\b(?:the|The)[ \t]+$")
 _BUILDING_LABELS = frozenset({"ORG", "FAC"})
+# Verbs of war whose object is a place, hardly ever a firm or a person ("shelled Kadugli", "stormed Qaim"; not
+# "attacked", "captured" or "fled", which take people and firms too): a one-word name spaCy calls an
+# organisation or a person is used as a place there.
+_SIEGE_VERBS = frozenset(
+    "shell bomb bombard besiege storm overrun encircle invade occupy liberate retake recapture evacuate".split()
+)
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
 _EDGE_PUNCTUATION = "\"“”‘’'()[]{},.;:!?«»-–—"
@@ -334,7 +340,11 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     ):
         return False
     towns_only = all(c.place.kind == "city" for c in mention.candidates)
-    unattested = mention.text not in evidence.place_words and not mention.text.isupper()  # "MAKHACHKALA --"
+    unattested = (
+        mention.text not in evidence.place_words
+        and not mention.text.isupper()  # "MAKHACHKALA --"
+        and not (mention.dep == "dobj" and mention.head in _SIEGE_VERBS)  # "shelled Kadugli"
+    )
     if one_word and towns_only and mention.label in _NAME_LABELS and unattested:
         return False  # an organisation or person spaCy names, never used as a place in the article
     if towns_only and _STREET_AFTER.match(text, mention.end):

@@ -280,10 +280,11 @@ def _rank(
     mention: Mention, candidates: list[Candidate], facility_next: bool, context: _Context, box: set[str]
 ) -> list[_Scored]:
     """A mention's readings, best first (``facility_next``: "base" or "airport" follows it)."""
-    most = max(_prominence_of(c.place.kind, c.place.population) for c in candidates)
+    top = max(candidates, key=_candidate_prominence).place
+    most = _prominence_of(top.kind, top.population)
     surface = normalized_surface(mention.text)
     return sorted(
-        (_score(c, surface, facility_next, context, box, most) for c in candidates),
+        (_score(c, surface, facility_next, context, box, most, top) for c in candidates),
         key=_by_score,
     )
 
@@ -463,7 +464,11 @@ def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) 
         # a place ("from Windhoek"), not where it acts ("Delta cancelled flights": no Nigerian state).
         or (
             best.parts["country_focus"] >= MIN_FOCUS_FOR_NON_PLACE_LABELS
-            and (others_focus >= MIN_FOCUS_FOR_NON_PLACE_LABELS or _used_as_place(mention, text))
+            and (
+                others_focus >= MIN_FOCUS_FOR_NON_PLACE_LABELS
+                or _used_as_place(mention, text)
+                or (kind == "city" and _taken_as_place(mention, text))
+            )
         )
     )
 
@@ -512,6 +517,29 @@ def _used_as_place(mention: Mention, text: str) -> bool:
     return (
         _PLACE_CUE_BEFORE.search(text, max(0, mention.start - 12), mention.start) is not None
         or _PLACE_CUE_AFTER.match(text, mention.end) is not None
+    )
+
+
+# Verbs of war and flight whose object is a place ("attacked El Fasher", "shelled Kadugli", "fled Nyala"): the
+# small model often calls such a town an organisation or a person. Not verbs a firm is as often the object of
+# ("reached Toyota for comment", "left Google", "hit Boeing's shares").
+_PLACE_OBJECT_VERBS = frozenset(
+    "attack assault bomb bombard besiege shell storm overrun capture recapture seize retake encircle surround"
+    " invade occupy liberate evacuate flee".split()
+)
+# A move on a place: "the assault on El Fasher", "advanced towards Nyala", "pushed into Wad Madani".
+_PLACE_OBJECT_BEFORE = re.compile(
+    r"\b(?:attacks?|assaults?|offensives?|sieges?|advance[sd]?|advancing|march(?:ed|es|ing)?|push(?:ed|es|ing)?"
+    r"|clos(?:ed|es|ing) in|converg(?:ed|es|ing))\s+(?:on|upon|into|towards?)\s+(?:the\s+)?\Z",
+    re.IGNORECASE,
+)
+
+
+def _taken_as_place(mention: Mention, text: str) -> bool:
+    """Whether a war's or a flight's verb takes the name as its object, or a move goes on, into or towards it:
+    "The RSF attacked El Fasher", "the army's advance on Nyala"."""
+    return (mention.dep == "dobj" and mention.head in _PLACE_OBJECT_VERBS) or (
+        _PLACE_OBJECT_BEFORE.search(text, max(0, mention.start - 30), mention.start) is not None
     )
 
 
@@ -904,16 +932,20 @@ def _score(
     context: _Context,
     containers: set[str],
     most: float = 0.0,
+    top: Place | None = None,
 ) -> _Scored:
     """A candidate's first-pass score; ``surface`` is the mention's normalised text, ``facility_next``
-    whether "base" or "airport" follows it."""
+    whether "base" or "airport" follows it; ``most`` the prominence of its most prominent reading, ``top``."""
     place = candidate.place
     country_code, admin1 = place.country, place.admin1
     key = f"{country_code}.{admin1}" if country_code and admin1 else ""  # ``_division_key``
     own = _prominence_of(place.kind, place.population)
     in_box = bool(containers) and (country_code in containers or f"{country_code}.{admin1}" in containers)
+    facility = float(facility_next and place.kind in _FACILITY_KINDS)
     unanchored = (
         place.kind in _POINT_KINDS
+        # "Hodeidah airport": the text names the facility beside the far larger town, not a namesake far off
+        and not (facility and top is not None and _near(place, top))
         and own + FAR_SMALLER <= most
         and not in_box
         and not any(s != surface and _near(place, p) for s, p in context.points.get(key, ()))
@@ -922,7 +954,6 @@ def _score(
     country = 0.0 if unanchored else context.focus.get(country_code or "", 0.0)
     division = 0.0 if unanchored else context.divisions.get(key, 0.0)
     contained = float(in_box)
-    facility = float(facility_next and place.kind in _FACILITY_KINDS)
     parts = {
         "prominence": own,
         "name_fit": fit,

@@ -24,10 +24,12 @@ from tqdm import tqdm
 from geo.errors import GazetteerError
 from geo.gazetteer.divisions import add_divisions
 from geo.gazetteer.names import (
+    ARTICLE_VARIANT_POPULATION,
     KIND_BY_RANK,
     MAX_NAME_TOKENS,
     NAME_KIND_RANK,
     airport_core,
+    arabic_article_variants,
     is_air_base,
     is_code,
     is_latin,
@@ -40,9 +42,10 @@ from geo.gazetteer.names import (
 from geo.gazetteer.packaged import ALIASES_CSV, SUPPLEMENT_CSV, Sources, load_sources, only_countries, sha256, versions
 from geo.types import NameKind, Place, PlaceKind
 
+# 5: Arabic towns' names without their article and with "al" for "el" ("Hodeidah", "Deir al-Balah");
 # 4: first-level division points from iso3166-2; 3: rivers, lakes and islands are kinds of their own,
 # Chinese division suffixes ("Sheng").
-FORMAT_VERSION = "4"
+FORMAT_VERSION = "5"
 _PLACE_KINDS = frozenset(get_args(PlaceKind))
 
 # Alternate spellings from countryinfo that are ordinary words or surnames.
@@ -117,6 +120,7 @@ class _CityFacts:
 def _add_cities(ix: Index, src: Sources, bar: tqdm) -> _CityFacts:
     facts = _CityFacts()
     capitals = {iso: normalize(c.get("capital") or "") for iso, c in src.countries.items()}
+    arabic = _arabic_speaking(src)
     for gid, c in src.cities.items():
         pid = f"gn:{gid}"
         cc = c.get("countrycode") or None
@@ -147,6 +151,9 @@ def _add_cities(ix: Index, src: Sources, bar: tqdm) -> _CityFacts:
             if norm not in norms and keep_city_alternate(alt, norm):
                 norms.add(norm)
                 ix.norm(norm, pid, "alternate")
+        if cc in arabic and pop >= ARTICLE_VARIANT_POPULATION:
+            for norm in sorted(arabic_article_variants(norms, own)):
+                ix.norm(norm, pid, "alternate")
         if cc:
             if pop > facts.largest.get(cc, (-1, 0.0, 0.0))[0]:
                 facts.largest[cc] = (pop, lat, lon)
@@ -162,6 +169,16 @@ def _add_cities(ix: Index, src: Sources, bar: tqdm) -> _CityFacts:
         p = ix.places[pid]
         ix.importance[pid] = place_importance("city", p.population, capital=True)
     return facts
+
+
+def _arabic_speaking(src: Sources) -> frozenset[str]:
+    """The countries whose languages (GeoNames' list, "ar-YE", "fr-TD,ar-TD,sre") include Arabic: their towns'
+    names may start with its article, which English news often drops ("Al Hudaydah", "Hodeidah")."""
+    return frozenset(
+        iso
+        for iso, c in src.countries.items()
+        if any(lang.strip().split("-")[0] == "ar" for lang in (c.get("languages") or "").split(","))
+    )
 
 
 def _add_us_states(ix: Index, src: Sources, facts: _CityFacts, bar: tqdm) -> None:

@@ -11,9 +11,11 @@ tests the build and the GeoNames download apply to every name before indexing it
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 MAX_NAME_TOKENS = 6  # the longest name a phrase matcher looks for, in words
@@ -88,6 +90,62 @@ def is_latin(norm: str) -> bool:
 def keep_city_alternate(alt: str, norm: str) -> bool:
     """Whether a town's alternate name (``norm`` its normalised form) is worth indexing."""
     return plausible_alternate(alt) and len(norm) >= 3 and is_latin(norm)
+
+
+# Arabic's article as transliterations write it before a word ("Al Hudaydah", "El-Hodeidah", "Ad-Damir",
+# "Ash Shihr"), once normalised: a separate word.
+_ARABIC_ARTICLE = re.compile(r"(?:al|el|ar|as|ash|ad|az|an|at|ed|er|es|ez|en|et) (?=\S)")
+_AL_EL = {"al": "el", "el": "al"}
+ARTICLE_VARIANT_POPULATION = 50_000  # towns this large get the variants below
+ARTICLE_VARIANT_COMMON_ZIPF = 3.0  # a name without its article as frequent as this is an English word ("Charge")
+ARTICLE_VARIANT_SIMILARITY = 0.6  # how like the town's own name a spelling without its article must be
+
+
+def arabic_article_variants(norms: Iterable[str], own: str) -> set[str]:
+    """The spellings English news writes for an Arabic town (``own``, its normalised name; ``norms``, its
+    normalised names) that GeoNames lists only with the article, or with the article's other vowel:
+
+    - the article dropped: "el hodeidah" gives "hodeidah", "al qaim" "qaim" (English prose drops it more
+      often than not). A one-word result must not be a common English word (Zipf 3 or more: "charge"
+      from "El Charge", a German spelling of Kharga) and must be the town's own name without its article
+      or a word English text uses (wordfreq knows it) spelled much like it ("hodeidah" beside "hudaydah";
+      not "halil", "El Halil", for Hebron);
+    - "al" for "el" and back: "deir el balah" gives "deir al balah".
+
+    Results of fewer than four letters are left out ("ain"), as are the names the town has already."""
+    names = set(norms)
+    bare_own = _without_article(own)
+    found: set[str] = set()
+    for norm in names:
+        words = norm.split()
+        if any(w in _AL_EL for w in words[:-1]):
+            found.add(" ".join(_AL_EL.get(w, w) if i < len(words) - 1 else w for i, w in enumerate(words)))
+        bare = _without_article(norm)
+        if bare == norm or len(bare.replace(" ", "")) < 4:
+            continue
+        if " " in bare:
+            found.add(bare)
+            continue
+        zipf = _english_zipf(bare)
+        if zipf < ARTICLE_VARIANT_COMMON_ZIPF and (
+            bare == bare_own
+            or (zipf > 0 and difflib.SequenceMatcher(None, bare, bare_own).ratio() >= ARTICLE_VARIANT_SIMILARITY)
+        ):
+            found.add(bare)
+    return found - names
+
+
+def _without_article(norm: str) -> str:
+    article = _ARABIC_ARTICLE.match(norm)
+    return norm[article.end() :] if article else norm
+
+
+@lru_cache(maxsize=4096)
+def _english_zipf(word: str) -> float:
+    """How often English text uses ``word`` (wordfreq's large list: it knows "hodeidah", the small one does not)."""
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en", wordlist="large"))
 
 
 def plausible_alternate(alt: str) -> bool:
