@@ -32,7 +32,7 @@ from geo.analysis.spanindex import SpanIndex
 from geo.types import Actor, ActorType, Mention, Passage, Resolution, Span
 
 DATA = files("geo") / "data"
-_TITLES = re.compile(
+TITLES = re.compile(
     r"^((President|Prime Minister|Minister|General|Gen\.|Field Marshal|Marshal|Colonel|Col\.|Commander|"
     r"Admiral|Adm\.|Lieutenant|Lt\.|Major|Maj\.|Captain|Capt\.|Sergeant|Sheikh|King|Queen|Prince|Princess|"
     r"Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Sir|Senator|Sen\.|Rep\.|Governor|Gov\.|Mayor|Chancellor|Ambassador|"
@@ -225,7 +225,7 @@ def _relabelled(entities: list[Mention]) -> list[Mention]:
 
 
 def _add_people(drafts: dict[str, _Draft], people: list[Mention], text: str) -> None:
-    names = [(p, _TITLES.sub("", p.text).strip()) for p in sorted(people, key=lambda p: p.start)]
+    names = [(p, TITLES.sub("", p.text).strip()) for p in sorted(people, key=lambda p: p.start)]
     full_names = sorted({name for _p, name in names if len(name.split()) > 1}, key=lambda n: (-len(n), n))
     surnames = [(full, full.split()[-1]) for full in full_names]  # split once, not for each bare surname
     last_seen: dict[str, str] = {}  # surname: the full name that last bore it, in text order

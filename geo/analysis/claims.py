@@ -76,7 +76,7 @@ from spacy.symbols import ADJ, ADP, ADV, AUX, CCONJ, DET, NOUN, PRON, PROPN, SCO
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as DocSpan  # geo.types.Span is the character span a claim carries
 
-from geo.analysis.actors import _TITLES, outlets, slug
+from geo.analysis.actors import TITLES, outlets, slug
 from geo.analysis.propositions import keys_of, proposition_keys
 from geo.analysis.propositions import singular as singular  # used from here by geo.eval and the tests
 from geo.analysis.spanindex import SpanIndex
@@ -2695,7 +2695,7 @@ class _Resolver:
 def _titled_apposition(between: str) -> bool:
     """ ", Dr. ", ", Col. ", ", Maj. Gen. ": a comma and a person's titles before an apposed name."""
     stripped = between.lstrip()
-    return stripped.startswith(",") and _TITLES.fullmatch(stripped[1:].lstrip()) is not None
+    return stripped.startswith(",") and TITLES.fullmatch(stripped[1:].lstrip()) is not None
 
 
 def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
