@@ -1430,3 +1430,75 @@ def test_a_tagged_content_does_not_take_in_the_next_sentence_of_its_quotation(cl
         "The inquiry will show that our soldiers acted lawfully",
         "No one will be protected",
     ]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # a capitalised "Spokesman"/"Spokeswoman" before the name is a title, not part of the name
+        (
+            "The port authority said the cranes had stopped. Spokeswoman Lena Varga told AFP the strike was illegal.",
+            [("The port authority", False), ("lena-varga", False)],
+        ),
+        # "He" after the article's own hedge ("appeared to show") is the person named last, not the article
+        (
+            "Spokesman Jay Reyes posted a video that appeared to show a boat sinking. He said the ship had rammed it.",
+            [("the article", True), ("jay-reyes", False)],
+        ),
+        # a source written as unconfirmed hedges what it says
+        ("Unconfirmed reports said the rebels had taken the airport.", [("Unconfirmed reports", True)]),
+        (
+            "Unconfirmed reports said a patrol boat, seen near the reef, had followed the trawler for hours.",
+            [("Unconfirmed reports", True)],
+        ),
+    ],
+)
+def test_wire_features_titles_hedged_sources_and_pronouns_after_hedges(rule_claims, body, expected):
+    _, claims = rule_claims(body)
+    assert [(c.speaker, c.hedged) for c in claims] == expected
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # the parse hung "that Z" on "told": "citing Y" is no report of its own
+        (
+            "The Coastal Rescue Service told AFP, citing a harbour official in Tartus, that at least six people "
+            "had drowned.",
+            [("a harbour official", "coastal-rescue-service", "at least six people had drowned")],
+        ),
+        # the parse hung "that Z" on "citing": Y still speaks, X relays
+        (
+            "The Emergency Medicine Centre told AFP, citing a hospital official in Abu Salim, that at least six "
+            "people had been killed.",
+            [
+                (
+                    "a hospital official in Abu Salim",
+                    "The Emergency Medicine Centre",
+                    "at least six people had been killed",
+                )
+            ],
+        ),
+        # "X, citing Y, reported that Z": one report, Y's
+        (
+            "The state news agency, citing an unnamed source, reported that the freighter had run aground.",
+            [("an unnamed source", "The state news agency", "the freighter had run aground")],
+        ),
+    ],
+)
+def test_a_cited_source_speaks_and_citing_is_no_report_of_its_own(rule_claims, body, expected):
+    """ "X told AFP, citing Y, that Z": Y speaks, X relays, and "citing Y" is not a second claim."""
+    _, claims = rule_claims(body)
+    assert [(c.speaker, c.via, c.text) for c in claims] == expected
+
+
+def test_a_live_blog_time_stamp_is_no_speaker(rule_claims):
+    """ "12:30 GMT — X, ..., dismissed the report": the parse made the stamp the subject; X speaks."""
+    _, claims = rule_claims(
+        "Residents said the gunfire had lasted hours.\n\n12:30 GMT — The Northern Brigade, the militia at the "
+        "centre of the fighting, dismissed the report as lies."
+    )
+    assert [(c.speaker_text, c.stance) for c in claims] == [
+        ("Residents", "asserts"),
+        ("The Northern Brigade", "denies"),
+    ]

@@ -36,7 +36,7 @@ TITLES = re.compile(
     r"^((President|Prime Minister|Minister|General|Gen\.|Field Marshal|Marshal|Colonel|Col\.|Commander|"
     r"Admiral|Adm\.|Lieutenant|Lt\.|Major|Maj\.|Captain|Capt\.|Sergeant|Sheikh|King|Queen|Prince|Princess|"
     r"Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Sir|Senator|Sen\.|Rep\.|Governor|Gov\.|Mayor|Chancellor|Ambassador|"
-    r"Envoy|Secretary|Pope|Emir|Crown Prince|Marshal)\s+)+"
+    r"Envoy|Secretary|Pope|Emir|Crown Prince|Marshal|Spokesman|Spokeswoman|Spokesperson)\s+)+"
 )
 # The last word of a body's name ("... Liberation Front", "... Workers' Party"), never of a person's.
 _BODY_LAST_WORD = re.compile(

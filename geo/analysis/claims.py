@@ -1384,6 +1384,10 @@ def _cue_verb(
                 cited = next((c for c in _kids(child) if c.dep in _DEPS_DOBJ_POBJ), None)
                 if cited is not None and _can_speak(cited):
                     speaker_token, via_token = cited, speaker_token
+        if via_token is None and speaker_token is not None and (cited := _cited_before_clause(cue, content)):
+            # "The centre told AFP, citing a hospital official, that X": the parse hung the told clause on
+            # "citing"; the one cited speaks and the subject relays
+            speaker_token, via_token = cited, speaker_token
         if via_token is None and (cited_in := _cited_in_content(content, cue)) is not None:
             # "Reuters reported, citing two sources, that X": the parse hung "citing" on X's verb
             citing, cited = cited_in
@@ -1420,6 +1424,13 @@ def _cue_verb(
     if entry.stance == "denies" and any(c.dep == _DEP_NEG for c in _kids(cue)):
         negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
     hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep == _DEP_ADVMOD and c.lower in HEDGE_WORDS_IDS]
+    if speaker_token is not None and not passive:
+        # "Unconfirmed reports said ...": a source written as unverified hedges what it says
+        hedges += [
+            (c.idx, _end(c))
+            for c in _kids(speaker_token)
+            if c.dep in (_DEP_AMOD, _DEP_COMPOUND) and c.lower_ in _UNVERIFIED
+        ]
     cue_span = _cue_span(cue)
     return _Draft(
         start=start,
@@ -1447,6 +1458,7 @@ def _imperative(verb: Token) -> bool:
     return not any(c.dep in _DEPS_SUBJECTS or (c.dep == _DEP_AUX and c.tag in (_TAG_MD, _TAG_TO)) for c in _kids(verb))
 
 
+_UNVERIFIED = frozenset({"unconfirmed", "unverified", "uncorroborated"})
 _ASKING = frozenset({"ask", "question", "press", "quiz", "query"})
 
 
@@ -1600,10 +1612,37 @@ def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
 def _misplaced_citing(cue: Token) -> bool:
     """ "reported, citing two sources, that X": the "citing" the parse hung on X's verb is the report's
     (``_cited_in_content``), not a report of its own."""
-    if cue.lemma_.lower() not in ("cite", "quote") or cue.dep != _DEP_ADVCL or cue.head.i < cue.i:
+    if cue.lemma_.lower() not in ("cite", "quote") or cue.dep != _DEP_ADVCL:
         return False
     head = cue.head
-    return head.dep == _DEP_CCOMP and head.head.i < cue.i and cue.left_edge.i > 0 and cue.left_edge.nbor(-1).is_punct
+    if (
+        head.i > cue.i
+        and head.dep == _DEP_CCOMP
+        and head.head.i < cue.i
+        and cue.left_edge.i > 0
+        and cue.left_edge.nbor(-1).is_punct
+    ):
+        return True
+    # "X told AFP, citing Y, that Z", "X, citing Y, reported that Z": the verb's report is Y's (X relays),
+    # and "citing Y" no report of its own
+    cited = next((c for c in _kids(cue) if c.dep in _DEPS_DOBJ_POBJ and c.i > cue.i), None)
+    return (
+        cited is not None
+        and _can_speak(cited)
+        and not any(c.dep == _DEP_CCOMP for c in _kids(cue))
+        and any(c.dep == _DEP_CCOMP and c.i > cue.i for c in _kids(head))
+    )
+
+
+def _cited_before_clause(cue: Token, content: list[Token]) -> Token | None:
+    """ "X told AFP, citing Y, that Z": a "citing" clause of a verb before it, its cited one able to speak
+    and then a reported clause the parse hung on "citing"; the one cited (X relays)."""
+    if cue.lemma_.lower() not in ("cite", "quote") or cue.dep != _DEP_ADVCL or cue.head.i > cue.i or not content:
+        return None
+    cited = next((c for c in _kids(cue) if c.dep in _DEPS_DOBJ_POBJ and c.i > cue.i), None)
+    if cited is None or not _can_speak(cited) or content[0].i <= cited.right_edge.i:
+        return None
+    return cited if any(c.dep == _DEP_CCOMP and c.i > cited.i for c in _kids(cue)) else None
 
 
 def _cited_in_content(content: list[Token], cue: Token) -> tuple[Token, Token] | None:
@@ -2159,7 +2198,7 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
         for child in _kids(verb):
             if child.dep in _DEPS_NSUBJ_NSUBJPASS:
                 if lo <= child.idx < hi:
-                    return _nearest_subject(verb, child)
+                    return _stamped(_nearest_subject(verb, child))
                 # "BUENA PARK, Calif. - ..., Jane Roe said": the parse may make the dateline a subject too
                 inside = [c for c in _kids(verb) if c.dep in _DEPS_NSUBJ_NSUBJPASS and lo <= c.idx < hi]
                 return _nearest_subject(verb, inside[0]) if inside else _sentence_opening_subject(cue, lo)
@@ -2179,6 +2218,19 @@ def _subject(cue: Token, lo: int, hi: int) -> Token | None:
         # finite cue under the noun as a modifier; that noun is who speaks.
         return cue.head
     return _sentence_opening_subject(cue, lo)
+
+
+_CLOCK = re.compile(r"\d{1,2}[:.]\d\d")  # "12:30", "9.45": a time of day
+
+
+def _stamped(subject: Token) -> Token:
+    """ "12:30 GMT — The Northern Brigade, ..., dismissed the report": a live blog's time stamp the parse
+    made the subject, the speaker its apposition."""
+    clock = any(_CLOCK.fullmatch(c.text) for c in _kids(subject) if c.i < subject.i)
+    if subject.ent_type not in _ENTS_DATE_TIME and not (clock or _CLOCK.fullmatch(subject.text)):
+        return subject
+    apposed = next((c for c in _kids(subject) if c.dep == _DEP_APPOS and c.i > subject.i), None)
+    return apposed if apposed is not None and apposed.ent_type not in _ENTS_DATE_TIME else subject
 
 
 def _nearest_subject(verb: Token, first: Token) -> Token:
@@ -2461,6 +2513,12 @@ def _narrator(source: str | None, actors: tuple[Actor, ...]) -> tuple[str, str |
     return (slug(outlet), slug(outlet)) if outlet else (source, None)
 
 
+def _unvoiced(draft: _Draft) -> bool:
+    """ "X posted a video that appeared to show Y. He said ...": a report no one voiced (the article's
+    own hedge) is no speaker a "he" or "she" goes on from; the person named last is."""
+    return draft.speaker is None or bool(draft.narrators)
+
+
 class _Resolver:
     """Turns a draft's speaker and relay into ids or phrases, pronouns into earlier speakers."""
 
@@ -2572,7 +2630,7 @@ class _Resolver:
     def _antecedent(self, who: _Who, draft: _Draft, earlier: _Draft | None) -> tuple[str, tuple[int, int]] | None:
         """A pronoun whose last speaker is paragraphs away ("... Trump arrived. He said ...") is the
         person (he, she) or body (it) named last before it, within the paragraph and the one before."""
-        if earlier is not None and earlier.paragraph >= draft.paragraph - 1:
+        if earlier is not None and earlier.paragraph >= draft.paragraph - 1 and not _unvoiced(earlier):
             return None  # the speaker just quoted goes on speaking
         word = self.text[who.start : who.end].lower()
         wanted = {"he": ("person",), "she": ("person",)}.get(word) or (
