@@ -1502,3 +1502,18 @@ def test_a_live_blog_time_stamp_is_no_speaker(rule_claims):
         ("Residents", "asserts"),
         ("The Northern Brigade", "denies"),
     ]
+
+
+@pytest.mark.parametrize(
+    "body, hedged",
+    [
+        # a sighting the speaker reports is no hedge of it
+        ("The foreign ministry said that enemy units had been spotted digging new trenches on the ridge.", False),
+        ("The border police said that two armed men were seen crossing the river at night.", False),
+        # a belief without a believer still hedges
+        ("The foreign ministry said that enemy units were believed to be digging new trenches on the ridge.", True),
+    ],
+)
+def test_a_reported_sighting_does_not_hedge_the_report(rule_claims, body, hedged):
+    _, claims = rule_claims(body)
+    assert [c.hedged for c in claims] == [hedged]

@@ -2298,6 +2298,10 @@ def _via(cue: Token, media: list[tuple[int, int]], start: int, end: int, speaker
     return None
 
 
+# A passive sighting ("were seen", "had been spotted"): inside a report, what the speaker says was seen
+_PERCEIVED = [[w] for w in ("seen", "spotted", "sighted", "observed", "witnessed", "noticed", "filmed", "photographed")]
+
+
 def _unnest(found: list[_Draft], media: list[tuple[int, int]]) -> list[_Draft]:
     """An attribution inside another's content: when an outlet relays a named speaker ("Reuters
     reported that officials said Z") the inner one is the claim and the outlet its relay (via);
@@ -2316,7 +2320,9 @@ def _unnest(found: list[_Draft], media: list[tuple[int, int]]) -> list[_Draft]:
                 absorbed.add(id(d))
                 if d.stance == "denies":
                     outer.stance = "denies"
-                outer.hedged_by_cue = outer.hedged_by_cue or d.hedged_by_cue
+                # "said units had been spotted digging": a sighting the speaker reports, no hedge of it
+                perceived = d.speaker is None and d.cue.lower().split()[-1:] in _PERCEIVED
+                outer.hedged_by_cue = outer.hedged_by_cue or (d.hedged_by_cue and not perceived)
                 outer.hedges.extend(d.hedges)
             else:
                 absorbed.add(id(outer))
