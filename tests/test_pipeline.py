@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from geo.export import to_dict
 from tests.conftest import DEMO_TEXT, ROOT
 
@@ -103,3 +105,61 @@ def test_a_bare_surname_is_the_person_last_named_in_full_with_it(pipeline):
     last = text.rindex("Dvorak")
     holders = [a.name for a in analysis.actors if any(s.start == last for s in a.mentions)]
     assert holders == ["Gabe Dvorak"]
+
+
+def _actor_types(pipeline, body: str) -> dict[str, str]:
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    return {a.name: a.type for a in analysis.actors}
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        # a name right after a person's role word, which the small model tags a body
+        ("Government spokeswoman Yolande Makolo said the accusations were baseless.", "Yolande Makolo"),
+        ("Opposition leader María Corina Machado said the vote had been stolen.", "María Corina Machado"),
+        # a person's role in apposition
+        ("Talks would resume in March, said Nduhungirehe, the foreign minister.", "Nduhungirehe"),
+        ("The border was calm, said Yolande Makolo, the government spokeswoman.", "Yolande Makolo"),
+        # the only name before a "he" or "she" opening the next sentence
+        ("Nduhungirehe said talks would resume in March. He said the ceasefire was holding.", "Nduhungirehe"),
+    ],
+)
+def test_a_name_written_as_a_persons_is_a_person(pipeline, body, name):
+    assert _actor_types(pipeline, body).get(name) == "person"
+
+
+def test_a_name_the_gazetteer_reads_as_a_place_is_no_group(pipeline):
+    body = (
+        "The Misrata Brigade said it had taken Gharyan on Sunday. Gharyan said its roads were open. "
+        "The group said the road to the coast was open."
+    )
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    assert "Gharyan" not in {a.name for a in analysis.actors}
+    assert analysis.claims[-1].speaker == "misrata-brigade"
+
+
+def test_a_platform_a_statement_is_posted_on_is_no_group(pipeline):
+    body = "The Arakan Army posted a statement on Telegram. The group said the town had fallen."
+    analysis = pipeline.analyze_text(f"A headline for the test\n\n{body}\n")
+    assert "Telegram" not in {a.name for a in analysis.actors}
+    assert [c.speaker for c in analysis.claims if c.speaker_text == "The group"] == ["arakan-army"]
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        # a platform that acts itself is a body still
+        ("Telegram said it had blocked the channels on Monday.", "Telegram"),
+        # a role word after "whose" is not the name's
+        ("Hamas, the group whose leader was killed in May, said it would fight on.", "Hamas"),
+    ],
+)
+def test_a_body_stays_a_body(pipeline, body, name):
+    assert _actor_types(pipeline, body).get(name) == "organisation"
+
+
+def test_a_people_after_a_role_word_is_no_person(pipeline):
+    # "candidate" before "Republican voters": a role word, but the name after it is a people's, not a person's
+    types = _actor_types(pipeline, "Polls show Trump is the candidate Republican voters trust most on terrorism.")
+    assert types.get("Republican") != "person"

@@ -113,8 +113,41 @@ ACTOR_NOUNS = frozenset(
         "paramilitary",
     }
 )
+# Lower-case words for a person's office or role: a name right after one ("government spokeswoman Yolande
+# Makolo", "opposition leader María Corina Machado") or in an apposition that is one ("Amara Okonjo, the
+# foreign minister,") is a person, whatever the small model's label. The person roles of the claims
+# layer's ROLES (claims.py), less the words that also qualify a body ("official Xinhua", "chair").
+PERSON_ROLES = frozenset(
+    "president premier minister spokesman spokeswoman spokesperson senator governor mayor chancellor "
+    "commander ambassador envoy secretary candidate nominee chairman chairwoman director leader "
+    "congressman congresswoman lawmaker prosecutor judge".split()
+)
+_ROLE_BEFORE = re.compile(r"\b(?i:" + "|".join(sorted(PERSON_ROLES)) + r")(?:'s|’s)?,?\s+$")
+# A person's title right before the name, outside it ("Maj. Gen. Yahya Saree", "Ms. Okonjo"), or opening
+# it; within the name only titles no firm's name opens with ("General Motors", "Prince Hotels").
+_TITLE_BEFORE = re.compile(r"(?<![\w.])" + TITLES.pattern.removeprefix("^(").removesuffix(")+") + r"$")
+_TITLE_INSIDE = re.compile(
+    r"^(President|Prime Minister|Minister|Gen\.|Field Marshal|Col\.|Adm\.|Lt\.|Maj\.|Capt\.|Sheikh|"
+    r"Mr\.?|Mrs\.?|Ms\.?|Dr\.|Prof\.|Sen\.|Rep\.|Gov\.|Senator|Governor|Mayor|Chancellor|Ambassador)\s+"
+)
+# ", the foreign minister,", ", the party's leader": the role word heads the apposition (no "whose", "of",
+# "that" before it: "Hamas, the group whose leader ...").
+_APPOSED_ROLE = re.compile(
+    r"^,\s+(?:the|a|an|its|his|her|their)\s+((?:[\w'’.-]+\s+){0,4}?)(" + "|".join(sorted(PERSON_ROLES)) + r")\b"
+    r"(?=\s*[,.;:)]|\s+(?:of|for|at|in|to|with|from|on)\b)"  # and ends there (not ", the candidate boasted")
+)
+_NOT_IN_APPOSED_TITLE = frozenset({"whose", "which", "that", "of", "with", "who", "where", "and"})
+# Platforms and apps a statement is posted on, not bodies that speak as "the group" ("said in a post on
+# Telegram"): a short hand-kept list of the social and messaging services wire copy names as channels.
+# One that acts itself ("Facebook said it removed the posts", "Telegram's founder") stays a body.
+PLATFORMS = frozenset(
+    "Telegram WhatsApp Twitter X Facebook Instagram YouTube TikTok Truth_Social WeChat Weibo VKontakte Bluesky".replace(
+        "_", " "
+    ).split()
+)
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
 _STATE_KINDS = frozenset({"country"})
+_TOWN_OR_AREA_KINDS = frozenset({"city", "admin1", "admin2", "region", "island"})
 
 
 @dataclass(slots=True)
@@ -147,9 +180,25 @@ def find_actors(
     """The actors of one article, aliases merged, with all their mentions."""
     drafts: dict[str, _Draft] = {}
     place_spans = SpanIndex((r.mention.start, r.mention.end) for r in resolutions)
-    named = [e for e in entities if not place_spans.overlaps(e.start, e.end)]
+    # A name the gazetteer read as a town or an area of that very name in this article is that place at its
+    # other mentions too, not a body ("captured Matupi ... Matupi said" with one of them tagged ORG); not a
+    # building ("the White House", "the Pentagon" speak) nor a name read as another's ("White House" as
+    # Casablanca). A platform statements are posted on is no body either.
+    platforms = [e for e in entities if _platform(e.text)]
+    channels = {e.text for e in platforms} - {e.text for e in platforms if e.dep in _ACTOR_DEPS}
+    place_names = {
+        _key(r.mention.text)
+        for r in resolutions
+        if r.place.kind in _TOWN_OR_AREA_KINDS and _key(r.mention.text) == _key(r.place.name)
+    }
+    named = [
+        e
+        for e in entities
+        if not place_spans.overlaps(e.start, e.end)
+        and not (e.label in ("ORG", "NORP") and (_key(e.text) in place_names or e.text in channels))
+    ]
     _add_states(drafts, text, resolutions)
-    named = _relabelled(named)
+    named = _relabelled(named, text)
     people = [e for e in named if e.label == "PERSON"]
     organisations = [e for e in named if e.label in ("ORG", "NORP")]
     outlet_names = outlets()
@@ -209,19 +258,85 @@ def _acts(resolution: Resolution, text: str) -> bool:
     return qualifies or bool(following and resolution.role == "demonym" and following.group(1) in ACTOR_NOUNS)
 
 
-def _relabelled(entities: list[Mention]) -> list[Mention]:
-    """The small model's two usual slips with names, mended: a body named as a person ("The Tigray
-    People's Liberation Front" PERSON: its last word is a body's) and a person's bare surname named as a
-    body ("Dina Mufti ... Mufti said": ORG)."""
+def _relabelled(entities: list[Mention], text: str) -> list[Mention]:
+    """The small model's usual slips with names, mended: a body named as a person ("The Tigray
+    People's Liberation Front" PERSON: its last word is a body's), a person's bare surname named as a
+    body ("Dina Mufti ... Mufti said": ORG), and a person's name, often a foreign one, named as a body
+    though written as a person's: after a title or role ("spokeswoman Yolande Makolo", "Maj. Gen. Yahya
+    Saree"), with one in apposition ("Amara Okonjo, the foreign minister,")."""
     surnames = {e.text.split()[-1] for e in entities if e.label == "PERSON" and len(e.text.split()) > 1}
     mended = []
     for e in entities:
         if e.label == "PERSON" and _BODY_LAST_WORD.search(e.text):
             e = replace(e, label="ORG")
-        elif e.label == "ORG" and " " not in e.text and e.text in surnames:
+        elif e.label == "ORG" and (
+            (" " not in e.text and e.text in surnames)
+            or _written_as_person(e, text)
+            or _he_or_she_next(e, text, entities)
+        ):
             e = replace(e, label="PERSON")
         mended.append(e)
-    return mended
+    # the same name elsewhere, still typed a body ("spokeswoman Yolande Makolo ... Makolo said", "Makolo's")
+    people = {e.text for e in mended if e.label == "PERSON"}
+    names = people | {name.split()[-1] for name in people if len(name.split()) > 1}
+    return [replace(e, label="PERSON") if e.label == "ORG" and e.text in names else e for e in mended]
+
+
+def _person_like(name: str) -> bool:
+    """Whether a name could be a person's: a few capitalised words, no body's last word, no acronym, no outlet."""
+    words = name.split()
+    return not (
+        _BODY_LAST_WORD.search(name)
+        or name.isupper()
+        or len(words) > 4
+        or not all(w[:1].isupper() for w in words if w.lower() not in _NAME_PARTICLES)
+        or _key(name) in outlets()
+        or _platform(name)
+    )
+
+
+_NAME_PARTICLES = frozenset({"de", "da", "del", "al", "bin", "van", "von"})
+# The next sentence of the paragraph opening with "He"/"She" ("... said Nduhungirehe. She added ...").
+_NEXT_HE_OR_SHE = re.compile(r"[^\n]*?[.!?][”\"’']?\s+(?:He|She)\b")
+
+
+def _he_or_she_next(entity: Mention, text: str, entities: list[Mention]) -> bool:
+    """Whether a name tagged a body is the subject of its sentence and the next sentence of its paragraph
+    opens with "he" or "she", with no other body named between and no person named in the paragraph up
+    to it: that pronoun can only be this name's, a person's."""
+    if entity.dep not in ("nsubj", "nsubjpass") or not _person_like(entity.text):
+        return False
+    following = _NEXT_HE_OR_SHE.match(text, entity.end, min(len(text), entity.end + 300))
+    if following is None:
+        return False
+    # nor a person named before it in the paragraph, whom the pronoun may go back to
+    paragraph = text.rfind("\n\n", 0, entity.start)
+    return not any(
+        (entity.end <= e.start < following.end() and e.label in ("ORG", "NORP"))
+        or (paragraph < e.start < following.end() and e.label == "PERSON")
+        for e in entities
+    )
+
+
+def _written_as_person(entity: Mention, text: str) -> bool:
+    """Whether a name tagged a body is written as a person's: after a title or a person's role word, or
+    opening with a title no firm's name opens with, or with a person's role in apposition."""
+    if not _person_like(entity.text):
+        return False
+    name = entity.text
+    if _TITLE_INSIDE.match(name):
+        return True
+    before = text[max(0, entity.start - 40) : entity.start]
+    if _ROLE_BEFORE.search(before) or _TITLE_BEFORE.search(before):
+        return True
+    apposed = _APPOSED_ROLE.match(text[entity.end : entity.end + 80])
+    if apposed is None:
+        return False
+    return not {w.lower() for w in apposed.group(1).split()} & _NOT_IN_APPOSED_TITLE
+
+
+def _platform(name: str) -> bool:
+    return re.sub(r"^(the|The)\s+", "", name) in PLATFORMS
 
 
 def _add_people(drafts: dict[str, _Draft], people: list[Mention], text: str) -> None:
