@@ -141,10 +141,11 @@ _NOT_IN_APPOSED_TITLE = frozenset({"whose", "which", "that", "of", "with", "who"
 # Telegram"): a short hand-kept list of the social and messaging services wire copy names as channels.
 # One that acts itself ("Facebook said it removed the posts", "Telegram's founder") stays a body.
 PLATFORMS = frozenset(
-    "Telegram WhatsApp Twitter X Facebook Instagram YouTube TikTok Truth_Social WeChat Weibo VKontakte Bluesky".replace(
-        "_", " "
-    ).split()
-)
+    {
+        "Telegram", "WhatsApp", "Twitter", "X", "Facebook", "Instagram", "YouTube", "TikTok", "Truth Social",
+        "WeChat", "Weibo", "VKontakte", "Bluesky",
+    }
+)  # fmt: skip
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
 _STATE_KINDS = frozenset({"country"})
 _TOWN_OR_AREA_KINDS = frozenset({"city", "admin1", "admin2", "region", "island"})

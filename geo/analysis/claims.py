@@ -1380,8 +1380,8 @@ def _cue_verb(
         if not _strip(content) and (modified := _modified(cue, lo, hi)):
             content = modified  # "everything he said"
         for child in _kids(cue):
-            if child.dep == _DEP_ADVCL and child.lemma_.lower() in ("cite", "quote"):
-                cited = next((c for c in _kids(child) if c.dep in _DEPS_DOBJ_POBJ), None)
+            if _citing(child):
+                cited = _cited_by(child)
                 if cited is not None and _can_speak(cited):
                     speaker_token, via_token = cited, speaker_token
         if via_token is None and speaker_token is not None and (cited := _cited_before_clause(cue, content)):
@@ -1609,10 +1609,20 @@ def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
     return content
 
 
+def _citing(token: Token) -> bool:
+    """A "citing" or "quoting" clause hung on a verb ("said, citing officials, ...")."""
+    return token.dep == _DEP_ADVCL and token.lemma_.lower() in ("cite", "quote")
+
+
+def _cited_by(citing: Token, after: bool = False) -> Token | None:
+    """The one a "citing" clause cites, its object (``after``: only one written after the verb)."""
+    return next((c for c in _kids(citing) if c.dep in _DEPS_DOBJ_POBJ and (not after or c.i > citing.i)), None)
+
+
 def _misplaced_citing(cue: Token) -> bool:
     """ "reported, citing two sources, that X": the "citing" the parse hung on X's verb is the report's
     (``_cited_in_content``), not a report of its own."""
-    if cue.lemma_.lower() not in ("cite", "quote") or cue.dep != _DEP_ADVCL:
+    if not _citing(cue):
         return False
     head = cue.head
     if (
@@ -1625,7 +1635,7 @@ def _misplaced_citing(cue: Token) -> bool:
         return True
     # "X told AFP, citing Y, that Z", "X, citing Y, reported that Z": the verb's report is Y's (X relays),
     # and "citing Y" no report of its own
-    cited = next((c for c in _kids(cue) if c.dep in _DEPS_DOBJ_POBJ and c.i > cue.i), None)
+    cited = _cited_by(cue, after=True)
     return (
         cited is not None
         and _can_speak(cited)
@@ -1637,9 +1647,9 @@ def _misplaced_citing(cue: Token) -> bool:
 def _cited_before_clause(cue: Token, content: list[Token]) -> Token | None:
     """ "X told AFP, citing Y, that Z": a "citing" clause of a verb before it, its cited one able to speak
     and then a reported clause the parse hung on "citing"; the one cited (X relays)."""
-    if cue.lemma_.lower() not in ("cite", "quote") or cue.dep != _DEP_ADVCL or cue.head.i > cue.i or not content:
+    if not _citing(cue) or cue.head.i > cue.i or not content:
         return None
-    cited = next((c for c in _kids(cue) if c.dep in _DEPS_DOBJ_POBJ and c.i > cue.i), None)
+    cited = _cited_by(cue, after=True)
     if cited is None or not _can_speak(cited) or content[0].i <= cited.right_edge.i:
         return None
     return cited if any(c.dep == _DEP_CCOMP and c.i > cited.i for c in _kids(cue)) else None
@@ -1649,12 +1659,12 @@ def _cited_in_content(content: list[Token], cue: Token) -> tuple[Token, Token] |
     """ "reported, citing two sources, that X": a "citing"/"quoting" clause right after the cue and before
     its content, which the parse hung on the content's verb; with the one it cites."""
     words = [t for t in content if not t.is_punct]
-    if not words or words[0].i <= cue.i or words[0].lemma_.lower() not in ("cite", "quote"):
+    if not words or words[0].i <= cue.i or not _citing(words[0]):
         return None
     citing = words[0]
-    if citing.dep != _DEP_ADVCL or citing.head.i not in {t.i for t in content} or citing.head.i < citing.i:
+    if citing.head.i not in {t.i for t in content} or citing.head.i < citing.i:
         return None
-    cited = next((c for c in _kids(citing) if c.dep in _DEPS_DOBJ_POBJ), None)
+    cited = _cited_by(citing)
     return (citing, cited) if cited is not None else None
 
 
