@@ -6,7 +6,7 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -152,13 +152,15 @@ def _ingest(args: argparse.Namespace) -> int:
 
     config = settings_module.load()
 
-    def report(outcome: Outcome) -> None:
-        if outcome.error is None:
-            print(outcome.article_id, flush=True)  # a duplicate prints the stored id again
-        else:
-            tqdm.write(f"error: {outcome.name}: {outcome.error}", file=sys.stderr)
+    with _stopped_by_signals() as checkpoint, Store(config.database) as store:
 
-    with _stopped_by_signals(), Store(config.database) as store:
+        def report(outcome: Outcome) -> None:
+            checkpoint()  # a stop whose first raise was swallowed takes effect here, between articles
+            if outcome.error is None:
+                print(outcome.article_id, flush=True)  # a duplicate prints the stored id again
+            else:
+                tqdm.write(f"error: {outcome.name}: {outcome.error}", file=sys.stderr)
+
         outcomes = ingest_batch(
             args.targets,
             store,
@@ -180,28 +182,39 @@ class Stopped(KeyboardInterrupt):
 
 
 @contextlib.contextmanager
-def _stopped_by_signals() -> Iterator[None]:
+def _stopped_by_signals() -> Iterator[Callable[[], None]]:
     """SIGTERM and SIGHUP raise ``Stopped`` in the main thread, as SIGINT raises KeyboardInterrupt, so
     ``ingest_batch``'s cleanup stops its worker processes (or its local Dask cluster) rather than
-    leaving them behind. Only the first signal unwinds: another while the workers stop is ignored."""
+    leaving them behind. Only the first signal unwinds: another while the workers stop is ignored.
+
+    The raise can be lost: a signal that lands in a gc callback or a ``__del__`` (Dask's client runs
+    one on every collection) is printed as "Exception ignored" and the work goes on. So the context
+    yields a checkpoint to call between units of work, which raises ``Stopped`` for a signal that has
+    fired; the same check runs when the body ends, so the exit status tells of the signal either way.
+    A checkpoint is only reached in the body's normal flow, never while a raise unwinds it."""
     import signal
     import threading
 
+    fired: list[int] = []
+
+    def checkpoint() -> None:
+        if fired:
+            raise Stopped(fired[0])
+
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield checkpoint
         return
-    fired = False
 
     def stop(signum: int, _frame: object) -> None:
-        nonlocal fired
         if not fired:
-            fired = True
+            fired.append(signum)
             raise Stopped(signum)
 
     watched = (signal.SIGTERM, signal.SIGHUP)
     before = {signum: signal.signal(signum, stop) for signum in watched}
     try:
-        yield
+        yield checkpoint
+        checkpoint()
     finally:
         for signum, handler in before.items():
             signal.signal(signum, handler)

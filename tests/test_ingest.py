@@ -578,3 +578,26 @@ def test_save_many_stores_a_batch_in_one_go_and_a_bad_article_costs_only_itself(
     result = store.save_many([bad, third])
     assert isinstance(result[0], Exception) and result[1] == third.article.id
     assert store.article_count() == 3 and not store.has_article("bad")
+
+
+def test_a_stop_signal_whose_raise_was_swallowed_still_stops_the_ingest() -> None:
+    """A SIGTERM that lands in a gc callback (Dask's client has one) is printed as "Exception ignored"
+    and lost; the ingest must still stop at its next checkpoint and exit with the signal's status."""
+    import contextlib
+    import signal
+
+    from geo.cli import Stopped, _stopped_by_signals
+
+    handlers = {signal.SIGTERM: signal.getsignal(signal.SIGTERM), signal.SIGHUP: signal.getsignal(signal.SIGHUP)}
+    with pytest.raises(Stopped) as stopped, _stopped_by_signals() as checkpoint:
+        checkpoint()  # no signal yet: goes on
+        with contextlib.suppress(Stopped):  # what the interpreter does with a raise in a gc callback
+            signal.raise_signal(signal.SIGTERM)
+        checkpoint()
+        pytest.fail("the checkpoint let a stop that had fired go on")
+    assert stopped.value.signum == signal.SIGTERM
+
+    # no checkpoint reached in the body: its end stops
+    with pytest.raises(Stopped), _stopped_by_signals(), contextlib.suppress(Stopped):
+        signal.raise_signal(signal.SIGHUP)
+    assert {signum: signal.getsignal(signum) for signum in handlers} == handlers  # put back as they were
