@@ -240,3 +240,12 @@ def test_every_name_of_a_list_a_siege_verb_takes_is_a_place(places, known) -> No
     known("Gharyan", "Zintan", "Sabha", "Ubari")
     assert {"Gharyan", "Zintan"} <= set(places("Gunmen raided Gharyan and Zintan before dawn, residents said."))
     assert {"Sabha", "Ubari"} <= set(places("The army bombed Sabha and Ubari overnight, residents said."))
+
+
+def test_a_name_listed_with_one_after_in_or_near_is_used_as_a_place(places, known) -> None:
+    # The small model calls the list's later names people or organisations ("in Zawiya and Gharyan",
+    # "near Sirte and Brega"); listed with a place after a locative word, they are places too.
+    known("Zawiya", "Gharyan", "Sirte", "Brega", "Tobruk", "Derna", "Bayda")
+    assert {"Zawiya", "Gharyan"} <= set(places("Protesters gathered in Zawiya and Gharyan on Friday, witnesses said."))
+    assert {"Sirte", "Brega"} <= set(places("Fighting was reported near Sirte and Brega, officials said."))
+    assert {"Tobruk", "Derna", "Bayda"} <= set(places("Shops closed in Tobruk, Derna and Bayda as the storm hit."))

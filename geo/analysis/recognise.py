@@ -235,7 +235,10 @@ class _Evidence:
                 ((e.start_char, e.end_char) for label, e in labelled if label in _NUMERIC_LABELS), disjoint=True
             ),
             place_words=frozenset(
-                gpe | {e.text for label, e in labelled if label == "LOC"} | {name for _cue, name, _end in place_cues}
+                gpe
+                | {e.text for label, e in labelled if label == "LOC"}
+                | {name for _cue, name, _end in place_cues}
+                | _listed_with(doc, place_cues)
             ),
             located=frozenset(gpe | locative | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}),
             person_starts=frozenset(e.start_char for label, e in labelled if label == "PERSON"),
@@ -245,6 +248,16 @@ class _Evidence:
                 e.start for e in entities if e.label == "ORG" and e.text.rsplit(None, 1)[-1] in _INSTITUTION_HEADS
             ),
         )
+
+
+def _listed_with(doc: Doc, place_cues: Iterable[tuple[str, str, int]]) -> set[str]:
+    """The names listed with one a place cue comes before: "in Maracaibo and Cabimas", "from Sabha, Ubari
+    or Ghat" (the parse's conjuncts, so not "in Paris and Smith said")."""
+    listed: set[str] = set()
+    for _cue, name, end in place_cues:
+        if (span := doc.char_span(end - len(name), end)) is not None:
+            listed.update(t.text for t in span.root.conjuncts if t.is_title)
+    return listed
 
 
 def _speakers(text: str) -> frozenset[str]:
