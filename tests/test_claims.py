@@ -501,6 +501,11 @@ def test_a_dateline_is_neither_source_nor_content(rule_claims):
     # the parse may end a sentence after the place: "(Reuters) - ..." opens the next one
     _, claims = rule_claims("DUBAI (Reuters) - Iran seized a foreign tanker in the Gulf, state media reported Sunday.")
     assert only(claims).text == "Iran seized a foreign tanker in the Gulf"
+    # the day after the place and its country: "PESHAWAR, Pakistan, Oct 4 (Wire) -"
+    _, claims = rule_claims(
+        "PESHAWAR, Pakistan, Oct 4 (Wire) - Pakistani troops killed 11 militants in a raid, the army said on Friday."
+    )
+    assert only(claims).text == "Pakistani troops killed 11 militants in a raid"
 
 
 def test_when_the_report_was_made_is_no_part_of_it(rule_claims):

@@ -1181,7 +1181,14 @@ def _after_dateline(tokens: list[Token]) -> list[Token]:
             return tokens[k + 1 :] if k + 1 < len(tokens) else tokens
         depth += (token.text == "(") - (token.text == ")")
         region = region or (token.text == "," and k > 0)  # "KHARTOUM, Sudan —": the place's country or state
-        if not (depth or token.is_upper or token.is_punct or token.is_space or (region and token.is_title)):
+        # and the day: "PESHAWAR, Pakistan, Oct 4 (Reuters) -"
+        if not (
+            depth
+            or token.is_upper
+            or token.is_punct
+            or token.is_space
+            or (region and (token.is_title or token.like_num))
+        ):
             return tokens
     return tokens
 
