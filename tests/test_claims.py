@@ -1407,6 +1407,21 @@ def test_force_on_a_place_is_no_report(pipeline):
     ]
 
 
+def test_moving_troops_captives_or_goods_is_no_report(pipeline):
+    """ "withdrew its troops", "released 20 hostages": a deed; "withdrew his support", "released a
+    statement saying": words."""
+    text = (
+        "A headline\n\nThe militia released 20 hostages on Sunday. France withdrew its troops from the region. "
+        "The senator withdrew his support for the bill. The ministry released a statement saying the talks "
+        "had failed.\n"
+    )
+    attributed = [(_cue(text, c), c.text) for c in pipeline.analyze_text(text).claims if not c.narrated]
+    assert attributed == [
+        ("withdrew", "his support for the bill"),
+        ("released a statement saying", "the talks had failed"),
+    ]
+
+
 def test_a_role_stands_for_the_name_it_titles_not_a_name_near_it(pipeline):
     """ "President Doe met Roe": the title is Doe's, though Roe comes right after it; "Senator Tripoli
     spoke. The governor said": the governor is not Tripoli, though the role follows her name."""
