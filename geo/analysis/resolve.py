@@ -65,6 +65,14 @@ _FACILITY_WORDS = re.compile(
 _CONTAINER_AFTER = re.compile(
     r"^\s*(,|\bin\b|\bnear\b|\boutside\b|\bof\b)\s*(the\s+)?([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)"
 )
+# The opening sentence of an article about a place says what it lies in: "Paris is a city in Lamar County",
+# "Tripoli is the largest city of northern Lebanon", "Memphis was the capital of ancient Egypt".
+_DEFINED_IN = re.compile(
+    r"^\s+(?:is|was)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:city|town|village|hamlet|borough|township|suburb|community|municipality|port|capital|seat|valley|district"
+    r"|county|province|region|state|island|settlement)\s+(?:in|of|on)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+    r"([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)"
+)
 # Syntactic slots where a country or capital acts rather than lies somewhere.
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
 # Labels under which a weak, obscure candidate is more likely a misreading than a place.
@@ -156,6 +164,7 @@ def ranked(
         usable.append((m, filtered[said_alike]))
     usable = [(m, cands) for m, cands in usable if cands]
     containers = [_containers(m, text, lookup) for m, _ in usable]
+    misplaced = {id(m) for (m, _), box in zip(usable, containers, strict=True) if _held_elsewhere(m, box)}
     # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
     said: dict[str, set[str]] = defaultdict(set)
     for (m, _), box in zip(usable, containers, strict=True):
@@ -230,7 +239,7 @@ def ranked(
     out = []
     second: dict[int, list[_Scored]] = {}  # by the identity of the (shared) first-pass ranking
     for (mention, _), scored_first in zip(usable, first, strict=True):
-        if id(mention) not in wanted:
+        if id(mention) not in wanted or id(mention) in misplaced:
             continue
         scored = second.get(id(scored_first)) or []
         if not scored:
@@ -905,18 +914,37 @@ def _division_focus(
 
 
 def _containers(mention: Mention, text: str, lookup) -> set[str]:
-    """Countries and divisions the text places this mention in: "Alexandria, Louisiana"."""
+    """Countries and divisions the text places this mention in: "Alexandria, Louisiana", "Lebanon is a
+    city in Grafton County"."""
     match = _CONTAINER_AFTER.match(text[mention.end : mention.end + 60])
-    if not match:
+    if match:
+        names = match.group(3).split()
+    elif defined := _DEFINED_IN.match(text[mention.end : mention.end + 120]):
+        names = defined.group(1).split()
+    else:
         return set()
-    names = match.group(3).split()
     for width in range(len(names), 0, -1):
         candidates = lookup(" ".join(names[:width]))
         if candidates:
-            return {c.place.country for c in candidates if c.place.country} | {
+            # "in Egypt" is the country, not a town of that name in Pennsylvania: a name with a reading that
+            # can hold a town is read as one.
+            areas = [c for c in candidates if c.place.kind in _HOLDERS and c.name_kind != "demonym"]
+            return {c.place.country for c in areas or candidates if c.place.country} | {
                 f"{c.place.country}.{c.place.admin1}" for c in candidates if c.place.kind == "admin1"
             }
     return set()
+
+
+_HOLDERS = frozenset({"country", "admin1", "admin2"})  # kinds of place a town lies in
+
+
+def _held_elsewhere(mention: Mention, box: set[str]) -> bool:
+    """Whether the text places the name in a country or division (``box``, from its own words) that
+    none of its readings lies in: "Memphis was the capital of ancient Egypt" where the index knows
+    only the Memphis of Tennessee. The right place is missing; any reading would be a wrong marker."""
+    return bool(box) and not any(
+        c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in mention.candidates
+    )
 
 
 # A town this much less prominent than a namesake (about a hundred times fewer people: London,
