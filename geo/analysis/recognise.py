@@ -296,6 +296,8 @@ def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
 def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     """General reasons a name that the gazetteer knows is not a place here.
 
+    - it has no capital letter ("the west bank of the Potomac");
+
     - it lies inside a date or number and is a month's or a day's name or not its first word
       ("March", "Thursday");
     - it is one word of a person's name used elsewhere in the article
@@ -305,6 +307,8 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     - spaCy calls it an organisation or person ("Toyota", "Bell"), it can only be a town, and the
       article never uses it as a place (a GPE/LOC entity, "in/of/from/to X", an upper-case dateline).
     """
+    if not any(ch.isupper() for ch in mention.text):
+        return False  # "the west bank of the river", "the east bank": words, not the West Bank
     one_word = " " not in mention.text
     if one_word and any(
         s < mention.start or mention.text.lower() in _CALENDAR

@@ -113,9 +113,16 @@ def resolve(
     """Resolve every mention (see ``ranked``): the best reading of each, if plausible, with the
     runner-up it beat and why."""
     resolutions = []
-    for mention, scored, focus, context in ranked(mentions, text, lookup, evidence=evidence):
+    rows = ranked(mentions, text, lookup, evidence=evidence)
+    countries_of: dict[str, set[str | None]] = defaultdict(set)  # by name: the countries its winners lie in
+    for mention, scored, _focus, _context in rows:
+        countries_of[normalized_surface(mention.text)].add(scored[0].candidate.place.country)
+    for mention, ranking, focus, context in rows:
+        scored = _as_its_town(mention, ranking, countries_of, context.focus)
+        if not scored:
+            continue
         best = scored[0]
-        if not _plausible(mention, best, text, focus):
+        if _namesake_lottery(mention, best, context.focus) or not _plausible(mention, best, text, focus):
             continue
         runner_up = next((s for s in scored[1:] if s.candidate.place.id != best.candidate.place.id), None)
         resolutions.append(
@@ -130,6 +137,58 @@ def resolve(
             )
         )
     return tuple(resolutions)
+
+
+# "the Tripoli District", "Hama Governorate": a division named after a town the article also names.
+_DIVISION_OF = re.compile(
+    r"(?:the\s+)?(.+?)\s+(?:district|governorate|province|region|prefecture|department|municipality|oblast|county)",
+    re.IGNORECASE,
+)
+
+
+def _as_its_town(
+    mention: Mention, scored: list[_Scored], countries_of: dict[str, set[str | None]], focus: dict[str, float]
+) -> list[_Scored]:
+    """A division named after a town ("the Tripoli District" beside "Tripoli") lies in the country the
+    article's town of that name was read in, where the article is about that country (``focus``: most
+    of its country evidence): its best reading there first, or no reading where it has none there
+    (Libya's Tripoli district is no marker in an article about Tripoli in Lebanon)."""
+    match = _DIVISION_OF.fullmatch(mention.text)
+    if match is None or scored[0].candidate.place.kind not in _DIVISION_KINDS:
+        return scored
+    countries = countries_of.get(normalized_surface(match.group(1)))
+    if not countries or scored[0].candidate.place.country in countries:
+        return scored
+    if not any(focus.get(c or "", 0.0) >= CLEAR_FOCUS for c in countries):
+        return scored
+    there = [s for s in scored if s.candidate.place.country in countries]
+    return [*there, *(s for s in scored if s.candidate.place.country not in countries)] if there else []
+
+
+_DIVISION_KINDS = frozenset({"admin1", "admin2", "region"})
+LOTTERY_TOWN = 100_000  # a town smaller than this, named alike in several countries, is a namesake lottery
+CLEAR_FOCUS = 0.5  # share of the country evidence that makes the article another country's
+LOTTERY_SHARE = 0.2  # at most this share of the evidence for the town's own country
+
+
+def _namesake_lottery(mention: Mention, best: _Scored, focus: dict[str, float]) -> bool:
+    """Whether the winner is only the likeliest of far-flung small namesakes in an article about
+    another country: a town (fewer than ``LOTTERY_TOWN`` people) whose name has readings in several
+    countries, none placed by the text (no container, no base or airport), with no other named place
+    within reach (no coherence), in a country that has little of the article's evidence while
+    another has most of it ("Mina" in an article about Saudi Arabia: not Mina, Mexico; "Ehden" in one
+    about Lebanon: not Eden, Australia, by another name). The index lacks the town meant; any
+    reading would be a wrong marker."""
+    place = best.candidate.place
+    if place.kind != "city" or place.population >= LOTTERY_TOWN:
+        return False
+    parts = best.parts
+    if parts["containment"] or parts["coherence"] or parts["facility_cue"]:
+        return False
+    if len({c.place.country for c in mention.candidates}) < 2:
+        return False
+    lead, share = max(focus.items(), key=lambda kv: kv[1], default=(None, 0.0))
+    return lead != place.country and share >= CLEAR_FOCUS and focus.get(place.country or "", 0.0) < LOTTERY_SHARE
 
 
 def ranked(
@@ -163,8 +222,12 @@ def ranked(
             filtered[said_alike] = _usable_candidates(m, facility_next, after_town)
         usable.append((m, filtered[said_alike]))
     usable = [(m, cands) for m, cands in usable if cands]
-    containers = [_containers(m, text, lookup) for m, _ in usable]
-    misplaced = {id(m) for (m, _), box in zip(usable, containers, strict=True) if _held_elsewhere(m, box)}
+    held = [_containers(m, text, lookup) for m, _ in usable]
+    # A town the text places in a country or division where none of its readings lies is neither resolved
+    # nor evidence; where some lie there ("named after Toledo in Spain"), only those are left.
+    kept = [i for i, ((m, _), (box, area)) in enumerate(zip(usable, held, strict=True)) if not _held_elsewhere(m, box, area)]
+    usable = [(usable[i][0], _in_box(usable[i][0], usable[i][1], *held[i])) for i in kept]
+    containers = [held[i][0] for i in kept]
     # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
     said: dict[str, set[str]] = defaultdict(set)
     for (m, _), box in zip(usable, containers, strict=True):
@@ -239,7 +302,7 @@ def ranked(
     out = []
     second: dict[int, list[_Scored]] = {}  # by the identity of the (shared) first-pass ranking
     for (mention, _), scored_first in zip(usable, first, strict=True):
-        if id(mention) not in wanted or id(mention) in misplaced:
+        if id(mention) not in wanted:
             continue
         scored = second.get(id(scored_first)) or []
         if not scored:
@@ -783,6 +846,13 @@ def _usable_candidates(mention: Mention, facility_next: bool, after_town: bool) 
             continue  # "us" the pronoun is not the United States; "Cairns, Qld" is Queensland
         if candidate.name_kind == "short" and not facility_next:
             continue  # "Wagner" alone is not Wagner airport; "Mitiga base" is Mitiga airport
+        if (
+            candidate.name_kind == "alternate"
+            and candidate.place.kind == "city"
+            and candidate.place.population < LOTTERY_TOWN
+            and _common_phrase(mention.text)
+        ):
+            continue  # "Old Town" (of Alexandria) is not Winchester, Virginia, though Winchester is called so
         kept.append(candidate)
     kept = [c for c in kept if not _seat_named(c, kept)]
     demonyms = [c for c in kept if c.name_kind == "demonym"]
@@ -795,6 +865,25 @@ def _usable_candidates(mention: Mention, facility_next: bool, after_town: bool) 
         if areas:
             return areas
     return _no_far_alternates(kept)
+
+
+COMMON_ZIPF = 4.0  # wordfreq's Zipf scale: 4 is once per 100,000 words ("town", "old", "holy")
+
+
+@lru_cache(maxsize=4096)
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word.lower(), "en", wordlist="small"))
+
+
+def _common_phrase(surface: str) -> bool:
+    """Two or more words, each common in English ("Old Town", "Holy City"): a description that many
+    places share, not evidence for the one place that the index also calls so. An abbreviation
+    ("St. Paris", "Mt. Pleasant") makes a name."""
+    words = surface.split()
+    return len(words) > 1 and all(w.isalpha() and _zipf(w) >= COMMON_ZIPF for w in words)
+
 
 
 ALTERNATE_MARGIN = 0.25
@@ -913,38 +1002,76 @@ def _division_focus(
     return {key: n / total for key, n in votes.items()} if total else {}
 
 
-def _containers(mention: Mention, text: str, lookup) -> set[str]:
+def _containers(mention: Mention, text: str, lookup) -> tuple[set[str], bool]:
     """Countries and divisions the text places this mention in: "Alexandria, Louisiana", "Lebanon is a
     city in Grafton County"."""
     match = _CONTAINER_AFTER.match(text[mention.end : mention.end + 60])
+    # "Santa Ana, the Santa Ana Unified School District": after a comma, "the" opens an apposition.
+    apposition = False
     if match:
         names = match.group(3).split()
+        apposition = match.group(1) == "," and bool(match.group(2))
     elif defined := _DEFINED_IN.match(text[mention.end : mention.end + 120]):
         names = defined.group(1).split()
     else:
-        return set()
+        return set(), False
     for width in range(len(names), 0, -1):
-        candidates = lookup(" ".join(names[:width]))
+        # Not a facility's short name ("Old" for an aerodrome in "Egypt in the Old Kingdom").
+        candidates = [c for c in lookup(" ".join(names[:width])) if c.name_kind not in ("short", "demonym")]
         if candidates:
             # "in Egypt" is the country, not a town of that name in Pennsylvania: a name with a reading that
             # can hold a town is read as one.
-            areas = [c for c in candidates if c.place.kind in _HOLDERS and c.name_kind != "demonym"]
-            return {c.place.country for c in areas or candidates if c.place.country} | {
+            areas = [c for c in candidates if c.place.kind in _HOLDERS]
+            box = {c.place.country for c in areas or candidates if c.place.country} | {
                 f"{c.place.country}.{c.place.admin1}" for c in candidates if c.place.kind == "admin1"
             }
-    return set()
+            # Read as a country or division only where that is the name's most important reading
+            # (not "Long Island" for a district of the Bahamas).
+            # After a comma the next name may only be the next of a list ("New York City, Long Island"):
+            # it is read so where the name has readings in one country alone.
+            listed = (
+                bool(match)
+                and match.group(1) == ","
+                and (
+                    len({c.place.country for c in mention.candidates}) < 2
+                    or _LIST_GOES_ON.match(text, mention.end + match.end()) is not None
+                )
+            )
+            return box, candidates[0].place.kind in _HOLDERS and not apposition and not listed
+    return set(), False
 
 
-_HOLDERS = frozenset({"country", "admin1", "admin2"})  # kinds of place a town lies in
+def _in_box(mention: Mention, candidates: list[Candidate], box: set[str], area: bool) -> list[Candidate]:
+    """The readings of a town that lie in the country or division the text places it in (``area``: the
+    container is read as a country or division; all of them where it places it nowhere, or where none
+    lies there); the same list where nothing is left out."""
+    if not (box and area and _town_name(mention)):
+        return candidates
+    inside = [c for c in candidates if c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box]
+    return inside if inside and len(inside) < len(candidates) else candidates
 
 
-def _held_elsewhere(mention: Mention, box: set[str]) -> bool:
-    """Whether the text places the name in a country or division (``box``, from its own words) that
-    none of its readings lies in: "Memphis was the capital of ancient Egypt" where the index knows
-    only the Memphis of Tennessee. The right place is missing; any reading would be a wrong marker."""
-    return bool(box) and not any(
-        c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in mention.candidates
+# "Sharon, Cornwall and Salisbury": the name after the comma is the next of a list.
+_LIST_GOES_ON = re.compile(r",?\s+(?:and|or)\s+[A-Z]")
+_HOLDERS = frozenset({"country", "admin1", "admin2", "region"})  # kinds of place a town lies in ("England")
+
+
+def _held_elsewhere(mention: Mention, box: set[str], area: bool) -> bool:
+    """Whether the text places a town's name in a country or division (``box``, from its own words;
+    ``area``: the container read as one) that none of its readings lies in: "Memphis was the capital of
+    ancient Egypt" where the index knows only the Memphis of Tennessee. The right place is missing; any
+    reading would be a wrong marker. (A country or state in a list, "Greece, Bulgaria", is no town.)"""
+    return (
+        bool(box)
+        and area
+        and _town_name(mention)
+        and not any(c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in mention.candidates)
     )
+
+
+def _town_name(mention: Mention) -> bool:
+    """Whether the name's most important reading is no country, state, sea or region."""
+    return bool(mention.candidates) and mention.candidates[0].place.kind not in CONTAINER_KINDS
 
 
 # A town this much less prominent than a namesake (about a hundred times fewer people: London,
