@@ -93,10 +93,16 @@ def markers(articles, predictions) -> tuple[int, int, int, list[str], list[str]]
                 neutral += 1
             else:
                 wrong += 1
-                where = f"{min(distance_km(g['lat'], g['lon'], p['lat'], p['lon']) for g in scored):.0f} km off" if scored else "no place"
+                where = (
+                    f"{min(distance_km(g['lat'], g['lon'], p['lat'], p['lon']) for g in scored):.0f} km off"
+                    if scored
+                    else "no place"
+                )
                 errors.append(f"{article['id']}: {text[s:e]!r} -> {p['place_id']} ({where})")
         missed += [
-            f"{article['id']}: {g['name']!r}" for g in gold if g["lat"] is not None and (g["start"], g["end"]) not in found
+            f"{article['id']}: {g['name']!r}"
+            for g in gold
+            if g["lat"] is not None and (g["start"], g["end"]) not in found
         ]
     return right, wrong, neutral, errors, missed
 

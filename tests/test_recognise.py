@@ -232,3 +232,22 @@ def test_a_one_word_town_a_siege_verb_takes_is_a_place_whatever_spacys_label(pip
         # Verbs that take people and firms as often leave the model's label standing.
         assert not _reads_as_place(Mention(17, 23, "Mellit", label, mellit, "dobj", "praise"), text, evidence)
         assert not _reads_as_place(Mention(17, 23, "Mellit", label, mellit, "dobj", "attack"), text, evidence)
+
+
+def test_a_name_without_a_capital_letter_is_not_a_place(pipeline) -> None:
+    """ "the west bank of the Potomac" (which spaCy calls a GPE): a river's side, not the West Bank. The
+    small index lacks the West Bank, so the rule is asked directly, with the territory as the reading."""
+    from geo.analysis.recognise import _clean_entity, _Evidence, _reads_as_place
+    from geo.types import Candidate, Mention, Place
+
+    text = "The city lies on the west bank of the Potomac River, south of Washington."
+    doc = pipeline.nlp(text)
+    ents = doc.ents
+    entities = tuple(m for e in ents if (m := _clean_entity(text, e)) is not None)
+    evidence = _Evidence.of(doc, text, entities, ents)
+    west_bank = Place("adm1:PS.WE", "West Bank", 31.9, 35.2, "admin1", "PS", 2_200_000, None, "WE")
+    start = text.index("west bank")
+    mention = Mention(start, start + 9, "west bank", "GPE", (Candidate(west_bank, "name"),), "pobj", "of")
+    assert not _reads_as_place(mention, text, evidence)
+    capitalised = Mention(start, start + 9, "West Bank", "GPE", (Candidate(west_bank, "name"),), "pobj", "of")
+    assert _reads_as_place(capitalised, text.replace("west bank", "West Bank"), evidence)

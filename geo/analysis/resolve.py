@@ -207,12 +207,13 @@ def ranked(
     each was, and the article's home region, the division most winners share).
     """
     wanted = {id(m) for m in mentions}
+    starts = {m.start for m in (*mentions, *evidence)}
     # A name said again reads the same way where its surroundings do: filter its readings once.
     filtered: dict[tuple[str, int, str, str, bool, bool], list[Candidate]] = {}
     usable: list[tuple[Mention, list[Candidate]]] = []
     facility_of: dict[int, bool] = {}  # by mention: "base" or "airport" follows it
     for m in (*mentions, *evidence):
-        if not m.candidates:
+        if not m.candidates or _qualifies_next(m, text, starts):
             continue
         facility_next = facility_of[id(m)] = bool(_FACILITY_WORDS.match(text[m.end : m.end + 30]))
         after_town = _after_town(text, m.start)
@@ -225,7 +226,9 @@ def ranked(
     held = [_containers(m, text, lookup) for m, _ in usable]
     # A town the text places in a country or division where none of its readings lies is neither resolved
     # nor evidence; where some lie there ("named after Toledo in Spain"), only those are left.
-    kept = [i for i, ((m, _), (box, area)) in enumerate(zip(usable, held, strict=True)) if not _held_elsewhere(m, box, area)]
+    kept = [
+        i for i, ((m, _), (box, area)) in enumerate(zip(usable, held, strict=True)) if not _held_elsewhere(m, box, area)
+    ]
     usable = [(usable[i][0], _in_box(usable[i][0], usable[i][1], *held[i])) for i in kept]
     containers = [held[i][0] for i in kept]
     # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
@@ -877,13 +880,18 @@ def _zipf(word: str) -> float:
     return float(zipf_frequency(word.lower(), "en", wordlist="small"))
 
 
+def _qualifies_next(mention: Mention, text: str, starts: set[int]) -> bool:
+    """Common words right before another place's name ("Old Town Alexandria"): a part of that place,
+    not a place of their own."""
+    return text[mention.end : mention.end + 1] == " " and mention.end + 1 in starts and _common_phrase(mention.text)
+
+
 def _common_phrase(surface: str) -> bool:
     """Two or more words, each common in English ("Old Town", "Holy City"): a description that many
     places share, not evidence for the one place that the index also calls so. An abbreviation
     ("St. Paris", "Mt. Pleasant") makes a name."""
     words = surface.split()
     return len(words) > 1 and all(w.isalpha() and _zipf(w) >= COMMON_ZIPF for w in words)
-
 
 
 ALTERNATE_MARGIN = 0.25
@@ -1004,13 +1012,19 @@ def _division_focus(
 
 def _containers(mention: Mention, text: str, lookup) -> tuple[set[str], bool]:
     """Countries and divisions the text places this mention in: "Alexandria, Louisiana", "Lebanon is a
-    city in Grafton County"."""
+    city in Grafton County"; and whether that container surely is a country or division (``_in_box``)."""
     match = _CONTAINER_AFTER.match(text[mention.end : mention.end + 60])
-    # "Santa Ana, the Santa Ana Unified School District": after a comma, "the" opens an apposition.
-    apposition = False
+    weak = False  # the container may be something else: an apposition or the next name of a list
     if match:
         names = match.group(3).split()
-        apposition = match.group(1) == "," and bool(match.group(2))
+        # "Santa Ana, the Santa Ana Unified School District": after a comma, "the" opens an apposition;
+        # "New York City, Long Island", "Sharon, Cornwall and Salisbury": the next name of a list, where
+        # the name has readings in one country alone or the list goes on.
+        weak = match.group(1) == "," and (
+            bool(match.group(2))
+            or len({c.place.country for c in mention.candidates}) < 2
+            or _LIST_GOES_ON.match(text, mention.end + match.end()) is not None
+        )
     elif defined := _DEFINED_IN.match(text[mention.end : mention.end + 120]):
         names = defined.group(1).split()
     else:
@@ -1027,17 +1041,7 @@ def _containers(mention: Mention, text: str, lookup) -> tuple[set[str], bool]:
             }
             # Read as a country or division only where that is the name's most important reading
             # (not "Long Island" for a district of the Bahamas).
-            # After a comma the next name may only be the next of a list ("New York City, Long Island"):
-            # it is read so where the name has readings in one country alone.
-            listed = (
-                bool(match)
-                and match.group(1) == ","
-                and (
-                    len({c.place.country for c in mention.candidates}) < 2
-                    or _LIST_GOES_ON.match(text, mention.end + match.end()) is not None
-                )
-            )
-            return box, candidates[0].place.kind in _HOLDERS and not apposition and not listed
+            return box, candidates[0].place.kind in _HOLDERS and not weak
     return set(), False
 
 
