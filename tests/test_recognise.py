@@ -251,3 +251,10 @@ def test_a_name_without_a_capital_letter_is_not_a_place(pipeline) -> None:
     assert not _reads_as_place(mention, text, evidence)
     capitalised = Mention(start, start + 9, "West Bank", "GPE", (Candidate(west_bank, "name"),), "pobj", "of")
     assert _reads_as_place(capitalised, text.replace("west bank", "West Bank"), evidence)
+
+
+def test_a_common_word_that_a_sentence_defines_as_a_town_is_a_place(places, known) -> None:
+    """An encyclopaedia's opening sentence: "Sale is a town in ..." (not "Sale prices rose")."""
+    known("Sale")
+    assert "Sale" in places("Sale is a town in the north of England. It lies south of Manchester.")
+    assert "Sale" not in places("Sale prices rose in the north of England. Shops opened south of Manchester.")

@@ -82,6 +82,12 @@ _AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
 # "Akron, Ohio": a name placed in a state, province or country.
 # (Each pattern that starts at a capital opens with it and checks the word boundary behind it: see _after_boundary.)
 _PLACE_IN_CONTAINER = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?){1,2}")
+# The subject of a sentence that defines a place: "Sale is a town in Trafford", "Reading was the county
+# town of Berkshire" (an encyclopaedia's opening sentence, where the name is often also a common word).
+_DEFINED_PLACE = re.compile(
+    r"([A-Z](?<!\w[A-Z])[a-z]+(?:[ \t]+[A-Z][a-z]+)*)[ \t]+(?:is|was)[ \t]+(?:a|an|the)[ \t]+(?:[\w-]+[ \t]+){0,4}?"
+    r"(?:city|town|village|hamlet|borough|township|suburb|municipality|port|capital|seat)[ \t]+(?:in|of|on)\b"
+)
 # An upper-case name opening a dateline: "CHARLESTON, W.Va.", "BEIRUT:", "SCOTT (AP)".
 _DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
 # Words that only a person's name takes: a verb of saying after it or before it at a clause's end
@@ -195,7 +201,7 @@ class _Evidence:
     person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
     numeric: SpanIndex  # character spans of dates, times, numbers
     place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
-    located: frozenset[str]  # names the article clearly uses as places: GPE, "in X", "X, Ohio"
+    located: frozenset[str]  # names the article clearly uses as places: GPE, "in X", "X, Ohio", "X is a town in"
     person_starts: frozenset[int]  # where spaCy's person names start ("Stewart Chamberlain")
     diseases: frozenset[str]  # words of names the article gives a disease ("West Nile" in "West Nile virus")
     speakers: frozenset[str]  # one-word names the article treats as a person's ("Douglas said", "Welch's mother")
@@ -217,6 +223,7 @@ class _Evidence:
             for cue, name, end in place_cues
             if cue in _LOCATIVE_WORDS and not _CAPITAL_AFTER.match(text, end) and not _POSSESSIVE.match(text, end)
         }
+        defined = {m.group(1) for m in _DEFINED_PLACE.finditer(text)}
         return cls(
             lower_words=_LowerWords(doc),
             person_words=frozenset(
@@ -234,9 +241,12 @@ class _Evidence:
                 ((e.start_char, e.end_char) for label, e in labelled if label in _NUMERIC_LABELS), disjoint=True
             ),
             place_words=frozenset(
-                gpe | {e.text for label, e in labelled if label == "LOC"} | {name for _cue, name, _end in place_cues}
+                gpe
+                | {e.text for label, e in labelled if label == "LOC"}
+                | {name for _cue, name, _end in place_cues}
+                | defined
             ),
-            located=frozenset(gpe | locative | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}),
+            located=frozenset(gpe | locative | defined | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}),
             person_starts=frozenset(e.start_char for label, e in labelled if label == "PERSON"),
             diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
             speakers=_speakers(text),
