@@ -508,6 +508,25 @@ def test_a_dateline_is_neither_source_nor_content(rule_claims):
     assert only(claims).text == "Pakistani troops killed 11 militants in a raid"
 
 
+def test_a_clause_the_parse_reads_as_a_second_subject_is_what_was_said(rule_claims):
+    """ "Israeli air strikes killed 50 people ..., the health ministry said": the small model reads
+    "strikes [that] killed ..." as a subject beside the ministry, and the cue has no complement."""
+    for body, speaker, content in (
+        (
+            "Heavy clashes killed at least 50 people in southern Lebanon on Monday, the health ministry said.",
+            "the health ministry",
+            "Heavy clashes killed at least 50 people in southern Lebanon on Monday",
+        ),
+        (
+            "Artillery fire killed at least 50 people in southern Lebanon on Monday, the health ministry said.",
+            "the health ministry",
+            "Artillery fire killed at least 50 people in southern Lebanon on Monday",
+        ),
+    ):
+        text, claims = rule_claims(body)
+        assert [(_at(text, c.speaker_start, c.speaker_end), c.text) for c in claims][:1] == [(speaker, content)]
+
+
 def test_when_the_report_was_made_is_no_part_of_it(rule_claims):
     """Wire copy drops the "that" after the day: the parse hangs the day on the reported clause or makes
     one noun of the day and the clause's subject."""

@@ -2013,6 +2013,27 @@ def _complement(cue: Token, entry: Cue, lo: int, hi: int, quotes: SpanIndex) -> 
             # quotation before it, "“A,” he said, “B”", stays the content, B resumes it)
             return after
         return found[0]
+    return _clause_read_as_subject(cue, lo, hi)
+
+
+def _clause_read_as_subject(cue: Token, lo: int, hi: int) -> Token | None:
+    """ "Israeli air strikes killed 50 people on Monday, the health ministry said": the small model may
+    read the clause before the comma as a subject with a reduced relative clause ("strikes [that]
+    killed ...") beside the speaker, so the cue has two subjects and no complement. The first, a noun
+    with a verb in the past hung on it and a comma after it, is what was said. (Where the parser ends a
+    sentence at that comma instead, the claim is still lost.)"""
+    subjects = [c for c in _kids(cue) if c.dep == _DEP_NSUBJ and lo <= c.idx and c.i < cue.i]
+    if len(subjects) < 2:
+        return None
+    first = subjects[0]
+    after = first.right_edge.i + 1
+    if after >= subjects[-1].left_edge.i or first.doc[after].text != ",":
+        return None
+    # a verb in the past, or a participle with an object of its own ("strikes killed 50 people": not the
+    # passive "protesters detained in the raid")
+    verbs = [c for c in _kids(first) if c.dep == _DEP_ACL and c.i > first.i]
+    if any(v.tag == _TAG_VBD or (v.tag == _TAG_VBN and any(k.dep == _DEP_DOBJ for k in _kids(v))) for v in verbs):
+        return first
     return None
 
 
