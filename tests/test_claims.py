@@ -1614,3 +1614,27 @@ def test_a_quotation_s_first_sentence_is_the_speaker_s_named_at_length_after_it(
         ("ramon-villareal", "This was a deliberate act"),
         ("ramon-villareal", "The vessel changed course towards us"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "stance"),
+    [
+        # "X was lying": X's word is called untrue, as "X's claims were lies" is
+        ("A brigade commander said the oil company was lying to protect its partners.", "denies"),
+        ("The senator said the minister lied about the payments.", "denies"),
+        # where something lies is no untruth
+        ("Residents said the wounded were lying on the floor of the clinic.", "asserts"),
+        ("Witnesses said bodies were lying dead in the street.", "asserts"),
+    ],
+)
+def test_wire_stances_lying(rule_claims, body, stance):
+    _, claims = rule_claims(body)
+    assert [c.stance for c in claims] == [stance]
+
+
+def test_the_paper_is_the_newspaper_that_spoke_before(rule_claims):
+    _, claims = rule_claims(
+        "The Dagbladet newspaper said it had seen bank records. The paper said the payments may have been made "
+        "to secure the contract."
+    )
+    assert [c.speaker for c in claims] == ["The Dagbladet newspaper", "The Dagbladet newspaper"]

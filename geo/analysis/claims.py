@@ -119,6 +119,8 @@ UNTRUE = frozenset(
         "fabricate",  # the lemma of "called the report fabricated"
     }
 )
+# "lying in the street", "lay on the floor": where something lies, not an untruth
+_LYING_AT = frozenset({"in", "on", "at", "under", "near", "beside", "across", "along", "inside", "outside", "among"})
 # What a report said to be "without" lacks: "the allegations are without any basis"
 _GROUNDS = frozenset({"basis", "foundation", "merit", "substance", "truth", "evidence", "proof"})
 # Phrasal verbs that wave a report away: a denial of what they take ("brushed aside accusations that ...").
@@ -144,7 +146,8 @@ ROLES: dict[str, str] = {
     ),
     **dict.fromkeys(
         "ministry government company army military agency department party campaign committee council court "
-        "embassy office police commission foundation administration group movement union bank firm".split(),
+        "embassy office police commission foundation administration group movement union bank firm newspaper "
+        "paper".split(),
         "body",
     ),
 }
@@ -168,6 +171,8 @@ _BODY_HEAD = re.compile(
 # What "the group" may stand for. Forces named like an army ("Rapid Support Forces", "Syrian Democratic
 # Forces") are typed as armed forces, yet the press calls them "the group", "the militia" all the same.
 _GROUP_TYPES = frozenset({"organisation", "armed group", "armed force"})
+# A short word for a role: "the paper" is the newspaper named before
+_ROLE_ALIASES = {"paper": "newspaper"}
 GROUP_ROLES = frozenset({"officials", "authorities", "diplomats", "investigators", "analysts", "sources"})
 # "I think", "we believe", "you know" inside a quotation belong to the quoted words.
 QUOTED_VOICES = frozenset({"i", "we", "you"})
@@ -278,6 +283,7 @@ _LOWER_TO = get_string_id("to")
 _LOWERS_TOPIC = frozenset(get_string_id(w) for w in ("about", "on", "of", "over", "against", "for"))
 _LOWERS_BY_FROM = frozenset(get_string_id(w) for w in ("by", "from"))
 _LOWERS_CONTRAST = frozenset(get_string_id(w) for w in ("while", "although", "though", "whereas"))
+_DEPS_ACOMP_OPRD_PRT = frozenset(get_string_id(w) for w in ("acomp", "oprd", "prt"))
 _LOWERS_AFTER = frozenset(get_string_id(w) for w in ("after", "before", "since"))
 _LOWERS_I_WE = frozenset(get_string_id(w) for w in ("i", "we"))
 _LOWERS_NOTHING_NONE = frozenset(get_string_id(w) for w in ("nothing", "none"))
@@ -2857,7 +2863,9 @@ class _Resolver:
                 if head.lower() == role and _INDEFINITE.match(self.text, d.speaker.start) and d.speaker.start > window:
                     return d
                 continue
-            if head.lower() == role or before_name.search(self.text, d.speaker.start, d.speaker.head_start):
+            if head.lower() in (role, _ROLE_ALIASES.get(role)) or before_name.search(
+                self.text, d.speaker.start, d.speaker.head_start
+            ):
                 return d
             if generic and d.speaker.start > window and _BODY_HEAD.search(head) and self._actor(d.speaker) is None:
                 return d
@@ -3147,6 +3155,12 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
 def _says_untrue(verb: Token) -> bool:
     """ "The reports are baseless", "the claim is not true": a copula whose predicate says untrue.
     So do "the video was fabricated" (a passive that says untrue) and "the claims are without basis"."""
+    if verb.lemma_.lower() == "lie" and verb.pos == VERB and verb.tag != _TAG_VBN:
+        # "the company was lying", "he lied about it": not "lying in the street", "lay dead", "lain"
+        return not any(
+            c.dep in _DEPS_ACOMP_OPRD_PRT or (c.dep == _DEP_PREP and c.lower_ in _LYING_AT) or c.lower_ == "low"
+            for c in _kids(verb)
+        )
     if verb.lemma_.lower() in UNTRUE and any(c.dep == _DEP_AUXPASS for c in _kids(verb)):
         return not any(c.dep == _DEP_AGENT for c in _kids(verb))  # "fabricated by the suspects": an act
     if verb.lemma_ not in ("be", "remain", "prove"):
