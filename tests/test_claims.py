@@ -1541,10 +1541,23 @@ def test_a_reported_sighting_does_not_hedge_the_report(rule_claims, body, hedged
                 ("a rebel group", "17 civilians were killed", "asserts"),
             ],
         ),
+        # ... also when a noun ("claims that") reads the content as a report of its own
+        (
+            "The military rejected as baseless claims that its troops had fired first near Chaman, where Afghan "
+            "officials said four civilians were killed.",
+            [
+                ("The military", "claims that its troops had fired first near Chaman", "denies"),
+                ("Afghan officials", "four civilians were killed", "asserts"),
+            ],
+        ),
         # a noun standing for the content that another speaker says is false: that speaker denies it
         (
             "The rebels said they had shot down a jet, a claim the army said was baseless.",
             [("The rebels", "they had shot down a jet", "asserts"), ("the army", "a claim", "denies")],
+        ),
+        (
+            "The rebels said 40 soldiers died, a figure the army said was exaggerated.",
+            [("The rebels", "40 soldiers died", "asserts"), ("the army", "a figure", "denies")],
         ),
         # a report written as the occasion of another ("..., a day after X accused ...") is X's own
         (
@@ -1573,6 +1586,9 @@ def test_wire_reports_shifted_objects_relative_clauses_and_occasions(rule_claims
         ("A ministry spokesman said the video was fabricated.", "denies"),
         ("Commission officials said the allegations were without any basis in fact.", "denies"),
         ("Police said the evidence had been fabricated by the suspects.", "asserts"),
+        # "not a single X", "not one X" negate as "no X" does; "not all" does not
+        ("“Not a single bullet was fired by our officers,” the spokesman said.", "denies"),
+        ("Officials said not all the ballots had been counted.", "asserts"),
     ],
 )
 def test_wire_stances_observed_absence_and_untrue_reports(rule_claims, body, stance):

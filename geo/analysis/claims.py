@@ -121,6 +121,7 @@ UNTRUE = frozenset(
 )
 # "lying in the street", "lay on the floor": where something lies, not an untruth
 _LYING_AT = frozenset({"in", "on", "at", "under", "near", "beside", "across", "along", "inside", "outside", "among"})
+_OVERSTATED = frozenset({"exaggerated", "inflated", "overstated", "exaggerate", "inflate", "overstate"})
 # What a report said to be "without" lacks: "the allegations are without any basis"
 _GROUNDS = frozenset({"basis", "foundation", "merit", "substance", "truth", "evidence", "proof"})
 # Phrasal verbs that wave a report away: a denial of what they take ("brushed aside accusations that ...").
@@ -516,7 +517,7 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
             content = _clip(_subtree(pobj), lo, hi) if pobj is not None else []
         if content:
             break
-    content = _strip(content)
+    content = _before_relative_report(_strip(content))
     if not content:
         return None
     source = next((c for c in _kids(noun) if c.dep == _DEP_POSS and c.i < noun.i), None)
@@ -1606,14 +1607,13 @@ def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
     So does a second report of the same speaker ("said he makes X and questioned how ...": ``_second_report``)."""
     if not content:
         return content
+    content = _before_relative_report(content)
     inside = {t.i for t in content}
     curated = cue_lexicon(learned=False)
     for token in content:
         if (disputed := _disputed_after(token, inside)) is not None and (kept := _cut_before(content, disputed)):
             return kept
         if (said := _second_report(token)) is not None and said.i == cue.i and (kept := _cut_before(content, token)):
-            return kept
-        if token.head.i in inside and _reported_in_relative(token, content) and (kept := _cut_before(content, token)):
             return kept
         if (
             token.dep in _DEPS_CONJ_ADVCL
@@ -1749,8 +1749,21 @@ def _untrue_clause(verb: Token) -> list[Token]:
     return [
         c
         for c in _kids(verb)
-        if c.dep == _DEP_CCOMP and _says_untrue(c) and not any(d.dep in _DEPS_SUBJECTS for d in _kids(c))
+        if c.dep == _DEP_CCOMP
+        and not any(d.dep in _DEPS_SUBJECTS for d in _kids(c))
+        # "a figure the army said was exaggerated": of a figure standing for the report, overstated is untrue
+        and (_says_untrue(c) or any(d.dep == _DEP_ACOMP and d.lemma_.lower() in _OVERSTATED for d in _kids(c)))
     ]
+
+
+def _before_relative_report(content: list[Token]) -> list[Token]:
+    """The content up to a comma relative clause at its end that holds another speaker's report
+    (``_reported_in_relative``)."""
+    inside = {t.i for t in content}
+    for token in content:
+        if token.head.i in inside and _reported_in_relative(token, content) and (kept := _cut_before(content, token)):
+            return kept
+    return content
 
 
 def _reported_in_relative(verb: Token, content: list[Token]) -> bool:
@@ -3188,10 +3201,20 @@ def _nothing_of(verb: Token) -> bool:
     """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist."""
     for child in _kids(verb):
         if child.dep in _DEPS_NSUBJ_NSUBJPASS_ATTR_DOBJ and (
-            child.lower in _LOWERS_NOTHING_NONE or any(d.dep == _DEP_DET and d.lower == _LOWER_NO for d in _kids(child))
+            child.lower in _LOWERS_NOTHING_NONE
+            or any(d.dep == _DEP_DET and d.lower == _LOWER_NO for d in _kids(child))
+            or _not_one(child)
         ):
             return True
     return False
+
+
+def _not_one(noun: Token) -> bool:
+    """ "not a single bullet", "not one ballot": a noun negated as "no" negates it (not "not all")."""
+    kids = _kids(noun)
+    return any(d.dep == _DEP_NEG and d.i < noun.i for d in kids) and any(
+        d.lower_ in ("a", "one", "single") and d.i < noun.i for d in kids
+    )
 
 
 def _called_untrue(cue: Token) -> Token | None:
