@@ -232,3 +232,11 @@ def test_a_one_word_town_a_siege_verb_takes_is_a_place_whatever_spacys_label(pip
         # Verbs that take people and firms as often leave the model's label standing.
         assert not _reads_as_place(Mention(17, 23, "Mellit", label, mellit, "dobj", "praise"), text, evidence)
         assert not _reads_as_place(Mention(17, 23, "Mellit", label, mellit, "dobj", "attack"), text, evidence)
+
+
+def test_every_name_of_a_list_a_siege_verb_takes_is_a_place(places, known) -> None:
+    # "raided Gharyan and Zintan": the small model calls the second name a person or an organisation, and
+    # it is the first name's conjunct, not the verb's object; a list's names share the first one's role.
+    known("Gharyan", "Zintan", "Sabha", "Ubari")
+    assert {"Gharyan", "Zintan"} <= set(places("Gunmen raided Gharyan and Zintan before dawn, residents said."))
+    assert {"Sabha", "Ubari"} <= set(places("The army bombed Sabha and Ubari overnight, residents said."))

@@ -122,9 +122,10 @@ _THE_BEFORE = re.compile(r"\b(?:the|The)[ \t]+$")
 _BUILDING_LABELS = frozenset({"ORG", "FAC"})
 # Verbs of war whose object is a place, hardly ever a firm or a person ("shelled Kadugli", "stormed Qaim"; not
 # "attacked", "captured" or "fled", which take people and firms too): a one-word name spaCy calls an
-# organisation or a person is used as a place there.
-_SIEGE_VERBS = frozenset(
-    "shell bomb bombard besiege storm overrun encircle invade occupy liberate retake recapture evacuate".split()
+# organisation or a person is used as a place there ("raided Qalqilya and Tulkarm": a list's names too). The
+# resolver reads these and a few more (``resolve._PLACE_OBJECT_VERBS``).
+SIEGE_VERBS = frozenset(
+    "shell bomb bombard besiege storm overrun encircle invade occupy liberate retake recapture evacuate raid".split()
 )
 _LEADING_ARTICLE = re.compile(r"^(the|The|THE)\s+")
 _TRAILING_POSSESSIVE = re.compile(r"(['’]s|['’])$")
@@ -343,7 +344,7 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     unattested = (
         mention.text not in evidence.place_words
         and not mention.text.isupper()  # "MAKHACHKALA --"
-        and not (mention.dep == "dobj" and mention.head in _SIEGE_VERBS)  # "shelled Kadugli"
+        and not (mention.dep == "dobj" and mention.head in SIEGE_VERBS)  # "shelled Kadugli"
     )
     if one_word and towns_only and mention.label in _NAME_LABELS and unattested:
         return False  # an organisation or person spaCy names, never used as a place in the article
@@ -491,7 +492,17 @@ def _clean_entity(full_text: str, ent: Span) -> Mention | None:
     root = ent.root
     # "Huntsville Fire", "Alexandria Police": the small model's person is a town's institution.
     label = "ORG" if ent.label_ == "PERSON" and any(t.text in _INSTITUTION_WORDS for t in ent) else ent.label_
-    return Mention(start, end, text, label, dep=root.dep_, head=root.head.lemma_)
+    dep, head = _function(root)
+    return Mention(start, end, text, label, dep=dep, head=head)
+
+
+def _function(root: Token) -> tuple[str, str]:
+    """The dependency relation of a name's root and the lemma it attaches to, a conjunct's taken from
+    the first of its list: in "raided Qalqilya and Tulkarm" both names are the verb's objects, in
+    "Russia and China signed" both are subjects."""
+    while root.dep_ == "conj" and root.head is not root:
+        root = root.head
+    return root.dep_, root.head.lemma_
 
 
 def _phrase_matches(doc: Doc, text: str, prose: list[Passage], gazetteer: Gazetteer) -> Iterable[Mention]:
@@ -592,7 +603,7 @@ def _match_at(
         if candidates:
             # A one-word span's root is its word (spaCy's Span.root, unless a hook replaces it).
             root = first if width == 1 and "root" not in doc.user_span_hooks else doc[first.i : last.i + 1].root
-            return Mention(start, end, surface, "GAZ", candidates, root.dep_, root.head.lemma_), width
+            return Mention(start, end, surface, "GAZ", candidates, *_function(root)), width
     return None
 
 

@@ -42,6 +42,7 @@ from functools import lru_cache, partial
 from typing import NamedTuple
 
 from geo.analysis.actors import ACTOR_NOUNS
+from geo.analysis.recognise import SIEGE_VERBS
 from geo.gazetteer import distance_km, normalize
 from geo.gazetteer.names import prominence as place_prominence
 from geo.types import AREA_KINDS, CONTAINER_KINDS, Candidate, Mention, MentionRole, Place, Resolution
@@ -523,10 +524,7 @@ def _used_as_place(mention: Mention, text: str) -> bool:
 # Verbs of war and flight whose object is a place ("attacked El Fasher", "shelled Kadugli", "fled Nyala"): the
 # small model often calls such a town an organisation or a person. Not verbs a firm is as often the object of
 # ("reached Toyota for comment", "left Google", "hit Boeing's shares").
-_PLACE_OBJECT_VERBS = frozenset(
-    "attack assault bomb bombard besiege shell storm overrun capture recapture seize retake encircle surround"
-    " invade occupy liberate evacuate flee".split()
-)
+_PLACE_OBJECT_VERBS = SIEGE_VERBS | frozenset("attack assault capture seize surround flee".split())
 # A move on a place: "the assault on El Fasher", "advanced towards Nyala", "pushed into Wad Madani".
 _PLACE_OBJECT_BEFORE = re.compile(
     r"\b(?:attacks?|assaults?|offensives?|sieges?|advance[sd]?|advancing|march(?:ed|es|ing)?|push(?:ed|es|ing)?"
