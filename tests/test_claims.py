@@ -1589,6 +1589,9 @@ def test_wire_reports_shifted_objects_relative_clauses_and_occasions(rule_claims
         # "not a single X", "not one X" negate as "no X" does; "not all" does not
         ("“Not a single bullet was fired by our officers,” the spokesman said.", "denies"),
         ("Officials said not all the ballots had been counted.", "asserts"),
+        # a charge called a ploy is denied; a report called an attempt at something is not
+        ("The spokeswoman said the accusations were “a crude attempt to distract from domestic problems.”", "denies"),
+        ("The ministry said the report was an attempt to document abuses.", "asserts"),
     ],
 )
 def test_wire_stances_observed_absence_and_untrue_reports(rule_claims, body, stance):

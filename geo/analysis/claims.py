@@ -122,6 +122,9 @@ UNTRUE = frozenset(
 # "lying in the street", "lay on the floor": where something lies, not an untruth
 _LYING_AT = frozenset({"in", "on", "at", "under", "near", "beside", "across", "along", "inside", "outside", "among"})
 _OVERSTATED = frozenset({"exaggerated", "inflated", "overstated", "exaggerate", "inflate", "overstate"})
+# Words that write a report as contested ("the accusations"), and what calls such a report a ploy
+_CHARGES = frozenset({"accusation", "allegation", "claim", "charge"})
+_PLOYS = frozenset({"attempt", "ploy", "bid", "distraction", "provocation", "stunt", "invention", "pretext"})
 # What a report said to be "without" lacks: "the allegations are without any basis"
 _GROUNDS = frozenset({"basis", "foundation", "merit", "substance", "truth", "evidence", "proof"})
 # Phrasal verbs that wave a report away: a denial of what they take ("brushed aside accusations that ...").
@@ -195,6 +198,7 @@ _DEPS_NOUN_MODIFIERS = frozenset(get_string_id(w) for w in ("compound", "poss", 
 _ENTS_DATE_TIME = frozenset(get_string_id(w) for w in ("DATE", "TIME"))
 _DEP_ACL = get_string_id("acl")
 _DEP_APPOS = get_string_id("appos")
+_DEP_ATTR = get_string_id("attr")
 _DEP_ACOMP = get_string_id("acomp")
 _DEP_ADVCL = get_string_id("advcl")
 _DEP_ADVMOD = get_string_id("advmod")
@@ -3178,6 +3182,11 @@ def _says_untrue(verb: Token) -> bool:
         return not any(c.dep == _DEP_AGENT for c in _kids(verb))  # "fabricated by the suspects": an act
     if verb.lemma_ not in ("be", "remain", "prove"):
         return False
+    # "the accusations were an attempt to distract": a charge called a ploy is waved away
+    if any(c.dep == _DEP_NSUBJ and c.lemma_.lower() in _CHARGES for c in _kids(verb)) and any(
+        c.dep == _DEP_ATTR and c.lemma_.lower() in _PLOYS for c in _kids(verb)
+    ):
+        return True
     for child in _kids(verb):
         if (
             child.dep == _DEP_PREP
