@@ -1657,3 +1657,19 @@ def test_the_paper_is_the_newspaper_that_spoke_before(rule_claims):
         "to secure the contract."
     )
     assert [c.speaker for c in claims] == ["The Dagbladet newspaper", "The Dagbladet newspaper"]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # a possessive inside the speaker's "of" phrase joins owner and owned, it does not end the speaker
+        (
+            "The leader of Kenya's main opposition party on Wednesday denied the reports.",
+            "The leader of Kenya's main opposition party",
+        ),
+        ("The head of Sudan's army said the war would end.", "The head of Sudan's army"),
+    ],
+)
+def test_a_possessive_after_the_speaker_s_head_is_part_of_it(rule_claims, body, speaker):
+    _, claims = rule_claims(body)
+    assert [c.speaker_text for c in claims] == [speaker]

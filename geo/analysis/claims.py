@@ -2935,8 +2935,9 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
         hyphen = t.tag == _TAG_HYPH and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_
         # "the eastern-based forces on Sunday": the word is whole, the day is when, not who
         dated = t.head == token and t.i > token.i and t.dep == _DEP_PREP and _dated(t)
-        # "the hospital's director": the possessive's "'s" joins the owner to the speaker, it is no break
-        possessive = t.dep == _DEP_CASE and t.head.dep == _DEP_POSS and t.head.i < token.i
+        # "the hospital's director", "the leader of Kenya's main party": the possessive's "'s" joins the
+        # owner to what it owns, it is no break
+        possessive = t.dep == _DEP_CASE and t.head.dep == _DEP_POSS and t.head != token  # not the speaker's own
         if t != token and ((t.dep in _SPEAKER_DROP_IDS and not (hyphen or possessive)) or t == cue or dated):
             dropped.update(_subtree_ids(t))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in dropped}
