@@ -501,6 +501,11 @@ def test_a_dateline_is_neither_source_nor_content(rule_claims):
     # the parse may end a sentence after the place: "(Reuters) - ..." opens the next one
     _, claims = rule_claims("DUBAI (Reuters) - Iran seized a foreign tanker in the Gulf, state media reported Sunday.")
     assert only(claims).text == "Iran seized a foreign tanker in the Gulf"
+    # the day after the place and its country: "PESHAWAR, Pakistan, Oct 4 (Wire) -"
+    _, claims = rule_claims(
+        "PESHAWAR, Pakistan, Oct 4 (Wire) - Pakistani troops killed 11 militants in a raid, the army said on Friday."
+    )
+    assert only(claims).text == "Pakistani troops killed 11 militants in a raid"
 
 
 def test_when_the_report_was_made_is_no_part_of_it(rule_claims):
@@ -1399,6 +1404,21 @@ def test_force_on_a_place_is_no_report(pipeline):
     assert attributed == [
         ("said", "Jets struck the air base overnight"),
         ("attacked", "the minister"),
+    ]
+
+
+def test_moving_troops_captives_or_goods_is_no_report(pipeline):
+    """ "withdrew its troops", "released 20 hostages": a deed; "withdrew his support", "released a
+    statement saying": words."""
+    text = (
+        "A headline\n\nThe militia released 20 hostages on Sunday. France withdrew its troops from the region. "
+        "The senator withdrew his support for the bill. The ministry released a statement saying the talks "
+        "had failed.\n"
+    )
+    attributed = [(_cue(text, c), c.text) for c in pipeline.analyze_text(text).claims if not c.narrated]
+    assert attributed == [
+        ("withdrew", "his support for the bill"),
+        ("released a statement saying", "the talks had failed"),
     ]
 
 

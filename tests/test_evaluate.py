@@ -180,3 +180,17 @@ def test_corpus_readers_name_the_bad_line_and_keep_a_record_whole(tmp_path):
     (tmp_path / "ok.jsonl").write_text(good + "\n", encoding="utf-8")
     assert [a["text"] for a in load_attribution_corpus(tmp_path / "ok.jsonl")] == ["Oslo\u2028said."]
     assert [a["id"] for a in load_corpus(tmp_path / "ok.jsonl")] == ["a"]
+
+
+def test_the_ambiguous_places_set_reads_in_the_shared_format() -> None:
+    """tests/data/ambiguous_places.jsonl: every span is its name, every scored place has a point, and no
+    words marked as never a place overlap a place."""
+    path = Path(__file__).parent / "data" / "ambiguous_places.jsonl"
+    articles = load_corpus(path)
+    assert len(articles) >= 40
+    for article in articles:
+        places = article["toponyms"]
+        assert len(places) >= 3 and all((t["lat"] is None) == (t["lon"] is None) for t in places)
+        for never in article["not_places"]:
+            assert article["text"][never["start"] : never["end"]] == never["name"]
+            assert all(t["end"] <= never["start"] or never["end"] <= t["start"] for t in places)

@@ -229,3 +229,139 @@ def test_an_airport_named_after_a_far_larger_town_far_off_gets_no_lift_from_the_
     texas = _mention("Texas", text.index("Texas"), TEXAS)
     got = {r.mention.text: r.place.id for r in resolve([texas, cairo], text, lambda name: [])}
     assert got["Cairo"] in (CAIRO.id, CAIRO_AIRPORT.id)
+
+
+# Articles about a place whose name has famous namesakes (Wikipedia's opening paragraphs).
+LEBANON = Place("gn:272103", "Lebanon", 33.83, 35.83, "country", "LB", 6_800_000, "272103")
+LEBANON_NH = Place("gn:5088905", "Lebanon", 43.64, -72.25, "city", "US", 13_000, "5088905", "NH")
+GRAFTON_COUNTY = Place("adm2:US.NH.grafton", "Grafton County", 43.93, -71.82, "admin2", "US", 89_000, None, "NH")
+MEMPHIS_TN = Place("gn:4641239", "Memphis", 35.15, -90.05, "city", "US", 650_000, "4641239", "TN")
+EGYPT = Place("gn:357994", "Egypt", 27.0, 30.0, "country", "EG", 98_000_000, "357994")
+EGYPT_PA = Place("gn:5188351", "Egypt", 40.68, -75.53, "city", "US", 2_400, "5188351", "PA")
+AERODROME = Place("gn:1", "Old Aerodrome", 39.32, -121.36, "airport", "US", 0, "1", "CA")
+OHIO = Place("gn:5165418", "Ohio", 40.25, -83.0, "admin1", "US", 11_500_000, "5165418", "OH")
+TOLEDO_OH = Place("gn:5174035", "Toledo", 41.66, -83.56, "city", "US", 265_000, "5174035", "OH")
+TOLEDO_ES = Place("gn:2510409", "Toledo", 39.86, -4.03, "city", "ES", 86_000, "2510409", "54")
+SPAIN = Place("gn:2510769", "Spain", 40.0, -4.0, "country", "ES", 46_000_000, "2510769")
+SAUDI_ARABIA = Place("gn:102358", "Saudi Arabia", 25.0, 45.0, "country", "SA", 34_000_000, "102358")
+MECCA = Place("gn:104515", "Mecca", 21.43, 39.83, "city", "SA", 1_300_000, "104515", "14")
+JEDDAH = Place("gn:105343", "Jeddah", 21.49, 39.19, "city", "SA", 2_900_000, "105343", "14")
+MINA_MX = Place("gn:3995847", "Mina", 26.0, -100.53, "city", "MX", 4_500, "3995847", "19")
+MINA_PH = Place("gn:1699684", "Mina", 10.93, 122.57, "city", "PH", 2_700, "1699684", "06")
+TRIPOLI_LB = Place("gn:266826", "Tripoli", 34.43, 35.84, "city", "LB", 230_000, "266826", "09")
+WINCHESTER = Place("gn:4791259", "Winchester", 39.19, -78.16, "city", "US", 27_000, "4791259", "VA")
+ALEXANDRIA_VA = Place("gn:4744091", "Alexandria", 38.80, -77.05, "city", "US", 160_000, "4744091", "VA")
+OLD_TOWN_ME = Place("gn:4974231", "Old Town", 44.93, -68.65, "city", "US", 7_600, "4974231", "ME")
+SAINT_PARIS = Place("gn:5170013", "Saint Paris", 40.13, -83.96, "city", "US", 2_000, "5170013", "OH")
+SHARON_CT = Place("gn:4842872", "Sharon", 41.88, -73.48, "city", "US", 2_800, "4842872", "CT")
+SHARON_PA = Place("gn:5211303", "Sharon", 41.23, -80.49, "city", "US", 13_000, "5211303", "PA")
+SHARON_IL = Place("gn:294074", "Sharon", 32.3, 34.9, "city", "IL", 3_000, "294074", "02")
+CORNWALL = Place("sup:cornwall", "Cornwall", 50.4, -4.9, "region", "GB", 570_000, None, "ENG")
+
+
+def _resolve_all(
+    text: str, spans: list[tuple[str, tuple[Candidate, ...]]], areas: dict[str, list[Candidate]] | None = None
+) -> list[tuple[str, int, str]]:
+    """(name, start, place id) of every resolution; ``areas`` answers the lookup of container names."""
+    mentions, at = [], 0
+    for name, cands in spans:
+        start = text.index(name, at)
+        at = start + len(name)
+        mentions.append(Mention(start, start + len(name), name, "GPE", cands))
+    found = resolve(mentions, text, lambda name: (areas or {}).get(name, []))
+    return [(r.mention.text, r.mention.start, r.place.id) for r in found]
+
+
+def _names(*places: Place) -> tuple[Candidate, ...]:
+    return tuple(Candidate(p, "name") for p in places)
+
+
+def test_the_opening_sentence_places_the_town_it_defines() -> None:
+    """ "Lebanon is a city in Grafton County": the New Hampshire town, not the country."""
+    text = "Lebanon is a city in Grafton County, near the river."
+    got = _resolve_all(
+        text, [("Lebanon", _names(LEBANON, LEBANON_NH))], {"Grafton County": [Candidate(GRAFTON_COUNTY, "name")]}
+    )
+    assert got == [("Lebanon", 0, LEBANON_NH.id)]
+
+
+def test_a_town_placed_where_none_of_its_readings_lies_is_left_off() -> None:
+    """The index knows only the Memphis of Tennessee; the text says the one in Egypt: no marker. The
+    container is the country, not the Pennsylvania town called Egypt, and "Old" (an aerodrome's short
+    name) places nothing."""
+    text = "Memphis was the capital of ancient Egypt in the Old Kingdom. Its ruins lie south of the delta."
+    areas = {"Egypt": [Candidate(EGYPT, "name"), Candidate(EGYPT_PA, "name")], "Old": [Candidate(AERODROME, "short")]}
+    got = _resolve_all(text, [("Memphis", _names(MEMPHIS_TN)), ("Egypt", _names(EGYPT, EGYPT_PA))], areas)
+    assert [(name, place) for name, _, place in got] == [("Egypt", EGYPT.id)]
+
+
+def test_a_namesake_the_text_places_in_another_country_is_read_there() -> None:
+    text = "Toledo is a city in Ohio, on the lake. The city was named after Toledo in Spain."
+    toledo = _names(TOLEDO_OH, TOLEDO_ES)
+    got = _resolve_all(
+        text,
+        [("Toledo", toledo), ("Ohio", _names(OHIO)), ("Toledo", toledo), ("Spain", _names(SPAIN))],
+        {"Ohio": [Candidate(OHIO, "name")], "Spain": [Candidate(SPAIN, "name")]},
+    )
+    towns = [place for name, _, place in got if name == "Toledo"]
+    assert towns == [TOLEDO_OH.id, TOLEDO_ES.id]
+
+
+def test_a_small_namesake_far_from_an_article_about_another_country_is_left_off() -> None:
+    """ "Mina" near Mecca: the index has only small towns abroad (Mexico, the Philippines)."""
+    text = "Pilgrims cross Saudi Arabia to Mecca, then camp at Mina before returning to Jeddah."
+    got = _resolve_all(
+        text,
+        [
+            ("Saudi Arabia", _names(SAUDI_ARABIA)),
+            ("Mecca", _names(MECCA)),
+            ("Mina", _names(MINA_MX, MINA_PH)),
+            ("Jeddah", _names(JEDDAH)),
+        ],
+    )
+    assert [name for name, _, _ in got] == ["Saudi Arabia", "Mecca", "Jeddah"]
+
+
+def test_a_small_namesake_alone_keeps_its_reading() -> None:
+    """No country leads the article: nothing says the town is not meant."""
+    got = _resolve_all("The market at Mina reopened.", [("Mina", _names(MINA_MX, MINA_PH))])
+    assert [place for _, _, place in got] == [MINA_MX.id]
+
+
+def test_a_division_named_after_the_articles_town_lies_in_the_towns_country() -> None:
+    """ "The Tripoli District" in an article about Tripoli, Lebanon: not Libya's Tripoli district."""
+    text = "Tripoli is the largest city of northern Lebanon. The Tripoli District surrounds the city."
+    got = _resolve_all(
+        text,
+        [
+            ("Tripoli", _names(TRIPOLI, TRIPOLI_LB)),
+            ("Lebanon", _names(LEBANON)),
+            ("Tripoli District", (Candidate(TRIPOLI_DISTRICT, "alternate"),)),
+        ],
+        {"Lebanon": [Candidate(LEBANON, "name")]},
+    )
+    assert [(name, place) for name, _, place in got] == [("Tripoli", TRIPOLI_LB.id), ("Lebanon", LEBANON.id)]
+
+
+def test_an_alternate_name_of_common_words_is_no_evidence_for_a_small_town() -> None:
+    """ "Old Town" is another name of Winchester, Virginia, and of many a town's centre; "St. Paris" (an
+    abbreviation) is a name."""
+    got = _resolve_all("Old Town is full of brick houses.", [("Old Town", (Candidate(WINCHESTER, "alternate"),))])
+    assert got == []
+    got = _resolve_all("A fire in St. Paris killed four.", [("St. Paris", (Candidate(SAINT_PARIS, "alternate"),))])
+    assert [place for _, _, place in got] == [SAINT_PARIS.id]
+
+
+def test_common_words_right_before_a_place_are_part_of_it() -> None:
+    text = "Old Town Alexandria is a historic district."
+    got = _resolve_all(text, [("Old Town", _names(OLD_TOWN_ME)), ("Alexandria", _names(ALEXANDRIA_VA))])
+    assert [name for name, _, _ in got] == ["Alexandria"]
+
+
+def test_a_name_after_a_comma_that_goes_on_as_a_list_places_nothing() -> None:
+    """ "Sharon, Cornwall and Salisbury": three towns of Connecticut, not Sharon in England."""
+    text = "The candidates visited Sharon, Cornwall and Salisbury last week."
+    got = _resolve_all(
+        text, [("Sharon", _names(SHARON_PA, SHARON_CT, SHARON_IL))], {"Cornwall": [Candidate(CORNWALL, "name")]}
+    )
+    assert [name for name, _, _ in got] == ["Sharon"]

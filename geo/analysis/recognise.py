@@ -82,6 +82,12 @@ _AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
 # "Akron, Ohio": a name placed in a state, province or country.
 # (Each pattern that starts at a capital opens with it and checks the word boundary behind it: see _after_boundary.)
 _PLACE_IN_CONTAINER = re.compile(r"([A-Z](?<!\w[A-Z])[a-z]+),[ \t]+(?:[A-Z][a-z]*\.?[ \t]?){1,2}")
+# The subject of a sentence that defines a place: "Sale is a town in Trafford", "Reading was the county
+# town of Berkshire" (an encyclopaedia's opening sentence, where the name is often also a common word).
+_DEFINED_PLACE = re.compile(
+    r"([A-Z](?<!\w[A-Z])[a-z]+(?:[ \t]+[A-Z][a-z]+)*)[ \t]+(?:is|was)[ \t]+(?:a|an|the)[ \t]+(?:[\w-]+[ \t]+){0,4}?"
+    r"(?:city|town|village|hamlet|borough|township|suburb|municipality|port|capital|seat)[ \t]+(?:in|of|on)\b"
+)
 # An upper-case name opening a dateline: "CHARLESTON, W.Va.", "BEIRUT:", "SCOTT (AP)".
 _DATELINE_AT = re.compile(r"[ \t]*(?:[,:(—–]|--|-\s)")
 # Words that only a person's name takes: a verb of saying after it or before it at a clause's end
@@ -196,7 +202,7 @@ class _Evidence:
     person_words: frozenset[str]  # words of multi-word person names ("Ripley" in "Kristina Ripley")
     numeric: SpanIndex  # character spans of dates, times, numbers
     place_words: frozenset[str]  # names the article uses as places: spaCy GPE/LOC, or after "in"
-    located: frozenset[str]  # names the article clearly uses as places: GPE, "in X", "X, Ohio"
+    located: frozenset[str]  # names the article clearly uses as places: GPE, "in X", "X, Ohio", "X is a town in"
     person_starts: frozenset[int]  # where spaCy's person names start ("Stewart Chamberlain")
     diseases: frozenset[str]  # words of names the article gives a disease ("West Nile" in "West Nile virus")
     speakers: frozenset[str]  # one-word names the article treats as a person's ("Douglas said", "Welch's mother")
@@ -218,6 +224,7 @@ class _Evidence:
             for cue, name, end in place_cues
             if cue in _LOCATIVE_WORDS and not _CAPITAL_AFTER.match(text, end) and not _POSSESSIVE.match(text, end)
         }
+        defined = {m.group(1) for m in _DEFINED_PLACE.finditer(text)}
         return cls(
             lower_words=_LowerWords(doc),
             person_words=frozenset(
@@ -235,9 +242,13 @@ class _Evidence:
                 ((e.start_char, e.end_char) for label, e in labelled if label in _NUMERIC_LABELS), disjoint=True
             ),
             place_words=frozenset(
-                gpe | {e.text for label, e in labelled if label == "LOC"} | {name for _cue, name, _end in place_cues}
+                gpe
+                | {e.text for label, e in labelled if label == "LOC"}
+                | {name for _cue, name, _end in place_cues}
+                | _listed_with(doc, place_cues)
+                | defined
             ),
-            located=frozenset(gpe | locative | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}),
+            located=frozenset(gpe | locative | defined | {m.group(1) for m in _PLACE_IN_CONTAINER.finditer(text)}),
             person_starts=frozenset(e.start_char for label, e in labelled if label == "PERSON"),
             diseases=frozenset(w for m in _DISEASE.finditer(text) for w in m.group(1).split()),
             speakers=_speakers(text),
@@ -245,6 +256,16 @@ class _Evidence:
                 e.start for e in entities if e.label == "ORG" and e.text.rsplit(None, 1)[-1] in _INSTITUTION_HEADS
             ),
         )
+
+
+def _listed_with(doc: Doc, place_cues: Iterable[tuple[str, str, int]]) -> set[str]:
+    """The names listed with one a place cue comes before: "in Maracaibo and Cabimas", "from Sabha, Ubari
+    or Ghat" (the parse's conjuncts, so not "in Paris and Smith said")."""
+    listed: set[str] = set()
+    for _cue, name, end in place_cues:
+        if (span := doc.char_span(end - len(name), end)) is not None:
+            listed.update(t.text for t in span.root.conjuncts if t.is_title)
+    return listed
 
 
 def _speakers(text: str) -> frozenset[str]:
@@ -297,6 +318,8 @@ def _with_abbreviation_dot(mention: Mention, text: str) -> Mention:
 def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     """General reasons a name that the gazetteer knows is not a place here.
 
+    - it has no capital letter ("the west bank of the Potomac");
+
     - it lies inside a date or number and is a month's or a day's name or not its first word
       ("March", "Thursday");
     - it is one word of a person's name used elsewhere in the article
@@ -306,6 +329,8 @@ def _reads_as_place(mention: Mention, text: str, evidence: _Evidence) -> bool:
     - spaCy calls it an organisation or person ("Toyota", "Bell"), it can only be a town, and the
       article never uses it as a place (a GPE/LOC entity, "in/of/from/to X", an upper-case dateline).
     """
+    if not any(ch.isupper() for ch in mention.text):
+        return False  # "the west bank of the river", "the east bank": words, not the West Bank
     one_word = " " not in mention.text
     if one_word and any(
         s < mention.start or mention.text.lower() in _CALENDAR
@@ -435,7 +460,12 @@ COMMON_ZIPF = 4.0  # wordfreq's Zipf scale: 4 is once per 100,000 words ("hurric
 
 
 def _common_word(surface: str) -> bool:
-    return surface[:1].isupper() and _zipf(surface.lower()) >= COMMON_ZIPF
+    return surface[:1].isupper() and is_common_word(surface)
+
+
+def is_common_word(word: str) -> bool:
+    """Whether English uses the word often, in any case ("Old", "town", "delta")."""
+    return _zipf(word.lower()) >= COMMON_ZIPF
 
 
 @lru_cache(maxsize=65536)

@@ -42,7 +42,7 @@ from functools import lru_cache, partial
 from typing import NamedTuple
 
 from geo.analysis.actors import ACTOR_NOUNS
-from geo.analysis.recognise import SIEGE_VERBS
+from geo.analysis.recognise import SIEGE_VERBS, is_common_word
 from geo.gazetteer import distance_km, normalize
 from geo.gazetteer.names import prominence as place_prominence
 from geo.types import AREA_KINDS, CONTAINER_KINDS, Candidate, Mention, MentionRole, Place, Resolution
@@ -65,6 +65,14 @@ _FACILITY_WORDS = re.compile(
 )
 _CONTAINER_AFTER = re.compile(
     r"^\s*(,|\bin\b|\bnear\b|\boutside\b|\bof\b)\s*(the\s+)?([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)"
+)
+# The opening sentence of an article about a place says what it lies in: "Paris is a city in Lamar County",
+# "Tripoli is the largest city of northern Lebanon", "Memphis was the capital of ancient Egypt".
+_DEFINED_IN = re.compile(
+    r"^\s+(?:is|was)\s+(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,4}?"
+    r"(?:city|town|village|hamlet|borough|township|suburb|community|municipality|port|capital|seat|valley|district"
+    r"|county|province|region|state|island|settlement)\s+(?:in|of|on)\s+(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}?"
+    r"([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)"
 )
 # Syntactic slots where a country or capital acts rather than lies somewhere.
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "agent"})
@@ -106,9 +114,16 @@ def resolve(
     """Resolve every mention (see ``ranked``): the best reading of each, if plausible, with the
     runner-up it beat and why."""
     resolutions = []
-    for mention, scored, focus, context in ranked(mentions, text, lookup, evidence=evidence):
+    rows = ranked(mentions, text, lookup, evidence=evidence)
+    countries_of: dict[str, set[str | None]] = defaultdict(set)  # by name: the countries its winners lie in
+    for mention, scored, _focus, _context in rows:
+        countries_of[normalized_surface(mention.text)].add(scored[0].candidate.place.country)
+    for mention, ranking, focus, context in rows:
+        scored = _as_its_town(mention, ranking, countries_of, context.focus)
+        if not scored:
+            continue
         best = scored[0]
-        if not _plausible(mention, best, text, focus):
+        if _namesake_lottery(mention, best, context.focus) or not _plausible(mention, best, text, focus):
             continue
         runner_up = next((s for s in scored[1:] if s.candidate.place.id != best.candidate.place.id), None)
         resolutions.append(
@@ -123,6 +138,58 @@ def resolve(
             )
         )
     return tuple(resolutions)
+
+
+# "the Tripoli District", "Hama Governorate": a division named after a town the article also names.
+_DIVISION_OF = re.compile(
+    r"(?:the\s+)?(.+?)\s+(?:district|governorate|province|region|prefecture|department|municipality|oblast|county)",
+    re.IGNORECASE,
+)
+
+
+def _as_its_town(
+    mention: Mention, scored: list[_Scored], countries_of: dict[str, set[str | None]], focus: dict[str, float]
+) -> list[_Scored]:
+    """A division named after a town ("the Tripoli District" beside "Tripoli") lies in the country the
+    article's town of that name was read in, where the article is about that country (``focus``: most
+    of its country evidence): its best reading there first, or no reading where it has none there
+    (Libya's Tripoli district is no marker in an article about Tripoli in Lebanon)."""
+    match = _DIVISION_OF.fullmatch(mention.text)
+    if match is None or scored[0].candidate.place.kind not in _DIVISION_KINDS:
+        return scored
+    countries = countries_of.get(normalized_surface(match.group(1)))
+    if not countries or scored[0].candidate.place.country in countries:
+        return scored
+    if not any(focus.get(c or "", 0.0) >= CLEAR_FOCUS for c in countries):
+        return scored
+    there = [s for s in scored if s.candidate.place.country in countries]
+    return [*there, *(s for s in scored if s.candidate.place.country not in countries)] if there else []
+
+
+_DIVISION_KINDS = frozenset({"admin1", "admin2", "region"})
+LOTTERY_TOWN = 100_000  # a town smaller than this, named alike in several countries, is a namesake lottery
+CLEAR_FOCUS = 0.5  # share of the country evidence that makes the article another country's
+LOTTERY_SHARE = 0.2  # at most this share of the evidence for the town's own country
+
+
+def _namesake_lottery(mention: Mention, best: _Scored, focus: dict[str, float]) -> bool:
+    """Whether the winner is only the likeliest of far-flung small namesakes in an article about
+    another country: a town (fewer than ``LOTTERY_TOWN`` people) whose name has readings in several
+    countries, none placed by the text (no container, no base or airport), with no other named place
+    within reach (no coherence), in a country that has little of the article's evidence while
+    another has most of it ("Mina" in an article about Saudi Arabia: not Mina, Mexico; "Ehden" in one
+    about Lebanon: not Eden, Australia, by another name). The index lacks the town meant; any
+    reading would be a wrong marker."""
+    place = best.candidate.place
+    if place.kind != "city" or place.population >= LOTTERY_TOWN:
+        return False
+    parts = best.parts
+    if parts["containment"] or parts["coherence"] or parts["facility_cue"]:
+        return False
+    if len({c.place.country for c in mention.candidates}) < 2:
+        return False
+    lead, share = max(focus.items(), key=lambda kv: kv[1], default=(None, 0.0))
+    return lead != place.country and share >= CLEAR_FOCUS and focus.get(place.country or "", 0.0) < LOTTERY_SHARE
 
 
 def ranked(
@@ -141,12 +208,13 @@ def ranked(
     each was, and the article's home region, the division most winners share).
     """
     wanted = {id(m) for m in mentions}
+    starts = {m.start for m in (*mentions, *evidence)}
     # A name said again reads the same way where its surroundings do: filter its readings once.
     filtered: dict[tuple[str, int, str, str, bool, bool], list[Candidate]] = {}
     usable: list[tuple[Mention, list[Candidate]]] = []
     facility_of: dict[int, bool] = {}  # by mention: "base" or "airport" follows it
     for m in (*mentions, *evidence):
-        if not m.candidates:
+        if not m.candidates or _qualifies_next(m, text, starts):
             continue
         facility_next = facility_of[id(m)] = bool(_FACILITY_WORDS.match(text[m.end : m.end + 30]))
         after_town = _after_town(text, m.start)
@@ -156,7 +224,14 @@ def ranked(
             filtered[said_alike] = _usable_candidates(m, facility_next, after_town)
         usable.append((m, filtered[said_alike]))
     usable = [(m, cands) for m, cands in usable if cands]
-    containers = [_containers(m, text, lookup) for m, _ in usable]
+    held = [_containers(m, text, lookup) for m, _ in usable]
+    # A town the text places in a country or division where none of its readings lies is neither resolved
+    # nor evidence; where some lie there ("named after Toledo in Spain"), only those are left.
+    kept = [
+        i for i, ((m, _), (box, area)) in enumerate(zip(usable, held, strict=True)) if not _held_elsewhere(m, box, area)
+    ]
+    usable = [(usable[i][0], _in_box(usable[i][0], usable[i][1], *held[i])) for i in kept]
+    containers = [held[i][0] for i in kept]
     # One sense per article: "Mexico, Missouri" once places every later "Mexico" there too.
     said: dict[str, set[str]] = defaultdict(set)
     for (m, _), box in zip(usable, containers, strict=True):
@@ -772,6 +847,13 @@ def _usable_candidates(mention: Mention, facility_next: bool, after_town: bool) 
             continue  # "us" the pronoun is not the United States; "Cairns, Qld" is Queensland
         if candidate.name_kind == "short" and not facility_next:
             continue  # "Wagner" alone is not Wagner airport; "Mitiga base" is Mitiga airport
+        if (
+            candidate.name_kind == "alternate"
+            and candidate.place.kind == "city"
+            and candidate.place.population < LOTTERY_TOWN
+            and _common_phrase(mention.text)
+        ):
+            continue  # "Old Town" (of Alexandria) is not Winchester, Virginia, though Winchester is called so
         kept.append(candidate)
     kept = [c for c in kept if not _seat_named(c, kept)]
     demonyms = [c for c in kept if c.name_kind == "demonym"]
@@ -784,6 +866,20 @@ def _usable_candidates(mention: Mention, facility_next: bool, after_town: bool) 
         if areas:
             return areas
     return _no_far_alternates(kept)
+
+
+def _qualifies_next(mention: Mention, text: str, starts: set[int]) -> bool:
+    """Common words right before another place's name ("Old Town Alexandria"): a part of that place,
+    not a place of their own."""
+    return text[mention.end : mention.end + 1] == " " and mention.end + 1 in starts and _common_phrase(mention.text)
+
+
+def _common_phrase(surface: str) -> bool:
+    """Two or more words, each common in English ("Old Town", "Holy City"): a description that many
+    places share, not evidence for the one place that the index also calls so. An abbreviation
+    ("St. Paris", "Mt. Pleasant") makes a name."""
+    words = surface.split()
+    return len(words) > 1 and all(w.isalpha() and is_common_word(w) for w in words)
 
 
 ALTERNATE_MARGIN = 0.25
@@ -902,19 +998,72 @@ def _division_focus(
     return {key: n / total for key, n in votes.items()} if total else {}
 
 
-def _containers(mention: Mention, text: str, lookup) -> set[str]:
-    """Countries and divisions the text places this mention in: "Alexandria, Louisiana"."""
+def _containers(mention: Mention, text: str, lookup) -> tuple[set[str], bool]:
+    """Countries and divisions the text places this mention in: "Alexandria, Louisiana", "Lebanon is a
+    city in Grafton County"; and whether that container surely is a country or division (``_in_box``)."""
     match = _CONTAINER_AFTER.match(text[mention.end : mention.end + 60])
-    if not match:
-        return set()
-    names = match.group(3).split()
+    weak = False  # the container may be something else: an apposition or the next name of a list
+    if match:
+        names = match.group(3).split()
+        # "Santa Ana, the Santa Ana Unified School District": after a comma, "the" opens an apposition;
+        # "New York City, Long Island", "Sharon, Cornwall and Salisbury": the next name of a list, where
+        # the name has readings in one country alone or the list goes on.
+        weak = match.group(1) == "," and (
+            bool(match.group(2))
+            or len({c.place.country for c in mention.candidates}) < 2
+            or _LIST_GOES_ON.match(text, mention.end + match.end()) is not None
+        )
+    elif defined := _DEFINED_IN.match(text[mention.end : mention.end + 120]):
+        names = defined.group(1).split()
+    else:
+        return set(), False
     for width in range(len(names), 0, -1):
-        candidates = lookup(" ".join(names[:width]))
+        # Not a facility's short name ("Old" for an aerodrome in "Egypt in the Old Kingdom").
+        candidates = [c for c in lookup(" ".join(names[:width])) if c.name_kind not in ("short", "demonym")]
         if candidates:
-            return {c.place.country for c in candidates if c.place.country} | {
+            # "in Egypt" is the country, not a town of that name in Pennsylvania: a name with a reading that
+            # can hold a town is read as one.
+            areas = [c for c in candidates if c.place.kind in _HOLDERS]
+            box = {c.place.country for c in areas or candidates if c.place.country} | {
                 f"{c.place.country}.{c.place.admin1}" for c in candidates if c.place.kind == "admin1"
             }
-    return set()
+            # Read as a country or division only where that is the name's most important reading
+            # (not "Long Island" for a district of the Bahamas).
+            return box, candidates[0].place.kind in _HOLDERS and not weak
+    return set(), False
+
+
+def _in_box(mention: Mention, candidates: list[Candidate], box: set[str], area: bool) -> list[Candidate]:
+    """The readings of a town that lie in the country or division the text places it in (``area``: the
+    container is read as a country or division; all of them where it places it nowhere, or where none
+    lies there); the same list where nothing is left out."""
+    if not (box and area and _town_name(mention)):
+        return candidates
+    inside = [c for c in candidates if c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box]
+    return inside if inside and len(inside) < len(candidates) else candidates
+
+
+# "Sharon, Cornwall and Salisbury": the name after the comma is the next of a list.
+_LIST_GOES_ON = re.compile(r",?\s+(?:and|or)\s+[A-Z]")
+_HOLDERS = frozenset({"country", "admin1", "admin2", "region"})  # kinds of place a town lies in ("England")
+
+
+def _held_elsewhere(mention: Mention, box: set[str], area: bool) -> bool:
+    """Whether the text places a town's name in a country or division (``box``, from its own words;
+    ``area``: the container read as one) that none of its readings lies in: "Memphis was the capital of
+    ancient Egypt" where the index knows only the Memphis of Tennessee. The right place is missing; any
+    reading would be a wrong marker. (A country or state in a list, "Greece, Bulgaria", is no town.)"""
+    return (
+        bool(box)
+        and area
+        and _town_name(mention)
+        and not any(c.place.country in box or f"{c.place.country}.{c.place.admin1}" in box for c in mention.candidates)
+    )
+
+
+def _town_name(mention: Mention) -> bool:
+    """Whether the name's most important reading is no country, state, sea or region."""
+    return bool(mention.candidates) and mention.candidates[0].place.kind not in CONTAINER_KINDS
 
 
 # A town this much less prominent than a namesake (about a hundred times fewer people: London,
