@@ -2959,7 +2959,8 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
     for t in subtree:
         hyphen = t.tag == _TAG_HYPH and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_
         # "the eastern-based forces on Sunday": the word is whole, the day is when, not who
-        dated = t.head == token and t.i > token.i and t.dep == _DEP_PREP and _dated(t)
+        # (or on a noun of its "of" phrase: "the leader of Kenya's main party on Wednesday")
+        dated = t.i > token.i and t.dep == _DEP_PREP and t.lower != _LOWER_OF and _dated(t)
         # "the hospital's director", "the leader of Kenya's main party": the possessive's "'s" joins the
         # owner to what it owns, it is no break
         possessive = t.dep == _DEP_CASE and t.head.dep == _DEP_POSS and t.head != token  # not the speaker's own
