@@ -510,13 +510,13 @@ def contested(tmp_path, monkeypatch, demo_analysis):
 
     from geo.store import Store
 
-    claims = {c.id: c for c in demo_analysis.claims}
+    denied = next(c for c in demo_analysis.claims if c.stance == "denies")  # the ministry's
     denial = dataclasses.replace(
-        claims["c2"], places=(ATHENS,), contradicts=("c1",), speaker="The <b>Turkish</b> foreign ministry"
+        denied, places=(ATHENS,), contradicts=("c1",), speaker="The <b>Turkish</b> foreign ministry"
     )
     article = dataclasses.replace(demo_analysis.article, source="Demo & Wire", published="2026-11-30T08:00:00")
     analysis = dataclasses.replace(
-        demo_analysis, article=article, claims=tuple(denial if c.id == "c2" else c for c in demo_analysis.claims)
+        demo_analysis, article=article, claims=tuple(denial if c.id == denied.id else c for c in demo_analysis.claims)
     )
     path = tmp_path / "contested.sqlite"
     with Store(path) as store:

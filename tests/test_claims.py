@@ -1556,3 +1556,165 @@ def test_a_live_blog_time_stamp_is_no_speaker(rule_claims):
 def test_a_reported_sighting_does_not_hedge_the_report(rule_claims, body, hedged):
     _, claims = rule_claims(body)
     assert [c.hedged for c in claims] == [hedged]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the object after the "as" predicate: the parse made it the pobj of "as" ...
+        (
+            "The army on Tuesday rejected as fabricated reports that its artillery had shelled a market.",
+            [("The army", "reports that its artillery had shelled a market", "denies")],
+        ),
+        # ... or a verb ("lies reports") whose subject is the predicate
+        (
+            "The party leader dismissed as lies reports that he had met army officers.",
+            [("The party leader", "reports that he had met army officers", "denies")],
+        ),
+        # a comma relative clause at the content's end with a report of its own is that speaker's
+        (
+            "The army rejected reports that its artillery had shelled a market in Kassar, where a rebel group "
+            "said 17 civilians were killed.",
+            [
+                ("The army", "reports that its artillery had shelled a market in Kassar", "denies"),
+                ("a rebel group", "17 civilians were killed", "asserts"),
+            ],
+        ),
+        # ... also when a noun ("claims that") reads the content as a report of its own
+        (
+            "The military rejected as baseless claims that its troops had fired first near Chaman, where Afghan "
+            "officials said four civilians were killed.",
+            [
+                ("The military", "claims that its troops had fired first near Chaman", "denies"),
+                ("Afghan officials", "four civilians were killed", "asserts"),
+            ],
+        ),
+        # a noun standing for the content that another speaker says is false: that speaker denies it
+        (
+            "The rebels said they had shot down a jet, a claim the army said was baseless.",
+            [("The rebels", "they had shot down a jet", "asserts"), ("the army", "a claim", "denies")],
+        ),
+        (
+            "The rebels said 40 soldiers died, a figure the army said was exaggerated.",
+            [("The rebels", "40 soldiers died", "asserts"), ("the army", "a figure", "denies")],
+        ),
+        # a report written as the occasion of another ("..., a day after X accused ...") is X's own
+        (
+            "Monitors said on Thursday they had seen no unusual activity, a day after the ministry accused the "
+            "rebels of moving guns.",
+            [
+                ("Monitors", "they had seen no unusual activity", "asserts"),
+                ("the ministry", "the rebels of moving guns", "asserts"),
+            ],
+        ),
+    ],
+)
+def test_wire_reports_shifted_objects_relative_clauses_and_occasions(rule_claims, body, expected):
+    _, claims = rule_claims(body)
+    assert [(c.speaker_text, c.text, c.stance) for c in claims] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "stance"),
+    [
+        # an absence the speaker observed is no denial of anyone's report
+        ("International monitors said they had not observed any unusual military activity.", "asserts"),
+        ("Police said they found no weapons in the house.", "asserts"),
+        ("The army said it had not carried out any strike in the area.", "denies"),
+        # a passive that calls the report untrue, and a report "without basis", deny
+        ("A ministry spokesman said the video was fabricated.", "denies"),
+        ("Commission officials said the allegations were without any basis in fact.", "denies"),
+        ("Police said the evidence had been fabricated by the suspects.", "asserts"),
+        # "not a single X", "not one X" negate as "no X" does; "not all" does not
+        ("“Not a single bullet was fired by our officers,” the spokesman said.", "denies"),
+        ("Officials said not all the ballots had been counted.", "asserts"),
+        # a charge called a ploy is denied; a report called an attempt at something is not
+        ("The spokeswoman said the accusations were “a crude attempt to distract from domestic problems.”", "denies"),
+        ("The ministry said the report was an attempt to document abuses.", "asserts"),
+    ],
+)
+def test_wire_stances_observed_absence_and_untrue_reports(rule_claims, body, stance):
+    _, claims = rule_claims(body)
+    assert [c.stance for c in claims] == [stance]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a source written as unverified hedges, after "according to" too
+        "According to unconfirmed reports, the commander had been killed in the raid.",
+        # "X is understood to": hedged as "is believed to" is, inside another's report too
+        "Police are understood to be considering charges, the newspaper reported.",
+    ],
+)
+def test_wire_hedges_unconfirmed_sources_and_understood(rule_claims, body):
+    _, claims = rule_claims(body)
+    assert [c.hedged for c in claims] == [True]
+
+
+def test_a_citing_clause_hung_on_the_subject(rule_claims):
+    """ "The agency IRNA, citing Y, said Z": the parse hung "citing" on the subject; Y speaks, the agency relays."""
+    _, claims = rule_claims("The official news agency IRNA, citing a provincial governor, said four people died.")
+    assert [(c.speaker_text, c.text) for c in claims] == [("a provincial governor", "four people died")]
+    assert claims[0].via is not None
+
+
+def test_a_quotation_s_first_sentence_is_the_speaker_s_named_at_length_after_it(rule_claims):
+    """ "“A. B,” coast guard spokesman Commodore X told reporters": A is X's, though the cue is far from the
+    quotation's end, not the speaker of the paragraph before."""
+    _, claims = rule_claims(
+        "The coast guard said the patrol ship was damaged.\n\n"
+        '"This was a deliberate act. The vessel changed course towards us," coast guard spokesman Commodore '
+        "Ramon Villareal told reporters."
+    )
+    assert [(c.speaker, c.text) for c in claims] == [
+        ("coast-guard", "the patrol ship was damaged"),
+        ("ramon-villareal", "This was a deliberate act"),
+        ("ramon-villareal", "The vessel changed course towards us"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "stance"),
+    [
+        # "X was lying": X's word is called untrue, as "X's claims were lies" is
+        ("A brigade commander said the oil company was lying to protect its partners.", "denies"),
+        ("The senator said the minister lied about the payments.", "denies"),
+        # where something lies is no untruth
+        ("Residents said the wounded were lying on the floor of the clinic.", "asserts"),
+        ("Witnesses said bodies were lying dead in the street.", "asserts"),
+    ],
+)
+def test_wire_stances_lying(rule_claims, body, stance):
+    _, claims = rule_claims(body)
+    assert [c.stance for c in claims] == [stance]
+
+
+def test_the_paper_is_the_newspaper_that_spoke_before(rule_claims):
+    _, claims = rule_claims(
+        "The Dagbladet newspaper said it had seen bank records. The paper said the payments may have been made "
+        "to secure the contract."
+    )
+    assert [c.speaker for c in claims] == ["The Dagbladet newspaper", "The Dagbladet newspaper"]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        # a possessive inside the speaker's "of" phrase joins owner and owned, it does not end the speaker
+        (
+            "The leader of Kenya's main opposition party on Wednesday denied the reports.",
+            "The leader of Kenya's main opposition party",
+        ),
+        ("The head of Sudan's army said the war would end.", "The head of Sudan's army"),
+        # the day stays out of it though the parse hung it on the possessed noun
+        (
+            "The leader of Kenya's main opposition party on Wednesday dismissed as lies reports that he had met "
+            "army officers.",
+            "The leader of Kenya's main opposition party",
+        ),
+    ],
+)
+def test_a_possessive_after_the_speaker_s_head_is_part_of_it(rule_claims, body, speaker):
+    _, claims = rule_claims(body)
+    assert [c.speaker_text for c in claims] == [speaker]

@@ -119,6 +119,14 @@ UNTRUE = frozenset(
         "fabricate",  # the lemma of "called the report fabricated"
     }
 )
+# "lying in the street", "lay on the floor": where something lies, not an untruth
+_LYING_AT = frozenset({"in", "on", "at", "under", "near", "beside", "across", "along", "inside", "outside", "among"})
+_OVERSTATED = frozenset({"exaggerated", "inflated", "overstated", "exaggerate", "inflate", "overstate"})
+# Words that write a report as contested ("the accusations"), and what calls such a report a ploy
+_CHARGES = frozenset({"accusation", "allegation", "claim", "charge"})
+_PLOYS = frozenset({"attempt", "ploy", "bid", "distraction", "provocation", "stunt", "invention", "pretext"})
+# What a report said to be "without" lacks: "the allegations are without any basis"
+_GROUNDS = frozenset({"basis", "foundation", "merit", "substance", "truth", "evidence", "proof"})
 # Phrasal verbs that wave a report away: a denial of what they take ("brushed aside accusations that ...").
 DISMISSING_PHRASES = frozenset(
     {("brush", "aside"), ("brush", "off"), ("play", "down"), ("shrug", "off"), ("wave", "away"), ("wave", "off")}
@@ -126,6 +134,8 @@ DISMISSING_PHRASES = frozenset(
 _DISMISSING_VERBS = frozenset(verb for verb, _ in DISMISSING_PHRASES)
 # Cues that say what something is: with an untrue predicate they deny it.
 DESCRIBING_CUES = frozenset({"call", "describe", "dismiss", "label", "brand", "term", "denounce", "characterize"})
+# Verbs of observing: "we have not seen any troops", "they found no weapons" report an absence, not deny
+PERCEIVING = frozenset({"see", "observe", "notice", "detect", "witness", "spot", "hear", "record", "find"})
 HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears to be"
 COMMITMENT_AUX = frozenset({"will", "wo", "shall", "would", "'ll"})
 # Pronoun speakers resolve to the previous speaker; "I think ..." inside a quote is its speaker's.
@@ -140,7 +150,8 @@ ROLES: dict[str, str] = {
     ),
     **dict.fromkeys(
         "ministry government company army military agency department party campaign committee council court "
-        "embassy office police commission foundation administration group movement union bank firm".split(),
+        "embassy office police commission foundation administration group movement union bank firm newspaper "
+        "paper".split(),
         "body",
     ),
 }
@@ -164,6 +175,8 @@ _BODY_HEAD = re.compile(
 # What "the group" may stand for. Forces named like an army ("Rapid Support Forces", "Syrian Democratic
 # Forces") are typed as armed forces, yet the press calls them "the group", "the militia" all the same.
 _GROUP_TYPES = frozenset({"organisation", "armed group", "armed force"})
+# A short word for a role: "the paper" is the newspaper named before
+_ROLE_ALIASES = {"paper": "newspaper"}
 GROUP_ROLES = frozenset({"officials", "authorities", "diplomats", "investigators", "analysts", "sources"})
 # "I think", "we believe", "you know" inside a quotation belong to the quoted words.
 QUOTED_VOICES = frozenset({"i", "we", "you"})
@@ -185,6 +198,7 @@ _DEPS_NOUN_MODIFIERS = frozenset(get_string_id(w) for w in ("compound", "poss", 
 _ENTS_DATE_TIME = frozenset(get_string_id(w) for w in ("DATE", "TIME"))
 _DEP_ACL = get_string_id("acl")
 _DEP_APPOS = get_string_id("appos")
+_DEP_ATTR = get_string_id("attr")
 _DEP_ACOMP = get_string_id("acomp")
 _DEP_ADVCL = get_string_id("advcl")
 _DEP_ADVMOD = get_string_id("advmod")
@@ -244,6 +258,8 @@ _TAGS_FINITE = frozenset(get_string_id(t) for t in ("VBD", "VBZ", "VBP"))  # "sa
 _TAG_VB = get_string_id("VB")
 _TAG_VBG = get_string_id("VBG")
 _TAG_VBN = get_string_id("VBN")
+_TAG_VBZ = get_string_id("VBZ")
+_DEPS_CLAUSES_NOUN = frozenset(get_string_id(w) for w in ("acl", "ccomp", "relcl"))
 _TAG_TO = get_string_id("TO")
 _TAG_RB = get_string_id("RB")
 _TAG_MD = get_string_id("MD")
@@ -272,6 +288,8 @@ _LOWER_TO = get_string_id("to")
 _LOWERS_TOPIC = frozenset(get_string_id(w) for w in ("about", "on", "of", "over", "against", "for"))
 _LOWERS_BY_FROM = frozenset(get_string_id(w) for w in ("by", "from"))
 _LOWERS_CONTRAST = frozenset(get_string_id(w) for w in ("while", "although", "though", "whereas"))
+_DEPS_ACOMP_OPRD_PRT = frozenset(get_string_id(w) for w in ("acomp", "oprd", "prt"))
+_LOWERS_AFTER = frozenset(get_string_id(w) for w in ("after", "before", "since"))
 _LOWERS_I_WE = frozenset(get_string_id(w) for w in ("i", "we"))
 _LOWERS_NOTHING_NONE = frozenset(get_string_id(w) for w in ("nothing", "none"))
 _LOWERS_THAT_TO_WHETHER = frozenset(get_string_id(w) for w in ("that", "to", "whether"))
@@ -403,7 +421,10 @@ def _understood(verb: Token) -> Cue | None:
     formula for what it was told off the record). "Understood" with a subject of its own is no report."""
     if verb.lemma_.lower() != "understand" or not any(c.dep == _DEP_AUXPASS for c in _kids(verb)):
         return None
-    if not any(c.dep == _DEP_NSUBJPASS and c.lower_ == "it" for c in _kids(verb)):
+    if not any(c.dep == _DEP_NSUBJPASS and c.lower_ == "it" for c in _kids(verb)) and not (
+        # "Police are understood to be considering X": hedged as "are believed to" is (``_raised``)
+        any(c.dep == _DEP_NSUBJPASS for c in _kids(verb)) and any(c.dep == _DEP_XCOMP for c in _kids(verb))
+    ):
         return None
     return Cue("understand", "asserts", True, frozenset({"clause"}))
 
@@ -500,7 +521,7 @@ def _nominal(noun: Token, lo: int, hi: int) -> _Draft | None:
             content = _clip(_subtree(pobj), lo, hi) if pobj is not None else []
         if content:
             break
-    content = _strip(content)
+    content = _before_relative_report(_strip(content))
     if not content:
         return None
     source = next((c for c in _kids(noun) if c.dep == _DEP_POSS and c.i < noun.i), None)
@@ -1344,6 +1365,8 @@ def _cue_verb(
 ) -> _Draft | None:
     if _imperative(cue) or _misplaced_citing(cue):
         return None
+    if cue.dep == _DEP_ADVCL and _shifted_object(cue.head) == cue:
+        return None  # "dismissed as lies reports that X": "reports" is the object, not a cue
     speaker_token = _subject(cue, lo, hi)
     requoted = False
     if speaker_token is not None and _inside(speaker_token.idx, quotes) and not _inside(cue.idx, quotes):
@@ -1375,6 +1398,8 @@ def _cue_verb(
             if head.dep == _DEP_DOBJ and content and content[-1].ent_type in _ENTS_DATE_TIME:
                 # "claimed responsibility on Monday for the attack": the parse gave the day to the object
                 content = _with_object_phrase(cue, content, lo, hi)
+        elif (shifted := _shifted_object(cue)) is not None:
+            content = _clip([t for t in _subtree(shifted) if t.i >= shifted.i], lo, hi)
         elif "phrase" in entry.takes and (phrase := _phrase_content(cue, lo, hi))[0]:
             content, particle = phrase
         elif cue.dep == _DEP_PARATAXIS and lo <= cue.head.idx < hi:
@@ -1409,6 +1434,8 @@ def _cue_verb(
                 cited = _cited_by(child)
                 if cited is not None and _can_speak(cited):
                     speaker_token, via_token = cited, speaker_token
+        if via_token is None and speaker_token is not None and (citing := _citing_subject(speaker_token)):
+            speaker_token, via_token = _cited_by(citing, after=True), speaker_token
         if via_token is None and speaker_token is not None and (cited := _cited_before_clause(cue, content)):
             # "The centre told AFP, citing a hospital official, that X": the parse hung the told clause on
             # "citing"; the one cited speaks and the subject relays
@@ -1420,6 +1447,9 @@ def _cue_verb(
             content = _strip(_strip([t for t in content if t.i not in dropped]))
             if _can_speak(cited):
                 speaker_token, via_token = cited, speaker_token
+    untrue = cue.dep == _DEP_RELCL and cue.head.pos == NOUN and any(c in content for c in _untrue_clause(cue))
+    if untrue:  # "..., a claim the company said was false": what it calls false, and denies, is the noun
+        content = _strip([t for t in _subtree(cue.head) if t.i < min(_subtree_ids(cue))])
     content = _date_after_cue(_strip(content), cue)
     before_cue = content and content[0].i < cue.i and _inside(content[0].idx, quotes) and not _inside(cue.idx, quotes)
     if content and (requoted or before_cue):
@@ -1445,7 +1475,7 @@ def _cue_verb(
     if narrators:
         speaker = None
     via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
-    negated = entry.stance == "asserts" and (_negated(content, start, end) or _called_untrue(cue) is not None)
+    negated = entry.stance == "asserts" and (untrue or _negated(content, start, end) or _called_untrue(cue) is not None)
     if entry.stance == "denies" and any(c.dep == _DEP_NEG for c in _kids(cue)):
         negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
     hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep == _DEP_ADVMOD and c.lower in HEDGE_WORDS_IDS]
@@ -1606,6 +1636,7 @@ def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
     So does a second report of the same speaker ("said he makes X and questioned how ...": ``_second_report``)."""
     if not content:
         return content
+    content = _before_relative_report(content)
     inside = {t.i for t in content}
     curated = cue_lexicon(learned=False)
     for token in content:
@@ -1623,11 +1654,18 @@ def _before_other_report(content: list[Token], cue: Token) -> list[Token]:
             # not the article's hedge ("A, though B appears to lead")
             and (
                 token.lemma_.lower() in curated
-                or (_contrasted(token) and token.lemma_.lower() not in HEDGE_VERBS and _cue_of(token, curated))
+                or (
+                    (_contrasted(token) or any(_after_comma_since(c, token) for c in _kids(token)))
+                    and token.lemma_.lower() not in HEDGE_VERBS
+                    and _cue_of(token, curated)
+                )
             )
             and token.lemma_.lower() not in INTERNAL_STATES  # "..., and we think ...": the quoted words
             and frame(token) != "none"
-            and not any(c.dep == _DEP_MARK and c.lower not in _LOWERS_CONTRAST for c in _kids(token))
+            and not any(
+                c.dep == _DEP_MARK and c.lower not in _LOWERS_CONTRAST and not _after_comma_since(c, token)
+                for c in _kids(token)
+            )
             and (kept := _cut_before(content, token))
         ):  # "said A and that B", "when he said ...": still what was said, or when
             return kept
@@ -1639,6 +1677,22 @@ def _citing(token: Token) -> bool:
     return token.dep == _DEP_ADVCL and token.lemma_.lower() in ("cite", "quote")
 
 
+def _citing_subject(subject: Token) -> Token | None:
+    """ "The news agency IRNA, citing a governor, said X": the parse hung "citing" on the subject;
+    the "citing" clause after a comma, whose cited one can speak (the subject relays)."""
+    for child in _kids(subject):
+        if (
+            child.dep == _DEP_ACL
+            and child.i > subject.i
+            and child.lemma_.lower() in ("cite", "quote")
+            and child.nbor(-1).is_punct
+            and (cited := _cited_by(child, after=True)) is not None
+            and _can_speak(cited)
+        ):
+            return child
+    return None
+
+
 def _cited_by(citing: Token, after: bool = False) -> Token | None:
     """The one a "citing" clause cites, its object (``after``: only one written after the verb)."""
     return next((c for c in _kids(citing) if c.dep in _DEPS_DOBJ_POBJ and (not after or c.i > citing.i)), None)
@@ -1647,6 +1701,13 @@ def _cited_by(citing: Token, after: bool = False) -> Token | None:
 def _misplaced_citing(cue: Token) -> bool:
     """ "reported, citing two sources, that X": the "citing" the parse hung on X's verb is the report's
     (``_cited_in_content``), not a report of its own."""
+    if (
+        cue.dep == _DEP_ACL
+        and cue.head.dep == _DEP_NSUBJ
+        and _citing_subject(cue.head) == cue
+        and any(c.dep == _DEP_CCOMP and c.i > cue.i for c in _kids(cue.head.head))
+    ):
+        return True  # "The agency IRNA, citing Y, said that Z": one report, Y's (``_citing_subject``)
     if not _citing(cue):
         return False
     head = cue.head
@@ -1697,7 +1758,9 @@ def _disputed_after(verb: Token, inside: set[int]) -> Token | None:
     """ "X said A, an accusation Rwanda denied", "..., a claim the group rejected", "..., which the navy
     denied": a denial by another speaker written after the content, through a noun or "which" standing
     for it, is that speaker's report; the content ends before the noun or the "which"."""
-    if verb.lemma not in _denial_lemmas() or not any(c.dep == _DEP_NSUBJ for c in _kids(verb)):
+    if not any(c.dep == _DEP_NSUBJ for c in _kids(verb)):
+        return None
+    if verb.lemma not in _denial_lemmas() and not (verb.dep == _DEP_RELCL and _untrue_clause(verb)):
         return None
     if verb.dep == _DEP_RELCL and verb.head.i in inside and verb.head.i < verb.i and verb.head.pos == NOUN:
         noun = verb.head
@@ -1707,6 +1770,56 @@ def _disputed_after(verb: Token, inside: set[int]) -> Token | None:
     if which is not None and which.i > 0 and which.nbor(-1).is_punct and verb.head.i in inside:
         return which
     return None
+
+
+def _untrue_clause(verb: Token) -> list[Token]:
+    """ "a claim the company said was false": the clause with no subject of its own, a copula calling the
+    noun untrue, that a verb of saying in a relative clause takes; a report that calls it untrue denies it."""
+    return [
+        c
+        for c in _kids(verb)
+        if c.dep == _DEP_CCOMP
+        and not any(d.dep in _DEPS_SUBJECTS for d in _kids(c))
+        # "a figure the army said was exaggerated": of a figure standing for the report, overstated is untrue
+        and (_says_untrue(c) or any(d.dep == _DEP_ACOMP and d.lemma_.lower() in _OVERSTATED for d in _kids(c)))
+    ]
+
+
+def _before_relative_report(content: list[Token]) -> list[Token]:
+    """The content up to a comma relative clause at its end that holds another speaker's report
+    (``_reported_in_relative``)."""
+    inside = {t.i for t in content}
+    for token in content:
+        if token.head.i in inside and _reported_in_relative(token, content) and (kept := _cut_before(content, token)):
+            return kept
+    return content
+
+
+def _reported_in_relative(verb: Token, content: list[Token]) -> bool:
+    """ "shelled a market in Kassar, where a rebel group said 17 were killed": a comma relative clause
+    at the content's end whose verb of saying has a subject of its own is another speaker's report,
+    not part of this one."""
+    if verb.dep != _DEP_RELCL or verb.head.i >= verb.i or verb.lemma_.lower() not in cue_lexicon(learned=False):
+        return False
+    subject = next((c for c in _kids(verb) if c.dep == _DEP_NSUBJ), None)
+    if subject is None or subject.i > verb.i or subject.tag in _TAGS_WP_WDT or subject.pos == PRON:
+        return False
+    first = min(_subtree_ids(verb))
+    words = [t for t in content if not (t.is_punct or t.is_space)]
+    return (
+        first > 0
+        and verb.doc[first - 1].text == ","
+        and bool(words)
+        and words[0].i < first
+        and verb.right_edge.i >= words[-1].i
+    )
+
+
+def _after_comma_since(mark: Token, verb: Token) -> bool:
+    """ "..., a day after the ministry accused X": a clause of time after a comma, whose verb of saying
+    has a subject of its own, is another report written as the occasion of this one."""
+    first = min(_subtree_ids(verb))
+    return mark.lower in _LOWERS_AFTER and first > 0 and verb.doc[first - 1].text == ","
 
 
 def _contrasted(verb: Token) -> bool:
@@ -1965,6 +2078,10 @@ def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int
         return None
     start, end = content[0].idx, _end(content[-1])
     negated = _negated(content, start, end)
+    # "according to unconfirmed reports": a source written as unverified hedges what it says
+    hedges = [
+        (c.idx, _end(c)) for c in _kids(source) if c.dep in (_DEP_AMOD, _DEP_COMPOUND) and c.lower_ in _UNVERIFIED
+    ]
     return _Draft(
         start=start,
         end=end,
@@ -1976,6 +2093,7 @@ def _sourced(first: Token, last: Token, source: Token, phrase: set[int], lo: int
         kind="attributed",
         speaker=_who(source, lo, hi),
         negated=negated,
+        hedges=hedges,
     )
 
 
@@ -2188,6 +2306,33 @@ def _phrase_content(cue: Token, lo: int, hi: int) -> tuple[list[Token], Token | 
         if pobj is not None:
             return _clip(_subtree(pobj), lo, hi), prep
     return [], None
+
+
+def _shifted_object(cue: Token) -> Token | None:
+    """ "rejected as fabricated reports that X", "dismissed as lies reports that X": a denial verb whose
+    object comes after its "as" predicate. The parse reads the object as the pobj of "as" or, when the
+    predicate is a noun, as a verb ("lies reports") of an "as" clause. Returns the object's first word."""
+    if cue.lemma not in _denial_lemmas() or any(c.dep == _DEP_DOBJ for c in _kids(cue)):
+        return None
+    for child in _kids(cue):
+        if child.i <= cue.i:
+            continue
+        if child.dep == _DEP_PREP and child.lower == _LOWER_AS and child.i == cue.i + 1:
+            # "as fabricated reports that ...": the noun takes a clause of its own
+            for noun in _kids(child):
+                if noun.dep == _DEP_POBJ and any(c.dep in _DEPS_CLAUSES_NOUN and c.i > noun.i for c in _kids(noun)):
+                    return noun
+        # "as lies reports that ...": a plural noun read as a verb whose subject is the predicate
+        if (
+            child.dep == _DEP_ADVCL
+            and _as_clause(child)
+            and child.tag == _TAG_VBZ
+            and child.i > cue.i + 1
+            and any(c.dep == _DEP_CCOMP and c.i > child.i for c in _kids(child))
+            and any(c.dep == _DEP_NSUBJ and c.i < child.i for c in _kids(child))
+        ):
+            return child
+    return None
 
 
 def _dated_infinitive(cue: Token, clause: Token) -> bool:
@@ -2422,7 +2567,14 @@ def _quoted_sentence(
     if inside * 2 < hi - lo or not content:
         return []
     region_end = max((e for _, e in quotes.overlapping(lo, hi)), default=hi)
-    later = [d for d in attributed if hi <= d.cue_at <= region_end + 40 and d.start < region_end]
+    # the cue, or the speaker before it ("“A. B,” coast guard spokesman Commodore Ramon Villareal told ..."), near
+    later = [
+        d
+        for d in attributed
+        if hi <= d.cue_at
+        and min(d.cue_at, d.speaker.start if d.speaker is not None else d.cue_at) <= region_end + 40
+        and d.start < region_end
+    ]
     earlier = [d for d in attributed if d.cue_at < lo and d.paragraph >= paragraph - 1 and not d.headline]
     source = later[0] if later else _continued(earlier, quotes, tokens[0].doc) if earlier else None
     if source is None:
@@ -2774,7 +2926,9 @@ class _Resolver:
                 if head.lower() == role and _INDEFINITE.match(self.text, d.speaker.start) and d.speaker.start > window:
                     return d
                 continue
-            if head.lower() == role or before_name.search(self.text, d.speaker.start, d.speaker.head_start):
+            if head.lower() in (role, _ROLE_ALIASES.get(role)) or before_name.search(
+                self.text, d.speaker.start, d.speaker.head_start
+            ):
                 return d
             if generic and d.speaker.start > window and _BODY_HEAD.search(head) and self._actor(d.speaker) is None:
                 return d
@@ -2826,9 +2980,11 @@ def _who(token: Token, lo: int, hi: int, cue: Token | None = None) -> _Who:
     for t in subtree:
         hyphen = t.tag == _TAG_HYPH and not t.whitespace_ and t.i > 0 and not t.doc[t.i - 1].whitespace_
         # "the eastern-based forces on Sunday": the word is whole, the day is when, not who
-        dated = t.head == token and t.i > token.i and t.dep == _DEP_PREP and _dated(t)
-        # "the hospital's director": the possessive's "'s" joins the owner to the speaker, it is no break
-        possessive = t.dep == _DEP_CASE and t.head.dep == _DEP_POSS and t.head.i < token.i
+        # (or on a noun of its "of" phrase: "the leader of Kenya's main party on Wednesday")
+        dated = t.i > token.i and t.dep == _DEP_PREP and t.lower != _LOWER_OF and _dated(t)
+        # "the hospital's director", "the leader of Kenya's main party": the possessive's "'s" joins the
+        # owner to what it owns, it is no break
+        possessive = t.dep == _DEP_CASE and t.head.dep == _DEP_POSS and t.head != token  # not the speaker's own
         if t != token and ((t.dep in _SPEAKER_DROP_IDS and not (hyphen or possessive)) or t == cue or dated):
             dropped.update(_subtree_ids(t))
     kept = {i for t in subtree if lo <= t.idx < hi and (i := t.i) not in dropped}
@@ -3039,6 +3195,8 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
     heads = _outside_heads(content, start, end)
     for head in heads:
         children = list(_kids(head))
+        if head.lemma_.lower() in PERCEIVING and any(c.dep == _DEP_NSUBJ and c.pos == PRON for c in children):
+            continue  # "they had not observed any unusual activity": an absence the speaker observed, no denial
         committed = any(c.dep == _DEP_AUX and c.lower in COMMITMENT_AUX_IDS for c in children)
         modal = any(c.dep == _DEP_AUX and c.tag == _TAG_MD for c in children)  # "there can be no peace without"
         if (_says_untrue(head) and not committed) or (_nothing_of(head) and not (committed or modal)):
@@ -3060,10 +3218,30 @@ def _negated(content: list[Token], start: int, end: int) -> bool:
 
 
 def _says_untrue(verb: Token) -> bool:
-    """ "The reports are baseless", "the claim is not true": a copula whose predicate says untrue."""
+    """ "The reports are baseless", "the claim is not true": a copula whose predicate says untrue.
+    So do "the video was fabricated" (a passive that says untrue) and "the claims are without basis"."""
+    if verb.lemma_.lower() == "lie" and verb.pos == VERB and verb.tag != _TAG_VBN:
+        # "the company was lying", "he lied about it": not "lying in the street", "lay dead", "lain"
+        return not any(
+            c.dep in _DEPS_ACOMP_OPRD_PRT or (c.dep == _DEP_PREP and c.lower_ in _LYING_AT) or c.lower_ == "low"
+            for c in _kids(verb)
+        )
+    if verb.lemma_.lower() in UNTRUE and any(c.dep == _DEP_AUXPASS for c in _kids(verb)):
+        return not any(c.dep == _DEP_AGENT for c in _kids(verb))  # "fabricated by the suspects": an act
     if verb.lemma_ not in ("be", "remain", "prove"):
         return False
+    # "the accusations were an attempt to distract": a charge called a ploy is waved away
+    if any(c.dep == _DEP_NSUBJ and c.lemma_.lower() in _CHARGES for c in _kids(verb)) and any(
+        c.dep == _DEP_ATTR and c.lemma_.lower() in _PLOYS for c in _kids(verb)
+    ):
+        return True
     for child in _kids(verb):
+        if (
+            child.dep == _DEP_PREP
+            and child.lower_ == "without"
+            and any(c.dep == _DEP_POBJ and c.lemma_.lower() in _GROUNDS for c in _kids(child))
+        ):
+            return True
         if child.dep in _DEPS_ACOMP_ATTR and child.lemma_.lower() in UNTRUE:
             return True
         # "the reports are fake news", "a baseless claim"
@@ -3080,10 +3258,20 @@ def _nothing_of(verb: Token) -> bool:
     """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist."""
     for child in _kids(verb):
         if child.dep in _DEPS_NSUBJ_NSUBJPASS_ATTR_DOBJ and (
-            child.lower in _LOWERS_NOTHING_NONE or any(d.dep == _DEP_DET and d.lower == _LOWER_NO for d in _kids(child))
+            child.lower in _LOWERS_NOTHING_NONE
+            or any(d.dep == _DEP_DET and d.lower == _LOWER_NO for d in _kids(child))
+            or _not_one(child)
         ):
             return True
     return False
+
+
+def _not_one(noun: Token) -> bool:
+    """ "not a single bullet", "not one ballot": a noun negated as "no" negates it (not "not all")."""
+    kids = _kids(noun)
+    return any(d.dep == _DEP_NEG and d.i < noun.i for d in kids) and any(
+        d.lower_ in ("a", "one", "single") and d.i < noun.i for d in kids
+    )
 
 
 def _called_untrue(cue: Token) -> Token | None:
