@@ -365,3 +365,19 @@ def test_a_name_after_a_comma_that_goes_on_as_a_list_places_nothing() -> None:
         text, [("Sharon", _names(SHARON_PA, SHARON_CT, SHARON_IL))], {"Cornwall": [Candidate(CORNWALL, "name")]}
     )
     assert [name for name, _, _ in got] == ["Sharon"]
+
+
+DAMASCUS_SY = Place("gn:170654", "Damascus", 33.51, 36.29, "city", "SY", 1_570_000, "170654", "13")
+DAMASCUS_MD = Place("gn:4352728", "Damascus", 39.29, -77.20, "city", "US", 15_000, "4352728", "MD")
+MAY_OK = Place("gn:4542367", "May", 36.62, -99.75, "city", "US", 50, "4542367", "OK")
+
+
+def test_a_date_after_a_dateline_places_nothing() -> None:
+    """ "DAMASCUS, May 24 (Reuters)": the month is no container (May, Oklahoma), not even for the later
+    "Damascus" of the article."""
+    text = "DAMASCUS, May 24 (Reuters) - Jets struck targets near Damascus, residents said."
+    damascus = _names(DAMASCUS_SY, DAMASCUS_MD)
+    got = _resolve_all(
+        text, [("DAMASCUS", damascus), ("Damascus", damascus)], {"May": [Candidate(MAY_OK, "name")]}
+    )
+    assert [place for _, _, place in got] == [DAMASCUS_SY.id, DAMASCUS_SY.id]

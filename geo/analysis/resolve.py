@@ -66,6 +66,11 @@ _FACILITY_WORDS = re.compile(
 _CONTAINER_AFTER = re.compile(
     r"^\s*(,|\bin\b|\bnear\b|\boutside\b|\bof\b)\s*(the\s+)?([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)"
 )
+# A month and a day or year: "May 24", "Sept. 3", "March 2024".
+_DATE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+\d",
+)
 # The opening sentence of an article about a place says what it lies in: "Paris is a city in Lamar County",
 # "Tripoli is the largest city of northern Lebanon", "Memphis was the capital of ancient Egypt".
 _DEFINED_IN = re.compile(
@@ -1003,6 +1008,8 @@ def _containers(mention: Mention, text: str, lookup) -> tuple[set[str], bool]:
     city in Grafton County"; and whether that container surely is a country or division (``_in_box``)."""
     match = _CONTAINER_AFTER.match(text[mention.end : mention.end + 60])
     weak = False  # the container may be something else: an apposition or the next name of a list
+    if match and _DATE.match(text, mention.end + match.start(3)):
+        return set(), False  # "DAMASCUS, May 24 (Reuters)", "in March 2024": a date, not May, Texas
     if match:
         names = match.group(3).split()
         # "Santa Ana, the Santa Ana Unified School District": after a comma, "the" opens an apposition;
