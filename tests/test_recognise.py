@@ -275,3 +275,12 @@ def test_a_common_word_that_a_sentence_defines_as_a_town_is_a_place(places, know
     known("Sale")
     assert "Sale" in places("Sale is a town in the north of England. It lies south of Manchester.")
     assert "Sale" not in places("Sale prices rose in the north of England. Shops opened south of Manchester.")
+
+
+def test_a_name_after_over_between_or_via_is_used_as_a_place(places, known) -> None:
+    # The small model often calls such a town a nationality, a person or nothing; "over" and "between" use
+    # it as a place, as "in" would.
+    known("Misrata", "Zliten", "Konotop", "Shostka", "Uman", "Vinnytsia")
+    assert {"Misrata", "Zliten"} <= set(places("The army said it shot down drones over Misrata and Zliten."))
+    assert {"Konotop", "Shostka"} <= set(places("The army said it shot down drones over Konotop and Shostka."))
+    assert {"Uman", "Vinnytsia"} <= set(places("The road between Uman and Vinnytsia was closed."))

@@ -377,7 +377,24 @@ def test_a_date_after_a_dateline_places_nothing() -> None:
     "Damascus" of the article."""
     text = "DAMASCUS, May 24 (Reuters) - Jets struck targets near Damascus, residents said."
     damascus = _names(DAMASCUS_SY, DAMASCUS_MD)
-    got = _resolve_all(
-        text, [("DAMASCUS", damascus), ("Damascus", damascus)], {"May": [Candidate(MAY_OK, "name")]}
-    )
+    got = _resolve_all(text, [("DAMASCUS", damascus), ("Damascus", damascus)], {"May": [Candidate(MAY_OK, "name")]})
     assert [place for _, _, place in got] == [DAMASCUS_SY.id, DAMASCUS_SY.id]
+
+
+GAO_REGION = Place("adm1:ML.09", "Gao", 17.0, -0.1, "admin1", "ML", 540_000, None, "09")
+GAO_TOWN = Place("gn:2457163", "Gao", 16.27, -0.04, "city", "ML", 87_000, "2457163", "09")
+
+
+def test_a_town_named_like_its_far_larger_province_is_the_town_where_the_text_says_so() -> None:
+    """ "near Gao", "in Ansongo and Gao", a dateline's "GAO, Mali": the town, though its region has six
+    times its people; "the Gao region" stays the region."""
+    gao = _names(GAO_REGION, GAO_TOWN)
+    for text in (
+        "Gunmen attacked a convoy near Gao on Saturday.",
+        "Shops closed in Ansongo and Gao on Friday.",
+        "GAO, Mali, May 3 (Reuters) - Gunmen attacked a convoy.",
+    ):
+        got = _resolve_all(text, [("Gao" if "GAO" not in text else "GAO", gao)])
+        assert [place for _, _, place in got] == [GAO_TOWN.id], text
+    got = _resolve_all("Attacks spread across the Gao region this year.", [("Gao", gao)])
+    assert [place for _, _, place in got] == [GAO_REGION.id]

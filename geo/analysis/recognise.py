@@ -76,7 +76,10 @@ _NAME_CAME_BEFORE = re.compile(
 )
 # Weaker place cues, enough to keep a name spaCy calls an organisation or person: "of Roswell", "to Bluefield".
 # The cue opens with a lookahead of its first letters (frequent letters: opening with them as above costs more).
-_PLACE_CUE = re.compile(r"(?=[inoaft])\b(in|near|outside|around|throughout|of|from|to|at|across)\s+([A-Z][a-z]+)\b")
+# "drones over Lahore", "the road between Amritsar and Lahore", "trucks via Beitbridge": a place's words too.
+_PLACE_CUE = re.compile(
+    r"(?=[inoaftbv])\b(in|near|outside|around|throughout|of|from|to|at|across|over|between|via)\s+([A-Z][a-z]+)\b"
+)
 # "Lowell, Mass.": the town, a comma, then the state.
 _AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
 # "Akron, Ohio": a name placed in a state, province or country.

@@ -223,10 +223,11 @@ def ranked(
             continue
         facility_next = facility_of[id(m)] = bool(_FACILITY_WORDS.match(text[m.end : m.end + 30]))
         after_town = _after_town(text, m.start)
+        as_town = _used_as_town(m, text)
         same_readings = (m.text, len(m.candidates), m.candidates[0].place.id, m.candidates[-1].place.id)
-        said_alike = (*same_readings, facility_next, after_town)
+        said_alike = (*same_readings, facility_next, after_town, as_town)
         if said_alike not in filtered:
-            filtered[said_alike] = _usable_candidates(m, facility_next, after_town)
+            filtered[said_alike] = _usable_candidates(m, facility_next, after_town, as_town)
         usable.append((m, filtered[said_alike]))
     usable = [(m, cands) for m, cands in usable if cands]
     held = [_containers(m, text, lookup) for m, _ in usable]
@@ -645,6 +646,31 @@ def _after_town(text: str, start: int) -> bool:
     return _AFTER_TOWN.search(text, lo, start) is not None
 
 
+# Words before a name that use it as a town's rather than a province's: "near Haifa", "in Gao", "from
+# Agadez", "on the outskirts of Gao", and the later names of a list they open ("near Bosso and Diffa").
+_TOWN_USE_BEFORE = re.compile(
+    r"\b(?i:near|outside|towards?|in|at|from|between|via|into|(?:outskirts|centre|center|streets|heart|mayor)\s+of)"
+    r"\s+(?:(?:[A-Z][\w'’-]*\s+){0,2}?[A-Z][\w'’-]*(?:,\s+|\s+(?:and|or)\s+)){0,3}\Z",
+)
+# Words after a name that make it the province's: "Diffa region", "Kaduna state".
+_DIVISION_AFTER = re.compile(
+    r"\s+(?:region|province|state|governorate|department|district|prefecture|oblast|county|division)\b",
+    re.IGNORECASE,
+)
+# An upper-case name opening a line and a dateline: "GAO, Mali, May 3 (Reuters) -", "HAIFA (AP) -".
+_DATELINE_AFTER = re.compile(r"(?:,[ \t]+[A-Z]|[ \t]*\()")
+
+
+def _used_as_town(mention: Mention, text: str) -> bool:
+    """Whether the words around a name use it as a town's: after "near" or "town of", or a dateline's."""
+    start = mention.start
+    if mention.text.isupper() and (start == 0 or text[start - 1] == "\n"):
+        return _DATELINE_AFTER.match(text, mention.end) is not None
+    if _DIVISION_AFTER.match(text, mention.end):
+        return False
+    return _TOWN_USE_BEFORE.search(text, max(0, start - 80), start) is not None or _town_cue_before(text, start)
+
+
 def _town_cue_before(text: str, start: int) -> bool:
     """Whether the 40 characters before ``start`` end in "town of", "village called", ... (``_TOWN_CUE_BEFORE``)."""
     # The pattern ends in "of", "called" or "named" and white space: test that first.
@@ -843,9 +869,12 @@ def _no_capital_namesake_state(
     return kept if kept and len(kept) < len(candidates) else candidates
 
 
-def _usable_candidates(mention: Mention, facility_next: bool, after_town: bool) -> list[Candidate]:
+def _usable_candidates(
+    mention: Mention, facility_next: bool, after_town: bool, as_town: bool = False
+) -> list[Candidate]:
     """Drop readings the surface text rules out (``facility_next``: "base" or "airport" follows;
-    ``after_town``: a town and a comma come just before)."""
+    ``after_town``: a town and a comma come just before; ``as_town``: the words around use the name as
+    a town's, ``_used_as_town``)."""
     kept = []
     for candidate in mention.candidates:
         if candidate.name_kind == "abbreviation" and not (_looks_like_abbreviation(mention.text) or after_town):
@@ -860,7 +889,7 @@ def _usable_candidates(mention: Mention, facility_next: bool, after_town: bool) 
         ):
             continue  # "Old Town" (of Alexandria) is not Winchester, Virginia, though Winchester is called so
         kept.append(candidate)
-    kept = [c for c in kept if not _seat_named(c, kept)]
+    kept = [c for c in kept if not _seat_named(c, kept, as_town)]
     demonyms = [c for c in kept if c.name_kind == "demonym"]
     # A demonym reading wins outright: "Turkish" is never a town called Turkish.
     if demonyms:
@@ -921,10 +950,11 @@ def _clipped(surface: str) -> bool:
 SEAT_RATIO = 1.5
 
 
-def _seat_named(candidate: Candidate, others: list[Candidate]) -> bool:
+def _seat_named(candidate: Candidate, others: list[Candidate], as_town: bool = False) -> bool:
     """A division named after a town inside it reads as the town ("Tripoli" the
     city, not the district around it) unless the division has clearly more
-    people than the town (New York state against New York City)."""
+    people than the town (New York state against New York City) and the text does not use the name
+    as a town's (``as_town``: "near Gao", "the town of Diffa", a dateline's "HAIFA, Israel")."""
     div = candidate.place
     if div.kind not in ("admin1", "admin2"):
         return False
@@ -933,7 +963,7 @@ def _seat_named(candidate: Candidate, others: list[Candidate]) -> bool:
         and o.name_kind == "name"  # Santa Cruz de la Sierra, called "Santa Cruz", leaves the department its name
         and o.place.country == div.country
         and o.place.admin1 == div.admin1
-        and o.place.population * SEAT_RATIO >= div.population
+        and (as_town or o.place.population * SEAT_RATIO >= div.population)
         for o in others
     )
 
