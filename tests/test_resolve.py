@@ -381,13 +381,15 @@ def test_a_date_after_a_dateline_places_nothing() -> None:
     assert [place for _, _, place in got] == [DAMASCUS_SY.id, DAMASCUS_SY.id]
 
 
-GAO_REGION = Place("adm1:ML.09", "Gao", 17.0, -0.1, "admin1", "ML", 540_000, None, "09")
-GAO_TOWN = Place("gn:2457163", "Gao", 16.27, -0.04, "city", "ML", 87_000, "2457163", "09")
+GAO_REGION = Place("adm1:ML.09", "Gao", 17.0, -0.1, "admin1", "ML", 500_000, None, "09")
+GAO_TOWN = Place("gn:2457163", "Gao", 16.27, -0.04, "city", "ML", 130_000, "2457163", "09")
+QUEBEC = Place("adm1:CA.10", "Quebec", 52.0, -72.0, "admin1", "CA", 6_500_000, None, "10")
+QUEBEC_CITY = Place("gn:6325494", "Quebec", 46.81, -71.21, "city", "CA", 530_000, "6325494", "10")
 
 
-def test_a_town_named_like_its_far_larger_province_is_the_town_where_the_text_says_so() -> None:
-    """ "near Gao", "in Ansongo and Gao", a dateline's "GAO, Mali": the town, though its region has six
-    times its people; "the Gao region" stays the region."""
+def test_a_town_named_like_its_larger_province_is_the_town_where_the_text_says_so() -> None:
+    """ "near Gao", "in Ansongo and Gao", a dateline's "GAO, Mali": the town, though its region has four
+    times its people; "the Gao region", "Gao and Kidal regions" stay the region."""
     gao = _names(GAO_REGION, GAO_TOWN)
     for text in (
         "Gunmen attacked a convoy near Gao on Saturday.",
@@ -396,5 +398,39 @@ def test_a_town_named_like_its_far_larger_province_is_the_town_where_the_text_sa
     ):
         got = _resolve_all(text, [("Gao" if "GAO" not in text else "GAO", gao)])
         assert [place for _, _, place in got] == [GAO_TOWN.id], text
-    got = _resolve_all("Attacks spread across the Gao region this year.", [("Gao", gao)])
-    assert [place for _, _, place in got] == [GAO_REGION.id]
+    for text in ("Attacks spread across the Gao region this year.", "Attacks spread in Gao and Kidal regions."):
+        got = _resolve_all(text, [("Gao", gao)])
+        assert [place for _, _, place in got] == [GAO_REGION.id], text
+
+
+def test_in_or_from_makes_the_town_only_of_a_province_not_far_larger() -> None:
+    """ "from Quebec": the province, twelve times its capital; "near Quebec" the city."""
+    quebec = _names(QUEBEC, QUEBEC_CITY)
+    got = _resolve_all("The mills drew many workers from Quebec.", [("Quebec", quebec)])
+    assert [place for _, _, place in got] == [QUEBEC.id]
+    got = _resolve_all("The mills stood near Quebec.", [("Quebec", quebec)])
+    assert [place for _, _, place in got] == [QUEBEC_CITY.id]
+
+
+SUDAN = Place("gn:366755", "Sudan", 16.0, 30.0, "country", "SD", 43_000_000, "366755", None)
+EL_FASHER = Place("gn:371393", "El Fasher", 13.63, 25.35, "city", "SD", 250_000, "371393", "49")
+NYALA = Place("gn:370737", "Nyala", 12.05, 24.88, "city", "SD", 500_000, "370737", "50")
+KHARTOUM = Place("gn:379252", "Khartoum", 15.55, 32.53, "city", "SD", 1_970_000, "379252", "29")
+AT_TAWILAH = Place("gn:69372", "At Tawilah", 15.49, 43.75, "city", "YE", 4_000, "69372", "15")
+
+
+def test_a_small_town_alone_in_its_country_far_from_an_article_about_another_is_left_off() -> None:
+    """ "Tawila" in an article about Darfur: its only reading is a village of Yemen, a country nothing
+    else in the article lies in."""
+    text = "Families fled Sudan's El Fasher for Tawila, aid groups in Khartoum said, as fighting spread to Nyala."
+    got = _resolve_all(
+        text,
+        [
+            ("Sudan", _names(SUDAN)),
+            ("El Fasher", _names(EL_FASHER)),
+            ("Tawila", (Candidate(AT_TAWILAH, "alternate"),)),
+            ("Khartoum", _names(KHARTOUM)),
+            ("Nyala", _names(NYALA)),
+        ],
+    )
+    assert [name for name, _, _ in got] == ["Sudan", "El Fasher", "Khartoum", "Nyala"]

@@ -128,7 +128,7 @@ def resolve(
         if not scored:
             continue
         best = scored[0]
-        if _namesake_lottery(mention, best, context.focus) or not _plausible(mention, best, text, focus):
+        if _namesake_lottery(mention, best, context.focus, focus) or not _plausible(mention, best, text, focus):
             continue
         runner_up = next((s for s in scored[1:] if s.candidate.place.id != best.candidate.place.id), None)
         resolutions.append(
@@ -177,21 +177,23 @@ CLEAR_FOCUS = 0.5  # share of the country evidence that makes the article anothe
 LOTTERY_SHARE = 0.2  # at most this share of the evidence for the town's own country
 
 
-def _namesake_lottery(mention: Mention, best: _Scored, focus: dict[str, float]) -> bool:
+def _namesake_lottery(mention: Mention, best: _Scored, focus: dict[str, float], others_focus: float = 1.0) -> bool:
     """Whether the winner is only the likeliest of far-flung small namesakes in an article about
     another country: a town (fewer than ``LOTTERY_TOWN`` people) whose name has readings in several
     countries, none placed by the text (no container, no base or airport), with no other named place
     within reach (no coherence), in a country that has little of the article's evidence while
     another has most of it ("Mina" in an article about Saudi Arabia: not Mina, Mexico; "Ehden" in one
     about Lebanon: not Eden, Australia, by another name). The index lacks the town meant; any
-    reading would be a wrong marker."""
+    reading would be a wrong marker. A name with readings in one country alone is such a lottery too where
+    no other name of the article lies in that country (``others_focus``, their share of the evidence, is
+    nil): "Tawila" in an article about Darfur is no village of Yemen, its only reading."""
     place = best.candidate.place
     if place.kind != "city" or place.population >= LOTTERY_TOWN:
         return False
     parts = best.parts
     if parts["containment"] or parts["coherence"] or parts["facility_cue"]:
         return False
-    if len({c.place.country for c in mention.candidates}) < 2:
+    if len({c.place.country for c in mention.candidates}) < 2 and others_focus > 0.0:
         return False
     lead, share = max(focus.items(), key=lambda kv: kv[1], default=(None, 0.0))
     return lead != place.country and share >= CLEAR_FOCUS and focus.get(place.country or "", 0.0) < LOTTERY_SHARE
@@ -646,29 +648,38 @@ def _after_town(text: str, start: int) -> bool:
     return _AFTER_TOWN.search(text, lo, start) is not None
 
 
-# Words before a name that use it as a town's rather than a province's: "near Haifa", "in Gao", "from
-# Agadez", "on the outskirts of Gao", and the later names of a list they open ("near Bosso and Diffa").
+# Words before a name that use it as a town's rather than a province's, surely ("near Haifa", "on the
+# outskirts of Gao") or likely ("in Gao", "from Agadez"), and the later names of a list they open ("near
+# Bosso and Diffa").
+_LISTED_BEFORE = r"\s+(?:(?:[A-Z][\w'’-]*\s+){0,2}?[A-Z][\w'’-]*(?:,\s+|\s+(?:and|or)\s+)){0,3}\Z"
 _TOWN_USE_BEFORE = re.compile(
-    r"\b(?i:near|outside|towards?|in|at|from|between|via|into|(?:outskirts|centre|center|streets|heart|mayor)\s+of)"
-    r"\s+(?:(?:[A-Z][\w'’-]*\s+){0,2}?[A-Z][\w'’-]*(?:,\s+|\s+(?:and|or)\s+)){0,3}\Z",
+    r"\b(?i:near|outside|towards?|(?:outskirts|centre|center|streets|heart|mayor)\s+of)" + _LISTED_BEFORE
 )
-# Words after a name that make it the province's: "Diffa region", "Kaduna state".
+_PLACE_USE_BEFORE = re.compile(r"\b(?i:in|at|from|between|via|into)" + _LISTED_BEFORE)
+# Words after a name (or a list it opens) that make it the province's: "Diffa region", "Kaduna state",
+# "Córdoba and Santa Fe provinces".
 _DIVISION_AFTER = re.compile(
-    r"\s+(?:region|province|state|governorate|department|district|prefecture|oblast|county|division)\b",
-    re.IGNORECASE,
+    r"(?:(?:,[ \t]+|[ \t]+(?:and|or)[ \t]+)[A-Z][\w'’-]*(?:[ \t]+[A-Z][\w'’-]*){0,2}){0,3}[ \t]+"
+    r"(?i:region|province|state|governorate|department|district|prefecture|oblast|county|division)s?\b"
 )
 # An upper-case name opening a line and a dateline: "GAO, Mali, May 3 (Reuters) -", "HAIFA (AP) -".
 _DATELINE_AFTER = re.compile(r"(?:,[ \t]+[A-Z]|[ \t]*\()")
 
 
-def _used_as_town(mention: Mention, text: str) -> bool:
-    """Whether the words around a name use it as a town's: after "near" or "town of", or a dateline's."""
+def _used_as_town(mention: Mention, text: str) -> float:
+    """How far the words around a name use it as a town's rather than as its province's: the most people
+    the province may have, as a multiple of the town's, for the town to be meant. Surely (no bound) after
+    "near" or "town of" and in a dateline; likely after "in" or "from" ("in Gao", not "from Quebec" with
+    twelve times Quebec City's people); else ``SEAT_RATIO``; never before "region" or "province"."""
     start = mention.start
     if mention.text.isupper() and (start == 0 or text[start - 1] == "\n"):
-        return _DATELINE_AFTER.match(text, mention.end) is not None
+        return math.inf if _DATELINE_AFTER.match(text, mention.end) else SEAT_RATIO
     if _DIVISION_AFTER.match(text, mention.end):
-        return False
-    return _TOWN_USE_BEFORE.search(text, max(0, start - 80), start) is not None or _town_cue_before(text, start)
+        return SEAT_RATIO
+    lo = max(0, start - 80)
+    if _TOWN_USE_BEFORE.search(text, lo, start) is not None or _town_cue_before(text, start):
+        return math.inf
+    return PLACE_USE_SEAT_RATIO if _PLACE_USE_BEFORE.search(text, lo, start) else SEAT_RATIO
 
 
 def _town_cue_before(text: str, start: int) -> bool:
@@ -870,7 +881,7 @@ def _no_capital_namesake_state(
 
 
 def _usable_candidates(
-    mention: Mention, facility_next: bool, after_town: bool, as_town: bool = False
+    mention: Mention, facility_next: bool, after_town: bool, as_town: float = 0.0
 ) -> list[Candidate]:
     """Drop readings the surface text rules out (``facility_next``: "base" or "airport" follows;
     ``after_town``: a town and a comma come just before; ``as_town``: the words around use the name as
@@ -948,9 +959,10 @@ def _clipped(surface: str) -> bool:
 
 
 SEAT_RATIO = 1.5
+PLACE_USE_SEAT_RATIO = 5.0  # "in Gao": the town, where its province has at most five times its people
 
 
-def _seat_named(candidate: Candidate, others: list[Candidate], as_town: bool = False) -> bool:
+def _seat_named(candidate: Candidate, others: list[Candidate], as_town: float = 0.0) -> bool:
     """A division named after a town inside it reads as the town ("Tripoli" the
     city, not the district around it) unless the division has clearly more
     people than the town (New York state against New York City) and the text does not use the name
@@ -963,7 +975,7 @@ def _seat_named(candidate: Candidate, others: list[Candidate], as_town: bool = F
         and o.name_kind == "name"  # Santa Cruz de la Sierra, called "Santa Cruz", leaves the department its name
         and o.place.country == div.country
         and o.place.admin1 == div.admin1
-        and (as_town or o.place.population * SEAT_RATIO >= div.population)
+        and o.place.population * max(SEAT_RATIO, as_town) >= div.population
         for o in others
     )
 
