@@ -284,3 +284,11 @@ def test_a_name_after_over_between_or_via_is_used_as_a_place(places, known) -> N
     assert {"Misrata", "Zliten"} <= set(places("The army said it shot down drones over Misrata and Zliten."))
     assert {"Konotop", "Shostka"} <= set(places("The army said it shot down drones over Konotop and Shostka."))
     assert {"Uman", "Vinnytsia"} <= set(places("The road between Uman and Vinnytsia was closed."))
+
+
+def test_an_accented_name_after_a_place_word_is_used_as_a_place(places, known) -> None:
+    # "to Çorlu": the cue's name was read as ASCII letters only, so an accented town the small model calls an
+    # organisation or a person had no cue.
+    known("Çorlu", "Lüleburgaz", "Épinal", "Évry")
+    assert {"Çorlu", "Lüleburgaz"} <= set(places("Thousands fled to Çorlu and Lüleburgaz, officials said."))
+    assert {"Épinal", "Évry"} <= set(places("Families moved to Épinal and Évry last year."))

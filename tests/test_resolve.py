@@ -434,3 +434,36 @@ def test_a_small_town_alone_in_its_country_far_from_an_article_about_another_is_
         ],
     )
     assert [name for name, _, _ in got] == ["Sudan", "El Fasher", "Khartoum", "Nyala"]
+
+
+SERBIA = Place("gn:6290252", "Serbia", 44.0, 21.0, "country", "RS", 7_000_000, "6290252", None)
+BELGRADE = Place("gn:792680", "Belgrade", 44.80, 20.47, "city", "RS", 1_270_000, "792680", "SE")
+NOVI_SAD = Place("gn:3194360", "Novi Sad", 45.25, 19.84, "city", "RS", 250_000, "3194360", "VO")
+NIS = Place("gn:787657", "Nis", 43.32, 21.90, "city", "RS", 250_000, "787657", "SE")
+KRAGUJEVAC = Place("gn:789128", "Kragujevac", 44.02, 20.92, "city", "RS", 150_000, "789128", "SE")
+BANJA_LUKA = Place("gn:3204541", "Banja Luka", 44.78, 17.21, "city", "BA", 221_000, "3204541", "SRP")
+
+
+def test_a_large_town_the_text_puts_something_in_is_a_place_whatever_country_leads() -> None:
+    """spaCy calls "Banja Luka" an organisation; "in Banja Luka" places the leader there, though the
+    article is about Serbia."""
+    text = (
+        "Serbia's army was on alert in Belgrade, Nis, Kragujevac and Novi Sad. "
+        "A leader in Banja Luka said he would resist."
+    )
+    spans = [
+        ("Serbia", SERBIA),
+        ("Belgrade", BELGRADE),
+        ("Nis", NIS),
+        ("Kragujevac", KRAGUJEVAC),
+        ("Novi Sad", NOVI_SAD),
+        ("Banja Luka", BANJA_LUKA),
+    ]
+    mentions, at = [], 0
+    for name, place in spans:
+        start = text.index(name, at)
+        at = start + len(name)
+        label = "ORG" if name == "Banja Luka" else "GPE"
+        mentions.append(Mention(start, at, name, label, (Candidate(place, "name"),)))
+    got = [r.mention.text for r in resolve(mentions, text, lambda name: [])]
+    assert "Banja Luka" in got

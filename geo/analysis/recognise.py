@@ -76,9 +76,12 @@ _NAME_CAME_BEFORE = re.compile(
 )
 # Weaker place cues, enough to keep a name spaCy calls an organisation or person: "of Roswell", "to Bluefield".
 # The cue opens with a lookahead of its first letters (frequent letters: opening with them as above costs more).
-# "drones over Lahore", "the road between Amritsar and Lahore", "trucks via Beitbridge": a place's words too.
+# "drones over Lahore", "the road between Amritsar and Lahore", "trucks via Beitbridge", "advanced towards
+# Rafah": a place's words too. The name is a capital and small letters, accented ones too ("to Cúcuta"):
+# ``_place_cues`` keeps those.
 _PLACE_CUE = re.compile(
-    r"(?=[inoaftbv])\b(in|near|outside|around|throughout|of|from|to|at|across|over|between|via)\s+([A-Z][a-z]+)\b"
+    r"(?=[inoaftbv])\b(in|near|outside|around|throughout|of|from|to|towards?|into|at|across|over|between|via)"
+    r"\s+([^\W\d_]+)\b"
 )
 # "Lowell, Mass.": the town, a comma, then the state.
 _AFTER_TOWN = re.compile(r"[A-Z][\w.'’-]*,[ \t]*$")
@@ -218,7 +221,11 @@ class _Evidence:
         ents = doc.ents if spans is None else spans  # a new tuple of new Spans on every access: read once
         labelled = [(e.label_, e) for e in ents]  # ``label_`` is a string store lookup: once an entity
         gpe = {e.text for label, e in labelled if label == "GPE"}
-        place_cues = [(m.group(1), m.group(2), m.end()) for m in _PLACE_CUE.finditer(text)]
+        place_cues = [
+            (m.group(1), name, m.end())
+            for m in _PLACE_CUE.finditer(text)
+            if (name := m.group(2))[0].isupper() and name[1:].islower()
+        ]
         # No two cues overlap, so the cues of locative words not before another capitalised word are
         # where a pattern of those alone would match.
         # Nor before a possessive: "a role in Machado's citizenship" names the person, not the town.

@@ -540,6 +540,12 @@ def _plausible(mention: Mention, best: _Scored, text: str, others_focus: float) 
     return best.score >= MIN_SCORE and (
         (kind in CONTAINER_KINDS and kind != "admin1")
         or (kind == "city" and best.candidate.place.population >= MAJOR_CITY)
+        # "in Banja Luka", "near Rafah": a large town the text puts something in, whatever country leads
+        or (
+            kind == "city"
+            and best.candidate.place.population >= LOTTERY_TOWN
+            and _IN_BEFORE.search(text, max(0, mention.start - 12), mention.start) is not None
+        )
         # "Hamilton, Ont.": a state or province after a town and a comma
         or (kind == "admin1" and _after_town(text, mention.start))
         or best.parts["facility_cue"] > 0
@@ -586,6 +592,7 @@ def _past_possessive(text: str, end: int) -> int:
     return end
 
 
+_IN_BEFORE = re.compile(r"\b(?:in|near|outside)\s+\Z")
 _PLACE_CUE_BEFORE = re.compile(r"\b(?:in|near|outside|around|throughout|of|from|to|at|across)\s+(?:the\s+)?\Z")
 # "Gainesville man", "Paris City Council", "Rock Hill-based", "COLUMBUS, Ohio": words after a name
 # that make it a place.
