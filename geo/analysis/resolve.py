@@ -217,7 +217,7 @@ def ranked(
     wanted = {id(m) for m in mentions}
     starts = {m.start for m in (*mentions, *evidence)}
     # A name said again reads the same way where its surroundings do: filter its readings once.
-    filtered: dict[tuple[str, int, str, str, bool, bool], list[Candidate]] = {}
+    filtered: dict[tuple[str, int, str, str, bool, bool, float], list[Candidate]] = {}
     usable: list[tuple[Mention, list[Candidate]]] = []
     facility_of: dict[int, bool] = {}  # by mention: "base" or "airport" follows it
     for m in (*mentions, *evidence):
