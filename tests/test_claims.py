@@ -1718,3 +1718,50 @@ def test_the_paper_is_the_newspaper_that_spoke_before(rule_claims):
 def test_a_possessive_after_the_speaker_s_head_is_part_of_it(rule_claims, body, speaker):
     _, claims = rule_claims(body)
     assert [c.speaker_text for c in claims] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("body", "stance", "hedged"),
+    [
+        # "ruled out X" denies X; "did not rule out X" does not
+        ("The football federation on Friday ruled out boycotting the World Cup.", "denies", False),
+        ("The central bank governor did not rule out a rate cut in November.", "asserts", False),
+        # a content that is a noun determined by "no" denies the thing ("found no evidence that X")
+        ("The court found no evidence that protests had ever obstructed parliament's work.", "denies", False),
+        ("He offered no proof that the governor had a role in the deal.", "asserts", False),
+        # "could not" says impossible, no hedge; "might not" still hedges
+        ("Opposition parties said she could not have been ignorant of what happened in her office.", "denies", False),
+        ("Analysts said the rally might not last beyond the summer.", "denies", True),
+        # an agentless "had been confirmed" inside a report passes a fact as checked: no hedge
+        (
+            "The health ministry said on Monday that 40 cases of cholera had been confirmed in two southern "
+            "districts, and that two people had died.",
+            "asserts",
+            False,
+        ),
+    ],
+)
+def test_wire4_ruled_out_no_evidence_could_not_and_confirmed(claims_of, body, stance, hedged):
+    claims = [c for c in claims_of(body) if not c.narrated]
+    assert [(c.stance, c.hedged) for c in claims] == [(stance, hedged)]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a clause before ";" is not what the speaker after it says (headlines and wire leads write it)
+        (
+            "The court struck down the law on Tuesday; the government vows to respect the ruling.",
+            [("the government", "to respect the ruling")],
+        ),
+        ("Cholera cases rise to 40; WHO warns of wider spread.", [("WHO", "wider spread")]),
+    ],
+)
+def test_wire4_a_clause_before_a_semicolon_is_no_report_of_the_speaker_after_it(claims_of, body, expected):
+    assert [(c.speaker_text, c.text) for c in claims_of(body) if not c.narrated] == expected
+
+
+def test_wire4_no_comment_denies_nothing(rule_claims):
+    """ "said it had no comment on X" declines to speak: no denial ("had no plans to" still denies)."""
+    _, claims = rule_claims("The Kremlin said it had no comment on the statement.")
+    assert [c.stance for c in claims] == ["asserts"]

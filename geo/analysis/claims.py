@@ -135,6 +135,8 @@ _DISMISSING_VERBS = frozenset(verb for verb, _ in DISMISSING_PHRASES)
 # Cues that say what something is: with an untrue predicate they deny it.
 DESCRIBING_CUES = frozenset({"call", "describe", "dismiss", "label", "brand", "term", "denounce", "characterize"})
 # Verbs of observing: "we have not seen any troops", "they found no weapons" report an absence, not deny
+# "40 cases had been confirmed": a fact passed as checked; no unnamed source's hedge as "was reported" is
+_ESTABLISHING = frozenset({"confirm", "verify", "establish", "prove"})
 PERCEIVING = frozenset({"see", "observe", "notice", "detect", "witness", "spot", "hear", "record", "find"})
 HEDGE_VERBS = frozenset({"seem", "appear"})  # only with a complement: "appears to be"
 COMMITMENT_AUX = frozenset({"will", "wo", "shall", "would", "'ll"})
@@ -282,6 +284,7 @@ _LOWER_OF = get_string_id("of")
 _LOWERS_ON_TO = frozenset(get_string_id(w) for w in ("on", "to"))
 _LOWER_WHOSE = get_string_id("whose")
 _LOWER_NO = get_string_id("no")
+_LOWER_COMMENT = get_string_id("comment")
 _LOWER_NOWHERE = get_string_id("nowhere")
 _LOWER_THAT = get_string_id("that")
 _LOWER_TO = get_string_id("to")
@@ -850,6 +853,9 @@ _H_ACCORDING, _H_TO, _H_IN, _H_PREP, _H_AUX, _H_XCOMP, _H_MD, _H_ROOT, _H_CCOMP,
     for w in ("according", "to", "in", "prep", "aux", "xcomp", "MD", "ROOT", "ccomp", "dobj")
 )
 _H_COLON = np.uint64(get_string_id(":"))
+# "could not be trusted", "could not have been ignorant": "could" negated says impossible, no hedge
+# ("might not", "may not" still hedge)
+_H_COULD, _H_NOTS = np.uint64(get_string_id("could")), _hashes(("not", "n't", "never"))
 _FRAMES = ("clause", "infinitive", "object", "none")  # what ``frame`` returns, in the order it tries them
 _H_FRAMES = _hashes(("acl", "ccomp", "prep"))  # the dependents ``nominal_frame`` reads
 _H_HEDGE_MODALS, _H_HEDGE_WORDS, _H_HEDGE_VERBS = map(_hashes, (HEDGE_MODALS, HEDGE_WORDS, HEDGE_VERBS))
@@ -940,8 +946,10 @@ class _Table:
         clause, infinitive_frame, object_frame = (has_child(after & (dep == h)) for h in (_H_CCOMP, _H_XCOMP, _H_DOBJ))
         shapes = np.where(clause, 0, np.where(infinitive_frame, 1, np.where(object_frame, 2, 3)))
         self.frames = shapes[candidates].tolist()
+        negated_next = np.zeros(n, dtype=bool)
+        negated_next[:-1] = _member(lower[1:], _H_NOTS)
         hedges = (
-            (_member(lower, _H_HEDGE_MODALS) & (tag == _H_MD))
+            (_member(lower, _H_HEDGE_MODALS) & (tag == _H_MD) & ~((lower == _H_COULD) & negated_next))
             | _member(lower, _H_HEDGE_WORDS)
             | (_member(lemma, _H_HEDGE_VERBS) & has_child(child & (dep == _H_XCOMP)))
         )
@@ -1462,6 +1470,8 @@ def _cue_verb(
     if particle is None:
         content, particle = _cue_runs_on(cue, content, lo, hi)
     start, end = content[0].idx, _end(content[-1])
+    if end <= cue.idx and ";" in text[end : cue.idx]:
+        return None  # "Court strikes law down; government vows to respect it": the first clause is no report
     passive = any(c.dep == _DEP_AUXPASS and not _has_read_as_is(c, cue) for c in _kids(cue))
     by_agent = speaker_token is not None and speaker_token.dep == _DEP_POBJ and speaker_token.head.dep == _DEP_AGENT
     speaker = _who(speaker_token, lo, hi, cue) if speaker_token is not None and (by_agent or not passive) else None
@@ -1475,7 +1485,13 @@ def _cue_verb(
     if narrators:
         speaker = None
     via = _who(via_token, lo, hi, cue) if via_token is not None else _via(cue, media, start, end, speaker)
-    negated = entry.stance == "asserts" and (untrue or _negated(content, start, end) or _called_untrue(cue) is not None)
+    negated = entry.stance == "asserts" and (
+        untrue
+        or _negated(content, start, end)
+        or _called_untrue(cue) is not None
+        or _rules_out(cue)
+        or _found_none(cue, content, start, end)
+    )
     if entry.stance == "denies" and any(c.dep == _DEP_NEG for c in _kids(cue)):
         negated, entry = False, replace(entry, stance="asserts")  # "did not deny that ...": no denial
     hedges = [(c.idx, _end(c)) for c in _kids(cue) if c.dep == _DEP_ADVMOD and c.lower in HEDGE_WORDS_IDS]
@@ -1495,7 +1511,9 @@ def _cue_verb(
         cue_end=_end(particle) if particle is not None else _preposition_end(cue, start, cue_span),
         internal=entry.internal,
         stance="denies" if negated else entry.stance,
-        hedged_by_cue=entry.hedged or narrators or (passive and speaker is None),
+        hedged_by_cue=entry.hedged
+        or narrators
+        or (passive and speaker is None and cue.lemma_.lower() not in _ESTABLISHING),
         kind="attributed",
         speaker=speaker,
         via=via,
@@ -3255,8 +3273,11 @@ def _says_untrue(verb: Token) -> bool:
 
 
 def _nothing_of(verb: Token) -> bool:
-    """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist."""
+    """ "There is no base", "Russia has no plans to ...", "nothing was agreed": a thing said not to exist
+    ("said it had no comment" declines to speak, and denies nothing)."""
     for child in _kids(verb):
+        if child.lower == _LOWER_COMMENT:
+            continue
         if child.dep in _DEPS_NSUBJ_NSUBJPASS_ATTR_DOBJ and (
             child.lower in _LOWERS_NOTHING_NONE
             or any(d.dep == _DEP_DET and d.lower == _LOWER_NO for d in _kids(child))
@@ -3295,6 +3316,25 @@ def _called_untrue(cue: Token) -> Token | None:
     return None
 
 
+def _rules_out(cue: Token) -> bool:
+    """ "ruled out a boycott", "ruled out that X": a denial (not "did not rule out")."""
+    kids = _kids(cue)
+    return (
+        cue.lemma_.lower() == "rule"
+        and any(c.dep == _DEP_PRT and c.lower_ == "out" for c in kids)
+        and not any(c.dep == _DEP_NEG for c in kids)
+    )
+
+
+def _found_none(cue: Token, content: list[Token], start: int, end: int) -> bool:
+    """ "The court found no evidence that X", "saw no sign of X": a verb of finding whose content is a thing
+    determined by "no" denies it ("offered no proof that X" does not: the speaker's X is unproven)."""
+    return cue.lemma_.lower() in PERCEIVING and any(
+        head.pos == NOUN and any(c.dep == _DEP_DET and c.lower == _LOWER_NO for c in _kids(head))
+        for head in _outside_heads(content, start, end)
+    )
+
+
 def content_stance(
     doc: Doc, start: int, end: int, cue: Token | None, stance: Stance
 ) -> tuple[Stance, list[tuple[int, int]]]:
@@ -3307,7 +3347,10 @@ def content_stance(
         return stance, []
     table = doc.user_data.get(_TABLE)
     table = table if isinstance(table, _Table) else _Table(doc)  # a Doc these rules did not read
-    if stance == "asserts" and (_negated(list(span), start, end) or (cue is not None and _called_untrue(cue))):
+    if stance == "asserts" and (
+        _negated(list(span), start, end)
+        or (cue is not None and (_called_untrue(cue) or _rules_out(cue) or _found_none(cue, list(span), start, end)))
+    ):
         stance = "denies"
     elif stance == "denies" and cue is not None and any(c.dep == _DEP_NEG for c in _kids(cue)):
         stance = "asserts"
