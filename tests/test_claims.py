@@ -509,8 +509,9 @@ def test_a_dateline_is_neither_source_nor_content(rule_claims):
 
 
 def test_a_clause_the_parse_reads_as_a_second_subject_is_what_was_said(rule_claims):
-    """ "Israeli air strikes killed 50 people ..., the health ministry said": the small model reads
-    "strikes [that] killed ..." as a subject beside the ministry, and the cue has no complement."""
+    """ "Heavy clashes killed 50 people ..., the health ministry said": the small model reads "clashes [that]
+    killed ..." as a subject beside the ministry, or ends a sentence at the comma, and the cue has no
+    complement."""
     for body, speaker, content in (
         (
             "Heavy clashes killed at least 50 people in southern Lebanon on Monday, the health ministry said.",
@@ -521,6 +522,13 @@ def test_a_clause_the_parse_reads_as_a_second_subject_is_what_was_said(rule_clai
             "Artillery fire killed at least 50 people in southern Lebanon on Monday, the health ministry said.",
             "the health ministry",
             "Artillery fire killed at least 50 people in southern Lebanon on Monday",
+        ),
+        # or ends a sentence at the comma, leaving ", the ministry said." a sentence of its own
+        (
+            "Israeli air strikes killed at least 50 people in southern Lebanon on Monday, the Lebanese health "
+            "ministry said.",
+            "the Lebanese health ministry",
+            "Israeli air strikes killed at least 50 people in southern Lebanon on Monday",
         ),
     ):
         text, claims = rule_claims(body)

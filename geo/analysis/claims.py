@@ -1131,6 +1131,7 @@ def _passage_sentences(
         yield from passage.sentences
         return
     k = max(0, bisect_right(starts, passage.start) - 1)
+    held: tuple[int, int] | None = None
     while k < len(starts) and starts[k] < passage.end:
         start, end = max(starts[k], passage.start), min(ends[k], passage.end)
         while start < end and text[start].isspace():
@@ -1138,8 +1139,35 @@ def _passage_sentences(
         while end > start and text[end - 1].isspace():
             end -= 1
         if start < end:
-            yield start, end
+            if held is not None and _speaker_after_split(doc, text, held[1], start):
+                held = (held[0], end)
+            else:
+                if held is not None:
+                    yield held
+                held = (start, end)
         k += 1
+    if held is not None:
+        yield held
+
+
+def _speaker_after_split(doc: Doc, text: str, before_end: int, start: int) -> bool:
+    """ "A drone strike killed 12 people[.] , state media reported, but ...": the parser ended a sentence at
+    the comma that the speaker and the cue follow; the two are one (``_clause_read_as_subject``)."""
+    if text[start] != "," or text[before_end - 1] in '.!?"”’':
+        return False
+    span = doc.char_span(start, start + 1)
+    if span is None or span.end >= len(doc):
+        return False
+    subject = doc[span.end]
+    cue = subject.head
+    while subject.dep == _DEP_DET or subject.dep == _DEP_AMOD or subject.dep == _DEP_COMPOUND:
+        subject, cue = cue, cue.head
+    return (
+        subject.dep == _DEP_NSUBJ
+        and cue.head == cue
+        and cue.lemma_.lower() in cue_lexicon(learned=False)
+        and not any(c.dep == _DEP_CCOMP for c in _kids(cue))
+    )
 
 
 # --- rule 1: attributions -------------------------------------------------------------------
@@ -2159,18 +2187,28 @@ def _clause_read_as_subject(cue: Token, lo: int, hi: int) -> Token | None:
     with a verb in the past hung on it and a comma after it, is what was said. (Where the parser ends a
     sentence at that comma instead, the claim is still lost.)"""
     subjects = [c for c in _kids(cue) if c.dep == _DEP_NSUBJ and lo <= c.idx and c.i < cue.i]
+    if len(subjects) == 1 and cue.head == cue and subjects[0].left_edge.i > 0:
+        # or the parser ended a sentence at the comma (``_speaker_after_split``): the clause is a tree of its own
+        root = cue.doc[subjects[0].left_edge.i - 2] if subjects[0].left_edge.i > 1 else cue
+        while root.head != root:
+            root = root.head
+        if root != cue and root.idx >= lo and cue.doc[subjects[0].left_edge.i - 1].text == ",":
+            return root if root.pos == VERB or _reads_as_clause(root) else None
+        return None
     if len(subjects) < 2:
         return None
     first = subjects[0]
     after = first.right_edge.i + 1
     if after >= subjects[-1].left_edge.i or first.doc[after].text != ",":
         return None
-    # a verb in the past, or a participle with an object of its own ("strikes killed 50 people": not the
-    # passive "protesters detained in the raid")
-    verbs = [c for c in _kids(first) if c.dep == _DEP_ACL and c.i > first.i]
-    if any(v.tag == _TAG_VBD or (v.tag == _TAG_VBN and any(k.dep == _DEP_DOBJ for k in _kids(v))) for v in verbs):
-        return first
-    return None
+    return first if _reads_as_clause(first) else None
+
+
+def _reads_as_clause(noun: Token) -> bool:
+    """A noun with a verb in the past, or a participle with an object of its own, hung on it ("strikes
+    killed 50 people": not the passive "protesters detained in the raid")."""
+    verbs = [c for c in _kids(noun) if c.dep == _DEP_ACL and c.i > noun.i]
+    return any(v.tag == _TAG_VBD or (v.tag == _TAG_VBN and any(k.dep == _DEP_DOBJ for k in _kids(v))) for v in verbs)
 
 
 def _after_colon(cue: Token, hi: int, text: str) -> list[Token]:
