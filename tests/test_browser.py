@@ -94,10 +94,12 @@ def choose(page, widget_key: str, option: re.Pattern[str]) -> None:
 
 
 def settle(page) -> None:
-    """Wait until the map is drawn and has reported its first view (which reruns the script)."""
+    """Wait until the map is drawn (a pin or a cluster, not only an area's label, which is a marker too and
+    may be drawn first) and has reported its first view (which reruns the script)."""
     from playwright.sync_api import expect
 
-    expect(map_frame(page).locator(".leaflet-marker-icon").first).to_be_visible()
+    frame = map_frame(page)
+    expect(frame.locator(".leaflet-marker-icon").filter(has_not=frame.locator(".geo-label")).first).to_be_visible()
     expect(page).to_have_url(re.compile(r"zoom="))
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
 
